@@ -1,0 +1,58 @@
+//! # latchkey-protocol
+//!
+//! The wire format and cryptography shared by the phone (latchkey-core) and
+//! the lock (latchkey-sim's firmware model, or real firmware). It must never
+//! depend on I/O, async runtimes, clocks or storage: every function takes
+//! the time and state it needs as arguments, so the same code runs on a
+//! phone, in a lock and in tests. `docs/protocol.md` describes the byte
+//! layouts and what each field defends against.
+//!
+//! The flow, in order:
+//!
+//! 1. An issuer signs a [`DigitalKey`] for a phone's P-256 key
+//!    ([`DigitalKey::issue`]); the lock holds the issuer's public key.
+//! 2. The lock advertises an [`Advertisement`] with a rotating [`Challenge`].
+//! 3. First contact: the phone sends [`AuthRequest`], the lock answers with
+//!    a signed [`AuthResult`]; both derive session keys and a [`FastKey`]
+//!    ([`derive_auth_keys`]). One round trip.
+//! 4. Later: [`FastRequest`] / [`FastResult`], HMAC only. One round trip,
+//!    no asymmetric operation on the lock.
+//! 5. In the same connection, [`SessionCipher`] seals [`SessionRequest`]s:
+//!    status, [`EventBatch`] fetches, [`RevocationList`] pushes,
+//!    [`TimeToken`] delivery, outcomes by [`CommandId`].
+//! 6. Every frame crosses the radio through [`framing`].
+
+mod advert;
+mod auth;
+mod cert;
+mod codec;
+pub mod crypto;
+mod error;
+mod events;
+mod fast;
+mod frame;
+pub mod framing;
+pub mod hex;
+mod ids;
+mod result_code;
+mod revocation;
+mod schedule;
+mod session;
+mod status;
+mod time_token;
+
+pub use advert::{Advertisement, COMPANY_ID, INFO_CHAR_UUID, RX_CHAR_UUID, SERVICE_UUID, TX_CHAR_UUID};
+pub use auth::{derive_auth_keys, phone_agree, AuthRequest, AuthResult, CertRef, FastKey, LockContext, SessionSecrets};
+pub use cert::{DigitalKey, KeyGrant, Role};
+pub use crypto::{EphemeralKey, PublicKey, SigDomain, Signature, SigningKey};
+pub use error::{ProtocolError, Result};
+pub use events::{chain_next, chain_start, EventBatch, EventGap, EventKind, LockEvent};
+pub use fast::{FastOutcome, FastRequest, FastResult};
+pub use frame::{ChallengeInfo, Frame};
+pub use ids::{CertHash, Challenge, CommandId, IssuerId, KeyId, LockId};
+pub use result_code::ResultCode;
+pub use revocation::RevocationList;
+pub use schedule::Schedule;
+pub use session::{SessionCipher, SessionRequest, SessionResponse};
+pub use status::{BoltState, Command, CompactStatus, DoorState, Faults, LockStatus};
+pub use time_token::{TimeDecision, TimeToken};

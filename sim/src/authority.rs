@@ -1,0 +1,1 @@
+//! The key authority (being written).

@@ -1,0 +1,1 @@
+//! The lock firmware model (being written).

@@ -1,0 +1,1 @@
+//! The BLE link model (being written).

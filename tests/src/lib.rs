@@ -1,0 +1,2 @@
+//! End-to-end scenarios across crates (in `tests/`) and the code behind the
+//! `latchkey-bench` binary (one module per benchmark).
