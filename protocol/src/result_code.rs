@@ -65,11 +65,15 @@ pub enum ResultCode {
     FrameTooLarge = 0x1a,
     /// A frame's packets stopped arriving (timeout) or came out of order.
     FrameIncomplete = 0x1b,
+    /// AUTH named its certificate by hash, but the lock does not hold that
+    /// certificate (cache evicted, or reset): resend with the full
+    /// certificate.
+    CertificateNotCached = 0x1c,
 }
 
 impl ResultCode {
     /// All codes, in table order.
-    pub const ALL: [ResultCode; 28] = [
+    pub const ALL: [ResultCode; 29] = [
         Self::Ok,
         Self::BadRequest,
         Self::UnknownIssuer,
@@ -98,6 +102,7 @@ impl ResultCode {
         Self::NoSession,
         Self::FrameTooLarge,
         Self::FrameIncomplete,
+        Self::CertificateNotCached,
     ];
 
     /// Decodes a code byte; `None` for a value this build does not know.
@@ -141,6 +146,7 @@ impl ResultCode {
             Self::NoSession => "no_session",
             Self::FrameTooLarge => "frame_too_large",
             Self::FrameIncomplete => "frame_incomplete",
+            Self::CertificateNotCached => "certificate_not_cached",
         }
     }
 }

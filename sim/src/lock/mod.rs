@@ -1,1 +1,392 @@
-//! The lock firmware model (being written).
+//! `SimLock`: a model of lock firmware, built on latchkey-protocol, that
+//! behaves as a real lock would towards a phone.
+//!
+//! The life of a lock, in order:
+//!
+//! 1. [`SimLock::commission`] installs the issuer's public key, the lock id
+//!    and groups, generates the lock's P-256 identity key, sets the RTC
+//!    from true time and starts epoch 1 with an empty event chain.
+//! 2. It advertises ([`Peripheral::advertisement`]) a rotating challenge.
+//!    Two challenges are live (current and previous); only a request that
+//!    authenticated (valid holder signature or fast-key MAC) consumes one,
+//!    so junk cannot burn a phone's challenge.
+//! 3. Packets arrive on [`Peripheral::on_packet`] and are reassembled with
+//!    a 1 KiB limit and a 2 s timeout. AUTH is checked in this order:
+//!    challenge live (`stale_challenge`), certificate (`unknown_issuer`,
+//!    `bad_certificate`; a cached certificate skips the issuer signature;
+//!    a bare hash the lock does not hold is `certificate_not_cached`),
+//!    target (`wrong_lock`), holder signature (`bad_holder_signature`).
+//!    Now authenticated: a stored outcome for (key id, command id) is
+//!    replayed without actuating; then revocation, trusted clock, validity
+//!    and schedule by the lock's own RTC, role; then the motor runs, the
+//!    outcome is stored and logged, and a session and fast key are derived.
+//! 4. FAST does the same with an HMAC and a forward-only counter instead
+//!    of signatures: zero asymmetric operations.
+//! 5. In a session: status, signed event batches, revocation lists (only a
+//!    higher seq), trusted-time tokens (the only way the clock moves),
+//!    outcomes by command id, further actuations.
+//!
+//! Decisions worth knowing:
+//!
+//! - An outcome is stored for every actuating command that passed the
+//!   credential checks, whatever the hardware then did (`ok`, `jammed`,
+//!   `door_ajar`…). A command refused on credentials (expired, untrusted
+//!   clock…) is not stored: it did not reach the motor and may be retried
+//!   with the same command id once the cause is fixed. A replayed answer
+//!   never opens a session (it skipped the credential checks).
+//! - Any request that passes every credential check gets a session and a
+//!   fast key, even when the mechanics then fail (jam, door ajar), so the
+//!   phone can still read status and events. After FAST the session is
+//!   implicit: it is open when the answer is authentic, not replayed, and
+//!   its code is `ok` or a hardware outcome (`jammed`, `bolt_not_thrown`,
+//!   `door_ajar`, `battery_critical`).
+//! - In-session `Actuate` honours stored outcomes too, but its answer has
+//!   no replayed flag; a phone recovering from a lost answer asks with
+//!   `Outcome(command_id)`.
+//! - Answers to requests that were not authorized carry a redacted status
+//!   (no bolt, door or battery level): the lock tells strangers nothing
+//!   about the door beyond what it advertises.
+//! - Authenticated refusals are logged as `access_denied`; unauthenticated
+//!   junk is not, so a radio attacker cannot flush the ring.
+//! - A `Service` key may not `Unlatch`: a technician works on the lock and
+//!   does not need it to open the door by itself.
+//! - While the clock is untrusted (after [`SimLock::power_loss`]), a
+//!   time-limited key (`not_after` below `u32::MAX`, or a schedule) is
+//!   refused with `clock_untrusted`; an unlimited key still works and its
+//!   `not_before` is not checked against the unknown clock.
+
+mod access;
+mod challenges;
+mod config;
+mod credentials;
+mod event_log;
+mod handler;
+mod mechanics;
+mod rtc;
+mod session_ops;
+
+pub use config::{AsymOpCounts, LockConfig, LockError};
+pub use mechanics::Fault;
+pub use rtc::RTC_RESET_UNIX;
+
+use crate::{Peripheral, VirtualClock};
+use challenges::Challenges;
+use credentials::Credentials;
+use event_log::EventLog;
+use latchkey_protocol::framing::Reassembler;
+use latchkey_protocol::{
+    Advertisement, BoltState, Challenge, DigitalKey, DoorState, EventKind, Faults, KeyId, LockEvent, LockId,
+    LockStatus, PublicKey, SessionCipher, SigningKey,
+};
+use mechanics::{HardwareEvent, Mechanics};
+use rtc::Rtc;
+
+/// An authenticated session inside one connection.
+struct Session {
+    cipher: SessionCipher,
+    key_id: KeyId,
+    /// Re-checked before every actuation in the session.
+    cert: DigitalKey,
+    /// The challenge the opening request answered (a time token may be
+    /// bound to it).
+    challenge: Challenge,
+}
+
+/// State that lives only as long as one BLE connection.
+struct Connection {
+    reassembler: Reassembler,
+    session: Option<Session>,
+}
+
+impl Connection {
+    fn new() -> Self {
+        Self {
+            reassembler: Reassembler::default(),
+            session: None,
+        }
+    }
+}
+
+/// A simulated lock. See the module documentation for its behaviour.
+pub struct SimLock {
+    identity: SigningKey,
+    identity_public: PublicKey,
+    lock_id: LockId,
+    epoch: u32,
+    issuer: PublicKey,
+    groups: Vec<LockId>,
+    clock: VirtualClock,
+    rtc: Rtc,
+    challenges: Challenges,
+    creds: Credentials,
+    log: EventLog,
+    mech: Mechanics,
+    conn: Connection,
+    ops: AsymOpCounts,
+}
+
+impl std::fmt::Debug for SimLock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SimLock({}, epoch {})", self.lock_id, self.epoch)
+    }
+}
+
+impl SimLock {
+    /// Commissions a lock: installs `issuer`, generates the identity key,
+    /// sets the RTC to `clock`'s true time (trusted) and starts epoch 1.
+    pub fn commission(
+        issuer: PublicKey,
+        lock_id: LockId,
+        clock: VirtualClock,
+        config: LockConfig,
+    ) -> Result<Self, LockError> {
+        Self::commission_with_identity(SigningKey::generate()?, issuer, lock_id, clock, config)
+    }
+
+    /// Like [`SimLock::commission`] with a given identity key (a lock whose
+    /// key was provisioned at the factory, or a reproducible demo).
+    pub fn commission_with_identity(
+        identity: SigningKey,
+        issuer: PublicKey,
+        lock_id: LockId,
+        clock: VirtualClock,
+        config: LockConfig,
+    ) -> Result<Self, LockError> {
+        config.validate()?;
+        let now_ms = clock.now_ms();
+        Ok(Self {
+            identity_public: identity.public_key(),
+            identity,
+            lock_id,
+            epoch: 1,
+            issuer,
+            groups: config.groups.clone(),
+            rtc: Rtc::new(clock.unix_now(), now_ms, config.rtc_drift_ppm, config.utc_offset_min),
+            challenges: Challenges::new(config.challenge_rotation_ms, now_ms),
+            creds: Credentials::new(
+                config.cert_cache_capacity,
+                config.fast_key_capacity,
+                config.stored_outcome_capacity,
+            ),
+            log: EventLog::new(lock_id, 1, config.event_capacity),
+            mech: Mechanics::new(config.mechanics(), config.battery_mv),
+            conn: Connection::new(),
+            ops: AsymOpCounts::default(),
+            clock,
+        })
+    }
+
+    /// The lock's identity public key (phones verify its signatures).
+    pub fn identity_public_key(&self) -> PublicKey {
+        self.identity_public
+    }
+
+    /// The lock's id.
+    pub fn lock_id(&self) -> LockId {
+        self.lock_id
+    }
+
+    /// The current epoch (1 after commissioning, bumped by every reset).
+    pub fn epoch(&self) -> u32 {
+        self.epoch
+    }
+
+    /// The issuer key installed at commissioning.
+    pub fn issuer(&self) -> PublicKey {
+        self.issuer
+    }
+
+    /// The lock groups it belongs to.
+    pub fn groups(&self) -> &[LockId] {
+        &self.groups
+    }
+
+    /// The full status report.
+    pub fn status(&self) -> LockStatus {
+        let now_ms = self.now_ms();
+        let mut faults = self.mech.faults(now_ms);
+        if !self.rtc.trusted() {
+            faults |= Faults::CLOCK_UNTRUSTED;
+        }
+        LockStatus {
+            bolt: self.mech.bolt(),
+            door: self.mech.door(),
+            battery_mv: self.mech.battery_mv(),
+            battery_percent: self.mech.battery_percent(),
+            faults: Faults(faults),
+            lock_time: self.rtc.now(now_ms),
+            revocation_seq: self.creds.revocation_seq(),
+            event_head: self.log.head_seq(),
+            epoch: self.epoch,
+        }
+    }
+
+    /// What an unauthorized requester may see: clock, epoch and revocation
+    /// seq (to explain its refusal) and the flags the advertisement already
+    /// shows; no bolt, door, battery level or activity.
+    fn public_status(&self) -> LockStatus {
+        let full = self.status();
+        let public_faults = Faults::BATTERY_LOW | Faults::BATTERY_CRITICAL | Faults::CLOCK_UNTRUSTED;
+        LockStatus {
+            bolt: BoltState::Unknown,
+            door: DoorState::Unknown,
+            battery_mv: 0,
+            battery_percent: 0,
+            faults: Faults(full.faults.0 & public_faults),
+            event_head: 0,
+            ..full
+        }
+    }
+
+    /// The lock's clock reading (unix seconds), drift included.
+    pub fn lock_time(&self) -> u32 {
+        self.rtc.now(self.now_ms())
+    }
+
+    /// Whether the clock was set from a trusted source since power-up.
+    pub fn clock_trusted(&self) -> bool {
+        self.rtc.trusted()
+    }
+
+    /// The local-time offset schedules are evaluated in.
+    pub fn utc_offset_min(&self) -> i16 {
+        self.rtc.utc_offset_min()
+    }
+
+    /// Sequence number of the installed revocation list (0: none).
+    pub fn revocation_seq(&self) -> u32 {
+        self.creds.revocation_seq()
+    }
+
+    /// The events still held in the ring, oldest first.
+    pub fn events(&self) -> Vec<LockEvent> {
+        self.log.events()
+    }
+
+    /// Motor moves so far: tests assert "bolt untouched" with it.
+    pub fn actuation_count(&self) -> u64 {
+        self.mech.actuations()
+    }
+
+    /// Asymmetric operations performed so far, by kind.
+    pub fn asym_op_counts(&self) -> AsymOpCounts {
+        self.ops
+    }
+
+    /// Whether the lock holds a fast key for `key_id`.
+    pub fn has_fast_key(&self, key_id: &KeyId) -> bool {
+        self.creds.fast_keys.contains(key_id)
+    }
+
+    /// Whether the current connection has an authenticated session.
+    pub fn has_session(&self) -> bool {
+        self.conn.session.is_some()
+    }
+
+    /// Factory reset: bumps the epoch and wipes fast keys, counters, the
+    /// certificate cache, stored outcomes and the revocation list; the
+    /// event log restarts a new chain whose first event is `factory_reset`.
+    /// Keeps the identity key, lock id, groups and issuer key: the model
+    /// treats re-commissioning by the same authority as immediate.
+    pub fn factory_reset(&mut self) {
+        self.epoch = self.epoch.saturating_add(1);
+        self.creds.wipe();
+        self.log.restart(self.epoch);
+        self.record(EventKind::FactoryReset, KeyId::default(), 0, 0);
+        self.conn = Connection::new();
+        self.challenges.restart(self.now_ms());
+    }
+
+    /// Power loss and reboot: the RTC restarts from [`RTC_RESET_UNIX`] and
+    /// is untrusted until a time token arrives; the connection drops; a
+    /// `boot` event is logged. Credentials, outcomes, the revocation list,
+    /// the last accepted token time and the log are in flash and survive.
+    pub fn power_loss(&mut self) {
+        let now_ms = self.now_ms();
+        self.rtc.power_loss(now_ms);
+        self.conn = Connection::new();
+        self.challenges.restart(now_ms);
+        self.record(EventKind::Boot, KeyId::default(), 0, 0);
+    }
+
+    /// Injects a hardware condition (see [`Fault`]); door and battery
+    /// changes are logged as the sensors would.
+    pub fn inject(&mut self, fault: Fault) {
+        let events = self.mech.inject(fault, self.now_ms());
+        self.record_hardware(&events);
+    }
+
+    /// Frees a jammed bolt and aligns the strike (door and battery are
+    /// states, changed with [`SimLock::inject`]).
+    pub fn clear_faults(&mut self) {
+        self.mech.clear_faults();
+    }
+
+    fn now_ms(&self) -> u64 {
+        self.clock.now_ms()
+    }
+
+    fn record(&mut self, kind: EventKind, key_id: KeyId, result: u8, detail: u16) {
+        let time = self.lock_time();
+        self.log.record(time, kind, key_id, result, detail);
+    }
+
+    fn record_hardware(&mut self, events: &[HardwareEvent]) {
+        for e in events {
+            match *e {
+                HardwareEvent::BatteryLow(mv) => self.record(EventKind::BatteryLow, KeyId::default(), 0, mv),
+                HardwareEvent::DoorOpened => self.record(EventKind::DoorOpened, KeyId::default(), 0, 0),
+                HardwareEvent::DoorClosed => self.record(EventKind::DoorClosed, KeyId::default(), 0, 0),
+            }
+        }
+    }
+}
+
+impl Peripheral for SimLock {
+    fn advertisement(&mut self) -> Advertisement {
+        self.challenges.refresh(self.now_ms());
+        let status = self.status();
+        let mut flags = 0;
+        if self.log.pending() {
+            flags |= Advertisement::EVENTS_PENDING;
+        }
+        if status.faults.has(Faults::BATTERY_LOW) || status.faults.has(Faults::BATTERY_CRITICAL) {
+            flags |= Advertisement::BATTERY_LOW;
+        }
+        if status.faults.has(Faults::CLOCK_UNTRUSTED) {
+            flags |= Advertisement::NEEDS_TIME;
+        }
+        if status.faults.0 & (Faults::MOTOR_STALL | Faults::BOLT_NOT_THROWN | Faults::DOOR_AJAR) != 0 {
+            flags |= Advertisement::FAULT;
+        }
+        Advertisement {
+            short_lock_id: self.lock_id.short(),
+            epoch: self.epoch,
+            challenge: self.challenges.current(),
+            flags,
+            revocation_seq_low: status.revocation_seq as u8,
+        }
+    }
+
+    fn on_connect(&mut self, _mtu: u16) {
+        // The link fragments responses to its MTU; the lock only needs a
+        // clean slate for the new connection.
+        self.conn = Connection::new();
+    }
+
+    fn on_disconnect(&mut self) {
+        self.conn = Connection::new();
+    }
+
+    fn on_packet(&mut self, packet: &[u8]) -> Option<Vec<u8>> {
+        self.receive_packet(packet)
+    }
+
+    fn on_tick(&mut self) -> Option<Vec<u8>> {
+        self.tick()
+    }
+
+    fn asym_ops(&self) -> u64 {
+        self.ops.total()
+    }
+}

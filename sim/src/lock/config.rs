@@ -1,0 +1,129 @@
+//! Build-time and installation parameters of a simulated lock, the
+//! lock's error type, and its count of asymmetric operations.
+
+use super::mechanics::MechanicsConfig;
+use latchkey_protocol::{LockId, ProtocolError};
+use thiserror::Error;
+
+/// How a [`super::SimLock`] is built and installed. `Default` models a
+/// 4×AA lock with a 256-event log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockConfig {
+    /// Events the ring holds before it overwrites the oldest.
+    pub event_capacity: usize,
+    /// RTC error in parts per million (positive: the clock runs fast).
+    pub rtc_drift_ppm: i32,
+    /// Local-time offset from UTC at installation, in minutes (a time
+    /// token's offset replaces it, which carries DST changes).
+    pub utc_offset_min: i16,
+    /// Lock groups this lock belongs to (group keys and lists apply).
+    pub groups: Vec<LockId>,
+    /// Battery voltage at installation, in millivolts.
+    pub battery_mv: u16,
+    /// Voltage of fresh cells (100 %).
+    pub battery_full_mv: u16,
+    /// Below this the lock reports `BATTERY_LOW` and logs it once.
+    pub battery_low_mv: u16,
+    /// Below this the motor is not driven (`battery_critical`, brown-out);
+    /// it is also the 0 % point.
+    pub battery_critical_mv: u16,
+    /// Voltage lost with every motor move (a model of cell depletion).
+    pub battery_drop_per_actuation_mv: u16,
+    /// Fast keys held (least recently used is evicted).
+    pub fast_key_capacity: usize,
+    /// Verified certificates held (least recently used is evicted).
+    pub cert_cache_capacity: usize,
+    /// Stored command outcomes held (least recently used is evicted).
+    pub stored_outcome_capacity: usize,
+    /// Period after which the advertised challenge rotates.
+    pub challenge_rotation_ms: u64,
+    /// An open door counts as ajar (a fault) after this long.
+    pub door_ajar_limit_ms: u64,
+}
+
+impl Default for LockConfig {
+    fn default() -> Self {
+        Self {
+            event_capacity: 256,
+            rtc_drift_ppm: 0,
+            utc_offset_min: 0,
+            groups: Vec::new(),
+            battery_mv: 6000,
+            battery_full_mv: 6000,
+            battery_low_mv: 4800,
+            battery_critical_mv: 4400,
+            battery_drop_per_actuation_mv: 1,
+            fast_key_capacity: 64,
+            cert_cache_capacity: 32,
+            stored_outcome_capacity: 64,
+            challenge_rotation_ms: 30_000,
+            door_ajar_limit_ms: 60_000,
+        }
+    }
+}
+
+impl LockConfig {
+    pub(crate) fn validate(&self) -> Result<(), LockError> {
+        let invalid = |reason| Err(LockError::InvalidConfig(reason));
+        if self.event_capacity == 0 {
+            return invalid("event_capacity must be at least 1");
+        }
+        if self.fast_key_capacity == 0 || self.cert_cache_capacity == 0 || self.stored_outcome_capacity == 0 {
+            return invalid("table capacities must be at least 1");
+        }
+        if self.challenge_rotation_ms == 0 {
+            return invalid("challenge_rotation_ms must be positive");
+        }
+        if !(self.battery_critical_mv < self.battery_low_mv && self.battery_low_mv <= self.battery_full_mv) {
+            return invalid("battery thresholds must satisfy critical < low <= full");
+        }
+        if self.rtc_drift_ppm.unsigned_abs() >= 1_000_000 {
+            return invalid("rtc_drift_ppm must be within ±999999");
+        }
+        Ok(())
+    }
+
+    pub(crate) fn mechanics(&self) -> MechanicsConfig {
+        MechanicsConfig {
+            full_mv: self.battery_full_mv,
+            low_mv: self.battery_low_mv,
+            critical_mv: self.battery_critical_mv,
+            drop_per_actuation_mv: self.battery_drop_per_actuation_mv,
+            door_ajar_limit_ms: self.door_ajar_limit_ms,
+        }
+    }
+}
+
+/// Why a lock could not be commissioned.
+#[derive(Debug, Error)]
+pub enum LockError {
+    /// A [`LockConfig`] field is out of range.
+    #[error("invalid lock configuration: {0}")]
+    InvalidConfig(&'static str),
+    /// The identity key could not be generated or loaded.
+    #[error("lock identity key: {0}")]
+    Crypto(#[from] ProtocolError),
+}
+
+/// Asymmetric operations the lock performed, by kind. Counting rule: one
+/// per ECDSA signature verified (attempted on a well-formed input), one per
+/// ECDSA signature made, and one per ECDH exchange (generating the
+/// ephemeral key and agreeing with the peer's count as one). Hashes, MACs
+/// and AEAD are not counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AsymOpCounts {
+    /// ECDSA P-256 verifications (certificates, holder signatures,
+    /// revocation lists, time tokens).
+    pub ecdsa_verify: u64,
+    /// ECDSA P-256 signatures (AUTH results, event batches).
+    pub ecdsa_sign: u64,
+    /// Ephemeral ECDH P-256 exchanges (one per authorized AUTH).
+    pub ecdh: u64,
+}
+
+impl AsymOpCounts {
+    /// All operations together.
+    pub fn total(&self) -> u64 {
+        self.ecdsa_verify + self.ecdsa_sign + self.ecdh
+    }
+}

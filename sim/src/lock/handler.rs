@@ -1,0 +1,240 @@
+//! Packets in, frames out: reassembly, dispatch, and the two one-round-trip
+//! unlocks (AUTH and FAST).
+
+use super::credentials::FastEntry;
+use super::{Session, SimLock};
+use latchkey_protocol::{
+    derive_auth_keys, AuthRequest, AuthResult, CertRef, Challenge, ChallengeInfo, DigitalKey, EphemeralKey, FastKey,
+    FastRequest, FastResult, Frame, LockContext, ProtocolError, PublicKey, ResultCode, SessionCipher,
+};
+
+/// Maps a reassembly failure to the code the ERROR frame carries.
+fn framing_code(error: &ProtocolError) -> ResultCode {
+    match error {
+        ProtocolError::FrameTooLarge { .. } => ResultCode::FrameTooLarge,
+        ProtocolError::ReassemblyTimeout { .. }
+        | ProtocolError::FragmentOutOfOrder { .. }
+        | ProtocolError::UnexpectedContinuation
+        | ProtocolError::FrameLengthMismatch { .. } => ResultCode::FrameIncomplete,
+        _ => ResultCode::BadRequest,
+    }
+}
+
+impl SimLock {
+    /// One RX packet: a response frame when it completed (or broke) one.
+    pub(super) fn receive_packet(&mut self, packet: &[u8]) -> Option<Vec<u8>> {
+        let now_ms = self.now_ms();
+        self.challenges.refresh(now_ms);
+        match self.conn.reassembler.push(packet, now_ms) {
+            Ok(None) => None,
+            Ok(Some(frame)) => Some(self.handle_frame(&frame).encode()),
+            Err(e) => Some(Frame::Error(framing_code(&e)).encode()),
+        }
+    }
+
+    /// Time passed with no packet: reports a partial frame that timed out.
+    pub(super) fn tick(&mut self) -> Option<Vec<u8>> {
+        let now_ms = self.now_ms();
+        self.challenges.refresh(now_ms);
+        let timed_out = self.conn.reassembler.check_timeout(now_ms).err()?;
+        Some(Frame::Error(framing_code(&timed_out)).encode())
+    }
+
+    fn handle_frame(&mut self, bytes: &[u8]) -> Frame {
+        match Frame::decode(bytes) {
+            Ok(Frame::Auth(req)) => self.handle_auth(&req, bytes),
+            Ok(Frame::Fast(req)) => Frame::FastResult(self.handle_fast(&req)),
+            Ok(Frame::Session(sealed)) => self.handle_session(&sealed),
+            Ok(Frame::GetChallenge) => Frame::Challenge(ChallengeInfo {
+                challenge: self.challenges.current(),
+                epoch: self.epoch,
+                lock_id: self.lock_id,
+            }),
+            // Lock-to-phone frames sent to the lock, or undecodable bytes.
+            Ok(_) | Err(_) => Frame::Error(ResultCode::BadRequest),
+        }
+    }
+
+    fn context(&self, challenge: Challenge) -> LockContext {
+        LockContext {
+            lock_id: self.lock_id,
+            epoch: self.epoch,
+            challenge,
+        }
+    }
+
+    /// Checks the issuer signature, counting the verify only when it runs
+    /// (an unknown issuer is refused on its id alone).
+    fn verify_certificate(&mut self, cert: &DigitalKey) -> Result<(), ResultCode> {
+        if cert.issuer_id == self.issuer.issuer_id() {
+            self.ops.ecdsa_verify += 1;
+        }
+        cert.verify(&self.issuer)
+    }
+
+    /// AUTH steps up to and including the holder signature. On success the
+    /// certificate enters the cache (only for a proven holder, so strangers
+    /// cannot evict real entries by replaying public certificates).
+    fn authenticate(&mut self, req: &AuthRequest) -> Result<DigitalKey, ResultCode> {
+        if !self.challenges.is_live(&req.challenge) {
+            return Err(ResultCode::StaleChallenge);
+        }
+        let hash = req.cert.hash();
+        let cert = match &req.cert {
+            CertRef::Full(cert) => {
+                // A cache hit skips the ECDSA verify: the point of the cache.
+                if self.creds.cert_cache.get(&hash).is_none() {
+                    self.verify_certificate(cert)?;
+                }
+                cert.clone()
+            }
+            CertRef::Hash(h) => self
+                .creds
+                .cert_cache
+                .get(h)
+                .cloned()
+                .ok_or(ResultCode::CertificateNotCached)?,
+        };
+        if !cert.applies_to(&self.lock_id, &self.groups) {
+            return Err(ResultCode::WrongLock);
+        }
+        self.ops.ecdsa_verify += 1;
+        req.verify_holder(&self.context(req.challenge), &cert)?;
+        self.creds.cert_cache.insert(hash, cert.clone());
+        Ok(cert)
+    }
+
+    fn handle_auth(&mut self, req: &AuthRequest, request: &[u8]) -> Frame {
+        let cert = match self.authenticate(req) {
+            Ok(cert) => cert,
+            Err(code) => return self.auth_answer(code, false, None, request),
+        };
+        self.challenges.consume(&req.challenge, self.now_ms());
+        let key_id = cert.key_id();
+        if let Some(stored) = self.stored_outcome(&key_id, &req.command_id) {
+            return self.auth_answer(stored.code, true, None, request);
+        }
+        if let Err(code) = self.authorize(&cert, req.command) {
+            self.deny(key_id, req.command, code);
+            return self.auth_answer(code, false, None, request);
+        }
+        // ECDH before the motor runs: a bad phone ephemeral must leave the
+        // bolt untouched.
+        self.ops.ecdh += 1;
+        let exchange = EphemeralKey::generate().and_then(|mine| {
+            let public = mine.public_key();
+            mine.agree(&req.ephemeral).map(|shared| (public, shared))
+        });
+        let Ok((lock_ephemeral, shared)) = exchange else {
+            self.deny(key_id, req.command, ResultCode::BadRequest);
+            return self.auth_answer(ResultCode::BadRequest, false, None, request);
+        };
+        let code = self.execute(key_id, req.command, req.command_id);
+        let Some(result) = self.sign_auth_result(code, false, Some(lock_ephemeral), request) else {
+            return Frame::Error(ResultCode::BadRequest);
+        };
+        if let Ok((secrets, fast_key)) = derive_auth_keys(&shared, &self.lock_id, &key_id, request, &result) {
+            self.creds.fast_keys.insert(
+                key_id,
+                FastEntry {
+                    key: fast_key,
+                    counter: 0,
+                    cert: cert.clone(),
+                },
+            );
+            if let Ok(cipher) = SessionCipher::lock(&secrets) {
+                self.conn.session = Some(Session {
+                    cipher,
+                    key_id,
+                    cert,
+                    challenge: req.challenge,
+                });
+            }
+        }
+        Frame::AuthResult(result)
+    }
+
+    /// A signed answer without a session (refusals and replays).
+    fn auth_answer(&mut self, code: ResultCode, replayed: bool, eph: Option<PublicKey>, request: &[u8]) -> Frame {
+        match self.sign_auth_result(code, replayed, eph, request) {
+            Some(result) => Frame::AuthResult(result),
+            None => Frame::Error(code),
+        }
+    }
+
+    /// Signs an AUTH_RESULT; the full status goes only with a session.
+    fn sign_auth_result(
+        &mut self,
+        code: ResultCode,
+        replayed: bool,
+        lock_ephemeral: Option<PublicKey>,
+        request: &[u8],
+    ) -> Option<AuthResult> {
+        let status = match lock_ephemeral {
+            Some(_) => self.status(),
+            None => self.public_status(),
+        };
+        self.ops.ecdsa_sign += 1;
+        AuthResult::unsigned(code, replayed, self.challenges.current(), status, lock_ephemeral)
+            .sign(&self.identity, &self.lock_id, request)
+            .ok()
+    }
+
+    /// FAST: HMAC and counter instead of signatures; never an asymmetric
+    /// operation.
+    fn handle_fast(&mut self, req: &FastRequest) -> FastResult {
+        let Some(entry) = self.creds.fast_keys.get(&req.key_id).cloned() else {
+            return self.fast_answer(None, req, ResultCode::UnknownFastKey, false, false);
+        };
+        let live: Vec<Challenge> = self.challenges.live().collect();
+        let Some(challenge) = live.into_iter().find(|c| req.verify(&entry.key, &self.context(*c))) else {
+            return self.fast_answer(None, req, ResultCode::BadMac, false, false);
+        };
+        self.challenges.consume(&challenge, self.now_ms());
+        let key = Some(&entry.key);
+        if let Some(stored) = self.stored_outcome(&req.key_id, &req.command_id) {
+            return self.fast_answer(key, req, stored.code, true, false);
+        }
+        if req.counter <= entry.counter {
+            self.deny(req.key_id, req.command, ResultCode::CounterReplay);
+            return self.fast_answer(key, req, ResultCode::CounterReplay, false, false);
+        }
+        // Any authenticated request moves the counter forward, refused or not.
+        if let Some(stored) = self.creds.fast_keys.get(&req.key_id) {
+            stored.counter = req.counter;
+        }
+        if let Err(code) = self.authorize(&entry.cert, req.command) {
+            self.deny(req.key_id, req.command, code);
+            return self.fast_answer(key, req, code, false, false);
+        }
+        let code = self.execute(req.key_id, req.command, req.command_id);
+        if let Ok(cipher) = req
+            .session_secrets(&entry.key, &self.context(challenge))
+            .and_then(|s| SessionCipher::lock(&s))
+        {
+            self.conn.session = Some(Session {
+                cipher,
+                key_id: req.key_id,
+                cert: entry.cert.clone(),
+                challenge,
+            });
+        }
+        self.fast_answer(key, req, code, false, true)
+    }
+
+    fn fast_answer(
+        &self,
+        key: Option<&FastKey>,
+        req: &FastRequest,
+        code: ResultCode,
+        replayed: bool,
+        authorized: bool,
+    ) -> FastResult {
+        let status = if authorized {
+            self.status()
+        } else {
+            self.public_status()
+        };
+        FastResult::build(key, &req.mac, code, replayed, status.compact(), self.lock_time())
+    }
+}

@@ -1,0 +1,102 @@
+//! The lock's real-time clock: it drifts, it forgets the time on power
+//! loss, and only an issuer-signed [`TimeToken`] can move it.
+
+use latchkey_protocol::{Challenge, LockId, PublicKey, ResultCode, TimeToken};
+
+/// Where the RTC restarts after power loss: the firmware's build time
+/// (2024-01-01T00:00:00Z). Any real time is later, so the first trusted
+/// token moves the clock forward, which needs no challenge binding.
+pub const RTC_RESET_UNIX: u32 = 1_704_067_200;
+
+/// RTC state. The reading is `base + elapsed virtual time × (1 + drift)`.
+#[derive(Debug)]
+pub(crate) struct Rtc {
+    base_unix: u32,
+    base_ms: u64,
+    drift_ppm: i32,
+    trusted: bool,
+    /// `unix_time` of the newest token ever accepted (0: none). Kept in
+    /// flash: it survives power loss, so an old token never works again.
+    last_accepted: u32,
+    utc_offset_min: i16,
+}
+
+impl Rtc {
+    /// A clock set (trusted) to `unix` at virtual time `now_ms`.
+    pub(crate) fn new(unix: u32, now_ms: u64, drift_ppm: i32, utc_offset_min: i16) -> Self {
+        Self {
+            base_unix: unix,
+            base_ms: now_ms,
+            drift_ppm,
+            trusted: true,
+            last_accepted: 0,
+            utc_offset_min,
+        }
+    }
+
+    /// The lock's reading at virtual time `now_ms`.
+    pub(crate) fn now(&self, now_ms: u64) -> u32 {
+        let elapsed_ms = i128::from(now_ms.saturating_sub(self.base_ms));
+        let scaled_ms = elapsed_ms * (1_000_000 + i128::from(self.drift_ppm)) / 1_000_000;
+        let secs = i128::from(self.base_unix) + scaled_ms.max(0) / 1000;
+        u32::try_from(secs).unwrap_or(u32::MAX)
+    }
+
+    /// Whether the reading comes from a trusted source.
+    pub(crate) fn trusted(&self) -> bool {
+        self.trusted
+    }
+
+    /// Local-time offset from UTC, in minutes (schedules use it).
+    pub(crate) fn utc_offset_min(&self) -> i16 {
+        self.utc_offset_min
+    }
+
+    /// The oscillator stopped: the clock restarts from the build time and
+    /// is untrusted until a token arrives.
+    pub(crate) fn power_loss(&mut self, now_ms: u64) {
+        self.base_unix = RTC_RESET_UNIX;
+        self.base_ms = now_ms;
+        self.trusted = false;
+    }
+
+    /// Applies a token if [`TimeToken::evaluate`] accepts it; returns the
+    /// new reading. This is the only way the clock moves.
+    pub(crate) fn apply_token(
+        &mut self,
+        token: &TimeToken,
+        issuer: &PublicKey,
+        lock_id: &LockId,
+        challenge: &Challenge,
+        now_ms: u64,
+    ) -> Result<u32, ResultCode> {
+        let decision = token.evaluate(issuer, lock_id, self.now(now_ms), self.last_accepted, challenge)?;
+        self.base_unix = decision.new_time;
+        self.base_ms = now_ms;
+        self.trusted = true;
+        self.last_accepted = token.unix_time;
+        self.utc_offset_min = token.utc_offset_min;
+        Ok(decision.new_time)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drift_scales_elapsed_time() {
+        let rtc = Rtc::new(1000, 0, 100_000, 0);
+        assert_eq!(rtc.now(10_000_000), 1000 + 11_000);
+        let slow = Rtc::new(1000, 0, -100_000, 0);
+        assert_eq!(slow.now(10_000_000), 1000 + 9_000);
+    }
+
+    #[test]
+    fn power_loss_restarts_untrusted() {
+        let mut rtc = Rtc::new(1_750_000_000, 0, 0, 0);
+        rtc.power_loss(5_000);
+        assert!(!rtc.trusted());
+        assert_eq!(rtc.now(7_000), RTC_RESET_UNIX + 2);
+    }
+}
