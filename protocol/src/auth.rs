@@ -98,7 +98,7 @@ impl AuthRequest {
     }
 
     /// Builds a request; `sign` signs the domain-separated message (a
-    /// platform signer, or [`SigningKey::sign`] in software).
+    /// platform signer, or [`SigningKey::sign_message`] in software).
     pub fn build(
         ctx: &LockContext,
         cert: CertRef,

@@ -169,9 +169,16 @@ impl SigningKey {
 
     /// Signs `body` in `domain`.
     pub fn sign(&self, domain: SigDomain, body: &[u8]) -> Result<Signature> {
+        self.sign_message(&domain.message(body))
+    }
+
+    /// Signs bytes that are already domain-separated (the output of
+    /// [`SigDomain::message`]), exactly as a platform signer does: the
+    /// software counterpart of the closure [`crate::AuthRequest::build`] takes.
+    pub fn sign_message(&self, message: &[u8]) -> Result<Signature> {
         let sig = self
             .pair
-            .sign(&SystemRandom::new(), &domain.message(body))
+            .sign(&SystemRandom::new(), message)
             .map_err(|_| ProtocolError::Crypto("ECDSA signing failed"))?;
         let mut out = [0u8; 64];
         out.copy_from_slice(sig.as_ref());

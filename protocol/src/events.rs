@@ -180,8 +180,9 @@ pub struct EventBatch {
     pub signature: Signature,
 }
 
-/// A range of seqs the lock no longer held when asked (its ring
-/// overwrote them): reported, never hidden.
+/// A range of seqs missing between a collector's cursor and a batch: the
+/// lock's ring overwrote them (seqs below the batch's `oldest_held`) or a
+/// batch carrying them was dropped on the way. Reported, never hidden.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EventGap {
     /// First missing seq.
@@ -320,12 +321,18 @@ impl EventBatch {
     }
 
     /// The seqs between `cursor` (the last seq already collected) and this
-    /// batch that the lock had overwritten before they could be collected.
+    /// batch that the collector does not have. From an honest fetch after
+    /// `cursor` these are exactly the seqs the lock's ring overwrote (all
+    /// below `oldest_held`); seqs at or above `oldest_held` in the range were
+    /// held by the lock but never delivered (a batch was dropped on the way),
+    /// and are reported too rather than hidden.
     pub fn gap_after(&self, cursor: u32) -> Option<EventGap> {
+        // An empty batch says nothing about seqs the lock still holds (they
+        // can be fetched later), only about those it no longer holds.
         let first_here = self.events.first().map(|e| e.seq).unwrap_or(self.oldest_held);
-        (first_here > cursor.saturating_add(1) && self.oldest_held > cursor.saturating_add(1)).then(|| EventGap {
+        (first_here > cursor.saturating_add(1)).then(|| EventGap {
             first: cursor + 1,
-            last: first_here.min(self.oldest_held) - 1,
+            last: first_here - 1,
         })
     }
 
