@@ -115,6 +115,18 @@ impl ResultCode {
         self == Self::Ok
     }
 
+    /// Whether a lock that answered an authentic FAST with this code left a
+    /// session open: the holder was authorized and the hardware answered
+    /// (ok, or a mechanical or battery refusal), or only the clock was
+    /// untrusted (so the holder can deliver a time token). Credential
+    /// refusals never leave a session.
+    pub fn leaves_session_open(self) -> bool {
+        matches!(
+            self,
+            Self::Ok | Self::Jammed | Self::BoltNotThrown | Self::DoorAjar | Self::BatteryCritical | Self::ClockUntrusted
+        )
+    }
+
     /// A stable snake_case name, used in logs, JSON and the docs' table.
     pub fn name(self) -> &'static str {
         match self {

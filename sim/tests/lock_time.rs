@@ -10,7 +10,7 @@ use latchkey_protocol::{
     TimeToken,
 };
 use latchkey_sim::authority::KeyAuthority;
-use latchkey_sim::lock::{LockConfig, RTC_RESET_UNIX};
+use latchkey_sim::lock::{LockConfig, RTC_WATERMARK_INTERVAL_S};
 use latchkey_sim::Peripheral;
 
 const UNBOUND: Challenge = Challenge([0; 8]);
@@ -173,7 +173,9 @@ fn power_loss_parks_time_limited_keys_until_trusted_time_arrives() {
     assert!(!w.lock.clock_trusted());
     assert!(w.lock.status().faults.has(Faults::CLOCK_UNTRUSTED));
     assert!(w.lock.advertisement().has(Advertisement::NEEDS_TIME));
-    assert_eq!(w.lock.lock_time(), RTC_RESET_UNIX);
+    // Restarted from the last flash save, never earlier.
+    let before = w.clock.unix_now();
+    assert_eq!(w.lock.lock_time(), before - before % RTC_WATERMARK_INTERVAL_S);
     assert_eq!(w.lock.events().last().map(|e| e.kind), Some(EventKind::Boot));
 
     guest.connect(&mut w.lock);
@@ -198,4 +200,33 @@ fn power_loss_parks_time_limited_keys_until_trusted_time_arrives() {
 
     assert_eq!(guest.fast(&mut w.lock, Command::Lock).code, ResultCode::Ok);
     assert_eq!(w.lock.actuation_count(), 2);
+}
+
+#[test]
+fn a_kept_back_token_cannot_revive_a_stay_after_a_battery_swap() {
+    let mut w = World::new();
+    let checkout = START + 2 * 86_400;
+    let mut guest = w.guest_until(checkout);
+    assert_eq!(guest.auth(&mut w.lock, Command::Status).code(), ResultCode::Ok);
+    // During the stay the guest's phone fetched (and kept) a time token.
+    w.clock.advance_secs(86_400);
+    let kept = w
+        .authority
+        .time_token(w.lock_id(), w.clock.unix_now(), 600, 0, UNBOUND)
+        .expect("token");
+    // Two days after checkout the batteries are swapped.
+    w.clock.advance_secs(3 * 86_400);
+    w.lock.power_loss();
+    assert!(!w.lock.clock_trusted());
+    // The kept token is newer than any accepted, but days behind the
+    // clock's watermark: refused, and the key stays dead.
+    guest.connect(&mut w.lock);
+    let mut owner = w.owner();
+    assert_eq!(owner.auth(&mut w.lock, Command::Status).code(), ResultCode::Ok);
+    assert_eq!(set_time(&mut w, &mut owner, kept).code(), ResultCode::TimeTokenRejected);
+    assert!(!w.lock.clock_trusted());
+    guest.connect(&mut w.lock);
+    let moves = w.lock.actuation_count();
+    assert_ne!(guest.auth(&mut w.lock, Command::Unlock).code(), ResultCode::Ok);
+    assert_eq!(w.lock.actuation_count(), moves);
 }

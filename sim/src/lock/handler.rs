@@ -112,11 +112,22 @@ impl SimLock {
         self.challenges.consume(&req.challenge, self.now_ms());
         let key_id = cert.key_id();
         if let Some(stored) = self.stored_outcome(&key_id, &req.command_id) {
-            return self.auth_answer(stored.code, true, None, request);
+            // The holder proved itself: it may see the state its command left.
+            return match self.sign_auth_result(stored.code, true, None, true, request) {
+                Some(result) => Frame::AuthResult(result),
+                None => Frame::Error(stored.code),
+            };
         }
+        // An untrusted clock still gets a session (no actuation): the
+        // holder can then deliver an issuer-signed time token, the only way
+        // the clock can become trusted again.
+        let mut refusal = None;
         if let Err(code) = self.authorize(&cert, req.command) {
             self.deny(key_id, req.command, code);
-            return self.auth_answer(code, false, None, request);
+            if code != ResultCode::ClockUntrusted {
+                return self.auth_answer(code, false, None, request);
+            }
+            refusal = Some(code);
         }
         // ECDH before the motor runs: a bad phone ephemeral must leave the
         // bolt untouched.
@@ -129,8 +140,11 @@ impl SimLock {
             self.deny(key_id, req.command, ResultCode::BadRequest);
             return self.auth_answer(ResultCode::BadRequest, false, None, request);
         };
-        let code = self.execute(key_id, req.command, req.command_id);
-        let Some(result) = self.sign_auth_result(code, false, Some(lock_ephemeral), request) else {
+        let code = match refusal {
+            Some(code) => code,
+            None => self.execute(key_id, req.command, req.command_id),
+        };
+        let Some(result) = self.sign_auth_result(code, false, Some(lock_ephemeral), true, request) else {
             return Frame::Error(ResultCode::BadRequest);
         };
         if let Ok((secrets, fast_key)) = derive_auth_keys(&shared, &self.lock_id, &key_id, request, &result) {
@@ -156,23 +170,26 @@ impl SimLock {
 
     /// A signed answer without a session (refusals and replays).
     fn auth_answer(&mut self, code: ResultCode, replayed: bool, eph: Option<PublicKey>, request: &[u8]) -> Frame {
-        match self.sign_auth_result(code, replayed, eph, request) {
+        match self.sign_auth_result(code, replayed, eph, false, request) {
             Some(result) => Frame::AuthResult(result),
             None => Frame::Error(code),
         }
     }
 
-    /// Signs an AUTH_RESULT; the full status goes only with a session.
+    /// Signs an AUTH_RESULT; the full status goes only to a proven,
+    /// authorized holder.
     fn sign_auth_result(
         &mut self,
         code: ResultCode,
         replayed: bool,
         lock_ephemeral: Option<PublicKey>,
+        authorized: bool,
         request: &[u8],
     ) -> Option<AuthResult> {
-        let status = match lock_ephemeral {
-            Some(_) => self.status(),
-            None => self.public_status(),
+        let status = if authorized {
+            self.status()
+        } else {
+            self.public_status()
         };
         self.ops.ecdsa_sign += 1;
         AuthResult::unsigned(code, replayed, self.challenges.current(), status, lock_ephemeral)
@@ -193,7 +210,8 @@ impl SimLock {
         self.challenges.consume(&challenge, self.now_ms());
         let key = Some(&entry.key);
         if let Some(stored) = self.stored_outcome(&req.key_id, &req.command_id) {
-            return self.fast_answer(key, req, stored.code, true, false);
+            self.open_fast_session(&entry, req, challenge);
+            return self.fast_answer(key, req, stored.code, true, true);
         }
         if req.counter <= entry.counter {
             self.deny(req.key_id, req.command, ResultCode::CounterReplay);
@@ -205,9 +223,20 @@ impl SimLock {
         }
         if let Err(code) = self.authorize(&entry.cert, req.command) {
             self.deny(req.key_id, req.command, code);
+            // As with AUTH: an untrusted clock leaves a session open for
+            // time delivery, and moves nothing.
+            if code == ResultCode::ClockUntrusted {
+                self.open_fast_session(&entry, req, challenge);
+                return self.fast_answer(key, req, code, false, true);
+            }
             return self.fast_answer(key, req, code, false, false);
         }
         let code = self.execute(req.key_id, req.command, req.command_id);
+        self.open_fast_session(&entry, req, challenge);
+        self.fast_answer(key, req, code, false, true)
+    }
+
+    fn open_fast_session(&mut self, entry: &FastEntry, req: &FastRequest, challenge: Challenge) {
         if let Ok(cipher) = req
             .session_secrets(&entry.key, &self.context(challenge))
             .and_then(|s| SessionCipher::lock(&s))
@@ -219,7 +248,6 @@ impl SimLock {
                 challenge,
             });
         }
-        self.fast_answer(key, req, code, false, true)
     }
 
     fn fast_answer(

@@ -67,7 +67,7 @@ mod session_ops;
 
 pub use config::{AsymOpCounts, LockConfig, LockError};
 pub use mechanics::Fault;
-pub use rtc::RTC_RESET_UNIX;
+pub use rtc::{RTC_RESET_UNIX, RTC_WATERMARK_INTERVAL_S};
 
 use crate::{Peripheral, VirtualClock};
 use challenges::Challenges;
@@ -297,8 +297,8 @@ impl SimLock {
         self.challenges.restart(self.now_ms());
     }
 
-    /// Power loss and reboot: the RTC restarts from [`RTC_RESET_UNIX`] and
-    /// is untrusted until a time token arrives; the connection drops; a
+    /// Power loss and reboot: the RTC restarts from the last clock reading
+    /// saved to flash (every [`RTC_WATERMARK_INTERVAL_S`]) and is untrusted until a time token arrives; the connection drops; a
     /// `boot` event is logged. Credentials, outcomes, the revocation list,
     /// the last accepted token time and the log are in flash and survive.
     pub fn power_loss(&mut self) {

@@ -3,10 +3,17 @@
 
 use latchkey_protocol::{Challenge, LockId, PublicKey, ResultCode, TimeToken};
 
-/// Where the RTC restarts after power loss: the firmware's build time
-/// (2024-01-01T00:00:00Z). Any real time is later, so the first trusted
-/// token moves the clock forward, which needs no challenge binding.
+/// The firmware's build time (2024-01-01T00:00:00Z): the floor of the
+/// clock, for a lock that never knew the time.
 pub const RTC_RESET_UNIX: u32 = 1_704_067_200;
+
+/// How often the firmware saves its clock reading to flash (a watermark).
+/// After power loss the clock restarts from the last save, so it never
+/// restarts earlier than ten minutes before the loss: a time token kept back
+/// from before then would move it backwards by more than the token's
+/// tolerance and is refused. Without the watermark, a guest could replay a
+/// token from their stay after a battery swap and revive an expired key.
+pub const RTC_WATERMARK_INTERVAL_S: u32 = 600;
 
 /// RTC state. The reading is `base + elapsed virtual time × (1 + drift)`.
 #[derive(Debug)]
@@ -52,10 +59,12 @@ impl Rtc {
         self.utc_offset_min
     }
 
-    /// The oscillator stopped: the clock restarts from the build time and
-    /// is untrusted until a token arrives.
+    /// The oscillator stopped: the clock restarts from the last watermark
+    /// saved to flash and is untrusted until a token arrives.
     pub(crate) fn power_loss(&mut self, now_ms: u64) {
-        self.base_unix = RTC_RESET_UNIX;
+        let reading = self.now(now_ms);
+        let watermark = reading - reading % RTC_WATERMARK_INTERVAL_S;
+        self.base_unix = watermark.max(self.last_accepted).max(RTC_RESET_UNIX);
         self.base_ms = now_ms;
         self.trusted = false;
     }
@@ -97,6 +106,7 @@ mod tests {
         let mut rtc = Rtc::new(1_750_000_000, 0, 0, 0);
         rtc.power_loss(5_000);
         assert!(!rtc.trusted());
-        assert_eq!(rtc.now(7_000), RTC_RESET_UNIX + 2);
+        // 1_750_000_005 rounded down to the last 10-minute save.
+        assert_eq!(rtc.now(7_000), 1_749_999_600 + 2);
     }
 }

@@ -1,0 +1,83 @@
+//! Putting credentials into the phone: lock metadata, digital keys,
+//! revocation lists and time tokens, each verified before it is stored.
+
+use super::{blocking, Phone};
+use crate::error::{DiagnosisCode, LatchkeyError};
+use crate::store::{LockMeta, StoredKey};
+use latchkey_protocol::{DigitalKey, RevocationList, TimeToken};
+
+impl Phone {
+    /// Records a lock's commissioning data (from the cloud).
+    pub async fn add_lock(&self, meta: LockMeta) -> Result<(), LatchkeyError> {
+        let store = self.store.clone();
+        blocking(move || Ok(store.locks().put_meta(&meta)?)).await
+    }
+
+    /// Stores a digital key after checking it is for this phone's holder
+    /// key and signed by the issuer of a lock this phone knows.
+    pub async fn add_key(&self, key: DigitalKey, label: impl Into<String>) -> Result<(), LatchkeyError> {
+        if key.grant.holder != self.signer.public_key() {
+            return Err(LatchkeyError::refused_locally(
+                DiagnosisCode::KeyRejected,
+                "this key was issued to another phone",
+            ));
+        }
+        let store = self.store.clone();
+        let label = label.into();
+        let now = self.clock.now_unix();
+        blocking(move || {
+            let locks = store.locks().list_meta()?;
+            let lock = locks
+                .iter()
+                .find(|m| key.applies_to(&m.lock_id, &m.groups) && key.verify(&m.issuer_key).is_ok())
+                .ok_or_else(|| {
+                    LatchkeyError::refused_locally(
+                        DiagnosisCode::UnknownLock,
+                        "no known lock trusts this key's issuer; sync the lock list first",
+                    )
+                })?;
+            store.keys().put(&StoredKey {
+                key,
+                label,
+                received_at: now,
+                lock_name: Some(lock.name.clone()),
+            })?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Stores a revocation list (kept only if newer than the one held)
+    /// after verifying it against the issuer of a lock it targets. Returns
+    /// whether it was newer.
+    pub async fn add_revocation_list(&self, list: RevocationList) -> Result<bool, LatchkeyError> {
+        let store = self.store.clone();
+        blocking(move || {
+            let trusted = store
+                .locks()
+                .list_meta()?
+                .iter()
+                .any(|m| list.verify_for(&m.issuer_key, &m.lock_id, &m.groups).is_ok());
+            if !trusted {
+                return Err(LatchkeyError::refused_locally(
+                    DiagnosisCode::KeyRejected,
+                    "revocation list is not signed by the issuer of a lock it targets",
+                ));
+            }
+            Ok(store.revocations().put(&list)?)
+        })
+        .await
+    }
+
+    /// Stores a trusted-time token for later delivery (the newest is kept).
+    pub async fn add_time_token(&self, token: TimeToken) -> Result<bool, LatchkeyError> {
+        let store = self.store.clone();
+        blocking(move || Ok(store.time_tokens().put(&token)?)).await
+    }
+
+    /// Keys held by this phone.
+    pub async fn keys(&self) -> Result<Vec<StoredKey>, LatchkeyError> {
+        let store = self.store.clone();
+        blocking(move || Ok(store.keys().list()?)).await
+    }
+}

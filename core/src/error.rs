@@ -1,0 +1,249 @@
+//! The public error of latchkey-core: one enum a caller can act on, each
+//! variant mapping to a stable [`DiagnosisCode`] that the diagnostics
+//! engine explains in plain language.
+//!
+//! Internal errors (storage, transport, protocol, attempt) convert into it
+//! here, in one place.
+
+use crate::store::StoreError;
+use crate::transport::TransportError;
+use crate::unlock::{AttemptError, ExecuteError};
+use latchkey_protocol::ResultCode;
+
+/// A stable name for what went wrong, shared with the diagnostics engine,
+/// logs, the CLI's JSON and the bindings. Values never change meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DiagnosisCode {
+    /// Bluetooth is switched off.
+    BluetoothOff,
+    /// A Bluetooth or location permission is missing.
+    BluetoothPermission,
+    /// No adapter, or the platform's Bluetooth service is unavailable.
+    BluetoothUnavailable,
+    /// The lock was not found nearby.
+    LockOutOfRange,
+    /// The connection failed or dropped before the request reached the lock.
+    ConnectionFailed,
+    /// The request reached the lock but no answer came back.
+    OutcomeUnknown,
+    /// This phone holds no key for the lock.
+    NoKey,
+    /// The lock is not known to this phone (no commissioning data).
+    UnknownLock,
+    /// The key may not be used offline.
+    KeyNotOfflineAllowed,
+    /// The key has expired.
+    KeyExpired,
+    /// The key is not valid yet.
+    KeyNotYetValid,
+    /// The key is valid, but not at this day or hour.
+    OutsideSchedule,
+    /// The key was revoked.
+    KeyRevoked,
+    /// The key is for another lock.
+    WrongLock,
+    /// The lock rejected the key itself (forged, damaged, unknown issuer).
+    KeyRejected,
+    /// The bolt is jammed (motor stall).
+    LockJammed,
+    /// The bolt could not be thrown fully (strike misaligned).
+    BoltNotThrown,
+    /// The door is open; the lock will not throw the bolt.
+    DoorAjar,
+    /// The lock's battery is too weak.
+    BatteryCritical,
+    /// The lock's clock is not trusted; it needs a time token.
+    ClockUntrusted,
+    /// The lock's answer did not authenticate (not this lock, or tampering).
+    LockNotAuthentic,
+    /// The lock answered something this phone does not understand.
+    ProtocolMismatch,
+    /// The phone's own storage failed.
+    Storage,
+    /// Anything else the lock refused.
+    LockRefused,
+}
+
+impl DiagnosisCode {
+    /// The stable snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BluetoothOff => "bluetooth_off",
+            Self::BluetoothPermission => "bluetooth_permission",
+            Self::BluetoothUnavailable => "bluetooth_unavailable",
+            Self::LockOutOfRange => "lock_out_of_range",
+            Self::ConnectionFailed => "connection_failed",
+            Self::OutcomeUnknown => "outcome_unknown",
+            Self::NoKey => "no_key",
+            Self::UnknownLock => "unknown_lock",
+            Self::KeyNotOfflineAllowed => "key_not_offline_allowed",
+            Self::KeyExpired => "key_expired",
+            Self::KeyNotYetValid => "key_not_yet_valid",
+            Self::OutsideSchedule => "outside_schedule",
+            Self::KeyRevoked => "key_revoked",
+            Self::WrongLock => "wrong_lock",
+            Self::KeyRejected => "key_rejected",
+            Self::LockJammed => "lock_jammed",
+            Self::BoltNotThrown => "bolt_not_thrown",
+            Self::DoorAjar => "door_ajar",
+            Self::BatteryCritical => "battery_critical",
+            Self::ClockUntrusted => "clock_untrusted",
+            Self::LockNotAuthentic => "lock_not_authentic",
+            Self::ProtocolMismatch => "protocol_mismatch",
+            Self::Storage => "storage",
+            Self::LockRefused => "lock_refused",
+        }
+    }
+
+    /// The diagnosis for a lock's result code (`None` for `ok`).
+    pub fn from_result(code: ResultCode) -> Option<Self> {
+        use ResultCode as R;
+        Some(match code {
+            R::Ok => return None,
+            R::KeyExpired => Self::KeyExpired,
+            R::KeyNotYetValid => Self::KeyNotYetValid,
+            R::OutsideSchedule => Self::OutsideSchedule,
+            R::KeyRevoked => Self::KeyRevoked,
+            R::WrongLock => Self::WrongLock,
+            R::UnknownIssuer | R::BadCertificate | R::BadHolderSignature | R::RoleNotAllowed => Self::KeyRejected,
+            R::Jammed => Self::LockJammed,
+            R::BoltNotThrown => Self::BoltNotThrown,
+            R::DoorAjar => Self::DoorAjar,
+            R::BatteryCritical => Self::BatteryCritical,
+            R::ClockUntrusted => Self::ClockUntrusted,
+            _ => Self::LockRefused,
+        })
+    }
+}
+
+impl std::fmt::Display for DiagnosisCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a caller of latchkey-core can get back instead of a result.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LatchkeyError {
+    /// Bluetooth, permissions or the radio stopped the command before it
+    /// reached the lock (nothing happened at the door).
+    #[error("{detail}")]
+    Bluetooth {
+        /// Which problem.
+        code: DiagnosisCode,
+        /// What the platform said.
+        detail: String,
+    },
+    /// The request reached the lock but no answer came back, even after
+    /// reconnecting: the lock may have acted. Check the door.
+    #[error("the lock may have acted, but its answer was lost ({detail}); check the door")]
+    OutcomeUnknown {
+        /// The last failure.
+        detail: String,
+    },
+    /// The command was refused, by the lock or by this phone's own check
+    /// before any radio use.
+    #[error("{reason}")]
+    Refused {
+        /// Which problem.
+        code: DiagnosisCode,
+        /// The lock's result code, when the lock refused.
+        lock_result: Option<ResultCode>,
+        /// A sentence for logs.
+        reason: String,
+    },
+    /// The lock's answer could not be trusted or understood.
+    #[error("{detail}")]
+    Lock {
+        /// Which problem.
+        code: DiagnosisCode,
+        /// What was wrong.
+        detail: String,
+    },
+    /// The phone's storage failed.
+    #[error("storage: {0}")]
+    Storage(String),
+}
+
+impl LatchkeyError {
+    /// The diagnosis this error maps to.
+    pub fn diagnosis(&self) -> DiagnosisCode {
+        match self {
+            Self::Bluetooth { code, .. } | Self::Refused { code, .. } | Self::Lock { code, .. } => *code,
+            Self::OutcomeUnknown { .. } => DiagnosisCode::OutcomeUnknown,
+            Self::Storage(_) => DiagnosisCode::Storage,
+        }
+    }
+
+    /// A refusal by the phone itself, before any radio use.
+    pub fn refused_locally(code: DiagnosisCode, reason: impl Into<String>) -> Self {
+        Self::Refused {
+            code,
+            lock_result: None,
+            reason: reason.into(),
+        }
+    }
+
+    /// A refusal by the lock.
+    pub fn refused_by_lock(result: ResultCode) -> Self {
+        Self::Refused {
+            code: DiagnosisCode::from_result(result).unwrap_or(DiagnosisCode::LockRefused),
+            lock_result: Some(result),
+            reason: format!("the lock refused: {result}"),
+        }
+    }
+}
+
+impl From<TransportError> for LatchkeyError {
+    fn from(e: TransportError) -> Self {
+        let code = match &e {
+            TransportError::BluetoothOff => DiagnosisCode::BluetoothOff,
+            TransportError::PermissionDenied(_) => DiagnosisCode::BluetoothPermission,
+            TransportError::Unavailable(_) => DiagnosisCode::BluetoothUnavailable,
+            TransportError::NotFound(_) => DiagnosisCode::LockOutOfRange,
+            _ => DiagnosisCode::ConnectionFailed,
+        };
+        Self::Bluetooth {
+            code,
+            detail: e.to_string(),
+        }
+    }
+}
+
+impl From<ExecuteError> for LatchkeyError {
+    fn from(e: ExecuteError) -> Self {
+        match e {
+            ExecuteError::Unreachable(t) => t.into(),
+            ExecuteError::OutcomeUnknown { last } => Self::OutcomeUnknown {
+                detail: last.to_string(),
+            },
+            ExecuteError::Attempt(a) => a.into(),
+        }
+    }
+}
+
+impl From<AttemptError> for LatchkeyError {
+    fn from(e: AttemptError) -> Self {
+        match e {
+            AttemptError::Transport { error, delivered: true } => Self::OutcomeUnknown {
+                detail: error.to_string(),
+            },
+            AttemptError::Transport { error, .. } => error.into(),
+            AttemptError::NotAuthentic(p) => Self::Lock {
+                code: DiagnosisCode::LockNotAuthentic,
+                detail: format!("the lock's answer is not authentic: {p}"),
+            },
+            AttemptError::BadAnswer(s) => Self::Lock {
+                code: DiagnosisCode::ProtocolMismatch,
+                detail: s,
+            },
+            AttemptError::Signer(s) => Self::Storage(format!("holder signer: {s}")),
+        }
+    }
+}
+
+impl From<StoreError> for LatchkeyError {
+    fn from(e: StoreError) -> Self {
+        Self::Storage(e.to_string())
+    }
+}

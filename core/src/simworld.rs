@@ -1,0 +1,159 @@
+//! A whole simulated world for tests, the demo and the bindings' test
+//! build (feature `sim`): a virtual clock, a key authority, a radio and
+//! commissioned locks, plus phones wired to them.
+
+use crate::clock::PhoneClock;
+use crate::error::LatchkeyError;
+use crate::keys::{SoftwareKeyStore, SoftwareSigner};
+use crate::store::{LockMeta, Store};
+use crate::transport::sim::SimTransport;
+use crate::Phone;
+use latchkey_protocol::{DigitalKey, KeyGrant, KeyId, LockId, Role, Schedule};
+use latchkey_sim::authority::KeyAuthority;
+use latchkey_sim::lock::{LockConfig, SimLock};
+use latchkey_sim::radio::{LinkParams, SimRadio};
+use latchkey_sim::{Peripheral, VirtualClock};
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// One commissioned lock on the simulated radio.
+#[derive(Clone)]
+pub struct SimLockHandle {
+    lock: Arc<Mutex<SimLock>>,
+    /// Its radio address.
+    pub address: String,
+    /// What the cloud would tell a phone about it.
+    pub meta: LockMeta,
+}
+
+impl SimLockHandle {
+    /// The lock model, to inspect it or inject faults.
+    pub fn lock(&self) -> MutexGuard<'_, SimLock> {
+        self.lock.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The lock's id.
+    pub fn id(&self) -> LockId {
+        self.meta.lock_id
+    }
+}
+
+/// Clock, key authority, radio and locks.
+pub struct SimWorld {
+    /// Shared virtual time.
+    pub clock: VirtualClock,
+    /// The property's key authority.
+    pub authority: KeyAuthority,
+    /// The radio all locks and phones share.
+    pub radio: SimRadio,
+}
+
+impl SimWorld {
+    /// A world whose true time starts at `start_unix`.
+    pub fn new(start_unix: u32) -> Result<Self, LatchkeyError> {
+        let clock = VirtualClock::starting_at(start_unix);
+        Ok(Self {
+            radio: SimRadio::new(clock.clone()),
+            authority: KeyAuthority::generate().map_err(|e| LatchkeyError::Storage(e.to_string()))?,
+            clock,
+        })
+    }
+
+    /// Commissions a lock with the authority's key and puts it on the radio.
+    pub fn add_lock(&self, name: &str, config: LockConfig) -> Result<SimLockHandle, LatchkeyError> {
+        let lock_id = LockId::random().map_err(|e| LatchkeyError::Storage(e.to_string()))?;
+        let utc_offset_min = config.utc_offset_min;
+        let groups = config.groups.clone();
+        let lock = SimLock::commission(self.authority.public_key(), lock_id, self.clock.clone(), config)
+            .map_err(|e| LatchkeyError::Storage(e.to_string()))?;
+        let meta = LockMeta {
+            lock_id,
+            name: name.to_string(),
+            identity_key: lock.identity_public_key(),
+            issuer_key: self.authority.public_key(),
+            utc_offset_min,
+            groups,
+        };
+        let lock = Arc::new(Mutex::new(lock));
+        let address = format!("sim:{}", &lock_id.to_hex()[..8]);
+        let peripheral: Arc<Mutex<dyn Peripheral>> = lock.clone();
+        self.radio.add_peripheral(address.clone(), -60, peripheral);
+        Ok(SimLockHandle { lock, address, meta })
+    }
+
+    /// A transport for a phone in this world.
+    pub fn transport(&self, params: LinkParams) -> SimTransport {
+        SimTransport::new(self.radio.clone(), params)
+    }
+
+    /// A phone with its own encrypted store in `dir`, a software key store
+    /// and signer, on this world's radio and clock, knowing `locks`.
+    pub async fn phone(&self, dir: &Path, params: LinkParams, locks: &[&SimLockHandle]) -> Result<Phone, LatchkeyError> {
+        let keystore = Arc::new(SoftwareKeyStore::beside(dir).map_err(|e| LatchkeyError::Storage(e.to_string()))?);
+        let store = Store::open(dir, keystore)?.store;
+        let signer = Arc::new(SoftwareSigner::load_or_create(&store)?);
+        let clock: Arc<dyn PhoneClock> = Arc::new(self.clock.clone());
+        let phone = Phone::new(store, signer, Arc::new(self.transport(params)), clock)?;
+        for lock in locks {
+            phone.add_lock(lock.meta.clone()).await?;
+        }
+        Ok(phone)
+    }
+
+    /// Issues a key for `phone` to `lock`.
+    pub fn issue(&self, phone: &Phone, lock: &SimLockHandle, grant: GrantSpec) -> Result<DigitalKey, LatchkeyError> {
+        self.authority
+            .issue_key(KeyGrant {
+                key_id: KeyId::random().map_err(|e| LatchkeyError::Storage(e.to_string()))?,
+                lock_id: lock.id(),
+                lock_group: false,
+                holder: phone.holder_key(),
+                role: grant.role,
+                not_before: grant.not_before,
+                not_after: grant.not_after,
+                schedule: grant.schedule,
+                offline_allowed: grant.offline_allowed,
+                serial: 1,
+            })
+            .map_err(|e| LatchkeyError::Storage(e.to_string()))
+    }
+}
+
+/// The variable part of a key grant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GrantSpec {
+    /// What the holder is.
+    pub role: Role,
+    /// First second of validity.
+    pub not_before: u32,
+    /// First second after validity.
+    pub not_after: u32,
+    /// Weekly schedule.
+    pub schedule: Option<Schedule>,
+    /// Usable with no network.
+    pub offline_allowed: bool,
+}
+
+impl GrantSpec {
+    /// A resident key valid from `now` for 30 days, offline-allowed.
+    pub fn resident(now: u32) -> Self {
+        Self {
+            role: Role::Resident,
+            not_before: now.saturating_sub(60),
+            not_after: now + 30 * 86_400,
+            schedule: None,
+            offline_allowed: true,
+        }
+    }
+
+    /// A guest key for a stay from `check_in` to `check_out`.
+    pub fn guest(check_in: u32, check_out: u32, schedule: Option<Schedule>) -> Self {
+        Self {
+            role: Role::Guest,
+            not_before: check_in,
+            not_after: check_out,
+            schedule,
+            offline_allowed: true,
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! One attempt of a command over one connection: FAST when a fast key is
+//! held (AUTH when the lock lost it), exactly one round trip for the
+//! command itself, then follow-on session work.
+//!
+//! The engine does no storage I/O: it takes what the phone knows
+//! ([`AttemptInput`]) and returns what it learned ([`AttemptOutcome`]); the
+//! caller persists it. That keeps the protocol logic testable on its own.
+
+use super::housekeeping::{run_housekeeping, HousekeepingPlan, HousekeepingResult};
+use super::progress::{Progress, ProgressListener, UnlockPath};
+use crate::transport::{FrameLink, TransportError};
+use latchkey_protocol::{
+    derive_auth_keys, AuthRequest, Advertisement, CertRef, Command, CommandId, DigitalKey, EphemeralKey, FastKey,
+    FastOutcome, FastRequest, Frame, LockContext, LockId, LockStatus, ProtocolError, PublicKey, ResultCode,
+    SessionCipher, Signature,
+};
+use std::time::Duration;
+
+/// Signs the domain-separated AUTH message with the holder key.
+pub type SignFn<'a> = &'a (dyn Fn(&[u8]) -> Result<Signature, String> + Sync);
+
+/// What the phone brings to one attempt.
+pub struct AttemptInput<'a> {
+    /// The lock.
+    pub lock_id: LockId,
+    /// The lock's identity key (from commissioning metadata).
+    pub lock_identity: PublicKey,
+    /// The certificate to use.
+    pub cert: &'a DigitalKey,
+    /// The holder signer.
+    pub sign: SignFn<'a>,
+    /// Fast key, the counter reserved for this command, and the epoch the
+    /// key was made in.
+    pub fast: Option<(FastKey, u32, u32)>,
+    /// Whether this lock has seen (and cached) the certificate before.
+    pub lock_has_cert: bool,
+    /// What to do.
+    pub command: Command,
+    /// Idempotency id, the same on every retry.
+    pub command_id: CommandId,
+    /// Follow-on work to do in the same connection.
+    pub housekeeping: HousekeepingPlan,
+    /// How long to wait for each answer.
+    pub answer_timeout: Duration,
+}
+
+/// The status as far as the answer told it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusView {
+    /// Compact fields (always present).
+    pub compact: latchkey_protocol::CompactStatus,
+    /// The lock's clock.
+    pub lock_time: u32,
+    /// The full report (from AUTH or a session status request).
+    pub full: Option<LockStatus>,
+}
+
+/// What one attempt learned.
+#[derive(Debug, Clone)]
+pub struct AttemptOutcome {
+    /// The lock's answer.
+    pub code: ResultCode,
+    /// Whether it was the stored outcome of an earlier delivery.
+    pub replayed: bool,
+    /// Which exchange carried it.
+    pub path: UnlockPath,
+    /// Status.
+    pub status: StatusView,
+    /// A new fast key to store (after AUTH), with the lock's epoch.
+    pub new_fast_key: Option<(FastKey, u32)>,
+    /// The fast key was refused: forget it.
+    pub fast_key_lost: bool,
+    /// The lock now holds the certificate in its cache.
+    pub lock_has_cert: bool,
+    /// Round trips until the command's answer (not counting housekeeping).
+    pub round_trips: u32,
+    /// Frame bytes up/down until the answer.
+    pub bytes_up: usize,
+    /// Frame bytes down until the answer.
+    pub bytes_down: usize,
+    /// From connection to answer, on the transport's clock.
+    pub latency_ms: u64,
+    /// Follow-on work done.
+    pub housekeeping: HousekeepingResult,
+}
+
+/// Why an attempt failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AttemptError {
+    /// The link failed; `delivered` says whether the whole request had
+    /// been written (the lock may have acted).
+    #[error("{error}")]
+    Transport {
+        /// What failed.
+        error: TransportError,
+        /// Whether the request was fully written.
+        delivered: bool,
+    },
+    /// The lock's answer did not authenticate: not trusted.
+    #[error("the lock's answer is not authentic: {0}")]
+    NotAuthentic(ProtocolError),
+    /// The lock's answer could not be decoded or was unexpected.
+    #[error("unexpected answer from the lock: {0}")]
+    BadAnswer(String),
+    /// The holder signer failed.
+    #[error("signing failed: {0}")]
+    Signer(String),
+}
+
+fn transport(error: TransportError, delivered: bool) -> AttemptError {
+    AttemptError::Transport { error, delivered }
+}
+
+/// Runs one attempt on a connected link, answering `ad`'s challenge.
+pub async fn run_attempt(
+    link: &mut FrameLink,
+    ad: &Advertisement,
+    input: &AttemptInput<'_>,
+    listener: &dyn ProgressListener,
+) -> Result<AttemptOutcome, AttemptError> {
+    let started_ms = link.now_ms();
+    let ctx = LockContext {
+        lock_id: input.lock_id,
+        epoch: ad.epoch,
+        challenge: ad.challenge,
+    };
+    let mut round_trips = 0;
+    let mut fast_key_lost = false;
+    let mut path = UnlockPath::Auth;
+
+    if let Some((key, counter, epoch)) = &input.fast {
+        if *epoch == ad.epoch {
+            listener.on_progress(Progress::Authenticating { path: UnlockPath::Fast });
+            let req = FastRequest::build(key, &ctx, input.cert.key_id(), *counter, input.command, input.command_id);
+            let answer = exchange(link, &req.encode(), input.answer_timeout).await?;
+            round_trips += 1;
+            match Frame::decode(&answer) {
+                Ok(Frame::FastResult(res)) => match res.verify(key, &req.mac) {
+                    Ok(FastOutcome::Authentic) => {
+                        let status = StatusView {
+                            compact: res.status,
+                            lock_time: res.lock_time,
+                            full: None,
+                        };
+                        let outcome_ms = link.now_ms();
+                        let mut session = None;
+                        if res.code.leaves_session_open() {
+                            let secrets = req.session_secrets(key, &ctx).map_err(AttemptError::NotAuthentic)?;
+                            session = Some(SessionCipher::phone(&secrets).map_err(AttemptError::NotAuthentic)?);
+                        }
+                        return finish(link, input, listener, session, ad, started_ms, outcome_ms, round_trips, |hk| {
+                            AttemptOutcome {
+                                code: res.code,
+                                replayed: res.replayed,
+                                path: UnlockPath::Fast,
+                                status,
+                                new_fast_key: None,
+                                fast_key_lost: false,
+                                lock_has_cert: input.lock_has_cert,
+                                round_trips,
+                                bytes_up: 0,
+                                bytes_down: 0,
+                                latency_ms: 0,
+                                housekeeping: hk,
+                            }
+                        })
+                        .await;
+                    }
+                    Ok(FastOutcome::FallBackToAuth) => {
+                        fast_key_lost = res.code == ResultCode::UnknownFastKey;
+                        path = UnlockPath::FastThenAuth;
+                    }
+                    Err(e) => return Err(AttemptError::NotAuthentic(e)),
+                },
+                Ok(other) => return Err(unexpected("FAST_RESULT", &other)),
+                Err(e) => return Err(AttemptError::BadAnswer(e.to_string())),
+            }
+        } else {
+            // The lock was reset since the fast key was made.
+            fast_key_lost = true;
+        }
+    }
+
+    // Standard AUTH. A refused FAST was unauthenticated, so it did not use
+    // up the advertised challenge; if it rotated meanwhile, the lock says
+    // `stale_challenge` with the next one and the loop below retries.
+    let mut ctx = ctx;
+    listener.on_progress(Progress::Authenticating { path });
+    let mut send_full_cert = !input.lock_has_cert || path == UnlockPath::FastThenAuth;
+    // At most one retry: a challenge that rotated between scan and request,
+    // or a lock that evicted the certificate from its cache.
+    for _ in 0..2 {
+        let cert_ref = if send_full_cert {
+            CertRef::Full(input.cert.clone())
+        } else {
+            CertRef::Hash(input.cert.hash())
+        };
+        let ephemeral = EphemeralKey::generate().map_err(|e| AttemptError::Signer(e.to_string()))?;
+        let request = AuthRequest::build(&ctx, cert_ref, ephemeral.public_key(), input.command, input.command_id, |m| {
+            (input.sign)(m).map_err(|_| ProtocolError::Crypto("holder signer failed"))
+        })
+        .map_err(|e| AttemptError::Signer(e.to_string()))?;
+        let request_bytes = request.encode();
+        let answer = exchange(link, &request_bytes, input.answer_timeout).await?;
+        round_trips += 1;
+        let result = match Frame::decode(&answer) {
+            Ok(Frame::AuthResult(r)) => r,
+            Ok(other) => return Err(unexpected("AUTH_RESULT", &other)),
+            Err(e) => return Err(AttemptError::BadAnswer(e.to_string())),
+        };
+        result
+            .verify(&input.lock_identity, &input.lock_id, &request_bytes)
+            .map_err(AttemptError::NotAuthentic)?;
+        let retry = match result.code {
+            ResultCode::StaleChallenge => true,
+            ResultCode::CertificateNotCached if !send_full_cert => {
+                send_full_cert = true;
+                true
+            }
+            _ => false,
+        };
+        if retry {
+            ctx.challenge = result.next_challenge;
+            continue;
+        }
+        let outcome_ms = link.now_ms();
+        let mut new_fast_key = None;
+        let mut session = None;
+        if let Some(lock_eph) = result.lock_ephemeral {
+            let shared = ephemeral.agree(&lock_eph).map_err(AttemptError::NotAuthentic)?;
+            let (secrets, fast) =
+                derive_auth_keys(&shared, &input.lock_id, &input.cert.key_id(), &request_bytes, &result)
+                    .map_err(AttemptError::NotAuthentic)?;
+            new_fast_key = Some((fast, result.status.epoch));
+            session = Some(SessionCipher::phone(&secrets).map_err(AttemptError::NotAuthentic)?);
+        }
+        let lock_has_cert = result.code.is_ok() || input.lock_has_cert;
+        let status = StatusView {
+            compact: result.status.compact(),
+            lock_time: result.status.lock_time,
+            full: Some(result.status),
+        };
+        return finish(link, input, listener, session, ad, started_ms, outcome_ms, round_trips, |hk| AttemptOutcome {
+            code: result.code,
+            replayed: result.replayed,
+            path,
+            status,
+            new_fast_key,
+            fast_key_lost,
+            lock_has_cert,
+            round_trips,
+            bytes_up: 0,
+            bytes_down: 0,
+            latency_ms: 0,
+            housekeeping: hk,
+        })
+        .await;
+    }
+    Err(AttemptError::BadAnswer(
+        "the lock kept refusing the challenge; its clock or radio may be misbehaving".into(),
+    ))
+}
+
+/// Reports the answer, runs follow-on work and fills in the figures.
+#[allow(clippy::too_many_arguments)]
+async fn finish(
+    link: &mut FrameLink,
+    input: &AttemptInput<'_>,
+    listener: &dyn ProgressListener,
+    session: Option<SessionCipher>,
+    ad: &Advertisement,
+    started_ms: u64,
+    outcome_ms: u64,
+    round_trips: u32,
+    build: impl FnOnce(HousekeepingResult) -> AttemptOutcome,
+) -> Result<AttemptOutcome, AttemptError> {
+    let (bytes_up, bytes_down) = (link.bytes_up, link.bytes_down);
+    let mut outcome = build(HousekeepingResult::default());
+    listener.on_progress(Progress::Done { code: outcome.code });
+    if let Some(mut cipher) = session {
+        // Follow-on work is best effort: the command's outcome is already
+        // known, so a failure here only leaves work for the next contact.
+        let mut plan = input.housekeeping.clone();
+        // An untrusted clock refused the command but opened a session: once
+        // time is delivered, the command is retried in the same connection.
+        if outcome.code == ResultCode::ClockUntrusted && input.command.actuates() {
+            plan.retry_after_time = Some((input.command, input.command_id));
+        }
+        plan.fetch_events &= ad.has(Advertisement::EVENTS_PENDING) || input.command.actuates();
+        // A cursor from before a factory reset does not apply to the new log.
+        let epoch = outcome.status.full.map(|s| s.epoch).unwrap_or(ad.epoch);
+        plan.event_cursor = plan.event_cursor.filter(|(_, cursor_epoch)| *cursor_epoch == epoch);
+        outcome.housekeeping = run_housekeeping(link, &mut cipher, &plan, &outcome.status, listener, input).await;
+        if let Some(full) = outcome.housekeeping.status {
+            outcome.status.full = Some(full);
+        }
+        if let Some((code, status)) = outcome.housekeeping.retried {
+            outcome.code = code;
+            outcome.status = StatusView {
+                compact: status.compact(),
+                lock_time: status.lock_time,
+                full: Some(status),
+            };
+        }
+    }
+    outcome.round_trips = round_trips;
+    outcome.bytes_up = bytes_up;
+    outcome.bytes_down = bytes_down;
+    outcome.latency_ms = outcome_ms.saturating_sub(started_ms);
+    Ok(outcome)
+}
+
+async fn exchange(link: &mut FrameLink, frame: &[u8], timeout: Duration) -> Result<Vec<u8>, AttemptError> {
+    link.send(frame).await.map_err(|e| transport(e, false))?;
+    link.recv(timeout).await.map_err(|e| transport(e, true))
+}
+
+fn unexpected(wanted: &str, got: &Frame) -> AttemptError {
+    match got {
+        Frame::Error(code) => AttemptError::BadAnswer(format!("the lock refused the frame: {code}")),
+        other => AttemptError::BadAnswer(format!("expected {wanted}, got {other:?}")),
+    }
+}

@@ -1,0 +1,186 @@
+//! Follow-on work in the same connection, after the command's answer:
+//! carry a newer revocation list to the lock, deliver trusted time when its
+//! clock is off or untrusted, and collect its new events (verified, with
+//! gaps reported).
+
+use super::engine::{AttemptInput, StatusView};
+use super::progress::{Progress, ProgressListener};
+use crate::transport::FrameLink;
+use latchkey_protocol::{
+    Command, CommandId, EventBatch, EventGap, Faults, Frame, LockStatus, ResultCode, RevocationList, SessionCipher, SessionRequest,
+    SessionResponse, TimeToken,
+};
+
+/// Most batches fetched in one connection (32 events each).
+const MAX_BATCHES: usize = 16;
+
+/// What the phone could do in the session.
+#[derive(Debug, Clone, Default)]
+pub struct HousekeepingPlan {
+    /// The newest revocation list the phone holds for this lock.
+    pub revocations: Option<RevocationList>,
+    /// A trusted-time token for this lock.
+    pub time_token: Option<TimeToken>,
+    /// The phone's clock (unix seconds) when the command started.
+    pub phone_now: u32,
+    /// Deliver time when the lock's clock differs by more than this.
+    pub skew_threshold_s: u32,
+    /// Collect events (the engine skips it when the advertisement says
+    /// nothing is pending and the command did not move the bolt).
+    pub fetch_events: bool,
+    /// Retry this command after delivering time (set by the engine when an
+    /// untrusted clock refused it).
+    pub retry_after_time: Option<(Command, CommandId)>,
+    /// Last event seq already collected, and the epoch it belongs to (the
+    /// engine drops it when the lock's epoch changed).
+    pub event_cursor: Option<(u32, u32)>,
+}
+
+/// What the session achieved.
+#[derive(Debug, Clone, Default)]
+pub struct HousekeepingResult {
+    /// Full status, if it was fetched.
+    pub status: Option<LockStatus>,
+    /// The lock acknowledged this revocation seq.
+    pub revocation_seq_acked: Option<u32>,
+    /// The lock refused the revocation list.
+    pub revocation_refused: Option<ResultCode>,
+    /// The lock set its clock to this.
+    pub time_set: Option<u32>,
+    /// The lock refused the time token.
+    pub time_refused: Option<ResultCode>,
+    /// Verified event batches, in order.
+    pub batches: Vec<EventBatch>,
+    /// Ranges the lock had overwritten before they could be collected.
+    pub gaps: Vec<EventGap>,
+    /// The command retried in the session after time delivery, and the
+    /// lock's answer with its status.
+    pub retried: Option<(ResultCode, LockStatus)>,
+    /// Why the session stopped early, if it did.
+    pub error: Option<String>,
+}
+
+pub(super) async fn run_housekeeping(
+    link: &mut FrameLink,
+    cipher: &mut SessionCipher,
+    plan: &HousekeepingPlan,
+    answer: &StatusView,
+    listener: &dyn ProgressListener,
+    input: &AttemptInput<'_>,
+) -> HousekeepingResult {
+    let mut result = HousekeepingResult::default();
+    if let Err(e) = steps(link, cipher, plan, answer, listener, input, &mut result).await {
+        result.error = Some(e);
+    }
+    result
+}
+
+async fn steps(
+    link: &mut FrameLink,
+    cipher: &mut SessionCipher,
+    plan: &HousekeepingPlan,
+    answer: &StatusView,
+    listener: &dyn ProgressListener,
+    input: &AttemptInput<'_>,
+    result: &mut HousekeepingResult,
+) -> Result<(), String> {
+    // Only ask for the full status when a revocation list may be news to
+    // the lock; everything else works from the answer and the batches.
+    if let Some(list) = &plan.revocations {
+        let status = match answer.full {
+            Some(s) => s,
+            None => match call(link, cipher, SessionRequest::Status, input).await? {
+                SessionResponse::Status(ResultCode::Ok, Some(s)) => s,
+                other => return Err(format!("status request refused: {}", other.code())),
+            },
+        };
+        result.status = Some(status);
+        if list.seq > status.revocation_seq {
+            listener.on_progress(Progress::Housekeeping {
+                what: "delivering revocations",
+            });
+            match call(link, cipher, SessionRequest::PushRevocations(list.clone()), input).await? {
+                SessionResponse::Revocations(ResultCode::Ok, Some(seq)) => result.revocation_seq_acked = Some(seq),
+                other => result.revocation_refused = Some(other.code()),
+            }
+        } else {
+            result.revocation_seq_acked = Some(status.revocation_seq);
+        }
+    }
+
+    let skew = i64::from(answer.lock_time) - i64::from(plan.phone_now);
+    let clock_needs_time = answer.compact.faults.has(Faults::CLOCK_UNTRUSTED)
+        || skew.unsigned_abs() > u64::from(plan.skew_threshold_s);
+    if let Some(token) = plan.time_token.as_ref().filter(|_| clock_needs_time) {
+        listener.on_progress(Progress::Housekeeping {
+            what: "delivering trusted time",
+        });
+        match call(link, cipher, SessionRequest::SetTime(token.clone()), input).await? {
+            SessionResponse::Time(ResultCode::Ok, Some(t)) => result.time_set = Some(t),
+            other => result.time_refused = Some(other.code()),
+        }
+    }
+    if let (Some(_), Some((command, command_id))) = (result.time_set, plan.retry_after_time) {
+        if let SessionResponse::Actuated(code, status) =
+            call(link, cipher, SessionRequest::Actuate { command, command_id }, input).await?
+        {
+            result.retried = Some((code, status));
+        }
+    }
+
+    if plan.fetch_events {
+        let mut cursor = plan.event_cursor.map(|(seq, _)| seq).unwrap_or(0);
+        listener.on_progress(Progress::Housekeeping {
+            what: "collecting events",
+        });
+        for _ in 0..MAX_BATCHES {
+            let request = SessionRequest::FetchEvents {
+                after_seq: cursor,
+                max: EventBatch::MAX_EVENTS as u8,
+            };
+            let batch = match call(link, cipher, request, input).await? {
+                SessionResponse::Events(ResultCode::Ok, Some(b)) => b,
+                other => return Err(format!("event fetch refused: {}", other.code())),
+            };
+            batch
+                .verify(&input.lock_identity)
+                .map_err(|e| format!("event batch rejected: {e}"))?;
+            if batch.lock_id != input.lock_id {
+                return Err("event batch is for another lock".into());
+            }
+            if let Some(gap) = batch.gap_after(cursor) {
+                result.gaps.push(gap);
+            }
+            let more = batch.more_after();
+            if let Some(last) = batch.events.last() {
+                cursor = last.seq;
+            }
+            result.batches.push(batch);
+            if !more {
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn call(
+    link: &mut FrameLink,
+    cipher: &mut SessionCipher,
+    request: SessionRequest,
+    input: &AttemptInput<'_>,
+) -> Result<SessionResponse, String> {
+    let sealed = cipher.seal(&request.encode()).map_err(|e| e.to_string())?;
+    let answer = link
+        .exchange(&sealed, input.answer_timeout)
+        .await
+        .map_err(|e| e.to_string())?;
+    match Frame::decode(&answer).map_err(|e| e.to_string())? {
+        Frame::Session(bytes) => {
+            let plain = cipher.open(&bytes).map_err(|e| e.to_string())?;
+            SessionResponse::decode(&plain).map_err(|e| e.to_string())
+        }
+        Frame::Error(code) => Err(format!("the lock refused the session frame: {code}")),
+        other => Err(format!("expected a session frame, got {other:?}")),
+    }
+}

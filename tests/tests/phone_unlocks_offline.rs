@@ -1,0 +1,205 @@
+//! The phone core against the simulated lock over the radio model: first
+//! contact, fast repeat, lost connections, resets, refusals and the
+//! follow-on session work, all with no network.
+
+use latchkey_core::simworld::{GrantSpec, SimLockHandle, SimWorld};
+use latchkey_core::unlock::{NoProgress, UnlockPath};
+use latchkey_core::{DiagnosisCode, LatchkeyError, Phone};
+use latchkey_protocol::{BoltState, Schedule};
+use latchkey_sim::lock::{Fault, LockConfig};
+use latchkey_sim::radio::{FaultPlan, LinkParams};
+
+/// Monday 2026-01-05 10:00:00 UTC.
+const START: u32 = 1_767_607_200;
+
+struct Scene {
+    world: SimWorld,
+    lock: SimLockHandle,
+    phone: Phone,
+    _dir: tempfile::TempDir,
+}
+
+async fn scene() -> Scene {
+    let world = SimWorld::new(START).unwrap();
+    let lock = world.add_lock("Front door", LockConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let phone = world.phone(dir.path(), LinkParams::mtu185(), &[&lock]).await.unwrap();
+    let key = world.issue(&phone, &lock, GrantSpec::resident(START)).unwrap();
+    phone.add_key(key, "resident").await.unwrap();
+    Scene {
+        world,
+        lock,
+        phone,
+        _dir: dir,
+    }
+}
+
+#[tokio::test]
+async fn first_unlock_uses_auth_then_repeat_uses_fast_with_no_asymmetric_work_on_the_lock() {
+    let s = scene().await;
+    let first = s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    assert_eq!(first.path, UnlockPath::Auth);
+    assert_eq!(first.round_trips, 1);
+    assert_eq!(first.bolt, BoltState::Unlocked);
+    assert_eq!(s.lock.lock().actuation_count(), 1);
+
+    let before = s.lock.lock().asym_op_counts();
+    let repeat = s.phone.lock(s.lock.id(), &NoProgress).await.unwrap();
+    let after = s.lock.lock().asym_op_counts();
+    assert_eq!(repeat.path, UnlockPath::Fast);
+    assert_eq!(repeat.round_trips, 1);
+    assert_eq!(repeat.bolt, BoltState::Locked);
+    assert!(repeat.bytes_up <= 64, "repeat request was {} bytes", repeat.bytes_up);
+    // Only the event batch signature after the command: nothing for the unlock itself.
+    assert_eq!(after.ecdh, before.ecdh);
+    assert_eq!(after.ecdsa_verify, before.ecdsa_verify);
+    assert!(repeat.latency_ms < first.latency_ms);
+}
+
+#[tokio::test]
+async fn events_are_collected_into_the_outbox_on_every_contact() {
+    let s = scene().await;
+    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    let report = s.phone.lock(s.lock.id(), &NoProgress).await.unwrap();
+    assert!(report.events_collected >= 1);
+    let held = s.lock.lock().events().len() as u64;
+    let stats = s.phone.outbox().stats().unwrap();
+    // Every lock event plus the phone's own attempt records.
+    assert!(stats.access >= held + 2, "outbox {stats:?}, lock held {held}");
+}
+
+#[tokio::test]
+async fn a_connection_lost_after_the_request_is_retried_without_actuating_twice() {
+    let s = scene().await;
+    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    s.world
+        .radio
+        .set_next_faults(FaultPlan::none().disconnect_after_requests(1));
+    let report = s.phone.lock(s.lock.id(), &NoProgress).await.unwrap();
+    assert!(report.replayed, "the retry must be answered from the stored outcome");
+    assert_eq!(report.attempts, 2);
+    assert_eq!(report.bolt, BoltState::Locked);
+    assert_eq!(s.lock.lock().actuation_count(), 2, "unlock once, lock once");
+}
+
+#[tokio::test]
+async fn an_unreachable_lock_after_delivery_is_reported_as_may_have_acted() {
+    let s = scene().await;
+    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    s.world
+        .radio
+        .set_next_faults(FaultPlan::none().disconnect_after_requests(1));
+    let addr = s.lock.address.clone();
+    let phone = s.phone.with_policy(latchkey_core::unlock::CommandPolicy {
+        max_attempts: 1,
+        ..Default::default()
+    });
+    let err = phone.lock(s.lock.id(), &NoProgress).await.unwrap_err();
+    assert_eq!(err.diagnosis(), DiagnosisCode::OutcomeUnknown, "{err}");
+    assert_eq!(s.lock.lock().actuation_count(), 2, "the lock did act once");
+    let _ = addr;
+}
+
+#[tokio::test]
+async fn a_lock_out_of_range_is_reported_before_anything_was_sent() {
+    let s = scene().await;
+    s.world.radio.set_in_range(&s.lock.address, false).unwrap();
+    let err = s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap_err();
+    assert_eq!(err.diagnosis(), DiagnosisCode::LockOutOfRange, "{err}");
+    assert_eq!(s.lock.lock().actuation_count(), 0);
+}
+
+#[tokio::test]
+async fn after_a_factory_reset_the_phone_detects_it_and_falls_back_to_auth() {
+    let s = scene().await;
+    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    s.lock.lock().factory_reset();
+    let report = s.phone.lock(s.lock.id(), &NoProgress).await.unwrap();
+    assert!(report.lock_reset_detected);
+    assert_eq!(report.path, UnlockPath::Auth);
+    let next = s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    assert_eq!(next.path, UnlockPath::Fast);
+}
+
+#[tokio::test]
+async fn a_jammed_bolt_is_reported_as_jammed_not_as_success() {
+    let s = scene().await;
+    s.lock.lock().inject(Fault::JammedBolt);
+    let err = s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap_err();
+    assert_eq!(err.diagnosis(), DiagnosisCode::LockJammed, "{err}");
+    assert!(matches!(err, LatchkeyError::Refused { lock_result: Some(_), .. }));
+}
+
+#[tokio::test]
+async fn an_expired_key_is_refused_on_the_phone_before_any_radio_use() {
+    let s = scene().await;
+    s.world.clock.advance_secs(31 * 86_400);
+    let err = s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap_err();
+    assert_eq!(err.diagnosis(), DiagnosisCode::KeyExpired);
+    assert!(matches!(err, LatchkeyError::Refused { lock_result: None, .. }));
+    assert!(s.lock.lock().events().is_empty(), "the lock never heard of it");
+}
+
+#[tokio::test]
+async fn a_guest_outside_the_schedule_is_refused_and_inside_it_gets_in() {
+    let world = SimWorld::new(START).unwrap();
+    let lock = world.add_lock("Rental", LockConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let guest = world.phone(dir.path(), LinkParams::mtu185(), &[&lock]).await.unwrap();
+    // Weekdays 12:00–18:00 for a week; START is Monday 10:00.
+    let schedule = Schedule::new(Schedule::WORKDAYS, 12 * 60, 18 * 60).unwrap();
+    let key = world
+        .issue(&guest, &lock, GrantSpec::guest(START, START + 7 * 86_400, Some(schedule)))
+        .unwrap();
+    guest.add_key(key, "guest").await.unwrap();
+    let err = guest.unlock(lock.id(), &NoProgress).await.unwrap_err();
+    assert_eq!(err.diagnosis(), DiagnosisCode::OutsideSchedule);
+    world.clock.advance_secs(3 * 3600);
+    guest.unlock(lock.id(), &NoProgress).await.unwrap();
+    assert_eq!(lock.lock().actuation_count(), 1);
+}
+
+#[tokio::test]
+async fn a_revocation_list_carried_by_one_phone_stops_another_phones_key() {
+    let s = scene().await;
+    // A second phone (the revoked one) that has used the lock before.
+    let dir = tempfile::tempdir().unwrap();
+    let other = s.world.phone(dir.path(), LinkParams::mtu185(), &[&s.lock]).await.unwrap();
+    let other_key = s.world.issue(&other, &s.lock, GrantSpec::resident(START)).unwrap();
+    let revoked_id = other_key.key_id();
+    other.add_key(other_key, "revoked soon").await.unwrap();
+    other.unlock(s.lock.id(), &NoProgress).await.unwrap();
+
+    let list = s
+        .world
+        .authority
+        .revocation_list(s.lock.id(), false, 1, START, vec![revoked_id])
+        .unwrap();
+    assert!(s.phone.add_revocation_list(list).await.unwrap());
+    let carried = s.phone.status(s.lock.id(), &NoProgress).await.unwrap();
+    assert_eq!(carried.revocation_seq_acked, Some(1));
+    assert_eq!(s.lock.lock().revocation_seq(), 1);
+
+    let err = other.lock(s.lock.id(), &NoProgress).await.unwrap_err();
+    assert_eq!(err.diagnosis(), DiagnosisCode::KeyRevoked, "{err}");
+}
+
+#[tokio::test]
+async fn a_lock_that_lost_power_gets_trusted_time_and_the_unlock_still_goes_through() {
+    let s = scene().await;
+    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    s.world.clock.advance_secs(3600);
+    s.lock.lock().power_loss();
+    assert!(!s.lock.lock().clock_trusted());
+    let token = s
+        .world
+        .authority
+        .time_token(s.lock.id(), s.world.clock.unix_now(), 600, 0, Default::default())
+        .unwrap();
+    s.phone.add_time_token(token).await.unwrap();
+    let report = s.phone.lock(s.lock.id(), &NoProgress).await.unwrap();
+    assert!(report.time_delivered.is_some());
+    assert_eq!(report.bolt, BoltState::Locked);
+    assert!(s.lock.lock().clock_trusted());
+    assert_eq!(s.lock.lock().actuation_count(), 2);
+}
