@@ -57,7 +57,10 @@ impl Story {
                 let code = e.diagnosis().as_str();
                 self.check(code == expected, &format!("refused: {e} [diagnosis: {code}]"));
             }
-            Ok(r) => self.check(false, &format!("expected a refusal ({expected}), but the lock answered {:?}", r.bolt)),
+            Ok(r) => self.check(
+                false,
+                &format!("expected a refusal ({expected}), but the lock answered {:?}", r.bolt),
+            ),
         }
     }
 }
@@ -79,7 +82,10 @@ pub async fn run(style: Style) -> ExitCode {
         println!("{}", style.good("Every step behaved as told."));
         ExitCode::SUCCESS
     } else {
-        println!("{}", style.bad(&format!("{} step(s) did not behave as told.", story.failures)));
+        println!(
+            "{}",
+            style.bad(&format!("{} step(s) did not behave as told.", story.failures))
+        );
         ExitCode::FAILURE
     }
 }
@@ -90,22 +96,34 @@ async fn tell(story: &mut Story) -> Result<(), LatchkeyError> {
 
     story.step("Commissioning: the property's key authority installs a lock");
     let door = world.add_lock("Front door", LockConfig::default())?;
-    story.say(&format!("lock {} (\"{}\") trusts issuer {}", door.id(), door.meta.name, world.authority.issuer_id()));
+    story.say(&format!(
+        "lock {} (\"{}\") trusts issuer {}",
+        door.id(),
+        door.meta.name,
+        world.authority.issuer_id()
+    ));
 
     story.step("Keys: a resident, a weekday guest and a cleaner, each on their own phone");
     let alice = phone(&world, &dirs, "alice", &door).await?;
     let resident = world.issue(&alice, &door, GrantSpec::resident(START))?;
     alice.add_key(resident, "Alice (resident)").await?;
     let gus = phone(&world, &dirs, "gus", &door).await?;
-    let weekdays_noon_to_six = Schedule::new(Schedule::WORKDAYS, 12 * 60, 18 * 60)
-        .map_err(|e| LatchkeyError::Storage(e.to_string()))?;
-    let guest = world.issue(&gus, &door, GrantSpec::guest(START, START + 5 * 86_400, Some(weekdays_noon_to_six)))?;
+    let weekdays_noon_to_six =
+        Schedule::new(Schedule::WORKDAYS, 12 * 60, 18 * 60).map_err(|e| LatchkeyError::Storage(e.to_string()))?;
+    let guest = world.issue(
+        &gus,
+        &door,
+        GrantSpec::guest(START, START + 5 * 86_400, Some(weekdays_noon_to_six)),
+    )?;
     gus.add_key(guest, "Gus (guest, Mon-Fri 12:00-18:00)").await?;
     let carla = phone(&world, &dirs, "carla", &door).await?;
     let cleaner = world.issue(&carla, &door, GrantSpec::resident(START))?;
     let cleaner_id = cleaner.key_id();
     carla.add_key(cleaner, "Carla (cleaner)").await?;
-    story.check(true, "three phones hold digital keys signed by the authority, sealed in their encrypted stores");
+    story.check(
+        true,
+        "three phones hold digital keys signed by the authority, sealed in their encrypted stores",
+    );
 
     story.step("The network goes down: from here on no phone reaches any server");
     for p in [&alice, &gus, &carla] {
@@ -115,14 +133,20 @@ async fn tell(story: &mut Story) -> Result<(), LatchkeyError> {
 
     story.step("Alice unlocks for the first time (standard AUTH: signatures + key agreement)");
     let first = alice.unlock(door.id(), &NoProgress).await?;
-    story.check(first.bolt == BoltState::Unlocked && first.round_trips == 1, "door unlocked in one round trip");
+    story.check(
+        first.bolt == BoltState::Unlocked && first.round_trips == 1,
+        "door unlocked in one round trip",
+    );
     story.figures(&first);
 
     story.step("Alice locks again (fast path: HMAC only, nothing asymmetric on the lock)");
     let before = door.lock().asym_op_counts();
     let repeat = alice.lock(door.id(), &NoProgress).await?;
     let after = door.lock().asym_op_counts();
-    story.check(repeat.bolt == BoltState::Locked && repeat.round_trips == 1, "door locked in one round trip");
+    story.check(
+        repeat.bolt == BoltState::Locked && repeat.round_trips == 1,
+        "door locked in one round trip",
+    );
     story.check(
         after.ecdh == before.ecdh && after.ecdsa_verify == before.ecdsa_verify,
         "the lock verified no signature and did no key agreement for it",
@@ -143,7 +167,10 @@ async fn tell(story: &mut Story) -> Result<(), LatchkeyError> {
     alice.add_revocation_list(list).await?;
     story.say("(Alice's phone received the list the last time it was online)");
     let carried = alice.status(door.id(), &NoProgress).await?;
-    story.check(carried.revocation_seq_acked == Some(1), "the lock installed revocation list #1 and said so");
+    story.check(
+        carried.revocation_seq_acked == Some(1),
+        "the lock installed revocation list #1 and said so",
+    );
     story.refused(carla.unlock(door.id(), &NoProgress).await, "key_revoked");
 
     story.step("The bolt jams: the app says so instead of \"check your Bluetooth\"");
@@ -153,7 +180,9 @@ async fn tell(story: &mut Story) -> Result<(), LatchkeyError> {
 
     story.step("The connection drops right after the request: no double actuation");
     let moves = door.lock().actuation_count();
-    world.radio.set_next_faults(FaultPlan::none().disconnect_after_requests(1));
+    world
+        .radio
+        .set_next_faults(FaultPlan::none().disconnect_after_requests(1));
     let retried = alice.lock(door.id(), &NoProgress).await?;
     story.check(
         retried.replayed && retried.attempts == 2 && door.lock().actuation_count() == moves + 1,
@@ -168,12 +197,23 @@ async fn tell(story: &mut Story) -> Result<(), LatchkeyError> {
             stats.pending, stats.access, stats.diagnostic
         ));
     }
-    let collected = alice.outbox().stats().map_err(|e| LatchkeyError::Storage(e.to_string()))?;
-    story.check(collected.access > 0, "lock events and attempts wait in durable outboxes until the network returns");
+    let collected = alice
+        .outbox()
+        .stats()
+        .map_err(|e| LatchkeyError::Storage(e.to_string()))?;
+    story.check(
+        collected.access > 0,
+        "lock events and attempts wait in durable outboxes until the network returns",
+    );
     Ok(())
 }
 
-async fn phone(world: &SimWorld, dirs: &tempfile::TempDir, name: &str, door: &SimLockHandle) -> Result<Phone, LatchkeyError> {
+async fn phone(
+    world: &SimWorld,
+    dirs: &tempfile::TempDir,
+    name: &str,
+    door: &SimLockHandle,
+) -> Result<Phone, LatchkeyError> {
     let dir = dirs.path().join(name);
     std::fs::create_dir_all(&dir).map_err(|e| LatchkeyError::Storage(e.to_string()))?;
     world.phone(&dir, LinkParams::mtu185(), &[door]).await

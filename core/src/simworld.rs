@@ -88,7 +88,12 @@ impl SimWorld {
 
     /// A phone with its own encrypted store in `dir`, a software key store
     /// and signer, on this world's radio and clock, knowing `locks`.
-    pub async fn phone(&self, dir: &Path, params: LinkParams, locks: &[&SimLockHandle]) -> Result<Phone, LatchkeyError> {
+    pub async fn phone(
+        &self,
+        dir: &Path,
+        params: LinkParams,
+        locks: &[&SimLockHandle],
+    ) -> Result<Phone, LatchkeyError> {
         let keystore = Arc::new(SoftwareKeyStore::beside(dir).map_err(|e| LatchkeyError::Storage(e.to_string()))?);
         let store = Store::open(dir, keystore)?.store;
         let signer = Arc::new(SoftwareSigner::load_or_create(&store)?);

@@ -123,7 +123,12 @@ impl ResultCode {
     pub fn leaves_session_open(self) -> bool {
         matches!(
             self,
-            Self::Ok | Self::Jammed | Self::BoltNotThrown | Self::DoorAjar | Self::BatteryCritical | Self::ClockUntrusted
+            Self::Ok
+                | Self::Jammed
+                | Self::BoltNotThrown
+                | Self::DoorAjar
+                | Self::BatteryCritical
+                | Self::ClockUntrusted
         )
     }
 

@@ -1,2 +1,5 @@
 //! End-to-end scenarios across crates (in `tests/`) and the code behind the
 //! `latchkey-bench` binary (one module per benchmark).
+
+pub mod outbox_crash;
+pub mod unlock_bench;

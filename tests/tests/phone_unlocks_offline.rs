@@ -127,7 +127,13 @@ async fn a_jammed_bolt_is_reported_as_jammed_not_as_success() {
     s.lock.lock().inject(Fault::JammedBolt);
     let err = s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap_err();
     assert_eq!(err.diagnosis(), DiagnosisCode::LockJammed, "{err}");
-    assert!(matches!(err, LatchkeyError::Refused { lock_result: Some(_), .. }));
+    assert!(matches!(
+        err,
+        LatchkeyError::Refused {
+            lock_result: Some(_),
+            ..
+        }
+    ));
 }
 
 #[tokio::test]
@@ -149,7 +155,11 @@ async fn a_guest_outside_the_schedule_is_refused_and_inside_it_gets_in() {
     // Weekdays 12:00–18:00 for a week; START is Monday 10:00.
     let schedule = Schedule::new(Schedule::WORKDAYS, 12 * 60, 18 * 60).unwrap();
     let key = world
-        .issue(&guest, &lock, GrantSpec::guest(START, START + 7 * 86_400, Some(schedule)))
+        .issue(
+            &guest,
+            &lock,
+            GrantSpec::guest(START, START + 7 * 86_400, Some(schedule)),
+        )
         .unwrap();
     guest.add_key(key, "guest").await.unwrap();
     let err = guest.unlock(lock.id(), &NoProgress).await.unwrap_err();
@@ -164,7 +174,11 @@ async fn a_revocation_list_carried_by_one_phone_stops_another_phones_key() {
     let s = scene().await;
     // A second phone (the revoked one) that has used the lock before.
     let dir = tempfile::tempdir().unwrap();
-    let other = s.world.phone(dir.path(), LinkParams::mtu185(), &[&s.lock]).await.unwrap();
+    let other = s
+        .world
+        .phone(dir.path(), LinkParams::mtu185(), &[&s.lock])
+        .await
+        .unwrap();
     let other_key = s.world.issue(&other, &s.lock, GrantSpec::resident(START)).unwrap();
     let revoked_id = other_key.key_id();
     other.add_key(other_key, "revoked soon").await.unwrap();

@@ -25,7 +25,11 @@ struct Prepared {
 
 impl Phone {
     /// Unlocks the lock.
-    pub async fn unlock(&self, lock_id: LockId, listener: &dyn ProgressListener) -> Result<CommandReport, LatchkeyError> {
+    pub async fn unlock(
+        &self,
+        lock_id: LockId,
+        listener: &dyn ProgressListener,
+    ) -> Result<CommandReport, LatchkeyError> {
         self.run_command(lock_id, Command::Unlock, listener).await
     }
 
@@ -36,7 +40,11 @@ impl Phone {
 
     /// Authenticates and reads the lock's status without moving the bolt
     /// (also delivers revocations and time, and collects events).
-    pub async fn status(&self, lock_id: LockId, listener: &dyn ProgressListener) -> Result<CommandReport, LatchkeyError> {
+    pub async fn status(
+        &self,
+        lock_id: LockId,
+        listener: &dyn ProgressListener,
+    ) -> Result<CommandReport, LatchkeyError> {
         self.run_command(lock_id, Command::Status, listener).await
     }
 
@@ -89,8 +97,9 @@ impl Phone {
             Ok(executed) => {
                 let store = self.store.clone();
                 let outbox = self.outbox.clone();
-                let report = blocking(move || record(&store, &outbox, &prepared, command, executed, started_at, finished_at))
-                    .await?;
+                let report =
+                    blocking(move || record(&store, &outbox, &prepared, command, executed, started_at, finished_at))
+                        .await?;
                 match report {
                     Ok(report) => Ok(report),
                     Err(code) => Err(LatchkeyError::refused_by_lock(code)),
@@ -98,7 +107,8 @@ impl Phone {
             }
             Err(e) => {
                 let e = LatchkeyError::from(e);
-                self.record_attempt_failure(&prepared, command, &e, started_at, finished_at).await;
+                self.record_attempt_failure(&prepared, command, &e, started_at, finished_at)
+                    .await;
                 Err(e)
             }
         }
@@ -141,7 +151,8 @@ impl Phone {
                 .map_err(|e| LatchkeyError::Storage(e.to_string()))
         })
         .await;
-        self.record_failure(Some(prepared.meta.lock_id), error, finished_at).await;
+        self.record_failure(Some(prepared.meta.lock_id), error, finished_at)
+            .await;
     }
 }
 
@@ -153,7 +164,10 @@ fn prepare(
     online: bool,
 ) -> Result<Prepared, LatchkeyError> {
     let meta = store.locks().get_meta(&lock_id)?.ok_or_else(|| {
-        LatchkeyError::refused_locally(DiagnosisCode::UnknownLock, "this phone has no record of that lock; sync first")
+        LatchkeyError::refused_locally(
+            DiagnosisCode::UnknownLock,
+            "this phone has no record of that lock; sync first",
+        )
     })?;
     let key = choose_key(store, &meta, holder, now, online)?;
     let key_id = key.key.key_id();
@@ -231,7 +245,10 @@ fn choose_key(
         }
     }
     Err(match first_refusal {
-        None => LatchkeyError::refused_locally(DiagnosisCode::NoKey, format!("this phone holds no key for {}", meta.name)),
+        None => LatchkeyError::refused_locally(
+            DiagnosisCode::NoKey,
+            format!("this phone holds no key for {}", meta.name),
+        ),
         Some(r) => {
             let code = match r {
                 OfflineRefusal::NotOfflineAllowed => DiagnosisCode::KeyNotOfflineAllowed,
@@ -260,7 +277,11 @@ fn record(
     let key_id = prepared.key.key.key_id();
     let out = &executed.outcome;
     let hk = &out.housekeeping;
-    let epoch = out.status.full.map(|s| s.epoch).unwrap_or(executed.scanned.advertisement.epoch);
+    let epoch = out
+        .status
+        .full
+        .map(|s| s.epoch)
+        .unwrap_or(executed.scanned.advertisement.epoch);
     let reset = prepared.known_epoch.is_some_and(|known| known != epoch);
 
     // Events first (one flush), then the cursor: a crash in between
@@ -268,7 +289,12 @@ fn record(
     let mut events = Vec::new();
     for batch in &hk.batches {
         for e in &batch.events {
-            events.push(OutboxEvent::from_lock_event(lock_id, batch.epoch, e, Some(batch.signature.0.to_vec())));
+            events.push(OutboxEvent::from_lock_event(
+                lock_id,
+                batch.epoch,
+                e,
+                Some(batch.signature.0.to_vec()),
+            ));
         }
     }
     for gap in &hk.gaps {

@@ -1,1 +1,243 @@
-//! Encrypted credential store (being written).
+//! The encrypted credential store: one sled database in one directory,
+//! holding digital keys, revocation lists, trusted-time tokens, lock
+//! metadata and per-lock state, fast keys, the software signer's key and
+//! (see [`crate::outbox`]) the event outbox.
+//!
+//! # At rest
+//!
+//! A random 32-byte data key, wrapped by the platform [`KeyStore`], seals
+//! every record with AES-256-GCM (random nonce; the record's tree and key
+//! as associated data, so records can't be swapped). Tree keys are
+//! HMAC-derived from identifiers, so no lock id, key id or certificate
+//! appears in any file of the directory.
+//!
+//! # Opening
+//!
+//! [`Store::open`] refuses a store written by a newer format (nothing is
+//! changed) and a data key the key store can't unwrap (nothing is changed).
+//! A store that can't be read (storage files damaged, check record does not
+//! open) is renamed aside — [`OpenOutcome::quarantined`] says where and
+//! why — and a fresh store is created, to be refilled by the next sync.
+//! sled silently drops the part of its log after any damage, so the store
+//! also keeps a generation counter mirrored in a small plain marker file
+//! (`latchkey-store`, numbers only): a database behind its marker has lost
+//! records and is quarantined too. When the files are not as a clean close
+//! left them (after a crash), they are copied aside before sled's recovery
+//! rewrites them, so a quarantine always keeps the original bytes.
+//!
+//! # Using it
+//!
+//! Sub-clients group the records: [`Store::keys`], [`Store::locks`],
+//! [`Store::revocations`], [`Store::time_tokens`], [`Store::fast_keys`].
+//! Every call is synchronous (the async façade runs them on a blocking
+//! thread) and every write is flushed to disk before it returns.
+
+mod codec;
+mod credentials;
+mod error;
+mod fast_keys;
+mod locks;
+mod marker;
+mod offline;
+mod open;
+mod quarantine;
+pub(crate) mod records;
+pub(crate) mod seal;
+
+pub use credentials::{KeyCache, RevocationCache, StoredKey, TimeTokenCache};
+pub use error::StoreError;
+pub use fast_keys::{FastKeyEntry, FastKeys};
+pub use locks::{ClockSkew, LockCache, LockMeta, LockState, ObservedStatus, RevocationAck, SeenAdvertisement};
+pub use offline::{offline_check, OfflineRefusal};
+pub use open::FORMAT_VERSION;
+
+pub(crate) use codec::{hex, hex_opt};
+
+use crate::keys::KeyStore;
+use records::SealedTree;
+use seal::Sealer;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// The credential store. Cheap to clone (all clones share one database);
+/// `Send + Sync`. The database closes when the last clone is dropped.
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) inner: Arc<StoreInner>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("dir", &self.inner.dir)
+            .finish_non_exhaustive()
+    }
+}
+
+pub(crate) struct StoreInner {
+    pub(crate) dir: PathBuf,
+    pub(crate) db: sled::Db,
+    pub(crate) sealer: Sealer,
+    pub(crate) keys: SealedTree,
+    pub(crate) revocations: SealedTree,
+    pub(crate) time_tokens: SealedTree,
+    pub(crate) lock_meta: SealedTree,
+    pub(crate) lock_state: SealedTree,
+    pub(crate) fast_keys: SealedTree,
+    pub(crate) secrets: SealedTree,
+    /// Serializes read-modify-write updates (lock state, counters, "keep
+    /// the newest" records) so concurrent callers can't lose an update.
+    update_lock: Mutex<()>,
+    /// Serializes outbox writes (see [`crate::outbox`]).
+    pub(crate) outbox_lock: Mutex<()>,
+}
+
+impl Drop for StoreInner {
+    fn drop(&mut self) {
+        // A clean close records the newest generation (see `marker.rs`);
+        // if it fails, the next open simply can't detect as much damage.
+        if let Ok(meta) = self.db.open_tree(open::META_TREE) {
+            let _ = marker::advance(&self.dir, &self.db, &meta, true);
+        }
+    }
+}
+
+/// The result of [`Store::open`].
+#[derive(Debug)]
+pub struct OpenOutcome {
+    /// The open store.
+    pub store: Store,
+    /// Set when the previous store could not be read and was renamed aside:
+    /// report it, and sync to rebuild the credential cache.
+    pub quarantined: Option<Quarantined>,
+}
+
+/// A store that was renamed aside because it could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quarantined {
+    /// Where its files are now (kept for support; never deleted by the core).
+    pub path: PathBuf,
+    /// Why it could not be read.
+    pub reason: String,
+}
+
+impl Store {
+    /// Opens (or creates) the store in `dir`, unwrapping its data key with
+    /// `keystore`. See the module docs for what is refused and what is
+    /// quarantined.
+    pub fn open(dir: impl AsRef<Path>, keystore: Arc<dyn KeyStore>) -> Result<OpenOutcome, StoreError> {
+        open::open(dir.as_ref(), keystore)
+    }
+
+    /// Renames the (closed) store in `dir` aside, as [`Store::open`] does
+    /// with an unreadable store, and returns where it went. For when the app
+    /// knows the data key is gone for good (e.g. the platform key was reset).
+    pub fn quarantine(dir: impl AsRef<Path>) -> Result<PathBuf, StoreError> {
+        open::quarantine_closed(dir.as_ref())
+    }
+
+    fn from_parts(dir: &Path, db: sled::Db, sealer: Sealer) -> Result<Self, StoreError> {
+        let tree = |name| SealedTree::open(&db, name);
+        let inner = StoreInner {
+            keys: tree("keys")?,
+            revocations: tree("revocations")?,
+            time_tokens: tree("time_tokens")?,
+            lock_meta: tree("lock_meta")?,
+            lock_state: tree("lock_state")?,
+            fast_keys: tree("fast_keys")?,
+            secrets: tree("secrets")?,
+            dir: dir.to_path_buf(),
+            db,
+            sealer,
+            update_lock: Mutex::new(()),
+            outbox_lock: Mutex::new(()),
+        };
+        Ok(Self { inner: Arc::new(inner) })
+    }
+
+    /// The store's directory.
+    pub fn dir(&self) -> &Path {
+        &self.inner.dir
+    }
+
+    /// Digital keys held by this phone.
+    pub fn keys(&self) -> KeyCache<'_> {
+        KeyCache { store: self }
+    }
+
+    /// Lock metadata and per-lock state.
+    pub fn locks(&self) -> LockCache<'_> {
+        LockCache { store: self }
+    }
+
+    /// The newest revocation list per lock or lock group.
+    pub fn revocations(&self) -> RevocationCache<'_> {
+        RevocationCache { store: self }
+    }
+
+    /// The newest trusted-time token per lock.
+    pub fn time_tokens(&self) -> TimeTokenCache<'_> {
+        TimeTokenCache { store: self }
+    }
+
+    /// Fast-unlock keys and their counters.
+    pub fn fast_keys(&self) -> FastKeys<'_> {
+        FastKeys { store: self }
+    }
+
+    /// Every record that can't be read (listing skips them; they stay on
+    /// disk untouched). Empty for a healthy store.
+    pub fn unreadable_records(&self) -> Result<Vec<StoreError>, StoreError> {
+        use credentials::{RevocationRecord, TimeTokenRecord};
+        let i = &self.inner;
+        let s = &i.sealer;
+        let mut out = i.keys.unreadable::<StoredKey>(s)?;
+        out.extend(i.revocations.unreadable::<RevocationRecord>(s)?);
+        out.extend(i.time_tokens.unreadable::<TimeTokenRecord>(s)?);
+        out.extend(i.lock_meta.unreadable::<LockMeta>(s)?);
+        out.extend(i.lock_state.unreadable::<LockState>(s)?);
+        out.extend(i.fast_keys.unreadable::<FastKeyEntry>(s)?);
+        out.extend(i.secrets.unreadable::<String>(s)?);
+        Ok(out)
+    }
+
+    /// Bytes the database occupies on disk.
+    pub fn size_on_disk(&self) -> Result<u64, StoreError> {
+        Ok(self.inner.db.size_on_disk()?)
+    }
+
+    /// Flushes everything written so far to disk.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.inner.db.flush()?;
+        Ok(())
+    }
+
+    pub(crate) fn update_guard(&self) -> MutexGuard<'_, ()> {
+        // A panic while holding the lock can't leave the database half-
+        // written (each update is one insert), so a poisoned lock is usable.
+        self.inner.update_lock.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A sealed secret by name (the software signer's PKCS#8).
+    pub(crate) fn secret(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let hex: Option<String> = self.inner.secrets.get(&self.inner.sealer, &[name.as_bytes()])?;
+        hex.map(|h| latchkey_protocol::hex::decode(&h).ok_or_else(|| StoreError::corrupt("secrets", "not hex")))
+            .transpose()
+    }
+
+    /// Stores a secret unless one exists under `name`; returns the one kept.
+    pub(crate) fn secret_or_insert(&self, name: &str, value: &[u8]) -> Result<Vec<u8>, StoreError> {
+        let _guard = self.update_guard();
+        if let Some(existing) = self.secret(name)? {
+            return Ok(existing);
+        }
+        let i = &self.inner;
+        i.secrets.put(
+            &i.db,
+            &i.sealer,
+            &[name.as_bytes()],
+            &latchkey_protocol::hex::encode(value),
+        )?;
+        Ok(value.to_vec())
+    }
+}

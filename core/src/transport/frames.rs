@@ -18,6 +18,10 @@ pub struct FrameLink {
     pub bytes_up: usize,
     /// Frame bytes received.
     pub bytes_down: usize,
+    /// Packets written.
+    pub packets_up: u32,
+    /// Packets received.
+    pub packets_down: u32,
 }
 
 impl FrameLink {
@@ -30,6 +34,8 @@ impl FrameLink {
             frames_down: 0,
             bytes_up: 0,
             bytes_down: 0,
+            packets_up: 0,
+            packets_down: 0,
         }
     }
 
@@ -43,6 +49,7 @@ impl FrameLink {
         let packets = fragment(frame, self.link.mtu()).map_err(|e| TransportError::Other(e.to_string()))?;
         for p in packets {
             self.link.write(&p).await?;
+            self.packets_up += 1;
         }
         self.frames_up += 1;
         self.bytes_up += frame.len();
@@ -56,6 +63,7 @@ impl FrameLink {
             let spent = Duration::from_millis(self.link.now_ms().saturating_sub(started));
             let left = timeout.checked_sub(spent).ok_or(TransportError::Timeout(timeout))?;
             let packet = self.link.next_notification(left).await?;
+            self.packets_down += 1;
             match self.reassembler.push(&packet, self.link.now_ms()) {
                 Ok(Some(frame)) => {
                     self.frames_down += 1;

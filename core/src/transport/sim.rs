@@ -104,7 +104,7 @@ impl Transport for SimTransport {
         self.check_adapter()?;
         let connection = self
             .radio
-            .connect(address, self.params.clone())
+            .connect(address, self.params)
             .map_err(|e| map_error(e, timeout))?;
         Ok(Box::new(SimLink { connection }))
     }

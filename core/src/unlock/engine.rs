@@ -10,7 +10,7 @@ use super::housekeeping::{run_housekeeping, HousekeepingPlan, HousekeepingResult
 use super::progress::{Progress, ProgressListener, UnlockPath};
 use crate::transport::{FrameLink, TransportError};
 use latchkey_protocol::{
-    derive_auth_keys, AuthRequest, Advertisement, CertRef, Command, CommandId, DigitalKey, EphemeralKey, FastKey,
+    derive_auth_keys, Advertisement, AuthRequest, CertRef, Command, CommandId, DigitalKey, EphemeralKey, FastKey,
     FastOutcome, FastRequest, Frame, LockContext, LockId, LockStatus, ProtocolError, PublicKey, ResultCode,
     SessionCipher, Signature,
 };
@@ -78,6 +78,10 @@ pub struct AttemptOutcome {
     pub bytes_up: usize,
     /// Frame bytes down until the answer.
     pub bytes_down: usize,
+    /// Packets written until the answer.
+    pub packets_up: u32,
+    /// Packets received until the answer.
+    pub packets_down: u32,
     /// From connection to answer, on the transport's clock.
     pub latency_ms: u64,
     /// Follow-on work done.
@@ -131,7 +135,14 @@ pub async fn run_attempt(
     if let Some((key, counter, epoch)) = &input.fast {
         if *epoch == ad.epoch {
             listener.on_progress(Progress::Authenticating { path: UnlockPath::Fast });
-            let req = FastRequest::build(key, &ctx, input.cert.key_id(), *counter, input.command, input.command_id);
+            let req = FastRequest::build(
+                key,
+                &ctx,
+                input.cert.key_id(),
+                *counter,
+                input.command,
+                input.command_id,
+            );
             let answer = exchange(link, &req.encode(), input.answer_timeout).await?;
             round_trips += 1;
             match Frame::decode(&answer) {
@@ -148,8 +159,16 @@ pub async fn run_attempt(
                             let secrets = req.session_secrets(key, &ctx).map_err(AttemptError::NotAuthentic)?;
                             session = Some(SessionCipher::phone(&secrets).map_err(AttemptError::NotAuthentic)?);
                         }
-                        return finish(link, input, listener, session, ad, started_ms, outcome_ms, round_trips, |hk| {
-                            AttemptOutcome {
+                        return finish(
+                            link,
+                            input,
+                            listener,
+                            session,
+                            ad,
+                            started_ms,
+                            outcome_ms,
+                            round_trips,
+                            |hk| AttemptOutcome {
                                 code: res.code,
                                 replayed: res.replayed,
                                 path: UnlockPath::Fast,
@@ -160,10 +179,12 @@ pub async fn run_attempt(
                                 round_trips,
                                 bytes_up: 0,
                                 bytes_down: 0,
+                                packets_up: 0,
+                                packets_down: 0,
                                 latency_ms: 0,
                                 housekeeping: hk,
-                            }
-                        })
+                            },
+                        )
                         .await;
                     }
                     Ok(FastOutcome::FallBackToAuth) => {
@@ -196,9 +217,14 @@ pub async fn run_attempt(
             CertRef::Hash(input.cert.hash())
         };
         let ephemeral = EphemeralKey::generate().map_err(|e| AttemptError::Signer(e.to_string()))?;
-        let request = AuthRequest::build(&ctx, cert_ref, ephemeral.public_key(), input.command, input.command_id, |m| {
-            (input.sign)(m).map_err(|_| ProtocolError::Crypto("holder signer failed"))
-        })
+        let request = AuthRequest::build(
+            &ctx,
+            cert_ref,
+            ephemeral.public_key(),
+            input.command,
+            input.command_id,
+            |m| (input.sign)(m).map_err(|_| ProtocolError::Crypto("holder signer failed")),
+        )
         .map_err(|e| AttemptError::Signer(e.to_string()))?;
         let request_bytes = request.encode();
         let answer = exchange(link, &request_bytes, input.answer_timeout).await?;
@@ -240,20 +266,32 @@ pub async fn run_attempt(
             lock_time: result.status.lock_time,
             full: Some(result.status),
         };
-        return finish(link, input, listener, session, ad, started_ms, outcome_ms, round_trips, |hk| AttemptOutcome {
-            code: result.code,
-            replayed: result.replayed,
-            path,
-            status,
-            new_fast_key,
-            fast_key_lost,
-            lock_has_cert,
+        return finish(
+            link,
+            input,
+            listener,
+            session,
+            ad,
+            started_ms,
+            outcome_ms,
             round_trips,
-            bytes_up: 0,
-            bytes_down: 0,
-            latency_ms: 0,
-            housekeeping: hk,
-        })
+            |hk| AttemptOutcome {
+                code: result.code,
+                replayed: result.replayed,
+                path,
+                status,
+                new_fast_key,
+                fast_key_lost,
+                lock_has_cert,
+                round_trips,
+                bytes_up: 0,
+                bytes_down: 0,
+                packets_up: 0,
+                packets_down: 0,
+                latency_ms: 0,
+                housekeeping: hk,
+            },
+        )
         .await;
     }
     Err(AttemptError::BadAnswer(
@@ -275,6 +313,7 @@ async fn finish(
     build: impl FnOnce(HousekeepingResult) -> AttemptOutcome,
 ) -> Result<AttemptOutcome, AttemptError> {
     let (bytes_up, bytes_down) = (link.bytes_up, link.bytes_down);
+    let (packets_up, packets_down) = (link.packets_up, link.packets_down);
     let mut outcome = build(HousekeepingResult::default());
     listener.on_progress(Progress::Done { code: outcome.code });
     if let Some(mut cipher) = session {
@@ -306,6 +345,8 @@ async fn finish(
     outcome.round_trips = round_trips;
     outcome.bytes_up = bytes_up;
     outcome.bytes_down = bytes_down;
+    outcome.packets_up = packets_up;
+    outcome.packets_down = packets_down;
     outcome.latency_ms = outcome_ms.saturating_sub(started_ms);
     Ok(outcome)
 }

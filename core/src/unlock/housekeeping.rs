@@ -7,8 +7,8 @@ use super::engine::{AttemptInput, StatusView};
 use super::progress::{Progress, ProgressListener};
 use crate::transport::FrameLink;
 use latchkey_protocol::{
-    Command, CommandId, EventBatch, EventGap, Faults, Frame, LockStatus, ResultCode, RevocationList, SessionCipher, SessionRequest,
-    SessionResponse, TimeToken,
+    Command, CommandId, EventBatch, EventGap, Faults, Frame, LockStatus, ResultCode, RevocationList, SessionCipher,
+    SessionRequest, SessionResponse, TimeToken,
 };
 
 /// Most batches fetched in one connection (32 events each).
@@ -109,8 +109,8 @@ async fn steps(
     }
 
     let skew = i64::from(answer.lock_time) - i64::from(plan.phone_now);
-    let clock_needs_time = answer.compact.faults.has(Faults::CLOCK_UNTRUSTED)
-        || skew.unsigned_abs() > u64::from(plan.skew_threshold_s);
+    let clock_needs_time =
+        answer.compact.faults.has(Faults::CLOCK_UNTRUSTED) || skew.unsigned_abs() > u64::from(plan.skew_threshold_s);
     if let Some(token) = plan.time_token.as_ref().filter(|_| clock_needs_time) {
         listener.on_progress(Progress::Housekeeping {
             what: "delivering trusted time",

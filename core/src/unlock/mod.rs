@@ -95,9 +95,11 @@ pub async fn execute(
                 }
             },
             // Permission or adapter problems will not fix themselves.
-            Err(e @ (TransportError::BluetoothOff | TransportError::PermissionDenied(_) | TransportError::Unavailable(_))) => {
-                return Err(fail(e, maybe_acted))
-            }
+            Err(
+                e @ (TransportError::BluetoothOff
+                | TransportError::PermissionDenied(_)
+                | TransportError::Unavailable(_)),
+            ) => return Err(fail(e, maybe_acted)),
             Err(e) => {
                 last_error = e;
                 continue;

@@ -1,10 +1,35 @@
 //! `latchkey-bench`: measured figures as JSON (one subcommand per benchmark).
 
+use latchkey_tests::{outbox_crash, unlock_bench};
+
+fn unlock(_args: &[String]) -> i32 {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("latchkey-bench: runtime: {e}");
+            return 1;
+        }
+    };
+    match runtime.block_on(unlock_bench::run()) {
+        Ok(figures) => {
+            println!("{}", figures.json());
+            0
+        }
+        Err(e) => {
+            eprintln!("latchkey-bench unlock: {e}");
+            1
+        }
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
+        Some("unlock") => std::process::exit(unlock(&args[1..])),
+        Some("outbox-crash") => std::process::exit(outbox_crash::main(&args[1..])),
+        Some(outbox_crash::CHILD_COMMAND) => std::process::exit(outbox_crash::child_main(&args[1..])),
         _ => {
-            eprintln!("usage: latchkey-bench <benchmark> [--json]");
+            eprintln!("usage: latchkey-bench <benchmark> [--json]\nbenchmarks: unlock [--json] | outbox-crash [--rounds N] [--dir D]");
             std::process::exit(2);
         }
     }

@@ -1,0 +1,176 @@
+//! Opening a store: format version, data key, and quarantine of a store
+//! that can't be read.
+//!
+//! The meta tree holds, in plain bytes (none of them secret or personal):
+//! `format_version` (u32 big-endian), `data_key` (the data key as the
+//! [`KeyStore`] wrapped it), `check` (a known value sealed under the data
+//! key, proving the unwrapped key is the right one) and `generation` (see
+//! `marker.rs`).
+
+use super::error::StoreError;
+use super::marker::{self, Marker};
+use super::quarantine;
+use super::seal::{Sealer, DATA_KEY_LEN};
+use super::{OpenOutcome, Quarantined, Store};
+use crate::keys::KeyStore;
+use latchkey_protocol::crypto::random_array;
+use std::fs;
+use std::io::ErrorKind;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+use std::sync::Arc;
+
+/// The store format this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+pub(crate) const META_TREE: &str = "meta";
+const VERSION_KEY: &[u8] = b"format_version";
+const DATA_KEY_KEY: &[u8] = b"data_key";
+const CHECK_KEY: &[u8] = b"check";
+const CHECK_VALUE: &[u8] = b"latchkey credential store";
+
+enum Attempt {
+    Opened(Store),
+    /// The directory holds a store that can't be read; why.
+    Unreadable(String),
+}
+
+pub(super) fn open(dir: &Path, keystore: Arc<dyn KeyStore>) -> Result<OpenOutcome, StoreError> {
+    fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, &e))?;
+    let marker = marker::read(dir)?;
+    // Refused before sled opens (and recovers, i.e. rewrites) anything.
+    if let Some(found) = marker.format.filter(|f| *f > FORMAT_VERSION) {
+        return Err(newer_format(dir, found));
+    }
+    let backup = quarantine::backup_if_unclean(dir, &marker)?;
+    let attempted = attempt(dir, &marker, keystore.as_ref());
+    let reason = match attempted {
+        Ok(Attempt::Opened(store)) => {
+            quarantine::discard_backup(backup)?;
+            return Ok(OpenOutcome {
+                store,
+                quarantined: None,
+            });
+        }
+        Ok(Attempt::Unreadable(reason)) => reason,
+        Err(e) => {
+            quarantine::discard_backup(backup)?;
+            return Err(e);
+        }
+    };
+    let path = quarantine::quarantine(dir, backup)?;
+    fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, &e))?;
+    match attempt(dir, &Marker::default(), keystore.as_ref())? {
+        Attempt::Opened(store) => Ok(OpenOutcome {
+            store,
+            quarantined: Some(Quarantined { path, reason }),
+        }),
+        Attempt::Unreadable(again) => Err(StoreError::Storage {
+            reason: format!("a fresh store could not be created in {}: {again}", dir.display()),
+        }),
+    }
+}
+
+/// Renames a (closed) store aside without opening it.
+pub(super) fn quarantine_closed(dir: &Path) -> Result<std::path::PathBuf, StoreError> {
+    quarantine::quarantine(dir, None)
+}
+
+fn attempt(dir: &Path, marker: &Marker, keystore: &dyn KeyStore) -> Result<Attempt, StoreError> {
+    let db = match catch_unwind(AssertUnwindSafe(|| sled::Config::new().path(dir).open())) {
+        Ok(Ok(db)) => db,
+        Ok(Err(e)) => return classify_open_error(dir, e),
+        Err(_) => {
+            return Ok(Attempt::Unreadable(
+                "the storage engine failed while recovering its files".into(),
+            ))
+        }
+    };
+    let meta = db.open_tree(META_TREE)?;
+    let Some(version) = meta.get(VERSION_KEY)? else {
+        if marker.generation.is_some() || holds_data(&db)? {
+            return Ok(Attempt::Unreadable("the storage files hold no format record".into()));
+        }
+        return initialize(dir, db, &meta, keystore).map(Attempt::Opened);
+    };
+    let version = match <[u8; 4]>::try_from(version.as_ref()) {
+        Ok(v) if u32::from_be_bytes(v) > 0 => u32::from_be_bytes(v),
+        _ => return Ok(Attempt::Unreadable("the format record is damaged".into())),
+    };
+    if version > FORMAT_VERSION {
+        return Err(newer_format(dir, version));
+    }
+    // Version 1 is the first format: when a second one exists, migrations
+    // from older versions run here, before anything else reads the store.
+    let Some(wrapped) = meta.get(DATA_KEY_KEY)? else {
+        return Ok(Attempt::Unreadable("the wrapped data key is missing".into()));
+    };
+    // A key store that can't unwrap is not proof the store is damaged (the
+    // platform key may be locked or be the wrong one): refuse, change nothing.
+    let data_key = keystore.unwrap_data_key(&wrapped)?;
+    let sealer = Sealer::new(&data_key)?;
+    let checked = meta
+        .get(CHECK_KEY)?
+        .and_then(|sealed| sealer.open(META_TREE, CHECK_KEY, &sealed).ok());
+    if checked.as_deref() != Some(CHECK_VALUE) {
+        return Ok(Attempt::Unreadable(
+            "the unwrapped data key does not open the store's check record".into(),
+        ));
+    }
+    let generation = marker::read_db(&meta)?;
+    if let Some(expected) = marker.generation.filter(|g| *g > generation) {
+        return Ok(Attempt::Unreadable(format!(
+            "the storage files are older than the store's last recorded state \
+             (generation {generation}, marker {expected}): records were lost"
+        )));
+    }
+    marker::advance(dir, &db, &meta, false)?;
+    Store::from_parts(dir, db, sealer).map(Attempt::Opened)
+}
+
+fn initialize(dir: &Path, db: sled::Db, meta: &sled::Tree, keystore: &dyn KeyStore) -> Result<Store, StoreError> {
+    let data_key: [u8; DATA_KEY_LEN] =
+        random_array().map_err(|_| StoreError::Crypto("system random generator failed"))?;
+    let wrapped = keystore.wrap_data_key(&data_key)?;
+    let sealer = Sealer::new(&data_key)?;
+    let mut batch = sled::Batch::default();
+    batch.insert(DATA_KEY_KEY, wrapped);
+    batch.insert(CHECK_KEY, sealer.seal(META_TREE, CHECK_KEY, CHECK_VALUE)?);
+    batch.insert(VERSION_KEY, &FORMAT_VERSION.to_be_bytes());
+    meta.apply_batch(batch)?;
+    marker::advance(dir, &db, meta, false)?;
+    Store::from_parts(dir, db, sealer)
+}
+
+/// Whether any tree holds a record (a half-initialized empty store does not).
+fn holds_data(db: &sled::Db) -> Result<bool, StoreError> {
+    for name in db.tree_names() {
+        if db.open_tree(&name)?.first()?.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn newer_format(dir: &Path, found: u32) -> StoreError {
+    StoreError::NewerFormat {
+        path: dir.to_path_buf(),
+        found,
+        supported: FORMAT_VERSION,
+    }
+}
+
+fn classify_open_error(dir: &Path, e: sled::Error) -> Result<Attempt, StoreError> {
+    match e {
+        sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => Err(StoreError::InUse {
+            path: dir.to_path_buf(),
+            reason: io.to_string(),
+        }),
+        sled::Error::Io(io) if !matches!(io.kind(), ErrorKind::InvalidData | ErrorKind::UnexpectedEof) => {
+            Err(StoreError::io(dir, &io))
+        }
+        other => Ok(Attempt::Unreadable(format!(
+            "the storage engine can't read its files: {other}"
+        ))),
+    }
+}

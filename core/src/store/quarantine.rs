@@ -1,0 +1,83 @@
+//! Keeping the bytes of a store that can't be read: a copy taken before
+//! sled's recovery may rewrite the files (only when they are not as a clean
+//! close left them), and the rename aside.
+
+use super::error::StoreError;
+use super::marker::{self, Marker};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+fn sibling(dir: &Path, suffix: &str) -> PathBuf {
+    let mut name = dir.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(suffix);
+    dir.with_file_name(name)
+}
+
+/// Copies the store's files to `<dir>.opening-backup` unless the marker
+/// shows they are exactly as a clean close left them. Returns the copy.
+pub(super) fn backup_if_unclean(dir: &Path, marker: &Marker) -> Result<Option<PathBuf>, StoreError> {
+    if marker::storage_files(dir)?.is_empty() {
+        return Ok(None);
+    }
+    let backup = sibling(dir, ".opening-backup");
+    if backup.exists() {
+        // Left by an open that did not finish: it holds the older bytes.
+        return Ok(Some(backup));
+    }
+    if marker.clean.is_some() && marker.clean == Some(marker::fingerprint(dir)?) {
+        return Ok(None);
+    }
+    let tmp = sibling(dir, ".opening-backup.tmp");
+    if tmp.exists() {
+        fs::remove_dir_all(&tmp).map_err(|e| StoreError::io(&tmp, &e))?;
+    }
+    copy_dir(dir, &tmp)?;
+    fs::rename(&tmp, &backup).map_err(|e| StoreError::io(&backup, &e))?;
+    Ok(Some(backup))
+}
+
+/// Removes the copy once the store opened (or was refused untouched).
+pub(super) fn discard_backup(backup: Option<PathBuf>) -> Result<(), StoreError> {
+    match backup {
+        Some(b) => fs::remove_dir_all(&b).map_err(|e| StoreError::io(&b, &e)),
+        None => Ok(()),
+    }
+}
+
+/// Renames the store aside to `<dir>.quarantine-<unix seconds>`. With a
+/// pre-open copy, the copy (the original bytes) becomes the quarantine and
+/// the files as sled recovered them go inside it, in `as-recovered/`.
+pub(super) fn quarantine(dir: &Path, backup: Option<PathBuf>) -> Result<PathBuf, StoreError> {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let target = (0u32..)
+        .map(|n| match n {
+            0 => sibling(dir, &format!(".quarantine-{now}")),
+            n => sibling(dir, &format!(".quarantine-{now}-{n}")),
+        })
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| sibling(dir, ".quarantine"));
+    match backup {
+        Some(backup) => {
+            fs::rename(&backup, &target).map_err(|e| StoreError::io(&backup, &e))?;
+            let recovered = target.join("as-recovered");
+            fs::rename(dir, &recovered).map_err(|e| StoreError::io(dir, &e))?;
+        }
+        None => fs::rename(dir, &target).map_err(|e| StoreError::io(dir, &e))?,
+    }
+    Ok(target)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<(), StoreError> {
+    fs::create_dir_all(to).map_err(|e| StoreError::io(to, &e))?;
+    for entry in fs::read_dir(from).map_err(|e| StoreError::io(from, &e))? {
+        let entry = entry.map_err(|e| StoreError::io(from, &e))?;
+        let dest = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &dest)?;
+        } else {
+            fs::copy(entry.path(), &dest).map_err(|e| StoreError::io(&dest, &e))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,106 @@
+//! One sealed tree: values are JSON sealed under the data key, keys are
+//! HMAC-derived from the record's identifier. Every write the caller relies
+//! on is flushed to disk before it returns.
+
+use super::error::StoreError;
+use super::seal::Sealer;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// A sled tree whose records are sealed.
+#[derive(Clone)]
+pub(crate) struct SealedTree {
+    pub(crate) name: &'static str,
+    pub(crate) tree: sled::Tree,
+}
+
+impl SealedTree {
+    pub(crate) fn open(db: &sled::Db, name: &'static str) -> Result<Self, StoreError> {
+        Ok(Self {
+            name,
+            tree: db.open_tree(name)?,
+        })
+    }
+
+    /// The tree key for an identifier.
+    pub(crate) fn key(&self, sealer: &Sealer, id: &[&[u8]]) -> [u8; super::seal::INDEX_LEN] {
+        sealer.index(self.name, id)
+    }
+
+    /// Seals `value` for `key` (not yet written).
+    pub(crate) fn seal<T: Serialize>(&self, sealer: &Sealer, key: &[u8], value: &T) -> Result<Vec<u8>, StoreError> {
+        let plain = serde_json::to_vec(value).map_err(|e| StoreError::InvalidValue {
+            reason: format!("can't encode a `{}` record: {e}", self.name),
+        })?;
+        sealer.seal(self.name, key, &plain)
+    }
+
+    /// Opens and decodes a sealed value read at `key`.
+    pub(crate) fn unseal<T: DeserializeOwned>(
+        &self,
+        sealer: &Sealer,
+        key: &[u8],
+        sealed: &[u8],
+    ) -> Result<T, StoreError> {
+        let plain = sealer.open(self.name, key, sealed)?;
+        serde_json::from_slice(&plain).map_err(|e| StoreError::corrupt(self.name, format!("does not decode: {e}")))
+    }
+
+    /// Writes `value` for identifier `id` and flushes.
+    pub(crate) fn put<T: Serialize>(
+        &self,
+        db: &sled::Db,
+        sealer: &Sealer,
+        id: &[&[u8]],
+        value: &T,
+    ) -> Result<(), StoreError> {
+        let key = self.key(sealer, id);
+        let sealed = self.seal(sealer, &key, value)?;
+        self.tree.insert(key, sealed)?;
+        db.flush()?;
+        Ok(())
+    }
+
+    /// Reads the record for identifier `id`.
+    pub(crate) fn get<T: DeserializeOwned>(&self, sealer: &Sealer, id: &[&[u8]]) -> Result<Option<T>, StoreError> {
+        let key = self.key(sealer, id);
+        match self.tree.get(key)? {
+            Some(sealed) => self.unseal(sealer, &key, &sealed).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Removes the record for identifier `id` and flushes; whether it existed.
+    pub(crate) fn remove(&self, db: &sled::Db, sealer: &Sealer, id: &[&[u8]]) -> Result<bool, StoreError> {
+        let existed = self.tree.remove(self.key(sealer, id))?.is_some();
+        if existed {
+            db.flush()?;
+        }
+        Ok(existed)
+    }
+
+    /// Every readable record. A record that can't be read is skipped and
+    /// left on disk untouched; [`SealedTree::unreadable`] reports it.
+    pub(crate) fn list<T: DeserializeOwned>(&self, sealer: &Sealer) -> Result<Vec<T>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.tree.iter() {
+            let (key, sealed) = item?;
+            if let Ok(v) = self.unseal(sealer, &key, &sealed) {
+                out.push(v);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The errors of records that can't be read as `T`.
+    pub(crate) fn unreadable<T: DeserializeOwned>(&self, sealer: &Sealer) -> Result<Vec<StoreError>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.tree.iter() {
+            let (key, sealed) = item?;
+            if let Err(e) = self.unseal::<T>(sealer, &key, &sealed) {
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+}
