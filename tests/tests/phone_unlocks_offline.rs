@@ -3,7 +3,7 @@
 //! follow-on session work, all with no network.
 
 use latchkey_core::simworld::{GrantSpec, SimLockHandle, SimWorld};
-use latchkey_core::unlock::{NoProgress, UnlockPath};
+use latchkey_core::unlock::{NoProgress, Progress, ProgressListener, UnlockPath};
 use latchkey_core::{DiagnosisCode, LatchkeyError, Phone};
 use latchkey_protocol::{BoltState, Schedule};
 use latchkey_sim::lock::{Fault, LockConfig};
@@ -216,4 +216,47 @@ async fn a_lock_that_lost_power_gets_trusted_time_and_the_unlock_still_goes_thro
     assert_eq!(report.bolt, BoltState::Locked);
     assert!(s.lock.lock().clock_trusted());
     assert_eq!(s.lock.lock().actuation_count(), 2);
+}
+
+/// Records every progress report.
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<Progress>>);
+
+impl ProgressListener for Recorder {
+    fn on_progress(&self, progress: Progress) {
+        self.0.lock().unwrap().push(progress);
+    }
+}
+
+#[tokio::test]
+async fn progress_is_reported_in_order_and_failures_carry_their_diagnosis() {
+    let s = scene().await;
+    let seen = Recorder::default();
+    s.phone.unlock(s.lock.id(), &seen).await.unwrap();
+    let steps = seen.0.lock().unwrap().clone();
+    assert_eq!(
+        steps[..5],
+        [
+            Progress::Scanning,
+            Progress::Connecting { rssi: -60 },
+            Progress::Authenticating { path: UnlockPath::Auth },
+            Progress::Actuating,
+            Progress::Done {
+                code: latchkey_protocol::ResultCode::Ok
+            },
+        ]
+    );
+    assert!(steps[5..].iter().all(|p| matches!(p, Progress::Housekeeping { .. })));
+
+    s.lock.lock().inject(Fault::DoorOpen);
+    let seen = Recorder::default();
+    let err = s.phone.lock(s.lock.id(), &seen).await.unwrap_err();
+    let last = seen.0.lock().unwrap().last().cloned();
+    assert_eq!(
+        last,
+        Some(Progress::Failed {
+            code: DiagnosisCode::DoorAjar,
+            reason: err.to_string()
+        })
+    );
 }

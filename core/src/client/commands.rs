@@ -8,7 +8,7 @@ use crate::store::{
     offline_check, ClockSkew, LockMeta, ObservedStatus, OfflineRefusal, RevocationAck, SeenAdvertisement, Store,
     StoredKey,
 };
-use crate::unlock::{execute, AttemptInput, Executed, HousekeepingPlan, ProgressListener};
+use crate::unlock::{execute, AttemptInput, Executed, HousekeepingPlan, Progress, ProgressListener};
 use latchkey_protocol::{Command, CommandId, FastKey, LockId, ResultCode, RevocationList, Signature, TimeToken};
 use std::time::Duration;
 
@@ -66,6 +66,7 @@ impl Phone {
             Ok(p) => p,
             Err(e) => {
                 self.record_failure(Some(lock_id), &e, started_at).await;
+                report_failure(listener, &e);
                 return Err(e);
             }
         };
@@ -93,17 +94,13 @@ impl Phone {
         };
         let result = execute(self.transport.as_ref(), &input, &self.policy, listener).await;
         let finished_at = self.clock.now_unix();
-        match result {
+        let outcome = match result {
             Ok(executed) => {
                 let store = self.store.clone();
                 let outbox = self.outbox.clone();
-                let report =
-                    blocking(move || record(&store, &outbox, &prepared, command, executed, started_at, finished_at))
-                        .await?;
-                match report {
-                    Ok(report) => Ok(report),
-                    Err(code) => Err(LatchkeyError::refused_by_lock(code)),
-                }
+                blocking(move || record(&store, &outbox, &prepared, command, executed, started_at, finished_at))
+                    .await
+                    .and_then(|report| report.map_err(LatchkeyError::refused_by_lock))
             }
             Err(e) => {
                 let e = LatchkeyError::from(e);
@@ -111,7 +108,11 @@ impl Phone {
                     .await;
                 Err(e)
             }
+        };
+        if let Err(e) = &outcome {
+            report_failure(listener, e);
         }
+        outcome
     }
 
     async fn record_failure(&self, lock_id: Option<LockId>, error: &LatchkeyError, at: u32) {
@@ -154,6 +155,13 @@ impl Phone {
         self.record_failure(Some(prepared.meta.lock_id), error, finished_at)
             .await;
     }
+}
+
+fn report_failure(listener: &dyn ProgressListener, error: &LatchkeyError) {
+    listener.on_progress(Progress::Failed {
+        code: error.diagnosis(),
+        reason: error.to_string(),
+    });
 }
 
 fn prepare(

@@ -143,7 +143,7 @@ pub async fn run_attempt(
                 input.command,
                 input.command_id,
             );
-            let answer = exchange(link, &req.encode(), input.answer_timeout).await?;
+            let answer = command_exchange(link, &req.encode(), input, listener).await?;
             round_trips += 1;
             match Frame::decode(&answer) {
                 Ok(Frame::FastResult(res)) => match res.verify(key, &req.mac) {
@@ -227,7 +227,7 @@ pub async fn run_attempt(
         )
         .map_err(|e| AttemptError::Signer(e.to_string()))?;
         let request_bytes = request.encode();
-        let answer = exchange(link, &request_bytes, input.answer_timeout).await?;
+        let answer = command_exchange(link, &request_bytes, input, listener).await?;
         round_trips += 1;
         let result = match Frame::decode(&answer) {
             Ok(Frame::AuthResult(r)) => r,
@@ -351,9 +351,19 @@ async fn finish(
     Ok(outcome)
 }
 
-async fn exchange(link: &mut FrameLink, frame: &[u8], timeout: Duration) -> Result<Vec<u8>, AttemptError> {
+/// Sends the command's request and waits for the answer; reports
+/// "actuating" once the request is on the air.
+async fn command_exchange(
+    link: &mut FrameLink,
+    frame: &[u8],
+    input: &AttemptInput<'_>,
+    listener: &dyn ProgressListener,
+) -> Result<Vec<u8>, AttemptError> {
     link.send(frame).await.map_err(|e| transport(e, false))?;
-    link.recv(timeout).await.map_err(|e| transport(e, true))
+    if input.command.actuates() {
+        listener.on_progress(Progress::Actuating);
+    }
+    link.recv(input.answer_timeout).await.map_err(|e| transport(e, true))
 }
 
 fn unexpected(wanted: &str, got: &Frame) -> AttemptError {

@@ -1,6 +1,7 @@
 //! Progress reports for a command, so the app can show what is happening
 //! ("Looking for your lock…", "Connecting…", "Unlocking…").
 
+use crate::error::DiagnosisCode;
 use latchkey_protocol::ResultCode;
 
 /// Which exchange carried the command.
@@ -41,6 +42,8 @@ pub enum Progress {
         /// Which exchange.
         path: UnlockPath,
     },
+    /// The request is on its way and the lock acts on it as it arrives.
+    Actuating,
     /// The connection dropped after the request may have reached the lock;
     /// reconnecting to ask for the outcome.
     Retrying {
@@ -51,6 +54,14 @@ pub enum Progress {
     Done {
         /// Its result.
         code: ResultCode,
+    },
+    /// The command failed: what went wrong, as a diagnosis code and a
+    /// sentence (the same as the error the call returns).
+    Failed {
+        /// Stable diagnosis code.
+        code: DiagnosisCode,
+        /// Why, for logs.
+        reason: String,
     },
     /// Extra work in the same connection (events, revocations, time).
     Housekeeping {
