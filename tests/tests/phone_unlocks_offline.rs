@@ -260,3 +260,30 @@ async fn progress_is_reported_in_order_and_failures_carry_their_diagnosis() {
         })
     );
 }
+
+#[tokio::test]
+async fn a_lock_that_evicted_the_fast_key_is_answered_by_auth_in_the_same_connection() {
+    let world = SimWorld::new(START).unwrap();
+    let config = LockConfig {
+        fast_key_capacity: 1,
+        ..LockConfig::default()
+    };
+    let lock = world.add_lock("Shared door", config).unwrap();
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = world.phone(dir_a.path(), LinkParams::mtu185(), &[&lock]).await.unwrap();
+    let b = world.phone(dir_b.path(), LinkParams::mtu185(), &[&lock]).await.unwrap();
+    for p in [&a, &b] {
+        let key = world.issue(p, &lock, GrantSpec::resident(START)).unwrap();
+        p.add_key(key, "resident").await.unwrap();
+    }
+    a.unlock(lock.id(), &NoProgress).await.unwrap();
+    // B's first contact takes the lock's only fast-key slot.
+    b.lock(lock.id(), &NoProgress).await.unwrap();
+    let report = a.unlock(lock.id(), &NoProgress).await.unwrap();
+    assert_eq!(report.path, UnlockPath::FastThenAuth);
+    assert_eq!(report.attempts, 1, "one connection");
+    assert_eq!(report.round_trips, 2, "the refused FAST, then AUTH");
+    assert_eq!(report.bolt, BoltState::Unlocked);
+    // The new fast key works again next time.
+    assert_eq!(a.lock(lock.id(), &NoProgress).await.unwrap().path, UnlockPath::Fast);
+}

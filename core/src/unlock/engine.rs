@@ -115,6 +115,30 @@ fn transport(error: TransportError, delivered: bool) -> AttemptError {
     AttemptError::Transport { error, delivered }
 }
 
+/// What the command's answer established, before follow-on work.
+struct Answer {
+    code: ResultCode,
+    replayed: bool,
+    path: UnlockPath,
+    status: StatusView,
+    new_fast_key: Option<(FastKey, u32)>,
+    fast_key_lost: bool,
+    lock_has_cert: bool,
+    session: Option<SessionCipher>,
+    /// When the answer arrived, on the transport's clock.
+    at_ms: u64,
+}
+
+/// What a FAST attempt led to.
+enum FastStep {
+    Answered(Box<Answer>),
+    /// The lock could not use the fast key: run AUTH. `lost` says whether
+    /// the lock no longer holds it at all.
+    FallBack {
+        lost: bool,
+    },
+}
+
 /// Runs one attempt on a connected link, answering `ad`'s challenge.
 pub async fn run_attempt(
     link: &mut FrameLink,
@@ -129,85 +153,102 @@ pub async fn run_attempt(
         challenge: ad.challenge,
     };
     let mut round_trips = 0;
-    let mut fast_key_lost = false;
-    let mut path = UnlockPath::Auth;
-
-    if let Some((key, counter, epoch)) = &input.fast {
-        if *epoch == ad.epoch {
-            listener.on_progress(Progress::Authenticating { path: UnlockPath::Fast });
-            let req = FastRequest::build(
-                key,
-                &ctx,
-                input.cert.key_id(),
-                *counter,
-                input.command,
-                input.command_id,
-            );
-            let answer = command_exchange(link, &req.encode(), input, listener).await?;
-            round_trips += 1;
-            match Frame::decode(&answer) {
-                Ok(Frame::FastResult(res)) => match res.verify(key, &req.mac) {
-                    Ok(FastOutcome::Authentic) => {
-                        let status = StatusView {
-                            compact: res.status,
-                            lock_time: res.lock_time,
-                            full: None,
-                        };
-                        let outcome_ms = link.now_ms();
-                        let mut session = None;
-                        if res.code.leaves_session_open() {
-                            let secrets = req.session_secrets(key, &ctx).map_err(AttemptError::NotAuthentic)?;
-                            session = Some(SessionCipher::phone(&secrets).map_err(AttemptError::NotAuthentic)?);
-                        }
-                        return finish(
-                            link,
-                            input,
-                            listener,
-                            session,
-                            ad,
-                            started_ms,
-                            outcome_ms,
-                            round_trips,
-                            |hk| AttemptOutcome {
-                                code: res.code,
-                                replayed: res.replayed,
-                                path: UnlockPath::Fast,
-                                status,
-                                new_fast_key: None,
-                                fast_key_lost: false,
-                                lock_has_cert: input.lock_has_cert,
-                                round_trips,
-                                bytes_up: 0,
-                                bytes_down: 0,
-                                packets_up: 0,
-                                packets_down: 0,
-                                latency_ms: 0,
-                                housekeeping: hk,
-                            },
-                        )
-                        .await;
-                    }
-                    Ok(FastOutcome::FallBackToAuth) => {
-                        fast_key_lost = res.code == ResultCode::UnknownFastKey;
-                        path = UnlockPath::FastThenAuth;
-                    }
-                    Err(e) => return Err(AttemptError::NotAuthentic(e)),
-                },
-                Ok(other) => return Err(unexpected("FAST_RESULT", &other)),
-                Err(e) => return Err(AttemptError::BadAnswer(e.to_string())),
+    let mut fallback = AuthAfter::Nothing;
+    match &input.fast {
+        Some((key, counter, epoch)) if *epoch == ad.epoch => {
+            match run_fast(link, &ctx, key, *counter, input, listener, &mut round_trips).await? {
+                FastStep::Answered(answer) => {
+                    return finish(link, input, listener, ad, started_ms, round_trips, *answer).await
+                }
+                FastStep::FallBack { lost } => fallback = AuthAfter::RefusedFast { lost },
             }
-        } else {
-            // The lock was reset since the fast key was made.
-            fast_key_lost = true;
+        }
+        // The lock was reset since the fast key was made: it has no fast
+        // key and no certificate cache, so FAST is not even tried.
+        Some(_) => fallback = AuthAfter::Reset,
+        None => {}
+    }
+    let answer = run_auth(link, ctx, input, listener, fallback, &mut round_trips).await?;
+    finish(link, input, listener, ad, started_ms, round_trips, answer).await
+}
+
+async fn run_fast(
+    link: &mut FrameLink,
+    ctx: &LockContext,
+    key: &FastKey,
+    counter: u32,
+    input: &AttemptInput<'_>,
+    listener: &dyn ProgressListener,
+    round_trips: &mut u32,
+) -> Result<FastStep, AttemptError> {
+    listener.on_progress(Progress::Authenticating { path: UnlockPath::Fast });
+    let req = FastRequest::build(key, ctx, input.cert.key_id(), counter, input.command, input.command_id);
+    let answer = command_exchange(link, &req.encode(), input, listener).await?;
+    *round_trips += 1;
+    let res = match Frame::decode(&answer) {
+        Ok(Frame::FastResult(res)) => res,
+        Ok(other) => return Err(unexpected("FAST_RESULT", &other)),
+        Err(e) => return Err(AttemptError::BadAnswer(e.to_string())),
+    };
+    match res.verify(key, &req.mac).map_err(AttemptError::NotAuthentic)? {
+        FastOutcome::FallBackToAuth => Ok(FastStep::FallBack {
+            lost: res.code == ResultCode::UnknownFastKey,
+        }),
+        FastOutcome::Authentic => {
+            let session = if res.code.leaves_session_open() {
+                let secrets = req.session_secrets(key, ctx).map_err(AttemptError::NotAuthentic)?;
+                Some(SessionCipher::phone(&secrets).map_err(AttemptError::NotAuthentic)?)
+            } else {
+                None
+            };
+            Ok(FastStep::Answered(Box::new(Answer {
+                code: res.code,
+                replayed: res.replayed,
+                path: UnlockPath::Fast,
+                status: StatusView {
+                    compact: res.status,
+                    lock_time: res.lock_time,
+                    full: None,
+                },
+                new_fast_key: None,
+                fast_key_lost: false,
+                lock_has_cert: input.lock_has_cert,
+                session,
+                at_ms: link.now_ms(),
+            })))
         }
     }
+}
 
-    // Standard AUTH. A refused FAST was unauthenticated, so it did not use
-    // up the advertised challenge; if it rotated meanwhile, the lock says
-    // `stale_challenge` with the next one and the loop below retries.
-    let mut ctx = ctx;
+/// Why AUTH runs instead of FAST.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AuthAfter {
+    /// No fast key: first contact.
+    Nothing,
+    /// A FAST was refused (`lost`: the lock no longer holds the key).
+    RefusedFast { lost: bool },
+    /// The lock's epoch changed: it was reset.
+    Reset,
+}
+
+/// Standard AUTH. A refused FAST was unauthenticated, so it
+/// did not use up the advertised challenge; if the challenge rotated
+/// meanwhile, the lock says `stale_challenge` with the next one and the
+/// loop retries.
+async fn run_auth(
+    link: &mut FrameLink,
+    mut ctx: LockContext,
+    input: &AttemptInput<'_>,
+    listener: &dyn ProgressListener,
+    after: AuthAfter,
+    round_trips: &mut u32,
+) -> Result<Answer, AttemptError> {
+    let path = match after {
+        AuthAfter::RefusedFast { .. } => UnlockPath::FastThenAuth,
+        _ => UnlockPath::Auth,
+    };
     listener.on_progress(Progress::Authenticating { path });
-    let mut send_full_cert = !input.lock_has_cert || path == UnlockPath::FastThenAuth;
+    let mut send_full_cert = !input.lock_has_cert || after != AuthAfter::Nothing;
     // At most one retry: a challenge that rotated between scan and request,
     // or a lock that evicted the certificate from its cache.
     for _ in 0..2 {
@@ -228,7 +269,7 @@ pub async fn run_attempt(
         .map_err(|e| AttemptError::Signer(e.to_string()))?;
         let request_bytes = request.encode();
         let answer = command_exchange(link, &request_bytes, input, listener).await?;
-        round_trips += 1;
+        *round_trips += 1;
         let result = match Frame::decode(&answer) {
             Ok(Frame::AuthResult(r)) => r,
             Ok(other) => return Err(unexpected("AUTH_RESULT", &other)),
@@ -237,62 +278,45 @@ pub async fn run_attempt(
         result
             .verify(&input.lock_identity, &input.lock_id, &request_bytes)
             .map_err(AttemptError::NotAuthentic)?;
-        let retry = match result.code {
-            ResultCode::StaleChallenge => true,
+        match result.code {
+            ResultCode::StaleChallenge => {
+                ctx.challenge = result.next_challenge;
+                continue;
+            }
             ResultCode::CertificateNotCached if !send_full_cert => {
                 send_full_cert = true;
-                true
+                ctx.challenge = result.next_challenge;
+                continue;
             }
-            _ => false,
-        };
-        if retry {
-            ctx.challenge = result.next_challenge;
-            continue;
+            _ => {}
         }
-        let outcome_ms = link.now_ms();
-        let mut new_fast_key = None;
-        let mut session = None;
-        if let Some(lock_eph) = result.lock_ephemeral {
-            let shared = ephemeral.agree(&lock_eph).map_err(AttemptError::NotAuthentic)?;
-            let (secrets, fast) =
-                derive_auth_keys(&shared, &input.lock_id, &input.cert.key_id(), &request_bytes, &result)
-                    .map_err(AttemptError::NotAuthentic)?;
-            new_fast_key = Some((fast, result.status.epoch));
-            session = Some(SessionCipher::phone(&secrets).map_err(AttemptError::NotAuthentic)?);
-        }
-        let lock_has_cert = result.code.is_ok() || input.lock_has_cert;
-        let status = StatusView {
-            compact: result.status.compact(),
-            lock_time: result.status.lock_time,
-            full: Some(result.status),
+        let at_ms = link.now_ms();
+        let (new_fast_key, session) = match result.lock_ephemeral {
+            Some(lock_eph) => {
+                let shared = ephemeral.agree(&lock_eph).map_err(AttemptError::NotAuthentic)?;
+                let (secrets, fast) =
+                    derive_auth_keys(&shared, &input.lock_id, &input.cert.key_id(), &request_bytes, &result)
+                        .map_err(AttemptError::NotAuthentic)?;
+                let cipher = SessionCipher::phone(&secrets).map_err(AttemptError::NotAuthentic)?;
+                (Some((fast, result.status.epoch)), Some(cipher))
+            }
+            None => (None, None),
         };
-        return finish(
-            link,
-            input,
-            listener,
-            session,
-            ad,
-            started_ms,
-            outcome_ms,
-            round_trips,
-            |hk| AttemptOutcome {
-                code: result.code,
-                replayed: result.replayed,
-                path,
-                status,
-                new_fast_key,
-                fast_key_lost,
-                lock_has_cert,
-                round_trips,
-                bytes_up: 0,
-                bytes_down: 0,
-                packets_up: 0,
-                packets_down: 0,
-                latency_ms: 0,
-                housekeeping: hk,
+        return Ok(Answer {
+            code: result.code,
+            replayed: result.replayed,
+            path,
+            status: StatusView {
+                compact: result.status.compact(),
+                lock_time: result.status.lock_time,
+                full: Some(result.status),
             },
-        )
-        .await;
+            new_fast_key,
+            fast_key_lost: matches!(after, AuthAfter::Reset | AuthAfter::RefusedFast { lost: true }),
+            lock_has_cert: result.code.is_ok() || input.lock_has_cert,
+            session,
+            at_ms,
+        });
     }
     Err(AttemptError::BadAnswer(
         "the lock kept refusing the challenge; its clock or radio may be misbehaving".into(),
@@ -300,54 +324,59 @@ pub async fn run_attempt(
 }
 
 /// Reports the answer, runs follow-on work and fills in the figures.
-#[allow(clippy::too_many_arguments)]
 async fn finish(
     link: &mut FrameLink,
     input: &AttemptInput<'_>,
     listener: &dyn ProgressListener,
-    session: Option<SessionCipher>,
     ad: &Advertisement,
     started_ms: u64,
-    outcome_ms: u64,
     round_trips: u32,
-    build: impl FnOnce(HousekeepingResult) -> AttemptOutcome,
+    answer: Answer,
 ) -> Result<AttemptOutcome, AttemptError> {
-    let (bytes_up, bytes_down) = (link.bytes_up, link.bytes_down);
-    let (packets_up, packets_down) = (link.packets_up, link.packets_down);
-    let mut outcome = build(HousekeepingResult::default());
+    let mut outcome = AttemptOutcome {
+        code: answer.code,
+        replayed: answer.replayed,
+        path: answer.path,
+        status: answer.status,
+        new_fast_key: answer.new_fast_key,
+        fast_key_lost: answer.fast_key_lost,
+        lock_has_cert: answer.lock_has_cert,
+        round_trips,
+        bytes_up: link.bytes_up,
+        bytes_down: link.bytes_down,
+        packets_up: link.packets_up,
+        packets_down: link.packets_down,
+        latency_ms: answer.at_ms.saturating_sub(started_ms),
+        housekeeping: HousekeepingResult::default(),
+    };
     listener.on_progress(Progress::Done { code: outcome.code });
-    if let Some(mut cipher) = session {
-        // Follow-on work is best effort: the command's outcome is already
-        // known, so a failure here only leaves work for the next contact.
-        let mut plan = input.housekeeping.clone();
-        // An untrusted clock refused the command but opened a session: once
-        // time is delivered, the command is retried in the same connection.
-        if outcome.code == ResultCode::ClockUntrusted && input.command.actuates() {
-            plan.retry_after_time = Some((input.command, input.command_id));
-        }
-        plan.fetch_events &= ad.has(Advertisement::EVENTS_PENDING) || input.command.actuates();
-        // A cursor from before a factory reset does not apply to the new log.
-        let epoch = outcome.status.full.map(|s| s.epoch).unwrap_or(ad.epoch);
-        plan.event_cursor = plan.event_cursor.filter(|(_, cursor_epoch)| *cursor_epoch == epoch);
-        outcome.housekeeping = run_housekeeping(link, &mut cipher, &plan, &outcome.status, listener, input).await;
-        if let Some(full) = outcome.housekeeping.status {
-            outcome.status.full = Some(full);
-        }
-        if let Some((code, status)) = outcome.housekeeping.retried {
-            outcome.code = code;
-            outcome.status = StatusView {
-                compact: status.compact(),
-                lock_time: status.lock_time,
-                full: Some(status),
-            };
-        }
+    let Some(mut cipher) = answer.session else {
+        return Ok(outcome);
+    };
+    // Follow-on work is best effort: the command's outcome is already
+    // known, so a failure here only leaves work for the next contact.
+    let mut plan = input.housekeeping.clone();
+    plan.fetch_events &= ad.has(Advertisement::EVENTS_PENDING) || input.command.actuates();
+    // A cursor from before a factory reset does not apply to the new log.
+    let epoch = outcome.status.full.map(|s| s.epoch).unwrap_or(ad.epoch);
+    plan.event_cursor = plan.event_cursor.filter(|(_, cursor_epoch)| *cursor_epoch == epoch);
+    // An untrusted clock refused the command but opened a session: once
+    // time is delivered, the command is retried in the same connection.
+    if outcome.code == ResultCode::ClockUntrusted && input.command.actuates() {
+        plan.retry_after_time = Some((input.command, input.command_id));
     }
-    outcome.round_trips = round_trips;
-    outcome.bytes_up = bytes_up;
-    outcome.bytes_down = bytes_down;
-    outcome.packets_up = packets_up;
-    outcome.packets_down = packets_down;
-    outcome.latency_ms = outcome_ms.saturating_sub(started_ms);
+    outcome.housekeeping = run_housekeeping(link, &mut cipher, &plan, &outcome.status, listener, input).await;
+    if let Some(full) = outcome.housekeeping.status {
+        outcome.status.full = Some(full);
+    }
+    if let Some((code, status)) = outcome.housekeeping.retried {
+        outcome.code = code;
+        outcome.status = StatusView {
+            compact: status.compact(),
+            lock_time: status.lock_time,
+            full: Some(status),
+        };
+    }
     Ok(outcome)
 }
 
