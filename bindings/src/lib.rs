@@ -2,7 +2,85 @@
 //!
 //! The UniFFI surface of latchkey for Kotlin (Android) and Swift (iOS). It
 //! only translates: every decision lives in latchkey-core, which never sees
-//! a UniFFI type. One library for the whole app.
+//! a UniFFI type. One library for the whole app (a cdylib for Android, a
+//! staticlib inside an XCFramework for iOS).
+//!
+//! The integration story, in order, as an app meets it:
+//!
+//! 1. Optionally [`install_log_sink`] so the library's log lines reach
+//!    Logcat or OSLog.
+//! 2. Build one long-lived [`LatchkeyClient`] with a
+//!    [`LatchkeyClientBuilder`]: a [`ClientConfig`] (data directory, cloud
+//!    URL, TLS roots and pins) plus the platform services the app brings:
+//!    a [`BleTransport`] (BluetoothGatt, CoreBluetooth), a [`KeyStore`] and
+//!    a [`Signer`] (Android Keystore/StrongBox, Keychain/Secure Enclave)
+//!    and an [`AuthProvider`] (the account's bearer token).
+//! 3. While online, put credentials in through [`LatchkeyClient::keys`]
+//!    ([`KeysClient`]): lock metadata, digital keys, revocation lists,
+//!    time tokens.
+//!    With a cloud configured, [`LatchkeyClient::sync`] ([`SyncClient`])
+//!    fetches them and uploads the event outbox.
+//! 4. Tell the client about connectivity ([`LatchkeyClient::set_online`])
+//!    and run commands through [`LatchkeyClient::locks`] ([`LocksClient`]):
+//!    `unlock`, `lock`, `status` are suspend functions / async, report
+//!    steps to a [`ProgressListener`] and fail with a typed
+//!    [`CommandError`] whose `DiagnosisCode` a UI can explain.
+//! 5. Cancelling the caller's coroutine or task drops the command: nothing
+//!    is half-written (every store write is one flushed step), the foreign
+//!    connection is closed, and the client stays usable.
+//! 6. When something is wrong, [`LatchkeyClient::diagnostics`]
+//!    ([`DiagnosticsClient`]) turns the app's platform snapshot, the store
+//!    and the last command's outcome into plain-language findings.
+//!
+//! `docs/bindings.md` is the integration guide.
+//!
+//! Test and demo builds enable the `sim` feature, which exports
+//! `SimulatedWorld`: a key authority, a simulated radio and locks, so the
+//! whole story runs with no hardware and no network.
+//!
+//! Rust panics surface as exceptions in Kotlin and Swift (the library is
+//! never built with `panic = "abort"`).
+
+#[cfg(target_os = "android")]
+mod android;
+mod client;
+mod config;
+mod diagnostics;
+mod enums;
+mod errors;
+mod keys;
+mod locks;
+mod platform;
+mod records;
+mod session;
+#[cfg(feature = "sim")]
+mod sim;
+mod sync;
+
+pub use client::{LatchkeyClient, LatchkeyClientBuilder, StoreQuarantine};
+pub use config::ClientConfig;
+pub use diagnostics::{
+    explain_diagnosis, DiagnosticsClient, DiagnosticsError, Finding, ReadinessCheck, ReadinessReport,
+};
+pub use errors::{ClientError, CommandError, CredentialError};
+pub use keys::KeysClient;
+pub use locks::LocksClient;
+pub use platform::auth::{AuthError, AuthProvider};
+pub use platform::ble::{
+    latchkey_gatt_service, BleAdvertisement, BleConnection, BleError, BleScanRequest, BleTransport, GattService,
+};
+pub use platform::keys::{KeyStore, KeyStoreError, Signer};
+pub use platform::log::{install_log_sink, LogLevel, LogRecord, LogSink};
+pub use platform::progress::{Progress, ProgressListener};
+pub use records::{CommandReport, EventGapRange, KeyInfo, KeySchedule, LockFaults, LockInfo, LockMetadata};
+#[cfg(feature = "sim")]
+pub use sim::{
+    SimulatedCloud, SimulatedFault, SimulatedGrant, SimulatedLink, SimulatedLock, SimulatedWorld, SimulationError,
+};
+pub use sync::{
+    CloudKey, DeadLetterInfo, KeyRequest, LockDrift, SyncClient, SyncError, SyncFailure, SyncOutcome, SyncReport,
+    SyncStatus,
+};
 
 uniffi::setup_scaffolding!();
 

@@ -12,7 +12,9 @@ use latchkey_protocol::ResultCode;
 
 /// A stable name for what went wrong, shared with the diagnostics engine,
 /// logs, the CLI's JSON and the bindings. Values never change meaning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// In JSON it is its [`DiagnosisCode::as_str`] name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DiagnosisCode {
     /// Bluetooth is switched off.
     BluetoothOff,
@@ -62,6 +64,17 @@ pub enum DiagnosisCode {
     Storage,
     /// Anything else the lock refused.
     LockRefused,
+    /// Online, but the latchkey cloud can't be reached or keeps failing
+    /// (network, TLS, timeouts, 5xx, rate limits); sync retries by itself.
+    CloudUnreachable,
+    /// The cloud refused this phone's sign-in even with a fresh token.
+    CloudAuth,
+    /// The cloud refused a request for good (refused events are kept in
+    /// the outbox's dead letters).
+    CloudRejected,
+    /// The lock's keypad is locked out after repeated wrong PIN entries;
+    /// codes work again once the lockout ends (at most an hour).
+    KeypadLockedOut,
 }
 
 impl DiagnosisCode {
@@ -92,6 +105,10 @@ impl DiagnosisCode {
             Self::ProtocolMismatch => "protocol_mismatch",
             Self::Storage => "storage",
             Self::LockRefused => "lock_refused",
+            Self::CloudUnreachable => "cloud_unreachable",
+            Self::CloudAuth => "cloud_auth",
+            Self::CloudRejected => "cloud_rejected",
+            Self::KeypadLockedOut => "keypad_locked_out",
         }
     }
 
@@ -111,6 +128,7 @@ impl DiagnosisCode {
             R::DoorAjar => Self::DoorAjar,
             R::BatteryCritical => Self::BatteryCritical,
             R::ClockUntrusted => Self::ClockUntrusted,
+            R::KeypadLockedOut => Self::KeypadLockedOut,
             _ => Self::LockRefused,
         })
     }

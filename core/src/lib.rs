@@ -20,15 +20,30 @@
 //!    collects the lock's events into the durable [`outbox::Outbox`], and
 //!    never actuates twice when a connection drops.
 //! 5. Errors are one [`LatchkeyError`] with a stable [`DiagnosisCode`].
+//! 6. When something fails, [`diagnostics::diagnose`] explains it in plain
+//!    words from a platform snapshot and what the store knows about the
+//!    lock, and [`diagnostics::Troubleshooter`] guides a person to the cause.
+//! 7. While online, a [`sync::SyncEngine`] uploads the outbox, renews keys
+//!    and fetches revocation lists, time tokens and lock metadata from the
+//!    cloud; the platform only reports connectivity.
+//! 8. Keypad PINs: the newest signed [`latchkey_protocol::PinList`]
+//!    ([`Phone::add_pin_list`]) rides along after any command like a
+//!    revocation list; [`Phone::pin_status`] shows which PIN changes a lock
+//!    has not received yet; a host's phone makes offline PINs
+//!    ([`Phone::offline_pin`]) with no network; [`sheet`] prints what to do
+//!    when the app can't open the door.
 
 pub mod client;
 pub mod clock;
+pub mod diagnostics;
 pub mod error;
 pub mod keys;
 pub mod outbox;
+pub mod sheet;
 #[cfg(feature = "sim")]
 pub mod simworld;
 pub mod store;
+pub mod sync;
 pub mod transport;
 pub mod unlock;
 

@@ -60,8 +60,14 @@ impl SimWorld {
     }
 
     /// Commissions a lock with the authority's key and puts it on the radio.
-    pub fn add_lock(&self, name: &str, config: LockConfig) -> Result<SimLockHandle, LatchkeyError> {
+    /// Unless `config` brings its own, the lock gets the PIN secret
+    /// the authority derives for it.
+    pub fn add_lock(&self, name: &str, mut config: LockConfig) -> Result<SimLockHandle, LatchkeyError> {
         let lock_id = LockId::random().map_err(|e| LatchkeyError::Storage(e.to_string()))?;
+        if config.pin_secret.is_none() {
+            let secret = self.authority.pin_secret(&lock_id);
+            config.pin_secret = Some(secret.map_err(|e| LatchkeyError::Storage(e.to_string()))?);
+        }
         let utc_offset_min = config.utc_offset_min;
         let groups = config.groups.clone();
         let lock = SimLock::commission(self.authority.public_key(), lock_id, self.clock.clone(), config)

@@ -25,6 +25,8 @@ pub enum SigDomain {
     AuthResult,
     /// Lock signs a batch of events.
     EventBatch,
+    /// Issuer signs a keypad PIN list.
+    PinList,
 }
 
 impl SigDomain {
@@ -36,6 +38,7 @@ impl SigDomain {
             SigDomain::Auth => b"latchkey/v1/auth\0",
             SigDomain::AuthResult => b"latchkey/v1/auth-result\0",
             SigDomain::EventBatch => b"latchkey/v1/event-batch\0",
+            SigDomain::PinList => b"latchkey/v1/pin-list\0",
         }
     }
 
@@ -101,6 +104,7 @@ impl PublicKey {
             SigDomain::Auth => "AUTH request",
             SigDomain::AuthResult => "AUTH result",
             SigDomain::EventBatch => "event batch",
+            SigDomain::PinList => "PIN list",
         };
         let key = signature::UnparsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, self.to_sec1());
         key.verify(&domain.message(body), &sig.0)

@@ -49,10 +49,20 @@ pub enum EventKind {
     DoorOpened = 12,
     /// The door closed.
     DoorClosed = 13,
+    /// A keypad PIN was accepted and the motor ran (result: the motor's
+    /// code; key id: which PIN, see [`crate::PinUse`]).
+    PinAccepted = 14,
+    /// A keypad entry was refused (result says why; key id: the PIN it
+    /// matched, or zero; detail: consecutive refusals so far).
+    PinRejected = 15,
+    /// The keypad locked out after repeated refusals (detail: seconds).
+    KeypadLockout = 16,
+    /// A newer PIN list was installed (detail: low 16 bits of seq).
+    PinsUpdated = 17,
 }
 
 impl EventKind {
-    const ALL: [EventKind; 13] = [
+    const ALL: [EventKind; 17] = [
         Self::Unlocked,
         Self::Locked,
         Self::Unlatched,
@@ -66,6 +76,10 @@ impl EventKind {
         Self::Boot,
         Self::DoorOpened,
         Self::DoorClosed,
+        Self::PinAccepted,
+        Self::PinRejected,
+        Self::KeypadLockout,
+        Self::PinsUpdated,
     ];
 
     /// Decodes a kind byte.
@@ -89,6 +103,10 @@ impl EventKind {
             Self::Boot => "boot",
             Self::DoorOpened => "door_opened",
             Self::DoorClosed => "door_closed",
+            Self::PinAccepted => "pin_accepted",
+            Self::PinRejected => "pin_rejected",
+            Self::KeypadLockout => "keypad_lockout",
+            Self::PinsUpdated => "pins_updated",
         }
     }
 }

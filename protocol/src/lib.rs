@@ -19,8 +19,12 @@
 //!    no asymmetric operation on the lock.
 //! 5. In the same connection, [`SessionCipher`] seals [`SessionRequest`]s:
 //!    status, [`EventBatch`] fetches, [`RevocationList`] pushes,
-//!    [`TimeToken`] delivery, outcomes by [`CommandId`].
+//!    [`TimeToken`] delivery, outcomes by [`CommandId`], keypad
+//!    [`PinList`] pushes.
 //! 6. Every frame crosses the radio through [`framing`].
+//! 7. At the door with no phone at all: keypad PINs ([`pin`]), managed by
+//!    the issuer's [`PinList`] or derived offline by a host
+//!    ([`offline_pin`]) from the [`PinSecret`] shared at commissioning.
 
 mod advert;
 mod auth;
@@ -34,6 +38,7 @@ mod frame;
 pub mod framing;
 pub mod hex;
 mod ids;
+pub mod pin;
 mod result_code;
 mod revocation;
 mod schedule;
@@ -50,6 +55,10 @@ pub use events::{chain_next, chain_start, EventBatch, EventGap, EventKind, LockE
 pub use fast::{FastOutcome, FastRequest, FastResult};
 pub use frame::{ChallengeInfo, Frame};
 pub use ids::{CertHash, Challenge, CommandId, IssuerId, KeyId, LockId};
+pub use pin::{
+    offline_pin, plan_offline_pin, OfflinePin, OfflinePinKind, PinClass, PinDigits, PinList, PinRule, PinSecret,
+    PinSlot, PinUse,
+};
 pub use result_code::ResultCode;
 pub use revocation::RevocationList;
 pub use schedule::Schedule;

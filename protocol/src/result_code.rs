@@ -69,11 +69,21 @@ pub enum ResultCode {
     /// certificate (cache evicted, or reset): resend with the full
     /// certificate.
     CertificateNotCached = 0x1c,
+    /// A PIN list older than (or equal to) the lock's was offered.
+    PinListOutdated = 0x1d,
+    /// The PIN list's signature or target is wrong.
+    PinListInvalid = 0x1e,
+    /// A keypad entry matched no PIN that works now (logged only).
+    PinNotRecognized = 0x1f,
+    /// A one-time PIN was typed again after its first use (logged only).
+    PinAlreadyUsed = 0x20,
+    /// The keypad is locked out after repeated wrong entries.
+    KeypadLockedOut = 0x21,
 }
 
 impl ResultCode {
     /// All codes, in table order.
-    pub const ALL: [ResultCode; 29] = [
+    pub const ALL: [ResultCode; 34] = [
         Self::Ok,
         Self::BadRequest,
         Self::UnknownIssuer,
@@ -103,6 +113,11 @@ impl ResultCode {
         Self::FrameTooLarge,
         Self::FrameIncomplete,
         Self::CertificateNotCached,
+        Self::PinListOutdated,
+        Self::PinListInvalid,
+        Self::PinNotRecognized,
+        Self::PinAlreadyUsed,
+        Self::KeypadLockedOut,
     ];
 
     /// Decodes a code byte; `None` for a value this build does not know.
@@ -164,6 +179,11 @@ impl ResultCode {
             Self::FrameTooLarge => "frame_too_large",
             Self::FrameIncomplete => "frame_incomplete",
             Self::CertificateNotCached => "certificate_not_cached",
+            Self::PinListOutdated => "pin_list_outdated",
+            Self::PinListInvalid => "pin_list_invalid",
+            Self::PinNotRecognized => "pin_not_recognized",
+            Self::PinAlreadyUsed => "pin_already_used",
+            Self::KeypadLockedOut => "keypad_locked_out",
         }
     }
 }

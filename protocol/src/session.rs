@@ -8,13 +8,15 @@
 //!
 //! Plaintext request: op (1) ‖ body. Plaintext response: op (1) ‖ code (1)
 //! ‖ body (present only when the code is `ok`, except `actuate`, which
-//! always carries the status).
+//! always carries the status, and `push PINs`, which always carries the
+//! lock's PIN list seq).
 
 use crate::auth::SessionSecrets;
 use crate::codec::{Reader, Writer};
 use crate::error::{ProtocolError, Result};
 use crate::events::EventBatch;
 use crate::ids::CommandId;
+use crate::pin::PinList;
 use crate::result_code::ResultCode;
 use crate::revocation::RevocationList;
 use crate::status::{Command, LockStatus};
@@ -145,6 +147,7 @@ const OP_PUSH_REVOCATIONS: u8 = 3;
 const OP_SET_TIME: u8 = 4;
 const OP_OUTCOME: u8 = 5;
 const OP_ACTUATE: u8 = 6;
+const OP_PUSH_PINS: u8 = 7;
 
 /// A follow-on command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,6 +174,8 @@ pub enum SessionRequest {
         /// Idempotency id.
         command_id: CommandId,
     },
+    /// Install a newer keypad PIN list.
+    PushPins(PinList),
 }
 
 impl SessionRequest {
@@ -201,6 +206,10 @@ impl SessionRequest {
                 out.put_u8(*command as u8);
                 out.put(&command_id.0);
             }
+            Self::PushPins(list) => {
+                out.put_u8(OP_PUSH_PINS);
+                out.put(&list.encode());
+            }
         }
         out
     }
@@ -221,6 +230,7 @@ impl SessionRequest {
                 command: Command::from_u8(r.u8("command")?).ok_or_else(|| r.invalid("command", "unknown command"))?,
                 command_id: CommandId(r.array("command_id")?),
             },
+            OP_PUSH_PINS => Self::PushPins(PinList::decode(r.rest())?),
             _ => return Err(r.invalid("op", "unknown session operation")),
         };
         r.finish()?;
@@ -244,6 +254,10 @@ pub enum SessionResponse {
     Outcome(ResultCode, Option<(Command, ResultCode)>),
     /// Answer to [`SessionRequest::Actuate`], with the status after.
     Actuated(ResultCode, LockStatus),
+    /// Answer to [`SessionRequest::PushPins`], with the seq of the PIN list
+    /// the lock holds after (whatever the code: 0 when it holds none), so
+    /// one push always tells the phone where the lock stands.
+    Pins(ResultCode, u32),
 }
 
 impl SessionResponse {
@@ -255,7 +269,8 @@ impl SessionResponse {
             | Self::Revocations(c, _)
             | Self::Time(c, _)
             | Self::Outcome(c, _)
-            | Self::Actuated(c, _) => *c,
+            | Self::Actuated(c, _)
+            | Self::Pins(c, _) => *c,
         }
     }
 
@@ -269,13 +284,14 @@ impl SessionResponse {
             Self::Time(c, _) => (OP_SET_TIME, c),
             Self::Outcome(c, _) => (OP_OUTCOME, c),
             Self::Actuated(c, _) => (OP_ACTUATE, c),
+            Self::Pins(c, _) => (OP_PUSH_PINS, c),
         };
         out.put_u8(op);
         out.put_u8(*code as u8);
         match self {
             Self::Status(_, Some(s)) | Self::Actuated(_, s) => s.write(&mut out),
             Self::Events(_, Some(b)) => out.put(&b.encode()),
-            Self::Revocations(_, Some(v)) | Self::Time(_, Some(v)) => out.put_u32(*v),
+            Self::Revocations(_, Some(v)) | Self::Time(_, Some(v)) | Self::Pins(_, v) => out.put_u32(*v),
             Self::Outcome(_, Some((cmd, res))) => {
                 out.put_u8(*cmd as u8);
                 out.put_u8(*res as u8);
@@ -309,6 +325,7 @@ impl SessionResponse {
                 Self::Outcome(code, body)
             }
             OP_ACTUATE => Self::Actuated(code, LockStatus::read(&mut r)?),
+            OP_PUSH_PINS => Self::Pins(code, r.u32("pin_seq")?),
             _ => return Err(r.invalid("op", "unknown session operation")),
         };
         r.finish()?;

@@ -99,6 +99,8 @@ impl Faults {
     pub const BATTERY_CRITICAL: u8 = 1 << 4;
     /// The clock was lost (power loss) and not re-set from a trusted token.
     pub const CLOCK_UNTRUSTED: u8 = 1 << 5;
+    /// The keypad is locked out after repeated wrong PIN entries.
+    pub const KEYPAD_LOCKED: u8 = 1 << 6;
 
     /// Whether `bit` is set.
     pub fn has(self, bit: u8) -> bool {

@@ -108,7 +108,7 @@ fn valid_time_tokens() -> Vec<Vec<u8>> {
 }
 
 fn valid_events() -> Vec<Vec<u8>> {
-    (1..=13).map(|seq| event(seq).encode().to_vec()).collect()
+    (1..=17).map(|seq| event(seq).encode().to_vec()).collect()
 }
 
 fn valid_batches() -> &'static [Vec<u8>] {
@@ -127,6 +127,7 @@ fn valid_session_requests() -> Vec<Vec<u8>> {
             command: Command::Lock,
             command_id: CommandId([2; 8]),
         },
+        SessionRequest::PushPins(signed_pins().clone()),
     ]
     .iter()
     .map(SessionRequest::encode)
@@ -143,6 +144,7 @@ fn valid_session_responses() -> Vec<Vec<u8>> {
         SessionResponse::Outcome(ResultCode::Ok, Some((Command::Unlock, ResultCode::Jammed))),
         SessionResponse::Outcome(ResultCode::OutcomeUnknown, None),
         SessionResponse::Actuated(ResultCode::DoorAjar, status()),
+        SessionResponse::Pins(ResultCode::PinListOutdated, 12),
     ]
     .iter()
     .map(SessionResponse::encode)

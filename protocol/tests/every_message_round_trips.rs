@@ -202,6 +202,8 @@ fn session_requests() -> Vec<SessionRequest> {
         SessionRequest::PushRevocations(revocation_list(0)),
         SessionRequest::SetTime(signed_time_token().clone()),
         SessionRequest::Outcome(CommandId([0xee; 8])),
+        SessionRequest::PushPins(signed_pins().clone()),
+        SessionRequest::PushPins(pin_list(0, false)),
     ];
     for command in COMMANDS {
         all.push(SessionRequest::Actuate {
@@ -237,6 +239,9 @@ fn session_responses() -> Vec<SessionResponse> {
         SessionResponse::Outcome(ResultCode::OutcomeUnknown, None),
         SessionResponse::Actuated(ResultCode::Jammed, status()),
         SessionResponse::Actuated(ResultCode::DoorAjar, status()),
+        SessionResponse::Pins(ResultCode::Ok, 7),
+        SessionResponse::Pins(ResultCode::PinListOutdated, 9),
+        SessionResponse::Pins(ResultCode::PinListInvalid, 0),
     ];
     for command in COMMANDS {
         for result in [ResultCode::Ok, ResultCode::KeyExpired, ResultCode::BoltNotThrown] {
@@ -314,7 +319,7 @@ fn time_token_is_101_bytes_and_round_trips_bound_and_unbound() {
 
 #[test]
 fn lock_event_is_20_bytes_and_round_trips_every_kind() {
-    for kind_byte in 1..=13u8 {
+    for kind_byte in 1..=17u8 {
         let kind = EventKind::from_u8(kind_byte).unwrap();
         assert_eq!(kind as u8, kind_byte);
         let event = LockEvent {
@@ -332,7 +337,7 @@ fn lock_event_is_20_bytes_and_round_trips_every_kind() {
         assert_rejects_trailing_byte(&bytes, LockEvent::decode);
     }
     assert_eq!(EventKind::from_u8(0), None);
-    assert_eq!(EventKind::from_u8(14), None);
+    assert_eq!(EventKind::from_u8(18), None);
 }
 
 #[test]
@@ -405,7 +410,7 @@ fn empty_and_unknown_frames_are_refused_with_a_reason() {
 #[test]
 fn result_code_table_is_stable() {
     // The values are a wire contract: this table must only ever grow.
-    let table: [(u8, &str); 29] = [
+    let table: [(u8, &str); 34] = [
         (0x00, "ok"),
         (0x01, "bad_request"),
         (0x02, "unknown_issuer"),
@@ -435,6 +440,11 @@ fn result_code_table_is_stable() {
         (0x1a, "frame_too_large"),
         (0x1b, "frame_incomplete"),
         (0x1c, "certificate_not_cached"),
+        (0x1d, "pin_list_outdated"),
+        (0x1e, "pin_list_invalid"),
+        (0x1f, "pin_not_recognized"),
+        (0x20, "pin_already_used"),
+        (0x21, "keypad_locked_out"),
     ];
     assert_eq!(ResultCode::ALL.len(), table.len());
     for (code, (value, name)) in ResultCode::ALL.into_iter().zip(table) {

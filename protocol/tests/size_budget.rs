@@ -124,6 +124,14 @@ fn budget() -> Vec<(&'static str, usize, usize, usize)> {
             ),
         ),
         row(
+            "SESSION push PINs, 19 scheduled slots",
+            sealed(SessionRequest::PushPins(pin_list(19, true)).encode(), &mut phone),
+        ),
+        row(
+            "SESSION PINs response",
+            sealed(SessionResponse::Pins(ResultCode::Ok, 7).encode(), &mut phone),
+        ),
+        row(
             "SESSION set time",
             sealed(
                 SessionRequest::SetTime(signed_time_token().clone()).encode(),
@@ -157,6 +165,8 @@ fn exchange_sizes_match_the_documented_budget() {
         ("SESSION fetch events request", 27, 2, 1),
         ("SESSION events response, 32 events", 789, 42, 5),
         ("SESSION push revocations, 96 entries", 886, 47, 5),
+        ("SESSION push PINs, 19 scheduled slots", 994, 53, 6),
+        ("SESSION PINs response", 27, 2, 1),
         ("SESSION set time", 123, 7, 1),
     ];
     assert_eq!(rows, expected);

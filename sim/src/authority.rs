@@ -1,10 +1,12 @@
 //! The property's key authority (the issuer): it holds the P-256 key whose
 //! public half every lock receives at commissioning, and signs digital
-//! keys, revocation lists and trusted-time tokens. A thin layer over
+//! keys, revocation lists, keypad PIN lists and trusted-time tokens. It
+//! also derives each lock's PIN secret (keypad slot hashes, offline PINs). A thin layer over
 //! latchkey-protocol, shared by tests, the demo and the reference cloud.
 
 use latchkey_protocol::{
-    Challenge, DigitalKey, IssuerId, KeyGrant, KeyId, LockId, PublicKey, Result, RevocationList, SigningKey, TimeToken,
+    crypto, plan_offline_pin, Challenge, DigitalKey, IssuerId, KeyGrant, KeyId, LockId, OfflinePin, PinDigits, PinList,
+    PinRule, PinSecret, PinSlot, PublicKey, Result, RevocationList, SigningKey, TimeToken,
 };
 
 /// An issuer of digital keys, revocation lists and time tokens.
@@ -61,6 +63,53 @@ impl KeyAuthority {
         RevocationList::issue(&self.key, lock_id, group, seq, issued_at, revoked)
     }
 
+    /// A PIN list slot for `lock_id`: `digits` hashed under the lock's PIN
+    /// secret with a fresh salt (the cloud keeps the digits to itself).
+    pub fn pin_slot(&self, lock_id: &LockId, slot: u8, digits: &PinDigits, rule: PinRule) -> Result<PinSlot> {
+        PinSlot::new(&self.pin_secret(lock_id)?, slot, digits, rule)
+    }
+
+    /// Signs a complete keypad PIN list for a lock, replacing any list with
+    /// a lower `seq`. `offline_valid_from` cuts off offline PINs whose
+    /// window starts earlier (0: none; `PinList::OFFLINE_DISABLED`: all).
+    pub fn pin_list(
+        &self,
+        lock_id: LockId,
+        seq: u32,
+        issued_at: u32,
+        offline_valid_from: u32,
+        slots: Vec<PinSlot>,
+    ) -> Result<PinList> {
+        PinList::issue(&self.key, lock_id, seq, issued_at, offline_valid_from, slots)
+    }
+
+    /// The PIN secret of `lock_id`, installed in the lock at commissioning
+    /// and given to host phones: it keys the PIN list's slot hashes and the
+    /// offline PINs. `PinSecret::derive` from a root that is itself derived
+    /// from the authority's key (`HKDF(salt = "latchkey/v1/pin-authority",
+    /// ikm = PKCS#8)`), so an authority reloaded from its PKCS#8 derives the
+    /// same secrets. A production authority would keep this root in its key
+    /// store instead.
+    pub fn pin_secret(&self, lock_id: &LockId) -> Result<PinSecret> {
+        let mut root = [0u8; 32];
+        crypto::hkdf(b"latchkey/v1/pin-authority", self.key.pkcs8(), &[], &mut root)?;
+        PinSecret::derive(&root, lock_id)
+    }
+
+    /// An offline PIN for `lock_id` (what a host's phone computes with no
+    /// network, see `latchkey_protocol::plan_offline_pin`).
+    pub fn offline_pin(
+        &self,
+        lock_id: &LockId,
+        start_unix: u32,
+        duration_s: u32,
+        one_time: bool,
+        utc_offset_min: i16,
+    ) -> Result<OfflinePin> {
+        let secret = self.pin_secret(lock_id)?;
+        plan_offline_pin(&secret, start_unix, duration_s, one_time, utc_offset_min)
+    }
+
     /// Signs a trusted-time token for `lock_id`. `nonce` is the lock's
     /// challenge when fetched at the door (lets it set the clock either
     /// way), or zero when fetched ahead of time (forward moves only).
@@ -86,5 +135,8 @@ mod tests {
         let b = KeyAuthority::from_pkcs8(a.pkcs8()).expect("reload");
         assert_eq!(a.public_key(), b.public_key());
         assert_eq!(a.issuer_id(), b.public_key().issuer_id());
+        let lock = LockId([3; 16]);
+        assert_eq!(a.pin_secret(&lock).unwrap(), b.pin_secret(&lock).unwrap());
+        assert_ne!(a.pin_secret(&lock).unwrap(), a.pin_secret(&LockId([4; 16])).unwrap());
     }
 }

@@ -11,12 +11,18 @@
 //! - [`radio`]: a BLE link model (MTU, connection interval, per-packet
 //!   timing, injectable drops and disconnects) that runs in virtual time so
 //!   every result is deterministic.
+//! - `cloud` (feature `cloud`): the reference cloud server, HTTPS with a
+//!   test CA, sled persistence and chaos switches, for the sync engine.
 //!
 //! It must never be a dependency of latchkey-core's non-test code: the
 //! phone library talks to locks only through its transport interface.
 
 pub mod authority;
+#[cfg(all(feature = "bluez", target_os = "linux"))]
+pub mod bluez;
 pub mod clock;
+#[cfg(feature = "cloud")]
+pub mod cloud;
 pub mod lock;
 pub mod peripheral;
 pub mod radio;

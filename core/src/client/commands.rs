@@ -9,7 +9,9 @@ use crate::store::{
     StoredKey,
 };
 use crate::unlock::{execute, AttemptInput, Executed, HousekeepingPlan, Progress, ProgressListener};
-use latchkey_protocol::{Command, CommandId, FastKey, LockId, ResultCode, RevocationList, Signature, TimeToken};
+use latchkey_protocol::{
+    Command, CommandId, FastKey, LockId, PinList, ResultCode, RevocationList, Signature, TimeToken,
+};
 use std::time::Duration;
 
 /// Everything read from the store before the radio is touched.
@@ -18,6 +20,7 @@ struct Prepared {
     key: StoredKey,
     fast: Option<(FastKey, u32, u32)>,
     revocations: Option<RevocationList>,
+    pins: Option<PinList>,
     time_token: Option<TimeToken>,
     event_cursor: Option<(u32, u32)>,
     known_epoch: Option<u32>,
@@ -89,6 +92,7 @@ impl Phone {
                 fetch_events: true,
                 retry_after_time: None,
                 event_cursor: prepared.event_cursor,
+                pins: prepared.pins.clone(),
             },
             answer_timeout: Duration::from_secs(3),
         };
@@ -196,6 +200,7 @@ fn prepare(
         .into_iter()
         .max_by_key(|l| (l.lock_id == lock_id, l.seq))
         .filter(|l| l.seq > acked);
+    let pins = super::pins::pins_to_carry(store, &lock_id, &state)?;
     let time_token = store.time_tokens().get(&lock_id)?;
     let event_cursor = state.epoch.map(|epoch| (state.event_cursor(epoch), epoch));
     Ok(Prepared {
@@ -203,6 +208,7 @@ fn prepare(
         key,
         fast,
         revocations,
+        pins,
         time_token,
         event_cursor,
         known_epoch: state.epoch,
@@ -331,6 +337,7 @@ fn record(
             });
         }
     }
+    super::pins::delivery_events(&mut events, lock_id, prepared.pins.as_ref(), hk, finished_at);
     if let Some(t) = hk.time_set {
         events.push(OutboxEvent::TimeDelivered {
             lock_id,
@@ -382,7 +389,11 @@ fn record(
         if let Some(last) = hk.batches.iter().filter_map(|b| b.events.last()).map(|e| e.seq).max() {
             s.advance_event_cursor(epoch, last);
         }
+        super::pins::observe(s, hk, out.status.compact.faults, epoch, reset, finished_at);
     })?;
+    if let Some(seq) = hk.pin_seq_acked {
+        store.pins().record_ack(&lock_id, seq)?;
+    }
 
     if !out.code.is_ok() {
         return Ok(Err(out.code));

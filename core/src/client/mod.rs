@@ -6,8 +6,12 @@
 
 mod commands;
 mod credentials;
+mod pins;
 mod report;
+mod sheet;
 
+pub(crate) use pins::read_pin_status;
+pub use pins::{PendingPinChange, PinStatus};
 pub use report::CommandReport;
 
 use crate::clock::PhoneClock;

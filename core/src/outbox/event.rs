@@ -148,6 +148,17 @@ pub enum OutboxEvent {
         /// When (phone clock).
         at: u32,
     },
+    /// The lock confirmed holding the keypad PIN list this phone carried
+    /// (the portal's PIN drift view is built from these).
+    PinListDelivered {
+        /// The lock.
+        #[serde(with = "hex")]
+        lock_id: LockId,
+        /// The list's seq the lock holds.
+        seq: u32,
+        /// When (phone clock).
+        at: u32,
+    },
 }
 
 impl OutboxEvent {
@@ -182,7 +193,8 @@ impl OutboxEvent {
             | OutboxEvent::LockResetDetected { lock_id, .. }
             | OutboxEvent::RevocationDelivered { lock_id, .. }
             | OutboxEvent::TimeDelivered { lock_id, .. }
-            | OutboxEvent::GapDetected { lock_id, .. } => Some(*lock_id),
+            | OutboxEvent::GapDetected { lock_id, .. }
+            | OutboxEvent::PinListDelivered { lock_id, .. } => Some(*lock_id),
             OutboxEvent::Failure { lock_id, .. } => *lock_id,
         }
     }
@@ -197,6 +209,7 @@ impl OutboxEvent {
             OutboxEvent::RevocationDelivered { .. } => "revocation_delivered",
             OutboxEvent::TimeDelivered { .. } => "time_delivered",
             OutboxEvent::GapDetected { .. } => "gap_detected",
+            OutboxEvent::PinListDelivered { .. } => "pin_list_delivered",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! phone last learned about each one (from the radio).
 
 use super::codec::{hex, hex_vec};
+use super::pins::{KeypadObservation, PinAck};
 use super::{Store, StoreError};
 use latchkey_protocol::{Advertisement, LockId, LockStatus, PublicKey};
 use serde::{Deserialize, Serialize};
@@ -86,6 +87,54 @@ pub struct LockState {
     pub clock_skew: Option<ClockSkew>,
     /// Per epoch, the seq of the last lock event collected into the outbox.
     pub event_cursors: BTreeMap<u32, u32>,
+    /// The newest keypad PIN list the lock confirmed holding.
+    pub pin_ack: Option<PinAck>,
+    /// The lock's keypad as last observed (lockouts).
+    pub keypad: Option<KeypadObservation>,
+    /// How to get in without the app, as the resident or host recorded it.
+    pub backup_entry: Option<BackupEntry>,
+}
+
+/// How a person gets in when the app can't open the lock. The names are
+/// the diagnostics engine's `BackupEntry` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BackupMethod {
+    /// A mechanical key.
+    PhysicalKey,
+    /// A PIN code on the lock's keypad.
+    KeypadCode,
+    /// Another phone with a key.
+    AnotherPhone,
+    /// Someone nearby with access (neighbour, concierge).
+    SomeoneNearby,
+    /// Something else (see the details).
+    Other,
+}
+
+impl BackupMethod {
+    /// A short description for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::PhysicalKey => "mechanical key",
+            Self::KeypadCode => "PIN code on the lock's keypad",
+            Self::AnotherPhone => "another phone with a key",
+            Self::SomeoneNearby => "someone nearby with access",
+            Self::Other => "other",
+        }
+    }
+}
+
+/// The backup entry method on record for a lock. Never a secret: where the
+/// key is kept or who to call, not a PIN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupEntry {
+    /// Which method.
+    pub method: BackupMethod,
+    /// Where or who ("spare key with the neighbour at no. 12").
+    pub details: String,
+    /// When it was recorded (phone clock, unix seconds).
+    pub recorded_at: u32,
 }
 
 impl LockState {

@@ -1,7 +1,8 @@
 //! The encrypted credential store: one sled database in one directory,
-//! holding digital keys, revocation lists, trusted-time tokens, lock
-//! metadata and per-lock state, fast keys, the software signer's key and
-//! (see [`crate::outbox`]) the event outbox.
+//! holding digital keys, revocation lists, keypad PIN lists and PIN
+//! secrets, trusted-time tokens, lock metadata and per-lock state, fast
+//! keys, the software signer's key and (see [`crate::outbox`]) the event
+//! outbox.
 //!
 //! # At rest
 //!
@@ -28,7 +29,8 @@
 //! # Using it
 //!
 //! Sub-clients group the records: [`Store::keys`], [`Store::locks`],
-//! [`Store::revocations`], [`Store::time_tokens`], [`Store::fast_keys`].
+//! [`Store::revocations`], [`Store::pins`], [`Store::time_tokens`],
+//! [`Store::fast_keys`].
 //! Every call is synchronous (the async façade runs them on a blocking
 //! thread) and every write is flushed to disk before it returns.
 
@@ -40,6 +42,7 @@ mod locks;
 mod marker;
 mod offline;
 mod open;
+mod pins;
 mod quarantine;
 pub(crate) mod records;
 pub(crate) mod seal;
@@ -47,9 +50,13 @@ pub(crate) mod seal;
 pub use credentials::{KeyCache, RevocationCache, StoredKey, TimeTokenCache};
 pub use error::StoreError;
 pub use fast_keys::{FastKeyEntry, FastKeys};
-pub use locks::{ClockSkew, LockCache, LockMeta, LockState, ObservedStatus, RevocationAck, SeenAdvertisement};
+pub use locks::{
+    BackupEntry, BackupMethod, ClockSkew, LockCache, LockMeta, LockState, ObservedStatus, RevocationAck,
+    SeenAdvertisement,
+};
 pub use offline::{offline_check, OfflineRefusal};
 pub use open::FORMAT_VERSION;
+pub use pins::{KeypadLockoutSeen, KeypadObservation, PinAck, PinCache, StoredPinList};
 
 pub(crate) use codec::{hex, hex_opt};
 
@@ -85,6 +92,9 @@ pub(crate) struct StoreInner {
     pub(crate) lock_state: SealedTree,
     pub(crate) fast_keys: SealedTree,
     pub(crate) secrets: SealedTree,
+    pub(crate) pin_lists: SealedTree,
+    pub(crate) pin_lists_acked: SealedTree,
+    pub(crate) pin_secrets: SealedTree,
     /// Serializes read-modify-write updates (lock state, counters, "keep
     /// the newest" records) so concurrent callers can't lose an update.
     update_lock: Mutex<()>,
@@ -146,6 +156,9 @@ impl Store {
             lock_state: tree("lock_state")?,
             fast_keys: tree("fast_keys")?,
             secrets: tree("secrets")?,
+            pin_lists: tree("pin_lists")?,
+            pin_lists_acked: tree("pin_lists_acked")?,
+            pin_secrets: tree("pin_secrets")?,
             dir: dir.to_path_buf(),
             db,
             sealer,
@@ -175,6 +188,11 @@ impl Store {
         RevocationCache { store: self }
     }
 
+    /// Keypad PIN lists (newest and acknowledged) and PIN secrets.
+    pub fn pins(&self) -> PinCache<'_> {
+        PinCache { store: self }
+    }
+
     /// The newest trusted-time token per lock.
     pub fn time_tokens(&self) -> TimeTokenCache<'_> {
         TimeTokenCache { store: self }
@@ -198,6 +216,9 @@ impl Store {
         out.extend(i.lock_state.unreadable::<LockState>(s)?);
         out.extend(i.fast_keys.unreadable::<FastKeyEntry>(s)?);
         out.extend(i.secrets.unreadable::<String>(s)?);
+        out.extend(i.pin_lists.unreadable::<StoredPinList>(s)?);
+        out.extend(i.pin_lists_acked.unreadable::<StoredPinList>(s)?);
+        out.extend(i.pin_secrets.unreadable::<pins::PinSecretRecord>(s)?);
         Ok(out)
     }
 

@@ -6,6 +6,8 @@
 //! A transport moves packets; [`FrameLink`] turns them into protocol frames
 //! (fragmenting to the link's MTU and reassembling with a size limit).
 
+#[cfg(feature = "ble")]
+pub mod ble;
 mod frames;
 #[cfg(feature = "sim")]
 pub mod sim;

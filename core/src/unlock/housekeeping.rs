@@ -1,14 +1,15 @@
 //! Follow-on work in the same connection, after the command's answer:
 //! carry a newer revocation list to the lock, deliver trusted time when its
-//! clock is off or untrusted, and collect its new events (verified, with
-//! gaps reported).
+//! clock is off or untrusted, collect its new events (verified, with gaps
+//! reported), and carry a newer keypad PIN list (last, so a lock whose
+//! firmware predates PIN lists still gets everything else done).
 
 use super::engine::{AttemptInput, StatusView};
 use super::progress::{Progress, ProgressListener};
 use crate::transport::FrameLink;
 use latchkey_protocol::{
-    Command, CommandId, EventBatch, EventGap, Faults, Frame, LockStatus, ResultCode, RevocationList, SessionCipher,
-    SessionRequest, SessionResponse, TimeToken,
+    Command, CommandId, EventBatch, EventGap, Faults, Frame, LockStatus, PinList, ResultCode, RevocationList,
+    SessionCipher, SessionRequest, SessionResponse, TimeToken,
 };
 
 /// Most batches fetched in one connection (32 events each).
@@ -34,6 +35,8 @@ pub struct HousekeepingPlan {
     /// Last event seq already collected, and the epoch it belongs to (the
     /// engine drops it when the lock's epoch changed).
     pub event_cursor: Option<(u32, u32)>,
+    /// A keypad PIN list newer than the lock last confirmed holding.
+    pub pins: Option<PinList>,
 }
 
 /// What the session achieved.
@@ -58,6 +61,11 @@ pub struct HousekeepingResult {
     pub retried: Option<(ResultCode, LockStatus)>,
     /// Why the session stopped early, if it did.
     pub error: Option<String>,
+    /// The PIN list seq the lock holds after the push (whatever it answered).
+    pub pin_seq_acked: Option<u32>,
+    /// The lock refused the PIN list (`pin_list_invalid`); an outdated list
+    /// is not a refusal.
+    pub pin_refused: Option<ResultCode>,
 }
 
 pub(super) async fn run_housekeeping(
@@ -159,6 +167,21 @@ async fn steps(
             if !more {
                 break;
             }
+        }
+    }
+
+    if let Some(list) = &plan.pins {
+        listener.on_progress(Progress::Housekeeping {
+            what: "delivering PIN changes",
+        });
+        match call(link, cipher, SessionRequest::PushPins(list.clone()), input).await? {
+            SessionResponse::Pins(code, seq) => {
+                result.pin_seq_acked = Some(seq);
+                if !matches!(code, ResultCode::Ok | ResultCode::PinListOutdated) {
+                    result.pin_refused = Some(code);
+                }
+            }
+            other => return Err(format!("PIN list push answered with {}", other.code())),
         }
     }
     Ok(())

@@ -8,8 +8,8 @@ pub mod mutation;
 
 use latchkey_protocol::{
     AuthRequest, AuthResult, BoltState, CertRef, Challenge, Command, CommandId, DigitalKey, DoorState, EphemeralKey,
-    EventBatch, EventKind, Faults, KeyGrant, KeyId, LockContext, LockEvent, LockId, LockStatus, RevocationList, Role,
-    Schedule, SigningKey, TimeToken,
+    EventBatch, EventKind, Faults, KeyGrant, KeyId, LockContext, LockEvent, LockId, LockStatus, PinClass, PinList,
+    PinSecret, PinSlot, RevocationList, Role, Schedule, SigningKey, TimeToken,
 };
 use std::sync::OnceLock;
 
@@ -172,6 +172,63 @@ pub fn revocation_list(n: usize) -> RevocationList {
 pub fn signed_revocations() -> &'static RevocationList {
     static LIST: OnceLock<RevocationList> = OnceLock::new();
     LIST.get_or_init(|| revocation_list(3))
+}
+
+/// The fixture lock's PIN secret.
+pub fn pin_secret() -> PinSecret {
+    PinSecret([0x5e; 32])
+}
+
+/// A PIN slot with a fixed salt (`slot` repeated) for `digits`: a guest
+/// slot for January 2024, scheduled on workdays when `scheduled`.
+pub fn pin_slot(slot: u8, digits: &str, scheduled: bool) -> PinSlot {
+    let salt = [slot; 16];
+    PinSlot {
+        slot,
+        class: PinClass::Guest,
+        one_time: slot % 2 == 1,
+        salt,
+        hash: latchkey_protocol::pin::pin_hash(&pin_secret(), &salt, digits),
+        not_before: MON_2024_01_01,
+        not_after: MON_2024_01_01 + 31 * DAY,
+        schedule: scheduled.then(|| Schedule::new(Schedule::WORKDAYS, 8 * 60, 18 * 60).unwrap()),
+    }
+}
+
+/// A PIN list for the fixture lock (seq 7): `n` scheduled guest slots
+/// when `scheduled` (the largest encoding), else a master slot 0 and
+/// `n - 1` guest slots, every third scheduled.
+pub fn pin_list(n: usize, scheduled: bool) -> PinList {
+    let mut slots = Vec::new();
+    if scheduled {
+        let slots = (0..n)
+            .map(|i| pin_slot(i as u8, &format!("{:06}", 100_000 + i), true))
+            .collect();
+        return PinList::issue(&parties().issuer, parties().lock_id, 7, MON_2024_01_01, 0, slots).unwrap();
+    }
+    if n > 0 {
+        let salt = [0xee; 16];
+        slots.push(PinSlot {
+            slot: 0,
+            class: PinClass::Master,
+            one_time: false,
+            salt,
+            hash: latchkey_protocol::pin::pin_hash(&pin_secret(), &salt, "90817263"),
+            not_before: 0,
+            not_after: u32::MAX,
+            schedule: None,
+        });
+    }
+    for i in 1..n {
+        slots.push(pin_slot(i as u8, &format!("{:06}", 100_000 + i), i % 3 == 0));
+    }
+    PinList::issue(&parties().issuer, parties().lock_id, 7, MON_2024_01_01, 0, slots).unwrap()
+}
+
+/// The fixture PIN list (4 slots), signed once.
+pub fn signed_pins() -> &'static PinList {
+    static LIST: OnceLock<PinList> = OnceLock::new();
+    LIST.get_or_init(|| pin_list(4, false))
 }
 
 /// The fixture time token (unbound), signed once.

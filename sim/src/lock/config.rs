@@ -2,7 +2,7 @@
 //! lock's error type, and its count of asymmetric operations.
 
 use super::mechanics::MechanicsConfig;
-use latchkey_protocol::{LockId, ProtocolError};
+use latchkey_protocol::{LockId, PinDigits, PinSecret, ProtocolError};
 use thiserror::Error;
 
 /// How a [`super::SimLock`] is built and installed. `Default` models a
@@ -39,6 +39,14 @@ pub struct LockConfig {
     pub challenge_rotation_ms: u64,
     /// An open door counts as ajar (a fault) after this long.
     pub door_ajar_limit_ms: u64,
+    /// The keypad's master PIN, set at commissioning (the lock keeps only
+    /// a salted hash); `None`: no master PIN until a PIN list brings one.
+    pub master_pin: Option<PinDigits>,
+    /// The PIN secret shared with the issuer: it keys the hashes of the PIN
+    /// list's slots and the offline PINs (the authority derives it per
+    /// lock: `KeyAuthority::pin_secret`). `None`: the keypad takes only the
+    /// commissioning master PIN.
+    pub pin_secret: Option<PinSecret>,
 }
 
 impl Default for LockConfig {
@@ -58,6 +66,8 @@ impl Default for LockConfig {
             stored_outcome_capacity: 64,
             challenge_rotation_ms: 30_000,
             door_ajar_limit_ms: 60_000,
+            master_pin: None,
+            pin_secret: None,
         }
     }
 }

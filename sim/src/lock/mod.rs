@@ -22,9 +22,10 @@
 //!    outcome is stored and logged, and a session and fast key are derived.
 //! 4. FAST does the same with an HMAC and a forward-only counter instead
 //!    of signatures: zero asymmetric operations.
-//! 5. In a session: status, signed event batches, revocation lists (only a
-//!    higher seq), trusted-time tokens (the only way the clock moves),
-//!    outcomes by command id, further actuations.
+//! 5. In a session: status, signed event batches, revocation lists and PIN
+//!    lists (only a higher seq), trusted-time tokens (the only way the
+//!    clock moves), outcomes by command id, further actuations.
+//! 6. At the door, [`SimLock::enter_pin`]: the keypad (see `keypad.rs`).
 //!
 //! Decisions worth knowing:
 //!
@@ -61,11 +62,13 @@ mod config;
 mod credentials;
 mod event_log;
 mod handler;
+mod keypad;
 mod mechanics;
 mod rtc;
 mod session_ops;
 
 pub use config::{AsymOpCounts, LockConfig, LockError};
+pub use keypad::KeypadOutcome;
 pub use mechanics::Fault;
 pub use rtc::{RTC_RESET_UNIX, RTC_WATERMARK_INTERVAL_S};
 
@@ -73,6 +76,7 @@ use crate::{Peripheral, VirtualClock};
 use challenges::Challenges;
 use credentials::Credentials;
 use event_log::EventLog;
+use keypad::Keypad;
 use latchkey_protocol::framing::Reassembler;
 use latchkey_protocol::{
     Advertisement, BoltState, Challenge, DigitalKey, DoorState, EventKind, Faults, KeyId, LockEvent, LockId,
@@ -121,6 +125,7 @@ pub struct SimLock {
     creds: Credentials,
     log: EventLog,
     mech: Mechanics,
+    keypad: Keypad,
     conn: Connection,
     ops: AsymOpCounts,
 }
@@ -170,6 +175,7 @@ impl SimLock {
             ),
             log: EventLog::new(lock_id, 1, config.event_capacity),
             mech: Mechanics::new(config.mechanics(), config.battery_mv),
+            keypad: Keypad::new(config.master_pin.as_ref(), config.pin_secret.clone())?,
             conn: Connection::new(),
             ops: AsymOpCounts::default(),
             clock,
@@ -207,6 +213,9 @@ impl SimLock {
         let mut faults = self.mech.faults(now_ms);
         if !self.rtc.trusted() {
             faults |= Faults::CLOCK_UNTRUSTED;
+        }
+        if self.keypad.lockout_left_ms(now_ms).is_some() {
+            faults |= Faults::KEYPAD_LOCKED;
         }
         LockStatus {
             bolt: self.mech.bolt(),
@@ -284,13 +293,15 @@ impl SimLock {
     }
 
     /// Factory reset: bumps the epoch and wipes fast keys, counters, the
-    /// certificate cache, stored outcomes and the revocation list; the
+    /// certificate cache, stored outcomes, the revocation list and the PIN
+    /// list (the commissioning master PIN returns); the
     /// event log restarts a new chain whose first event is `factory_reset`.
     /// Keeps the identity key, lock id, groups and issuer key: the model
     /// treats re-commissioning by the same authority as immediate.
     pub fn factory_reset(&mut self) {
         self.epoch = self.epoch.saturating_add(1);
         self.creds.wipe();
+        self.keypad.factory_reset();
         self.log.restart(self.epoch);
         self.record(EventKind::FactoryReset, KeyId::default(), 0, 0);
         self.conn = Connection::new();

@@ -1,10 +1,11 @@
 //! Follow-on commands inside an authenticated session: status, signed
-//! event batches, revocation lists, trusted time, outcomes, actuation.
+//! event batches, revocation lists, trusted time, outcomes, actuation,
+//! keypad PIN lists.
 
 use super::{Session, SimLock};
 use latchkey_protocol::{
-    Command, CommandId, EventBatch, EventKind, Frame, ResultCode, RevocationList, SessionRequest, SessionResponse,
-    TimeToken,
+    Command, CommandId, EventBatch, EventKind, Frame, PinList, ResultCode, RevocationList, SessionRequest,
+    SessionResponse, TimeToken,
 };
 
 impl SimLock {
@@ -49,7 +50,28 @@ impl SimLock {
                 let code = self.session_actuate(session, command, command_id);
                 SessionResponse::Actuated(code, self.status())
             }
+            SessionRequest::PushPins(list) => self.push_pins(session, list),
         }
+    }
+
+    /// Like revocations: only a valid list with a higher seq is installed.
+    /// The answer always carries the seq the lock holds after.
+    fn push_pins(&mut self, session: &Session, list: PinList) -> SessionResponse {
+        if list.lock_id == self.lock_id && list.issuer_id == self.issuer.issuer_id() {
+            self.ops.ecdsa_verify += 1;
+        }
+        let held = self.keypad.pin_seq();
+        if let Err(code) = list.verify_for(&self.issuer, &self.lock_id) {
+            return SessionResponse::Pins(code, held);
+        }
+        if list.seq <= held {
+            return SessionResponse::Pins(ResultCode::PinListOutdated, held);
+        }
+        let seq = list.seq;
+        self.keypad.install(list);
+        // Detail: low 16 bits of the new seq.
+        self.record(EventKind::PinsUpdated, session.key_id, 0, seq as u16);
+        SessionResponse::Pins(ResultCode::Ok, seq)
     }
 
     fn fetch_events(&mut self, after_seq: u32, max: u8) -> SessionResponse {

@@ -1,6 +1,6 @@
 //! `latchkey-bench`: measured figures as JSON (one subcommand per benchmark).
 
-use latchkey_tests::{outbox_crash, unlock_bench};
+use latchkey_tests::{libsize, outbox_crash, sync_bench, unlock_bench};
 
 fn unlock(_args: &[String]) -> i32 {
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
@@ -28,8 +28,10 @@ fn main() {
         Some("unlock") => std::process::exit(unlock(&args[1..])),
         Some("outbox-crash") => std::process::exit(outbox_crash::main(&args[1..])),
         Some(outbox_crash::CHILD_COMMAND) => std::process::exit(outbox_crash::child_main(&args[1..])),
+        Some("sync") => std::process::exit(sync_bench::main(&args[1..])),
+        Some("libsize") => std::process::exit(libsize::main(&args[1..])),
         _ => {
-            eprintln!("usage: latchkey-bench <benchmark> [--json]\nbenchmarks: unlock [--json] | outbox-crash [--rounds N] [--dir D]");
+            eprintln!("usage: latchkey-bench <benchmark> [--json]\nbenchmarks: unlock [--json] | outbox-crash [--rounds N] [--dir D] | sync [--json] | sync crash [--rounds N] | libsize [--json]");
             std::process::exit(2);
         }
     }

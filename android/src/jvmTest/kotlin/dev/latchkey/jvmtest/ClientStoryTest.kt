@@ -1,0 +1,127 @@
+// The offline story through the bindings: configure, provision, go
+// offline, unlock through the built-in simulated radio and through a
+// Kotlin transport, and cancel an unlock half-way.
+package dev.latchkey.jvmtest
+
+import dev.latchkey.BoltState
+import dev.latchkey.Command
+import dev.latchkey.Progress
+import dev.latchkey.Role
+import dev.latchkey.UnlockPath
+import dev.latchkey.latchkeyVersion
+import kotlinx.coroutines.cancelAndJoin
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withTimeout
+import kotlin.test.assertEquals
+import kotlin.test.assertTrue
+
+class ClientStoryTest : TestSuite() {
+    init {
+        test("the client is configured and holds the provisioned key and lock") {
+            scene().use { s ->
+                assertTrue(latchkeyVersion().isNotEmpty())
+                assertEquals(null, s.client.storeQuarantine())
+                assertEquals(s.dir.toString(), s.client.config().dataDir)
+                val keys = s.client.keys().list()
+                assertEquals(1, keys.size)
+                assertEquals(s.lockId, keys[0].lockId)
+                assertEquals(Role.RESIDENT, keys[0].role)
+                assertEquals("Front door", keys[0].lockName)
+                assertTrue(keys[0].offlineAllowed)
+                val locks = s.client.locks().list()
+                assertEquals(listOf("Front door"), locks.map { it.metadata.name })
+                assertEquals(null, locks[0].lastSeenAt, "never contacted yet")
+                assertEquals(65, s.client.keys().holderPublicKey().size)
+            }
+        }
+
+        test("offline, the built-in simulated radio unlocks with AUTH, then locks with FAST") {
+            scene().use { s ->
+                s.client.setOnline(false)
+                val steps = ProgressRecorder()
+                val first = s.client.locks().unlock(s.lockId, steps)
+                assertEquals(Command.UNLOCK, first.command)
+                assertEquals(UnlockPath.AUTH, first.path)
+                assertEquals(BoltState.UNLOCKED, first.bolt)
+                assertEquals(1u, first.roundTrips)
+                assertEquals(BoltState.UNLOCKED, s.world.bolt(s.lockId))
+                assertEquals(Progress.Scanning, steps.steps.first())
+                assertTrue(steps.steps.any { it is Progress.Connecting })
+                assertTrue(steps.steps.contains(Progress.Done("ok")), "steps: ${steps.steps}")
+
+                val repeat = s.client.locks().lock(s.lockId, null)
+                assertEquals(UnlockPath.FAST, repeat.path)
+                assertEquals(BoltState.LOCKED, repeat.bolt)
+                assertTrue(repeat.latencyMs < first.latencyMs)
+                assertEquals(2uL, s.world.actuationCount(s.lockId))
+
+                val lock = s.client.locks().list().single()
+                assertTrue(lock.lastSeenAt != null)
+                assertTrue(lock.statusObservedAt != null, "AUTH brought a full status")
+                assertTrue(lock.batteryPercent!! > 0u)
+            }
+        }
+
+        test("offline, a Kotlin BleTransport bridged to the simulator unlocks") {
+            var transport: SimulatedBleTransport? = null
+            val services = Services(transport = { w -> SimulatedBleTransport(w).also { transport = it } })
+            scene(services).use { s ->
+                s.client.setOnline(false)
+                val report = s.client.locks().unlock(s.lockId, null)
+                assertEquals(BoltState.UNLOCKED, report.bolt)
+                assertEquals(UnlockPath.AUTH, report.path)
+                val again = s.client.locks().status(s.lockId, null)
+                assertEquals(UnlockPath.FAST, again.path)
+                val t = transport!!
+                assertEquals(2, t.connects.get())
+                assertTrue(t.writes.get() >= 2)
+                assertTrue(eventually { t.disconnects.get() == 2 }, "every connection closed")
+                assertEquals(1uL, s.world.actuationCount(s.lockId))
+            }
+        }
+
+        test("cancelling an unlock leaves nothing half-done") {
+            var transport: SimulatedBleTransport? = null
+            val services = Services(transport = { w -> SimulatedBleTransport(w).also { transport = it } })
+            scene(services).use { s ->
+                val t = transport!!
+                s.client.setOnline(false)
+                s.client.locks().unlock(s.lockId, null)
+                assertEquals(1uL, s.world.actuationCount(s.lockId))
+
+                // The lock acts on the next command, but its answer is held back:
+                // cancel the caller's coroutine while the core waits for it.
+                t.stallAfterAnswer = true
+                coroutineScope {
+                    val job = launch { s.client.locks().lock(s.lockId, null) }
+                    withTimeout(10_000) { t.stalled.await() }
+                    job.cancelAndJoin()
+                }
+                t.stallAfterAnswer = false
+                assertEquals(2uL, s.world.actuationCount(s.lockId), "the cancelled command acted at most once")
+                assertTrue(eventually { t.disconnects.get() == t.connects.get() }, "the connection was closed")
+
+                // The store is intact and the client still works.
+                assertEquals(1, s.client.keys().list().size)
+                val report = s.client.locks().lock(s.lockId, null)
+                assertEquals(BoltState.LOCKED, report.bolt)
+                assertTrue(report.eventsCollected >= 1u, "the lock's log is still collected")
+                assertEquals(3uL, s.world.actuationCount(s.lockId))
+            }
+        }
+
+        test("the store keeps keys and lock state across a restart") {
+            scene().use { s ->
+                s.client.locks().unlock(s.lockId, null)
+                s.client.close()
+                s.client = buildClient(s.world, s.dir)
+                assertEquals(1, s.client.keys().list().size)
+                val lock = s.client.locks().list().single()
+                assertEquals(BoltState.UNLOCKED, lock.bolt)
+                // The fast key survived too.
+                assertEquals(UnlockPath.FAST, s.client.locks().lock(s.lockId, null).path)
+            }
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! The long-lived client and its builder.
+//!
+//! ```kotlin
+//! val client = LatchkeyClientBuilder(ClientConfig(dataDir = dir))
+//!     .bleTransport(GattTransport(context))
+//!     .keyStore(AndroidKeyStore())
+//!     .signer(StrongBoxSigner())
+//!     .build()                 // suspend
+//! client.setOnline(true)
+//! client.keys().addLock(metadata)
+//! val report = client.locks().unlock(lockId, listener)   // suspend
+//! ```
+
+use crate::config::ClientConfig;
+use crate::diagnostics::DiagnosticsClient;
+use crate::errors::ClientError;
+use crate::keys::KeysClient;
+use crate::locks::LocksClient;
+use crate::platform::auth::AuthProvider;
+use crate::platform::ble::BleTransport;
+use crate::platform::keys::{KeyStore, Signer};
+use crate::platform::{ForeignKeyStore, ForeignSigner, ForeignTransport};
+use crate::session::Session;
+use crate::sync::SyncClient;
+use latchkey_core::clock::{PhoneClock, SystemClock};
+use latchkey_core::keys::{KeyStore as CoreKeyStore, Signer as CoreSigner, SoftwareKeyStore, SoftwareSigner};
+use latchkey_core::store::{Quarantined, Store};
+use latchkey_core::sync::{Connectivity, SyncEngine};
+use latchkey_core::transport::Transport;
+use latchkey_core::Phone;
+use std::sync::Arc;
+
+/// A store that could not be read and was renamed aside when the client
+/// was built; the client started with an empty store. Report it, and sync
+/// to refill the credential cache.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct StoreQuarantine {
+    /// Where the unreadable files are now (kept for support).
+    pub path: String,
+    /// Why they could not be read.
+    pub reason: String,
+}
+
+impl From<Quarantined> for StoreQuarantine {
+    fn from(q: Quarantined) -> Self {
+        Self {
+            path: q.path.display().to_string(),
+            reason: q.reason,
+        }
+    }
+}
+
+/// Platform services and settings collected by the builder.
+#[derive(Clone, Default)]
+struct Parts {
+    config: ClientConfig,
+    transport: Option<Arc<dyn BleTransport>>,
+    key_store: Option<Arc<dyn KeyStore>>,
+    signer: Option<Arc<dyn Signer>>,
+    auth: Option<Arc<dyn AuthProvider>>,
+    #[cfg(feature = "sim")]
+    world: Option<Arc<crate::sim::SimulatedWorld>>,
+}
+
+/// Builds a [`LatchkeyClient`]. Each method returns a new builder; `build`
+/// opens the store off the caller's thread.
+#[derive(uniffi::Object)]
+pub struct LatchkeyClientBuilder {
+    parts: Parts,
+}
+
+impl LatchkeyClientBuilder {
+    fn with(self: Arc<Self>, change: impl FnOnce(&mut Parts)) -> Arc<Self> {
+        let mut parts = self.parts.clone();
+        change(&mut parts);
+        Arc::new(Self { parts })
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl LatchkeyClientBuilder {
+    /// A builder for `config`.
+    #[uniffi::constructor]
+    pub fn new(config: ClientConfig) -> Arc<Self> {
+        Arc::new(Self {
+            parts: Parts {
+                config,
+                ..Parts::default()
+            },
+        })
+    }
+
+    /// The app's Bluetooth stack (required unless a test build uses the
+    /// simulated radio).
+    pub fn ble_transport(self: Arc<Self>, transport: Arc<dyn BleTransport>) -> Arc<Self> {
+        self.with(|p| p.transport = Some(transport))
+    }
+
+    /// The platform key store that wraps the store's data key. Without it a
+    /// software key file beside the store is used: fine for desktops and
+    /// tests, not for production phones.
+    pub fn key_store(self: Arc<Self>, key_store: Arc<dyn KeyStore>) -> Arc<Self> {
+        self.with(|p| p.key_store = Some(key_store))
+    }
+
+    /// The hardware-backed holder key. Without it a software P-256 key is
+    /// created and kept sealed in the store.
+    pub fn signer(self: Arc<Self>, signer: Arc<dyn Signer>) -> Arc<Self> {
+        self.with(|p| p.signer = Some(signer))
+    }
+
+    /// The account's bearer tokens, for the cloud.
+    pub fn auth_provider(self: Arc<Self>, auth: Arc<dyn AuthProvider>) -> Arc<Self> {
+        self.with(|p| p.auth = Some(auth))
+    }
+
+    /// Opens (or creates) the encrypted store and returns the client. A
+    /// store that can't be read is renamed aside and replaced by an empty
+    /// one ([`LatchkeyClient::store_quarantine`] says so).
+    pub async fn build(self: Arc<Self>) -> Result<Arc<LatchkeyClient>, ClientError> {
+        let parts = self.parts.clone();
+        if parts.config.data_dir.trim().is_empty() {
+            return Err(ClientError::InvalidConfig {
+                reason: "data_dir is empty".into(),
+            });
+        }
+        let (transport, clock) = transport_and_clock(&parts)?;
+        let dir = parts.config.store_dir();
+        let key_store = parts.key_store.clone();
+        let signer = parts.signer.clone();
+        let (store, quarantined, signer) = blocking(move || -> Result<_, ClientError> {
+            let key_store: Arc<dyn CoreKeyStore> = match key_store {
+                Some(k) => Arc::new(ForeignKeyStore(k)),
+                None => Arc::new(
+                    SoftwareKeyStore::beside(&dir).map_err(|e| ClientError::Storage { reason: e.to_string() })?,
+                ),
+            };
+            let opened = Store::open(&dir, key_store)?;
+            let signer: Arc<dyn CoreSigner> = match signer {
+                Some(s) => Arc::new(ForeignSigner::new(s).map_err(|reason| ClientError::Signer { reason })?),
+                None => Arc::new(SoftwareSigner::load_or_create(&opened.store)?),
+            };
+            Ok((opened.store, opened.quarantined, signer))
+        })
+        .await?;
+        if let Some(q) = &quarantined {
+            log::warn!(target: "latchkey::client", "unreadable store moved to {}: {}", q.path.display(), q.reason);
+        }
+        let phone = Arc::new(Phone::new(store, signer, transport, clock.clone())?);
+        let sync = crate::sync::engine_for(&phone, &parts.config, parts.auth, clock.clone())?;
+        log::info!(target: "latchkey::client", "client ready (store {})", parts.config.store_dir().display());
+        Ok(Arc::new(LatchkeyClient {
+            session: Session::new(&phone, clock, sync.as_ref()),
+            phone,
+            sync,
+            runtime: tokio::runtime::Handle::current(),
+            config: parts.config,
+            quarantined: quarantined.map(Into::into),
+        }))
+    }
+}
+
+#[cfg(feature = "sim")]
+#[uniffi::export]
+impl LatchkeyClientBuilder {
+    /// Test builds: run in `world`'s virtual time, and use its simulated
+    /// radio unless a `ble_transport` is set.
+    pub fn simulated_world(self: Arc<Self>, world: Arc<crate::sim::SimulatedWorld>) -> Arc<Self> {
+        self.with(|p| p.world = Some(world))
+    }
+}
+
+type TransportAndClock = (Arc<dyn Transport>, Arc<dyn PhoneClock>);
+
+fn transport_and_clock(parts: &Parts) -> Result<TransportAndClock, ClientError> {
+    #[cfg(feature = "sim")]
+    if let Some(world) = &parts.world {
+        let transport: Arc<dyn Transport> = match &parts.transport {
+            Some(t) => Arc::new(ForeignTransport::new(t.clone())),
+            None => Arc::new(world.radio_transport()),
+        };
+        return Ok((transport, world.clock()));
+    }
+    let transport = parts.transport.clone().ok_or_else(|| ClientError::InvalidConfig {
+        reason: "no Bluetooth transport: call bleTransport() on the builder".into(),
+    })?;
+    Ok((Arc::new(ForeignTransport::new(transport)), Arc::new(SystemClock)))
+}
+
+/// The phone side of latchkey: one per app process, kept for its life.
+/// Closing it (Kotlin `close()`, Swift deinit) closes the store; sub-client
+/// calls fail from then on.
+#[derive(uniffi::Object)]
+pub struct LatchkeyClient {
+    phone: Arc<Phone>,
+    session: Session,
+    /// The only strong handle on the engine besides a running loop.
+    sync: Option<Arc<SyncEngine>>,
+    /// The library's runtime, for the sync loop.
+    runtime: tokio::runtime::Handle,
+    config: ClientConfig,
+    quarantined: Option<StoreQuarantine>,
+}
+
+impl Drop for LatchkeyClient {
+    fn drop(&mut self) {
+        // A running background loop holds the engine (and the store) until
+        // it returns: let it.
+        if let Some(engine) = &self.sync {
+            engine.stop();
+        }
+    }
+}
+
+#[uniffi::export]
+impl LatchkeyClient {
+    /// Credentials: lock metadata, keys, revocation lists, time tokens.
+    pub fn keys(&self) -> Arc<KeysClient> {
+        Arc::new(KeysClient::new(self.session.clone()))
+    }
+
+    /// Commands and what the phone knows about each lock.
+    pub fn locks(&self) -> Arc<LocksClient> {
+        Arc::new(LocksClient::new(self.session.clone()))
+    }
+
+    /// Diagnostics: findings for a platform snapshot and a lock, readiness.
+    pub fn diagnostics(&self) -> Arc<DiagnosticsClient> {
+        Arc::new(DiagnosticsClient::new(self.session.clone()))
+    }
+
+    /// Cloud sync; none when the configuration names no cloud.
+    pub fn sync(&self) -> Option<Arc<SyncClient>> {
+        self.sync
+            .as_ref()
+            .map(|engine| Arc::new(SyncClient::new(engine, self.runtime.clone())))
+    }
+
+    /// The platform reports connectivity. Offline, only keys marked
+    /// offline-allowed are used and sync waits; back online, sync resumes.
+    pub fn set_online(&self, online: bool) {
+        self.set_connectivity(online, false);
+    }
+
+    /// [`LatchkeyClient::set_online`], saying whether the connection is
+    /// metered (sync then caps what it uploads per pass).
+    pub fn set_connectivity(&self, online: bool, metered: bool) {
+        log::info!(target: "latchkey::client", "connectivity: online {online}, metered {metered}");
+        match &self.sync {
+            Some(engine) => engine.set_connectivity(Connectivity { online, metered }),
+            None => self.phone.set_online(online),
+        }
+    }
+
+    /// Whether the platform last reported the phone online.
+    pub fn is_online(&self) -> bool {
+        self.phone.is_online()
+    }
+
+    /// Set when the store could not be read at start and was replaced.
+    pub fn store_quarantine(&self) -> Option<StoreQuarantine> {
+        self.quarantined.clone()
+    }
+
+    /// The configuration the client was built with.
+    pub fn config(&self) -> ClientConfig {
+        self.config.clone()
+    }
+}
+
+/// Renames the (closed) store in `data_dir` aside, for when the platform
+/// key that wrapped its data key is gone for good. Returns where it went.
+#[uniffi::export(async_runtime = "tokio")]
+pub async fn quarantine_store(data_dir: String) -> Result<String, ClientError> {
+    let dir = ClientConfig {
+        data_dir,
+        ..ClientConfig::default()
+    }
+    .store_dir();
+    blocking(move || Ok(Store::quarantine(&dir)?.display().to_string())).await
+}
+
+/// Runs blocking work (disk, platform keystore) off the caller's thread.
+pub(crate) async fn blocking<T: Send + 'static, E: Send + 'static + From<String>>(
+    f: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, E> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| E::from(format!("background task failed: {e}")))?
+}
+
+impl From<String> for ClientError {
+    fn from(reason: String) -> Self {
+        Self::Storage { reason }
+    }
+}

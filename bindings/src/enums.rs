@@ -1,0 +1,140 @@
+//! The core's stable enums, exported as they are (UniFFI "remote" types):
+//! the declarations below must list exactly the core's variants, so a
+//! variant added in the core fails this build until it is added here.
+
+use latchkey_core::unlock::UnlockPath;
+use latchkey_core::DiagnosisCode;
+use latchkey_protocol::{BoltState, Command, DoorState, Role};
+
+/// A stable name for what went wrong; the diagnostics engine explains each
+/// one in plain language. Its snake_case name (`bluetooth_off`) is what
+/// logs and the cloud use.
+#[uniffi::remote(Enum)]
+pub enum DiagnosisCode {
+    /// Bluetooth is switched off.
+    BluetoothOff,
+    /// A Bluetooth or location permission is missing.
+    BluetoothPermission,
+    /// No adapter, or the platform's Bluetooth service is unavailable.
+    BluetoothUnavailable,
+    /// The lock was not found nearby.
+    LockOutOfRange,
+    /// The connection failed or dropped before the request reached the lock.
+    ConnectionFailed,
+    /// The request reached the lock but no answer came back.
+    OutcomeUnknown,
+    /// This phone holds no key for the lock.
+    NoKey,
+    /// The lock is not known to this phone (no commissioning data).
+    UnknownLock,
+    /// The key may not be used offline.
+    KeyNotOfflineAllowed,
+    /// The key has expired.
+    KeyExpired,
+    /// The key is not valid yet.
+    KeyNotYetValid,
+    /// The key is valid, but not at this day or hour.
+    OutsideSchedule,
+    /// The key was revoked.
+    KeyRevoked,
+    /// The key is for another lock.
+    WrongLock,
+    /// The lock rejected the key itself (forged, damaged, unknown issuer).
+    KeyRejected,
+    /// The bolt is jammed (motor stall).
+    LockJammed,
+    /// The bolt could not be thrown fully (strike misaligned).
+    BoltNotThrown,
+    /// The door is open; the lock will not throw the bolt.
+    DoorAjar,
+    /// The lock's battery is too weak.
+    BatteryCritical,
+    /// The lock's clock is not trusted; it needs a time token.
+    ClockUntrusted,
+    /// The lock's answer did not authenticate (not this lock, or tampering).
+    LockNotAuthentic,
+    /// The lock answered something this phone does not understand.
+    ProtocolMismatch,
+    /// The phone's own storage failed.
+    Storage,
+    /// Anything else the lock refused.
+    LockRefused,
+    /// Online, but the latchkey cloud can't be reached or keeps failing
+    /// (network, TLS, timeouts, 5xx, rate limits); sync retries by itself.
+    CloudUnreachable,
+    /// The cloud refused this phone's sign-in even with a fresh token.
+    CloudAuth,
+    /// The cloud refused a request for good (refused events are kept in
+    /// the outbox's dead letters).
+    CloudRejected,
+    /// The lock's keypad is locked out after repeated wrong PIN entries;
+    /// codes work again once the lockout ends (at most an hour).
+    KeypadLockedOut,
+}
+
+/// Where the bolt is.
+#[uniffi::remote(Enum)]
+pub enum BoltState {
+    /// Not known (just booted, or between positions).
+    Unknown,
+    /// Thrown fully: the door is locked.
+    Locked,
+    /// Retracted: the door is unlocked.
+    Unlocked,
+    /// The motor stalled; the bolt is stuck.
+    Jammed,
+    /// The bolt went out only part-way (strike plate misaligned).
+    PartiallyThrown,
+}
+
+/// What the door sensor says.
+#[uniffi::remote(Enum)]
+pub enum DoorState {
+    /// No door sensor, or not calibrated.
+    Unknown,
+    /// Closed.
+    Closed,
+    /// Open.
+    Open,
+}
+
+/// What a command asks the lock to do.
+#[uniffi::remote(Enum)]
+pub enum Command {
+    /// Retract the bolt.
+    Unlock,
+    /// Throw the bolt.
+    Lock,
+    /// Retract the bolt and pull the latch (door opens on push).
+    Unlatch,
+    /// Authenticate and report status only; opens a session for follow-on
+    /// commands (events, revocations, time).
+    Status,
+}
+
+/// What the holder of a key is to the property.
+#[uniffi::remote(Enum)]
+pub enum Role {
+    /// Owns the lock; may do everything.
+    Owner,
+    /// Manages the lock for the owner.
+    Admin,
+    /// Lives there.
+    Resident,
+    /// A time-limited visitor.
+    Guest,
+    /// A service technician.
+    Service,
+}
+
+/// Which exchange carried a command.
+#[uniffi::remote(Enum)]
+pub enum UnlockPath {
+    /// Fast repeat unlock (HMAC only).
+    Fast,
+    /// Standard first-contact unlock (signatures, key agreement).
+    Auth,
+    /// Fast was tried, the lock had lost the fast key (e.g. after a reset),
+    /// and a standard AUTH followed in the same connection.
+    FastThenAuth,
+}

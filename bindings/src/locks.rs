@@ -1,0 +1,102 @@
+//! Commands (unlock, lock, status) and what the phone knows about each
+//! lock. Every command is a suspend function / async call that reports its
+//! steps to an optional [`ProgressListener`].
+
+use crate::client::blocking;
+use crate::errors::{CommandError, CredentialError};
+use crate::platform::progress::ProgressListener;
+use crate::platform::ProgressBridge;
+use crate::records::{CommandReport, LockInfo};
+use crate::session::{Session, CLIENT_CLOSED};
+use latchkey_core::DiagnosisCode;
+use latchkey_protocol::{Command, LockId};
+use std::sync::Arc;
+
+/// Locks: `client.locks()`.
+#[derive(uniffi::Object)]
+pub struct LocksClient {
+    session: Session,
+}
+
+impl LocksClient {
+    pub(crate) fn new(session: Session) -> Self {
+        Self { session }
+    }
+
+    async fn run(
+        &self,
+        lock_id: &str,
+        command: Command,
+        listener: Option<Arc<dyn ProgressListener>>,
+    ) -> Result<CommandReport, CommandError> {
+        let id = LockId::from_hex(lock_id).ok_or_else(|| CommandError::bad_lock_id(lock_id))?;
+        let phone = self.session.phone().ok_or_else(|| CommandError::Storage {
+            code: DiagnosisCode::Storage,
+            reason: CLIENT_CLOSED.into(),
+        })?;
+        let bridge = ProgressBridge::new(listener);
+        let target = "latchkey::command";
+        log::debug!(target: target, "{} {id} (online: {})", command.name(), phone.is_online());
+        let outcome = phone.run_command(id, command, &bridge).await;
+        self.session.record(id, &outcome);
+        match outcome {
+            Ok(report) => {
+                log::info!(target: target, "{} {id}: ok via {} in {} ms", command.name(), report.path.name(), report.latency_ms);
+                Ok(report.into())
+            }
+            Err(e) => {
+                log::warn!(target: target, "{} {id} failed ({}): {e}", command.name(), e.diagnosis());
+                Err(e.into())
+            }
+        }
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl LocksClient {
+    /// Unlocks the lock (hex id), online or not. Cancelling the call drops
+    /// the command: the lock acts at most once, the store stays intact.
+    pub async fn unlock(
+        &self,
+        lock_id: String,
+        listener: Option<Arc<dyn ProgressListener>>,
+    ) -> Result<CommandReport, CommandError> {
+        self.run(&lock_id, Command::Unlock, listener).await
+    }
+
+    /// Locks the lock.
+    pub async fn lock(
+        &self,
+        lock_id: String,
+        listener: Option<Arc<dyn ProgressListener>>,
+    ) -> Result<CommandReport, CommandError> {
+        self.run(&lock_id, Command::Lock, listener).await
+    }
+
+    /// Reads the lock's status without moving the bolt (also delivers
+    /// revocations and time, and collects its events).
+    pub async fn status(
+        &self,
+        lock_id: String,
+        listener: Option<Arc<dyn ProgressListener>>,
+    ) -> Result<CommandReport, CommandError> {
+        self.run(&lock_id, Command::Status, listener).await
+    }
+
+    /// Every known lock with what the phone last learned about it.
+    pub async fn list(&self) -> Result<Vec<LockInfo>, CredentialError> {
+        let phone = self.session.phone().ok_or_else(|| CredentialError::Storage {
+            reason: CLIENT_CLOSED.into(),
+        })?;
+        let store = phone.store().clone();
+        blocking(move || {
+            let mut out = Vec::new();
+            for meta in store.locks().list_meta()? {
+                let state = store.locks().state(&meta.lock_id)?;
+                out.push(LockInfo::new(&meta, &state));
+            }
+            Ok::<_, CredentialError>(out)
+        })
+        .await
+    }
+}

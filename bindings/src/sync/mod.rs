@@ -1,0 +1,239 @@
+//! Cloud sync: `client.sync()` (present when the config names a cloud).
+//! The core's engine owns the policy (what, when, backoff, Retry-After);
+//! the app reports connectivity (`client.setOnline`) and either lets the
+//! background loop run (`startBackground`) or schedules passes itself
+//! (`syncNow`, e.g. from WorkManager or BGTaskScheduler).
+
+mod records;
+
+pub use records::{CloudKey, DeadLetterInfo, KeyRequest, LockDrift, SyncFailure, SyncOutcome, SyncReport, SyncStatus};
+
+use crate::config::ClientConfig;
+use crate::errors::ClientError;
+use crate::platform::auth::{AuthError, AuthProvider};
+use crate::session::CLIENT_CLOSED;
+use async_trait::async_trait;
+use latchkey_core::clock::PhoneClock;
+use latchkey_core::sync::{self as core, SyncEngine};
+use latchkey_core::{DiagnosisCode, Phone};
+use latchkey_protocol::KeyId;
+use std::sync::{Arc, Weak};
+
+/// Why a sync call failed. Every variant carries its diagnosis code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum SyncError {
+    /// The cloud can't be reached (network, TLS, 5xx, 429).
+    #[error("the latchkey service can't be reached: {detail}")]
+    Unreachable {
+        /// `CloudUnreachable`.
+        code: DiagnosisCode,
+        /// What happened.
+        detail: String,
+        /// When the cloud asked to be tried again (Retry-After), in ms.
+        retry_after_ms: Option<u64>,
+    },
+    /// The cloud refused this phone's sign-in, even with a fresh token.
+    #[error("the latchkey service refused this phone's sign-in: {detail}")]
+    Auth {
+        /// `CloudAuth`.
+        code: DiagnosisCode,
+        /// What the cloud said.
+        detail: String,
+    },
+    /// The cloud refused the request itself.
+    #[error("the latchkey service refused the request: {detail}")]
+    Rejected {
+        /// `CloudRejected`.
+        code: DiagnosisCode,
+        /// What the cloud said.
+        detail: String,
+    },
+    /// This phone's storage failed.
+    #[error("storage failed: {reason}")]
+    Storage {
+        /// `Storage`.
+        code: DiagnosisCode,
+        /// What failed.
+        reason: String,
+    },
+    /// The sync configuration is wrong (URL, roots, pins).
+    #[error("sync configuration: {reason}")]
+    Config {
+        /// `CloudUnreachable`.
+        code: DiagnosisCode,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The phone is offline: nothing was attempted.
+    #[error("the phone is offline")]
+    Offline {
+        /// `CloudUnreachable`.
+        code: DiagnosisCode,
+    },
+}
+
+impl From<core::SyncError> for SyncError {
+    fn from(e: core::SyncError) -> Self {
+        let code = e.diagnosis();
+        match e {
+            core::SyncError::Unreachable { detail, retry_after_ms } => Self::Unreachable {
+                code,
+                detail,
+                retry_after_ms,
+            },
+            core::SyncError::Auth { detail } => Self::Auth { code, detail },
+            core::SyncError::Rejected { detail } => Self::Rejected { code, detail },
+            core::SyncError::Storage(reason) => Self::Storage { code, reason },
+            core::SyncError::Config(reason) => Self::Config { code, reason },
+            core::SyncError::Offline => Self::Offline { code },
+        }
+    }
+}
+
+impl SyncError {
+    fn closed() -> Self {
+        Self::Storage {
+            code: DiagnosisCode::Storage,
+            reason: CLIENT_CLOSED.into(),
+        }
+    }
+}
+
+/// The sync engine for `config`'s cloud, if it names one.
+pub(crate) fn engine_for(
+    phone: &Arc<Phone>,
+    config: &ClientConfig,
+    auth: Option<Arc<dyn AuthProvider>>,
+    clock: Arc<dyn PhoneClock>,
+) -> Result<Option<Arc<SyncEngine>>, ClientError> {
+    let Some(url) = &config.cloud_base_url else {
+        return Ok(None);
+    };
+    let auth = auth.ok_or_else(|| ClientError::InvalidConfig {
+        reason: "a cloud URL needs an auth provider: call authProvider() on the builder".into(),
+    })?;
+    let roots = if config.tls_root_certificates_pem.is_empty() {
+        core::TrustRoots::Platform
+    } else {
+        core::TrustRoots::Pem(config.tls_root_certificates_pem.clone())
+    };
+    let mut sync_config = core::SyncConfig::new(url.clone(), roots);
+    sync_config.tls.spki_sha256_pins = config.tls_pinned_spki_sha256.clone();
+    let engine = SyncEngine::builder(phone.clone(), sync_config, Arc::new(AuthBridge(auth)))
+        .clock(clock)
+        .build()
+        .map_err(|e| ClientError::InvalidConfig { reason: e.to_string() })?;
+    // Whatever the phone was told before, the engine starts from it.
+    engine.set_connectivity(core::Connectivity {
+        online: phone.is_online(),
+        metered: false,
+    });
+    Ok(Some(Arc::new(engine)))
+}
+
+/// The app's [`AuthProvider`] as the sync engine's.
+pub(crate) struct AuthBridge(pub(crate) Arc<dyn AuthProvider>);
+
+fn auth_error(e: AuthError) -> core::AuthError {
+    core::AuthError { reason: e.to_string() }
+}
+
+#[async_trait]
+impl core::AuthProvider for AuthBridge {
+    async fn token(&self) -> Result<String, core::AuthError> {
+        self.0.bearer_token(false).await.map_err(auth_error)
+    }
+
+    async fn refresh(&self, _rejected: &str) -> Result<String, core::AuthError> {
+        log::info!(target: "latchkey::sync", "the cloud refused the token; asking for a fresh one");
+        self.0.bearer_token(true).await.map_err(auth_error)
+    }
+}
+
+/// Sync: `client.sync()`. Holds the engine weakly: closing the client
+/// stops the background loop and closes the store.
+#[derive(uniffi::Object)]
+pub struct SyncClient {
+    engine: Weak<SyncEngine>,
+    runtime: tokio::runtime::Handle,
+}
+
+impl SyncClient {
+    pub(crate) fn new(engine: &Arc<SyncEngine>, runtime: tokio::runtime::Handle) -> Self {
+        Self {
+            engine: Arc::downgrade(engine),
+            runtime,
+        }
+    }
+
+    fn engine(&self) -> Result<Arc<SyncEngine>, SyncError> {
+        self.engine.upgrade().ok_or_else(SyncError::closed)
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl SyncClient {
+    /// One pass now: credentials when due, drift acknowledgements, queued
+    /// events. Offline or inside a backoff, nothing is attempted (the
+    /// report says so); a failed pass throws.
+    pub async fn sync_now(&self) -> Result<SyncReport, SyncError> {
+        let report = self.engine()?.sync_once().await.into_result()?;
+        Ok(report.into())
+    }
+
+    /// Passes until nothing is pending (waiting out backoffs), at most
+    /// `max_passes`; the summed report.
+    pub async fn sync_until_idle(&self, max_passes: u32) -> Result<SyncReport, SyncError> {
+        let report = self.engine()?.sync_until_idle(max_passes).await.into_result()?;
+        Ok(report.into())
+    }
+
+    /// The standing picture for a status screen.
+    pub async fn status(&self) -> Result<SyncStatus, SyncError> {
+        Ok(self.engine()?.status().await?.into())
+    }
+
+    /// Events the cloud refused for good.
+    pub async fn dead_letters(&self) -> Result<Vec<DeadLetterInfo>, SyncError> {
+        let letters = self.engine()?.dead_letters().await?;
+        Ok(letters.into_iter().map(Into::into).collect())
+    }
+
+    /// Runs the engine's background loop on the library's runtime until
+    /// `stop_background` or the client closes: a pass whenever online and
+    /// due, backoff and Retry-After honoured.
+    pub fn start_background(&self) -> Result<(), SyncError> {
+        let engine = self.engine()?;
+        self.runtime.spawn(async move { engine.run().await });
+        Ok(())
+    }
+
+    /// Ends the background loop (after its current pass).
+    pub fn stop_background(&self) -> Result<(), SyncError> {
+        self.engine()?.stop();
+        Ok(())
+    }
+
+    /// Makes the next pass refresh credentials now (a push said a key
+    /// changed, or the user pulled to refresh).
+    pub fn refresh_credentials_soon(&self) -> Result<(), SyncError> {
+        self.engine()?.refresh_credentials_soon();
+        Ok(())
+    }
+
+    /// Host: asks the cloud to issue a key to a registered phone.
+    pub async fn issue_key(&self, request: KeyRequest) -> Result<CloudKey, SyncError> {
+        let request = request.into_core()?;
+        Ok(self.engine()?.issue_key(&request).await?.into())
+    }
+
+    /// Host: revokes a key (hex id); returns the seq of the lock's new
+    /// revocation list, which phones then carry to the lock.
+    pub async fn revoke_key(&self, key_id: String) -> Result<u32, SyncError> {
+        let id = KeyId::from_hex(&key_id).ok_or_else(|| SyncError::Rejected {
+            code: DiagnosisCode::CloudRejected,
+            detail: format!("`{key_id}` is not a key id (16 hex digits)"),
+        })?;
+        Ok(self.engine()?.revoke_key(&id).await?)
+    }
+}

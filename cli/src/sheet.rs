@@ -1,0 +1,154 @@
+//! `latchkey sheet`: the emergency access sheet of a lock, printed to
+//! stdout. Against the simulated world (like the demo): a host's phone with
+//! a resident key, keypad PINs for a resident and a cleaner, the lock's
+//! offline PIN secret and a backup way in on record; one unlock delivers
+//! the PINs and reads the battery; the offline-readiness check runs on a
+//! healthy simulated platform. Everything on the sheet comes from
+//! latchkey-core; this file only sets the scene and prints.
+
+use clap::{Args, ValueEnum};
+use latchkey_core::diagnostics::{
+    offline_readiness, BackupEntry, DeviceSnapshot, LockObservations, PlatformSnapshot, ReadinessPolicy, UnlockRecord,
+};
+use latchkey_core::sheet::ReadinessSummary;
+use latchkey_core::simworld::{GrantSpec, SimWorld};
+use latchkey_core::store::BackupMethod;
+use latchkey_core::unlock::NoProgress;
+use latchkey_protocol::{PinClass, PinDigits, PinRule, Schedule};
+use latchkey_sim::lock::LockConfig;
+use latchkey_sim::radio::LinkParams;
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+/// Monday 2026-01-05 10:00 UTC.
+const START: u32 = 1_767_607_200;
+const DAY: u32 = 86_400;
+
+/// How to print the sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SheetFormat {
+    /// Markdown (headings, a table of credentials).
+    Markdown,
+    /// Plain text wrapped at 80 columns, ready to print.
+    Text,
+}
+
+/// Options of `latchkey sheet`.
+#[derive(Debug, Args)]
+pub struct SheetArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SheetFormat::Markdown)]
+    pub format: SheetFormat,
+}
+
+/// Prints the sheet; non-zero exit if the simulated world could not be set up.
+pub async fn run(args: SheetArgs) -> ExitCode {
+    match render(args.format).await {
+        Ok(sheet) => {
+            print!("{sheet}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("latchkey sheet: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn render(format: SheetFormat) -> Result<String, String> {
+    let err = |e: &dyn std::fmt::Display| e.to_string();
+    let world = SimWorld::new(START).map_err(|e| err(&e))?;
+    let config = LockConfig {
+        utc_offset_min: 60,
+        ..LockConfig::default()
+    };
+    let lock = world.add_lock("Front door", config).map_err(|e| err(&e))?;
+    let dir = tempfile::tempdir().map_err(|e| err(&e))?;
+    let phone = world
+        .phone(dir.path(), LinkParams::mtu185(), &[&lock])
+        .await
+        .map_err(|e| err(&e))?;
+    let key = world
+        .issue(&phone, &lock, GrantSpec::resident(START))
+        .map_err(|e| err(&e))?;
+    phone.add_key(key, "You (resident)").await.map_err(|e| err(&e))?;
+
+    // Throwaway digits for the simulated keypad; the sheet never shows them.
+    let digits = |d: &str| PinDigits::new(d).map_err(|e| err(&e));
+    let workdays = Schedule::new(Schedule::WORKDAYS, 9 * 60, 12 * 60).map_err(|e| err(&e))?;
+    let cleaner = PinRule::between(PinClass::Guest, START, START + 28 * DAY).on(workdays);
+    let mut slots = Vec::new();
+    for (n, pin, rule) in [
+        (0, "73914682", PinRule::master()),
+        (1, "402817", PinRule::always(PinClass::User)),
+        (2, "918273", cleaner),
+    ] {
+        let slot = world.authority.pin_slot(&lock.id(), n, &digits(pin)?, rule);
+        slots.push(slot.map_err(|e| err(&e))?);
+    }
+    let list = world
+        .authority
+        .pin_list(lock.id(), 1, START, 0, slots)
+        .map_err(|e| err(&e))?;
+    let labels = BTreeMap::from([
+        (0, "Owner (master PIN)".to_string()),
+        (1, "Ben".to_string()),
+        (2, "Cleaner".to_string()),
+    ]);
+    phone.add_pin_list(list, labels).await.map_err(|e| err(&e))?;
+    let secret = world.authority.pin_secret(&lock.id()).map_err(|e| err(&e))?;
+    phone.add_pin_secret(lock.id(), secret).await.map_err(|e| err(&e))?;
+    phone
+        .set_backup_entry(
+            lock.id(),
+            BackupMethod::PhysicalKey,
+            "spare key with the neighbour at no. 12",
+        )
+        .await
+        .map_err(|e| err(&e))?;
+    // The simulated phone is offline: this unlock is the readiness check's
+    // "unlocking without internet tried".
+    let unlocked_at = world.clock.unix_now();
+    phone.unlock(lock.id(), &NoProgress).await.map_err(|e| err(&e))?;
+
+    let now = world.clock.unix_now();
+    let observations = LockObservations::builder(phone.store(), lock.id(), now)
+        .holder(phone.holder_key())
+        .backup_entry(BackupEntry::PhysicalKey)
+        .last_offline_unlock(UnlockRecord {
+            at: unlocked_at,
+            succeeded: true,
+            diagnosis: None,
+        })
+        .build()
+        .map_err(|e| err(&e))?;
+    let platform = PlatformSnapshot::new(DeviceSnapshot::Linux(Default::default()));
+    let report = offline_readiness(&platform, &observations, &ReadinessPolicy::default());
+    let readiness = ReadinessSummary::from_report(&report, now);
+    let sheet = phone
+        .emergency_sheet(lock.id(), Some(readiness))
+        .await
+        .map_err(|e| err(&e))?;
+    Ok(match format {
+        SheetFormat::Markdown => sheet.to_markdown(),
+        SheetFormat::Text => sheet.to_text(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn both_formats_print_the_whole_sheet() {
+        let md = render(SheetFormat::Markdown).await.unwrap();
+        assert!(md.starts_with("# Emergency access: Front door"), "{md}");
+        assert!(md.contains("| Cleaner | keypad PIN | guest |"), "{md}");
+        assert!(md.contains("## Last offline-readiness check"), "{md}");
+        let text = render(SheetFormat::Text).await.unwrap();
+        assert!(text.contains("IF THE APP CAN'T CONNECT"), "{text}");
+        for digits in ["73914682", "402817", "918273"] {
+            assert!(!md.contains(digits) && !text.contains(digits));
+        }
+    }
+}

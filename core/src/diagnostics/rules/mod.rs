@@ -1,0 +1,91 @@
+//! The rule tables, one file per platform plus the lock, and the ordering
+//! that puts root causes first.
+//!
+//! Rules only report real causes: a fact that is unknown makes no
+//! finding, and a permission the platform version does not need is never
+//! mentioned.
+
+mod android;
+mod apple;
+mod linux;
+mod lock;
+mod network;
+
+pub(crate) use network::sync_error;
+
+use super::finding::{MessageArg, PlatformAction, Severity};
+use super::observations::LockObservations;
+use super::snapshot::{DeviceSnapshot, PlatformSnapshot};
+use super::FindingCode;
+
+/// A finding before its text is rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Draft {
+    pub(crate) code: FindingCode,
+    pub(crate) severity: Severity,
+    pub(crate) action: PlatformAction,
+    pub(crate) args: Vec<MessageArg>,
+    pub(crate) permissions: Vec<String>,
+}
+
+impl Draft {
+    pub(crate) fn new(code: FindingCode) -> Self {
+        Self {
+            code,
+            severity: code.default_severity(),
+            action: code.default_action(),
+            args: Vec::new(),
+            permissions: Vec::new(),
+        }
+    }
+
+    pub(crate) fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub(crate) fn action(mut self, action: PlatformAction) -> Self {
+        self.action = action;
+        self
+    }
+
+    pub(crate) fn arg(mut self, name: &str, value: impl ToString) -> Self {
+        self.args.push(MessageArg {
+            name: name.to_string(),
+            value: value.to_string(),
+        });
+        self
+    }
+
+    pub(crate) fn permissions(mut self, permissions: &[&str]) -> Self {
+        self.permissions = permissions.iter().map(|p| p.to_string()).collect();
+        self
+    }
+}
+
+/// Every finding the rules make, root cause first, one per code.
+pub(crate) fn evaluate(snapshot: &PlatformSnapshot, observations: &LockObservations) -> Vec<Draft> {
+    let mut out = Vec::new();
+    let mut airplane = false;
+    match &snapshot.device {
+        DeviceSnapshot::Android(a) => {
+            android::rules(a, &mut out);
+            airplane = a.airplane_mode == Some(true);
+        }
+        DeviceSnapshot::Ios(i) => apple::ios(i, &mut out),
+        DeviceSnapshot::Macos(m) => apple::macos(m, &mut out),
+        DeviceSnapshot::Linux(l) => linux::rules(l, &mut out),
+    }
+    network::rules(&snapshot.network, airplane, &mut out);
+    lock::rules(observations, snapshot, &mut out);
+    order(out)
+}
+
+/// Sorts by severity, then by stage (what must work first), keeping the
+/// rules' own order among equals, and drops repeated codes.
+pub(crate) fn order(mut drafts: Vec<Draft>) -> Vec<Draft> {
+    drafts.sort_by_key(|d| (d.severity, d.code.spec().stage));
+    let mut seen = std::collections::HashSet::new();
+    drafts.retain(|d| seen.insert(d.code));
+    drafts
+}

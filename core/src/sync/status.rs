@@ -1,0 +1,167 @@
+//! What the engine tells the app: the result of one pass
+//! ([`SyncReport`]) and the standing picture ([`SyncStatus`]).
+
+use super::config::Connectivity;
+use super::error::SyncError;
+use crate::error::DiagnosisCode;
+use latchkey_protocol::LockId;
+
+/// How a pass ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncOutcome {
+    /// Everything due was done (check `more_pending` on a metered network).
+    Completed,
+    /// The phone is (or went) offline: nothing more was attempted.
+    Offline,
+    /// Waiting out a backoff or a server's Retry-After: nothing attempted.
+    Deferred {
+        /// Time left before the next attempt, in milliseconds.
+        retry_in_ms: u64,
+    },
+    /// The pass stopped at an error; it is retried after `retry_in_ms`.
+    Failed {
+        /// What went wrong.
+        error: SyncError,
+        /// Backoff or Retry-After before the next attempt, milliseconds.
+        retry_in_ms: u64,
+    },
+}
+
+/// What one pass did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncReport {
+    /// How it ended.
+    pub outcome: SyncOutcome,
+    /// Events the cloud stored.
+    pub uploaded: u64,
+    /// Events the cloud already had (confirmed and deleted all the same).
+    pub duplicates: u64,
+    /// Events the cloud refused for good, now in the dead letters.
+    pub dead_lettered: u64,
+    /// Upload requests that got an answer.
+    pub upload_requests: u32,
+    /// HTTP requests sent, all kinds.
+    pub requests: u32,
+    /// Lock records added or changed.
+    pub locks_updated: u32,
+    /// Keys added (new, or a newer certificate).
+    pub keys_added: u32,
+    /// Keys renewed at about half their lifetime.
+    pub keys_renewed: u32,
+    /// Keys deleted because the cloud revoked them.
+    pub keys_removed: u32,
+    /// Newer revocation lists stored.
+    pub revocation_lists: u32,
+    /// Time tokens stored.
+    pub time_tokens: u32,
+    /// Acknowledged revocation seqs reported.
+    pub acks_reported: u32,
+    /// Credentials the cloud sent that this phone could not use (bad
+    /// encoding, wrong holder, unknown issuer), one sentence each.
+    pub problems: Vec<String>,
+    /// Events still waiting after this pass.
+    pub pending_after: u64,
+}
+
+impl SyncReport {
+    pub(crate) fn new() -> Self {
+        Self {
+            outcome: SyncOutcome::Completed,
+            uploaded: 0,
+            duplicates: 0,
+            dead_lettered: 0,
+            upload_requests: 0,
+            requests: 0,
+            locks_updated: 0,
+            keys_added: 0,
+            keys_renewed: 0,
+            keys_removed: 0,
+            revocation_lists: 0,
+            time_tokens: 0,
+            acks_reported: 0,
+            problems: Vec::new(),
+            pending_after: 0,
+        }
+    }
+
+    /// `Err` when the pass failed, for callers that want `?`.
+    pub fn into_result(self) -> Result<SyncReport, SyncError> {
+        match &self.outcome {
+            SyncOutcome::Failed { error, .. } => Err(error.clone()),
+            _ => Ok(self),
+        }
+    }
+
+    /// Adds another pass's counts to this one (its outcome wins).
+    pub(crate) fn absorb(&mut self, other: SyncReport) {
+        self.uploaded += other.uploaded;
+        self.duplicates += other.duplicates;
+        self.dead_lettered += other.dead_lettered;
+        self.upload_requests += other.upload_requests;
+        self.requests += other.requests;
+        self.locks_updated += other.locks_updated;
+        self.keys_added += other.keys_added;
+        self.keys_renewed += other.keys_renewed;
+        self.keys_removed += other.keys_removed;
+        self.revocation_lists += other.revocation_lists;
+        self.time_tokens += other.time_tokens;
+        self.acks_reported += other.acks_reported;
+        self.problems.extend(other.problems);
+        self.pending_after = other.pending_after;
+        self.outcome = other.outcome;
+    }
+}
+
+/// The last failed pass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncFailure {
+    /// Stable diagnosis code (`cloud_unreachable`, `cloud_auth`, …).
+    pub code: DiagnosisCode,
+    /// A sentence for logs and support.
+    pub message: String,
+    /// When (phone clock, unix seconds).
+    pub at: u32,
+    /// Consecutive failed passes.
+    pub consecutive: u32,
+}
+
+/// Revocation drift of one lock, as this phone knows it: "lock X holds
+/// list 41, the cloud has 43, last contact 3 days ago".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockDrift {
+    /// The lock.
+    pub lock_id: LockId,
+    /// Its name.
+    pub name: String,
+    /// The list the lock last confirmed holding (`None`: never seen one).
+    pub lock_seq: Option<u32>,
+    /// When it confirmed it (phone clock).
+    pub acknowledged_at: Option<u32>,
+    /// The newest list this phone got from the cloud (`None`: none issued).
+    pub cloud_seq: Option<u32>,
+    /// When this phone last saw the lock (phone clock).
+    pub last_contact_at: Option<u32>,
+    /// The lock holds the newest list this phone knows of.
+    pub in_sync: bool,
+}
+
+/// The standing picture for a status screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncStatus {
+    /// As the platform last reported it.
+    pub connectivity: Connectivity,
+    /// Events waiting for upload.
+    pub pending_events: u64,
+    /// How long the oldest has waited, in seconds.
+    pub oldest_pending_age_s: Option<u64>,
+    /// Events the cloud refused for good (see `Outbox::dead_letters`).
+    pub dead_letters: u64,
+    /// When the last pass completed (phone clock, unix seconds).
+    pub last_success_at: Option<u32>,
+    /// The last failure, cleared by the next success.
+    pub last_error: Option<SyncFailure>,
+    /// Time left in the current backoff, milliseconds.
+    pub next_attempt_in_ms: Option<u64>,
+    /// Revocation drift per known lock.
+    pub locks: Vec<LockDrift>,
+}

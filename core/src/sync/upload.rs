@@ -1,0 +1,174 @@
+//! Draining the outbox: one batch in flight, in outbox order, at most N
+//! events or the byte budget per request; only what the cloud confirmed
+//! (stored or already held) is deleted, in one flushed step; what it
+//! refused for good goes to the dead letters with its reason.
+
+use super::engine::Inner;
+use super::error::Failure;
+use super::http::Api;
+use super::status::SyncReport;
+use super::wire::{EventStatus, UploadItem, UploadResponse};
+use crate::client::blocking;
+use crate::outbox::{EventId, StoredEvent};
+use crate::LatchkeyError;
+use std::collections::HashMap;
+
+/// `{"events":[` … `]}`.
+const ENVELOPE_BYTES: usize = 13;
+
+/// Uploads until the outbox is empty (or the metered budget is spent).
+pub(crate) async fn drain(inner: &Inner, api: &Api<'_>, report: &mut SyncReport) -> Result<(), Failure> {
+    let mut sent_bytes = 0usize;
+    loop {
+        let metered = inner.state().connectivity.metered;
+        if metered && sent_bytes >= inner.config.metered_upload_bytes_per_pass {
+            return Ok(());
+        }
+        let limit = inner.state().upload_limit;
+        let budget = inner.config.max_request_bytes;
+        let outbox = inner.phone.outbox().clone();
+        let batch = blocking(move || outbox.peek(limit, budget).map_err(storage)).await?;
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let (body, count) = encode(&batch, budget)?;
+        sent_bytes = sent_bytes.saturating_add(body.len());
+        let sent = &batch[..count];
+        match api.post_encoded::<UploadResponse>("/v1/events", body).await {
+            Ok(answer) => {
+                report.upload_requests += 1;
+                settle(inner, sent, answer, report).await?;
+                inner.state().upload_limit = inner.config.max_events_per_request.max(1);
+            }
+            // The request as a whole was refused for its content: halve the
+            // batch until the event responsible is alone, then set it aside.
+            Err(Failure::Rejected { status, code, message }) if matches!(status, 400 | 413 | 422) => {
+                if count > 1 {
+                    inner.state().upload_limit = (count / 2).max(1);
+                    continue;
+                }
+                let Some(id) = sent.first().map(|e| e.id) else {
+                    return Ok(());
+                };
+                let reason = format!("refused by the cloud (HTTP {status} {code}): {message}");
+                let outbox = inner.phone.outbox().clone();
+                blocking(move || outbox.dead_letter(&id, &reason).map_err(storage)).await?;
+                report.dead_lettered += 1;
+                inner.state().upload_limit = inner.config.max_events_per_request.max(1);
+            }
+            Err(other) => return Err(other),
+        }
+    }
+}
+
+/// The request body for the first events of `batch` that fit `budget`
+/// (at least one), and how many that is.
+fn encode(batch: &[StoredEvent], budget: usize) -> Result<(Vec<u8>, usize), Failure> {
+    let mut body = b"{\"events\":[".to_vec();
+    let mut count = 0;
+    for stored in batch {
+        let item = serde_json::to_vec(&UploadItem {
+            id: stored.id.to_string(),
+            event: &stored.event,
+        })
+        .map_err(|e| Failure::Storage(format!("can't encode an event: {e}")))?;
+        let grown = body.len() + item.len() + usize::from(count > 0) + 2;
+        if count > 0 && grown > budget.max(ENVELOPE_BYTES) {
+            break;
+        }
+        if count > 0 {
+            body.push(b',');
+        }
+        body.extend_from_slice(&item);
+        count += 1;
+    }
+    body.extend_from_slice(b"]}");
+    Ok((body, count))
+}
+
+/// Applies the cloud's per-event answers: dead letters first (each
+/// flushed), then one flushed confirm of everything stored or held.
+async fn settle(
+    inner: &Inner,
+    sent: &[StoredEvent],
+    answer: UploadResponse,
+    report: &mut SyncReport,
+) -> Result<(), Failure> {
+    let results: HashMap<&str, _> = answer.results.iter().map(|r| (r.id.as_str(), r)).collect();
+    let mut confirmed: Vec<EventId> = Vec::new();
+    let mut refused: Vec<(EventId, String)> = Vec::new();
+    for event in sent {
+        let id = event.id.to_string();
+        match results.get(id.as_str()) {
+            Some(r) if r.status == EventStatus::Stored => {
+                report.uploaded += 1;
+                confirmed.push(event.id);
+            }
+            Some(r) if r.status == EventStatus::Duplicate => {
+                report.duplicates += 1;
+                confirmed.push(event.id);
+            }
+            Some(r) if r.status == EventStatus::Rejected => {
+                let reason = r.reason.clone().unwrap_or_else(|| "no reason given".into());
+                refused.push((event.id, format!("refused by the cloud: {reason}")));
+            }
+            // No verdict: it stays pending and goes again.
+            _ => {}
+        }
+    }
+    if confirmed.is_empty() && refused.is_empty() {
+        return Err(Failure::Protocol(
+            "the cloud answered the upload without settling any of its events".into(),
+        ));
+    }
+    report.dead_lettered += refused.len() as u64;
+    let outbox = inner.phone.outbox().clone();
+    blocking(move || {
+        for (id, reason) in &refused {
+            outbox.dead_letter(id, reason).map_err(storage)?;
+        }
+        outbox.confirm(&confirmed).map_err(storage)?;
+        Ok(())
+    })
+    .await?;
+    Ok(())
+}
+
+fn storage(e: crate::outbox::OutboxError) -> LatchkeyError {
+    LatchkeyError::Storage(e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outbox::OutboxEvent;
+
+    fn event(detail: &str) -> StoredEvent {
+        StoredEvent {
+            id: EventId::new(),
+            position: 1,
+            appended_at_ms: 0,
+            event: OutboxEvent::Failure {
+                lock_id: None,
+                diagnosis_code: "storage".into(),
+                detail: detail.into(),
+                at: 0,
+            },
+            encoded_len: 0,
+        }
+    }
+
+    #[test]
+    fn a_batch_is_cut_to_the_byte_budget_but_never_empty() {
+        let batch: Vec<StoredEvent> = (0..10).map(|_| event(&"x".repeat(100))).collect();
+        let (body, count) = encode(&batch, 600).unwrap();
+        assert!((1..10).contains(&count), "{count}");
+        assert!(body.len() <= 600, "{}", body.len());
+        let parsed: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(parsed["events"].as_array().unwrap().len(), count);
+
+        let (body, count) = encode(&batch[..1], 10).unwrap();
+        assert_eq!(count, 1, "one event always goes, even over budget");
+        assert!(serde_json::from_slice::<serde_json::Value>(&body).is_ok());
+    }
+}

@@ -1,0 +1,32 @@
+// swift-tools-version:5.9
+// latchkey for iOS: the generated UniFFI bindings and thin CoreBluetooth
+// glue (Sources/Latchkey) over the Rust library, shipped as an XCFramework
+// (LatchkeyFFI.xcframework, built by build-xcframework.sh; not committed).
+//
+// The story tests in Tests/LatchkeyStoryTests need the library's test-only
+// `sim` feature, so they are not a target here: scripts/test-swift builds
+// that variant and runs them.
+import PackageDescription
+
+let package = Package(
+    name: "Latchkey",
+    platforms: [.iOS(.v15), .macOS(.v12)],
+    products: [
+        .library(name: "Latchkey", targets: ["Latchkey"]),
+    ],
+    targets: [
+        .binaryTarget(name: "LatchkeyFFI", path: "LatchkeyFFI.xcframework"),
+        .target(
+            name: "Latchkey",
+            dependencies: ["LatchkeyFFI"],
+            path: "Sources/Latchkey",
+            linkerSettings: [
+                // The cloud's certificate is checked by the platform's trust
+                // store (rustls-platform-verifier over Security.framework).
+                .linkedFramework("Security"),
+                .linkedFramework("SystemConfiguration"),
+                .linkedFramework("CoreBluetooth"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,131 @@
+//! The operator API (`/admin/…`, admin bearer token): commissioning
+//! records, phone registration and token rotation, received events, chaos
+//! switches. Never subject to chaos. The in-process [`super::CloudServer`]
+//! offers the same operations as methods.
+
+use super::api::{blocking, ApiJson};
+use super::chaos::{ChaosConfig, ChaosStats};
+use super::error::ApiError;
+use super::state::Cloud;
+use super::wire::{EventsResponse, LockInfo, PhoneToken, RegisterPhone};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+type Shared = State<Arc<Cloud>>;
+
+/// The chaos switches and what they did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChaosReport {
+    /// Current settings.
+    pub config: ChaosConfig,
+    /// Faults injected since they were set.
+    pub stats: ChaosStats,
+}
+
+/// `GET /admin/issuer`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuerInfo {
+    /// Hex of the issuer public key locks must be commissioned with.
+    pub issuer_key: String,
+}
+
+pub(super) fn routes() -> Router<Arc<Cloud>> {
+    Router::new()
+        .route("/admin/issuer", get(issuer))
+        .route("/admin/locks", post(register_lock))
+        .route("/admin/phones", post(register_phone))
+        .route("/admin/phones/{name}/token", post(rotate_token))
+        .route("/admin/events", get(events))
+        .route("/admin/chaos", get(chaos).put(set_chaos))
+}
+
+async fn issuer(State(cloud): Shared, headers: HeaderMap) -> Result<Json<IssuerInfo>, ApiError> {
+    cloud.authenticate_admin(&headers)?;
+    Ok(Json(IssuerInfo {
+        issuer_key: latchkey_protocol::hex::encode(&cloud.authority.public_key().0),
+    }))
+}
+
+async fn register_lock(
+    State(cloud): Shared,
+    headers: HeaderMap,
+    ApiJson(lock): ApiJson<LockInfo>,
+) -> Result<Response, ApiError> {
+    cloud.authenticate_admin(&headers)?;
+    blocking(cloud, move |c| {
+        Ok((StatusCode::CREATED, Json(c.register_lock(&lock)?)).into_response())
+    })
+    .await
+}
+
+async fn register_phone(
+    State(cloud): Shared,
+    headers: HeaderMap,
+    ApiJson(phone): ApiJson<RegisterPhone>,
+) -> Result<Response, ApiError> {
+    cloud.authenticate_admin(&headers)?;
+    blocking(cloud, move |c| {
+        let token = c.register_phone(&phone.name, phone.holder_key, phone.host)?;
+        Ok((StatusCode::CREATED, Json(token)).into_response())
+    })
+    .await
+}
+
+async fn rotate_token(
+    State(cloud): Shared,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+) -> Result<Json<PhoneToken>, ApiError> {
+    cloud.authenticate_admin(&headers)?;
+    blocking(cloud, move |c| Ok(Json(c.rotate_token(&name)?))).await
+}
+
+async fn events(
+    State(cloud): Shared,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Result<Json<EventsResponse>, ApiError> {
+    cloud.authenticate_admin(&headers)?;
+    let wanted = query
+        .as_deref()
+        .and_then(|q| q.split('&').find_map(|pair| pair.strip_prefix("lock_id=")));
+    let lock_id = match wanted {
+        None => None,
+        Some(raw) => Some(
+            latchkey_protocol::LockId::from_hex(raw)
+                .ok_or_else(|| ApiError::bad_request("a lock id is 32 hex digits"))?,
+        ),
+    };
+    blocking(cloud, move |c| {
+        Ok(Json(EventsResponse {
+            events: c.received(lock_id.as_ref())?,
+        }))
+    })
+    .await
+}
+
+async fn chaos(State(cloud): Shared, headers: HeaderMap) -> Result<Json<ChaosReport>, ApiError> {
+    cloud.authenticate_admin(&headers)?;
+    Ok(Json(ChaosReport {
+        config: cloud.chaos.config(),
+        stats: cloud.chaos.stats(),
+    }))
+}
+
+async fn set_chaos(
+    State(cloud): Shared,
+    headers: HeaderMap,
+    ApiJson(config): ApiJson<ChaosConfig>,
+) -> Result<Json<ChaosReport>, ApiError> {
+    cloud.authenticate_admin(&headers)?;
+    cloud.chaos.set(config);
+    Ok(Json(ChaosReport {
+        config: cloud.chaos.config(),
+        stats: cloud.chaos.stats(),
+    }))
+}

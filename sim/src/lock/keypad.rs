@@ -1,0 +1,345 @@
+//! The lock's keypad: PIN entry at the door, with no phone involved.
+//!
+//! What the keypad accepts, in the order it looks:
+//!
+//! - 9 digits: an **offline PIN** derived from the PIN secret shared at
+//!   commissioning. Needs a trusted clock (`clock_untrusted` otherwise);
+//!   refused when the installed PIN list turned offline PINs off or its
+//!   window starts before the list's `offline_valid_from` (`key_revoked`);
+//!   a one-time code is burned on first use (`pin_already_used`).
+//! - anything else: a **managed PIN**. The master PIN set at commissioning
+//!   works until an installed list carries a master slot of its own; then
+//!   only the list's master slots are master PINs. Master PINs have no
+//!   window, so they work with an untrusted clock and no list. Other slots
+//!   are checked against the RTC (window, schedule); a time-limited slot is
+//!   refused while the clock is untrusted; a one-time slot is burned on
+//!   first use. PINs are held only as salted hashes keyed with the PIN
+//!   secret (a lock commissioned without one keys its master PIN with a
+//!   random secret of its own, and no list slot or offline PIN can match).
+//!
+//! Every refusal counts: after [`KEYPAD_FAILURES_BEFORE_LOCKOUT`] in a row
+//! the keypad locks out for 60 s, doubling with each further failed batch
+//! up to an hour; an accepted PIN resets both. Entries during a lockout are
+//! not even checked (and not logged, so pressing keys cannot flush the
+//! event ring); the lockout itself is logged, and the status reports it
+//! (`Faults::KEYPAD_LOCKED`). The lockout runs on the lock's monotonic
+//! timer, not its RTC, so moving the clock cannot shorten it.
+
+use super::SimLock;
+use latchkey_protocol::pin::{
+    keypad_lockout_s, match_offline_pin, pin_hash, pin_matches, KEYPAD_FAILURES_BEFORE_LOCKOUT,
+};
+use latchkey_protocol::{
+    crypto, pin::OFFLINE_PIN_LEN, Command, EventKind, KeyId, PinClass, PinDigits, PinList, PinSecret, PinUse, Result,
+    ResultCode,
+};
+
+/// One-time offline PINs remembered as used. They last at most 24 hours,
+/// so only 64 used within one day could push one out early (the one that
+/// expires soonest goes first).
+const OFFLINE_BURNED_CAPACITY: usize = 64;
+
+/// What happened to one keypad entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeypadOutcome {
+    /// The PIN was accepted and the motor ran; `result` is what it did
+    /// (`ok`, `jammed`, `battery_critical`…).
+    Accepted {
+        /// Which PIN it was.
+        pin: PinUse,
+        /// The motor's result.
+        result: ResultCode,
+    },
+    /// The entry was refused (and counts toward a lockout).
+    Refused {
+        /// Why: `pin_not_recognized`, `key_expired`, `key_not_yet_valid`,
+        /// `outside_schedule`, `clock_untrusted`, `pin_already_used`,
+        /// `key_revoked` (offline PINs cut off by the list).
+        reason: ResultCode,
+    },
+    /// The keypad is locked out; the entry was not checked.
+    LockedOut {
+        /// Seconds until it takes entries again.
+        retry_in_s: u32,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+struct BurnedOffline {
+    menu: u8,
+    start_unit: u32,
+    /// When the code expires anyway (unix s): the entry can go then.
+    until: u32,
+}
+
+/// The lock's clock as the keypad needs it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KeypadClock {
+    pub(crate) now: u32,
+    pub(crate) trusted: bool,
+    pub(crate) utc_offset_min: i16,
+}
+
+/// Keypad state: commissioning master, installed list, used one-time codes
+/// and the attempt limiter. In flash except the limiter's timer.
+#[derive(Debug)]
+pub(crate) struct Keypad {
+    /// Salt and hash of the master PIN set at commissioning.
+    commissioning_master: Option<([u8; 16], [u8; 16])>,
+    /// An installed list carried a master slot: the commissioning master
+    /// is retired until a factory reset.
+    master_replaced: bool,
+    list: Option<PinList>,
+    /// Hashes of one-time slots already used (salted, so unique per slot).
+    burned_slots: Vec<[u8; 16]>,
+    /// Keys every PIN hash and offline PIN: the secret shared with the
+    /// issuer, or a random one of the lock's own when none was shared.
+    secret: PinSecret,
+    /// Whether `secret` is shared with the issuer (else no offline PINs).
+    shared_secret: bool,
+    offline_burned: Vec<BurnedOffline>,
+    failures: u32,
+    lockout_level: u32,
+    locked_until_ms: Option<u64>,
+}
+
+impl Keypad {
+    pub(crate) fn new(master: Option<&PinDigits>, shared: Option<PinSecret>) -> Result<Self> {
+        let shared_secret = shared.is_some();
+        let secret = match shared {
+            Some(s) => s,
+            None => PinSecret::random()?,
+        };
+        let commissioning_master = match master {
+            Some(digits) => {
+                let salt = crypto::random_array()?;
+                Some((salt, pin_hash(&secret, &salt, digits.as_str())))
+            }
+            None => None,
+        };
+        Ok(Self {
+            commissioning_master,
+            master_replaced: false,
+            list: None,
+            burned_slots: Vec::new(),
+            secret,
+            shared_secret,
+            offline_burned: Vec::new(),
+            failures: 0,
+            lockout_level: 0,
+            locked_until_ms: None,
+        })
+    }
+
+    pub(crate) fn pin_seq(&self) -> u32 {
+        self.list.as_ref().map_or(0, |l| l.seq)
+    }
+
+    /// Milliseconds of lockout left at `now_ms` (`None`: taking entries).
+    pub(crate) fn lockout_left_ms(&self, now_ms: u64) -> Option<u64> {
+        self.locked_until_ms
+            .filter(|until| *until > now_ms)
+            .map(|until| until - now_ms)
+    }
+
+    /// Installs a verified, newer list (the caller checked both).
+    pub(crate) fn install(&mut self, list: PinList) {
+        self.master_replaced |= list.has_master();
+        self.burned_slots.retain(|h| list.slots.iter().any(|s| s.hash == *h));
+        self.list = Some(list);
+    }
+
+    /// Factory reset: the list and its used slots go, the commissioning
+    /// master returns. The PIN secret and used offline codes stay (they
+    /// belong to the commissioning, which the model keeps).
+    pub(crate) fn factory_reset(&mut self) {
+        self.master_replaced = false;
+        self.list = None;
+        self.burned_slots.clear();
+        self.failures = 0;
+        self.lockout_level = 0;
+        self.locked_until_ms = None;
+    }
+
+    /// Decides an entry: the PIN it is, or why not (with the PIN it
+    /// matched, when it matched one).
+    fn check(&mut self, digits: &str, clock: KeypadClock) -> std::result::Result<PinUse, (ResultCode, Option<PinUse>)> {
+        if digits.len() == OFFLINE_PIN_LEN {
+            self.check_offline(digits, clock)
+        } else {
+            self.check_managed(digits, clock)
+        }
+    }
+
+    fn check_offline(
+        &mut self,
+        digits: &str,
+        clock: KeypadClock,
+    ) -> std::result::Result<PinUse, (ResultCode, Option<PinUse>)> {
+        if !self.shared_secret {
+            return Err((ResultCode::PinNotRecognized, None));
+        }
+        if !clock.trusted {
+            return Err((ResultCode::ClockUntrusted, None));
+        }
+        let found = match_offline_pin(&self.secret, digits, clock.now, clock.utc_offset_min)
+            .ok_or((ResultCode::PinNotRecognized, None))?;
+        let pin = PinUse::Offline {
+            menu: found.kind.menu(),
+            start_unit: found.start_unit,
+        };
+        let valid_from = self.list.as_ref().map_or(0, |l| l.offline_valid_from);
+        if found.valid_from < valid_from || valid_from == PinList::OFFLINE_DISABLED {
+            return Err((ResultCode::KeyRevoked, Some(pin)));
+        }
+        if found.kind.one_time() {
+            self.offline_burned.retain(|b| b.until > clock.now);
+            let used = self
+                .offline_burned
+                .iter()
+                .any(|b| b.menu == found.kind.menu() && b.start_unit == found.start_unit);
+            if used {
+                return Err((ResultCode::PinAlreadyUsed, Some(pin)));
+            }
+            if self.offline_burned.len() >= OFFLINE_BURNED_CAPACITY {
+                if let Some(i) = (0..self.offline_burned.len()).min_by_key(|i| self.offline_burned[*i].until) {
+                    self.offline_burned.swap_remove(i);
+                }
+            }
+            self.offline_burned.push(BurnedOffline {
+                menu: found.kind.menu(),
+                start_unit: found.start_unit,
+                until: found.valid_until,
+            });
+        }
+        Ok(pin)
+    }
+
+    fn check_managed(
+        &mut self,
+        digits: &str,
+        clock: KeypadClock,
+    ) -> std::result::Result<PinUse, (ResultCode, Option<PinUse>)> {
+        if let (false, Some((salt, hash))) = (self.master_replaced, &self.commissioning_master) {
+            if pin_matches(&self.secret, salt, hash, digits) {
+                return Ok(PinUse::CommissioningMaster);
+            }
+        }
+        let Some(list) = &self.list else {
+            return Err((ResultCode::PinNotRecognized, None));
+        };
+        // The same digits may sit in several slots (a cleaner on two
+        // schedules): any slot that works now lets them in.
+        let mut refusal = (ResultCode::PinNotRecognized, None);
+        for slot in list.slots.iter().filter(|s| s.matches(&self.secret, digits)) {
+            let pin = PinUse::Slot {
+                slot: slot.slot,
+                class: slot.class,
+                list_seq: list.seq,
+            };
+            let verdict = if slot.class == PinClass::Master || !slot.is_time_limited() {
+                Ok(())
+            } else if clock.trusted {
+                slot.check_time(clock.now, clock.utc_offset_min)
+            } else {
+                Err(ResultCode::ClockUntrusted)
+            };
+            let verdict = verdict.and_then(|()| {
+                if slot.one_time && self.burned_slots.contains(&slot.hash) {
+                    Err(ResultCode::PinAlreadyUsed)
+                } else {
+                    Ok(())
+                }
+            });
+            match verdict {
+                Ok(()) => {
+                    if slot.one_time {
+                        self.burned_slots.push(slot.hash);
+                    }
+                    return Ok(pin);
+                }
+                Err(code) if refusal.1.is_none() => refusal = (code, Some(pin)),
+                Err(_) => {}
+            }
+        }
+        Err(refusal)
+    }
+
+    fn accepted(&mut self) {
+        self.failures = 0;
+        self.lockout_level = 0;
+    }
+
+    /// Counts a refusal; returns the lockout it starts (seconds), if any.
+    fn refused(&mut self, now_ms: u64) -> Option<u32> {
+        self.failures += 1;
+        if self.failures < KEYPAD_FAILURES_BEFORE_LOCKOUT {
+            return None;
+        }
+        self.failures = 0;
+        let seconds = keypad_lockout_s(self.lockout_level);
+        self.lockout_level = self.lockout_level.saturating_add(1);
+        self.locked_until_ms = Some(now_ms + u64::from(seconds) * 1000);
+        Some(seconds)
+    }
+}
+
+impl SimLock {
+    /// Someone types `digits` on the keypad and presses enter. An accepted
+    /// PIN unlocks (the motor runs as for any unlock); every entry that is
+    /// checked is logged (`pin_accepted` or `pin_rejected`).
+    pub fn enter_pin(&mut self, digits: &str) -> KeypadOutcome {
+        let now_ms = self.now_ms();
+        if let Some(left_ms) = self.keypad.lockout_left_ms(now_ms) {
+            return KeypadOutcome::LockedOut {
+                retry_in_s: left_ms.div_ceil(1000) as u32,
+            };
+        }
+        let clock = KeypadClock {
+            now: self.lock_time(),
+            trusted: self.rtc.trusted(),
+            utc_offset_min: self.rtc.utc_offset_min(),
+        };
+        match self.keypad.check(digits, clock) {
+            Ok(pin) => {
+                self.keypad.accepted();
+                let (result, hardware) = self.mech.actuate(Command::Unlock);
+                self.record(EventKind::PinAccepted, pin.event_key_id(), result as u8, 0);
+                self.record_hardware(&hardware);
+                KeypadOutcome::Accepted { pin, result }
+            }
+            Err((reason, pin)) => {
+                let lockout = self.keypad.refused(now_ms);
+                let key_id = pin.map_or(KeyId::default(), |p| p.event_key_id());
+                let streak = self.keypad.failures_in_streak(lockout);
+                self.record(EventKind::PinRejected, key_id, reason as u8, streak);
+                if let Some(seconds) = lockout {
+                    let code = ResultCode::KeypadLockedOut as u8;
+                    self.record(EventKind::KeypadLockout, KeyId::default(), code, seconds as u16);
+                }
+                KeypadOutcome::Refused { reason }
+            }
+        }
+    }
+
+    /// Sequence number of the installed PIN list (0: none).
+    pub fn pin_seq(&self) -> u32 {
+        self.keypad.pin_seq()
+    }
+
+    /// Whether the keypad is locked out now.
+    pub fn keypad_locked_out(&self) -> bool {
+        self.keypad.lockout_left_ms(self.now_ms()).is_some()
+    }
+}
+
+impl Keypad {
+    /// Refusals in a row so far, for the event's detail (the streak that
+    /// just caused a lockout counts in full).
+    fn failures_in_streak(&self, lockout: Option<u32>) -> u16 {
+        match lockout {
+            Some(_) => KEYPAD_FAILURES_BEFORE_LOCKOUT as u16,
+            None => self.failures as u16,
+        }
+    }
+}
