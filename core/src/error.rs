@@ -7,7 +7,6 @@
 
 use crate::store::StoreError;
 use crate::transport::TransportError;
-use crate::unlock::{AttemptError, ExecuteError};
 use latchkey_protocol::ResultCode;
 
 /// A stable name for what went wrong, shared with the diagnostics engine,
@@ -224,38 +223,6 @@ impl From<TransportError> for LatchkeyError {
         Self::Bluetooth {
             code,
             detail: e.to_string(),
-        }
-    }
-}
-
-impl From<ExecuteError> for LatchkeyError {
-    fn from(e: ExecuteError) -> Self {
-        match e {
-            ExecuteError::Unreachable(t) => t.into(),
-            ExecuteError::OutcomeUnknown { last } => Self::OutcomeUnknown {
-                detail: last.to_string(),
-            },
-            ExecuteError::Attempt(a) => a.into(),
-        }
-    }
-}
-
-impl From<AttemptError> for LatchkeyError {
-    fn from(e: AttemptError) -> Self {
-        match e {
-            AttemptError::Transport { error, delivered: true } => Self::OutcomeUnknown {
-                detail: error.to_string(),
-            },
-            AttemptError::Transport { error, .. } => error.into(),
-            AttemptError::NotAuthentic(p) => Self::Lock {
-                code: DiagnosisCode::LockNotAuthentic,
-                detail: format!("the lock's answer is not authentic: {p}"),
-            },
-            AttemptError::BadAnswer(s) => Self::Lock {
-                code: DiagnosisCode::ProtocolMismatch,
-                detail: s,
-            },
-            AttemptError::Signer(s) => Self::Storage(format!("holder signer: {s}")),
         }
     }
 }

@@ -7,6 +7,8 @@
 mod commands;
 mod credentials;
 mod pins;
+mod prepare;
+mod record;
 mod report;
 mod sheet;
 

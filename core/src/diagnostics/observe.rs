@@ -120,9 +120,10 @@ impl<'a> ObservationsBuilder<'a> {
     }
 
     fn status_facts(&self, state: &LockState, obs: &mut LockObservations) {
-        let stored = state.last_status.map(|s| (s.observed_at, s.status));
         // (when, bolt, door, percent, faults) from the newest source.
-        let mut latest = stored.map(|(at, s)| (at, s.bolt, s.door, s.battery_percent, s.faults));
+        let mut latest = state
+            .current_status()
+            .map(|(s, at)| (at, s.bolt, s.door, s.battery_percent, s.faults));
         if let Some((r, at)) = &self.report {
             if latest.is_none_or(|(t, ..)| *at >= t) {
                 latest = Some((*at, r.bolt, r.door, r.battery_percent, r.faults));

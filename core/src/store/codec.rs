@@ -5,8 +5,8 @@
 //! clear error, never a panic.
 
 use latchkey_protocol::{
-    hex as hexstr, Advertisement, BoltState, DigitalKey, DoorState, FastKey, Faults, KeyId, LockId, LockStatus,
-    PublicKey, RevocationList, TimeToken,
+    hex as hexstr, Advertisement, BoltState, CompactStatus, DigitalKey, DoorState, FastKey, Faults, KeyId, LockId,
+    LockStatus, PublicKey, RevocationList, TimeToken,
 };
 
 /// A value with a byte encoding that round-trips.
@@ -87,6 +87,26 @@ impl HexBytes for LockStatus {
             revocation_seq: u32_at(10),
             event_head: u32_at(14),
             epoch: u32_at(18),
+        })
+    }
+}
+
+/// The compact status every answer carries (4 bytes: bolt, door, percent,
+/// faults; the wire packs bolt and door into one byte, the store does not).
+impl HexBytes for CompactStatus {
+    fn to_bytes(&self) -> Vec<u8> {
+        vec![self.bolt as u8, self.door as u8, self.battery_percent, self.faults.0]
+    }
+
+    fn from_bytes(b: &[u8]) -> Result<Self, String> {
+        let [bolt, door, battery_percent, faults] = b else {
+            return Err(format!("compact status must be 4 bytes, got {}", b.len()));
+        };
+        Ok(CompactStatus {
+            bolt: BoltState::from_u8(*bolt).ok_or("unknown bolt state")?,
+            door: DoorState::from_u8(*door).ok_or("unknown door state")?,
+            battery_percent: *battery_percent,
+            faults: Faults(*faults),
         })
     }
 }

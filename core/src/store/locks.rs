@@ -4,7 +4,7 @@
 use super::codec::{hex, hex_vec};
 use super::pins::{KeypadObservation, PinAck};
 use super::{Store, StoreError};
-use latchkey_protocol::{Advertisement, LockId, LockStatus, PublicKey};
+use latchkey_protocol::{Advertisement, CompactStatus, LockId, LockStatus, PublicKey};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -51,6 +51,19 @@ pub struct ObservedStatus {
     pub observed_at: u32,
 }
 
+/// The short status of the newest answer from the lock (a fast unlock's
+/// answer carries only this; a full status may be older).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObservedContact {
+    /// Bolt, door, battery estimate and faults as the answer told them.
+    #[serde(with = "hex")]
+    pub status: CompactStatus,
+    /// The lock's clock in that answer (unix seconds).
+    pub lock_time: u32,
+    /// When (phone clock, unix seconds).
+    pub observed_at: u32,
+}
+
 /// A revocation list the lock confirmed holding (reported to the cloud so
 /// the portal can show credential drift).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,6 +92,9 @@ pub struct LockState {
     pub last_seen: Option<SeenAdvertisement>,
     /// The last full status received.
     pub last_status: Option<ObservedStatus>,
+    /// The short status of the last answer (newer than or as new as
+    /// `last_status`; see [`LockState::current_status`]).
+    pub last_contact: Option<ObservedContact>,
     /// The lock's epoch as last seen (a change means a factory reset).
     pub epoch: Option<u32>,
     /// The newest revocation list the lock confirmed holding.
@@ -138,6 +154,19 @@ pub struct BackupEntry {
 }
 
 impl LockState {
+    /// The freshest bolt, door, battery and faults the phone knows, and
+    /// when it learned them: the last answer's short status when it is at
+    /// least as new as the last full status (a fast unlock moves the bolt
+    /// without a full report), else the full status.
+    pub fn current_status(&self) -> Option<(CompactStatus, u32)> {
+        let full = self.last_status.map(|o| (o.status.compact(), o.observed_at));
+        let contact = self.last_contact.map(|c| (c.status, c.observed_at));
+        match (full, contact) {
+            (Some(f), Some(c)) if f.1 > c.1 => Some(f),
+            (f, c) => c.or(f),
+        }
+    }
+
     /// The seq of the last event collected in `epoch` (0: none yet).
     pub fn event_cursor(&self, epoch: u32) -> u32 {
         self.event_cursors.get(&epoch).copied().unwrap_or(0)

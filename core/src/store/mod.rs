@@ -51,8 +51,8 @@ pub use credentials::{KeyCache, RevocationCache, StoredKey, TimeTokenCache};
 pub use error::StoreError;
 pub use fast_keys::{FastKeyEntry, FastKeys};
 pub use locks::{
-    BackupEntry, BackupMethod, ClockSkew, LockCache, LockMeta, LockState, ObservedStatus, RevocationAck,
-    SeenAdvertisement,
+    BackupEntry, BackupMethod, ClockSkew, LockCache, LockMeta, LockState, ObservedContact, ObservedStatus,
+    RevocationAck, SeenAdvertisement,
 };
 pub use offline::{offline_check, OfflineRefusal};
 pub use open::FORMAT_VERSION;

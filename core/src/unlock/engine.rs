@@ -6,13 +6,14 @@
 //! ([`AttemptInput`]) and returns what it learned ([`AttemptOutcome`]); the
 //! caller persists it. That keeps the protocol logic testable on its own.
 
-use super::housekeeping::{run_housekeeping, HousekeepingPlan, HousekeepingResult};
+use super::housekeeping::{run_housekeeping, HousekeepingPlan, HousekeepingResult, SessionContext};
 use super::progress::{Progress, ProgressListener, UnlockPath};
+use super::status::StatusView;
 use crate::transport::{FrameLink, TransportError};
 use latchkey_protocol::{
     derive_auth_keys, Advertisement, AuthRequest, CertRef, Command, CommandId, DigitalKey, EphemeralKey, FastKey,
-    FastOutcome, FastRequest, Frame, LockContext, LockId, LockStatus, ProtocolError, PublicKey, ResultCode,
-    SessionCipher, Signature,
+    FastOutcome, FastRequest, Frame, LockContext, LockId, ProtocolError, PublicKey, ResultCode, SessionCipher,
+    Signature,
 };
 use std::time::Duration;
 
@@ -42,17 +43,6 @@ pub struct AttemptInput<'a> {
     pub housekeeping: HousekeepingPlan,
     /// How long to wait for each answer.
     pub answer_timeout: Duration,
-}
-
-/// The status as far as the answer told it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StatusView {
-    /// Compact fields (always present).
-    pub compact: latchkey_protocol::CompactStatus,
-    /// The lock's clock.
-    pub lock_time: u32,
-    /// The full report (from AUTH or a session status request).
-    pub full: Option<LockStatus>,
 }
 
 /// What one attempt learned.
@@ -365,7 +355,15 @@ async fn finish(
     if outcome.code == ResultCode::ClockUntrusted && input.command.actuates() {
         plan.retry_after_time = Some((input.command, input.command_id));
     }
-    outcome.housekeeping = run_housekeeping(link, &mut cipher, &plan, &outcome.status, listener, input).await;
+    outcome.housekeeping = run_housekeeping(
+        link,
+        &mut cipher,
+        &plan,
+        &outcome.status,
+        listener,
+        &SessionContext::of(input),
+    )
+    .await;
     if let Some(full) = outcome.housekeeping.status {
         outcome.status.full = Some(full);
     }
@@ -399,5 +397,15 @@ fn unexpected(wanted: &str, got: &Frame) -> AttemptError {
     match got {
         Frame::Error(code) => AttemptError::BadAnswer(format!("the lock refused the frame: {code}")),
         other => AttemptError::BadAnswer(format!("expected {wanted}, got {other:?}")),
+    }
+}
+
+impl SessionContext {
+    fn of(input: &AttemptInput<'_>) -> Self {
+        Self {
+            lock_id: input.lock_id,
+            lock_identity: input.lock_identity,
+            answer_timeout: input.answer_timeout,
+        }
     }
 }

@@ -4,13 +4,14 @@
 //! reported), and carry a newer keypad PIN list (last, so a lock whose
 //! firmware predates PIN lists still gets everything else done).
 
-use super::engine::{AttemptInput, StatusView};
 use super::progress::{Progress, ProgressListener};
+use super::status::StatusView;
 use crate::transport::FrameLink;
 use latchkey_protocol::{
-    Command, CommandId, EventBatch, EventGap, Faults, Frame, LockStatus, PinList, ResultCode, RevocationList,
-    SessionCipher, SessionRequest, SessionResponse, TimeToken,
+    Command, CommandId, EventBatch, EventGap, Faults, Frame, LockId, LockStatus, PinList, PublicKey, ResultCode,
+    RevocationList, SessionCipher, SessionRequest, SessionResponse, TimeToken,
 };
+use std::time::Duration;
 
 /// Most batches fetched in one connection (32 events each).
 const MAX_BATCHES: usize = 16;
@@ -68,13 +69,23 @@ pub struct HousekeepingResult {
     pub pin_refused: Option<ResultCode>,
 }
 
+/// What the session steps need to know of the attempt.
+pub(super) struct SessionContext {
+    /// The lock (event batches must name it).
+    pub lock_id: LockId,
+    /// The lock's identity key (verifies event batches).
+    pub lock_identity: PublicKey,
+    /// How long to wait for each answer.
+    pub answer_timeout: Duration,
+}
+
 pub(super) async fn run_housekeeping(
     link: &mut FrameLink,
     cipher: &mut SessionCipher,
     plan: &HousekeepingPlan,
     answer: &StatusView,
     listener: &dyn ProgressListener,
-    input: &AttemptInput<'_>,
+    input: &SessionContext,
 ) -> HousekeepingResult {
     let mut result = HousekeepingResult::default();
     if let Err(e) = steps(link, cipher, plan, answer, listener, input, &mut result).await {
@@ -89,7 +100,7 @@ async fn steps(
     plan: &HousekeepingPlan,
     answer: &StatusView,
     listener: &dyn ProgressListener,
-    input: &AttemptInput<'_>,
+    input: &SessionContext,
     result: &mut HousekeepingResult,
 ) -> Result<(), String> {
     // Only ask for the full status when a revocation list may be news to
@@ -191,7 +202,7 @@ async fn call(
     link: &mut FrameLink,
     cipher: &mut SessionCipher,
     request: SessionRequest,
-    input: &AttemptInput<'_>,
+    input: &SessionContext,
 ) -> Result<SessionResponse, String> {
     let sealed = cipher.seal(&request.encode()).map_err(|e| e.to_string())?;
     let answer = link

@@ -9,11 +9,14 @@
 mod engine;
 mod housekeeping;
 mod progress;
+mod status;
 
-pub use engine::{run_attempt, AttemptError, AttemptInput, AttemptOutcome, SignFn, StatusView};
+pub use engine::{run_attempt, AttemptError, AttemptInput, AttemptOutcome, SignFn};
 pub use housekeeping::{HousekeepingPlan, HousekeepingResult};
 pub use progress::{NoProgress, Progress, ProgressListener, UnlockPath};
+pub use status::StatusView;
 
+use crate::error::{DiagnosisCode, LatchkeyError};
 use crate::transport::{FrameLink, ScanFilter, ScannedLock, Transport, TransportError};
 use std::time::Duration;
 
@@ -139,5 +142,37 @@ fn fail(last: TransportError, maybe_acted: bool) -> ExecuteError {
         ExecuteError::OutcomeUnknown { last }
     } else {
         ExecuteError::Unreachable(last)
+    }
+}
+
+impl From<ExecuteError> for LatchkeyError {
+    fn from(e: ExecuteError) -> Self {
+        match e {
+            ExecuteError::Unreachable(t) => t.into(),
+            ExecuteError::OutcomeUnknown { last } => Self::OutcomeUnknown {
+                detail: last.to_string(),
+            },
+            ExecuteError::Attempt(a) => a.into(),
+        }
+    }
+}
+
+impl From<AttemptError> for LatchkeyError {
+    fn from(e: AttemptError) -> Self {
+        match e {
+            AttemptError::Transport { error, delivered: true } => Self::OutcomeUnknown {
+                detail: error.to_string(),
+            },
+            AttemptError::Transport { error, .. } => error.into(),
+            AttemptError::NotAuthentic(p) => Self::Lock {
+                code: DiagnosisCode::LockNotAuthentic,
+                detail: format!("the lock's answer is not authentic: {p}"),
+            },
+            AttemptError::BadAnswer(s) => Self::Lock {
+                code: DiagnosisCode::ProtocolMismatch,
+                detail: s,
+            },
+            AttemptError::Signer(s) => Self::Storage(format!("holder signer: {s}")),
+        }
     }
 }

@@ -1,0 +1,164 @@
+//! After the radio: persist everything the command learned (events, fast
+//! key, status, revocation and PIN acknowledgements, clock skew).
+
+use super::CommandReport;
+use crate::error::LatchkeyError;
+use crate::outbox::OutboxEvent;
+use crate::store::{ClockSkew, ObservedContact, ObservedStatus, RevocationAck, SeenAdvertisement, Store};
+use crate::unlock::Executed;
+use latchkey_protocol::{Command, ResultCode};
+
+use super::prepare::Prepared;
+
+/// Persists what the command learned; returns the report, or the lock's
+/// refusal code.
+pub(super) fn record(
+    store: &Store,
+    outbox: &crate::outbox::Outbox,
+    prepared: &Prepared,
+    command: Command,
+    executed: Executed,
+    started_at: u32,
+    finished_at: u32,
+) -> Result<Result<CommandReport, ResultCode>, LatchkeyError> {
+    let storage = |e: crate::outbox::OutboxError| LatchkeyError::Storage(e.to_string());
+    let lock_id = prepared.meta.lock_id;
+    let key_id = prepared.key.key.key_id();
+    let out = &executed.outcome;
+    let hk = &out.housekeeping;
+    let epoch = out
+        .status
+        .full
+        .map(|s| s.epoch)
+        .unwrap_or(executed.scanned.advertisement.epoch);
+    let reset = prepared.known_epoch.is_some_and(|known| known != epoch);
+
+    // Events first (one flush), then the cursor: a crash in between
+    // re-collects events rather than losing them.
+    let mut events = Vec::new();
+    for batch in &hk.batches {
+        for e in &batch.events {
+            events.push(OutboxEvent::from_lock_event(
+                lock_id,
+                batch.epoch,
+                e,
+                Some(batch.signature.0.to_vec()),
+            ));
+        }
+    }
+    for gap in &hk.gaps {
+        events.push(OutboxEvent::GapDetected {
+            lock_id,
+            epoch,
+            first_seq: gap.first,
+            last_seq: gap.last,
+            at: finished_at,
+        });
+    }
+    if let (true, Some(previous_epoch)) = (reset, prepared.known_epoch) {
+        events.push(OutboxEvent::LockResetDetected {
+            lock_id,
+            previous_epoch,
+            new_epoch: epoch,
+            at: finished_at,
+        });
+    }
+    if let (Some(seq), Some(list)) = (hk.revocation_seq_acked, &prepared.revocations) {
+        if seq >= list.seq {
+            events.push(OutboxEvent::RevocationDelivered {
+                lock_id,
+                seq,
+                at: finished_at,
+            });
+        }
+    }
+    super::pins::delivery_events(&mut events, lock_id, prepared.pins.as_ref(), hk, finished_at);
+    if let Some(t) = hk.time_set {
+        events.push(OutboxEvent::TimeDelivered {
+            lock_id,
+            unix_time: t,
+            at: finished_at,
+        });
+    }
+    events.push(OutboxEvent::UnlockAttempt {
+        lock_id,
+        key_id: Some(key_id),
+        command: command.name().to_string(),
+        outcome: out.code.name().to_string(),
+        fast_path: out.path == crate::unlock::UnlockPath::Fast,
+        started_at,
+        duration_ms: u32::try_from(out.latency_ms).unwrap_or(u32::MAX),
+    });
+    outbox.append_batch(events).map_err(storage)?;
+
+    if let Some((key, _epoch)) = &out.new_fast_key {
+        store.fast_keys().put(&lock_id, &key_id, key.clone())?;
+    } else if out.fast_key_lost {
+        store.fast_keys().remove(&lock_id, &key_id)?;
+    }
+    let skew = i64::from(out.status.lock_time) - i64::from(finished_at);
+    let events_collected: usize = hk.batches.iter().map(|b| b.events.len()).sum();
+    store.locks().update_state(&lock_id, |s| {
+        s.last_seen = Some(SeenAdvertisement {
+            advertisement: executed.scanned.advertisement,
+            rssi: executed.scanned.rssi,
+            seen_at: started_at,
+        });
+        s.last_contact = Some(ObservedContact {
+            status: out.status.compact,
+            lock_time: out.status.lock_time,
+            observed_at: finished_at,
+        });
+        if let Some(status) = out.status.full {
+            s.last_status = Some(ObservedStatus {
+                status,
+                observed_at: finished_at,
+            });
+        }
+        s.epoch = Some(epoch);
+        if let Some(seq) = hk.revocation_seq_acked {
+            s.revocation_ack = Some(RevocationAck {
+                seq,
+                acknowledged_at: finished_at,
+            });
+        }
+        s.clock_skew = Some(ClockSkew {
+            lock_minus_phone_s: skew,
+            measured_at: finished_at,
+        });
+        if let Some(last) = hk.batches.iter().filter_map(|b| b.events.last()).map(|e| e.seq).max() {
+            s.advance_event_cursor(epoch, last);
+        }
+        super::pins::observe(s, hk, out.status.compact.faults, epoch, reset, finished_at);
+    })?;
+    if let Some(seq) = hk.pin_seq_acked {
+        store.pins().record_ack(&lock_id, seq)?;
+    }
+
+    if !out.code.is_ok() {
+        return Ok(Err(out.code));
+    }
+    Ok(Ok(CommandReport {
+        lock_id,
+        lock_name: prepared.meta.name.clone(),
+        command,
+        path: out.path,
+        replayed: out.replayed,
+        bolt: out.status.compact.bolt,
+        door: out.status.compact.door,
+        battery_percent: out.status.compact.battery_percent,
+        faults: out.status.compact.faults,
+        clock_skew_s: skew,
+        round_trips: out.round_trips,
+        bytes_up: out.bytes_up,
+        bytes_down: out.bytes_down,
+        latency_ms: out.latency_ms,
+        attempts: executed.attempts,
+        lock_reset_detected: reset,
+        revocation_seq_acked: hk.revocation_seq_acked,
+        time_delivered: hk.time_set,
+        events_collected: events_collected as u32,
+        gaps: hk.gaps.clone(),
+        housekeeping_error: hk.error.clone(),
+    }))
+}
