@@ -6,44 +6,14 @@
 //! ([`AttemptInput`]) and returns what it learned ([`AttemptOutcome`]); the
 //! caller persists it. That keeps the protocol logic testable on its own.
 
-use super::housekeeping::{run_housekeeping, HousekeepingPlan, HousekeepingResult, SessionContext};
+use super::attempt::{Answer, AttemptError, AttemptInput};
+use super::auth::{run_auth, AuthAfter};
+use super::fast::{run_fast, FastStep};
+use super::housekeeping::{run_housekeeping, HousekeepingResult, SessionContext};
 use super::progress::{Progress, ProgressListener, UnlockPath};
 use super::status::StatusView;
-use crate::transport::{FrameLink, TransportError};
-use latchkey_protocol::{
-    derive_auth_keys, Advertisement, AuthRequest, CertRef, Command, CommandId, DigitalKey, EphemeralKey, FastKey,
-    FastOutcome, FastRequest, Frame, LockContext, LockId, ProtocolError, PublicKey, ResultCode, SessionCipher,
-    Signature,
-};
-use std::time::Duration;
-
-/// Signs the domain-separated AUTH message with the holder key.
-pub type SignFn<'a> = &'a (dyn Fn(&[u8]) -> Result<Signature, String> + Sync);
-
-/// What the phone brings to one attempt.
-pub struct AttemptInput<'a> {
-    /// The lock.
-    pub lock_id: LockId,
-    /// The lock's identity key (from commissioning metadata).
-    pub lock_identity: PublicKey,
-    /// The certificate to use.
-    pub cert: &'a DigitalKey,
-    /// The holder signer.
-    pub sign: SignFn<'a>,
-    /// Fast key, the counter reserved for this command, and the epoch the
-    /// key was made in.
-    pub fast: Option<(FastKey, u32, u32)>,
-    /// Whether this lock has seen (and cached) the certificate before.
-    pub lock_has_cert: bool,
-    /// What to do.
-    pub command: Command,
-    /// Idempotency id, the same on every retry.
-    pub command_id: CommandId,
-    /// Follow-on work to do in the same connection.
-    pub housekeeping: HousekeepingPlan,
-    /// How long to wait for each answer.
-    pub answer_timeout: Duration,
-}
+use crate::transport::FrameLink;
+use latchkey_protocol::{Advertisement, FastKey, LockContext, ResultCode};
 
 /// What one attempt learned.
 #[derive(Debug, Clone)]
@@ -78,57 +48,6 @@ pub struct AttemptOutcome {
     pub housekeeping: HousekeepingResult,
 }
 
-/// Why an attempt failed.
-#[derive(Debug, thiserror::Error)]
-pub enum AttemptError {
-    /// The link failed; `delivered` says whether the whole request had
-    /// been written (the lock may have acted).
-    #[error("{error}")]
-    Transport {
-        /// What failed.
-        error: TransportError,
-        /// Whether the request was fully written.
-        delivered: bool,
-    },
-    /// The lock's answer did not authenticate: not trusted.
-    #[error("the lock's answer is not authentic: {0}")]
-    NotAuthentic(ProtocolError),
-    /// The lock's answer could not be decoded or was unexpected.
-    #[error("unexpected answer from the lock: {0}")]
-    BadAnswer(String),
-    /// The holder signer failed.
-    #[error("signing failed: {0}")]
-    Signer(String),
-}
-
-fn transport(error: TransportError, delivered: bool) -> AttemptError {
-    AttemptError::Transport { error, delivered }
-}
-
-/// What the command's answer established, before follow-on work.
-struct Answer {
-    code: ResultCode,
-    replayed: bool,
-    path: UnlockPath,
-    status: StatusView,
-    new_fast_key: Option<(FastKey, u32)>,
-    fast_key_lost: bool,
-    lock_has_cert: bool,
-    session: Option<SessionCipher>,
-    /// When the answer arrived, on the transport's clock.
-    at_ms: u64,
-}
-
-/// What a FAST attempt led to.
-enum FastStep {
-    Answered(Box<Answer>),
-    /// The lock could not use the fast key: run AUTH. `lost` says whether
-    /// the lock no longer holds it at all.
-    FallBack {
-        lost: bool,
-    },
-}
-
 /// Runs one attempt on a connected link, answering `ad`'s challenge.
 pub async fn run_attempt(
     link: &mut FrameLink,
@@ -160,157 +79,6 @@ pub async fn run_attempt(
     }
     let answer = run_auth(link, ctx, input, listener, fallback, &mut round_trips).await?;
     finish(link, input, listener, ad, started_ms, round_trips, answer).await
-}
-
-async fn run_fast(
-    link: &mut FrameLink,
-    ctx: &LockContext,
-    key: &FastKey,
-    counter: u32,
-    input: &AttemptInput<'_>,
-    listener: &dyn ProgressListener,
-    round_trips: &mut u32,
-) -> Result<FastStep, AttemptError> {
-    listener.on_progress(Progress::Authenticating { path: UnlockPath::Fast });
-    let req = FastRequest::build(key, ctx, input.cert.key_id(), counter, input.command, input.command_id);
-    let answer = command_exchange(link, &req.encode(), input, listener).await?;
-    *round_trips += 1;
-    let res = match Frame::decode(&answer) {
-        Ok(Frame::FastResult(res)) => res,
-        Ok(other) => return Err(unexpected("FAST_RESULT", &other)),
-        Err(e) => return Err(AttemptError::BadAnswer(e.to_string())),
-    };
-    match res.verify(key, &req.mac).map_err(AttemptError::NotAuthentic)? {
-        FastOutcome::FallBackToAuth => Ok(FastStep::FallBack {
-            lost: res.code == ResultCode::UnknownFastKey,
-        }),
-        FastOutcome::Authentic => {
-            let session = if res.code.leaves_session_open() {
-                let secrets = req.session_secrets(key, ctx).map_err(AttemptError::NotAuthentic)?;
-                Some(SessionCipher::phone(&secrets).map_err(AttemptError::NotAuthentic)?)
-            } else {
-                None
-            };
-            Ok(FastStep::Answered(Box::new(Answer {
-                code: res.code,
-                replayed: res.replayed,
-                path: UnlockPath::Fast,
-                status: StatusView {
-                    compact: res.status,
-                    lock_time: res.lock_time,
-                    full: None,
-                },
-                new_fast_key: None,
-                fast_key_lost: false,
-                lock_has_cert: input.lock_has_cert,
-                session,
-                at_ms: link.now_ms(),
-            })))
-        }
-    }
-}
-
-/// Why AUTH runs instead of FAST.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum AuthAfter {
-    /// No fast key: first contact.
-    Nothing,
-    /// A FAST was refused (`lost`: the lock no longer holds the key).
-    RefusedFast { lost: bool },
-    /// The lock's epoch changed: it was reset.
-    Reset,
-}
-
-/// Standard AUTH. A refused FAST was unauthenticated, so it
-/// did not use up the advertised challenge; if the challenge rotated
-/// meanwhile, the lock says `stale_challenge` with the next one and the
-/// loop retries.
-async fn run_auth(
-    link: &mut FrameLink,
-    mut ctx: LockContext,
-    input: &AttemptInput<'_>,
-    listener: &dyn ProgressListener,
-    after: AuthAfter,
-    round_trips: &mut u32,
-) -> Result<Answer, AttemptError> {
-    let path = match after {
-        AuthAfter::RefusedFast { .. } => UnlockPath::FastThenAuth,
-        _ => UnlockPath::Auth,
-    };
-    listener.on_progress(Progress::Authenticating { path });
-    let mut send_full_cert = !input.lock_has_cert || after != AuthAfter::Nothing;
-    // At most one retry: a challenge that rotated between scan and request,
-    // or a lock that evicted the certificate from its cache.
-    for _ in 0..2 {
-        let cert_ref = if send_full_cert {
-            CertRef::Full(input.cert.clone())
-        } else {
-            CertRef::Hash(input.cert.hash())
-        };
-        let ephemeral = EphemeralKey::generate().map_err(|e| AttemptError::Signer(e.to_string()))?;
-        let request = AuthRequest::build(
-            &ctx,
-            cert_ref,
-            ephemeral.public_key(),
-            input.command,
-            input.command_id,
-            |m| (input.sign)(m).map_err(|_| ProtocolError::Crypto("holder signer failed")),
-        )
-        .map_err(|e| AttemptError::Signer(e.to_string()))?;
-        let request_bytes = request.encode();
-        let answer = command_exchange(link, &request_bytes, input, listener).await?;
-        *round_trips += 1;
-        let result = match Frame::decode(&answer) {
-            Ok(Frame::AuthResult(r)) => r,
-            Ok(other) => return Err(unexpected("AUTH_RESULT", &other)),
-            Err(e) => return Err(AttemptError::BadAnswer(e.to_string())),
-        };
-        result
-            .verify(&input.lock_identity, &input.lock_id, &request_bytes)
-            .map_err(AttemptError::NotAuthentic)?;
-        match result.code {
-            ResultCode::StaleChallenge => {
-                ctx.challenge = result.next_challenge;
-                continue;
-            }
-            ResultCode::CertificateNotCached if !send_full_cert => {
-                send_full_cert = true;
-                ctx.challenge = result.next_challenge;
-                continue;
-            }
-            _ => {}
-        }
-        let at_ms = link.now_ms();
-        let (new_fast_key, session) = match result.lock_ephemeral {
-            Some(lock_eph) => {
-                let shared = ephemeral.agree(&lock_eph).map_err(AttemptError::NotAuthentic)?;
-                let (secrets, fast) =
-                    derive_auth_keys(&shared, &input.lock_id, &input.cert.key_id(), &request_bytes, &result)
-                        .map_err(AttemptError::NotAuthentic)?;
-                let cipher = SessionCipher::phone(&secrets).map_err(AttemptError::NotAuthentic)?;
-                (Some((fast, result.status.epoch)), Some(cipher))
-            }
-            None => (None, None),
-        };
-        return Ok(Answer {
-            code: result.code,
-            replayed: result.replayed,
-            path,
-            status: StatusView {
-                compact: result.status.compact(),
-                lock_time: result.status.lock_time,
-                full: Some(result.status),
-            },
-            new_fast_key,
-            fast_key_lost: matches!(after, AuthAfter::Reset | AuthAfter::RefusedFast { lost: true }),
-            lock_has_cert: result.code.is_ok() || input.lock_has_cert,
-            session,
-            at_ms,
-        });
-    }
-    Err(AttemptError::BadAnswer(
-        "the lock kept refusing the challenge; its clock or radio may be misbehaving".into(),
-    ))
 }
 
 /// Reports the answer, runs follow-on work and fills in the figures.
@@ -376,28 +144,6 @@ async fn finish(
         };
     }
     Ok(outcome)
-}
-
-/// Sends the command's request and waits for the answer; reports
-/// "actuating" once the request is on the air.
-async fn command_exchange(
-    link: &mut FrameLink,
-    frame: &[u8],
-    input: &AttemptInput<'_>,
-    listener: &dyn ProgressListener,
-) -> Result<Vec<u8>, AttemptError> {
-    link.send(frame).await.map_err(|e| transport(e, false))?;
-    if input.command.actuates() {
-        listener.on_progress(Progress::Actuating);
-    }
-    link.recv(input.answer_timeout).await.map_err(|e| transport(e, true))
-}
-
-fn unexpected(wanted: &str, got: &Frame) -> AttemptError {
-    match got {
-        Frame::Error(code) => AttemptError::BadAnswer(format!("the lock refused the frame: {code}")),
-        other => AttemptError::BadAnswer(format!("expected {wanted}, got {other:?}")),
-    }
 }
 
 impl SessionContext {

@@ -6,12 +6,16 @@
 //! the same counter), so the lock answers with its stored outcome. When the
 //! lock cannot be reached again, the result says the lock may have acted.
 
+mod attempt;
+mod auth;
 mod engine;
+mod fast;
 mod housekeeping;
 mod progress;
 mod status;
 
-pub use engine::{run_attempt, AttemptError, AttemptInput, AttemptOutcome, SignFn};
+pub use attempt::{AttemptError, AttemptInput, SignFn};
+pub use engine::{run_attempt, AttemptOutcome};
 pub use housekeeping::{HousekeepingPlan, HousekeepingResult};
 pub use progress::{NoProgress, Progress, ProgressListener, UnlockPath};
 pub use status::StatusView;

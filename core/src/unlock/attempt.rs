@@ -1,0 +1,103 @@
+//! What one attempt takes and the pieces FAST and AUTH share: the
+//! request/answer exchange and the answer they both produce.
+
+use super::housekeeping::HousekeepingPlan;
+use super::progress::{Progress, ProgressListener, UnlockPath};
+use super::status::StatusView;
+use crate::transport::{FrameLink, TransportError};
+use latchkey_protocol::{
+    Command, CommandId, DigitalKey, FastKey, Frame, LockId, ProtocolError, PublicKey, ResultCode, SessionCipher,
+    Signature,
+};
+use std::time::Duration;
+
+/// Signs the domain-separated AUTH message with the holder key.
+pub type SignFn<'a> = &'a (dyn Fn(&[u8]) -> Result<Signature, String> + Sync);
+
+/// What the phone brings to one attempt.
+pub struct AttemptInput<'a> {
+    /// The lock.
+    pub lock_id: LockId,
+    /// The lock's identity key (from commissioning metadata).
+    pub lock_identity: PublicKey,
+    /// The certificate to use.
+    pub cert: &'a DigitalKey,
+    /// The holder signer.
+    pub sign: SignFn<'a>,
+    /// Fast key, the counter reserved for this command, and the epoch the
+    /// key was made in.
+    pub fast: Option<(FastKey, u32, u32)>,
+    /// Whether this lock has seen (and cached) the certificate before.
+    pub lock_has_cert: bool,
+    /// What to do.
+    pub command: Command,
+    /// Idempotency id, the same on every retry.
+    pub command_id: CommandId,
+    /// Follow-on work to do in the same connection.
+    pub housekeeping: HousekeepingPlan,
+    /// How long to wait for each answer.
+    pub answer_timeout: Duration,
+}
+
+/// Why an attempt failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AttemptError {
+    /// The link failed; `delivered` says whether the whole request had
+    /// been written (the lock may have acted).
+    #[error("{error}")]
+    Transport {
+        /// What failed.
+        error: TransportError,
+        /// Whether the request was fully written.
+        delivered: bool,
+    },
+    /// The lock's answer did not authenticate: not trusted.
+    #[error("the lock's answer is not authentic: {0}")]
+    NotAuthentic(ProtocolError),
+    /// The lock's answer could not be decoded or was unexpected.
+    #[error("unexpected answer from the lock: {0}")]
+    BadAnswer(String),
+    /// The holder signer failed.
+    #[error("signing failed: {0}")]
+    Signer(String),
+}
+
+pub(super) fn transport(error: TransportError, delivered: bool) -> AttemptError {
+    AttemptError::Transport { error, delivered }
+}
+
+/// What the command's answer established, before follow-on work.
+pub(super) struct Answer {
+    pub(super) code: ResultCode,
+    pub(super) replayed: bool,
+    pub(super) path: UnlockPath,
+    pub(super) status: StatusView,
+    pub(super) new_fast_key: Option<(FastKey, u32)>,
+    pub(super) fast_key_lost: bool,
+    pub(super) lock_has_cert: bool,
+    pub(super) session: Option<SessionCipher>,
+    /// When the answer arrived, on the transport's clock.
+    pub(super) at_ms: u64,
+}
+
+/// Sends the command's request and waits for the answer; reports
+/// "actuating" once the request is on the air.
+pub(super) async fn command_exchange(
+    link: &mut FrameLink,
+    frame: &[u8],
+    input: &AttemptInput<'_>,
+    listener: &dyn ProgressListener,
+) -> Result<Vec<u8>, AttemptError> {
+    link.send(frame).await.map_err(|e| transport(e, false))?;
+    if input.command.actuates() {
+        listener.on_progress(Progress::Actuating);
+    }
+    link.recv(input.answer_timeout).await.map_err(|e| transport(e, true))
+}
+
+pub(super) fn unexpected(wanted: &str, got: &Frame) -> AttemptError {
+    match got {
+        Frame::Error(code) => AttemptError::BadAnswer(format!("the lock refused the frame: {code}")),
+        other => AttemptError::BadAnswer(format!("expected {wanted}, got {other:?}")),
+    }
+}
