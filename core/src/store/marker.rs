@@ -23,6 +23,9 @@ use std::io::{ErrorKind, Write};
 use std::path::Path;
 use std::time::UNIX_EPOCH;
 
+/// The store format this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
 pub(super) const FILE: &str = "latchkey-store";
 const TMP_FILE: &str = "latchkey-store.tmp";
 const GENERATION_KEY: &[u8] = b"generation";
@@ -114,7 +117,7 @@ pub(super) fn advance(dir: &Path, db: &sled::Db, meta: &sled::Tree, clean: bool)
     };
     let text = format!(
         "latchkey credential store\nformat {}\ngeneration {next}\n{clean}",
-        super::open::FORMAT_VERSION
+        FORMAT_VERSION
     );
     let tmp = dir.join(TMP_FILE);
     let write = || -> std::io::Result<()> {

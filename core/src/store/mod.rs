@@ -55,7 +55,7 @@ pub use locks::{
     RevocationAck, SeenAdvertisement,
 };
 pub use offline::{offline_check, OfflineRefusal};
-pub use open::FORMAT_VERSION;
+pub use marker::FORMAT_VERSION;
 pub use pins::{KeypadLockoutSeen, KeypadObservation, PinAck, PinCache, StoredPinList};
 
 pub(crate) use codec::{hex, hex_opt};

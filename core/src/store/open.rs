@@ -8,7 +8,7 @@
 //! `marker.rs`).
 
 use super::error::StoreError;
-use super::marker::{self, Marker};
+use super::marker::{self, Marker, FORMAT_VERSION};
 use super::quarantine;
 use super::seal::{Sealer, DATA_KEY_LEN};
 use super::{OpenOutcome, Quarantined, Store};
@@ -19,9 +19,6 @@ use std::io::ErrorKind;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::sync::Arc;
-
-/// The store format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
 
 pub(crate) const META_TREE: &str = "meta";
 const VERSION_KEY: &[u8] = b"format_version";
