@@ -15,6 +15,10 @@ pub enum DiagnosisCode {
     BluetoothOff,
     /// A Bluetooth or location permission is missing.
     BluetoothPermission,
+    /// The radio is blocked (rfkill, airplane mode): unblock, don't power on.
+    BluetoothBlocked,
+    /// The adapter is still starting; wait a moment and retry.
+    BluetoothStarting,
     /// No adapter, or the platform's Bluetooth service is unavailable.
     BluetoothUnavailable,
     /// The lock was not found nearby.

@@ -19,6 +19,10 @@ pub enum DiagnosisCode {
     BluetoothOff,
     /// A Bluetooth or location permission is missing.
     BluetoothPermission,
+    /// The radio is blocked (rfkill, airplane mode): unblock, don't power on.
+    BluetoothBlocked,
+    /// The adapter is still starting; wait a moment and retry.
+    BluetoothStarting,
     /// No adapter, or the platform's Bluetooth service is unavailable.
     BluetoothUnavailable,
     /// The lock was not found nearby.
@@ -82,6 +86,8 @@ impl DiagnosisCode {
         match self {
             Self::BluetoothOff => "bluetooth_off",
             Self::BluetoothPermission => "bluetooth_permission",
+            Self::BluetoothBlocked => "bluetooth_blocked",
+            Self::BluetoothStarting => "bluetooth_starting",
             Self::BluetoothUnavailable => "bluetooth_unavailable",
             Self::LockOutOfRange => "lock_out_of_range",
             Self::ConnectionFailed => "connection_failed",
@@ -215,6 +221,8 @@ impl From<TransportError> for LatchkeyError {
     fn from(e: TransportError) -> Self {
         let code = match &e {
             TransportError::BluetoothOff => DiagnosisCode::BluetoothOff,
+            TransportError::Blocked(_) => DiagnosisCode::BluetoothBlocked,
+            TransportError::NotReady(_) => DiagnosisCode::BluetoothStarting,
             TransportError::PermissionDenied(_) => DiagnosisCode::BluetoothPermission,
             TransportError::Unavailable(_) => DiagnosisCode::BluetoothUnavailable,
             TransportError::NotFound(_) => DiagnosisCode::LockOutOfRange,

@@ -292,7 +292,14 @@ async fn a_lock_that_evicted_the_fast_key_is_answered_by_auth_in_the_same_connec
 async fn a_fast_answer_updates_what_the_phone_knows_of_the_bolt() {
     let s = scene().await;
     s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
-    let full_at = s.phone.store().locks().state(&s.lock.id()).unwrap().last_status.unwrap();
+    let full_at = s
+        .phone
+        .store()
+        .locks()
+        .state(&s.lock.id())
+        .unwrap()
+        .last_status
+        .unwrap();
     assert_eq!(full_at.status.bolt, BoltState::Unlocked);
 
     s.world.clock.advance_secs(30);
@@ -300,7 +307,11 @@ async fn a_fast_answer_updates_what_the_phone_knows_of_the_bolt() {
     assert_eq!(repeat.path, UnlockPath::Fast);
     let state = s.phone.store().locks().state(&s.lock.id()).unwrap();
     let (current, at) = state.current_status().unwrap();
-    assert_eq!(current.bolt, BoltState::Locked, "the fast answer's bolt wins over the older full status");
+    assert_eq!(
+        current.bolt,
+        BoltState::Locked,
+        "the fast answer's bolt wins over the older full status"
+    );
     assert!(at > full_at.observed_at);
     assert_eq!(state.last_contact.unwrap().lock_time, s.lock.lock().lock_time());
 }

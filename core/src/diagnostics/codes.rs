@@ -250,6 +250,8 @@ impl FindingCode {
         match code {
             D::BluetoothOff => Self::BluetoothOff,
             D::BluetoothPermission => Self::BluetoothPermission,
+            D::BluetoothBlocked => Self::LinuxRfkillBlocked,
+            D::BluetoothStarting => Self::BluetoothStarting,
             D::BluetoothUnavailable => Self::BluetoothUnavailable,
             D::LockOutOfRange => Self::LockOutOfRange,
             D::ConnectionFailed => Self::ConnectionFailed,

@@ -54,8 +54,8 @@ pub use locks::{
     BackupEntry, BackupMethod, ClockSkew, LockCache, LockMeta, LockState, ObservedContact, ObservedStatus,
     RevocationAck, SeenAdvertisement,
 };
-pub use offline::{offline_check, OfflineRefusal};
 pub use marker::FORMAT_VERSION;
+pub use offline::{offline_check, OfflineRefusal};
 pub use pins::{KeypadLockoutSeen, KeypadObservation, PinAck, PinCache, StoredPinList};
 
 pub(crate) use codec::{hex, hex_opt};

@@ -45,6 +45,13 @@ pub enum TransportError {
     /// Bluetooth is switched off on this device.
     #[error("Bluetooth is off")]
     BluetoothOff,
+    /// The radio is blocked (rfkill: a desktop's Bluetooth or airplane-mode
+    /// switch); unblocking it, not powering it on, is the fix.
+    #[error("Bluetooth is blocked on {0} (rfkill or airplane mode)")]
+    Blocked(String),
+    /// The adapter is still starting (or resetting); it will be ready soon.
+    #[error("the Bluetooth adapter {0} is not ready yet")]
+    NotReady(String),
     /// The app lacks a Bluetooth (or location) permission.
     #[error("Bluetooth permission missing: {0}")]
     PermissionDenied(String),

@@ -104,6 +104,8 @@ pub async fn execute(
             // Permission or adapter problems will not fix themselves.
             Err(
                 e @ (TransportError::BluetoothOff
+                | TransportError::Blocked(_)
+                | TransportError::NotReady(_)
                 | TransportError::PermissionDenied(_)
                 | TransportError::Unavailable(_)),
             ) => return Err(fail(e, maybe_acted)),

@@ -95,7 +95,8 @@ impl Cause {
             // rfkill is what desktop "Bluetooth off" switches and airplane
             // mode use: the person's fix is the same as for a powered-off
             // adapter.
-            Self::Blocked | Self::NotReady => TransportError::BluetoothOff,
+            Self::Blocked => TransportError::Blocked(adapter.to_string()),
+            Self::NotReady => TransportError::NotReady(adapter.to_string()),
             Self::Denied(detail) => TransportError::PermissionDenied(format!(
                 "BlueZ refused access to {adapter} ({detail}): the user may need the bluetooth group or a polkit rule"
             )),
@@ -165,11 +166,17 @@ mod tests {
     }
 
     #[test]
-    fn rfkill_and_not_ready_read_as_bluetooth_off() {
-        for name in ["org.bluez.Error.Blocked", "org.bluez.Error.NotReady"] {
-            let error = dbus(name, "Resource Not Ready").into_error("hci0", Duration::ZERO);
-            assert_eq!(error, TransportError::BluetoothOff, "{name}");
-        }
+    fn rfkill_is_blocked_and_not_ready_is_starting() {
+        let blocked = dbus("org.bluez.Error.Blocked", "Operation not possible due to RF-kill");
+        assert_eq!(
+            blocked.into_error("hci0", Duration::ZERO),
+            TransportError::Blocked("hci0".into())
+        );
+        let starting = dbus("org.bluez.Error.NotReady", "Resource Not Ready");
+        assert_eq!(
+            starting.into_error("hci0", Duration::ZERO),
+            TransportError::NotReady("hci0".into())
+        );
     }
 
     #[test]

@@ -138,7 +138,13 @@ impl BleTransport {
     /// Forgets the adapter after a failure that may mean BlueZ or the bus
     /// went away, so the next command starts over.
     async fn forget_adapter_after(&self, error: &TransportError) {
-        if matches!(error, TransportError::Unavailable(_) | TransportError::BluetoothOff) {
+        if matches!(
+            error,
+            TransportError::Unavailable(_)
+                | TransportError::BluetoothOff
+                | TransportError::Blocked(_)
+                | TransportError::NotReady(_)
+        ) {
             *self.adapter.lock().await = None;
         }
     }

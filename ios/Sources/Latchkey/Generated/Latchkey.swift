@@ -9156,6 +9156,14 @@ public enum DiagnosisCode: Equatable, Hashable {
      */
     case bluetoothPermission
     /**
+     * The radio is blocked (rfkill, airplane mode): unblock, don't power on.
+     */
+    case bluetoothBlocked
+    /**
+     * The adapter is still starting; wait a moment and retry.
+     */
+    case bluetoothStarting
+    /**
      * No adapter, or the platform's Bluetooth service is unavailable.
      */
     case bluetoothUnavailable
@@ -9287,57 +9295,61 @@ public struct FfiConverterTypeDiagnosisCode: FfiConverterRustBuffer {
         
         case 2: return .bluetoothPermission
         
-        case 3: return .bluetoothUnavailable
+        case 3: return .bluetoothBlocked
         
-        case 4: return .lockOutOfRange
+        case 4: return .bluetoothStarting
         
-        case 5: return .connectionFailed
+        case 5: return .bluetoothUnavailable
         
-        case 6: return .outcomeUnknown
+        case 6: return .lockOutOfRange
         
-        case 7: return .noKey
+        case 7: return .connectionFailed
         
-        case 8: return .unknownLock
+        case 8: return .outcomeUnknown
         
-        case 9: return .keyNotOfflineAllowed
+        case 9: return .noKey
         
-        case 10: return .keyExpired
+        case 10: return .unknownLock
         
-        case 11: return .keyNotYetValid
+        case 11: return .keyNotOfflineAllowed
         
-        case 12: return .outsideSchedule
+        case 12: return .keyExpired
         
-        case 13: return .keyRevoked
+        case 13: return .keyNotYetValid
         
-        case 14: return .wrongLock
+        case 14: return .outsideSchedule
         
-        case 15: return .keyRejected
+        case 15: return .keyRevoked
         
-        case 16: return .lockJammed
+        case 16: return .wrongLock
         
-        case 17: return .boltNotThrown
+        case 17: return .keyRejected
         
-        case 18: return .doorAjar
+        case 18: return .lockJammed
         
-        case 19: return .batteryCritical
+        case 19: return .boltNotThrown
         
-        case 20: return .clockUntrusted
+        case 20: return .doorAjar
         
-        case 21: return .lockNotAuthentic
+        case 21: return .batteryCritical
         
-        case 22: return .protocolMismatch
+        case 22: return .clockUntrusted
         
-        case 23: return .storage
+        case 23: return .lockNotAuthentic
         
-        case 24: return .lockRefused
+        case 24: return .protocolMismatch
         
-        case 25: return .cloudUnreachable
+        case 25: return .storage
         
-        case 26: return .cloudAuth
+        case 26: return .lockRefused
         
-        case 27: return .cloudRejected
+        case 27: return .cloudUnreachable
         
-        case 28: return .keypadLockedOut
+        case 28: return .cloudAuth
+        
+        case 29: return .cloudRejected
+        
+        case 30: return .keypadLockedOut
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -9355,108 +9367,116 @@ public struct FfiConverterTypeDiagnosisCode: FfiConverterRustBuffer {
             writeInt(&buf, Int32(2))
         
         
-        case .bluetoothUnavailable:
+        case .bluetoothBlocked:
             writeInt(&buf, Int32(3))
         
         
-        case .lockOutOfRange:
+        case .bluetoothStarting:
             writeInt(&buf, Int32(4))
         
         
-        case .connectionFailed:
+        case .bluetoothUnavailable:
             writeInt(&buf, Int32(5))
         
         
-        case .outcomeUnknown:
+        case .lockOutOfRange:
             writeInt(&buf, Int32(6))
         
         
-        case .noKey:
+        case .connectionFailed:
             writeInt(&buf, Int32(7))
         
         
-        case .unknownLock:
+        case .outcomeUnknown:
             writeInt(&buf, Int32(8))
         
         
-        case .keyNotOfflineAllowed:
+        case .noKey:
             writeInt(&buf, Int32(9))
         
         
-        case .keyExpired:
+        case .unknownLock:
             writeInt(&buf, Int32(10))
         
         
-        case .keyNotYetValid:
+        case .keyNotOfflineAllowed:
             writeInt(&buf, Int32(11))
         
         
-        case .outsideSchedule:
+        case .keyExpired:
             writeInt(&buf, Int32(12))
         
         
-        case .keyRevoked:
+        case .keyNotYetValid:
             writeInt(&buf, Int32(13))
         
         
-        case .wrongLock:
+        case .outsideSchedule:
             writeInt(&buf, Int32(14))
         
         
-        case .keyRejected:
+        case .keyRevoked:
             writeInt(&buf, Int32(15))
         
         
-        case .lockJammed:
+        case .wrongLock:
             writeInt(&buf, Int32(16))
         
         
-        case .boltNotThrown:
+        case .keyRejected:
             writeInt(&buf, Int32(17))
         
         
-        case .doorAjar:
+        case .lockJammed:
             writeInt(&buf, Int32(18))
         
         
-        case .batteryCritical:
+        case .boltNotThrown:
             writeInt(&buf, Int32(19))
         
         
-        case .clockUntrusted:
+        case .doorAjar:
             writeInt(&buf, Int32(20))
         
         
-        case .lockNotAuthentic:
+        case .batteryCritical:
             writeInt(&buf, Int32(21))
         
         
-        case .protocolMismatch:
+        case .clockUntrusted:
             writeInt(&buf, Int32(22))
         
         
-        case .storage:
+        case .lockNotAuthentic:
             writeInt(&buf, Int32(23))
         
         
-        case .lockRefused:
+        case .protocolMismatch:
             writeInt(&buf, Int32(24))
         
         
-        case .cloudUnreachable:
+        case .storage:
             writeInt(&buf, Int32(25))
         
         
-        case .cloudAuth:
+        case .lockRefused:
             writeInt(&buf, Int32(26))
         
         
-        case .cloudRejected:
+        case .cloudUnreachable:
             writeInt(&buf, Int32(27))
         
         
-        case .keypadLockedOut:
+        case .cloudAuth:
             writeInt(&buf, Int32(28))
+        
+        
+        case .cloudRejected:
+            writeInt(&buf, Int32(29))
+        
+        
+        case .keypadLockedOut:
+            writeInt(&buf, Int32(30))
         
         }
     }

@@ -11231,6 +11231,14 @@ enum class DiagnosisCode {
      */
     BLUETOOTH_PERMISSION,
     /**
+     * The radio is blocked (rfkill, airplane mode): unblock, don't power on.
+     */
+    BLUETOOTH_BLOCKED,
+    /**
+     * The adapter is still starting; wait a moment and retry.
+     */
+    BLUETOOTH_STARTING,
+    /**
      * No adapter, or the platform's Bluetooth service is unavailable.
      */
     BLUETOOTH_UNAVAILABLE,
