@@ -19,7 +19,7 @@ use latchkey_core::simworld::{GrantSpec, SimWorld};
 use latchkey_core::unlock::NoProgress;
 use latchkey_core::{LatchkeyError, PhoneClock, SystemClock};
 use latchkey_protocol::Command;
-use latchkey_sim::lock::{Fault, LockConfig};
+use latchkey_sim::lock::LockConfig;
 use latchkey_sim::radio::LinkParams;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -42,22 +42,14 @@ pub struct DoctorArgs {
     /// Plain output without colours.
     #[arg(long)]
     no_color: bool,
+    /// Walk through the troubleshooting flow for a symptom, answering on
+    /// the terminal: cant_connect, keys_dont_work, status_wont_update or
+    /// door_not_fully_locking.
+    #[arg(long, value_name = "SYMPTOM")]
+    guided: Option<String>,
 }
 
-/// A fault for the simulated lock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum SimFault {
-    /// The bolt binds: the motor stalls.
-    Jammed,
-    /// The strike plate is out of line: locking stops short.
-    MisalignedStrike,
-    /// The batteries are low but still work.
-    BatteryLow,
-    /// The batteries are too weak to move the bolt.
-    BatteryFlat,
-    /// The door stands open.
-    DoorOpen,
-}
+pub use crate::tech::site::SimFault;
 
 /// What the doctor looked at and found.
 #[derive(Debug)]
@@ -76,6 +68,21 @@ struct DoctorReport {
 
 /// Runs `latchkey doctor`.
 pub async fn run(args: DoctorArgs) -> ExitCode {
+    if let Some(name) = &args.guided {
+        let symptom = match crate::tech::guided::symptom(name) {
+            Ok(s) => s,
+            Err(message) => {
+                eprintln!("latchkey doctor: {message}");
+                return ExitCode::from(2);
+            }
+        };
+        let target = crate::tech::site::Target {
+            sim_fault: args.sim_fault,
+            no_color: args.no_color,
+            ..Default::default()
+        };
+        return crate::tech::guided::run(symptom, &target, Style::detect(args.no_color)).await;
+    }
     match report(&args).await {
         Ok(report) => {
             if args.json {
@@ -178,13 +185,7 @@ async fn simulated_lock(fault: Option<SimFault>) -> Result<(LockObservations, St
     let key = world.issue(&phone, &lock, GrantSpec::resident(now))?;
     phone.add_key(key, "resident").await?;
     if let Some(fault) = fault {
-        lock.lock().inject(match fault {
-            SimFault::Jammed => Fault::JammedBolt,
-            SimFault::MisalignedStrike => Fault::MisalignedStrike,
-            SimFault::BatteryLow => Fault::BatteryMv(4600),
-            SimFault::BatteryFlat => Fault::BatteryMv(4300),
-            SimFault::DoorOpen => Fault::DoorOpen,
-        });
+        lock.lock().inject(fault.fault());
     }
     let mut last_error = None;
     let mut last_report = None;
@@ -280,6 +281,7 @@ mod tests {
             json: true,
             sim_fault,
             no_color: true,
+            guided: None,
         }
     }
 

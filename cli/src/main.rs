@@ -10,9 +10,13 @@ mod demo;
 mod doctor;
 mod output;
 mod sheet;
+mod tech;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
+use tech::site::Target;
+use tech::sync::SyncArgs;
+use tech::Tech;
 
 /// latchkey: open your lock with no network, and know why when you can't.
 #[derive(Parser)]
@@ -39,6 +43,33 @@ enum Command {
     Sheet(sheet::SheetArgs),
     /// Run the reference cloud on its own (HTTPS with a test CA; for the demo and app tests).
     Cloud(cloud::CloudArgs),
+    /// List latchkey locks in range with signal, battery and pending-events flag.
+    Scan {
+        /// How long to listen, in seconds.
+        #[arg(long, default_value_t = 3)]
+        seconds: u64,
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Read a lock's status (bolt, door, battery, faults, clock) without moving the bolt.
+    Status(Target),
+    /// Unlock a lock.
+    Unlock(Target),
+    /// Lock a lock.
+    Lock(Target),
+    /// Fetch and show a lock's log, with gaps marked.
+    Events(Target),
+    /// List the keys on this phone, with validity and the offline flag.
+    Keys(Target),
+    /// Check that this phone would open the lock with no network.
+    OfflineCheck(Target),
+    /// Upload queued events and refresh keys from the cloud.
+    Sync {
+        #[command(flatten)]
+        args: SyncArgs,
+        #[command(flatten)]
+        target: Target,
+    },
 }
 
 fn main() -> ExitCode {
@@ -55,5 +86,13 @@ fn main() -> ExitCode {
         Command::Doctor(args) => runtime.block_on(doctor::run(args)),
         Command::Sheet(args) => runtime.block_on(sheet::run(args)),
         Command::Cloud(args) => runtime.block_on(cloud::run(args)),
+        Command::Scan { seconds, target } => runtime.block_on(tech::run(Tech::Scan { seconds }, &target)),
+        Command::Status(target) => runtime.block_on(tech::run(Tech::Status, &target)),
+        Command::Unlock(target) => runtime.block_on(tech::run(Tech::Unlock, &target)),
+        Command::Lock(target) => runtime.block_on(tech::run(Tech::Lock, &target)),
+        Command::Events(target) => runtime.block_on(tech::run(Tech::Events, &target)),
+        Command::Keys(target) => runtime.block_on(tech::run(Tech::Keys, &target)),
+        Command::OfflineCheck(target) => runtime.block_on(tech::run(Tech::OfflineCheck, &target)),
+        Command::Sync { args, target } => runtime.block_on(tech::run_sync(&target, &args)),
     }
 }

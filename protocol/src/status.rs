@@ -106,6 +106,23 @@ impl Faults {
     pub fn has(self, bit: u8) -> bool {
         self.0 & bit != 0
     }
+
+    /// The snake_case names of the bits set, lowest bit first.
+    pub fn names(self) -> Vec<&'static str> {
+        const NAMES: [&str; 7] = [
+            "motor_stall",
+            "bolt_not_thrown",
+            "door_ajar",
+            "battery_low",
+            "battery_critical",
+            "clock_untrusted",
+            "keypad_locked",
+        ];
+        (0..NAMES.len())
+            .filter(|i| self.has(1 << i))
+            .map(|i| NAMES[i])
+            .collect()
+    }
 }
 
 /// A full status report (22 bytes on the wire).
@@ -260,5 +277,21 @@ impl Command {
             Command::Unlatch => "unlatch",
             Command::Status => "status",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Faults;
+
+    #[test]
+    fn fault_names_follow_the_bits() {
+        assert!(Faults(0).names().is_empty());
+        assert_eq!(
+            Faults(Faults::MOTOR_STALL | Faults::BATTERY_LOW).names(),
+            ["motor_stall", "battery_low"]
+        );
+        assert_eq!(Faults(0x7f).names().len(), 7);
+        assert_eq!(Faults(0x80).names(), Vec::<&str>::new(), "an unknown bit has no name");
     }
 }

@@ -88,6 +88,16 @@ impl Phone {
         &self.outbox
     }
 
+    /// Looks for latchkey locks in range (a technician's scan; commands
+    /// scan by themselves).
+    pub async fn scan(
+        &self,
+        filter: &crate::transport::ScanFilter,
+        timeout: std::time::Duration,
+    ) -> Result<Vec<crate::transport::ScannedLock>, LatchkeyError> {
+        Ok(self.transport.scan(filter, timeout).await?)
+    }
+
     /// The holder public key keys must be issued to.
     pub fn holder_key(&self) -> latchkey_protocol::PublicKey {
         self.signer.public_key()

@@ -27,6 +27,7 @@ mod render;
 mod time;
 
 pub use advice::{BatteryAdvice, BatteryLevel, BatteryReading};
+pub use time::{datetime, schedule};
 
 use crate::store::BackupEntry;
 use latchkey_protocol::LockId;

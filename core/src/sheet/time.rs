@@ -4,7 +4,7 @@
 use latchkey_protocol::Schedule;
 
 /// `YYYY-MM-DD HH:MM` for `unix` at UTC + `utc_offset_min`.
-pub(super) fn datetime(unix: u32, utc_offset_min: i16) -> String {
+pub fn datetime(unix: u32, utc_offset_min: i16) -> String {
     let local = i64::from(unix) + i64::from(utc_offset_min) * 60;
     let (y, m, d) = civil_from_days(local.div_euclid(86_400));
     let secs = local.rem_euclid(86_400);
@@ -19,7 +19,7 @@ pub(super) fn utc_offset(minutes: i16) -> String {
 }
 
 /// `Mon–Fri 08:00–18:00`, `Sat, Sun all day`, …
-pub(super) fn schedule(s: &Schedule) -> String {
+pub fn schedule(s: &Schedule) -> String {
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     let on: Vec<usize> = (0..7).filter(|d| s.weekdays & (1 << d) != 0).collect();
     let consecutive = on.windows(2).all(|w| w[1] == w[0] + 1);

@@ -2,6 +2,9 @@
 //! build (feature `sim`): a virtual clock, a key authority, a radio and
 //! commissioned locks, plus phones wired to them.
 
+#[cfg(feature = "sim-cloud")]
+pub mod cloud;
+
 use crate::clock::PhoneClock;
 use crate::error::LatchkeyError;
 use crate::keys::{SoftwareKeyStore, SoftwareSigner};

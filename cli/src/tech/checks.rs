@@ -1,0 +1,105 @@
+//! Commands that read what the phone holds: `keys` and `offline-check`.
+
+use super::output::Outcome;
+use super::progress::Spinner;
+use super::site::{lock_label, Site, Target};
+use latchkey_core::diagnostics::{
+    offline_readiness, CheckStatus, DeviceSnapshot, LockObservations, PlatformSnapshot, ReadinessPolicy,
+};
+use latchkey_core::LatchkeyError;
+use latchkey_protocol::Command;
+use serde_json::json;
+
+/// `keys`: every key the phone holds, with its validity and offline flag.
+pub async fn keys(site: &Site) -> Result<Outcome, LatchkeyError> {
+    let now = site.now();
+    let keys = site.phone.keys().await?;
+    let mut text = vec![format!("{} key(s) on this phone ({}):", keys.len(), site.description)];
+    let mut rows = Vec::new();
+    for k in &keys {
+        let grant = &k.key.grant;
+        let state = if now < grant.not_before {
+            "not yet valid"
+        } else if now >= grant.not_after {
+            "expired"
+        } else {
+            "valid"
+        };
+        let lock = k.lock_name.clone().unwrap_or_else(|| grant.lock_id.to_string());
+        text.push(format!(
+            "  {:<24} {:<14} {:?}, {state} {} → {}{}{}",
+            k.label,
+            lock,
+            grant.role,
+            super::when(grant.not_before),
+            super::when(grant.not_after),
+            if grant.offline_allowed {
+                ", works offline"
+            } else {
+                ", online only"
+            },
+            grant
+                .schedule
+                .map(|s| format!(", {}", latchkey_core::sheet::schedule(&s)))
+                .unwrap_or_default(),
+        ));
+        rows.push(json!({
+            "key_id": k.key.key_id().to_string(),
+            "label": k.label,
+            "lock_id": grant.lock_id.to_string(),
+            "lock_name": k.lock_name,
+            "role": format!("{:?}", grant.role).to_lowercase(),
+            "not_before": grant.not_before,
+            "not_after": grant.not_after,
+            "valid_now": state == "valid",
+            "offline_allowed": grant.offline_allowed,
+            "has_schedule": grant.schedule.is_some(),
+        }));
+    }
+    Ok(Outcome {
+        text,
+        json: json!({ "keys": rows }),
+    })
+}
+
+/// `offline-check`: would this phone open the lock with no network?
+pub async fn offline_check(site: &Site, target: &Target) -> Result<Outcome, LatchkeyError> {
+    let meta = site.lock(target.lock.as_deref()).await?;
+    // A fresh contact makes the check about the lock as it is now.
+    let spinner = Spinner::start("reading the lock's status…");
+    let contact = site.phone.run_command(meta.lock_id, Command::Status, &spinner).await;
+    spinner.finish();
+    let at = site.now();
+    let mut builder = LockObservations::builder(site.phone.store(), meta.lock_id, at).holder(site.phone.holder_key());
+    builder = match &contact {
+        Ok(report) => builder.last_report(report, at),
+        Err(e) => builder.last_error(e, at),
+    };
+    let snapshot = PlatformSnapshot::new(DeviceSnapshot::Linux(Default::default()));
+    let report = offline_readiness(&snapshot, &builder.build()?, &ReadinessPolicy::default());
+    let mut text = vec![format!(
+        "{}: {}",
+        lock_label(&meta),
+        if report.ready {
+            "ready for an outage"
+        } else {
+            "NOT ready for an outage"
+        }
+    )];
+    for check in &report.checks {
+        let mark = match check.status {
+            CheckStatus::Pass => "✓",
+            CheckStatus::Warn => "!",
+            CheckStatus::Fail => "✗",
+            CheckStatus::Unknown => "?",
+        };
+        text.push(format!("  {mark} {}: {}", check.title, check.message));
+    }
+    Ok(Outcome {
+        text,
+        json: json!({
+            "lock_id": meta.lock_id.to_string(),
+            "report": serde_json::to_value(&report).unwrap_or_default(),
+        }),
+    })
+}

@@ -1,0 +1,202 @@
+//! Commands that talk to a lock: scan, status, unlock, lock, events.
+
+use super::output::Outcome;
+use super::progress::Spinner;
+use super::site::{lock_label, Site, Target};
+use latchkey_core::outbox::OutboxEvent;
+use latchkey_core::transport::ScanFilter;
+use latchkey_core::{CommandReport, LatchkeyError};
+use latchkey_protocol::{Advertisement, Command, LockEvent};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+/// `scan`: latchkey locks in range, strongest first.
+pub async fn scan(site: &Site, timeout: Duration) -> Result<Outcome, LatchkeyError> {
+    let spinner = Spinner::start("scanning for locks…");
+    let filter = ScanFilter {
+        short_lock_id: None,
+        first_match: false,
+    };
+    let found = site.phone.scan(&filter, timeout).await;
+    spinner.finish();
+    let mut found = found?;
+    found.sort_by_key(|s| std::cmp::Reverse(s.rssi));
+    let known = site.phone.store().locks().list_meta()?;
+    let mut text = vec![format!("{} lock(s) in range ({}):", found.len(), site.description)];
+    let mut rows = Vec::new();
+    for s in &found {
+        let ad = &s.advertisement;
+        let meta = known.iter().find(|m| m.lock_id.0[..4] == ad.short_lock_id);
+        let name = meta.map(lock_label).unwrap_or_else(|| "unknown lock".into());
+        let battery = if ad.has(Advertisement::BATTERY_LOW) {
+            "low"
+        } else {
+            "ok"
+        };
+        let pending = ad.has(Advertisement::EVENTS_PENDING);
+        text.push(format!(
+            "  {name:<28} {:>4} dBm  battery {battery:<3}  {}{}",
+            s.rssi,
+            if pending { "events pending" } else { "no new events" },
+            if ad.has(Advertisement::NEEDS_TIME) {
+                ", needs time"
+            } else {
+                ""
+            },
+        ));
+        rows.push(json!({
+            "address": s.address,
+            "lock_id": meta.map(|m| m.lock_id.to_string()),
+            "name": meta.map(|m| m.name.clone()),
+            "rssi": s.rssi,
+            "battery_low": ad.has(Advertisement::BATTERY_LOW),
+            "events_pending": pending,
+            "needs_time": ad.has(Advertisement::NEEDS_TIME),
+            "epoch": ad.epoch,
+        }));
+    }
+    Ok(Outcome {
+        text,
+        json: json!({ "locks": rows }),
+    })
+}
+
+/// `status`, `unlock`, `lock`: one command and what the lock said.
+pub async fn command(site: &Site, target: &Target, command: Command) -> Result<Outcome, LatchkeyError> {
+    let meta = site.lock(target.lock.as_deref()).await?;
+    let spinner = Spinner::start("scanning for the lock…");
+    let report = site.phone.run_command(meta.lock_id, command, &spinner).await;
+    spinner.finish();
+    let r = report?;
+    let verb = match command {
+        Command::Unlock => "unlocked",
+        Command::Lock => "locked",
+        Command::Status => "status read",
+        _ => "done",
+    };
+    let text = vec![
+        format!("{}: {verb}", lock_label(&meta)),
+        format!(
+            "  bolt {:?}, door {:?}, battery {}%, faults {}",
+            r.bolt,
+            r.door,
+            r.battery_percent,
+            faults(&r)
+        ),
+        format!(
+            "  {} path, {} round trip(s), {} ms, {} attempt(s), lock clock {:+} s from this phone",
+            r.path.name(),
+            r.round_trips,
+            r.latency_ms,
+            r.attempts,
+            r.clock_skew_s
+        ),
+        format!(
+            "  {} event(s) collected{}",
+            r.events_collected,
+            if r.gaps.is_empty() {
+                ""
+            } else {
+                ", with gaps (see `latchkey events`)"
+            }
+        ),
+    ];
+    Ok(Outcome {
+        text,
+        json: report_json(&r),
+    })
+}
+
+/// `events`: collect the lock's new log entries and show what the phone holds.
+pub async fn events(site: &Site, target: &Target) -> Result<Outcome, LatchkeyError> {
+    let meta = site.lock(target.lock.as_deref()).await?;
+    let spinner = Spinner::start("fetching the lock's log…");
+    let report = site.phone.run_command(meta.lock_id, Command::Status, &spinner).await;
+    spinner.finish();
+    let report = report?;
+    let stored = site
+        .phone
+        .outbox()
+        .peek(usize::MAX, usize::MAX)
+        .map_err(|e| LatchkeyError::Storage(e.to_string()))?;
+    let mut text = vec![format!("{}: log entries held by this phone", lock_label(&meta))];
+    let mut rows = Vec::new();
+    for gap in &report.gaps {
+        text.push(format!(
+            "  ── gap: entries {}–{} were overwritten on the lock before any phone collected them",
+            gap.first, gap.last
+        ));
+    }
+    for item in stored {
+        let OutboxEvent::LockEvent {
+            lock_id, epoch, event, ..
+        } = &item.event
+        else {
+            continue;
+        };
+        if *lock_id != meta.lock_id {
+            continue;
+        }
+        match LockEvent::decode(event) {
+            Ok(e) => {
+                text.push(format!(
+                    "  #{:<4} {}  {:<20} {}",
+                    e.seq,
+                    super::when(e.time),
+                    e.kind.name(),
+                    if e.key_id == Default::default() {
+                        "keypad or lock".to_string()
+                    } else {
+                        format!("key {}", e.key_id.to_string().chars().take(8).collect::<String>())
+                    }
+                ));
+                rows.push(
+                    json!({"epoch": epoch, "seq": e.seq, "time": e.time, "kind": e.kind.name(),
+                    "key_id": e.key_id.to_string(), "result": e.result, "detail": e.detail}),
+                );
+            }
+            Err(err) => text.push(format!("  (an entry this version cannot read: {err})")),
+        }
+    }
+    let gaps: Vec<Value> = report
+        .gaps
+        .iter()
+        .map(|g| json!({"first": g.first, "last": g.last}))
+        .collect();
+    Ok(Outcome {
+        text,
+        json: json!({"lock_id": meta.lock_id.to_string(), "events": rows, "gaps": gaps}),
+    })
+}
+
+fn faults(r: &CommandReport) -> String {
+    let names = r.faults.names();
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+fn report_json(r: &CommandReport) -> Value {
+    json!({
+        "lock_id": r.lock_id.to_string(),
+        "lock_name": r.lock_name,
+        "command": format!("{:?}", r.command).to_lowercase(),
+        "path": r.path.name(),
+        "replayed": r.replayed,
+        "bolt": format!("{:?}", r.bolt).to_lowercase(),
+        "door": format!("{:?}", r.door).to_lowercase(),
+        "battery_percent": r.battery_percent,
+        "faults": r.faults.names(),
+        "clock_skew_s": r.clock_skew_s,
+        "round_trips": r.round_trips,
+        "bytes_up": r.bytes_up,
+        "bytes_down": r.bytes_down,
+        "latency_ms": r.latency_ms,
+        "attempts": r.attempts,
+        "events_collected": r.events_collected,
+        "gaps": r.gaps.iter().map(|g| json!({"first": g.first, "last": g.last})).collect::<Vec<_>>(),
+        "revocation_seq_acked": r.revocation_seq_acked,
+    })
+}
