@@ -1,6 +1,6 @@
 //! The rustls client configuration: ring as the only crypto provider,
 //! explicit roots (configured PEM or the platform's verifier), optional
-//! SPKI pinning on top, ALPN h2 then http/1.1.
+//! SPKI pinning on top, ALPN http/1.1 (the client speaks HTTP/1.1 only).
 
 use super::config::{TlsSettings, TrustRoots};
 use base64::Engine as _;
@@ -49,7 +49,7 @@ pub(crate) fn client_config(settings: &TlsSettings) -> Result<rustls::ClientConf
         .dangerous()
         .with_custom_certificate_verifier(verifier)
         .with_no_client_auth();
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(config)
 }
 
