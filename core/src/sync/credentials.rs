@@ -1,7 +1,8 @@
 //! Credentials from the cloud: lock metadata, keys (added, renewed at
 //! about half their lifetime, deleted when revoked), revocation lists and
 //! ahead-of-time trusted-time tokens for the locks this phone holds keys
-//! for; and the revocation seqs locks acknowledged, reported back.
+//! for, keypad PIN lists (see `pins.rs`); and the revocation seqs locks
+//! acknowledged, reported back.
 //!
 //! Everything is verified by the [`crate::Phone`] APIs before it is stored;
 //! what can't be used is listed in [`SyncReport::problems`], never fatal
@@ -38,12 +39,16 @@ pub(crate) async fn refresh(inner: &Inner, api: &Api<'_>, report: &mut SyncRepor
 
     let store = inner.phone.store().clone();
     let (metas, held) = blocking(move || Ok((store.locks().list_meta()?, store.keys().list()?))).await?;
-    let used: Vec<LockMeta> = metas
-        .into_iter()
+    for meta in metas
+        .iter()
         .filter(|m| held.iter().any(|k| k.key.applies_to(&m.lock_id, &m.groups)))
-        .collect();
-    for meta in &used {
+    {
         fetch_lists_and_time(inner, api, meta, report).await?;
+    }
+    // Keypad PINs for every lock the cloud told this phone about: a host's
+    // phone manages locks it may hold no key for.
+    for meta in &metas {
+        super::pins::fetch(inner, api, meta, report).await?;
     }
     Ok(())
 }
@@ -158,7 +163,7 @@ async fn fetch_lists_and_time(
 
 /// A per-lock refusal (the lock is gone, this phone lost access) is a
 /// problem to report, not a reason to stop the pass.
-fn per_lock<T>(result: Result<T, Failure>, report: &mut SyncReport) -> Result<Option<T>, Failure> {
+pub(crate) fn per_lock<T>(result: Result<T, Failure>, report: &mut SyncReport) -> Result<Option<T>, Failure> {
     match result {
         Ok(v) => Ok(Some(v)),
         Err(Failure::Rejected { status, code, message }) => {
@@ -173,7 +178,11 @@ fn per_lock<T>(result: Result<T, Failure>, report: &mut SyncReport) -> Result<Op
     }
 }
 
-fn decode<T>(hex: &str, decode: impl Fn(&[u8]) -> latchkey_protocol::Result<T>, report: &mut SyncReport) -> Option<T> {
+pub(crate) fn decode<T>(
+    hex: &str,
+    decode: impl Fn(&[u8]) -> latchkey_protocol::Result<T>,
+    report: &mut SyncReport,
+) -> Option<T> {
     let decoded = latchkey_protocol::hex::decode(hex)
         .ok_or_else(|| "not hex".to_string())
         .and_then(|b| decode(&b).map_err(|e| e.to_string()));

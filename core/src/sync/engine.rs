@@ -35,6 +35,8 @@ pub(crate) struct State {
     credentials_due: Option<Duration>,
     /// Acknowledged revocation seqs already reported, per lock.
     pub(crate) reported_acks: HashMap<LockId, u32>,
+    /// Acknowledged PIN list seqs already reported, per lock.
+    pub(crate) reported_pin_acks: HashMap<LockId, u32>,
     /// Events per upload; halved while isolating an event the cloud refuses.
     pub(crate) upload_limit: usize,
 }
@@ -75,6 +77,7 @@ impl Inner {
             last_error: None,
             credentials_due: None,
             reported_acks: HashMap::new(),
+            reported_pin_acks: HashMap::new(),
             upload_limit: config.max_events_per_request.max(1),
         };
         phone.set_online(false);
@@ -184,6 +187,7 @@ impl Inner {
             self.state().credentials_due = Some(next);
         }
         credentials::report_acks(self, api, report).await?;
+        super::pins::report_acks(self, api, report).await?;
         upload::drain(self, api, report).await
     }
 

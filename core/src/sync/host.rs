@@ -90,7 +90,7 @@ struct TimeBody {
 }
 
 impl Inner {
-    fn ensure_online(&self) -> Result<(), SyncError> {
+    pub(crate) fn ensure_online(&self) -> Result<(), SyncError> {
         if self.online.load(std::sync::atomic::Ordering::SeqCst) {
             Ok(())
         } else {

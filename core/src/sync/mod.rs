@@ -43,6 +43,7 @@ mod engine;
 mod error;
 mod host;
 mod http;
+mod pins;
 mod status;
 mod timer;
 mod tls;
@@ -53,6 +54,7 @@ pub use auth::{AuthError, AuthProvider, StaticToken};
 pub use config::{BackoffPolicy, Connectivity, SyncConfig, Timeouts, TlsSettings, TrustRoots};
 pub use error::SyncError;
 pub use host::{CloudKey, IssueKey};
+pub use pins::{CloudPinChange, CloudPinDrift, PinChange};
 pub use status::{LockDrift, SyncFailure, SyncOutcome, SyncReport, SyncStatus};
 pub use timer::{ManualTimer, SyncTimer, TokioTimer};
 pub use tls::spki_sha256;
@@ -312,5 +314,18 @@ impl SyncEngine {
     /// Host: credential drift of every lock, as the cloud sees it.
     pub async fn cloud_drift(&self) -> Result<Vec<CloudLockDrift>, SyncError> {
         self.inner.cloud_drift().await
+    }
+
+    /// Host: sets (`digits: Some`) or deletes (`None`) a keypad PIN of a
+    /// lock in the cloud, which signs the lock's next PIN list; any phone
+    /// that syncs and then visits the lock delivers it.
+    pub async fn change_pin(&self, lock_id: &LockId, change: &PinChange) -> Result<CloudPinChange, SyncError> {
+        self.inner.change_pin(lock_id, change).await
+    }
+
+    /// Host: per lock, the PIN changes the lock has not received yet and
+    /// who last reported its list ("deleted on Monday, lock still accepts it").
+    pub async fn pin_drift(&self) -> Result<Vec<CloudPinDrift>, SyncError> {
+        self.inner.pin_drift().await
     }
 }

@@ -56,6 +56,10 @@ pub struct SyncReport {
     pub time_tokens: u32,
     /// Acknowledged revocation seqs reported.
     pub acks_reported: u32,
+    /// Newer keypad PIN lists stored.
+    pub pin_lists: u32,
+    /// Acknowledged PIN list seqs reported.
+    pub pin_acks_reported: u32,
     /// Credentials the cloud sent that this phone could not use (bad
     /// encoding, wrong holder, unknown issuer), one sentence each.
     pub problems: Vec<String>,
@@ -79,6 +83,8 @@ impl SyncReport {
             revocation_lists: 0,
             time_tokens: 0,
             acks_reported: 0,
+            pin_lists: 0,
+            pin_acks_reported: 0,
             problems: Vec::new(),
             pending_after: 0,
         }
@@ -106,6 +112,8 @@ impl SyncReport {
         self.revocation_lists += other.revocation_lists;
         self.time_tokens += other.time_tokens;
         self.acks_reported += other.acks_reported;
+        self.pin_lists += other.pin_lists;
+        self.pin_acks_reported += other.pin_acks_reported;
         self.problems.extend(other.problems);
         self.pending_after = other.pending_after;
         self.outcome = other.outcome;

@@ -5,8 +5,9 @@ use super::chaos;
 use super::error::ApiError;
 use super::state::Cloud;
 use super::wire::{
-    AckRequest, DriftResponse, IssueKeyRequest, KeyInfo, KeysResponse, LocksResponse, RevocationInfo, RevokeResponse,
-    TimeTokenInfo, UploadRequest, UploadResponse,
+    AckRequest, DriftResponse, IssueKeyRequest, KeyInfo, KeysResponse, LocksResponse, PinAckRequest, PinChangeInfo,
+    PinChangeRequest, PinDriftResponse, PinListInfo, RevocationInfo, RevokeResponse, TimeTokenInfo, UploadRequest,
+    UploadResponse,
 };
 use axum::extract::{DefaultBodyLimit, FromRequest, Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -34,6 +35,9 @@ pub(super) fn router(cloud: Arc<Cloud>) -> Router {
         .route("/v1/events", post(upload))
         .route("/v1/revocation-acks", post(acks))
         .route("/v1/drift", get(drift))
+        .route("/v1/locks/{lock_id}/pins", get(pins).post(change_pin))
+        .route("/v1/pin-acks", post(pin_acks))
+        .route("/v1/pin-drift", get(pin_drift))
         .merge(super::admin::routes())
         .fallback(|| async { ApiError::not_found("no such route") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -224,6 +228,56 @@ async fn drift(State(cloud): Shared, headers: HeaderMap) -> Result<Json<DriftRes
     blocking(cloud, move |c| {
         c.authenticate_host(&headers)?;
         Ok(Json(DriftResponse { locks: c.drift()? }))
+    })
+    .await
+}
+
+async fn pins(
+    State(cloud): Shared,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+) -> Result<Json<PinListInfo>, ApiError> {
+    let lock_id = lock_id(&raw)?;
+    blocking(cloud, move |c| {
+        may_see_lock(c, &headers, &lock_id)?;
+        let phone = c.authenticate(&headers)?;
+        Ok(Json(c.pin_list_info(&phone, &lock_id)?))
+    })
+    .await
+}
+
+async fn change_pin(
+    State(cloud): Shared,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    ApiJson(request): ApiJson<PinChangeRequest>,
+) -> Result<Json<PinChangeInfo>, ApiError> {
+    let lock_id = lock_id(&raw)?;
+    blocking(cloud, move |c| {
+        c.authenticate_host(&headers)?;
+        Ok(Json(c.change_pin(&lock_id, &request)?))
+    })
+    .await
+}
+
+async fn pin_acks(
+    State(cloud): Shared,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<PinAckRequest>,
+) -> Result<Json<PinDriftResponse>, ApiError> {
+    blocking(cloud, move |c| {
+        let phone = c.authenticate(&headers)?;
+        Ok(Json(PinDriftResponse {
+            locks: c.report_pin_acks(&phone, &request.acks)?,
+        }))
+    })
+    .await
+}
+
+async fn pin_drift(State(cloud): Shared, headers: HeaderMap) -> Result<Json<PinDriftResponse>, ApiError> {
+    blocking(cloud, move |c| {
+        c.authenticate_host(&headers)?;
+        Ok(Json(PinDriftResponse { locks: c.pin_drift()? }))
     })
     .await
 }

@@ -27,6 +27,9 @@ mod events;
 mod hex;
 mod keys;
 mod locks;
+#[cfg(test)]
+mod pin_tests;
+mod pins;
 mod serve;
 mod state;
 mod store;

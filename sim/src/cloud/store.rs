@@ -11,6 +11,8 @@
 //! | `keys` | key id | [`KeyRecord`] |
 //! | `revocations` | lock id | [`RevocationRecord`] |
 //! | `acks` | lock id | [`AckRecord`] |
+//! | `pins` | lock id | [`super::pins::PinRegistry`] |
+//! | `pin_acks` | lock id | [`AckRecord`] (of the PIN list) |
 //! | `events` | see `events.rs` | |
 
 use super::error::{ApiError, CloudError};
@@ -81,6 +83,8 @@ pub(super) struct Db {
     pub(super) keys: sled::Tree,
     pub(super) revocations: sled::Tree,
     pub(super) acks: sled::Tree,
+    pub(super) pins: sled::Tree,
+    pub(super) pin_acks: sled::Tree,
     pub(super) events: sled::Tree,
 }
 
@@ -102,6 +106,8 @@ impl Db {
             keys: db.open_tree("keys")?,
             revocations: db.open_tree("revocations")?,
             acks: db.open_tree("acks")?,
+            pins: db.open_tree("pins")?,
+            pin_acks: db.open_tree("pin_acks")?,
             events: db.open_tree("events")?,
             db,
         })

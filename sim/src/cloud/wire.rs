@@ -327,3 +327,108 @@ pub struct EventsResponse {
     /// Per lock in arrival order; locks in id order; lock-less events last.
     pub events: Vec<ReceivedEvent>,
 }
+
+/// `POST /v1/locks/{lock_id}/pins` (hosts): set a slot's PIN (with
+/// `digits`) or delete it (without).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinChangeRequest {
+    /// The slot (0–255; a lock holds at most 19).
+    pub slot: u8,
+    /// The new digits (4–8); absent to delete the slot.
+    #[serde(default)]
+    pub digits: Option<String>,
+    /// Who the PIN is for (shown in drift and on the emergency sheet).
+    #[serde(default)]
+    pub label: Option<String>,
+    /// `master`, `user` (default) or `guest`.
+    #[serde(default)]
+    pub class: Option<String>,
+    /// First second of validity.
+    #[serde(default)]
+    pub not_before: Option<u32>,
+    /// First second after validity.
+    #[serde(default)]
+    pub not_after: Option<u32>,
+    /// Days and hours allowed.
+    #[serde(default)]
+    pub schedule: Option<ScheduleSpec>,
+    /// Burned on first use.
+    #[serde(default)]
+    pub one_time: bool,
+}
+
+/// One change to a lock's PINs, as the drift view lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinChangeInfo {
+    /// The PIN list seq that carries it.
+    pub seq: u32,
+    /// When it was made (cloud clock).
+    pub at: u32,
+    /// `created`, `changed` or `deleted`.
+    pub action: String,
+    /// The slot.
+    pub slot: u8,
+    /// Whose PIN it is.
+    pub label: String,
+}
+
+/// `GET /v1/locks/{lock_id}/pins`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinListInfo {
+    /// Seq of the newest list (0: none).
+    pub seq: u32,
+    /// Hex of the signed list.
+    pub list: Option<String>,
+    /// Slot → whose PIN it is.
+    pub labels: std::collections::BTreeMap<u8, String>,
+    /// Hex of the lock's PIN secret: only for hosts (offline PINs).
+    pub secret: Option<String>,
+}
+
+/// A PIN list seq a lock acknowledged, as a phone saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinAckReport {
+    /// The lock.
+    #[serde(with = "hex")]
+    pub lock_id: LockId,
+    /// The seq it holds.
+    pub seq: u32,
+    /// When it said so (phone clock).
+    pub acknowledged_at: u32,
+}
+
+/// `POST /v1/pin-acks`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinAckRequest {
+    /// The acknowledgements.
+    pub acks: Vec<PinAckReport>,
+}
+
+/// PIN drift of one lock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinDriftInfo {
+    /// The lock.
+    #[serde(with = "hex")]
+    pub lock_id: LockId,
+    /// Its name.
+    pub name: String,
+    /// The newest list issued.
+    pub cloud_seq: u32,
+    /// The newest list a phone saw the lock holding.
+    pub lock_seq: u32,
+    /// Changes the lock has not received yet, oldest first.
+    pub pending: Vec<PinChangeInfo>,
+    /// When the lock acknowledged `lock_seq` (phone clock).
+    pub acknowledged_at: Option<u32>,
+    /// Which phone reported it.
+    pub reported_by: Option<String>,
+    /// The lock holds the newest list.
+    pub in_sync: bool,
+}
+
+/// `GET /v1/pin-drift` and the answer to `POST /v1/pin-acks`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinDriftResponse {
+    /// Per lock.
+    pub locks: Vec<PinDriftInfo>,
+}
