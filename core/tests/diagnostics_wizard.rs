@@ -163,6 +163,26 @@ fn codes_that_dont_work_are_checked_against_the_lock_clock() {
 }
 
 #[test]
+fn a_code_the_lock_has_not_received_is_named_before_the_clock() {
+    let s = android(31, |_| {});
+    let mut o = healthy_lock();
+    o.clock.skew_s = Some(4 * 3600);
+    o.pins.phone_seq = Some(2);
+    o.pins.lock_seq = Some(1);
+    o.pins.pending_changes = vec!["Cleaner (slot 3): removed".into()];
+    let mut t = Troubleshooter::new(Symptom::KeysDontWork);
+    let end = walk(&mut t, &s, &o, &[(StepId::UsingPinCode, Answer::Yes)]);
+    assert_eq!(done_with(&end).0, C::PinDrift);
+    let finding = &end.findings[0];
+    assert!(finding.explanation.contains("Cleaner (slot 3): removed"), "{finding:?}");
+    // Once the lock confirmed the list, the clock is the next suspect.
+    o.pins.lock_seq = Some(2);
+    let mut t = Troubleshooter::new(Symptom::KeysDontWork);
+    let end = walk(&mut t, &s, &o, &[(StepId::UsingPinCode, Answer::Yes)]);
+    assert_eq!(done_with(&end).0, C::LockClockSkewed);
+}
+
+#[test]
 fn a_locked_keypad_is_the_diagnosis_whatever_the_symptom() {
     let s = android(31, |_| {});
     let mut o = healthy_lock();

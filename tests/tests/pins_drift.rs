@@ -2,6 +2,7 @@
 //! talks to the lock carries the change, the lock confirms it, and until
 //! then the phone shows the drift (the lock still accepts a deleted PIN).
 
+use latchkey_core::diagnostics::{diagnose, DeviceSnapshot, FindingCode, LockObservations, PlatformSnapshot};
 use latchkey_core::outbox::OutboxEvent;
 use latchkey_core::simworld::{GrantSpec, SimLockHandle, SimWorld};
 use latchkey_core::unlock::NoProgress;
@@ -114,6 +115,21 @@ async fn a_pin_deleted_while_the_lock_is_offline_keeps_working_until_a_phone_del
     assert_eq!(changes[0].label.as_deref(), Some("Guest: Smith"));
     assert_eq!(s.phone.pin_statuses().await.unwrap(), vec![drift]);
     assert!(opens(&s, GUEST), "the lock has not heard: the deleted PIN still opens");
+    // The diagnosis names it, with whose PIN it is.
+    let at = s.world.clock.unix_now();
+    let observations = LockObservations::builder(s.phone.store(), s.lock.id(), at)
+        .build()
+        .unwrap();
+    assert_eq!(observations.pins.pending_changes, ["Guest: Smith (slot 2): removed"]);
+    let findings = diagnose(
+        &PlatformSnapshot::new(DeviceSnapshot::Linux(Default::default())),
+        &observations,
+    );
+    let pin_drift = findings
+        .iter()
+        .find(|f| f.code == FindingCode::PinDrift)
+        .expect("pin_drift");
+    assert!(pin_drift.explanation.contains("Guest: Smith"), "{pin_drift:?}");
 
     // Tuesday: the phone opens the door and delivers the change.
     s.world.clock.advance_secs(u64::from(DAY));

@@ -201,6 +201,8 @@ finding_codes! {
     BatteryDrainingFast = "battery_draining_fast", LockPower, Upkeep, Degrades, CallTechnician;
     /// The lock has not yet received the newest revocation list.
     RevocationDrift = "revocation_drift", Lock, Upkeep, Degrades, MoveCloser;
+    /// Keypad PIN changes the lock has not received (a deleted PIN still works).
+    PinDrift = "pin_drift", Lock, Upkeep, Degrades, MoveCloser;
     /// The lock was factory reset since this phone last saw it.
     LockFactoryReset = "lock_factory_reset", Lock, Upkeep, Info, AskAdministrator;
     /// The key expires soon.

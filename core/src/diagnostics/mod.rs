@@ -47,7 +47,7 @@ pub use codes::FindingCode;
 pub use finding::{Finding, FindingArea, MessageArg, PlatformAction, Severity};
 pub use observations::{
     BackupEntry, BatteryObservation, BatterySample, BatteryTrend, ClockObservation, KeyObservation, KeyState,
-    LastError, LastSeen, LockObservations, MechanicsObservation, RevocationObservation, UnlockRecord,
+    LastError, LastSeen, LockObservations, MechanicsObservation, PinObservation, RevocationObservation, UnlockRecord,
 };
 pub use observe::ObservationsBuilder;
 pub use readiness::{

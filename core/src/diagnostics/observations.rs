@@ -32,6 +32,8 @@ pub struct LockObservations {
     pub factory_reset_detected: bool,
     /// Revocation lists: what the phone carries and what the lock holds.
     pub revocation: RevocationObservation,
+    /// Keypad PIN-list drift.
+    pub pins: PinObservation,
     /// How the resident gets in without the phone (readiness check). Kept by
     /// the app for now; it moves into the store's per-lock state later.
     pub backup_entry: Option<BackupEntry>,
@@ -208,6 +210,27 @@ pub struct KeyObservation {
     pub offline_allowed: Option<bool>,
     /// It has a weekly schedule.
     pub scheduled: bool,
+}
+
+/// Keypad PIN-list positions: changes the phone carries that the lock
+/// has not confirmed (a PIN deleted in the portal still works on the lock
+/// until a phone delivers the list).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PinObservation {
+    /// The newest PIN list the phone carries for this lock.
+    pub phone_seq: Option<u32>,
+    /// The newest PIN list the lock confirmed holding.
+    pub lock_seq: Option<u32>,
+    /// The changes the lock lacks, each as "Cleaner (slot 3): removed".
+    pub pending_changes: Vec<String>,
+}
+
+impl PinObservation {
+    /// The phone carries a newer PIN list than the lock holds.
+    pub fn drift(&self) -> bool {
+        matches!((self.phone_seq, self.lock_seq), (Some(p), l) if p > l.unwrap_or(0))
+    }
 }
 
 /// Revocation-list positions.

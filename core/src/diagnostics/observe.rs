@@ -5,7 +5,7 @@
 
 use super::observations::{
     BatteryObservation, BatterySample, BatteryTrend, ClockObservation, KeyObservation, KeyState, LastError, LastSeen,
-    LockObservations, MechanicsObservation, RevocationObservation, UnlockRecord,
+    LockObservations, MechanicsObservation, PinObservation, RevocationObservation, UnlockRecord,
 };
 use super::BackupEntry;
 use crate::client::CommandReport;
@@ -115,6 +115,7 @@ impl<'a> ObservationsBuilder<'a> {
         });
         self.status_facts(&state, &mut obs);
         obs.revocation = self.revocation(&meta, &state)?;
+        obs.pins = self.pins(&meta)?;
         obs.key = self.key(&meta)?;
         Ok(obs)
     }
@@ -176,6 +177,32 @@ impl<'a> ObservationsBuilder<'a> {
         Ok(RevocationObservation {
             phone_seq: lists.iter().map(|l| l.seq).max(),
             lock_seq: acked.max(reported),
+        })
+    }
+
+    fn pins(&self, meta: &LockMeta) -> Result<PinObservation, StoreError> {
+        use latchkey_protocol::pin::PinSlotChange as Change;
+        let status = crate::client::read_pin_status(self.store, &meta.lock_id)?;
+        let pending_changes = status
+            .pending_changes
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| {
+                let (slot, what) = match p.change {
+                    Change::Added(n) => (n, "added"),
+                    Change::Removed(n) => (n, "removed"),
+                    Change::Changed(n) => (n, "changed"),
+                };
+                match p.label {
+                    Some(label) => format!("{label} (slot {slot}): {what}"),
+                    None => format!("slot {slot}: {what}"),
+                }
+            })
+            .collect();
+        Ok(PinObservation {
+            phone_seq: status.held_seq,
+            lock_seq: status.acked.map(|a| a.seq),
+            pending_changes,
         })
     }
 

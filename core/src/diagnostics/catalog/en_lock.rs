@@ -238,6 +238,15 @@ pub(super) const TEXTS: &[FindingText] = &[
         ],
     },
     FindingText {
+        code: C::PinDrift,
+        title: "The lock hasn't received the latest PIN code changes",
+        explanation: "Keypad codes were changed in the app ({changes}), and this lock hasn't been told yet: until it is, a deleted code still opens it and a new one doesn't work. Your phone carries the change and hands it over the next time it connects to the lock.",
+        steps: &[
+            "Open the app near the lock (checking its status is enough).",
+            "Try the new code, or check that the deleted one no longer works.",
+        ],
+    },
+    FindingText {
         code: C::LockFactoryReset,
         title: "The lock was reset",
         explanation: "The lock was reset to its factory settings since this phone last saw it.",

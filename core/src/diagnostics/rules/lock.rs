@@ -31,6 +31,9 @@ pub(super) fn rules(obs: &LockObservations, snapshot: &PlatformSnapshot, out: &m
     if obs.factory_reset_detected {
         out.push(Draft::new(C::LockFactoryReset));
     }
+    if obs.pins.drift() {
+        out.push(Draft::new(C::PinDrift).arg("changes", obs.pins.pending_changes.join("; ")));
+    }
     let r = obs.revocation;
     if r.drift() {
         out.push(

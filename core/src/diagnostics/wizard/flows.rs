@@ -184,9 +184,12 @@ fn keys(c: &Ctx<'_>) -> Decision {
     match c.answered(StepId::UsingPinCode) {
         None => return Decision::Ask(StepId::UsingPinCode),
         Some(Answer::Yes) => {
-            // Codes are checked against the lock's clock.
-            let clock = c.first(|d| matches!(d.code, C::ClockUntrusted | C::LockClockSkewed));
-            return c.conclude(clock.unwrap_or_else(|| Draft::new(C::PinCodeRejected)));
+            // A code the lock hasn't received yet (or one deleted only in
+            // the app) first; then the lock's clock, which codes are
+            // checked against.
+            let drift = c.first(|d| d.code == C::PinDrift);
+            let clock = || c.first(|d| matches!(d.code, C::ClockUntrusted | C::LockClockSkewed));
+            return c.conclude(drift.or_else(clock).unwrap_or_else(|| Draft::new(C::PinCodeRejected)));
         }
         Some(_) => {}
     }
