@@ -12,7 +12,7 @@
 //! ```
 
 use crate::config::ClientConfig;
-use crate::diagnostics::DiagnosticsClient;
+use crate::diagnostics::{DiagnosticsClient, Texts};
 use crate::errors::ClientError;
 use crate::keys::KeysClient;
 use crate::locks::LocksClient;
@@ -193,7 +193,7 @@ fn transport_and_clock(parts: &Parts) -> Result<TransportAndClock, ClientError> 
 #[derive(uniffi::Object)]
 pub struct LatchkeyClient {
     phone: Arc<Phone>,
-    session: Session,
+    pub(crate) session: Session,
     /// The only strong handle on the engine besides a running loop.
     sync: Option<Arc<SyncEngine>>,
     /// The library's runtime, for the sync loop.
@@ -226,7 +226,7 @@ impl LatchkeyClient {
 
     /// Diagnostics: findings for a platform snapshot and a lock, readiness.
     pub fn diagnostics(&self) -> Arc<DiagnosticsClient> {
-        Arc::new(DiagnosticsClient::new(self.session.clone()))
+        Arc::new(DiagnosticsClient::new(self.session.clone(), Texts::default()))
     }
 
     /// Cloud sync; none when the configuration names no cloud.

@@ -50,21 +50,26 @@ mod enums;
 mod errors;
 mod keys;
 mod locks;
+mod pins;
 mod platform;
 mod records;
 mod session;
+mod sheet;
 #[cfg(feature = "sim")]
 mod sim;
+mod subclients;
 mod sync;
 
 pub use client::{LatchkeyClient, LatchkeyClientBuilder, StoreQuarantine};
 pub use config::ClientConfig;
 pub use diagnostics::{
-    explain_diagnosis, DiagnosticsClient, DiagnosticsError, Finding, ReadinessCheck, ReadinessReport,
+    explain_diagnosis, explain_diagnosis_in, DiagnosticsClient, DiagnosticsError, Finding, MessageCatalog,
+    ReadinessCheck, ReadinessReport, Troubleshooter, WizardStep,
 };
 pub use errors::{ClientError, CommandError, CredentialError};
 pub use keys::KeysClient;
 pub use locks::LocksClient;
+pub use pins::{KeypadInfo, OfflinePin, PendingPinChange, PinChangeKind, PinStatus, PinsClient};
 pub use platform::auth::{AuthError, AuthProvider};
 pub use platform::ble::{
     latchkey_gatt_service, BleAdvertisement, BleConnection, BleError, BleScanRequest, BleTransport, GattService,
@@ -73,13 +78,15 @@ pub use platform::keys::{KeyStore, KeyStoreError, Signer};
 pub use platform::log::{install_log_sink, LogLevel, LogRecord, LogSink};
 pub use platform::progress::{Progress, ProgressListener};
 pub use records::{CommandReport, EventGapRange, KeyInfo, KeySchedule, LockFaults, LockInfo, LockMetadata};
+pub use sheet::{readiness_summary, EmergencyClient, EmergencySheet};
 #[cfg(feature = "sim")]
 pub use sim::{
-    SimulatedCloud, SimulatedFault, SimulatedGrant, SimulatedLink, SimulatedLock, SimulatedWorld, SimulationError,
+    SimulatedCloud, SimulatedFault, SimulatedGrant, SimulatedKeypadOutcome, SimulatedLink, SimulatedLock, SimulatedPin,
+    SimulatedWorld, SimulationError,
 };
 pub use sync::{
-    CloudKey, DeadLetterInfo, KeyRequest, LockDrift, SyncClient, SyncError, SyncFailure, SyncOutcome, SyncReport,
-    SyncStatus,
+    CloudKey, CloudLockDrift, CloudPinChange, CloudPinDrift, DeadLetterInfo, KeyRequest, LockDrift, PinChangeRequest,
+    SyncClient, SyncError, SyncFailure, SyncOutcome, SyncReport, SyncStatus,
 };
 
 uniffi::setup_scaffolding!();

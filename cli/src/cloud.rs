@@ -20,6 +20,10 @@ pub struct CloudArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
     bind: IpAddr,
+    /// Sign with the issuer in a `latchkey-sim peripheral --commissioning`
+    /// file, so the cloud's keys open that lock (a new data dir, or one with that issuer).
+    #[arg(long, value_name = "FILE")]
+    issuer_from: Option<PathBuf>,
     /// Print the connection details as one JSON line.
     #[arg(long)]
     json: bool,
@@ -30,6 +34,15 @@ pub async fn run(args: CloudArgs) -> ExitCode {
     let mut config = CloudConfig::local(&args.data_dir).with_bind(SocketAddr::new(args.bind, args.port));
     if !args.bind.is_loopback() && !args.bind.is_unspecified() {
         config.server_names.push(args.bind.to_string());
+    }
+    if let Some(path) = &args.issuer_from {
+        match issuer_of(path) {
+            Ok(pkcs8) => config.issuer_pkcs8 = Some(pkcs8),
+            Err(e) => {
+                eprintln!("latchkey cloud: {e}");
+                return ExitCode::from(2);
+            }
+        }
     }
     let server = match CloudServer::start(config).await {
         Ok(s) => s,
@@ -81,4 +94,15 @@ fn write(path: &Path, contents: &str) -> std::io::Result<()> {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
     }
     Ok(())
+}
+
+/// The issuer's PKCS#8 from a peripheral's commissioning file.
+fn issuer_of(path: &Path) -> Result<Vec<u8>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let record: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    record
+        .get("issuer_pkcs8")
+        .and_then(serde_json::Value::as_str)
+        .and_then(latchkey_protocol::hex::decode)
+        .ok_or_else(|| format!("{}: no hex `issuer_pkcs8` field", path.display()))
 }

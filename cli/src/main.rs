@@ -1,9 +1,10 @@
 //! # latchkey (the command-line tool)
 //!
-//! The demo that tells latchkey's whole offline story against a simulated
-//! lock, and (as they arrive) the commands a service technician runs. It
-//! is a thin shell over latchkey-core: it must never contain protocol or
-//! policy logic of its own.
+//! The demo that tells latchkey's whole offline story against the
+//! reference cloud and a simulated lock, and the commands a service
+//! technician runs (simulated site by default, a real lock with `--ble`).
+//! It is a thin shell over latchkey-core: it must never contain protocol
+//! or policy logic of its own. docs/cli.md describes every command.
 
 mod cloud;
 mod demo;
@@ -28,18 +29,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Tell the whole offline story against a simulated lock, step by step.
+    /// Tell the whole offline story (reference cloud over TLS, a simulated lock, four phones), checking every step.
     Demo {
-        /// Plain output without colours.
+        /// Print the steps and their checks as JSON at the end instead of telling them.
+        #[arg(long)]
+        json: bool,
+        /// Plain output without colours (also: NO_COLOR=1).
         #[arg(long)]
         no_color: bool,
     },
     /// Explain why this computer, a phone snapshot or the lock can't unlock, with the fix.
     Doctor(doctor::DoctorArgs),
-    /// Print a lock's emergency access sheet (simulated lock): who can get in
-    /// without a network, the backup way in, battery advice, the last
-    /// offline-readiness check and what to do when the app can't connect.
-    /// It holds no keys, PINs or secrets.
+    /// Print a lock's emergency access sheet (simulated lock): who gets in offline, the backup way in, battery, what to do.
     Sheet(sheet::SheetArgs),
     /// Run the reference cloud on its own (HTTPS with a test CA; for the demo and app tests).
     Cloud(cloud::CloudArgs),
@@ -73,6 +74,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    quiet_panics();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
@@ -82,7 +84,7 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Demo { no_color } => runtime.block_on(demo::run(output::Style::detect(no_color))),
+        Command::Demo { json, no_color } => runtime.block_on(demo::run(json, output::Style::detect(no_color))),
         Command::Doctor(args) => runtime.block_on(doctor::run(args)),
         Command::Sheet(args) => runtime.block_on(sheet::run(args)),
         Command::Cloud(args) => runtime.block_on(cloud::run(args)),
@@ -95,4 +97,22 @@ fn main() -> ExitCode {
         Command::OfflineCheck(target) => runtime.block_on(tech::run(Tech::OfflineCheck, &target)),
         Command::Sync { args, target } => runtime.block_on(tech::run_sync(&target, &args)),
     }
+}
+
+/// No backtraces for the person at the terminal: a closed pipe (`| head`)
+/// ends the program quietly, anything else is one line to report.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("unknown");
+        if message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        let at = info.location().map(|l| format!(" at {l}")).unwrap_or_default();
+        eprintln!("latchkey: internal error{at}: {message}. Please report it.");
+    }));
 }

@@ -1,5 +1,5 @@
 //! Readable terminal output: coloured when writing to a terminal (and
-//! `NO_COLOR` is unset), plain otherwise.
+//! neither `--no-color` nor `NO_COLOR` says otherwise), plain otherwise.
 
 use std::io::IsTerminal;
 
@@ -10,10 +10,28 @@ pub struct Style {
 }
 
 impl Style {
-    /// Colours on a terminal unless disabled by flag or `NO_COLOR`.
+    /// For stdout: colours on a terminal unless disabled by flag or `NO_COLOR`.
     pub fn detect(no_color: bool) -> Self {
-        let color = !no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
-        Self { color }
+        Self::when(no_color, std::io::stdout().is_terminal())
+    }
+
+    /// The same for stderr (diagnoses and prompts go there).
+    pub fn detect_stderr(no_color: bool) -> Self {
+        Self::when(no_color, std::io::stderr().is_terminal())
+    }
+
+    fn when(no_color: bool, terminal: bool) -> Self {
+        // NO_COLOR counts only when set to something (no-color.org).
+        let env_off = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Self {
+            color: !no_color && !env_off && terminal,
+        }
+    }
+
+    /// Plain text, whatever the terminal.
+    #[cfg(test)]
+    pub fn plain() -> Self {
+        Self { color: false }
     }
 
     fn paint(&self, code: &str, text: &str) -> String {

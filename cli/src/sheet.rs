@@ -10,13 +10,14 @@ use clap::{Args, ValueEnum};
 use latchkey_core::diagnostics::{
     offline_readiness, BackupEntry, DeviceSnapshot, LockObservations, PlatformSnapshot, ReadinessPolicy, UnlockRecord,
 };
-use latchkey_core::sheet::ReadinessSummary;
+use latchkey_core::sheet::{EmergencySheet, ReadinessSummary};
 use latchkey_core::simworld::{GrantSpec, SimWorld};
 use latchkey_core::store::BackupMethod;
 use latchkey_core::unlock::NoProgress;
 use latchkey_protocol::{PinClass, PinDigits, PinRule, Schedule};
 use latchkey_sim::lock::LockConfig;
 use latchkey_sim::radio::LinkParams;
+use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
@@ -31,6 +32,8 @@ pub enum SheetFormat {
     Markdown,
     /// Plain text wrapped at 80 columns, ready to print.
     Text,
+    /// JSON with stable field names, for scripts.
+    Json,
 }
 
 /// Options of `latchkey sheet`.
@@ -39,11 +42,15 @@ pub struct SheetArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = SheetFormat::Markdown)]
     pub format: SheetFormat,
+    /// The same as `--format json`.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Prints the sheet; non-zero exit if the simulated world could not be set up.
 pub async fn run(args: SheetArgs) -> ExitCode {
-    match render(args.format).await {
+    let format = if args.json { SheetFormat::Json } else { args.format };
+    match render(format).await {
         Ok(sheet) => {
             print!("{sheet}");
             ExitCode::SUCCESS
@@ -132,6 +139,41 @@ async fn render(format: SheetFormat) -> Result<String, String> {
     Ok(match format {
         SheetFormat::Markdown => sheet.to_markdown(),
         SheetFormat::Text => sheet.to_text(),
+        SheetFormat::Json => format!("{}\n", crate::tech::output::pretty(&to_json(&sheet))),
+    })
+}
+
+/// The sheet's facts with stable field names (it holds no secrets either).
+fn to_json(sheet: &EmergencySheet) -> Value {
+    let credentials: Vec<Value> = sheet
+        .credentials
+        .iter()
+        .map(|c| {
+            json!({"kind": c.kind.name(), "holder": c.holder, "role": c.role, "valid_from": c.valid_from,
+                "valid_until": c.valid_until, "schedule": c.schedule, "works_offline": c.works_offline,
+                "notes": c.notes})
+        })
+        .collect();
+    let battery = &sheet.battery;
+    json!({
+        "lock_name": sheet.lock_name,
+        "lock_id": sheet.lock_id.to_string(),
+        "generated_at": sheet.generated_at,
+        "utc_offset_min": sheet.utc_offset_min,
+        "credentials": credentials,
+        "can_make_offline_pins": sheet.can_make_offline_pins,
+        "pending_pin_changes": sheet.pending_pin_changes,
+        "backup_entry": sheet.backup_entry.as_ref().map(|b| json!({"method": b.method, "details": b.details,
+            "recorded_at": b.recorded_at})),
+        "battery": {
+            "level": format!("{:?}", battery.level).to_lowercase(),
+            "percent": battery.reading.map(|r| r.percent),
+            "advice": battery.advice,
+        },
+        "readiness": sheet.readiness.as_ref().map(|r| json!({"checked_at": r.checked_at, "ready": r.ready,
+            "lines": r.lines.iter().map(|l| json!({"status": l.status, "title": l.title, "message": l.message}))
+                .collect::<Vec<_>>()})),
+        "steps": sheet.steps,
     })
 }
 
@@ -147,8 +189,12 @@ mod tests {
         assert!(md.contains("## Last offline-readiness check"), "{md}");
         let text = render(SheetFormat::Text).await.unwrap();
         assert!(text.contains("IF THE APP CAN'T CONNECT"), "{text}");
+        let json: Value = serde_json::from_str(&render(SheetFormat::Json).await.unwrap()).unwrap();
+        assert_eq!(json["lock_name"], "Front door");
+        assert!(json["credentials"].as_array().is_some_and(|c| c.len() == 4), "{json}");
+        let json = json.to_string();
         for digits in ["73914682", "402817", "918273"] {
-            assert!(!md.contains(digits) && !text.contains(digits));
+            assert!(!md.contains(digits) && !text.contains(digits) && !json.contains(digits));
         }
     }
 }

@@ -4,9 +4,10 @@
 //! snake_case name (`bluetooth_scan_denied_permanently`, …; the table is in
 //! docs/diagnostics.md).
 
+use super::DiagnosticsError;
 use latchkey_core::diagnostics::{
-    CheckStatus, Finding as CoreFinding, FindingArea, MessageArg, PlatformAction, ReadinessCheck as CoreCheck,
-    ReadinessItem, ReadinessReport as CoreReport, Severity,
+    CheckStatus, Finding as CoreFinding, FindingArea, FindingCode, MessageArg, PlatformAction,
+    ReadinessCheck as CoreCheck, ReadinessItem, ReadinessReport as CoreReport, Severity,
 };
 
 /// One thing the engine found; a list puts the root cause first.
@@ -49,6 +50,25 @@ impl From<CoreFinding> for Finding {
     }
 }
 
+impl Finding {
+    /// The core's finding again (a finding the app kept, handed back to be
+    /// localized or to answer a troubleshooting step).
+    pub(crate) fn into_core(self) -> Result<CoreFinding, DiagnosticsError> {
+        let code =
+            FindingCode::from_name(&self.code).ok_or(DiagnosticsError::UnknownFindingCode { code: self.code })?;
+        Ok(CoreFinding {
+            code,
+            severity: self.severity,
+            title: self.title,
+            explanation: self.explanation,
+            steps: self.steps,
+            action: self.action,
+            permissions: self.permissions,
+            args: self.args,
+        })
+    }
+}
+
 /// One line of a readiness checklist.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ReadinessCheck {
@@ -82,6 +102,35 @@ impl From<CoreReport> for ReadinessReport {
             ready: r.ready,
             checks: r.checks.into_iter().map(ReadinessCheck::from).collect(),
         }
+    }
+}
+
+impl ReadinessReport {
+    /// The core's report again (a report the app kept, handed back for the
+    /// emergency sheet).
+    pub(crate) fn into_core(self) -> Result<CoreReport, DiagnosticsError> {
+        let checks = self
+            .checks
+            .into_iter()
+            .map(|c| {
+                Ok(CoreCheck {
+                    item: c.item,
+                    status: c.status,
+                    title: c.title,
+                    message: c.message,
+                    action: c.action,
+                    findings: c
+                        .findings
+                        .into_iter()
+                        .map(Finding::into_core)
+                        .collect::<Result<_, _>>()?,
+                })
+            })
+            .collect::<Result<_, DiagnosticsError>>()?;
+        Ok(CoreReport {
+            ready: self.ready,
+            checks,
+        })
     }
 }
 

@@ -3,14 +3,22 @@
 //! plus what the store knows about a lock and how the last command on it
 //! ended, and returns findings root cause first.
 
+mod catalog;
 mod findings;
 mod snapshot;
+mod wizard;
 
+pub use catalog::MessageCatalog;
+pub(crate) use catalog::Texts;
 pub use findings::{Finding, ReadinessCheck, ReadinessReport};
+pub use wizard::{Troubleshooter, WizardStep};
 
 use crate::client::blocking;
 use crate::session::{LastOutcome, Session, CLIENT_CLOSED};
-use latchkey_core::diagnostics::{self as core, LockObservations, PlatformSnapshot, ReadinessPolicy};
+use latchkey_core::diagnostics::{
+    self as core, LockObservations, PlatformSnapshot, ReadinessPolicy, ReconnectionFacts, Symptom,
+    Troubleshooter as CoreTroubleshooter,
+};
 use latchkey_core::{DiagnosisCode, Phone};
 use latchkey_protocol::LockId;
 use std::sync::Arc;
@@ -30,6 +38,31 @@ pub enum DiagnosticsError {
         /// What failed.
         reason: String,
     },
+    /// The answer does not fit the troubleshooting step (a yes/no answer
+    /// to a check, …).
+    #[error("the answer `{answer}` does not fit step `{step}`")]
+    AnswerDoesNotFit {
+        /// The step's id, snake_case.
+        step: String,
+        /// The answer, snake_case.
+        answer: String,
+    },
+    /// The troubleshooting flow is finished: start a new one.
+    #[error("the troubleshooting flow is finished")]
+    FlowFinished,
+    /// A saved troubleshooting session or a translation file could not be
+    /// read.
+    #[error("invalid input: {reason}")]
+    InvalidInput {
+        /// What was wrong.
+        reason: String,
+    },
+    /// A finding handed back with a code this library does not know.
+    #[error("unknown finding code `{code}`")]
+    UnknownFindingCode {
+        /// The code passed.
+        code: String,
+    },
 }
 
 impl From<String> for DiagnosticsError {
@@ -38,15 +71,17 @@ impl From<String> for DiagnosticsError {
     }
 }
 
-/// Diagnostics: `client.diagnostics()`.
-#[derive(uniffi::Object)]
+/// Diagnostics: `client.diagnostics()` (English) or
+/// `client.diagnosticsIn(catalog, locale)`.
+#[derive(Clone, uniffi::Object)]
 pub struct DiagnosticsClient {
     session: Session,
+    texts: Texts,
 }
 
 impl DiagnosticsClient {
-    pub(crate) fn new(session: Session) -> Self {
-        Self { session }
+    pub(crate) fn new(session: Session, texts: Texts) -> Self {
+        Self { session, texts }
     }
 
     fn phone(&self) -> Result<Arc<Phone>, DiagnosticsError> {
@@ -88,7 +123,9 @@ impl DiagnosticsClient {
         lock_id: Option<String>,
     ) -> Result<Vec<Finding>, DiagnosticsError> {
         let observations = self.observe(lock_id).await?;
-        let findings = core::diagnose(&snapshot, &observations);
+        let findings = self
+            .texts
+            .with(|catalog, locale| core::diagnose_in(&snapshot, &observations, catalog, locale));
         log::debug!(target: "latchkey::diagnostics", "{} finding(s)", findings.len());
         Ok(findings.into_iter().map(Finding::from).collect())
     }
@@ -101,8 +138,58 @@ impl DiagnosticsClient {
         lock_id: String,
     ) -> Result<ReadinessReport, DiagnosticsError> {
         let observations = self.observe(Some(lock_id)).await?;
-        Ok(core::offline_readiness(&snapshot, &observations, &ReadinessPolicy::default()).into())
+        let policy = ReadinessPolicy::default();
+        let report = self
+            .texts
+            .with(|catalog, locale| core::offline_readiness_in(&snapshot, &observations, &policy, catalog, locale));
+        Ok(report.into())
     }
+
+    /// After the network is back: did everything kept offline reach the
+    /// cloud? The app fills `facts` from `sync().status()` (pending events,
+    /// dead letters, locks not in sync, the last error's code).
+    pub fn after_reconnection(&self, facts: ReconnectionFacts) -> ReadinessReport {
+        let report = self
+            .texts
+            .with(|catalog, locale| core::after_reconnection_in(&facts, catalog, locale));
+        report.into()
+    }
+
+    /// A guided troubleshooting session for `symptom` (and `lock_id`, when
+    /// the person means one lock): see [`Troubleshooter`].
+    pub fn troubleshoot(&self, symptom: Symptom, lock_id: Option<String>) -> Arc<Troubleshooter> {
+        wizard::start(self, symptom, lock_id)
+    }
+
+    /// Picks up a session saved with `Troubleshooter.toJson`.
+    pub fn resume_troubleshooting(
+        &self,
+        json: String,
+        lock_id: Option<String>,
+    ) -> Result<Arc<Troubleshooter>, DiagnosticsError> {
+        let state = CoreTroubleshooter::from_json(&json)
+            .map_err(|e| DiagnosticsError::InvalidInput { reason: e.to_string() })?;
+        Ok(Arc::new(Troubleshooter::new(self.clone(), lock_id, state)))
+    }
+}
+
+/// What the sync engine knows after the network is back (the input of
+/// `DiagnosticsClient.afterReconnection`).
+#[uniffi::remote(Record)]
+pub struct ReconnectionFacts {
+    /// The phone is online.
+    pub online: bool,
+    /// Events still waiting for upload (`SyncStatus.pendingEvents`).
+    pub queued_events: u64,
+    /// Events the cloud refused for good (`SyncStatus.deadLetters`).
+    pub dead_letters: u64,
+    /// Locks that have not acknowledged the newest revocation list
+    /// (`SyncStatus.locks` not in sync).
+    pub locks_with_drift: u32,
+    /// Keys due for renewal that were not renewed yet.
+    pub keys_due_for_renewal: u32,
+    /// The last sync's error code, if it failed (`SyncFailure.code`, snake_case).
+    pub last_sync_error: Option<String>,
 }
 
 /// The finding that explains a failure's diagnosis code on its own (no
@@ -110,4 +197,10 @@ impl DiagnosticsClient {
 #[uniffi::export]
 pub fn explain_diagnosis(code: DiagnosisCode) -> Finding {
     core::explain(code).into()
+}
+
+/// [`explain_diagnosis`] with texts in `locale` from `catalog`.
+#[uniffi::export]
+pub fn explain_diagnosis_in(code: DiagnosisCode, catalog: Arc<MessageCatalog>, locale: String) -> Finding {
+    core::explain_in(code, &catalog.get(), &locale).into()
 }

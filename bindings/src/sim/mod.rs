@@ -11,9 +11,11 @@
 //! [`SimulatedWorld::connect`] ([`SimulatedLink`]).
 
 mod cloud;
+mod keypad;
 mod link;
 
 pub use cloud::SimulatedCloud;
+pub use keypad::{SimulatedKeypadOutcome, SimulatedPin};
 pub use link::SimulatedLink;
 
 use crate::platform::ble::{BleAdvertisement, BleError, BleScanRequest};

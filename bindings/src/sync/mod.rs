@@ -4,8 +4,10 @@
 //! background loop run (`startBackground`) or schedules passes itself
 //! (`syncNow`, e.g. from WorkManager or BGTaskScheduler).
 
+mod drift;
 mod records;
 
+pub use drift::{CloudLockDrift, CloudPinChange, CloudPinDrift, PinChangeRequest};
 pub use records::{CloudKey, DeadLetterInfo, KeyRequest, LockDrift, SyncFailure, SyncOutcome, SyncReport, SyncStatus};
 
 use crate::config::ClientConfig;

@@ -1,6 +1,7 @@
 //! What sync reports: one pass, the standing picture, per-lock drift, dead
 //! letters, and the host's view of keys and drift in the cloud.
 
+use crate::pins::PinStatus;
 use crate::records::KeySchedule;
 use crate::sync::SyncError;
 use latchkey_core::outbox::DeadLetter;
@@ -101,7 +102,8 @@ pub struct SyncFailure {
     pub consecutive: u32,
 }
 
-/// Which revocation list one lock holds, against the newest the phone has.
+/// Which revocation list and keypad PIN list one lock holds, against the
+/// newest the phone has.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct LockDrift {
     /// The lock (hex id).
@@ -118,6 +120,8 @@ pub struct LockDrift {
     pub last_contact_at: Option<u32>,
     /// The lock holds the newest list.
     pub in_sync: bool,
+    /// Keypad PIN drift: the changes the lock has not received yet.
+    pub pins: PinStatus,
 }
 
 /// The standing picture, for a status screen.
@@ -170,6 +174,7 @@ impl From<core::SyncStatus> for SyncStatus {
                     cloud_seq: l.cloud_seq,
                     last_contact_at: l.last_contact_at,
                     in_sync: l.in_sync,
+                    pins: l.pins.into(),
                 })
                 .collect(),
         }

@@ -4,51 +4,69 @@
 //! simulated radio (virtual time, so every radio figure is reproducible),
 //! and phones sync, lose the network, unlock and carry credentials. Every
 //! step checks that the system did what the story says; any surprise
-//! makes the demo exit non-zero.
+//! makes the demo exit non-zero. `--json` prints the steps and their
+//! checks as one JSON document at the end instead.
 
+mod carry;
 mod cast;
+mod diagnoses;
 mod story;
 
 use crate::output::Style;
 use latchkey_core::CommandReport;
+use serde_json::{json, Value};
 use std::process::ExitCode;
 use std::time::Instant;
 
 /// The story's narrator: numbered steps, checks, figures.
 pub(crate) struct Story {
     style: Style,
-    step: u32,
+    json: bool,
+    steps: Vec<Value>,
     failures: u32,
 }
 
 impl Story {
     fn step(&mut self, title: &str) {
-        self.step += 1;
-        println!("\n{}", self.style.heading(&format!("{}. {title}", self.step)));
+        let number = self.steps.len() + 1;
+        self.steps
+            .push(json!({"number": number, "title": title, "ok": true, "checks": [], "notes": []}));
+        self.print(&format!("\n{}", self.style.heading(&format!("{number}. {title}"))));
     }
 
-    fn say(&self, text: &str) {
-        println!("   {text}");
+    fn say(&mut self, text: &str) {
+        self.note(text);
+        self.print(&format!("   {text}"));
     }
 
-    fn detail(&self, text: &str) {
-        println!("   {}", self.style.dim(text));
+    fn detail(&mut self, text: &str) {
+        self.note(text);
+        self.print(&format!("   {}", self.style.dim(text)));
     }
 
     /// Records whether the system behaved as the story says.
     fn check(&mut self, ok: bool, text: &str) -> bool {
+        if let Some(step) = self.steps.last_mut() {
+            if let Some(checks) = step["checks"].as_array_mut() {
+                checks.push(json!({"ok": ok, "text": text}));
+            }
+            if !ok {
+                step["ok"] = false.into();
+            }
+        }
         if ok {
-            println!("   {} {text}", self.style.good("✓"));
+            self.print(&format!("   {} {text}", self.style.good("✓")));
         } else {
             self.failures += 1;
-            println!("   {} {text}", self.style.bad("✗ unexpected:"));
+            self.print(&format!("   {} {text}", self.style.bad("✗ unexpected:")));
         }
         ok
     }
 
-    fn figures(&self, r: &CommandReport) {
+    fn figures(&mut self, r: &CommandReport, wall_ms: f64) {
         self.detail(&format!(
-            "{} path, {} round trip(s), {} B up / {} B down, {} ms on the radio model (MTU 185, 30 ms interval)",
+            "{} path, {} round trip(s), {} B up / {} B down, {} ms on the radio model (MTU 185, 30 ms interval); \
+             {wall_ms:.1} ms of computing on this machine",
             r.path.name(),
             r.round_trips,
             r.bytes_up,
@@ -56,40 +74,58 @@ impl Story {
             r.latency_ms
         ));
     }
+
+    fn note(&mut self, text: &str) {
+        if let Some(notes) = self.steps.last_mut().and_then(|s| s["notes"].as_array_mut()) {
+            notes.push(text.into());
+        }
+    }
+
+    fn print(&self, text: &str) {
+        if !self.json {
+            println!("{text}");
+        }
+    }
 }
 
 /// Runs the story; the exit code says whether every step behaved.
-pub async fn run(style: Style) -> ExitCode {
+pub async fn run(json: bool, style: Style) -> ExitCode {
     let started = Instant::now();
     let mut story = Story {
         style,
-        step: 0,
+        json,
+        steps: Vec::new(),
         failures: 0,
     };
-    println!(
-        "{}",
-        style.heading("latchkey demo: a lock, its cloud, four phones, and a network that goes away")
-    );
+    story.print(&style.heading("latchkey demo: a lock, its cloud, four phones, and a network that goes away"));
+    let mut stopped = None;
     if let Err(e) = story::tell(&mut story).await {
-        story.failures += 1;
-        println!("   {} {e}", style.bad("✗ the demo could not continue:"));
+        story.check(false, &format!("the demo could not continue: {e}"));
+        stopped = Some(e.to_string());
     }
-    println!();
     let took = started.elapsed().as_secs_f64();
-    if story.failures == 0 {
+    let ok = story.failures == 0;
+    if json {
+        let summary = json!({"ok": ok, "failures": story.failures, "seconds": took,
+            "stopped": stopped, "steps": story.steps});
+        println!("{}", crate::tech::output::pretty(&summary));
+    } else if ok {
         println!(
-            "{}",
+            "\n{}",
             style.good(&format!(
                 "Every step behaved as told ({} steps, {took:.1} s).",
-                story.step
+                story.steps.len()
             ))
         );
-        ExitCode::SUCCESS
     } else {
         println!(
-            "{}",
+            "\n{}",
             style.bad(&format!("{} check(s) did not behave as told.", story.failures))
         );
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
         ExitCode::FAILURE
     }
 }

@@ -1,19 +1,18 @@
 //! Commands that read what the phone holds: `keys` and `offline-check`.
 
-use super::output::Outcome;
+use super::output::{CliError, Outcome};
 use super::progress::Spinner;
 use super::site::{lock_label, Site, Target};
-use latchkey_core::diagnostics::{
-    offline_readiness, CheckStatus, DeviceSnapshot, LockObservations, PlatformSnapshot, ReadinessPolicy,
-};
-use latchkey_core::LatchkeyError;
+use latchkey_core::diagnostics::{offline_readiness, CheckStatus, LockObservations, ReadinessPolicy};
 use latchkey_protocol::Command;
 use serde_json::json;
 
-/// `keys`: every key the phone holds, with its validity and offline flag.
-pub async fn keys(site: &Site) -> Result<Outcome, LatchkeyError> {
+/// `keys`: every key the phone holds, with its validity and offline flag,
+/// and the phone's own public key (what a cloud issues keys to).
+pub async fn keys(site: &Site) -> Result<Outcome, CliError> {
     let now = site.now();
     let keys = site.phone.keys().await?;
+    let holder = latchkey_protocol::hex::encode(&site.phone.holder_key().0);
     let mut text = vec![format!("{} key(s) on this phone ({}):", keys.len(), site.description)];
     let mut rows = Vec::new();
     for k in &keys {
@@ -26,44 +25,46 @@ pub async fn keys(site: &Site) -> Result<Outcome, LatchkeyError> {
             "valid"
         };
         let lock = k.lock_name.clone().unwrap_or_else(|| grant.lock_id.to_string());
+        let schedule = grant.schedule.map(|s| latchkey_core::sheet::schedule(&s));
         text.push(format!(
-            "  {:<24} {:<14} {:?}, {state} {} → {}{}{}",
+            "  {:<24} {:<14} {:<9} {state:<13} {} → {}  {}{}",
             k.label,
             lock,
-            grant.role,
+            grant.role.name(),
             super::when(grant.not_before),
             super::when(grant.not_after),
             if grant.offline_allowed {
-                ", works offline"
+                "works offline"
             } else {
-                ", online only"
+                "online only"
             },
-            grant
-                .schedule
-                .map(|s| format!(", {}", latchkey_core::sheet::schedule(&s)))
-                .unwrap_or_default(),
+            schedule.as_ref().map(|s| format!(", {s}")).unwrap_or_default(),
         ));
         rows.push(json!({
             "key_id": k.key.key_id().to_string(),
             "label": k.label,
             "lock_id": grant.lock_id.to_string(),
             "lock_name": k.lock_name,
-            "role": format!("{:?}", grant.role).to_lowercase(),
+            "role": grant.role.name(),
             "not_before": grant.not_before,
             "not_after": grant.not_after,
+            "state": state.replace(' ', "_"),
             "valid_now": state == "valid",
             "offline_allowed": grant.offline_allowed,
-            "has_schedule": grant.schedule.is_some(),
+            "schedule": schedule,
         }));
     }
+    text.push(format!(
+        "this phone's public key (register it with the cloud): {holder}"
+    ));
     Ok(Outcome {
         text,
-        json: json!({ "keys": rows }),
+        json: json!({ "holder_key": holder, "keys": rows }),
     })
 }
 
 /// `offline-check`: would this phone open the lock with no network?
-pub async fn offline_check(site: &Site, target: &Target) -> Result<Outcome, LatchkeyError> {
+pub async fn offline_check(site: &Site, target: &Target) -> Result<Outcome, CliError> {
     let meta = site.lock(target.lock.as_deref()).await?;
     // A fresh contact makes the check about the lock as it is now.
     let spinner = Spinner::start("reading the lock's status…");
@@ -75,8 +76,8 @@ pub async fn offline_check(site: &Site, target: &Target) -> Result<Outcome, Latc
         Ok(report) => builder.last_report(report, at),
         Err(e) => builder.last_error(e, at),
     };
-    let snapshot = PlatformSnapshot::new(DeviceSnapshot::Linux(Default::default()));
-    let report = offline_readiness(&snapshot, &builder.build()?, &ReadinessPolicy::default());
+    let platform = crate::doctor::platform::for_site(site, target).await;
+    let report = offline_readiness(&platform.snapshot, &builder.build()?, &ReadinessPolicy::default());
     let mut text = vec![format!(
         "{}: {}",
         lock_label(&meta),
@@ -99,6 +100,8 @@ pub async fn offline_check(site: &Site, target: &Target) -> Result<Outcome, Latc
         text,
         json: json!({
             "lock_id": meta.lock_id.to_string(),
+            "lock_name": meta.name,
+            "platform": platform.source,
             "report": serde_json::to_value(&report).unwrap_or_default(),
         }),
     })

@@ -1,17 +1,18 @@
 //! The technician commands: scan, status, unlock, lock, events, keys,
 //! offline-check and sync, against the simulated site by default or a
-//! real lock over Bluetooth with `--ble`; and the guided doctor flow.
+//! real lock over Bluetooth with `--ble`.
 
 mod checks;
-pub mod guided;
-mod output;
-mod progress;
+mod events;
+pub mod output;
+pub mod progress;
 mod radio;
+mod simulated;
 pub mod site;
 pub mod sync;
 
-use crate::output::Style;
 use latchkey_protocol::Command;
+use output::CliError;
 use site::{Site, Target};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -40,30 +41,42 @@ pub enum Tech {
 
 /// Runs one command and prints its outcome.
 pub async fn run(command: Tech, target: &Target) -> ExitCode {
-    let style = Style::detect(target.no_color);
     let result = async {
-        let site = Site::open(target).await?;
+        let site = match command {
+            Tech::Keys => Site::open_store(target).await?,
+            _ => Site::open(target).await?,
+        };
         match command {
             Tech::Scan { seconds } => radio::scan(&site, Duration::from_secs(seconds)).await,
             Tech::Status => radio::command(&site, target, Command::Status).await,
             Tech::Unlock => radio::command(&site, target, Command::Unlock).await,
             Tech::Lock => radio::command(&site, target, Command::Lock).await,
-            Tech::Events => radio::events(&site, target).await,
+            Tech::Events => events::events(&site, target).await,
             Tech::Keys => checks::keys(&site).await,
             Tech::OfflineCheck => checks::offline_check(&site, target).await,
         }
     }
     .await;
-    output::print(result, target.json, style)
+    output::print(result, target.json, target.no_color)
 }
 
 /// Runs `sync`.
 pub async fn run_sync(target: &Target, args: &sync::SyncArgs) -> ExitCode {
-    let style = Style::detect(target.no_color);
-    output::print(sync::run(target, args).await, target.json, style)
+    output::print(sync::run(target, args).await, target.json, target.no_color)
 }
 
 /// A unix time as `YYYY-MM-DD HH:MM` UTC.
 pub(crate) fn when(unix: u32) -> String {
     latchkey_core::sheet::datetime(unix, 0)
+}
+
+/// The first eight hex digits of an id, as people compare them.
+pub(crate) fn short(id: &impl std::fmt::Display) -> String {
+    id.to_string().chars().take(8).collect()
+}
+
+impl From<latchkey_core::outbox::OutboxError> for CliError {
+    fn from(e: latchkey_core::outbox::OutboxError) -> Self {
+        Self::Latchkey(latchkey_core::LatchkeyError::Storage(e.to_string()))
+    }
 }

@@ -1,6 +1,9 @@
 //! Printing a command's result: text for people, JSON for scripts, and
 //! for a failure, the diagnosis (what is wrong and what to do), never a
 //! backtrace.
+//!
+//! Exit status: 0 when the command did what was asked, 1 when it failed
+//! with a diagnosis, 2 when the command line or an input file was wrong.
 
 use crate::output::Style;
 use latchkey_core::diagnostics::explain;
@@ -16,11 +19,32 @@ pub struct Outcome {
     pub json: Value,
 }
 
+/// Why a command did not produce its outcome.
+#[derive(Debug)]
+pub enum CliError {
+    /// The phone, the radio, the lock or the cloud failed: it has a diagnosis.
+    Latchkey(LatchkeyError),
+    /// The command line or an input file does not make sense.
+    Usage(String),
+}
+
+impl From<LatchkeyError> for CliError {
+    fn from(e: LatchkeyError) -> Self {
+        Self::Latchkey(e)
+    }
+}
+
+impl From<latchkey_core::store::StoreError> for CliError {
+    fn from(e: latchkey_core::store::StoreError) -> Self {
+        Self::Latchkey(e.into())
+    }
+}
+
 /// Prints `result` in the asked form; the exit code says whether it worked.
-pub fn print(result: Result<Outcome, LatchkeyError>, json: bool, style: Style) -> ExitCode {
+pub fn print(result: Result<Outcome, CliError>, json: bool, no_color: bool) -> ExitCode {
     match result {
         Ok(out) if json => {
-            println!("{}", serde_json::to_string_pretty(&out.json).unwrap_or_default());
+            println!("{}", pretty(&out.json));
             ExitCode::SUCCESS
         }
         Ok(out) => {
@@ -29,31 +53,55 @@ pub fn print(result: Result<Outcome, LatchkeyError>, json: bool, style: Style) -
             }
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            let finding = explain(e.diagnosis());
+        Err(CliError::Usage(message)) => {
             if json {
-                let error = json!({"error": {
-                    "code": e.diagnosis().as_str(),
-                    "message": e.to_string(),
-                    "title": finding.title,
-                    "explanation": finding.explanation,
-                    "steps": finding.steps,
-                    "action": finding.action.as_str(),
-                }});
-                println!("{}", serde_json::to_string_pretty(&error).unwrap_or_default());
+                println!("{}", pretty(&json!({"error": {"code": "usage", "message": message}})));
             } else {
-                eprintln!(
-                    "{} {}",
-                    style.bad(&finding.title),
-                    style.dim(&format!("({})", e.diagnosis()))
-                );
-                eprintln!("  {e}");
-                eprintln!("  {}", finding.explanation);
-                for (i, step) in finding.steps.iter().enumerate() {
-                    eprintln!("  {}) {step}", i + 1);
-                }
+                eprintln!("latchkey: {message}");
+            }
+            ExitCode::from(2)
+        }
+        Err(CliError::Latchkey(e)) => {
+            if json {
+                println!("{}", pretty(&error_json(&e)));
+            } else {
+                eprint!("{}", diagnosis_text(&e, Style::detect_stderr(no_color)));
             }
             ExitCode::FAILURE
         }
     }
+}
+
+/// A failure as JSON: `{"error": {code, message, title, explanation, steps, action}}`.
+pub fn error_json(e: &LatchkeyError) -> Value {
+    let finding = explain(e.diagnosis());
+    json!({"error": {
+        "code": e.diagnosis().as_str(),
+        "message": e.to_string(),
+        "title": finding.title,
+        "explanation": finding.explanation,
+        "steps": finding.steps,
+        "action": finding.action.as_str(),
+    }})
+}
+
+/// A failure for people: the diagnosis's title, what happened, why, and
+/// the numbered fix.
+pub fn diagnosis_text(e: &LatchkeyError, style: Style) -> String {
+    let finding = explain(e.diagnosis());
+    let mut out = format!(
+        "{} {}\n  {e}\n  {}\n",
+        style.bad(&finding.title),
+        style.dim(&format!("({})", e.diagnosis())),
+        finding.explanation
+    );
+    for (i, step) in finding.steps.iter().enumerate() {
+        out.push_str(&format!("  {}) {step}\n", i + 1));
+    }
+    out
+}
+
+/// JSON as printed: pretty, and never a panic (plain data always serializes).
+pub fn pretty(value: &Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
 }

@@ -1,18 +1,17 @@
-//! Commands that talk to a lock: scan, status, unlock, lock, events.
+//! Commands that talk to a lock over the radio: scan, status, unlock, lock.
 
-use super::output::Outcome;
+use super::output::{CliError, Outcome};
 use super::progress::Spinner;
 use super::site::{lock_label, Site, Target};
-use latchkey_core::outbox::OutboxEvent;
 use latchkey_core::transport::ScanFilter;
-use latchkey_core::{CommandReport, LatchkeyError};
-use latchkey_protocol::{Advertisement, Command, LockEvent};
+use latchkey_core::CommandReport;
+use latchkey_protocol::{Advertisement, Command};
 use serde_json::{json, Value};
 use std::time::Duration;
 
 /// `scan`: latchkey locks in range, strongest first.
-pub async fn scan(site: &Site, timeout: Duration) -> Result<Outcome, LatchkeyError> {
-    let spinner = Spinner::start("scanning for locks…");
+pub async fn scan(site: &Site, timeout: Duration) -> Result<Outcome, CliError> {
+    let spinner = Spinner::start(&format!("scanning for locks ({} s)…", timeout.as_secs()));
     let filter = ScanFilter {
         short_lock_id: None,
         first_match: false,
@@ -27,9 +26,11 @@ pub async fn scan(site: &Site, timeout: Duration) -> Result<Outcome, LatchkeyErr
     for s in &found {
         let ad = &s.advertisement;
         let meta = known.iter().find(|m| m.lock_id.0[..4] == ad.short_lock_id);
-        let name = meta.map(lock_label).unwrap_or_else(|| "unknown lock".into());
+        let name = meta
+            .map(lock_label)
+            .unwrap_or_else(|| format!("unknown lock ({})", latchkey_protocol::hex::encode(&ad.short_lock_id)));
         let battery = if ad.has(Advertisement::BATTERY_LOW) {
-            "low"
+            "LOW"
         } else {
             "ok"
         };
@@ -47,6 +48,7 @@ pub async fn scan(site: &Site, timeout: Duration) -> Result<Outcome, LatchkeyErr
         rows.push(json!({
             "address": s.address,
             "lock_id": meta.map(|m| m.lock_id.to_string()),
+            "short_lock_id": latchkey_protocol::hex::encode(&ad.short_lock_id),
             "name": meta.map(|m| m.name.clone()),
             "rssi": s.rssi,
             "battery_low": ad.has(Advertisement::BATTERY_LOW),
@@ -62,7 +64,7 @@ pub async fn scan(site: &Site, timeout: Duration) -> Result<Outcome, LatchkeyErr
 }
 
 /// `status`, `unlock`, `lock`: one command and what the lock said.
-pub async fn command(site: &Site, target: &Target, command: Command) -> Result<Outcome, LatchkeyError> {
+pub async fn command(site: &Site, target: &Target, command: Command) -> Result<Outcome, CliError> {
     let meta = site.lock(target.lock.as_deref()).await?;
     let spinner = Spinner::start("scanning for the lock…");
     let report = site.phone.run_command(meta.lock_id, command, &spinner).await;
@@ -77,9 +79,9 @@ pub async fn command(site: &Site, target: &Target, command: Command) -> Result<O
     let text = vec![
         format!("{}: {verb}", lock_label(&meta)),
         format!(
-            "  bolt {:?}, door {:?}, battery {}%, faults {}",
-            r.bolt,
-            r.door,
+            "  bolt {}, door {}, battery {}%, faults {}",
+            r.bolt.name(),
+            r.door.name(),
             r.battery_percent,
             faults(&r)
         ),
@@ -92,8 +94,9 @@ pub async fn command(site: &Site, target: &Target, command: Command) -> Result<O
             r.clock_skew_s
         ),
         format!(
-            "  {} event(s) collected{}",
+            "  {} new log entr{} collected{}",
             r.events_collected,
+            if r.events_collected == 1 { "y" } else { "ies" },
             if r.gaps.is_empty() {
                 ""
             } else {
@@ -107,68 +110,6 @@ pub async fn command(site: &Site, target: &Target, command: Command) -> Result<O
     })
 }
 
-/// `events`: collect the lock's new log entries and show what the phone holds.
-pub async fn events(site: &Site, target: &Target) -> Result<Outcome, LatchkeyError> {
-    let meta = site.lock(target.lock.as_deref()).await?;
-    let spinner = Spinner::start("fetching the lock's log…");
-    let report = site.phone.run_command(meta.lock_id, Command::Status, &spinner).await;
-    spinner.finish();
-    let report = report?;
-    let stored = site
-        .phone
-        .outbox()
-        .peek(usize::MAX, usize::MAX)
-        .map_err(|e| LatchkeyError::Storage(e.to_string()))?;
-    let mut text = vec![format!("{}: log entries held by this phone", lock_label(&meta))];
-    let mut rows = Vec::new();
-    for gap in &report.gaps {
-        text.push(format!(
-            "  ── gap: entries {}–{} were overwritten on the lock before any phone collected them",
-            gap.first, gap.last
-        ));
-    }
-    for item in stored {
-        let OutboxEvent::LockEvent {
-            lock_id, epoch, event, ..
-        } = &item.event
-        else {
-            continue;
-        };
-        if *lock_id != meta.lock_id {
-            continue;
-        }
-        match LockEvent::decode(event) {
-            Ok(e) => {
-                text.push(format!(
-                    "  #{:<4} {}  {:<20} {}",
-                    e.seq,
-                    super::when(e.time),
-                    e.kind.name(),
-                    if e.key_id == Default::default() {
-                        "keypad or lock".to_string()
-                    } else {
-                        format!("key {}", e.key_id.to_string().chars().take(8).collect::<String>())
-                    }
-                ));
-                rows.push(
-                    json!({"epoch": epoch, "seq": e.seq, "time": e.time, "kind": e.kind.name(),
-                    "key_id": e.key_id.to_string(), "result": e.result, "detail": e.detail}),
-                );
-            }
-            Err(err) => text.push(format!("  (an entry this version cannot read: {err})")),
-        }
-    }
-    let gaps: Vec<Value> = report
-        .gaps
-        .iter()
-        .map(|g| json!({"first": g.first, "last": g.last}))
-        .collect();
-    Ok(Outcome {
-        text,
-        json: json!({"lock_id": meta.lock_id.to_string(), "events": rows, "gaps": gaps}),
-    })
-}
-
 fn faults(r: &CommandReport) -> String {
     let names = r.faults.names();
     if names.is_empty() {
@@ -178,15 +119,16 @@ fn faults(r: &CommandReport) -> String {
     }
 }
 
-fn report_json(r: &CommandReport) -> Value {
+/// A command's report, with stable field names.
+pub fn report_json(r: &CommandReport) -> Value {
     json!({
         "lock_id": r.lock_id.to_string(),
         "lock_name": r.lock_name,
-        "command": format!("{:?}", r.command).to_lowercase(),
+        "command": r.command.name(),
         "path": r.path.name(),
         "replayed": r.replayed,
-        "bolt": format!("{:?}", r.bolt).to_lowercase(),
-        "door": format!("{:?}", r.door).to_lowercase(),
+        "bolt": r.bolt.name(),
+        "door": r.door.name(),
         "battery_percent": r.battery_percent,
         "faults": r.faults.names(),
         "clock_skew_s": r.clock_skew_s,

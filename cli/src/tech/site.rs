@@ -1,22 +1,18 @@
-//! Where a technician command runs: a simulated site (the default) or
-//! the real Bluetooth stack (`--ble`, with a phone store in `--data-dir`).
-//!
-//! The simulated site is commissioned afresh for each command, at the
-//! computer's clock: a "Front door" that a resident used this morning
-//! (its log has news) and a "Garage" whose small log has overwritten its
-//! oldest entries (so `events` shows a gap), the technician's phone with a
-//! service key to both, and any `--sim-fault` injected into the front door.
+//! Where a technician command runs: the simulated site (the default, see
+//! `simulated.rs`) or a real lock over this computer's Bluetooth (`--ble`),
+//! with the phone's store in `--data-dir`.
 
+use super::output::CliError;
 use clap::{Args, ValueEnum};
 use latchkey_core::clock::{PhoneClock, SystemClock};
-use latchkey_core::simworld::{GrantSpec, SimLockHandle, SimWorld};
-use latchkey_core::store::LockMeta;
-use latchkey_core::unlock::NoProgress;
-use latchkey_core::{LatchkeyError, Phone};
-use latchkey_protocol::{Command, LockId, Role};
-use latchkey_sim::lock::{Fault, LockConfig};
-use latchkey_sim::radio::LinkParams;
-use std::path::PathBuf;
+use latchkey_core::keys::{SoftwareKeyStore, SoftwareSigner};
+use latchkey_core::simworld::{SimLockHandle, SimWorld};
+use latchkey_core::store::{LockMeta, Store};
+use latchkey_core::transport::Transport;
+use latchkey_core::{DiagnosisCode, LatchkeyError, Phone};
+use latchkey_protocol::LockId;
+use latchkey_sim::lock::Fault;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Options every technician command takes.
@@ -28,16 +24,19 @@ pub struct Target {
     /// Use this computer's Bluetooth (btleplug) and the phone store in --data-dir.
     #[arg(long)]
     pub ble: bool,
-    /// The phone's data directory (credential store, outbox). Required with --ble.
+    /// The phone's store (keys, outbox) for --ble, `keys` and `sync --cloud`; created if missing.
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// The lock, by name or id (default: the first this phone knows).
+    /// With --ble: the Bluetooth adapter to use, e.g. hci0 (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub adapter: Option<String>,
+    /// The lock, by name or id (default: the first this phone knows, by name).
     #[arg(long, value_name = "NAME|ID")]
     pub lock: Option<String>,
-    /// Give the simulated front door a fault first.
-    #[arg(long, value_enum)]
+    /// Give the simulated front door a fault, which the resident ran into before you came.
+    #[arg(long, value_enum, value_name = "FAULT")]
     pub sim_fault: Option<SimFault>,
-    /// Plain output without colours.
+    /// Plain output without colours (also: NO_COLOR=1).
     #[arg(long)]
     pub no_color: bool,
 }
@@ -68,28 +67,86 @@ impl SimFault {
             Self::DoorOpen => Fault::DoorOpen,
         }
     }
+
+    /// The name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Jammed => "jammed",
+            Self::MisalignedStrike => "misaligned-strike",
+            Self::BatteryLow => "battery-low",
+            Self::BatteryFlat => "battery-flat",
+            Self::DoorOpen => "door-open",
+        }
+    }
 }
 
 /// A phone ready for commands, and what it runs against.
 pub struct Site {
     /// The technician's phone.
     pub phone: Arc<Phone>,
-    /// The simulated world (None with --ble).
+    /// The simulated world (None with --ble or a store of its own).
     pub world: Option<SimWorld>,
     /// The simulated locks (empty with --ble).
     pub locks: Vec<SimLockHandle>,
-    /// "simulated site" or "Bluetooth (adapter …)".
+    /// "simulated site (…)" or "Bluetooth, phone store …".
     pub description: String,
-    _dir: Option<tempfile::TempDir>,
+    /// Whether commands reach a real lock.
+    pub real: bool,
+    pub(super) _dir: Option<tempfile::TempDir>,
 }
 
 impl Site {
     /// Opens the site the options ask for.
-    pub async fn open(target: &Target) -> Result<Self, LatchkeyError> {
+    pub async fn open(target: &Target) -> Result<Self, CliError> {
         if target.ble {
-            return ble_site(target);
+            let dir = target.data_dir.as_deref().ok_or_else(|| {
+                CliError::Usage(
+                    "--ble needs --data-dir DIR: the phone store holding the keys for the real lock \
+                     (fill it with `latchkey sync --cloud …`)"
+                        .into(),
+                )
+            })?;
+            let phone = open_phone(dir, ble_transport(target)?)?;
+            return Ok(Self::of_store(phone, dir, true));
         }
-        simulated(target).await
+        if target.data_dir.is_some() {
+            return Err(CliError::Usage(
+                "--data-dir names a real phone's store: talking to a lock with it needs --ble \
+                 (the simulated site is commissioned afresh for every command)"
+                    .into(),
+            ));
+        }
+        Ok(super::simulated::site(target.sim_fault).await?)
+    }
+
+    /// For commands that only read the phone's store (`keys`): like
+    /// [`Site::open`], but `--data-dir` alone opens that store with no radio.
+    pub async fn open_store(target: &Target) -> Result<Self, CliError> {
+        match &target.data_dir {
+            Some(dir) if !target.ble => Self::store_only(dir),
+            _ => Self::open(target).await,
+        }
+    }
+
+    /// The phone store in `dir` with no radio, for talking to a cloud.
+    pub fn store_only(dir: &Path) -> Result<Self, CliError> {
+        let radio = latchkey_sim::radio::SimRadio::new(latchkey_sim::VirtualClock::starting_at(SystemClock.now_unix()));
+        let transport =
+            latchkey_core::transport::sim::SimTransport::new(radio, latchkey_sim::radio::LinkParams::mtu185());
+        let phone = open_phone(dir, Arc::new(transport))?;
+        Ok(Self::of_store(phone, dir, false))
+    }
+
+    fn of_store(phone: Phone, dir: &Path, real: bool) -> Self {
+        let how = if real { "Bluetooth" } else { "no radio" };
+        Self {
+            phone: Arc::new(phone),
+            world: None,
+            locks: Vec::new(),
+            description: format!("{how}, phone store {}", dir.display()),
+            real,
+            _dir: None,
+        }
     }
 
     /// The phone's clock now (virtual for the simulated site).
@@ -100,7 +157,7 @@ impl Site {
         }
     }
 
-    /// The lock the options name, or the first one known.
+    /// The lock the options name, or the first one known (by name).
     pub async fn lock(&self, wanted: Option<&str>) -> Result<LockMeta, LatchkeyError> {
         let mut locks = self.phone.store().locks().list_meta()?;
         locks.sort_by(|a, b| a.name.cmp(&b.name));
@@ -112,7 +169,7 @@ impl Site {
         };
         found.ok_or_else(|| {
             LatchkeyError::refused_locally(
-                latchkey_core::DiagnosisCode::UnknownLock,
+                DiagnosisCode::UnknownLock,
                 match wanted {
                     Some(w) => format!("this phone knows no lock called {w:?} (see `latchkey keys`)"),
                     None => "this phone knows no lock yet: sync with the cloud first (`latchkey sync`)".into(),
@@ -122,111 +179,42 @@ impl Site {
     }
 }
 
-async fn simulated(target: &Target) -> Result<Site, LatchkeyError> {
-    let storage = |e: std::io::Error| LatchkeyError::Storage(e.to_string());
-    let now = SystemClock.now_unix();
-    // The site's history runs over the last two days, ending now.
-    let world = SimWorld::new(now - 2 * 86_400)?;
-    let front = world.add_lock("Front door", LockConfig::default())?;
-    let garage = world.add_lock(
-        "Garage",
-        LockConfig {
-            event_capacity: 16,
-            ..LockConfig::default()
-        },
-    )?;
-    let resident_dir = tempfile::tempdir().map_err(storage)?;
-    let resident = world
-        .phone(resident_dir.path(), LinkParams::mtu185(), &[&front, &garage])
-        .await?;
-    let key = world.issue(&resident, &front, GrantSpec::resident(now - 2 * 86_400))?;
-    resident.add_key(key, "resident").await?;
-    for command in [Command::Unlock, Command::Lock] {
-        resident.run_command(front.id(), command, &NoProgress).await?;
-    }
-    // Keypad entries no phone has collected yet: a few at the front door,
-    // more at the garage than its 16-entry log holds.
-    keypad_history(&world, &front, 3);
-    keypad_history(&world, &garage, 20);
-    world
-        .clock
-        .advance_secs(now.saturating_sub(world.clock.unix_now()).into());
-
-    let dir = match &target.data_dir {
-        Some(_) => None,
-        None => Some(tempfile::tempdir().map_err(storage)?),
-    };
-    let path = target
-        .data_dir
-        .clone()
-        .or_else(|| dir.as_ref().map(|d| d.path().to_path_buf()))
-        .ok_or_else(|| LatchkeyError::Storage("no data directory".into()))?;
-    std::fs::create_dir_all(&path).map_err(storage)?;
-    let phone = world.phone(&path, LinkParams::mtu185(), &[&front, &garage]).await?;
-    for lock in [&front, &garage] {
-        let spec = GrantSpec {
-            role: Role::Service,
-            ..GrantSpec::resident(now - 60)
-        };
-        let key = world.issue(&phone, lock, spec)?;
-        phone.add_key(key, "Technician (service)").await?;
-    }
-    if let Some(fault) = target.sim_fault {
-        front.lock().inject(fault.fault());
-    }
-    Ok(Site {
-        phone: Arc::new(phone),
-        world: Some(world),
-        locks: vec![front, garage],
-        description: "simulated site (Front door, Garage)".into(),
-        _dir: dir,
-    })
-}
-
-/// `entries` wrong codes typed on the keypad, an hour apart (a lockout lasts at most an hour).
-fn keypad_history(world: &SimWorld, lock: &SimLockHandle, entries: u32) {
-    for _ in 0..entries {
-        lock.lock().enter_pin("000000");
-        world.clock.advance_secs(3600);
-    }
+/// A phone over `transport` with its encrypted store in `dir` (created if
+/// missing), a software signer and this computer's clock.
+fn open_phone(dir: &Path, transport: Arc<dyn Transport>) -> Result<Phone, CliError> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| LatchkeyError::Storage(format!("cannot create {}: {e}", dir.display())))?;
+    let keystore = SoftwareKeyStore::beside(dir).map_err(|e| LatchkeyError::Storage(e.to_string()))?;
+    let store = Store::open(dir, Arc::new(keystore))?.store;
+    let signer = Arc::new(SoftwareSigner::load_or_create(&store)?);
+    Ok(Phone::new(store, signer, transport, Arc::new(SystemClock))?)
 }
 
 #[cfg(feature = "ble")]
-fn ble_site(target: &Target) -> Result<Site, LatchkeyError> {
-    use latchkey_core::keys::{SoftwareKeyStore, SoftwareSigner};
-    use latchkey_core::store::Store;
-    use latchkey_core::transport::ble::{BleOptions, BleTransport};
-    let dir = target.data_dir.clone().ok_or_else(needs_data_dir)?;
-    let keystore = Arc::new(SoftwareKeyStore::beside(&dir).map_err(|e| LatchkeyError::Storage(e.to_string()))?);
-    let store = Store::open(&dir, keystore)?.store;
-    let signer = Arc::new(SoftwareSigner::load_or_create(&store)?);
-    let transport = Arc::new(BleTransport::new(BleOptions::default()));
-    let phone = Phone::new(store, signer, transport, Arc::new(SystemClock))?;
-    Ok(Site {
-        phone: Arc::new(phone),
-        world: None,
-        locks: Vec::new(),
-        description: format!("Bluetooth, phone store {}", dir.display()),
-        _dir: None,
-    })
+fn ble_transport(target: &Target) -> Result<Arc<dyn Transport>, CliError> {
+    Ok(Arc::new(latchkey_core::transport::ble::BleTransport::new(ble_options(
+        target,
+    ))))
+}
+
+/// The btleplug options `--adapter` asks for.
+#[cfg(feature = "ble")]
+pub fn ble_options(target: &Target) -> latchkey_core::transport::ble::BleOptions {
+    match &target.adapter {
+        Some(name) => latchkey_core::transport::ble::BleOptions::on_adapter(name),
+        None => Default::default(),
+    }
 }
 
 #[cfg(not(feature = "ble"))]
-fn ble_site(_target: &Target) -> Result<Site, LatchkeyError> {
-    Err(LatchkeyError::Bluetooth {
-        code: latchkey_core::DiagnosisCode::BluetoothUnavailable,
-        detail: "this latchkey was built without Bluetooth support (build with `--features ble`)".into(),
-    })
+fn ble_transport(_target: &Target) -> Result<Arc<dyn Transport>, CliError> {
+    Err(CliError::Latchkey(LatchkeyError::Bluetooth {
+        code: DiagnosisCode::BluetoothUnavailable,
+        detail: "this latchkey was built without Bluetooth support (build it with `--features ble`)".into(),
+    }))
 }
 
-#[cfg_attr(not(feature = "ble"), allow(dead_code))]
-fn needs_data_dir() -> LatchkeyError {
-    LatchkeyError::Storage(
-        "--ble needs --data-dir: the phone store holding keys for the real lock (fill it with `latchkey sync`)".into(),
-    )
-}
-
-/// A lock id printed the way the store and the cloud print it.
+/// A lock as people see it: its name and the start of its id.
 pub fn lock_label(meta: &LockMeta) -> String {
     format!("{} ({})", meta.name, short(&meta.lock_id))
 }

@@ -1,19 +1,22 @@
 //! `sync`: upload the phone's queued events (and refresh its keys,
-//! revocation lists and time tokens) to a cloud. With `--cloud` it is the
-//! vendor cloud at that address and the phone store in `--data-dir`;
-//! without, the simulated site's phone collects each lock's log and
-//! uploads it to a reference cloud started for the occasion.
+//! revocation lists and time tokens) to a cloud.
+//!
+//! - `sync --cloud URL --token T [--ca FILE] --data-dir DIR`: the phone
+//!   store in DIR and the cloud at URL (the vendor's, or `latchkey cloud`).
+//! - `sync` alone: the simulated site's phone collects each lock's log and
+//!   uploads it to a reference cloud started on loopback for the occasion
+//!   (TLS with its test CA), which then says what it holds.
 
-use super::output::Outcome;
+use super::output::{CliError, Outcome};
 use super::progress::Spinner;
 use super::site::{Site, Target};
 use clap::Args;
 use latchkey_core::simworld::cloud::{cloud_for, register, test_config, OffsetClock};
 use latchkey_core::sync::{Connectivity, StaticToken, SyncConfig, SyncEngine, SyncOutcome, SyncReport, TrustRoots};
-use latchkey_core::unlock::NoProgress;
 use latchkey_core::{DiagnosisCode, LatchkeyError};
 use latchkey_protocol::Command;
-use serde_json::json;
+use latchkey_sim::cloud::wire::IssueKeyRequest;
+use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -24,21 +27,37 @@ pub struct SyncArgs {
     #[arg(long, value_name = "URL", requires = "token")]
     pub cloud: Option<String>,
     /// A PEM file with the CA to trust for --cloud (default: the system's roots).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", requires = "cloud")]
     pub ca: Option<PathBuf>,
     /// The phone's bearer token for --cloud.
-    #[arg(long, value_name = "TOKEN")]
+    #[arg(long, value_name = "TOKEN", requires = "cloud")]
     pub token: Option<String>,
 }
 
-/// Runs the sync and reports it.
-pub async fn run(target: &Target, args: &SyncArgs) -> Result<Outcome, LatchkeyError> {
-    let site = Site::open(target).await?;
-    let (report, cloud) = match &args.cloud {
-        Some(url) => (real_cloud(&site, url, args).await?, url.clone()),
-        None => reference_cloud(&site).await?,
+/// Runs the sync and reports it; a sync that did not complete is an error
+/// with its diagnosis.
+pub async fn run(target: &Target, args: &SyncArgs) -> Result<Outcome, CliError> {
+    let (report, cloud, held) = match &args.cloud {
+        Some(url) => {
+            let dir = target
+                .data_dir
+                .as_deref()
+                .ok_or_else(|| CliError::Usage("--cloud needs --data-dir DIR: the phone store to sync".into()))?;
+            let site = if target.ble {
+                Site::open(target).await?
+            } else {
+                Site::store_only(dir)?
+            };
+            (real_cloud(&site, url, args).await?, url.clone(), None)
+        }
+        None if target.ble => {
+            return Err(CliError::Usage(
+                "with --ble, name the cloud to sync with: --cloud URL --token T [--ca FILE]".into(),
+            ))
+        }
+        None => reference_cloud(&Site::open(target).await?).await?,
     };
-    let text = vec![
+    let mut text = vec![
         format!("sync with {cloud}: {}", outcome(&report)),
         format!(
             "  {} event(s) uploaded, {} already held, {} dead-lettered, {} still queued",
@@ -49,9 +68,31 @@ pub async fn run(target: &Target, args: &SyncArgs) -> Result<Outcome, LatchkeyEr
             report.keys_added, report.keys_renewed, report.keys_removed, report.revocation_lists, report.time_tokens
         ),
     ];
-    let json = json!({
+    if let Some(held) = held {
+        text.push(format!("  the cloud now holds {held} event(s), each once"));
+    }
+    text.extend(report.problems.iter().map(|p| format!("  ! {p}")));
+    let json = report_json(&report, &cloud, held);
+    let (code, why) = match &report.outcome {
+        SyncOutcome::Completed => return Ok(Outcome { text, json }),
+        SyncOutcome::Failed { error, .. } => (error.diagnosis(), error.to_string()),
+        SyncOutcome::Deferred { .. } | SyncOutcome::Offline => (DiagnosisCode::CloudUnreachable, outcome(&report)),
+    };
+    Err(LatchkeyError::Refused {
+        code,
+        lock_result: None,
+        reason: format!(
+            "sync with {cloud} did not complete ({} event(s) still queued): {why}",
+            report.pending_after
+        ),
+    }
+    .into())
+}
+
+fn report_json(report: &SyncReport, cloud: &str, held: Option<u64>) -> Value {
+    json!({
         "cloud": cloud,
-        "outcome": outcome(&report),
+        "outcome": outcome(report),
         "uploaded": report.uploaded,
         "duplicates": report.duplicates,
         "dead_lettered": report.dead_lettered,
@@ -62,25 +103,15 @@ pub async fn run(target: &Target, args: &SyncArgs) -> Result<Outcome, LatchkeyEr
         "keys_removed": report.keys_removed,
         "revocation_lists": report.revocation_lists,
         "time_tokens": report.time_tokens,
+        "cloud_holds": held,
         "problems": report.problems,
-    });
-    let code = match &report.outcome {
-        SyncOutcome::Completed => return Ok(Outcome { text, json }),
-        SyncOutcome::Failed { error, .. } => error.diagnosis(),
-        SyncOutcome::Deferred { .. } | SyncOutcome::Offline => DiagnosisCode::CloudUnreachable,
-    };
-    Err(LatchkeyError::Refused {
-        code,
-        lock_result: None,
-        reason: format!("sync with {cloud} did not complete: {}", outcome(&report)),
     })
 }
 
-async fn real_cloud(site: &Site, url: &str, args: &SyncArgs) -> Result<SyncReport, LatchkeyError> {
+async fn real_cloud(site: &Site, url: &str, args: &SyncArgs) -> Result<SyncReport, CliError> {
     let roots = match &args.ca {
-        Some(path) => TrustRoots::Pem(vec![std::fs::read_to_string(path).map_err(|e| {
-            LatchkeyError::Storage(format!("cannot read the CA file {}: {e}", path.display()))
-        })?]),
+        Some(path) => TrustRoots::Pem(vec![std::fs::read_to_string(path)
+            .map_err(|e| CliError::Usage(format!("cannot read the CA file {}: {e}", path.display())))?]),
         None => TrustRoots::Platform,
     };
     let token = Arc::new(StaticToken::new(args.token.clone().unwrap_or_default()));
@@ -90,23 +121,44 @@ async fn real_cloud(site: &Site, url: &str, args: &SyncArgs) -> Result<SyncRepor
     Ok(drain(&engine).await)
 }
 
-async fn reference_cloud(site: &Site) -> Result<(SyncReport, String), LatchkeyError> {
-    let world = site.world.as_ref().ok_or_else(|| {
-        LatchkeyError::Storage("with --ble, give the cloud to sync with (--cloud URL --token T)".into())
-    })?;
+/// The simulated site's sync: collect every lock's log, then upload it to
+/// a reference cloud that knows the site's locks and the technician's phone.
+async fn reference_cloud(site: &Site) -> Result<(SyncReport, String, Option<u64>), CliError> {
+    let world = site
+        .world
+        .as_ref()
+        .ok_or_else(|| CliError::Usage("no simulated site to sync".into()))?;
+    let spinner = Spinner::start("collecting the locks' logs…");
     for meta in site.phone.store().locks().list_meta()? {
-        site.phone
-            .run_command(meta.lock_id, Command::Status, &NoProgress)
-            .await?;
+        spinner.stage(&format!("collecting the log of {}…", meta.name));
+        site.phone.run_command(meta.lock_id, Command::Status, &spinner).await?;
     }
+    spinner.stage("starting the reference cloud…");
     let dir = tempfile::tempdir().map_err(|e| LatchkeyError::Storage(e.to_string()))?;
     let cloud = cloud_for(world, dir.path()).await.map_err(scene_error)?;
+    spinner.finish();
     for lock in &site.locks {
         register(&cloud, lock).map_err(scene_error)?;
     }
     let registered = cloud
         .register_phone("technician", site.phone.holder_key(), false)
         .map_err(|e| scene_error(e.into()))?;
+    // The cloud only serves lists and time for locks it gave the phone a key to.
+    let now = world.clock.unix_now();
+    for lock in &site.locks {
+        let request = IssueKeyRequest {
+            lock_id: lock.id(),
+            phone: "technician".into(),
+            role: "service".into(),
+            not_before: now - 60,
+            not_after: now + 30 * 86_400,
+            schedule: None,
+            offline_allowed: true,
+            label: "Technician (service, from the cloud)".into(),
+            cert_lifetime_s: None,
+        };
+        cloud.issue_key(&request).map_err(|e| scene_error(e.into()))?;
+    }
     let engine = SyncEngine::builder(
         site.phone.clone(),
         test_config(&cloud),
@@ -116,17 +168,47 @@ async fn reference_cloud(site: &Site) -> Result<(SyncReport, String), LatchkeyEr
     .build()
     .map_err(sync_error)?;
     let report = drain(&engine).await;
+    let held = cloud.event_counts().map_err(|e| scene_error(e.into()))?.unique;
     let url = format!("{} (reference cloud)", cloud.base_url());
     cloud.shutdown().await;
-    Ok((report, url))
+    Ok((report, url, Some(held)))
 }
 
+/// Passes until nothing is pending, stopping at the first failure or
+/// backoff: a technician wants the answer now, not a retry schedule.
 async fn drain(engine: &SyncEngine) -> SyncReport {
     engine.set_connectivity(Connectivity::ONLINE);
     let spinner = Spinner::start("uploading queued events…");
-    let report = engine.sync_until_idle(20).await;
+    let mut total = engine.sync_once().await;
+    for _ in 1..20 {
+        if total.outcome != SyncOutcome::Completed || total.pending_after == 0 {
+            break;
+        }
+        add(&mut total, engine.sync_once().await);
+    }
     spinner.finish();
-    report
+    total
+}
+
+/// Another pass's counts added to `total` (its outcome and queue length win).
+fn add(total: &mut SyncReport, pass: SyncReport) {
+    total.uploaded += pass.uploaded;
+    total.duplicates += pass.duplicates;
+    total.dead_lettered += pass.dead_lettered;
+    total.upload_requests += pass.upload_requests;
+    total.requests += pass.requests;
+    total.locks_updated += pass.locks_updated;
+    total.keys_added += pass.keys_added;
+    total.keys_renewed += pass.keys_renewed;
+    total.keys_removed += pass.keys_removed;
+    total.revocation_lists += pass.revocation_lists;
+    total.time_tokens += pass.time_tokens;
+    total.acks_reported += pass.acks_reported;
+    total.pin_lists += pass.pin_lists;
+    total.pin_acks_reported += pass.pin_acks_reported;
+    total.problems.extend(pass.problems);
+    total.pending_after = pass.pending_after;
+    total.outcome = pass.outcome;
 }
 
 fn outcome(report: &SyncReport) -> String {

@@ -12,7 +12,7 @@ mod record;
 mod report;
 mod sheet;
 
-pub(crate) use pins::read_pin_status;
+pub(crate) use pins::{local_day, read_pin_status};
 pub use pins::{PendingPinChange, PinStatus};
 pub use report::CommandReport;
 

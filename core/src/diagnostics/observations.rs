@@ -222,7 +222,10 @@ pub struct PinObservation {
     pub phone_seq: Option<u32>,
     /// The newest PIN list the lock confirmed holding.
     pub lock_seq: Option<u32>,
-    /// The changes the lock lacks, each as "Cleaner (slot 3): removed".
+    /// The changes the lock lacks, each as "Cleaner (slot 3): removed",
+    /// with the day it was made in the portal when the cloud's change log
+    /// says ("… removed on Monday 2026-11-16"), or a count ("2 changes")
+    /// when the phone can't name them.
     pub pending_changes: Vec<String>,
 }
 

@@ -180,11 +180,15 @@ impl<'a> ObservationsBuilder<'a> {
         })
     }
 
+    /// Each pending change as "Cleaner (slot 3): removed on Monday
+    /// 2026-11-16" (the day when the cloud's change log says it), or a
+    /// count when the phone can't name them.
     fn pins(&self, meta: &LockMeta) -> Result<PinObservation, StoreError> {
         use latchkey_protocol::pin::PinSlotChange as Change;
         let status = crate::client::read_pin_status(self.store, &meta.lock_id)?;
-        let pending_changes = status
+        let mut pending_changes: Vec<String> = status
             .pending_changes
+            .clone()
             .unwrap_or_default()
             .into_iter()
             .map(|p| {
@@ -193,12 +197,24 @@ impl<'a> ObservationsBuilder<'a> {
                     Change::Removed(n) => (n, "removed"),
                     Change::Changed(n) => (n, "changed"),
                 };
+                let when = p
+                    .changed_at
+                    .map(|at| format!(" on {}", crate::client::local_day(at, status.utc_offset_min)))
+                    .unwrap_or_default();
                 match p.label {
-                    Some(label) => format!("{label} (slot {slot}): {what}"),
-                    None => format!("slot {slot}: {what}"),
+                    Some(label) => format!("{label} (slot {slot}): {what}{when}"),
+                    None => format!("slot {slot}: {what}{when}"),
                 }
             })
             .collect();
+        if status.pending && pending_changes.is_empty() {
+            let n = status.pending_count;
+            pending_changes.push(if n == 1 {
+                "1 change".to_string()
+            } else {
+                format!("{n} changes")
+            });
+        }
         Ok(PinObservation {
             phone_seq: status.held_seq,
             lock_seq: status.acked.map(|a| a.seq),

@@ -220,7 +220,10 @@ impl Outbox {
                 c.add(layout::class_of(&value));
             }
         }
-        if let Some(Ok((key, _))) = self.dead.iter().next_back() {
+        // A forward scan, not `next_back()`: sled's reverse iteration
+        // carries a 1 MiB constant (its unbounded upper key) into every
+        // binary that links it, a quarter of the mobile library's budget.
+        for key in self.dead.iter().keys().flatten() {
             if let Some(position) = layout::position_of(&key) {
                 c.next_position = c.next_position.max(position + 1);
             }

@@ -56,7 +56,10 @@ pub use locks::{
 };
 pub use marker::FORMAT_VERSION;
 pub use offline::{offline_check, OfflineRefusal};
-pub use pins::{KeypadLockoutSeen, KeypadObservation, PinAck, PinCache, StoredPinList};
+pub use pins::{
+    KeypadLockoutSeen, KeypadObservation, PinAck, PinCache, PinChangeAction, PinChangeRecord, PinListNotes,
+    StoredPinList,
+};
 
 pub(crate) use codec::{hex, hex_opt};
 

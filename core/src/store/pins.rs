@@ -35,17 +35,89 @@ impl HexBytes for PinSecret {
 }
 
 /// A signed PIN list as the phone holds it, with the names the host gave
-/// the slots (the list itself carries none).
+/// the slots (the list itself carries none) and, from the cloud, the
+/// changes that led to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredPinList {
     /// The issuer-signed list.
     #[serde(with = "hex")]
     pub list: PinList,
-    /// Slot number → who holds it ("Cleaner", "Guest: Smith").
+    /// Slot number → what the PIN is for ("Cleaner", "Guest: Smith").
     #[serde(default)]
     pub labels: BTreeMap<u8, String>,
+    /// Slot number → who holds it, where the host said.
+    #[serde(default)]
+    pub holders: BTreeMap<u8, String>,
+    /// The portal's changes up to this list (at least those after the
+    /// list the lock had confirmed when the phone fetched it), oldest
+    /// first: they say when each pending change was made.
+    #[serde(default)]
+    pub changes: Vec<PinChangeRecord>,
     /// When the phone received it (unix seconds).
     pub received_at: u32,
+}
+
+/// Names and history that come with a PIN list from the cloud.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PinListNotes {
+    /// Slot number → what the PIN is for.
+    pub labels: BTreeMap<u8, String>,
+    /// Slot number → who holds it.
+    pub holders: BTreeMap<u8, String>,
+    /// The portal's changes, oldest first.
+    pub changes: Vec<PinChangeRecord>,
+}
+
+/// What a change in the portal did to a slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PinChangeAction {
+    /// A PIN in a slot that was empty.
+    Created,
+    /// The code, rule, label or holder of a PIN changed.
+    Changed,
+    /// The slot was emptied.
+    Deleted,
+}
+
+impl PinChangeAction {
+    /// `created`, `changed` or `deleted`, as the cloud names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PinChangeAction::Created => "created",
+            PinChangeAction::Changed => "changed",
+            PinChangeAction::Deleted => "deleted",
+        }
+    }
+
+    /// The action the cloud named, if known.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::Created, Self::Changed, Self::Deleted]
+            .into_iter()
+            .find(|a| a.as_str() == name)
+    }
+}
+
+/// One PIN change made in the portal, as the cloud logged it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinChangeRecord {
+    /// The PIN list seq that first carried it (one change per seq).
+    pub seq: u32,
+    /// When it was made (cloud clock, unix seconds).
+    pub at: u32,
+    /// What it did.
+    pub action: PinChangeAction,
+    /// The slot.
+    pub slot: u8,
+    /// What the PIN is for.
+    pub label: String,
+    /// Who holds it, if the host said.
+    #[serde(default)]
+    pub holder: Option<String>,
+    /// For a change: which parts (`code`, `class`, `window`, `schedule`,
+    /// `one_time`, `label`, `holder`).
+    #[serde(default)]
+    pub changed: Vec<String>,
 }
 
 /// A PIN list the lock confirmed holding.

@@ -23,6 +23,7 @@ use latchkey_protocol::{DigitalKey, RevocationList, TimeToken};
 /// Locks, then keys (and renewals), then lists and time per lock.
 pub(crate) async fn refresh(inner: &Inner, api: &Api<'_>, report: &mut SyncReport) -> Result<(), Failure> {
     let locks: LocksResponse = api.get("/v1/locks").await?;
+    let listed: Vec<latchkey_protocol::LockId> = locks.locks.iter().map(|m| m.lock_id).collect();
     let store = inner.phone.store().clone();
     let known = blocking(move || Ok(store.locks().list_meta()?)).await?;
     for meta in locks.locks {
@@ -45,11 +46,13 @@ pub(crate) async fn refresh(inner: &Inner, api: &Api<'_>, report: &mut SyncRepor
     {
         fetch_lists_and_time(inner, api, meta, report).await?;
     }
-    // Keypad PINs for every lock the cloud told this phone about: a host's
-    // phone manages locks it may hold no key for.
-    for meta in &metas {
+    // Keypad PINs for every lock the cloud lists for this phone (those it
+    // holds an active key for; every lock for a host, which manages locks
+    // it may hold no key for).
+    for meta in metas.iter().filter(|m| listed.contains(&m.lock_id)) {
         super::pins::fetch(inner, api, meta, report).await?;
     }
+    super::pins::forget_secrets_except(inner, &listed).await?;
     Ok(())
 }
 

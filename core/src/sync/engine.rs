@@ -35,8 +35,9 @@ pub(crate) struct State {
     credentials_due: Option<Duration>,
     /// Acknowledged revocation seqs already reported, per lock.
     pub(crate) reported_acks: HashMap<LockId, u32>,
-    /// Acknowledged PIN list seqs already reported, per lock.
-    pub(crate) reported_pin_acks: HashMap<LockId, u32>,
+    /// Acknowledged PIN list seqs already reported, per lock: (seq,
+    /// acknowledged at, last contact).
+    pub(crate) reported_pin_acks: HashMap<LockId, (u32, u32, u32)>,
     /// Events per upload; halved while isolating an event the cloud refuses.
     pub(crate) upload_limit: usize,
 }

@@ -5,6 +5,7 @@
 use super::engine::Inner;
 use super::error::{Failure, SyncError};
 use super::wire::{CloudKeyStatus, CloudLockDrift, DriftResponse};
+use super::SyncEngine;
 use crate::store::hex;
 use latchkey_protocol::{Challenge, KeyId, LockId, Role, Schedule, TimeToken};
 use serde::{Deserialize, Serialize};
@@ -160,5 +161,22 @@ impl Inner {
             .await
             .map_err(|e| SyncError::Storage(e.to_string()))?;
         Ok(token)
+    }
+}
+
+impl SyncEngine {
+    /// Host: asks the cloud to issue a key to a registered phone.
+    pub async fn issue_key(&self, request: &IssueKey) -> Result<CloudKey, SyncError> {
+        self.inner.issue_key(request).await
+    }
+
+    /// Host: revokes a key; returns the seq of the lock's new list.
+    pub async fn revoke_key(&self, key_id: &KeyId) -> Result<u32, SyncError> {
+        self.inner.revoke_key(key_id).await
+    }
+
+    /// Host: credential drift of every lock, as the cloud sees it.
+    pub async fn cloud_drift(&self) -> Result<Vec<CloudLockDrift>, SyncError> {
+        self.inner.cloud_drift().await
     }
 }

@@ -66,6 +66,11 @@ impl Api<'_> {
         self.send(Method::POST, path, Some(body)).await
     }
 
+    /// `DELETE path`.
+    pub(crate) async fn delete<T: DeserializeOwned>(&self, path: &str) -> Result<T, Failure> {
+        self.send(Method::DELETE, path, None).await
+    }
+
     /// `POST path` with a body already encoded as JSON.
     pub(crate) async fn post_encoded<T: DeserializeOwned>(&self, path: &str, body: Vec<u8>) -> Result<T, Failure> {
         self.send(Method::POST, path, Some(body)).await

@@ -16,8 +16,12 @@
 //!    - refreshes credentials when due (hourly by default): lock metadata,
 //!      keys (renewed at about half their lifetime, deleted when revoked),
 //!      revocation lists and ahead-of-time time tokens for the locks this
-//!      phone holds keys for, all verified before they are stored;
-//!    - reports the revocation seqs locks acknowledged (credential drift);
+//!      phone holds keys for, keypad PIN lists (with the portal's change
+//!      log, and the PIN secret for a phone entitled to make offline PINs)
+//!      for the locks the cloud lists for it, all verified before they are
+//!      stored; the next session with a lock delivers what it lacks;
+//!    - reports the revocation and PIN list seqs locks acknowledged
+//!      (credential and PIN drift);
 //!    - drains the outbox: one batch in flight, outbox order, at most N
 //!      events or 256 KiB per request; only what the cloud confirmed is
 //!      deleted, in one flushed step; events it refuses for good go to the
@@ -27,7 +31,9 @@
 //!    full-jitter exponential backoff. Each pass returns a [`SyncReport`];
 //!    [`SyncEngine::status`] gives the standing picture (pending events,
 //!    oldest age, last success, last error with its diagnosis code, dead
-//!    letters, per-lock drift).
+//!    letters, per-lock revocation and PIN drift). Hosts also change PINs
+//!    ([`SyncEngine::change_pin`], [`SyncEngine::delete_pin`]) and read the
+//!    cloud's drift ([`SyncEngine::cloud_drift`], [`SyncEngine::pin_drift`]).
 //!
 //! TLS is rustls with ring only. Roots are explicit: the platform's trust
 //! store ([`TrustRoots::Platform`]) or PEM certificates the app passes
@@ -64,8 +70,8 @@ use crate::client::blocking;
 use crate::clock::{PhoneClock, SystemClock};
 use crate::outbox::DeadLetter;
 use crate::{LatchkeyError, Phone};
-use engine::{millis, Inner};
-use latchkey_protocol::{Challenge, KeyId, LockId, TimeToken};
+use engine::Inner;
+use latchkey_protocol::{Challenge, LockId, TimeToken};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
@@ -239,53 +245,6 @@ impl SyncEngine {
         self.inner.wake.notify_one();
     }
 
-    /// The standing picture for a status screen.
-    pub async fn status(&self) -> Result<SyncStatus, SyncError> {
-        let store = self.inner.phone.store().clone();
-        let outbox = self.inner.phone.outbox().clone();
-        let (stats, oldest, locks) = blocking(move || {
-            let stats = outbox.stats().map_err(|e| LatchkeyError::Storage(e.to_string()))?;
-            let oldest = outbox.oldest_age().map_err(|e| LatchkeyError::Storage(e.to_string()))?;
-            let mut locks = Vec::new();
-            for meta in store.locks().list_meta()? {
-                let state = store.locks().state(&meta.lock_id)?;
-                let cloud_seq = store
-                    .revocations()
-                    .for_lock(&meta.lock_id, &meta.groups)?
-                    .iter()
-                    .map(|l| l.seq)
-                    .max();
-                let lock_seq = state.revocation_ack.map(|a| a.seq);
-                let seen = state.last_seen.map(|s| s.seen_at);
-                let observed = state.last_status.map(|s| s.observed_at);
-                locks.push(LockDrift {
-                    in_sync: cloud_seq.is_none_or(|c| lock_seq.unwrap_or(0) >= c),
-                    lock_id: meta.lock_id,
-                    name: meta.name,
-                    lock_seq,
-                    acknowledged_at: state.revocation_ack.map(|a| a.acknowledged_at),
-                    cloud_seq,
-                    last_contact_at: seen.max(observed),
-                });
-            }
-            Ok((stats, oldest, locks))
-        })
-        .await
-        .map_err(|e| SyncError::Storage(e.to_string()))?;
-        let next_attempt_in_ms = self.inner.backoff_left().map(millis);
-        let s = self.inner.state();
-        Ok(SyncStatus {
-            connectivity: s.connectivity,
-            pending_events: stats.pending,
-            oldest_pending_age_s: oldest.map(|d| d.as_secs()),
-            dead_letters: stats.dead_letters,
-            last_success_at: s.last_success_at,
-            last_error: s.last_error.clone(),
-            next_attempt_in_ms,
-            locks,
-        })
-    }
-
     /// Events the cloud refused for good, with the reasons.
     pub async fn dead_letters(&self) -> Result<Vec<DeadLetter>, SyncError> {
         let outbox = self.inner.phone.outbox().clone();
@@ -299,33 +258,5 @@ impl SyncEngine {
     /// then sets the lock's clock either way, not only forward).
     pub async fn time_token_at_door(&self, lock_id: &LockId, challenge: &Challenge) -> Result<TimeToken, SyncError> {
         self.inner.time_token_at_door(lock_id, challenge).await
-    }
-
-    /// Host: asks the cloud to issue a key to a registered phone.
-    pub async fn issue_key(&self, request: &IssueKey) -> Result<CloudKey, SyncError> {
-        self.inner.issue_key(request).await
-    }
-
-    /// Host: revokes a key; returns the seq of the lock's new list.
-    pub async fn revoke_key(&self, key_id: &KeyId) -> Result<u32, SyncError> {
-        self.inner.revoke_key(key_id).await
-    }
-
-    /// Host: credential drift of every lock, as the cloud sees it.
-    pub async fn cloud_drift(&self) -> Result<Vec<CloudLockDrift>, SyncError> {
-        self.inner.cloud_drift().await
-    }
-
-    /// Host: sets (`digits: Some`) or deletes (`None`) a keypad PIN of a
-    /// lock in the cloud, which signs the lock's next PIN list; any phone
-    /// that syncs and then visits the lock delivers it.
-    pub async fn change_pin(&self, lock_id: &LockId, change: &PinChange) -> Result<CloudPinChange, SyncError> {
-        self.inner.change_pin(lock_id, change).await
-    }
-
-    /// Host: per lock, the PIN changes the lock has not received yet and
-    /// who last reported its list ("deleted on Monday, lock still accepts it").
-    pub async fn pin_drift(&self) -> Result<Vec<CloudPinDrift>, SyncError> {
-        self.inner.pin_drift().await
     }
 }

@@ -2,8 +2,13 @@
 //! ([`SyncReport`]) and the standing picture ([`SyncStatus`]).
 
 use super::config::Connectivity;
+use super::engine::millis;
 use super::error::SyncError;
+use super::SyncEngine;
+use crate::client::blocking;
+use crate::client::PinStatus;
 use crate::error::DiagnosisCode;
+use crate::LatchkeyError;
 use latchkey_protocol::LockId;
 
 /// How a pass ended.
@@ -133,8 +138,10 @@ pub struct SyncFailure {
     pub consecutive: u32,
 }
 
-/// Revocation drift of one lock, as this phone knows it: "lock X holds
-/// list 41, the cloud has 43, last contact 3 days ago".
+/// Drift of one lock, as this phone knows it: "lock X holds revocation
+/// list 41, the cloud has 43, last contact 3 days ago", and its keypad
+/// PINs: "PIN 'Cleaner' deleted in the portal on Monday 2026-11-16, lock
+/// still accepts it: last contact Sunday 2026-11-15".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LockDrift {
     /// The lock.
@@ -151,6 +158,10 @@ pub struct LockDrift {
     pub last_contact_at: Option<u32>,
     /// The lock holds the newest list this phone knows of.
     pub in_sync: bool,
+    /// Keypad PIN drift: the PIN list the lock confirmed against the newest
+    /// this phone carries, the changes it lacks and when each was made
+    /// ([`PinStatus::describe`] puts them in words).
+    pub pins: PinStatus,
 }
 
 /// The standing picture for a status screen.
@@ -170,6 +181,57 @@ pub struct SyncStatus {
     pub last_error: Option<SyncFailure>,
     /// Time left in the current backoff, milliseconds.
     pub next_attempt_in_ms: Option<u64>,
-    /// Revocation drift per known lock.
+    /// Revocation and PIN drift per known lock.
     pub locks: Vec<LockDrift>,
+}
+
+impl SyncEngine {
+    /// The standing picture for a status screen.
+    pub async fn status(&self) -> Result<SyncStatus, SyncError> {
+        let store = self.inner.phone.store().clone();
+        let outbox = self.inner.phone.outbox().clone();
+        let (stats, oldest, locks) = blocking(move || {
+            let stats = outbox.stats().map_err(|e| LatchkeyError::Storage(e.to_string()))?;
+            let oldest = outbox.oldest_age().map_err(|e| LatchkeyError::Storage(e.to_string()))?;
+            let mut locks = Vec::new();
+            for meta in store.locks().list_meta()? {
+                let state = store.locks().state(&meta.lock_id)?;
+                let cloud_seq = store
+                    .revocations()
+                    .for_lock(&meta.lock_id, &meta.groups)?
+                    .iter()
+                    .map(|l| l.seq)
+                    .max();
+                let lock_seq = state.revocation_ack.map(|a| a.seq);
+                let seen = state.last_seen.map(|s| s.seen_at);
+                let observed = state.last_status.map(|s| s.observed_at);
+                let pins = crate::client::read_pin_status(&store, &meta.lock_id)?;
+                locks.push(LockDrift {
+                    in_sync: cloud_seq.is_none_or(|c| lock_seq.unwrap_or(0) >= c),
+                    lock_id: meta.lock_id,
+                    name: meta.name,
+                    lock_seq,
+                    acknowledged_at: state.revocation_ack.map(|a| a.acknowledged_at),
+                    cloud_seq,
+                    last_contact_at: seen.max(observed),
+                    pins,
+                });
+            }
+            Ok((stats, oldest, locks))
+        })
+        .await
+        .map_err(|e| SyncError::Storage(e.to_string()))?;
+        let next_attempt_in_ms = self.inner.backoff_left().map(millis);
+        let s = self.inner.state();
+        Ok(SyncStatus {
+            connectivity: s.connectivity,
+            pending_events: stats.pending,
+            oldest_pending_age_s: oldest.map(|d| d.as_secs()),
+            dead_letters: stats.dead_letters,
+            last_success_at: s.last_success_at,
+            last_error: s.last_error.clone(),
+            next_attempt_in_ms,
+            locks,
+        })
+    }
 }

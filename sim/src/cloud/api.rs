@@ -4,10 +4,10 @@
 use super::chaos;
 use super::error::ApiError;
 use super::state::Cloud;
+use super::store::PhoneRecord;
 use super::wire::{
-    AckRequest, DriftResponse, IssueKeyRequest, KeyInfo, KeysResponse, LocksResponse, PinAckRequest, PinChangeInfo,
-    PinChangeRequest, PinDriftResponse, PinListInfo, RevocationInfo, RevokeResponse, TimeTokenInfo, UploadRequest,
-    UploadResponse,
+    AckRequest, DriftResponse, IssueKeyRequest, KeyInfo, KeysResponse, LocksResponse, RevocationInfo, RevokeResponse,
+    TimeTokenInfo, UploadRequest, UploadResponse,
 };
 use axum::extract::{DefaultBodyLimit, FromRequest, Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -35,9 +35,7 @@ pub(super) fn router(cloud: Arc<Cloud>) -> Router {
         .route("/v1/events", post(upload))
         .route("/v1/revocation-acks", post(acks))
         .route("/v1/drift", get(drift))
-        .route("/v1/locks/{lock_id}/pins", get(pins).post(change_pin))
-        .route("/v1/pin-acks", post(pin_acks))
-        .route("/v1/pin-drift", get(pin_drift))
+        .merge(super::pins::routes())
         .merge(super::admin::routes())
         .fallback(|| async { ApiError::not_found("no such route") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -76,7 +74,7 @@ pub(super) async fn blocking<T: Send + 'static>(
         .map_err(|e| ApiError::internal(format!("worker failed: {e}")))?
 }
 
-fn lock_id(raw: &str) -> Result<LockId, ApiError> {
+pub(super) fn lock_id(raw: &str) -> Result<LockId, ApiError> {
     LockId::from_hex(raw).ok_or_else(|| ApiError::bad_request("a lock id is 32 hex digits"))
 }
 
@@ -142,14 +140,15 @@ async fn revoke_key(
     .await
 }
 
-/// Credentials of a lock go to hosts and to phones holding a key for it.
-fn may_see_lock(c: &Cloud, headers: &HeaderMap, lock_id: &LockId) -> Result<(), ApiError> {
+/// Credentials of a lock go to hosts and to phones holding a key for it;
+/// the phone asking.
+pub(super) fn may_see_lock(c: &Cloud, headers: &HeaderMap, lock_id: &LockId) -> Result<PhoneRecord, ApiError> {
     let phone = c.authenticate(headers)?;
     if c.lock_info(lock_id)?.is_none() {
         return Err(ApiError::not_found(format!("no lock {lock_id}")));
     }
     if phone.host || c.has_active_key(&phone.name, lock_id)? {
-        Ok(())
+        Ok(phone)
     } else {
         Err(ApiError::forbidden("this phone holds no key for that lock"))
     }
@@ -228,56 +227,6 @@ async fn drift(State(cloud): Shared, headers: HeaderMap) -> Result<Json<DriftRes
     blocking(cloud, move |c| {
         c.authenticate_host(&headers)?;
         Ok(Json(DriftResponse { locks: c.drift()? }))
-    })
-    .await
-}
-
-async fn pins(
-    State(cloud): Shared,
-    headers: HeaderMap,
-    Path(raw): Path<String>,
-) -> Result<Json<PinListInfo>, ApiError> {
-    let lock_id = lock_id(&raw)?;
-    blocking(cloud, move |c| {
-        may_see_lock(c, &headers, &lock_id)?;
-        let phone = c.authenticate(&headers)?;
-        Ok(Json(c.pin_list_info(&phone, &lock_id)?))
-    })
-    .await
-}
-
-async fn change_pin(
-    State(cloud): Shared,
-    headers: HeaderMap,
-    Path(raw): Path<String>,
-    ApiJson(request): ApiJson<PinChangeRequest>,
-) -> Result<Json<PinChangeInfo>, ApiError> {
-    let lock_id = lock_id(&raw)?;
-    blocking(cloud, move |c| {
-        c.authenticate_host(&headers)?;
-        Ok(Json(c.change_pin(&lock_id, &request)?))
-    })
-    .await
-}
-
-async fn pin_acks(
-    State(cloud): Shared,
-    headers: HeaderMap,
-    ApiJson(request): ApiJson<PinAckRequest>,
-) -> Result<Json<PinDriftResponse>, ApiError> {
-    blocking(cloud, move |c| {
-        let phone = c.authenticate(&headers)?;
-        Ok(Json(PinDriftResponse {
-            locks: c.report_pin_acks(&phone, &request.acks)?,
-        }))
-    })
-    .await
-}
-
-async fn pin_drift(State(cloud): Shared, headers: HeaderMap) -> Result<Json<PinDriftResponse>, ApiError> {
-    blocking(cloud, move |c| {
-        c.authenticate_host(&headers)?;
-        Ok(Json(PinDriftResponse { locks: c.pin_drift()? }))
     })
     .await
 }

@@ -30,6 +30,7 @@ const KINDS: &[(&str, bool)] = &[
     ("revocation_delivered", true),
     ("time_delivered", true),
     ("gap_detected", true),
+    ("pin_list_delivered", true),
 ];
 /// Largest single event accepted.
 pub const MAX_EVENT_BYTES: usize = 16 * 1024;

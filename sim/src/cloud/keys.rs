@@ -198,6 +198,16 @@ impl Cloud {
             .any(|k| k.phone == phone && k.lock_id == *lock_id && self.status(k) == KeyStatus::Active))
     }
 
+    /// Whether a phone holds an active owner or admin key for a lock.
+    pub(super) fn holds_host_key(&self, phone: &str, lock_id: &LockId) -> Result<bool, ApiError> {
+        Ok(store::list::<KeyRecord>(&self.db.keys)?.iter().any(|k| {
+            k.phone == phone
+                && k.lock_id == *lock_id
+                && matches!(k.role.as_str(), "owner" | "admin")
+                && self.status(k) == KeyStatus::Active
+        }))
+    }
+
     fn status(&self, record: &KeyRecord) -> KeyStatus {
         if record.revoked_at.is_some() {
             KeyStatus::Revoked

@@ -67,6 +67,7 @@ impl Cloud {
                 };
                 store::put(&self.db.acks, &ack.lock_id.0, &record)?;
             }
+            self.note_contact(&ack.lock_id, ack.acknowledged_at, &phone.name)?;
             out.push(self.drift_of(&lock)?);
         }
         self.db.flush()?;

@@ -6,7 +6,8 @@
 //!   through configuration, so tests exercise real certificate checks.
 //! - Persistence in its own data directory (sled), flushed before every
 //!   answer: the issuer key, locks, phones and their tokens, keys,
-//!   revocation lists, acknowledged revocation seqs and received events.
+//!   revocation lists, acknowledged revocation seqs, keypad PIN lists with
+//!   their change log and acknowledged PIN seqs, and received events.
 //! - Events are idempotent by id, lock events also by (lock, epoch, seq)
 //!   (a phone that crashed before moving its cursor re-collects them under
 //!   new ids); arrival order is kept per lock.
@@ -27,8 +28,6 @@ mod events;
 mod hex;
 mod keys;
 mod locks;
-#[cfg(test)]
-mod pin_tests;
 mod pins;
 mod serve;
 mod state;
@@ -53,7 +52,10 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-use wire::{DriftInfo, IssueKeyRequest, KeyInfo, LockInfo, PhoneToken, ReceivedEvent, RevokeResponse};
+use wire::{
+    DriftInfo, IssueKeyRequest, KeyInfo, LockInfo, PhoneToken, PinChangeInfo, PinChangeRequest, PinDriftInfo,
+    ReceivedEvent, RevokeResponse,
+};
 
 /// Unique events stored and duplicate deliveries received.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,6 +188,23 @@ impl CloudServer {
     /// Credential drift of every lock.
     pub fn drift(&self) -> Result<Vec<DriftInfo>, CloudError> {
         Ok(self.cloud.drift()?)
+    }
+
+    /// Creates or changes a keypad PIN of a lock and signs its next PIN
+    /// list (as a host would through `POST /v1/locks/{id}/pins`).
+    pub fn set_pin(&self, lock_id: &LockId, request: &PinChangeRequest) -> Result<PinChangeInfo, CloudError> {
+        Ok(self.cloud.set_pin(lock_id, request)?)
+    }
+
+    /// Deletes a keypad PIN of a lock and signs its next PIN list.
+    pub fn delete_pin(&self, lock_id: &LockId, slot: u8) -> Result<PinChangeInfo, CloudError> {
+        Ok(self.cloud.delete_pin(lock_id, slot)?)
+    }
+
+    /// PIN drift of every lock with managed PINs: the changes each lock
+    /// lacks, and when a phone last talked to it.
+    pub fn pin_drift(&self) -> Result<Vec<PinDriftInfo>, CloudError> {
+        Ok(self.cloud.pin_drift()?)
     }
 
     /// Sets the chaos switches (reseeds and zeroes the counters).

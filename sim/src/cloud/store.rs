@@ -13,6 +13,7 @@
 //! | `acks` | lock id | [`AckRecord`] |
 //! | `pins` | lock id | [`super::pins::PinRegistry`] |
 //! | `pin_acks` | lock id | [`AckRecord`] (of the PIN list) |
+//! | `contacts` | lock id | [`ContactRecord`] |
 //! | `events` | see `events.rs` | |
 
 use super::error::{ApiError, CloudError};
@@ -73,6 +74,14 @@ pub(super) struct AckRecord {
     pub(super) reported_by: String,
 }
 
+/// The last time a phone said it talked to a lock.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct ContactRecord {
+    /// Phone clock, never later than the cloud's clock when reported.
+    pub(super) at: u32,
+    pub(super) phone: String,
+}
+
 /// The open database and its trees.
 pub(super) struct Db {
     db: sled::Db,
@@ -85,6 +94,7 @@ pub(super) struct Db {
     pub(super) acks: sled::Tree,
     pub(super) pins: sled::Tree,
     pub(super) pin_acks: sled::Tree,
+    pub(super) contacts: sled::Tree,
     pub(super) events: sled::Tree,
 }
 
@@ -108,6 +118,7 @@ impl Db {
             acks: db.open_tree("acks")?,
             pins: db.open_tree("pins")?,
             pin_acks: db.open_tree("pin_acks")?,
+            contacts: db.open_tree("contacts")?,
             events: db.open_tree("events")?,
             db,
         })

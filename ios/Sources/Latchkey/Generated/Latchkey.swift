@@ -1669,9 +1669,17 @@ public func FfiConverterTypeBleTransport_lower(_ value: BleTransport) -> UInt64 
 
 
 /**
- * Diagnostics: `client.diagnostics()`.
+ * Diagnostics: `client.diagnostics()` (English) or
+ * `client.diagnosticsIn(catalog, locale)`.
  */
 public protocol DiagnosticsClientProtocol: AnyObject, Sendable {
+    
+    /**
+     * After the network is back: did everything kept offline reach the
+     * cloud? The app fills `facts` from `sync().status()` (pending events,
+     * dead letters, locks not in sync, the last error's code).
+     */
+    func afterReconnection(facts: ReconnectionFacts)  -> ReadinessReport
     
     /**
      * The findings for this platform snapshot and, when `lock_id` is
@@ -1686,9 +1694,21 @@ public protocol DiagnosticsClientProtocol: AnyObject, Sendable {
      */
     func offlineReadiness(snapshot: PlatformSnapshot, lockId: String) async throws  -> ReadinessReport
     
+    /**
+     * Picks up a session saved with `Troubleshooter.toJson`.
+     */
+    func resumeTroubleshooting(json: String, lockId: String?) throws  -> Troubleshooter
+    
+    /**
+     * A guided troubleshooting session for `symptom` (and `lock_id`, when
+     * the person means one lock): see [`Troubleshooter`].
+     */
+    func troubleshoot(symptom: Symptom, lockId: String?)  -> Troubleshooter
+    
 }
 /**
- * Diagnostics: `client.diagnostics()`.
+ * Diagnostics: `client.diagnostics()` (English) or
+ * `client.diagnosticsIn(catalog, locale)`.
  */
 open class DiagnosticsClient: DiagnosticsClientProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -1744,6 +1764,21 @@ open class DiagnosticsClient: DiagnosticsClientProtocol, @unchecked Sendable {
 
     
     /**
+     * After the network is back: did everything kept offline reach the
+     * cloud? The app fills `facts` from `sync().status()` (pending events,
+     * dead letters, locks not in sync, the last error's code).
+     */
+open func afterReconnection(facts: ReconnectionFacts) -> ReadinessReport  {
+    return try!  FfiConverterTypeReadinessReport_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_diagnosticsclient_after_reconnection(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeReconnectionFacts_lower(facts),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * The findings for this platform snapshot and, when `lock_id` is
      * given, that lock (its stored state, keys, drift and how the last
      * command on it ended), root cause first, in English.
@@ -1782,6 +1817,35 @@ open func offlineReadiness(snapshot: PlatformSnapshot, lockId: String)async thro
             liftFunc: FfiConverterTypeReadinessReport_lift,
             errorHandler: FfiConverterTypeDiagnosticsError_lift
         )
+}
+    
+    /**
+     * Picks up a session saved with `Troubleshooter.toJson`.
+     */
+open func resumeTroubleshooting(json: String, lockId: String?)throws  -> Troubleshooter  {
+    return try  FfiConverterTypeTroubleshooter_lift(try rustCallWithError(FfiConverterTypeDiagnosticsError_lift) {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_diagnosticsclient_resume_troubleshooting(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(json),
+        FfiConverterOptionString.lower(lockId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A guided troubleshooting session for `symptom` (and `lock_id`, when
+     * the person means one lock): see [`Troubleshooter`].
+     */
+open func troubleshoot(symptom: Symptom, lockId: String?) -> Troubleshooter  {
+    return try!  FfiConverterTypeTroubleshooter_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_diagnosticsclient_troubleshoot(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSymptom_lower(symptom),
+        FfiConverterOptionString.lower(lockId),uniffiCallStatus
+    )
+})
 }
     
 
@@ -1827,6 +1891,172 @@ public func FfiConverterTypeDiagnosticsClient_lift(_ handle: UInt64) throws -> D
 #endif
 public func FfiConverterTypeDiagnosticsClient_lower(_ value: DiagnosticsClient) -> UInt64 {
     return FfiConverterTypeDiagnosticsClient.lower(value)
+}
+
+
+
+
+
+
+/**
+ * The backup way in and the emergency sheet: `client.emergency()`.
+ */
+public protocol EmergencyClientProtocol: AnyObject, Sendable {
+    
+    /**
+     * Records how to get in when the app can't open the lock (shown on the
+     * sheet and read by the readiness check). `details` says where or who
+     * ("spare key with the neighbour at no. 12"): never write a PIN here.
+     */
+    func setBackupEntry(lockId: String, method: BackupMethod, details: String) async throws 
+    
+    /**
+     * The emergency access sheet for the lock, with the last
+     * offline-readiness check when the app ran one ([`readiness_summary`]).
+     */
+    func sheet(lockId: String, readiness: ReadinessSummary?) async throws  -> EmergencySheet
+    
+}
+/**
+ * The backup way in and the emergency sheet: `client.emergency()`.
+ */
+open class EmergencyClient: EmergencyClientProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_latchkey_ffi_fn_clone_emergencyclient(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_latchkey_ffi_fn_free_emergencyclient(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Records how to get in when the app can't open the lock (shown on the
+     * sheet and read by the readiness check). `details` says where or who
+     * ("spare key with the neighbour at no. 12"): never write a PIN here.
+     */
+open func setBackupEntry(lockId: String, method: BackupMethod, details: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_emergencyclient_set_backup_entry(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterTypeBackupMethod_lower(method),FfiConverterString.lower(details)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_void,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_void,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeCredentialError_lift
+        )
+}
+    
+    /**
+     * The emergency access sheet for the lock, with the last
+     * offline-readiness check when the app ran one ([`readiness_summary`]).
+     */
+open func sheet(lockId: String, readiness: ReadinessSummary?)async throws  -> EmergencySheet  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_emergencyclient_sheet(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionTypeReadinessSummary.lower(readiness)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeEmergencySheet_lift,
+            errorHandler: FfiConverterTypeCredentialError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEmergencyClient: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = EmergencyClient
+
+    public static func lift(_ handle: UInt64) throws -> EmergencyClient {
+        return EmergencyClient(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: EmergencyClient) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EmergencyClient {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: EmergencyClient, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEmergencyClient_lift(_ handle: UInt64) throws -> EmergencyClient {
+    return try FfiConverterTypeEmergencyClient.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEmergencyClient_lower(_ value: EmergencyClient) -> UInt64 {
+    return FfiConverterTypeEmergencyClient.lower(value)
 }
 
 
@@ -2406,6 +2636,22 @@ public protocol LatchkeyClientProtocol: AnyObject, Sendable {
      */
     func sync()  -> SyncClient?
     
+    /**
+     * Diagnostics with texts in `locale` (`de`, `pt-BR`) from `catalog`,
+     * falling back to the language, then English, key by key.
+     */
+    func diagnosticsIn(catalog: MessageCatalog, locale: String)  -> DiagnosticsClient
+    
+    /**
+     * The backup way in and the emergency access sheet.
+     */
+    func emergency()  -> EmergencyClient
+    
+    /**
+     * Keypad PINs: PIN lists, PIN drift, offline PINs (host phones).
+     */
+    func pins()  -> PinsClient
+    
 }
 /**
  * The phone side of latchkey: one per app process, kept for its life.
@@ -2571,6 +2817,45 @@ open func sync() -> SyncClient?  {
     return try!  FfiConverterOptionTypeSyncClient.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_latchkey_ffi_fn_method_latchkeyclient_sync(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Diagnostics with texts in `locale` (`de`, `pt-BR`) from `catalog`,
+     * falling back to the language, then English, key by key.
+     */
+open func diagnosticsIn(catalog: MessageCatalog, locale: String) -> DiagnosticsClient  {
+    return try!  FfiConverterTypeDiagnosticsClient_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_latchkeyclient_diagnostics_in(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeMessageCatalog_lower(catalog),
+        FfiConverterString.lower(locale),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The backup way in and the emergency access sheet.
+     */
+open func emergency() -> EmergencyClient  {
+    return try!  FfiConverterTypeEmergencyClient_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_latchkeyclient_emergency(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Keypad PINs: PIN lists, PIN drift, offline PINs (host phones).
+     */
+open func pins() -> PinsClient  {
+    return try!  FfiConverterTypePinsClient_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_latchkeyclient_pins(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -3285,6 +3570,541 @@ public func FfiConverterTypeLogSink_lower(_ value: LogSink) -> UInt64 {
 
 
 /**
+ * English plus the translations the app adds. Keys are stable
+ * (`finding.<code>.title`, `wizard.question.<step>`, …; the list is in
+ * docs/diagnostics.md and [`MessageCatalog::english_entries`]).
+ */
+public protocol MessageCatalogProtocol: AnyObject, Sendable {
+    
+    /**
+     * Adds (or replaces) texts for `locale` (`de`, `pt-BR`); keys English
+     * does not have are ignored. Returns how many were taken.
+     */
+    func addTranslations(locale: String, entries: [String: String])  -> UInt32
+    
+    /**
+     * [`MessageCatalog::add_translations`] from a JSON object of key to text.
+     */
+    func addTranslationsJson(locale: String, json: String) throws  -> UInt32
+    
+    /**
+     * Every key with its English text: what translators get.
+     */
+    func englishEntries()  -> [String: String]
+    
+    /**
+     * The locales with translations; English (`en`) is always first.
+     */
+    func locales()  -> [String]
+    
+    /**
+     * `finding` again, with its texts in `locale` (for findings kept from
+     * before the person changed the app's language).
+     */
+    func localize(locale: String, finding: Finding) throws  -> Finding
+    
+    /**
+     * Keys English has that `locale` (or its language) does not translate.
+     */
+    func missingKeys(locale: String)  -> [String]
+    
+    /**
+     * The text for `key` with its `{name}` placeholders filled from `args`
+     * (an unknown key comes back as the key itself).
+     */
+    func render(locale: String, key: String, args: [MessageArg])  -> String
+    
+    /**
+     * The text for `key` in `locale` (falling back to the language, then
+     * English); none for a key English does not have.
+     */
+    func text(locale: String, key: String)  -> String?
+    
+}
+/**
+ * English plus the translations the app adds. Keys are stable
+ * (`finding.<code>.title`, `wizard.question.<step>`, …; the list is in
+ * docs/diagnostics.md and [`MessageCatalog::english_entries`]).
+ */
+open class MessageCatalog: MessageCatalogProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_latchkey_ffi_fn_clone_messagecatalog(self.handle, $0) }
+    }
+    /**
+     * The built-in English catalog, with no translations.
+     */
+public convenience init() {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_constructor_messagecatalog_new(uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_latchkey_ffi_fn_free_messagecatalog(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Adds (or replaces) texts for `locale` (`de`, `pt-BR`); keys English
+     * does not have are ignored. Returns how many were taken.
+     */
+open func addTranslations(locale: String, entries: [String: String]) -> UInt32  {
+    return try!  FfiConverterUInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_messagecatalog_add_translations(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(locale),
+        FfiConverterDictionaryStringString.lower(entries),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * [`MessageCatalog::add_translations`] from a JSON object of key to text.
+     */
+open func addTranslationsJson(locale: String, json: String)throws  -> UInt32  {
+    return try  FfiConverterUInt32.lift(try rustCallWithError(FfiConverterTypeDiagnosticsError_lift) {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_messagecatalog_add_translations_json(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(locale),
+        FfiConverterString.lower(json),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every key with its English text: what translators get.
+     */
+open func englishEntries() -> [String: String]  {
+    return try!  FfiConverterDictionaryStringString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_messagecatalog_english_entries(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The locales with translations; English (`en`) is always first.
+     */
+open func locales() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_messagecatalog_locales(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `finding` again, with its texts in `locale` (for findings kept from
+     * before the person changed the app's language).
+     */
+open func localize(locale: String, finding: Finding)throws  -> Finding  {
+    return try  FfiConverterTypeFinding_lift(try rustCallWithError(FfiConverterTypeDiagnosticsError_lift) {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_messagecatalog_localize(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(locale),
+        FfiConverterTypeFinding_lower(finding),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Keys English has that `locale` (or its language) does not translate.
+     */
+open func missingKeys(locale: String) -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_messagecatalog_missing_keys(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(locale),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The text for `key` with its `{name}` placeholders filled from `args`
+     * (an unknown key comes back as the key itself).
+     */
+open func render(locale: String, key: String, args: [MessageArg]) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_messagecatalog_render(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(locale),
+        FfiConverterString.lower(key),
+        FfiConverterSequenceTypeMessageArg.lower(args),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The text for `key` in `locale` (falling back to the language, then
+     * English); none for a key English does not have.
+     */
+open func text(locale: String, key: String) -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_messagecatalog_text(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(locale),
+        FfiConverterString.lower(key),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMessageCatalog: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = MessageCatalog
+
+    public static func lift(_ handle: UInt64) throws -> MessageCatalog {
+        return MessageCatalog(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: MessageCatalog) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MessageCatalog {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: MessageCatalog, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMessageCatalog_lift(_ handle: UInt64) throws -> MessageCatalog {
+    return try FfiConverterTypeMessageCatalog.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMessageCatalog_lower(_ value: MessageCatalog) -> UInt64 {
+    return FfiConverterTypeMessageCatalog.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Keypad PINs: `client.pins()`.
+ */
+public protocol PinsClientProtocol: AnyObject, Sendable {
+    
+    /**
+     * Stores a signed keypad PIN list (its wire encoding) if it is newer
+     * than the one held, after checking it is signed by the issuer of a
+     * known lock; returns whether it was newer. `labels` name the slots'
+     * holders (slot number → name) for the app and the emergency sheet.
+     * With a cloud, sync does this.
+     */
+    func addPinList(encoded: Data, labels: [UInt8: String]) async throws  -> Bool
+    
+    /**
+     * Stores a lock's PIN secret (32 bytes), with which this phone makes
+     * offline PINs. Only a host's phone receives it, from the cloud over
+     * the authenticated channel; it is sealed at rest.
+     */
+    func addPinSecret(lockId: String, secret: Data) async throws 
+    
+    /**
+     * [`PinsClient::status`] for every lock this phone holds a PIN list
+     * for: the phone's PIN drift view.
+     */
+    func list() async throws  -> [PinStatus]
+    
+    /**
+     * Makes an offline keypad PIN for a stay from `start_unix` lasting
+     * `duration_s`, with no network: hour codes up to 24 hours (one-time
+     * if asked), day codes up to 28 days, in the lock's local time. The
+     * window is widened to whole hours or days; the result says it.
+     */
+    func offlinePin(lockId: String, startUnix: UInt32, durationS: UInt32, oneTime: Bool) async throws  -> OfflinePin
+    
+    /**
+     * Where one lock stands with its keypad PINs.
+     */
+    func status(lockId: String) async throws  -> PinStatus
+    
+}
+/**
+ * Keypad PINs: `client.pins()`.
+ */
+open class PinsClient: PinsClientProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_latchkey_ffi_fn_clone_pinsclient(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_latchkey_ffi_fn_free_pinsclient(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Stores a signed keypad PIN list (its wire encoding) if it is newer
+     * than the one held, after checking it is signed by the issuer of a
+     * known lock; returns whether it was newer. `labels` name the slots'
+     * holders (slot number → name) for the app and the emergency sheet.
+     * With a cloud, sync does this.
+     */
+open func addPinList(encoded: Data, labels: [UInt8: String])async throws  -> Bool  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_pinsclient_add_pin_list(
+                        self.uniffiCloneHandle(),FfiConverterData.lower(encoded),FfiConverterDictionaryUInt8String.lower(labels)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_i8,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_i8,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_i8,
+            liftFunc: FfiConverterBool.lift,
+            errorHandler: FfiConverterTypeCredentialError_lift
+        )
+}
+    
+    /**
+     * Stores a lock's PIN secret (32 bytes), with which this phone makes
+     * offline PINs. Only a host's phone receives it, from the cloud over
+     * the authenticated channel; it is sealed at rest.
+     */
+open func addPinSecret(lockId: String, secret: Data)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_pinsclient_add_pin_secret(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterData.lower(secret)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_void,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_void,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeCredentialError_lift
+        )
+}
+    
+    /**
+     * [`PinsClient::status`] for every lock this phone holds a PIN list
+     * for: the phone's PIN drift view.
+     */
+open func list()async throws  -> [PinStatus]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_pinsclient_list(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypePinStatus.lift,
+            errorHandler: FfiConverterTypeCredentialError_lift
+        )
+}
+    
+    /**
+     * Makes an offline keypad PIN for a stay from `start_unix` lasting
+     * `duration_s`, with no network: hour codes up to 24 hours (one-time
+     * if asked), day codes up to 28 days, in the lock's local time. The
+     * window is widened to whole hours or days; the result says it.
+     */
+open func offlinePin(lockId: String, startUnix: UInt32, durationS: UInt32, oneTime: Bool)async throws  -> OfflinePin  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_pinsclient_offline_pin(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterUInt32.lower(startUnix),FfiConverterUInt32.lower(durationS),FfiConverterBool.lower(oneTime)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeOfflinePin_lift,
+            errorHandler: FfiConverterTypeCredentialError_lift
+        )
+}
+    
+    /**
+     * Where one lock stands with its keypad PINs.
+     */
+open func status(lockId: String)async throws  -> PinStatus  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_pinsclient_status(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePinStatus_lift,
+            errorHandler: FfiConverterTypeCredentialError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePinsClient: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = PinsClient
+
+    public static func lift(_ handle: UInt64) throws -> PinsClient {
+        return PinsClient(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: PinsClient) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PinsClient {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: PinsClient, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePinsClient_lift(_ handle: UInt64) throws -> PinsClient {
+    return try FfiConverterTypePinsClient.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePinsClient_lower(_ value: PinsClient) -> UInt64 {
+    return FfiConverterTypePinsClient.lower(value)
+}
+
+
+
+
+
+
+/**
  * Receives the steps of a command. Called on a background thread: post
  * to the main thread before touching UI.
  */
@@ -3810,6 +4630,38 @@ public protocol SyncClientProtocol: AnyObject, Sendable {
      */
     func syncUntilIdle(maxPasses: UInt32) async throws  -> SyncReport
     
+    /**
+     * Host: creates or changes a keypad PIN of a lock (hex id) in the
+     * cloud, which signs the lock's next PIN list.
+     */
+    func changePin(lockId: String, change: PinChangeRequest) async throws  -> CloudPinChange
+    
+    /**
+     * Host: revocation drift of every lock, as the cloud sees it.
+     */
+    func cloudDrift() async throws  -> [CloudLockDrift]
+    
+    /**
+     * Host: deletes a keypad PIN of a lock in the cloud; the lock still
+     * accepts it until a phone delivers the next list.
+     */
+    func deletePin(lockId: String, slot: UInt8) async throws  -> CloudPinChange
+    
+    /**
+     * Host: per lock, the keypad PIN changes the lock has not received
+     * yet, who last reported its list and when a phone last talked to it.
+     */
+    func pinDrift() async throws  -> [CloudPinDrift]
+    
+    /**
+     * At the door of a lock whose clock is not trusted: fetches a time
+     * token bound to the challenge in the lock's advertisement
+     * (`manufacturer_data` of the scan result, company id 0xFFFF) and
+     * keeps it for the next command, which then sets the lock's clock
+     * either way. Returns the token's time (unix seconds).
+     */
+    func timeTokenAtDoor(lockId: String, manufacturerData: Data) async throws  -> UInt32
+    
 }
 /**
  * Sync: `client.sync()`. Holds the engine weakly: closing the client
@@ -4022,6 +4874,108 @@ open func syncUntilIdle(maxPasses: UInt32)async throws  -> SyncReport  {
         )
 }
     
+    /**
+     * Host: creates or changes a keypad PIN of a lock (hex id) in the
+     * cloud, which signs the lock's next PIN list.
+     */
+open func changePin(lockId: String, change: PinChangeRequest)async throws  -> CloudPinChange  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_syncclient_change_pin(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterTypePinChangeRequest_lower(change)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCloudPinChange_lift,
+            errorHandler: FfiConverterTypeSyncError_lift
+        )
+}
+    
+    /**
+     * Host: revocation drift of every lock, as the cloud sees it.
+     */
+open func cloudDrift()async throws  -> [CloudLockDrift]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_syncclient_cloud_drift(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeCloudLockDrift.lift,
+            errorHandler: FfiConverterTypeSyncError_lift
+        )
+}
+    
+    /**
+     * Host: deletes a keypad PIN of a lock in the cloud; the lock still
+     * accepts it until a phone delivers the next list.
+     */
+open func deletePin(lockId: String, slot: UInt8)async throws  -> CloudPinChange  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_syncclient_delete_pin(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterUInt8.lower(slot)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCloudPinChange_lift,
+            errorHandler: FfiConverterTypeSyncError_lift
+        )
+}
+    
+    /**
+     * Host: per lock, the keypad PIN changes the lock has not received
+     * yet, who last reported its list and when a phone last talked to it.
+     */
+open func pinDrift()async throws  -> [CloudPinDrift]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_syncclient_pin_drift(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeCloudPinDrift.lift,
+            errorHandler: FfiConverterTypeSyncError_lift
+        )
+}
+    
+    /**
+     * At the door of a lock whose clock is not trusted: fetches a time
+     * token bound to the challenge in the lock's advertisement
+     * (`manufacturer_data` of the scan result, company id 0xFFFF) and
+     * keeps it for the next command, which then sets the lock's clock
+     * either way. Returns the token's time (unix seconds).
+     */
+open func timeTokenAtDoor(lockId: String, manufacturerData: Data)async throws  -> UInt32  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_syncclient_time_token_at_door(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterData.lower(manufacturerData)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_u32,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_u32,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_u32,
+            liftFunc: FfiConverterUInt32.lift,
+            errorHandler: FfiConverterTypeSyncError_lift
+        )
+}
+    
 
     
 }
@@ -4065,6 +5019,219 @@ public func FfiConverterTypeSyncClient_lift(_ handle: UInt64) throws -> SyncClie
 #endif
 public func FfiConverterTypeSyncClient_lower(_ value: SyncClient) -> UInt64 {
     return FfiConverterTypeSyncClient.lower(value)
+}
+
+
+
+
+
+
+/**
+ * One troubleshooting session for a symptom (and a lock, when given).
+ */
+public protocol TroubleshooterProtocol: AnyObject, Sendable {
+    
+    /**
+     * Records `answer` to `step` (the step `current` returned). After a
+     * check step, run the check first (`locks().status(lockId)`) so the
+     * next `current` sees its outcome; after a fix, pass a fresh snapshot.
+     */
+    func answer(step: WizardStep, answer: Answer) throws 
+    
+    /**
+     * How many answers were given so far.
+     */
+    func answerCount()  -> UInt32
+    
+    /**
+     * The current step for this platform snapshot and what the store now
+     * knows about the lock.
+     */
+    func current(snapshot: PlatformSnapshot) async throws  -> WizardStep
+    
+    /**
+     * What the person reported.
+     */
+    func symptom()  -> Symptom
+    
+    /**
+     * The session's saved form (symptom and answers), for
+     * `DiagnosticsClient.resumeTroubleshooting`.
+     */
+    func toJson()  -> String
+    
+}
+/**
+ * One troubleshooting session for a symptom (and a lock, when given).
+ */
+open class Troubleshooter: TroubleshooterProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_latchkey_ffi_fn_clone_troubleshooter(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_latchkey_ffi_fn_free_troubleshooter(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Records `answer` to `step` (the step `current` returned). After a
+     * check step, run the check first (`locks().status(lockId)`) so the
+     * next `current` sees its outcome; after a fix, pass a fresh snapshot.
+     */
+open func answer(step: WizardStep, answer: Answer)throws   {try rustCallWithError(FfiConverterTypeDiagnosticsError_lift) {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_troubleshooter_answer(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeWizardStep_lower(step),
+        FfiConverterTypeAnswer_lower(answer),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * How many answers were given so far.
+     */
+open func answerCount() -> UInt32  {
+    return try!  FfiConverterUInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_troubleshooter_answer_count(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The current step for this platform snapshot and what the store now
+     * knows about the lock.
+     */
+open func current(snapshot: PlatformSnapshot)async throws  -> WizardStep  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_troubleshooter_current(
+                        self.uniffiCloneHandle(),FfiConverterTypePlatformSnapshot_lower(snapshot)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeWizardStep_lift,
+            errorHandler: FfiConverterTypeDiagnosticsError_lift
+        )
+}
+    
+    /**
+     * What the person reported.
+     */
+open func symptom() -> Symptom  {
+    return try!  FfiConverterTypeSymptom_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_troubleshooter_symptom(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The session's saved form (symptom and answers), for
+     * `DiagnosticsClient.resumeTroubleshooting`.
+     */
+open func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_troubleshooter_to_json(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTroubleshooter: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Troubleshooter
+
+    public static func lift(_ handle: UInt64) throws -> Troubleshooter {
+        return Troubleshooter(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Troubleshooter) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Troubleshooter {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Troubleshooter, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTroubleshooter_lift(_ handle: UInt64) throws -> Troubleshooter {
+    return try FfiConverterTypeTroubleshooter.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTroubleshooter_lower(_ value: Troubleshooter) -> UInt64 {
+    return FfiConverterTypeTroubleshooter.lower(value)
 }
 
 
@@ -4345,6 +5512,263 @@ public func FfiConverterTypeAndroidSnapshot_lower(_ value: AndroidSnapshot) -> R
 
 
 /**
+ * The backup way in on record.
+ */
+public struct BackupEntry: Equatable, Hashable {
+    /**
+     * Which method.
+     */
+    public var method: BackupMethod
+    /**
+     * Where or who.
+     */
+    public var details: String
+    /**
+     * When it was recorded (unix seconds).
+     */
+    public var recordedAt: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Which method.
+         */method: BackupMethod, 
+        /**
+         * Where or who.
+         */details: String, 
+        /**
+         * When it was recorded (unix seconds).
+         */recordedAt: UInt32) {
+        self.method = method
+        self.details = details
+        self.recordedAt = recordedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BackupEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBackupEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BackupEntry {
+        return
+            try BackupEntry(
+                method: FfiConverterTypeBackupMethod.read(from: &buf), 
+                details: FfiConverterString.read(from: &buf), 
+                recordedAt: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BackupEntry, into buf: inout [UInt8]) {
+        FfiConverterTypeBackupMethod.write(value.method, into: &buf)
+        FfiConverterString.write(value.details, into: &buf)
+        FfiConverterUInt32.write(value.recordedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBackupEntry_lift(_ buf: RustBuffer) throws -> BackupEntry {
+    return try FfiConverterTypeBackupEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBackupEntry_lower(_ value: BackupEntry) -> RustBuffer {
+    return FfiConverterTypeBackupEntry.lower(value)
+}
+
+
+/**
+ * The battery line of the sheet.
+ */
+public struct BatteryAdvice: Equatable, Hashable {
+    /**
+     * The last reading, if any.
+     */
+    public var reading: BatteryReading?
+    /**
+     * How worried to be.
+     */
+    public var level: BatteryLevel
+    /**
+     * What to do, in a sentence or two.
+     */
+    public var advice: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The last reading, if any.
+         */reading: BatteryReading?, 
+        /**
+         * How worried to be.
+         */level: BatteryLevel, 
+        /**
+         * What to do, in a sentence or two.
+         */advice: String) {
+        self.reading = reading
+        self.level = level
+        self.advice = advice
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BatteryAdvice: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBatteryAdvice: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BatteryAdvice {
+        return
+            try BatteryAdvice(
+                reading: FfiConverterOptionTypeBatteryReading.read(from: &buf), 
+                level: FfiConverterTypeBatteryLevel.read(from: &buf), 
+                advice: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BatteryAdvice, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeBatteryReading.write(value.reading, into: &buf)
+        FfiConverterTypeBatteryLevel.write(value.level, into: &buf)
+        FfiConverterString.write(value.advice, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBatteryAdvice_lift(_ buf: RustBuffer) throws -> BatteryAdvice {
+    return try FfiConverterTypeBatteryAdvice.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBatteryAdvice_lower(_ value: BatteryAdvice) -> RustBuffer {
+    return FfiConverterTypeBatteryAdvice.lower(value)
+}
+
+
+/**
+ * A battery reading from the lock's last full status.
+ */
+public struct BatteryReading: Equatable, Hashable {
+    /**
+     * Charge estimate, 0–100.
+     */
+    public var percent: UInt8
+    /**
+     * Voltage in millivolts.
+     */
+    public var millivolts: UInt16
+    /**
+     * The lock reported its battery low.
+     */
+    public var low: Bool
+    /**
+     * The lock reported its battery too weak to drive the motor.
+     */
+    public var critical: Bool
+    /**
+     * When the phone read it (unix seconds).
+     */
+    public var observedAt: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Charge estimate, 0–100.
+         */percent: UInt8, 
+        /**
+         * Voltage in millivolts.
+         */millivolts: UInt16, 
+        /**
+         * The lock reported its battery low.
+         */low: Bool, 
+        /**
+         * The lock reported its battery too weak to drive the motor.
+         */critical: Bool, 
+        /**
+         * When the phone read it (unix seconds).
+         */observedAt: UInt32) {
+        self.percent = percent
+        self.millivolts = millivolts
+        self.low = low
+        self.critical = critical
+        self.observedAt = observedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BatteryReading: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBatteryReading: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BatteryReading {
+        return
+            try BatteryReading(
+                percent: FfiConverterUInt8.read(from: &buf), 
+                millivolts: FfiConverterUInt16.read(from: &buf), 
+                low: FfiConverterBool.read(from: &buf), 
+                critical: FfiConverterBool.read(from: &buf), 
+                observedAt: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BatteryReading, into buf: inout [UInt8]) {
+        FfiConverterUInt8.write(value.percent, into: &buf)
+        FfiConverterUInt16.write(value.millivolts, into: &buf)
+        FfiConverterBool.write(value.low, into: &buf)
+        FfiConverterBool.write(value.critical, into: &buf)
+        FfiConverterUInt32.write(value.observedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBatteryReading_lift(_ buf: RustBuffer) throws -> BatteryReading {
+    return try FfiConverterTypeBatteryReading.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBatteryReading_lower(_ value: BatteryReading) -> RustBuffer {
+    return FfiConverterTypeBatteryReading.lower(value)
+}
+
+
+/**
  * One advertisement seen in a scan.
  */
 public struct BleAdvertisement: Equatable, Hashable {
@@ -4533,6 +5957,75 @@ public func FfiConverterTypeBleScanRequest_lift(_ buf: RustBuffer) throws -> Ble
 #endif
 public func FfiConverterTypeBleScanRequest_lower(_ value: BleScanRequest) -> RustBuffer {
     return FfiConverterTypeBleScanRequest.lower(value)
+}
+
+
+/**
+ * A button the app shows for a step.
+ */
+public struct Choice: Equatable, Hashable {
+    /**
+     * The answer it gives (for `Failed`, fill in the diagnosis).
+     */
+    public var answer: Answer
+    /**
+     * Its label.
+     */
+    public var label: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The answer it gives (for `Failed`, fill in the diagnosis).
+         */answer: Answer, 
+        /**
+         * Its label.
+         */label: String) {
+        self.answer = answer
+        self.label = label
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Choice: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChoice: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Choice {
+        return
+            try Choice(
+                answer: FfiConverterTypeAnswer.read(from: &buf), 
+                label: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Choice, into buf: inout [UInt8]) {
+        FfiConverterTypeAnswer.write(value.answer, into: &buf)
+        FfiConverterString.write(value.label, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChoice_lift(_ buf: RustBuffer) throws -> Choice {
+    return try FfiConverterTypeChoice.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChoice_lower(_ value: Choice) -> RustBuffer {
+    return FfiConverterTypeChoice.lower(value)
 }
 
 
@@ -4774,6 +6267,423 @@ public func FfiConverterTypeCloudKey_lift(_ buf: RustBuffer) throws -> CloudKey 
 #endif
 public func FfiConverterTypeCloudKey_lower(_ value: CloudKey) -> RustBuffer {
     return FfiConverterTypeCloudKey.lower(value)
+}
+
+
+/**
+ * Revocation drift of one lock as the cloud sees it (host view).
+ */
+public struct CloudLockDrift: Equatable, Hashable {
+    /**
+     * The lock (hex id).
+     */
+    public var lockId: String
+    /**
+     * Its name.
+     */
+    public var name: String
+    /**
+     * The newest revocation list the cloud issued (0: none).
+     */
+    public var cloudSeq: UInt32
+    /**
+     * The newest list a phone reported the lock holding (0: none known).
+     */
+    public var lockSeq: UInt32
+    /**
+     * When the lock acknowledged it (phone clock, unix seconds).
+     */
+    public var acknowledgedAt: UInt32?
+    /**
+     * When a phone reported it (cloud clock).
+     */
+    public var reportedAt: UInt32?
+    /**
+     * Which phone reported it.
+     */
+    public var reportedBy: String?
+    /**
+     * The lock holds the newest list.
+     */
+    public var inSync: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The lock (hex id).
+         */lockId: String, 
+        /**
+         * Its name.
+         */name: String, 
+        /**
+         * The newest revocation list the cloud issued (0: none).
+         */cloudSeq: UInt32, 
+        /**
+         * The newest list a phone reported the lock holding (0: none known).
+         */lockSeq: UInt32, 
+        /**
+         * When the lock acknowledged it (phone clock, unix seconds).
+         */acknowledgedAt: UInt32?, 
+        /**
+         * When a phone reported it (cloud clock).
+         */reportedAt: UInt32?, 
+        /**
+         * Which phone reported it.
+         */reportedBy: String?, 
+        /**
+         * The lock holds the newest list.
+         */inSync: Bool) {
+        self.lockId = lockId
+        self.name = name
+        self.cloudSeq = cloudSeq
+        self.lockSeq = lockSeq
+        self.acknowledgedAt = acknowledgedAt
+        self.reportedAt = reportedAt
+        self.reportedBy = reportedBy
+        self.inSync = inSync
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CloudLockDrift: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCloudLockDrift: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CloudLockDrift {
+        return
+            try CloudLockDrift(
+                lockId: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                cloudSeq: FfiConverterUInt32.read(from: &buf), 
+                lockSeq: FfiConverterUInt32.read(from: &buf), 
+                acknowledgedAt: FfiConverterOptionUInt32.read(from: &buf), 
+                reportedAt: FfiConverterOptionUInt32.read(from: &buf), 
+                reportedBy: FfiConverterOptionString.read(from: &buf), 
+                inSync: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CloudLockDrift, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.lockId, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterUInt32.write(value.cloudSeq, into: &buf)
+        FfiConverterUInt32.write(value.lockSeq, into: &buf)
+        FfiConverterOptionUInt32.write(value.acknowledgedAt, into: &buf)
+        FfiConverterOptionUInt32.write(value.reportedAt, into: &buf)
+        FfiConverterOptionString.write(value.reportedBy, into: &buf)
+        FfiConverterBool.write(value.inSync, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCloudLockDrift_lift(_ buf: RustBuffer) throws -> CloudLockDrift {
+    return try FfiConverterTypeCloudLockDrift.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCloudLockDrift_lower(_ value: CloudLockDrift) -> RustBuffer {
+    return FfiConverterTypeCloudLockDrift.lower(value)
+}
+
+
+/**
+ * One change the cloud made to a lock's keypad PINs.
+ */
+public struct CloudPinChange: Equatable, Hashable {
+    /**
+     * The PIN list seq that carries it.
+     */
+    public var seq: UInt32
+    /**
+     * When (cloud clock, unix seconds).
+     */
+    public var at: UInt32
+    /**
+     * `created`, `changed` or `deleted`.
+     */
+    public var action: String
+    /**
+     * The slot.
+     */
+    public var slot: UInt8
+    /**
+     * What the PIN is for.
+     */
+    public var label: String
+    /**
+     * Who holds it, if the host said.
+     */
+    public var holder: String?
+    /**
+     * For `changed`: which parts (`code`, `class`, `window`, …).
+     */
+    public var changed: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The PIN list seq that carries it.
+         */seq: UInt32, 
+        /**
+         * When (cloud clock, unix seconds).
+         */at: UInt32, 
+        /**
+         * `created`, `changed` or `deleted`.
+         */action: String, 
+        /**
+         * The slot.
+         */slot: UInt8, 
+        /**
+         * What the PIN is for.
+         */label: String, 
+        /**
+         * Who holds it, if the host said.
+         */holder: String?, 
+        /**
+         * For `changed`: which parts (`code`, `class`, `window`, …).
+         */changed: [String]) {
+        self.seq = seq
+        self.at = at
+        self.action = action
+        self.slot = slot
+        self.label = label
+        self.holder = holder
+        self.changed = changed
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CloudPinChange: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCloudPinChange: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CloudPinChange {
+        return
+            try CloudPinChange(
+                seq: FfiConverterUInt32.read(from: &buf), 
+                at: FfiConverterUInt32.read(from: &buf), 
+                action: FfiConverterString.read(from: &buf), 
+                slot: FfiConverterUInt8.read(from: &buf), 
+                label: FfiConverterString.read(from: &buf), 
+                holder: FfiConverterOptionString.read(from: &buf), 
+                changed: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CloudPinChange, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.seq, into: &buf)
+        FfiConverterUInt32.write(value.at, into: &buf)
+        FfiConverterString.write(value.action, into: &buf)
+        FfiConverterUInt8.write(value.slot, into: &buf)
+        FfiConverterString.write(value.label, into: &buf)
+        FfiConverterOptionString.write(value.holder, into: &buf)
+        FfiConverterSequenceString.write(value.changed, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCloudPinChange_lift(_ buf: RustBuffer) throws -> CloudPinChange {
+    return try FfiConverterTypeCloudPinChange.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCloudPinChange_lower(_ value: CloudPinChange) -> RustBuffer {
+    return FfiConverterTypeCloudPinChange.lower(value)
+}
+
+
+/**
+ * Keypad PIN drift of one lock as the cloud sees it (host view).
+ */
+public struct CloudPinDrift: Equatable, Hashable {
+    /**
+     * The lock (hex id).
+     */
+    public var lockId: String
+    /**
+     * Its name.
+     */
+    public var name: String
+    /**
+     * The newest PIN list issued.
+     */
+    public var cloudSeq: UInt32
+    /**
+     * The newest list a phone saw the lock holding.
+     */
+    public var lockSeq: UInt32
+    /**
+     * How many changes the lock lacks.
+     */
+    public var pendingCount: UInt32
+    /**
+     * The changes the lock lacks that are still on record, oldest first.
+     */
+    public var pending: [CloudPinChange]
+    /**
+     * When the lock acknowledged `lock_seq` (phone clock).
+     */
+    public var acknowledgedAt: UInt32?
+    /**
+     * When a phone reported it (cloud clock).
+     */
+    public var reportedAt: UInt32?
+    /**
+     * Which phone reported it.
+     */
+    public var reportedBy: String?
+    /**
+     * The last time a phone said it talked to the lock.
+     */
+    public var lastContactAt: UInt32?
+    /**
+     * Which phone that was.
+     */
+    public var lastContactBy: String?
+    /**
+     * The lock holds the newest list.
+     */
+    public var inSync: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The lock (hex id).
+         */lockId: String, 
+        /**
+         * Its name.
+         */name: String, 
+        /**
+         * The newest PIN list issued.
+         */cloudSeq: UInt32, 
+        /**
+         * The newest list a phone saw the lock holding.
+         */lockSeq: UInt32, 
+        /**
+         * How many changes the lock lacks.
+         */pendingCount: UInt32, 
+        /**
+         * The changes the lock lacks that are still on record, oldest first.
+         */pending: [CloudPinChange], 
+        /**
+         * When the lock acknowledged `lock_seq` (phone clock).
+         */acknowledgedAt: UInt32?, 
+        /**
+         * When a phone reported it (cloud clock).
+         */reportedAt: UInt32?, 
+        /**
+         * Which phone reported it.
+         */reportedBy: String?, 
+        /**
+         * The last time a phone said it talked to the lock.
+         */lastContactAt: UInt32?, 
+        /**
+         * Which phone that was.
+         */lastContactBy: String?, 
+        /**
+         * The lock holds the newest list.
+         */inSync: Bool) {
+        self.lockId = lockId
+        self.name = name
+        self.cloudSeq = cloudSeq
+        self.lockSeq = lockSeq
+        self.pendingCount = pendingCount
+        self.pending = pending
+        self.acknowledgedAt = acknowledgedAt
+        self.reportedAt = reportedAt
+        self.reportedBy = reportedBy
+        self.lastContactAt = lastContactAt
+        self.lastContactBy = lastContactBy
+        self.inSync = inSync
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CloudPinDrift: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCloudPinDrift: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CloudPinDrift {
+        return
+            try CloudPinDrift(
+                lockId: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                cloudSeq: FfiConverterUInt32.read(from: &buf), 
+                lockSeq: FfiConverterUInt32.read(from: &buf), 
+                pendingCount: FfiConverterUInt32.read(from: &buf), 
+                pending: FfiConverterSequenceTypeCloudPinChange.read(from: &buf), 
+                acknowledgedAt: FfiConverterOptionUInt32.read(from: &buf), 
+                reportedAt: FfiConverterOptionUInt32.read(from: &buf), 
+                reportedBy: FfiConverterOptionString.read(from: &buf), 
+                lastContactAt: FfiConverterOptionUInt32.read(from: &buf), 
+                lastContactBy: FfiConverterOptionString.read(from: &buf), 
+                inSync: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CloudPinDrift, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.lockId, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterUInt32.write(value.cloudSeq, into: &buf)
+        FfiConverterUInt32.write(value.lockSeq, into: &buf)
+        FfiConverterUInt32.write(value.pendingCount, into: &buf)
+        FfiConverterSequenceTypeCloudPinChange.write(value.pending, into: &buf)
+        FfiConverterOptionUInt32.write(value.acknowledgedAt, into: &buf)
+        FfiConverterOptionUInt32.write(value.reportedAt, into: &buf)
+        FfiConverterOptionString.write(value.reportedBy, into: &buf)
+        FfiConverterOptionUInt32.write(value.lastContactAt, into: &buf)
+        FfiConverterOptionString.write(value.lastContactBy, into: &buf)
+        FfiConverterBool.write(value.inSync, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCloudPinDrift_lift(_ buf: RustBuffer) throws -> CloudPinDrift {
+    return try FfiConverterTypeCloudPinDrift.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCloudPinDrift_lower(_ value: CloudPinDrift) -> RustBuffer {
+    return FfiConverterTypeCloudPinDrift.lower(value)
 }
 
 
@@ -5115,6 +7025,187 @@ public func FfiConverterTypeDeadLetterInfo_lift(_ buf: RustBuffer) throws -> Dea
 #endif
 public func FfiConverterTypeDeadLetterInfo_lower(_ value: DeadLetterInfo) -> RustBuffer {
     return FfiConverterTypeDeadLetterInfo.lower(value)
+}
+
+
+/**
+ * Everything the sheet says about one lock, and the page itself.
+ */
+public struct EmergencySheet: Equatable, Hashable {
+    /**
+     * The lock's display name.
+     */
+    public var lockName: String
+    /**
+     * The lock (hex id).
+     */
+    public var lockId: String
+    /**
+     * When the sheet was made (unix seconds).
+     */
+    public var generatedAt: UInt32
+    /**
+     * The lock's offset from UTC in minutes (every time on the page is
+     * the lock's local time).
+     */
+    public var utcOffsetMin: Int16
+    /**
+     * Credentials that open the lock, phone keys first.
+     */
+    public var credentials: [SheetCredential]
+    /**
+     * This phone can make offline keypad PINs (a host's phone).
+     */
+    public var canMakeOfflinePins: Bool
+    /**
+     * PIN changes the lock has not received yet.
+     */
+    public var pendingPinChanges: UInt32
+    /**
+     * The backup way in on record.
+     */
+    public var backupEntry: BackupEntry?
+    /**
+     * Battery state and what to do about it.
+     */
+    public var battery: BatteryAdvice
+    /**
+     * The last offline-readiness check, when the app passed one.
+     */
+    public var readiness: ReadinessSummary?
+    /**
+     * What to do when the app can't connect, in order.
+     */
+    public var steps: [String]
+    /**
+     * The page as Markdown.
+     */
+    public var markdown: String
+    /**
+     * The page as plain text (80 columns), to print as is.
+     */
+    public var text: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The lock's display name.
+         */lockName: String, 
+        /**
+         * The lock (hex id).
+         */lockId: String, 
+        /**
+         * When the sheet was made (unix seconds).
+         */generatedAt: UInt32, 
+        /**
+         * The lock's offset from UTC in minutes (every time on the page is
+         * the lock's local time).
+         */utcOffsetMin: Int16, 
+        /**
+         * Credentials that open the lock, phone keys first.
+         */credentials: [SheetCredential], 
+        /**
+         * This phone can make offline keypad PINs (a host's phone).
+         */canMakeOfflinePins: Bool, 
+        /**
+         * PIN changes the lock has not received yet.
+         */pendingPinChanges: UInt32, 
+        /**
+         * The backup way in on record.
+         */backupEntry: BackupEntry?, 
+        /**
+         * Battery state and what to do about it.
+         */battery: BatteryAdvice, 
+        /**
+         * The last offline-readiness check, when the app passed one.
+         */readiness: ReadinessSummary?, 
+        /**
+         * What to do when the app can't connect, in order.
+         */steps: [String], 
+        /**
+         * The page as Markdown.
+         */markdown: String, 
+        /**
+         * The page as plain text (80 columns), to print as is.
+         */text: String) {
+        self.lockName = lockName
+        self.lockId = lockId
+        self.generatedAt = generatedAt
+        self.utcOffsetMin = utcOffsetMin
+        self.credentials = credentials
+        self.canMakeOfflinePins = canMakeOfflinePins
+        self.pendingPinChanges = pendingPinChanges
+        self.backupEntry = backupEntry
+        self.battery = battery
+        self.readiness = readiness
+        self.steps = steps
+        self.markdown = markdown
+        self.text = text
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension EmergencySheet: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEmergencySheet: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EmergencySheet {
+        return
+            try EmergencySheet(
+                lockName: FfiConverterString.read(from: &buf), 
+                lockId: FfiConverterString.read(from: &buf), 
+                generatedAt: FfiConverterUInt32.read(from: &buf), 
+                utcOffsetMin: FfiConverterInt16.read(from: &buf), 
+                credentials: FfiConverterSequenceTypeSheetCredential.read(from: &buf), 
+                canMakeOfflinePins: FfiConverterBool.read(from: &buf), 
+                pendingPinChanges: FfiConverterUInt32.read(from: &buf), 
+                backupEntry: FfiConverterOptionTypeBackupEntry.read(from: &buf), 
+                battery: FfiConverterTypeBatteryAdvice.read(from: &buf), 
+                readiness: FfiConverterOptionTypeReadinessSummary.read(from: &buf), 
+                steps: FfiConverterSequenceString.read(from: &buf), 
+                markdown: FfiConverterString.read(from: &buf), 
+                text: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: EmergencySheet, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.lockName, into: &buf)
+        FfiConverterString.write(value.lockId, into: &buf)
+        FfiConverterUInt32.write(value.generatedAt, into: &buf)
+        FfiConverterInt16.write(value.utcOffsetMin, into: &buf)
+        FfiConverterSequenceTypeSheetCredential.write(value.credentials, into: &buf)
+        FfiConverterBool.write(value.canMakeOfflinePins, into: &buf)
+        FfiConverterUInt32.write(value.pendingPinChanges, into: &buf)
+        FfiConverterOptionTypeBackupEntry.write(value.backupEntry, into: &buf)
+        FfiConverterTypeBatteryAdvice.write(value.battery, into: &buf)
+        FfiConverterOptionTypeReadinessSummary.write(value.readiness, into: &buf)
+        FfiConverterSequenceString.write(value.steps, into: &buf)
+        FfiConverterString.write(value.markdown, into: &buf)
+        FfiConverterString.write(value.text, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEmergencySheet_lift(_ buf: RustBuffer) throws -> EmergencySheet {
+    return try FfiConverterTypeEmergencySheet.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEmergencySheet_lower(_ value: EmergencySheet) -> RustBuffer {
+    return FfiConverterTypeEmergencySheet.lower(value)
 }
 
 
@@ -5909,6 +8000,105 @@ public func FfiConverterTypeKeySchedule_lower(_ value: KeySchedule) -> RustBuffe
 
 
 /**
+ * The keypad as the phone last saw it.
+ */
+public struct KeypadInfo: Equatable, Hashable {
+    /**
+     * Locked out (too many wrong codes) at the last contact.
+     */
+    public var lockedOut: Bool
+    /**
+     * When that was (unix seconds).
+     */
+    public var observedAt: UInt32
+    /**
+     * Lockouts collected from the lock's log so far.
+     */
+    public var lockoutsSeen: UInt32
+    /**
+     * When the newest lockout started (lock clock, unix seconds).
+     */
+    public var lastLockoutAt: UInt32?
+    /**
+     * How long it lasted, in seconds.
+     */
+    public var lastLockoutS: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Locked out (too many wrong codes) at the last contact.
+         */lockedOut: Bool, 
+        /**
+         * When that was (unix seconds).
+         */observedAt: UInt32, 
+        /**
+         * Lockouts collected from the lock's log so far.
+         */lockoutsSeen: UInt32, 
+        /**
+         * When the newest lockout started (lock clock, unix seconds).
+         */lastLockoutAt: UInt32?, 
+        /**
+         * How long it lasted, in seconds.
+         */lastLockoutS: UInt32?) {
+        self.lockedOut = lockedOut
+        self.observedAt = observedAt
+        self.lockoutsSeen = lockoutsSeen
+        self.lastLockoutAt = lastLockoutAt
+        self.lastLockoutS = lastLockoutS
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension KeypadInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeKeypadInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeypadInfo {
+        return
+            try KeypadInfo(
+                lockedOut: FfiConverterBool.read(from: &buf), 
+                observedAt: FfiConverterUInt32.read(from: &buf), 
+                lockoutsSeen: FfiConverterUInt32.read(from: &buf), 
+                lastLockoutAt: FfiConverterOptionUInt32.read(from: &buf), 
+                lastLockoutS: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: KeypadInfo, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.lockedOut, into: &buf)
+        FfiConverterUInt32.write(value.observedAt, into: &buf)
+        FfiConverterUInt32.write(value.lockoutsSeen, into: &buf)
+        FfiConverterOptionUInt32.write(value.lastLockoutAt, into: &buf)
+        FfiConverterOptionUInt32.write(value.lastLockoutS, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeypadInfo_lift(_ buf: RustBuffer) throws -> KeypadInfo {
+    return try FfiConverterTypeKeypadInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeypadInfo_lower(_ value: KeypadInfo) -> RustBuffer {
+    return FfiConverterTypeKeypadInfo.lower(value)
+}
+
+
+/**
  * What a desktop app or the CLI reads about BlueZ.
  */
 public struct LinuxSnapshot: Equatable, Hashable {
@@ -5980,7 +8170,8 @@ public func FfiConverterTypeLinuxSnapshot_lower(_ value: LinuxSnapshot) -> RustB
 
 
 /**
- * Which revocation list one lock holds, against the newest the phone has.
+ * Which revocation list and keypad PIN list one lock holds, against the
+ * newest the phone has.
  */
 public struct LockDrift: Equatable, Hashable {
     /**
@@ -6011,6 +8202,10 @@ public struct LockDrift: Equatable, Hashable {
      * The lock holds the newest list.
      */
     public var inSync: Bool
+    /**
+     * Keypad PIN drift: the changes the lock has not received yet.
+     */
+    public var pins: PinStatus
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6035,7 +8230,10 @@ public struct LockDrift: Equatable, Hashable {
          */lastContactAt: UInt32?, 
         /**
          * The lock holds the newest list.
-         */inSync: Bool) {
+         */inSync: Bool, 
+        /**
+         * Keypad PIN drift: the changes the lock has not received yet.
+         */pins: PinStatus) {
         self.lockId = lockId
         self.name = name
         self.lockSeq = lockSeq
@@ -6043,6 +8241,7 @@ public struct LockDrift: Equatable, Hashable {
         self.cloudSeq = cloudSeq
         self.lastContactAt = lastContactAt
         self.inSync = inSync
+        self.pins = pins
     }
 
     
@@ -6067,7 +8266,8 @@ public struct FfiConverterTypeLockDrift: FfiConverterRustBuffer {
                 acknowledgedAt: FfiConverterOptionUInt32.read(from: &buf), 
                 cloudSeq: FfiConverterOptionUInt32.read(from: &buf), 
                 lastContactAt: FfiConverterOptionUInt32.read(from: &buf), 
-                inSync: FfiConverterBool.read(from: &buf)
+                inSync: FfiConverterBool.read(from: &buf), 
+                pins: FfiConverterTypePinStatus.read(from: &buf)
         )
     }
 
@@ -6079,6 +8279,7 @@ public struct FfiConverterTypeLockDrift: FfiConverterRustBuffer {
         FfiConverterOptionUInt32.write(value.cloudSeq, into: &buf)
         FfiConverterOptionUInt32.write(value.lastContactAt, into: &buf)
         FfiConverterBool.write(value.inSync, into: &buf)
+        FfiConverterTypePinStatus.write(value.pins, into: &buf)
     }
 }
 
@@ -6779,6 +8980,549 @@ public func FfiConverterTypeNetworkSnapshot_lower(_ value: NetworkSnapshot) -> R
 
 
 /**
+ * A time-bound keypad code made on this phone. Hand it to the guest;
+ * never log it.
+ */
+public struct OfflinePin: Equatable, Hashable {
+    /**
+     * The 9 digits to type.
+     */
+    public var code: String
+    /**
+     * First second it works (unix seconds): the start rounded down to the
+     * hour, or to local midnight for day codes.
+     */
+    public var validFrom: UInt32
+    /**
+     * First second it no longer works (unix seconds).
+     */
+    public var validUntil: UInt32
+    /**
+     * It counts whole days (else hours).
+     */
+    public var dayCode: Bool
+    /**
+     * It stops working after its first use.
+     */
+    public var oneTime: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The 9 digits to type.
+         */code: String, 
+        /**
+         * First second it works (unix seconds): the start rounded down to the
+         * hour, or to local midnight for day codes.
+         */validFrom: UInt32, 
+        /**
+         * First second it no longer works (unix seconds).
+         */validUntil: UInt32, 
+        /**
+         * It counts whole days (else hours).
+         */dayCode: Bool, 
+        /**
+         * It stops working after its first use.
+         */oneTime: Bool) {
+        self.code = code
+        self.validFrom = validFrom
+        self.validUntil = validUntil
+        self.dayCode = dayCode
+        self.oneTime = oneTime
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OfflinePin: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOfflinePin: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OfflinePin {
+        return
+            try OfflinePin(
+                code: FfiConverterString.read(from: &buf), 
+                validFrom: FfiConverterUInt32.read(from: &buf), 
+                validUntil: FfiConverterUInt32.read(from: &buf), 
+                dayCode: FfiConverterBool.read(from: &buf), 
+                oneTime: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OfflinePin, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterUInt32.write(value.validFrom, into: &buf)
+        FfiConverterUInt32.write(value.validUntil, into: &buf)
+        FfiConverterBool.write(value.dayCode, into: &buf)
+        FfiConverterBool.write(value.oneTime, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOfflinePin_lift(_ buf: RustBuffer) throws -> OfflinePin {
+    return try FfiConverterTypeOfflinePin.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOfflinePin_lower(_ value: OfflinePin) -> RustBuffer {
+    return FfiConverterTypeOfflinePin.lower(value)
+}
+
+
+/**
+ * One slot change the lock has not received yet.
+ */
+public struct PendingPinChange: Equatable, Hashable {
+    /**
+     * The slot number.
+     */
+    public var slot: UInt8
+    /**
+     * What changed.
+     */
+    public var kind: PinChangeKind
+    /**
+     * What the slot is for, as the host named it.
+     */
+    public var label: String?
+    /**
+     * Who holds it, where the host said.
+     */
+    public var holder: String?
+    /**
+     * When it was changed in the portal (unix seconds), when known.
+     */
+    public var changedAt: UInt32?
+    /**
+     * For a change: which parts (`code`, `window`, …), when known.
+     */
+    public var parts: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The slot number.
+         */slot: UInt8, 
+        /**
+         * What changed.
+         */kind: PinChangeKind, 
+        /**
+         * What the slot is for, as the host named it.
+         */label: String?, 
+        /**
+         * Who holds it, where the host said.
+         */holder: String?, 
+        /**
+         * When it was changed in the portal (unix seconds), when known.
+         */changedAt: UInt32?, 
+        /**
+         * For a change: which parts (`code`, `window`, …), when known.
+         */parts: [String]) {
+        self.slot = slot
+        self.kind = kind
+        self.label = label
+        self.holder = holder
+        self.changedAt = changedAt
+        self.parts = parts
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PendingPinChange: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePendingPinChange: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PendingPinChange {
+        return
+            try PendingPinChange(
+                slot: FfiConverterUInt8.read(from: &buf), 
+                kind: FfiConverterTypePinChangeKind.read(from: &buf), 
+                label: FfiConverterOptionString.read(from: &buf), 
+                holder: FfiConverterOptionString.read(from: &buf), 
+                changedAt: FfiConverterOptionUInt32.read(from: &buf), 
+                parts: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PendingPinChange, into buf: inout [UInt8]) {
+        FfiConverterUInt8.write(value.slot, into: &buf)
+        FfiConverterTypePinChangeKind.write(value.kind, into: &buf)
+        FfiConverterOptionString.write(value.label, into: &buf)
+        FfiConverterOptionString.write(value.holder, into: &buf)
+        FfiConverterOptionUInt32.write(value.changedAt, into: &buf)
+        FfiConverterSequenceString.write(value.parts, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePendingPinChange_lift(_ buf: RustBuffer) throws -> PendingPinChange {
+    return try FfiConverterTypePendingPinChange.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePendingPinChange_lower(_ value: PendingPinChange) -> RustBuffer {
+    return FfiConverterTypePendingPinChange.lower(value)
+}
+
+
+/**
+ * A keypad PIN a host creates or changes in the cloud. Everything but
+ * `slot` may be left out: a change keeps what it does not name; a new
+ * slot needs `digits` and starts as a reusable user PIN with no window.
+ */
+public struct PinChangeRequest: Equatable, Hashable {
+    /**
+     * The slot (a lock holds at most 19).
+     */
+    public var slot: UInt8
+    /**
+     * The code (4–8 digits).
+     */
+    public var digits: String?
+    /**
+     * What the PIN is for ("Cleaner").
+     */
+    public var label: String?
+    /**
+     * Who holds it; an empty string clears it.
+     */
+    public var holder: String?
+    /**
+     * Master, user or guest.
+     */
+    public var `class`: PinClass?
+    /**
+     * First second of validity (unix seconds).
+     */
+    public var notBefore: UInt32?
+    /**
+     * First second after validity (`0xFFFFFFFF`: none).
+     */
+    public var notAfter: UInt32?
+    /**
+     * Sets the days and hours it works.
+     */
+    public var schedule: KeySchedule?
+    /**
+     * Removes the days and hours (ignored when `schedule` is set).
+     */
+    public var clearSchedule: Bool
+    /**
+     * Burned on first use.
+     */
+    public var oneTime: Bool?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The slot (a lock holds at most 19).
+         */slot: UInt8, 
+        /**
+         * The code (4–8 digits).
+         */digits: String? = nil, 
+        /**
+         * What the PIN is for ("Cleaner").
+         */label: String? = nil, 
+        /**
+         * Who holds it; an empty string clears it.
+         */holder: String? = nil, 
+        /**
+         * Master, user or guest.
+         */`class`: PinClass? = nil, 
+        /**
+         * First second of validity (unix seconds).
+         */notBefore: UInt32? = nil, 
+        /**
+         * First second after validity (`0xFFFFFFFF`: none).
+         */notAfter: UInt32? = nil, 
+        /**
+         * Sets the days and hours it works.
+         */schedule: KeySchedule? = nil, 
+        /**
+         * Removes the days and hours (ignored when `schedule` is set).
+         */clearSchedule: Bool = false, 
+        /**
+         * Burned on first use.
+         */oneTime: Bool? = nil) {
+        self.slot = slot
+        self.digits = digits
+        self.label = label
+        self.holder = holder
+        self.`class` = `class`
+        self.notBefore = notBefore
+        self.notAfter = notAfter
+        self.schedule = schedule
+        self.clearSchedule = clearSchedule
+        self.oneTime = oneTime
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PinChangeRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePinChangeRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PinChangeRequest {
+        return
+            try PinChangeRequest(
+                slot: FfiConverterUInt8.read(from: &buf), 
+                digits: FfiConverterOptionString.read(from: &buf), 
+                label: FfiConverterOptionString.read(from: &buf), 
+                holder: FfiConverterOptionString.read(from: &buf), 
+                class: FfiConverterOptionTypePinClass.read(from: &buf), 
+                notBefore: FfiConverterOptionUInt32.read(from: &buf), 
+                notAfter: FfiConverterOptionUInt32.read(from: &buf), 
+                schedule: FfiConverterOptionTypeKeySchedule.read(from: &buf), 
+                clearSchedule: FfiConverterBool.read(from: &buf), 
+                oneTime: FfiConverterOptionBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PinChangeRequest, into buf: inout [UInt8]) {
+        FfiConverterUInt8.write(value.slot, into: &buf)
+        FfiConverterOptionString.write(value.digits, into: &buf)
+        FfiConverterOptionString.write(value.label, into: &buf)
+        FfiConverterOptionString.write(value.holder, into: &buf)
+        FfiConverterOptionTypePinClass.write(value.`class`, into: &buf)
+        FfiConverterOptionUInt32.write(value.notBefore, into: &buf)
+        FfiConverterOptionUInt32.write(value.notAfter, into: &buf)
+        FfiConverterOptionTypeKeySchedule.write(value.schedule, into: &buf)
+        FfiConverterBool.write(value.clearSchedule, into: &buf)
+        FfiConverterOptionBool.write(value.oneTime, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePinChangeRequest_lift(_ buf: RustBuffer) throws -> PinChangeRequest {
+    return try FfiConverterTypePinChangeRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePinChangeRequest_lower(_ value: PinChangeRequest) -> RustBuffer {
+    return FfiConverterTypePinChangeRequest.lower(value)
+}
+
+
+/**
+ * Where one lock stands with its keypad PINs, as this phone knows it.
+ */
+public struct PinStatus: Equatable, Hashable {
+    /**
+     * The lock (hex id).
+     */
+    public var lockId: String
+    /**
+     * Its display name, when known.
+     */
+    public var lockName: String?
+    /**
+     * Seq of the newest PIN list this phone holds for it.
+     */
+    public var heldSeq: UInt32?
+    /**
+     * When the host last changed the lock's PINs (unix seconds).
+     */
+    public var heldIssuedAt: UInt32?
+    /**
+     * The list the lock last confirmed holding.
+     */
+    public var ackedSeq: UInt32?
+    /**
+     * When it confirmed it (unix seconds).
+     */
+    public var ackedAt: UInt32?
+    /**
+     * The lock lacks changes this phone holds: deleted PINs still open,
+     * new ones don't, until a phone delivers them.
+     */
+    public var pending: Bool
+    /**
+     * How many portal changes the lock lacks.
+     */
+    public var pendingCount: UInt32
+    /**
+     * The pending changes slot by slot (none: this phone can't tell).
+     */
+    public var pendingChanges: [PendingPinChange]?
+    /**
+     * One sentence per pending change, in English, for a status screen.
+     */
+    public var description: [String]
+    /**
+     * When this phone last talked to the lock (unix seconds).
+     */
+    public var lastContact: UInt32?
+    /**
+     * The keypad as last observed.
+     */
+    public var keypad: KeypadInfo?
+    /**
+     * `KeypadLockedOut` when the keypad was locked out at the last contact.
+     */
+    public var diagnosis: DiagnosisCode?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The lock (hex id).
+         */lockId: String, 
+        /**
+         * Its display name, when known.
+         */lockName: String?, 
+        /**
+         * Seq of the newest PIN list this phone holds for it.
+         */heldSeq: UInt32?, 
+        /**
+         * When the host last changed the lock's PINs (unix seconds).
+         */heldIssuedAt: UInt32?, 
+        /**
+         * The list the lock last confirmed holding.
+         */ackedSeq: UInt32?, 
+        /**
+         * When it confirmed it (unix seconds).
+         */ackedAt: UInt32?, 
+        /**
+         * The lock lacks changes this phone holds: deleted PINs still open,
+         * new ones don't, until a phone delivers them.
+         */pending: Bool, 
+        /**
+         * How many portal changes the lock lacks.
+         */pendingCount: UInt32, 
+        /**
+         * The pending changes slot by slot (none: this phone can't tell).
+         */pendingChanges: [PendingPinChange]?, 
+        /**
+         * One sentence per pending change, in English, for a status screen.
+         */description: [String], 
+        /**
+         * When this phone last talked to the lock (unix seconds).
+         */lastContact: UInt32?, 
+        /**
+         * The keypad as last observed.
+         */keypad: KeypadInfo?, 
+        /**
+         * `KeypadLockedOut` when the keypad was locked out at the last contact.
+         */diagnosis: DiagnosisCode?) {
+        self.lockId = lockId
+        self.lockName = lockName
+        self.heldSeq = heldSeq
+        self.heldIssuedAt = heldIssuedAt
+        self.ackedSeq = ackedSeq
+        self.ackedAt = ackedAt
+        self.pending = pending
+        self.pendingCount = pendingCount
+        self.pendingChanges = pendingChanges
+        self.description = description
+        self.lastContact = lastContact
+        self.keypad = keypad
+        self.diagnosis = diagnosis
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PinStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePinStatus: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PinStatus {
+        return
+            try PinStatus(
+                lockId: FfiConverterString.read(from: &buf), 
+                lockName: FfiConverterOptionString.read(from: &buf), 
+                heldSeq: FfiConverterOptionUInt32.read(from: &buf), 
+                heldIssuedAt: FfiConverterOptionUInt32.read(from: &buf), 
+                ackedSeq: FfiConverterOptionUInt32.read(from: &buf), 
+                ackedAt: FfiConverterOptionUInt32.read(from: &buf), 
+                pending: FfiConverterBool.read(from: &buf), 
+                pendingCount: FfiConverterUInt32.read(from: &buf), 
+                pendingChanges: FfiConverterOptionSequenceTypePendingPinChange.read(from: &buf), 
+                description: FfiConverterSequenceString.read(from: &buf), 
+                lastContact: FfiConverterOptionUInt32.read(from: &buf), 
+                keypad: FfiConverterOptionTypeKeypadInfo.read(from: &buf), 
+                diagnosis: FfiConverterOptionTypeDiagnosisCode.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PinStatus, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.lockId, into: &buf)
+        FfiConverterOptionString.write(value.lockName, into: &buf)
+        FfiConverterOptionUInt32.write(value.heldSeq, into: &buf)
+        FfiConverterOptionUInt32.write(value.heldIssuedAt, into: &buf)
+        FfiConverterOptionUInt32.write(value.ackedSeq, into: &buf)
+        FfiConverterOptionUInt32.write(value.ackedAt, into: &buf)
+        FfiConverterBool.write(value.pending, into: &buf)
+        FfiConverterUInt32.write(value.pendingCount, into: &buf)
+        FfiConverterOptionSequenceTypePendingPinChange.write(value.pendingChanges, into: &buf)
+        FfiConverterSequenceString.write(value.description, into: &buf)
+        FfiConverterOptionUInt32.write(value.lastContact, into: &buf)
+        FfiConverterOptionTypeKeypadInfo.write(value.keypad, into: &buf)
+        FfiConverterOptionTypeDiagnosisCode.write(value.diagnosis, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePinStatus_lift(_ buf: RustBuffer) throws -> PinStatus {
+    return try FfiConverterTypePinStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePinStatus_lower(_ value: PinStatus) -> RustBuffer {
+    return FfiConverterTypePinStatus.lower(value)
+}
+
+
+/**
  * The platform as the app sees it at one moment.
  */
 public struct PlatformSnapshot: Equatable, Hashable {
@@ -6967,6 +9711,85 @@ public func FfiConverterTypeReadinessCheck_lower(_ value: ReadinessCheck) -> Rus
 
 
 /**
+ * One line of a readiness check.
+ */
+public struct ReadinessLine: Equatable, Hashable {
+    /**
+     * `pass`, `warn`, `fail` or `unknown`.
+     */
+    public var status: String
+    /**
+     * What was checked.
+     */
+    public var title: String
+    /**
+     * What it found.
+     */
+    public var message: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `pass`, `warn`, `fail` or `unknown`.
+         */status: String, 
+        /**
+         * What was checked.
+         */title: String, 
+        /**
+         * What it found.
+         */message: String) {
+        self.status = status
+        self.title = title
+        self.message = message
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReadinessLine: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReadinessLine: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReadinessLine {
+        return
+            try ReadinessLine(
+                status: FfiConverterString.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                message: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReadinessLine, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.status, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterString.write(value.message, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReadinessLine_lift(_ buf: RustBuffer) throws -> ReadinessLine {
+    return try FfiConverterTypeReadinessLine.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReadinessLine_lower(_ value: ReadinessLine) -> RustBuffer {
+    return FfiConverterTypeReadinessLine.lower(value)
+}
+
+
+/**
  * A readiness checklist ("can this phone open the lock offline?",
  * "did everything kept offline reach the cloud?").
  */
@@ -7033,6 +9856,326 @@ public func FfiConverterTypeReadinessReport_lift(_ buf: RustBuffer) throws -> Re
 #endif
 public func FfiConverterTypeReadinessReport_lower(_ value: ReadinessReport) -> RustBuffer {
     return FfiConverterTypeReadinessReport.lower(value)
+}
+
+
+/**
+ * The last offline-readiness check, reduced to what a printed page needs.
+ */
+public struct ReadinessSummary: Equatable, Hashable {
+    /**
+     * When it ran (unix seconds).
+     */
+    public var checkedAt: UInt32
+    /**
+     * Whether the phone was ready to open the lock offline.
+     */
+    public var ready: Bool
+    /**
+     * Each line of the check.
+     */
+    public var lines: [ReadinessLine]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * When it ran (unix seconds).
+         */checkedAt: UInt32, 
+        /**
+         * Whether the phone was ready to open the lock offline.
+         */ready: Bool, 
+        /**
+         * Each line of the check.
+         */lines: [ReadinessLine]) {
+        self.checkedAt = checkedAt
+        self.ready = ready
+        self.lines = lines
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReadinessSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReadinessSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReadinessSummary {
+        return
+            try ReadinessSummary(
+                checkedAt: FfiConverterUInt32.read(from: &buf), 
+                ready: FfiConverterBool.read(from: &buf), 
+                lines: FfiConverterSequenceTypeReadinessLine.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReadinessSummary, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.checkedAt, into: &buf)
+        FfiConverterBool.write(value.ready, into: &buf)
+        FfiConverterSequenceTypeReadinessLine.write(value.lines, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReadinessSummary_lift(_ buf: RustBuffer) throws -> ReadinessSummary {
+    return try FfiConverterTypeReadinessSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReadinessSummary_lower(_ value: ReadinessSummary) -> RustBuffer {
+    return FfiConverterTypeReadinessSummary.lower(value)
+}
+
+
+/**
+ * What the sync engine knows after the network is back (the input of
+ * `DiagnosticsClient.afterReconnection`).
+ */
+public struct ReconnectionFacts: Equatable, Hashable {
+    /**
+     * The phone is online.
+     */
+    public var online: Bool
+    /**
+     * Events still waiting for upload (`SyncStatus.pendingEvents`).
+     */
+    public var queuedEvents: UInt64
+    /**
+     * Events the cloud refused for good (`SyncStatus.deadLetters`).
+     */
+    public var deadLetters: UInt64
+    /**
+     * Locks that have not acknowledged the newest revocation list
+     * (`SyncStatus.locks` not in sync).
+     */
+    public var locksWithDrift: UInt32
+    /**
+     * Keys due for renewal that were not renewed yet.
+     */
+    public var keysDueForRenewal: UInt32
+    /**
+     * The last sync's error code, if it failed (`SyncFailure.code`, snake_case).
+     */
+    public var lastSyncError: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The phone is online.
+         */online: Bool, 
+        /**
+         * Events still waiting for upload (`SyncStatus.pendingEvents`).
+         */queuedEvents: UInt64, 
+        /**
+         * Events the cloud refused for good (`SyncStatus.deadLetters`).
+         */deadLetters: UInt64, 
+        /**
+         * Locks that have not acknowledged the newest revocation list
+         * (`SyncStatus.locks` not in sync).
+         */locksWithDrift: UInt32, 
+        /**
+         * Keys due for renewal that were not renewed yet.
+         */keysDueForRenewal: UInt32, 
+        /**
+         * The last sync's error code, if it failed (`SyncFailure.code`, snake_case).
+         */lastSyncError: String?) {
+        self.online = online
+        self.queuedEvents = queuedEvents
+        self.deadLetters = deadLetters
+        self.locksWithDrift = locksWithDrift
+        self.keysDueForRenewal = keysDueForRenewal
+        self.lastSyncError = lastSyncError
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReconnectionFacts: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReconnectionFacts: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReconnectionFacts {
+        return
+            try ReconnectionFacts(
+                online: FfiConverterBool.read(from: &buf), 
+                queuedEvents: FfiConverterUInt64.read(from: &buf), 
+                deadLetters: FfiConverterUInt64.read(from: &buf), 
+                locksWithDrift: FfiConverterUInt32.read(from: &buf), 
+                keysDueForRenewal: FfiConverterUInt32.read(from: &buf), 
+                lastSyncError: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReconnectionFacts, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.online, into: &buf)
+        FfiConverterUInt64.write(value.queuedEvents, into: &buf)
+        FfiConverterUInt64.write(value.deadLetters, into: &buf)
+        FfiConverterUInt32.write(value.locksWithDrift, into: &buf)
+        FfiConverterUInt32.write(value.keysDueForRenewal, into: &buf)
+        FfiConverterOptionString.write(value.lastSyncError, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReconnectionFacts_lift(_ buf: RustBuffer) throws -> ReconnectionFacts {
+    return try FfiConverterTypeReconnectionFacts.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReconnectionFacts_lower(_ value: ReconnectionFacts) -> RustBuffer {
+    return FfiConverterTypeReconnectionFacts.lower(value)
+}
+
+
+/**
+ * One credential, described without any secret.
+ */
+public struct SheetCredential: Equatable, Hashable {
+    /**
+     * Phone key or keypad PIN.
+     */
+    public var kind: CredentialKind
+    /**
+     * Who holds it, as the host named it.
+     */
+    public var holder: String
+    /**
+     * Its role (owner, resident, guest…) or PIN class (master, user, guest).
+     */
+    public var role: String
+    /**
+     * First second it works (unix seconds; none: no start).
+     */
+    public var validFrom: UInt32?
+    /**
+     * First second it no longer works (none: no end).
+     */
+    public var validUntil: UInt32?
+    /**
+     * Days and hours, when limited ("Mon–Fri 08:00–18:00").
+     */
+    public var schedule: String?
+    /**
+     * Works with no network at all.
+     */
+    public var worksOffline: Bool
+    /**
+     * Anything else worth knowing ("one-time", "not yet on the lock").
+     */
+    public var notes: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Phone key or keypad PIN.
+         */kind: CredentialKind, 
+        /**
+         * Who holds it, as the host named it.
+         */holder: String, 
+        /**
+         * Its role (owner, resident, guest…) or PIN class (master, user, guest).
+         */role: String, 
+        /**
+         * First second it works (unix seconds; none: no start).
+         */validFrom: UInt32?, 
+        /**
+         * First second it no longer works (none: no end).
+         */validUntil: UInt32?, 
+        /**
+         * Days and hours, when limited ("Mon–Fri 08:00–18:00").
+         */schedule: String?, 
+        /**
+         * Works with no network at all.
+         */worksOffline: Bool, 
+        /**
+         * Anything else worth knowing ("one-time", "not yet on the lock").
+         */notes: [String]) {
+        self.kind = kind
+        self.holder = holder
+        self.role = role
+        self.validFrom = validFrom
+        self.validUntil = validUntil
+        self.schedule = schedule
+        self.worksOffline = worksOffline
+        self.notes = notes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SheetCredential: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSheetCredential: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SheetCredential {
+        return
+            try SheetCredential(
+                kind: FfiConverterTypeCredentialKind.read(from: &buf), 
+                holder: FfiConverterString.read(from: &buf), 
+                role: FfiConverterString.read(from: &buf), 
+                validFrom: FfiConverterOptionUInt32.read(from: &buf), 
+                validUntil: FfiConverterOptionUInt32.read(from: &buf), 
+                schedule: FfiConverterOptionString.read(from: &buf), 
+                worksOffline: FfiConverterBool.read(from: &buf), 
+                notes: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SheetCredential, into buf: inout [UInt8]) {
+        FfiConverterTypeCredentialKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.holder, into: &buf)
+        FfiConverterString.write(value.role, into: &buf)
+        FfiConverterOptionUInt32.write(value.validFrom, into: &buf)
+        FfiConverterOptionUInt32.write(value.validUntil, into: &buf)
+        FfiConverterOptionString.write(value.schedule, into: &buf)
+        FfiConverterBool.write(value.worksOffline, into: &buf)
+        FfiConverterSequenceString.write(value.notes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSheetCredential_lift(_ buf: RustBuffer) throws -> SheetCredential {
+    return try FfiConverterTypeSheetCredential.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSheetCredential_lower(_ value: SheetCredential) -> RustBuffer {
+    return FfiConverterTypeSheetCredential.lower(value)
 }
 
 
@@ -7515,6 +10658,117 @@ public func FfiConverterTypeSyncStatus_lower(_ value: SyncStatus) -> RustBuffer 
 
 
 /**
+ * What to show now.
+ */
+public struct WizardStep: Equatable, Hashable {
+    /**
+     * Which step.
+     */
+    public var id: StepId
+    /**
+     * Which kind, and so which answers it takes.
+     */
+    public var kind: StepKind
+    /**
+     * The question or instruction (when done: the diagnosis's title).
+     */
+    public var prompt: String
+    /**
+     * The buttons to show (empty when done).
+     */
+    public var choices: [Choice]
+    /**
+     * For a fix step: the finding to fix. When done: the diagnosis, root
+     * cause first.
+     */
+    public var findings: [Finding]
+    /**
+     * When done: the problem is gone.
+     */
+    public var resolved: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Which step.
+         */id: StepId, 
+        /**
+         * Which kind, and so which answers it takes.
+         */kind: StepKind, 
+        /**
+         * The question or instruction (when done: the diagnosis's title).
+         */prompt: String, 
+        /**
+         * The buttons to show (empty when done).
+         */choices: [Choice], 
+        /**
+         * For a fix step: the finding to fix. When done: the diagnosis, root
+         * cause first.
+         */findings: [Finding], 
+        /**
+         * When done: the problem is gone.
+         */resolved: Bool) {
+        self.id = id
+        self.kind = kind
+        self.prompt = prompt
+        self.choices = choices
+        self.findings = findings
+        self.resolved = resolved
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WizardStep: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWizardStep: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WizardStep {
+        return
+            try WizardStep(
+                id: FfiConverterTypeStepId.read(from: &buf), 
+                kind: FfiConverterTypeStepKind.read(from: &buf), 
+                prompt: FfiConverterString.read(from: &buf), 
+                choices: FfiConverterSequenceTypeChoice.read(from: &buf), 
+                findings: FfiConverterSequenceTypeFinding.read(from: &buf), 
+                resolved: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WizardStep, into buf: inout [UInt8]) {
+        FfiConverterTypeStepId.write(value.id, into: &buf)
+        FfiConverterTypeStepKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.prompt, into: &buf)
+        FfiConverterSequenceTypeChoice.write(value.choices, into: &buf)
+        FfiConverterSequenceTypeFinding.write(value.findings, into: &buf)
+        FfiConverterBool.write(value.resolved, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWizardStep_lift(_ buf: RustBuffer) throws -> WizardStep {
+    return try FfiConverterTypeWizardStep.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWizardStep_lower(_ value: WizardStep) -> RustBuffer {
+    return FfiConverterTypeWizardStep.lower(value)
+}
+
+
+/**
  * `BluetoothAdapter` state.
  */
 
@@ -7630,6 +10884,125 @@ public func FfiConverterTypeAdapterState_lower(_ value: AdapterState) -> RustBuf
 
 
 /**
+ * An answer to a step.
+ */
+
+public enum Answer: Equatable, Hashable {
+    
+    /**
+     * Yes.
+     */
+    case yes
+    /**
+     * No.
+     */
+    case no
+    /**
+     * The person did the fix; check again.
+     */
+    case fixed
+    /**
+     * The person can't do the fix.
+     */
+    case notFixed
+    /**
+     * The check worked.
+     */
+    case passed
+    /**
+     * The check failed, with the failure's diagnosis code when there was
+     * one (`CommandException.code`).
+     */
+    case failed(diagnosis: DiagnosisCode?
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Answer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAnswer: FfiConverterRustBuffer {
+    typealias SwiftType = Answer
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Answer {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .yes
+        
+        case 2: return .no
+        
+        case 3: return .fixed
+        
+        case 4: return .notFixed
+        
+        case 5: return .passed
+        
+        case 6: return .failed(diagnosis: try FfiConverterOptionTypeDiagnosisCode.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Answer, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .yes:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .no:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .fixed:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .notFixed:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .passed:
+            writeInt(&buf, Int32(5))
+        
+        
+        case let .failed(diagnosis):
+            writeInt(&buf, Int32(6))
+            FfiConverterOptionTypeDiagnosisCode.write(diagnosis, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAnswer_lift(_ buf: RustBuffer) throws -> Answer {
+    return try FfiConverterTypeAnswer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAnswer_lower(_ value: Answer) -> RustBuffer {
+    return FfiConverterTypeAnswer.lower(value)
+}
+
+
+
+/**
  * Why no token could be had.
  */
 public 
@@ -7726,6 +11099,216 @@ public func FfiConverterTypeAuthError_lift(_ buf: RustBuffer) throws -> AuthErro
 public func FfiConverterTypeAuthError_lower(_ value: AuthError) -> RustBuffer {
     return FfiConverterTypeAuthError.lower(value)
 }
+
+
+/**
+ * How to get in when the app can't.
+ */
+
+public enum BackupMethod: Equatable, Hashable {
+    
+    /**
+     * A mechanical key.
+     */
+    case physicalKey
+    /**
+     * A PIN code on the lock's keypad.
+     */
+    case keypadCode
+    /**
+     * Another phone with a key.
+     */
+    case anotherPhone
+    /**
+     * Someone nearby with access (neighbour, concierge).
+     */
+    case someoneNearby
+    /**
+     * Something else (see the details).
+     */
+    case other
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension BackupMethod: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBackupMethod: FfiConverterRustBuffer {
+    typealias SwiftType = BackupMethod
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BackupMethod {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .physicalKey
+        
+        case 2: return .keypadCode
+        
+        case 3: return .anotherPhone
+        
+        case 4: return .someoneNearby
+        
+        case 5: return .other
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: BackupMethod, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .physicalKey:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .keypadCode:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .anotherPhone:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .someoneNearby:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBackupMethod_lift(_ buf: RustBuffer) throws -> BackupMethod {
+    return try FfiConverterTypeBackupMethod.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBackupMethod_lower(_ value: BackupMethod) -> RustBuffer {
+    return FfiConverterTypeBackupMethod.lower(value)
+}
+
+
+
+/**
+ * How worried to be about the battery.
+ */
+
+public enum BatteryLevel: Equatable, Hashable {
+    
+    /**
+     * No reading yet.
+     */
+    case unknown
+    /**
+     * Nothing to do.
+     */
+    case good
+    /**
+     * Plan a replacement.
+     */
+    case fair
+    /**
+     * Replace soon.
+     */
+    case low
+    /**
+     * Replace now: the motor may not move.
+     */
+    case critical
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension BatteryLevel: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBatteryLevel: FfiConverterRustBuffer {
+    typealias SwiftType = BatteryLevel
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BatteryLevel {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .unknown
+        
+        case 2: return .good
+        
+        case 3: return .fair
+        
+        case 4: return .low
+        
+        case 5: return .critical
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: BatteryLevel, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .good:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .fair:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .low:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .critical:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBatteryLevel_lift(_ buf: RustBuffer) throws -> BatteryLevel {
+    return try FfiConverterTypeBatteryLevel.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBatteryLevel_lower(_ value: BatteryLevel) -> RustBuffer {
+    return FfiConverterTypeBatteryLevel.lower(value)
+}
+
 
 
 /**
@@ -9033,6 +12616,81 @@ public func FfiConverterTypeCredentialError_lower(_ value: CredentialError) -> R
 
 
 /**
+ * What kind of credential a sheet line is.
+ */
+
+public enum CredentialKind: Equatable, Hashable {
+    
+    /**
+     * A digital key on a phone.
+     */
+    case phoneKey
+    /**
+     * A PIN for the lock's keypad.
+     */
+    case keypadPin
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CredentialKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentialKind: FfiConverterRustBuffer {
+    typealias SwiftType = CredentialKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .phoneKey
+        
+        case 2: return .keypadPin
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CredentialKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .phoneKey:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .keypadPin:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialKind_lift(_ buf: RustBuffer) throws -> CredentialKind {
+    return try FfiConverterTypeCredentialKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialKind_lower(_ value: CredentialKind) -> RustBuffer {
+    return FfiConverterTypeCredentialKind.lower(value)
+}
+
+
+
+/**
  * The device facts, by platform (`"platform": "android"` in JSON).
  */
 
@@ -9523,6 +13181,39 @@ enum DiagnosticsError: Swift.Error, Equatable, Hashable, Foundation.LocalizedErr
          * What failed.
          */reason: String
     )
+    /**
+     * The answer does not fit the troubleshooting step (a yes/no answer
+     * to a check, …).
+     */
+    case AnswerDoesNotFit(
+        /**
+         * The step's id, snake_case.
+         */step: String, 
+        /**
+         * The answer, snake_case.
+         */answer: String
+    )
+    /**
+     * The troubleshooting flow is finished: start a new one.
+     */
+    case FlowFinished
+    /**
+     * A saved troubleshooting session or a translation file could not be
+     * read.
+     */
+    case InvalidInput(
+        /**
+         * What was wrong.
+         */reason: String
+    )
+    /**
+     * A finding handed back with a code this library does not know.
+     */
+    case UnknownFindingCode(
+        /**
+         * The code passed.
+         */code: String
+    )
 
     
 
@@ -9558,6 +13249,17 @@ public struct FfiConverterTypeDiagnosticsError: FfiConverterRustBuffer {
         case 2: return .Storage(
             reason: try FfiConverterString.read(from: &buf)
             )
+        case 3: return .AnswerDoesNotFit(
+            step: try FfiConverterString.read(from: &buf), 
+            answer: try FfiConverterString.read(from: &buf)
+            )
+        case 4: return .FlowFinished
+        case 5: return .InvalidInput(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 6: return .UnknownFindingCode(
+            code: try FfiConverterString.read(from: &buf)
+            )
 
          default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -9578,6 +13280,26 @@ public struct FfiConverterTypeDiagnosticsError: FfiConverterRustBuffer {
         case let .Storage(reason):
             writeInt(&buf, Int32(2))
             FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .AnswerDoesNotFit(step,answer):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(step, into: &buf)
+            FfiConverterString.write(answer, into: &buf)
+            
+        
+        case .FlowFinished:
+            writeInt(&buf, Int32(4))
+        
+        
+        case let .InvalidInput(reason):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .UnknownFindingCode(code):
+            writeInt(&buf, Int32(6))
+            FfiConverterString.write(code, into: &buf)
             
         }
     }
@@ -10160,6 +13882,176 @@ public func FfiConverterTypePermissionState_lift(_ buf: RustBuffer) throws -> Pe
 #endif
 public func FfiConverterTypePermissionState_lower(_ value: PermissionState) -> RustBuffer {
     return FfiConverterTypePermissionState.lower(value)
+}
+
+
+
+/**
+ * What happened to a PIN slot in a change the lock has not received.
+ */
+
+public enum PinChangeKind: Equatable, Hashable {
+    
+    /**
+     * A new PIN: the lock does not accept it yet.
+     */
+    case added
+    /**
+     * A deleted PIN: the lock still accepts it.
+     */
+    case removed
+    /**
+     * A changed PIN: the lock still applies the old version.
+     */
+    case changed
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension PinChangeKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePinChangeKind: FfiConverterRustBuffer {
+    typealias SwiftType = PinChangeKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PinChangeKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .added
+        
+        case 2: return .removed
+        
+        case 3: return .changed
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: PinChangeKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .added:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .removed:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .changed:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePinChangeKind_lift(_ buf: RustBuffer) throws -> PinChangeKind {
+    return try FfiConverterTypePinChangeKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePinChangeKind_lower(_ value: PinChangeKind) -> RustBuffer {
+    return FfiConverterTypePinChangeKind.lower(value)
+}
+
+
+
+/**
+ * What a keypad PIN is.
+ */
+
+public enum PinClass: Equatable, Hashable {
+    
+    /**
+     * The owner's recovery PIN: never time-limited.
+     */
+    case master
+    /**
+     * A resident's PIN.
+     */
+    case user
+    /**
+     * A guest's PIN (usually with a window or schedule).
+     */
+    case guest
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension PinClass: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePinClass: FfiConverterRustBuffer {
+    typealias SwiftType = PinClass
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PinClass {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .master
+        
+        case 2: return .user
+        
+        case 3: return .guest
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: PinClass, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .master:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .user:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .guest:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePinClass_lift(_ buf: RustBuffer) throws -> PinClass {
+    return try FfiConverterTypePinClass.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePinClass_lower(_ value: PinClass) -> RustBuffer {
+    return FfiConverterTypePinClass.lower(value)
 }
 
 
@@ -10894,6 +14786,342 @@ public func FfiConverterTypeSeverity_lower(_ value: Severity) -> RustBuffer {
 
 
 /**
+ * A step's stable id.
+ */
+
+public enum StepId: Equatable, Hashable {
+    
+    /**
+     * Question: within 2 m of the lock, same side of the door?
+     */
+    case nearLock
+    /**
+     * Question: does the lock light up or beep when touched?
+     */
+    case lockShowsLife
+    /**
+     * Question: does the lock react at all when you try?
+     */
+    case lockReacts
+    /**
+     * Question: is it a keypad code rather than the app?
+     */
+    case usingPinCode
+    /**
+     * Question: with the door open, does the bolt move freely?
+     */
+    case boltFreeWithDoorOpen
+    /**
+     * Question: does pushing or lifting the door let the bolt go out fully?
+     */
+    case doorPressureHelps
+    /**
+     * Check: the app reads the lock's status (`locks().status`), then
+     * answers `Passed` or `Failed` with the failure's code.
+     */
+    case checkLock
+    /**
+     * Fix: the person tries the finding's fix.
+     */
+    case fix
+    /**
+     * The end: the diagnosis.
+     */
+    case done
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension StepId: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStepId: FfiConverterRustBuffer {
+    typealias SwiftType = StepId
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StepId {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .nearLock
+        
+        case 2: return .lockShowsLife
+        
+        case 3: return .lockReacts
+        
+        case 4: return .usingPinCode
+        
+        case 5: return .boltFreeWithDoorOpen
+        
+        case 6: return .doorPressureHelps
+        
+        case 7: return .checkLock
+        
+        case 8: return .fix
+        
+        case 9: return .done
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: StepId, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .nearLock:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .lockShowsLife:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .lockReacts:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .usingPinCode:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .boltFreeWithDoorOpen:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .doorPressureHelps:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .checkLock:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .fix:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .done:
+            writeInt(&buf, Int32(9))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStepId_lift(_ buf: RustBuffer) throws -> StepId {
+    return try FfiConverterTypeStepId.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStepId_lower(_ value: StepId) -> RustBuffer {
+    return FfiConverterTypeStepId.lower(value)
+}
+
+
+
+/**
+ * What kind of step it is, and so which answers it takes.
+ */
+
+public enum StepKind: Equatable, Hashable {
+    
+    /**
+     * Ask the person: `Yes` or `No`.
+     */
+    case question
+    /**
+     * The app runs the check: `Passed` or `Failed`.
+     */
+    case check
+    /**
+     * The person tries a fix: `Fixed` or `NotFixed`.
+     */
+    case fix
+    /**
+     * Finished; no answer.
+     */
+    case done
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension StepKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStepKind: FfiConverterRustBuffer {
+    typealias SwiftType = StepKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StepKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .question
+        
+        case 2: return .check
+        
+        case 3: return .fix
+        
+        case 4: return .done
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: StepKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .question:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .check:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .fix:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .done:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStepKind_lift(_ buf: RustBuffer) throws -> StepKind {
+    return try FfiConverterTypeStepKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStepKind_lower(_ value: StepKind) -> RustBuffer {
+    return FfiConverterTypeStepKind.lower(value)
+}
+
+
+
+/**
+ * What the person reports.
+ */
+
+public enum Symptom: Equatable, Hashable {
+    
+    /**
+     * "The app can't connect to the lock."
+     */
+    case cantConnect
+    /**
+     * "Codes or keys don't work."
+     */
+    case keysDontWork
+    /**
+     * "The lock's status won't update."
+     */
+    case statusWontUpdate
+    /**
+     * "The door doesn't lock or unlock fully."
+     */
+    case doorNotFullyLocking
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Symptom: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSymptom: FfiConverterRustBuffer {
+    typealias SwiftType = Symptom
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Symptom {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .cantConnect
+        
+        case 2: return .keysDontWork
+        
+        case 3: return .statusWontUpdate
+        
+        case 4: return .doorNotFullyLocking
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Symptom, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .cantConnect:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .keysDontWork:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .statusWontUpdate:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .doorNotFullyLocking:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSymptom_lift(_ buf: RustBuffer) throws -> Symptom {
+    return try FfiConverterTypeSymptom.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSymptom_lower(_ value: Symptom) -> RustBuffer {
+    return FfiConverterTypeSymptom.lower(value)
+}
+
+
+
+/**
  * Why a sync call failed. Every variant carries its diagnosis code.
  */
 public 
@@ -11526,6 +15754,54 @@ fileprivate struct FfiConverterOptionTypeSyncClient: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeBackupEntry: FfiConverterRustBuffer {
+    typealias SwiftType = BackupEntry?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeBackupEntry.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeBackupEntry.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeBatteryReading: FfiConverterRustBuffer {
+    typealias SwiftType = BatteryReading?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeBatteryReading.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeBatteryReading.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeKeySchedule: FfiConverterRustBuffer {
     typealias SwiftType = KeySchedule?
 
@@ -11550,6 +15826,30 @@ fileprivate struct FfiConverterOptionTypeKeySchedule: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeKeypadInfo: FfiConverterRustBuffer {
+    typealias SwiftType = KeypadInfo?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeKeypadInfo.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeKeypadInfo.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeLockFaults: FfiConverterRustBuffer {
     typealias SwiftType = LockFaults?
 
@@ -11566,6 +15866,30 @@ fileprivate struct FfiConverterOptionTypeLockFaults: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeLockFaults.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeReadinessSummary: FfiConverterRustBuffer {
+    typealias SwiftType = ReadinessSummary?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeReadinessSummary.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeReadinessSummary.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -11718,6 +16042,30 @@ fileprivate struct FfiConverterOptionTypeCbManagerState: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeDiagnosisCode: FfiConverterRustBuffer {
+    typealias SwiftType = DiagnosisCode?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDiagnosisCode.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDiagnosisCode.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeDoorState: FfiConverterRustBuffer {
     typealias SwiftType = DoorState?
 
@@ -11734,6 +16082,54 @@ fileprivate struct FfiConverterOptionTypeDoorState: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeDoorState.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypePinClass: FfiConverterRustBuffer {
+    typealias SwiftType = PinClass?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePinClass.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePinClass.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceTypePendingPinChange: FfiConverterRustBuffer {
+    typealias SwiftType = [PendingPinChange]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypePendingPinChange.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypePendingPinChange.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -11784,6 +16180,106 @@ fileprivate struct FfiConverterSequenceTypeBleAdvertisement: FfiConverterRustBuf
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeBleAdvertisement.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeChoice: FfiConverterRustBuffer {
+    typealias SwiftType = [Choice]
+
+    public static func write(_ value: [Choice], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeChoice.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Choice] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Choice]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeChoice.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCloudLockDrift: FfiConverterRustBuffer {
+    typealias SwiftType = [CloudLockDrift]
+
+    public static func write(_ value: [CloudLockDrift], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCloudLockDrift.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CloudLockDrift] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CloudLockDrift]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCloudLockDrift.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCloudPinChange: FfiConverterRustBuffer {
+    typealias SwiftType = [CloudPinChange]
+
+    public static func write(_ value: [CloudPinChange], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCloudPinChange.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CloudPinChange] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CloudPinChange]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCloudPinChange.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCloudPinDrift: FfiConverterRustBuffer {
+    typealias SwiftType = [CloudPinDrift]
+
+    public static func write(_ value: [CloudPinDrift], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCloudPinDrift.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CloudPinDrift] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CloudPinDrift]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCloudPinDrift.read(from: &buf))
         }
         return seq
     }
@@ -11967,6 +16463,56 @@ fileprivate struct FfiConverterSequenceTypeMessageArg: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypePendingPinChange: FfiConverterRustBuffer {
+    typealias SwiftType = [PendingPinChange]
+
+    public static func write(_ value: [PendingPinChange], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePendingPinChange.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PendingPinChange] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PendingPinChange]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePendingPinChange.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePinStatus: FfiConverterRustBuffer {
+    typealias SwiftType = [PinStatus]
+
+    public static func write(_ value: [PinStatus], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePinStatus.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PinStatus] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PinStatus]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePinStatus.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeReadinessCheck: FfiConverterRustBuffer {
     typealias SwiftType = [ReadinessCheck]
 
@@ -11986,6 +16532,108 @@ fileprivate struct FfiConverterSequenceTypeReadinessCheck: FfiConverterRustBuffe
             seq.append(try FfiConverterTypeReadinessCheck.read(from: &buf))
         }
         return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeReadinessLine: FfiConverterRustBuffer {
+    typealias SwiftType = [ReadinessLine]
+
+    public static func write(_ value: [ReadinessLine], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeReadinessLine.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ReadinessLine] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ReadinessLine]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeReadinessLine.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSheetCredential: FfiConverterRustBuffer {
+    typealias SwiftType = [SheetCredential]
+
+    public static func write(_ value: [SheetCredential], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSheetCredential.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SheetCredential] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SheetCredential]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSheetCredential.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryUInt8String: FfiConverterRustBuffer {
+    public static func write(_ value: [UInt8: String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterUInt8.write(key, into: &buf)
+            FfiConverterString.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UInt8: String] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [UInt8: String]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterUInt8.read(from: &buf)
+            let value = try FfiConverterString.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
+    public static func write(_ value: [String: String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterString.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: String] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: String]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterString.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
     }
 }
 private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
@@ -12167,6 +16815,19 @@ public func explainDiagnosis(code: DiagnosisCode) -> Finding  {
 })
 }
 /**
+ * [`explain_diagnosis`] with texts in `locale` from `catalog`.
+ */
+public func explainDiagnosisIn(code: DiagnosisCode, catalog: MessageCatalog, locale: String) -> Finding  {
+    return try!  FfiConverterTypeFinding_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_func_explain_diagnosis_in(
+        FfiConverterTypeDiagnosisCode_lower(code),
+        FfiConverterTypeMessageCatalog_lower(catalog),
+        FfiConverterString.lower(locale),uniffiCallStatus
+    )
+})
+}
+/**
  * The UUIDs and ids a platform transport needs, from the protocol itself.
  */
 public func latchkeyGattService() -> GattService  {
@@ -12187,6 +16848,19 @@ public func installLogSink(sink: LogSink, maxLevel: LogLevel)  {try! rustCall() 
         FfiConverterTypeLogLevel_lower(maxLevel),uniffiCallStatus
     )
 }
+}
+/**
+ * The part of an offline-readiness report the sheet prints, run at
+ * `checked_at` (unix seconds).
+ */
+public func readinessSummary(report: ReadinessReport, checkedAt: UInt32)throws  -> ReadinessSummary  {
+    return try  FfiConverterTypeReadinessSummary_lift(try rustCallWithError(FfiConverterTypeDiagnosticsError_lift) {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_func_readiness_summary(
+        FfiConverterTypeReadinessReport_lower(report),
+        FfiConverterUInt32.lower(checkedAt),uniffiCallStatus
+    )
+})
 }
 
 private enum InitializationResult {
@@ -12213,10 +16887,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_func_explain_diagnosis() != 17138) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_ffi_checksum_func_explain_diagnosis_in() != 3113) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_ffi_checksum_func_latchkey_gatt_service() != 37645) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_func_install_log_sink() != 40331) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_func_readiness_summary() != 22058) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_config() != 56035) {
@@ -12246,6 +16926,15 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_sync() != 1889) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_diagnostics_in() != 25471) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency() != 50639) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_pins() != 15619) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_auth_provider() != 55333) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -12261,10 +16950,58 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_signer() != 56900) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_ffi_checksum_method_diagnosticsclient_after_reconnection() != 64841) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_ffi_checksum_method_diagnosticsclient_diagnose() != 56568) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_diagnosticsclient_offline_readiness() != 13106) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_diagnosticsclient_resume_troubleshooting() != 32551) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_diagnosticsclient_troubleshoot() != 20322) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations() != 9524) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations_json() != 60436) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_messagecatalog_english_entries() != 45295) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_messagecatalog_locales() != 36089) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_messagecatalog_localize() != 55085) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_messagecatalog_missing_keys() != 11381) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_messagecatalog_render() != 42288) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_messagecatalog_text() != 60322) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_troubleshooter_answer() != 32380) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_troubleshooter_answer_count() != 37389) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_troubleshooter_current() != 4661) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_troubleshooter_symptom() != 45995) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_troubleshooter_to_json() != 11051) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_keysclient_add_key() != 260) {
@@ -12295,6 +17032,21 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_locksclient_unlock() != 20586) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_pinsclient_add_pin_list() != 2665) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_pinsclient_add_pin_secret() != 56390) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_pinsclient_list() != 12942) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_pinsclient_offline_pin() != 14022) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_pinsclient_status() != 64179) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_authprovider_bearer_token() != 2876) {
@@ -12339,6 +17091,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_progresslistener_on_progress() != 62443) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_ffi_checksum_method_emergencyclient_set_backup_entry() != 20094) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_emergencyclient_sheet() != 18355) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_ffi_checksum_method_syncclient_dead_letters() != 17270) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -12366,7 +17124,25 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_syncclient_sync_until_idle() != 2895) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_ffi_checksum_method_syncclient_change_pin() != 4547) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_syncclient_cloud_drift() != 20863) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_syncclient_delete_pin() != 41565) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_syncclient_pin_drift() != 31494) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_syncclient_time_token_at_door() != 29182) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_ffi_checksum_constructor_latchkeyclientbuilder_new() != 38470) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_constructor_messagecatalog_new() != 33895) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -884,9 +884,13 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_func_explain_diagnosis(
     ): Int
+    external fun uniffi_latchkey_ffi_checksum_func_explain_diagnosis_in(
+    ): Int
     external fun uniffi_latchkey_ffi_checksum_func_latchkey_gatt_service(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_func_install_log_sink(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_func_readiness_summary(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_config(
     ): Int
@@ -906,6 +910,12 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_sync(
     ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_diagnostics_in(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_pins(
+    ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_auth_provider(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_ble_transport(
@@ -916,9 +926,41 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_signer(
     ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_diagnosticsclient_after_reconnection(
+    ): Int
     external fun uniffi_latchkey_ffi_checksum_method_diagnosticsclient_diagnose(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_diagnosticsclient_offline_readiness(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_diagnosticsclient_resume_troubleshooting(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_diagnosticsclient_troubleshoot(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations_json(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_messagecatalog_english_entries(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_messagecatalog_locales(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_messagecatalog_localize(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_messagecatalog_missing_keys(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_messagecatalog_render(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_messagecatalog_text(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_troubleshooter_answer(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_troubleshooter_answer_count(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_troubleshooter_current(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_troubleshooter_symptom(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_troubleshooter_to_json(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_keysclient_add_key(
     ): Int
@@ -939,6 +981,16 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_latchkey_ffi_checksum_method_locksclient_status(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_locksclient_unlock(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_pinsclient_add_pin_list(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_pinsclient_add_pin_secret(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_pinsclient_list(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_pinsclient_offline_pin(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_pinsclient_status(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_authprovider_bearer_token(
     ): Int
@@ -968,6 +1020,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_progresslistener_on_progress(
     ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_emergencyclient_set_backup_entry(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_emergencyclient_sheet(
+    ): Int
     external fun uniffi_latchkey_ffi_checksum_method_syncclient_dead_letters(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_syncclient_issue_key(
@@ -986,7 +1042,19 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_syncclient_sync_until_idle(
     ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_syncclient_change_pin(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_syncclient_cloud_drift(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_syncclient_delete_pin(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_syncclient_pin_drift(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_syncclient_time_token_at_door(
+    ): Int
     external fun uniffi_latchkey_ffi_checksum_constructor_latchkeyclientbuilder_new(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_constructor_messagecatalog_new(
     ): Int
     external fun ffi_latchkey_ffi_uniffi_contract_version(
     ): Int
@@ -1037,6 +1105,12 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_sync(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_diagnostics_in(`ptr`: Long,`catalog`: Long,`locale`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_emergency(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_pins(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_latchkey_ffi_fn_clone_latchkeyclientbuilder(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_free_latchkeyclientbuilder(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1057,10 +1131,52 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_ffi_fn_free_diagnosticsclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_diagnosticsclient_after_reconnection(`ptr`: Long,`facts`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_latchkey_ffi_fn_method_diagnosticsclient_diagnose(`ptr`: Long,`snapshot`: RustBuffer.ByValue,`lockId`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_ffi_fn_method_diagnosticsclient_offline_readiness(`ptr`: Long,`snapshot`: RustBuffer.ByValue,`lockId`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_latchkey_ffi_fn_method_diagnosticsclient_resume_troubleshooting(`ptr`: Long,`json`: RustBuffer.ByValue,`lockId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_diagnosticsclient_troubleshoot(`ptr`: Long,`symptom`: RustBuffer.ByValue,`lockId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_clone_messagecatalog(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_free_messagecatalog(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_constructor_messagecatalog_new(uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_messagecatalog_add_translations(`ptr`: Long,`locale`: RustBuffer.ByValue,`entries`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Int
+    external fun uniffi_latchkey_ffi_fn_method_messagecatalog_add_translations_json(`ptr`: Long,`locale`: RustBuffer.ByValue,`json`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Int
+    external fun uniffi_latchkey_ffi_fn_method_messagecatalog_english_entries(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_latchkey_ffi_fn_method_messagecatalog_locales(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_latchkey_ffi_fn_method_messagecatalog_localize(`ptr`: Long,`locale`: RustBuffer.ByValue,`finding`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_latchkey_ffi_fn_method_messagecatalog_missing_keys(`ptr`: Long,`locale`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_latchkey_ffi_fn_method_messagecatalog_render(`ptr`: Long,`locale`: RustBuffer.ByValue,`key`: RustBuffer.ByValue,`args`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_latchkey_ffi_fn_method_messagecatalog_text(`ptr`: Long,`locale`: RustBuffer.ByValue,`key`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_latchkey_ffi_fn_clone_troubleshooter(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_free_troubleshooter(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_troubleshooter_answer(`ptr`: Long,`step`: RustBuffer.ByValue,`answer`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_troubleshooter_answer_count(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Int
+    external fun uniffi_latchkey_ffi_fn_method_troubleshooter_current(`ptr`: Long,`snapshot`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_troubleshooter_symptom(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_latchkey_ffi_fn_method_troubleshooter_to_json(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_latchkey_ffi_fn_clone_keysclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_free_keysclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1088,6 +1204,20 @@ internal object UniffiLib {
     external fun uniffi_latchkey_ffi_fn_method_locksclient_status(`ptr`: Long,`lockId`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_ffi_fn_method_locksclient_unlock(`ptr`: Long,`lockId`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_clone_pinsclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_free_pinsclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_pinsclient_add_pin_list(`ptr`: Long,`encoded`: RustBuffer.ByValue,`labels`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_pinsclient_add_pin_secret(`ptr`: Long,`lockId`: RustBuffer.ByValue,`secret`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_pinsclient_list(`ptr`: Long,
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_pinsclient_offline_pin(`ptr`: Long,`lockId`: RustBuffer.ByValue,`startUnix`: Int,`durationS`: Int,`oneTime`: Byte,
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_pinsclient_status(`ptr`: Long,`lockId`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_ffi_fn_clone_authprovider(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1159,6 +1289,14 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_latchkey_ffi_fn_method_progresslistener_on_progress(`ptr`: Long,`progress`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_latchkey_ffi_fn_clone_emergencyclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_free_emergencyclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_emergencyclient_set_backup_entry(`ptr`: Long,`lockId`: RustBuffer.ByValue,`method`: RustBuffer.ByValue,`details`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_emergencyclient_sheet(`ptr`: Long,`lockId`: RustBuffer.ByValue,`readiness`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_latchkey_ffi_fn_clone_syncclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_free_syncclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1181,16 +1319,30 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_ffi_fn_method_syncclient_sync_until_idle(`ptr`: Long,`maxPasses`: Int,
     ): Long
+    external fun uniffi_latchkey_ffi_fn_method_syncclient_change_pin(`ptr`: Long,`lockId`: RustBuffer.ByValue,`change`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_syncclient_cloud_drift(`ptr`: Long,
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_syncclient_delete_pin(`ptr`: Long,`lockId`: RustBuffer.ByValue,`slot`: Byte,
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_syncclient_pin_drift(`ptr`: Long,
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_syncclient_time_token_at_door(`ptr`: Long,`lockId`: RustBuffer.ByValue,`manufacturerData`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_latchkey_ffi_fn_func_latchkey_version(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_latchkey_ffi_fn_func_quarantine_store(`dataDir`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_ffi_fn_func_explain_diagnosis(`code`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_latchkey_ffi_fn_func_explain_diagnosis_in(`code`: RustBuffer.ByValue,`catalog`: Long,`locale`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_latchkey_ffi_fn_func_latchkey_gatt_service(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_latchkey_ffi_fn_func_install_log_sink(`sink`: Long,`maxLevel`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_latchkey_ffi_fn_func_readiness_summary(`report`: RustBuffer.ByValue,`checkedAt`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun ffi_latchkey_ffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_latchkey_ffi_rustbuffer_from_bytes(`bytes`: ForeignBytes.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1319,10 +1471,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_func_explain_diagnosis() and 0xFFFF) != 17138) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_ffi_checksum_func_explain_diagnosis_in() and 0xFFFF) != 3113) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_ffi_checksum_func_latchkey_gatt_service() and 0xFFFF) != 37645) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_func_install_log_sink() and 0xFFFF) != 40331) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_func_readiness_summary() and 0xFFFF) != 22058) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_config() and 0xFFFF) != 56035) {
@@ -1352,6 +1510,15 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_sync() and 0xFFFF) != 1889) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_diagnostics_in() and 0xFFFF) != 25471) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency() and 0xFFFF) != 50639) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_pins() and 0xFFFF) != 15619) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_auth_provider() and 0xFFFF) != 55333) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1367,10 +1534,58 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_signer() and 0xFFFF) != 56900) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_diagnosticsclient_after_reconnection() and 0xFFFF) != 64841) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_ffi_checksum_method_diagnosticsclient_diagnose() and 0xFFFF) != 56568) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_diagnosticsclient_offline_readiness() and 0xFFFF) != 13106) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_diagnosticsclient_resume_troubleshooting() and 0xFFFF) != 32551) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_diagnosticsclient_troubleshoot() and 0xFFFF) != 20322) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations() and 0xFFFF) != 9524) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations_json() and 0xFFFF) != 60436) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_english_entries() and 0xFFFF) != 45295) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_locales() and 0xFFFF) != 36089) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_localize() and 0xFFFF) != 55085) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_missing_keys() and 0xFFFF) != 11381) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_render() and 0xFFFF) != 42288) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_text() and 0xFFFF) != 60322) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_troubleshooter_answer() and 0xFFFF) != 32380) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_troubleshooter_answer_count() and 0xFFFF) != 37389) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_troubleshooter_current() and 0xFFFF) != 4661) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_troubleshooter_symptom() and 0xFFFF) != 45995) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_troubleshooter_to_json() and 0xFFFF) != 11051) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_keysclient_add_key() and 0xFFFF) != 260) {
@@ -1401,6 +1616,21 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_unlock() and 0xFFFF) != 20586) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_pinsclient_add_pin_list() and 0xFFFF) != 2665) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_pinsclient_add_pin_secret() and 0xFFFF) != 56390) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_pinsclient_list() and 0xFFFF) != 12942) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_pinsclient_offline_pin() and 0xFFFF) != 14022) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_pinsclient_status() and 0xFFFF) != 64179) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_authprovider_bearer_token() and 0xFFFF) != 2876) {
@@ -1445,6 +1675,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_progresslistener_on_progress() and 0xFFFF) != 62443) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_emergencyclient_set_backup_entry() and 0xFFFF) != 20094) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_emergencyclient_sheet() and 0xFFFF) != 18355) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_dead_letters() and 0xFFFF) != 17270) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1472,7 +1708,25 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_sync_until_idle() and 0xFFFF) != 2895) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_change_pin() and 0xFFFF) != 4547) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_cloud_drift() and 0xFFFF) != 20863) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_delete_pin() and 0xFFFF) != 41565) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_pin_drift() and 0xFFFF) != 31494) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_time_token_at_door() and 0xFFFF) != 29182) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_ffi_checksum_constructor_latchkeyclientbuilder_new() and 0xFFFF) != 38470) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_constructor_messagecatalog_new() and 0xFFFF) != 33895) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -3497,9 +3751,17 @@ public object FfiConverterTypeBleTransport: FfiConverter<BleTransport, Long> {
 
 
 /**
- * Diagnostics: `client.diagnostics()`.
+ * Diagnostics: `client.diagnostics()` (English) or
+ * `client.diagnosticsIn(catalog, locale)`.
  */
 public interface DiagnosticsClientInterface {
+    
+    /**
+     * After the network is back: did everything kept offline reach the
+     * cloud? The app fills `facts` from `sync().status()` (pending events,
+     * dead letters, locks not in sync, the last error's code).
+     */
+    fun `afterReconnection`(`facts`: ReconnectionFacts): ReadinessReport
     
     /**
      * The findings for this platform snapshot and, when `lock_id` is
@@ -3514,11 +3776,23 @@ public interface DiagnosticsClientInterface {
      */
     suspend fun `offlineReadiness`(`snapshot`: PlatformSnapshot, `lockId`: kotlin.String): ReadinessReport
     
+    /**
+     * Picks up a session saved with `Troubleshooter.toJson`.
+     */
+    fun `resumeTroubleshooting`(`json`: kotlin.String, `lockId`: kotlin.String?): Troubleshooter
+    
+    /**
+     * A guided troubleshooting session for `symptom` (and `lock_id`, when
+     * the person means one lock): see [`Troubleshooter`].
+     */
+    fun `troubleshoot`(`symptom`: Symptom, `lockId`: kotlin.String?): Troubleshooter
+    
     companion object
 }
 
 /**
- * Diagnostics: `client.diagnostics()`.
+ * Diagnostics: `client.diagnostics()` (English) or
+ * `client.diagnosticsIn(catalog, locale)`.
  */
 open class DiagnosticsClient: Disposable, AutoCloseable, DiagnosticsClientInterface
 {
@@ -3623,6 +3897,25 @@ open class DiagnosticsClient: Disposable, AutoCloseable, DiagnosticsClientInterf
 
     
     /**
+     * After the network is back: did everything kept offline reach the
+     * cloud? The app fills `facts` from `sync().status()` (pending events,
+     * dead letters, locks not in sync, the last error's code).
+     */override fun `afterReconnection`(`facts`: ReconnectionFacts): ReadinessReport {
+            return FfiConverterTypeReadinessReport.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_diagnosticsclient_after_reconnection(
+        it,
+        
+        FfiConverterTypeReconnectionFacts.lower(`facts`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * The findings for this platform snapshot and, when `lock_id` is
      * given, that lock (its stored state, keys, drift and how the last
      * command on it ended), root cause first, in English.
@@ -3677,6 +3970,44 @@ open class DiagnosticsClient: Disposable, AutoCloseable, DiagnosticsClientInterf
     }
 
     
+    /**
+     * Picks up a session saved with `Troubleshooter.toJson`.
+     */
+    @Throws(DiagnosticsException::class)override fun `resumeTroubleshooting`(`json`: kotlin.String, `lockId`: kotlin.String?): Troubleshooter {
+            return FfiConverterTypeTroubleshooter.lift(
+    callWithHandle {
+    uniffiRustCallWithError(DiagnosticsException) { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_diagnosticsclient_resume_troubleshooting(
+        it,
+        
+        FfiConverterString.lower(`json`),
+        FfiConverterOptionalString.lower(`lockId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * A guided troubleshooting session for `symptom` (and `lock_id`, when
+     * the person means one lock): see [`Troubleshooter`].
+     */override fun `troubleshoot`(`symptom`: Symptom, `lockId`: kotlin.String?): Troubleshooter {
+            return FfiConverterTypeTroubleshooter.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_diagnosticsclient_troubleshoot(
+        it,
+        
+        FfiConverterTypeSymptom.lower(`symptom`),
+        FfiConverterOptionalString.lower(`lockId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
 
     
 
@@ -3710,6 +4041,322 @@ public object FfiConverterTypeDiagnosticsClient: FfiConverter<DiagnosticsClient,
     override fun allocationSize(value: DiagnosticsClient) = 8UL
 
     override fun write(value: DiagnosticsClient, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * The backup way in and the emergency sheet: `client.emergency()`.
+ */
+public interface EmergencyClientInterface {
+    
+    /**
+     * Records how to get in when the app can't open the lock (shown on the
+     * sheet and read by the readiness check). `details` says where or who
+     * ("spare key with the neighbour at no. 12"): never write a PIN here.
+     */
+    suspend fun `setBackupEntry`(`lockId`: kotlin.String, `method`: BackupMethod, `details`: kotlin.String)
+    
+    /**
+     * The emergency access sheet for the lock, with the last
+     * offline-readiness check when the app ran one ([`readiness_summary`]).
+     */
+    suspend fun `sheet`(`lockId`: kotlin.String, `readiness`: ReadinessSummary?): EmergencySheet
+    
+    companion object
+}
+
+/**
+ * The backup way in and the emergency sheet: `client.emergency()`.
+ */
+open class EmergencyClient: Disposable, AutoCloseable, EmergencyClientInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_latchkey_ffi_fn_free_emergencyclient(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_latchkey_ffi_fn_clone_emergencyclient(handle, status)
+        }
+    }
+
+    
+    /**
+     * Records how to get in when the app can't open the lock (shown on the
+     * sheet and read by the readiness check). `details` says where or who
+     * ("spare key with the neighbour at no. 12"): never write a PIN here.
+     */
+    @Throws(CredentialException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `setBackupEntry`(`lockId`: kotlin.String, `method`: BackupMethod, `details`: kotlin.String) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_emergencyclient_set_backup_entry(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`lockId`),
+        FfiConverterTypeBackupMethod.lower(`method`),
+        FfiConverterString.lower(`details`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        CredentialException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The emergency access sheet for the lock, with the last
+     * offline-readiness check when the app ran one ([`readiness_summary`]).
+     */
+    @Throws(CredentialException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `sheet`(`lockId`: kotlin.String, `readiness`: ReadinessSummary?) : EmergencySheet {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_emergencyclient_sheet(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`lockId`),
+        FfiConverterOptionalTypeReadinessSummary.lower(`readiness`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeEmergencySheet.lift(it) },
+        // Error FFI converter
+        CredentialException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeEmergencyClient: FfiConverter<EmergencyClient, Long> {
+    override fun lower(value: EmergencyClient): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): EmergencyClient {
+        return EmergencyClient(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): EmergencyClient {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: EmergencyClient) = 8UL
+
+    override fun write(value: EmergencyClient, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -4668,6 +5315,22 @@ public interface LatchkeyClientInterface {
      */
     fun `sync`(): SyncClient?
     
+    /**
+     * Diagnostics with texts in `locale` (`de`, `pt-BR`) from `catalog`,
+     * falling back to the language, then English, key by key.
+     */
+    fun `diagnosticsIn`(`catalog`: MessageCatalog, `locale`: kotlin.String): DiagnosticsClient
+    
+    /**
+     * The backup way in and the emergency access sheet.
+     */
+    fun `emergency`(): EmergencyClient
+    
+    /**
+     * Keypad PINs: PIN lists, PIN drift, offline PINs (host phones).
+     */
+    fun `pins`(): PinsClient
+    
     companion object
 }
 
@@ -4916,6 +5579,57 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
     callWithHandle {
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_latchkey_ffi_fn_method_latchkeyclient_sync(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Diagnostics with texts in `locale` (`de`, `pt-BR`) from `catalog`,
+     * falling back to the language, then English, key by key.
+     */override fun `diagnosticsIn`(`catalog`: MessageCatalog, `locale`: kotlin.String): DiagnosticsClient {
+            return FfiConverterTypeDiagnosticsClient.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_latchkeyclient_diagnostics_in(
+        it,
+        
+        FfiConverterTypeMessageCatalog.lower(`catalog`),
+        FfiConverterString.lower(`locale`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The backup way in and the emergency access sheet.
+     */override fun `emergency`(): EmergencyClient {
+            return FfiConverterTypeEmergencyClient.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_latchkeyclient_emergency(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Keypad PINs: PIN lists, PIN drift, offline PINs (host phones).
+     */override fun `pins`(): PinsClient {
+            return FfiConverterTypePinsClient.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_latchkeyclient_pins(
         it,
         _status)
 }
@@ -6145,6 +6859,878 @@ public object FfiConverterTypeLogSink: FfiConverter<LogSink, Long> {
 
 
 /**
+ * English plus the translations the app adds. Keys are stable
+ * (`finding.<code>.title`, `wizard.question.<step>`, …; the list is in
+ * docs/diagnostics.md and [`MessageCatalog::english_entries`]).
+ */
+public interface MessageCatalogInterface {
+    
+    /**
+     * Adds (or replaces) texts for `locale` (`de`, `pt-BR`); keys English
+     * does not have are ignored. Returns how many were taken.
+     */
+    fun `addTranslations`(`locale`: kotlin.String, `entries`: Map<kotlin.String, kotlin.String>): kotlin.UInt
+    
+    /**
+     * [`MessageCatalog::add_translations`] from a JSON object of key to text.
+     */
+    fun `addTranslationsJson`(`locale`: kotlin.String, `json`: kotlin.String): kotlin.UInt
+    
+    /**
+     * Every key with its English text: what translators get.
+     */
+    fun `englishEntries`(): Map<kotlin.String, kotlin.String>
+    
+    /**
+     * The locales with translations; English (`en`) is always first.
+     */
+    fun `locales`(): List<kotlin.String>
+    
+    /**
+     * `finding` again, with its texts in `locale` (for findings kept from
+     * before the person changed the app's language).
+     */
+    fun `localize`(`locale`: kotlin.String, `finding`: Finding): Finding
+    
+    /**
+     * Keys English has that `locale` (or its language) does not translate.
+     */
+    fun `missingKeys`(`locale`: kotlin.String): List<kotlin.String>
+    
+    /**
+     * The text for `key` with its `{name}` placeholders filled from `args`
+     * (an unknown key comes back as the key itself).
+     */
+    fun `render`(`locale`: kotlin.String, `key`: kotlin.String, `args`: List<MessageArg>): kotlin.String
+    
+    /**
+     * The text for `key` in `locale` (falling back to the language, then
+     * English); none for a key English does not have.
+     */
+    fun `text`(`locale`: kotlin.String, `key`: kotlin.String): kotlin.String?
+    
+    companion object
+}
+
+/**
+ * English plus the translations the app adds. Keys are stable
+ * (`finding.<code>.title`, `wizard.question.<step>`, …; the list is in
+ * docs/diagnostics.md and [`MessageCatalog::english_entries`]).
+ */
+open class MessageCatalog: Disposable, AutoCloseable, MessageCatalogInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * The built-in English catalog, with no translations.
+     */
+    constructor() :
+        this(UniffiWithHandle, 
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_constructor_messagecatalog_new(
+    
+        _status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_latchkey_ffi_fn_free_messagecatalog(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_latchkey_ffi_fn_clone_messagecatalog(handle, status)
+        }
+    }
+
+    
+    /**
+     * Adds (or replaces) texts for `locale` (`de`, `pt-BR`); keys English
+     * does not have are ignored. Returns how many were taken.
+     */override fun `addTranslations`(`locale`: kotlin.String, `entries`: Map<kotlin.String, kotlin.String>): kotlin.UInt {
+            return FfiConverterUInt.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_messagecatalog_add_translations(
+        it,
+        
+        FfiConverterString.lower(`locale`),
+        FfiConverterMapStringString.lower(`entries`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * [`MessageCatalog::add_translations`] from a JSON object of key to text.
+     */
+    @Throws(DiagnosticsException::class)override fun `addTranslationsJson`(`locale`: kotlin.String, `json`: kotlin.String): kotlin.UInt {
+            return FfiConverterUInt.lift(
+    callWithHandle {
+    uniffiRustCallWithError(DiagnosticsException) { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_messagecatalog_add_translations_json(
+        it,
+        
+        FfiConverterString.lower(`locale`),
+        FfiConverterString.lower(`json`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Every key with its English text: what translators get.
+     */override fun `englishEntries`(): Map<kotlin.String, kotlin.String> {
+            return FfiConverterMapStringString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_messagecatalog_english_entries(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The locales with translations; English (`en`) is always first.
+     */override fun `locales`(): List<kotlin.String> {
+            return FfiConverterSequenceString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_messagecatalog_locales(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `finding` again, with its texts in `locale` (for findings kept from
+     * before the person changed the app's language).
+     */
+    @Throws(DiagnosticsException::class)override fun `localize`(`locale`: kotlin.String, `finding`: Finding): Finding {
+            return FfiConverterTypeFinding.lift(
+    callWithHandle {
+    uniffiRustCallWithError(DiagnosticsException) { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_messagecatalog_localize(
+        it,
+        
+        FfiConverterString.lower(`locale`),
+        FfiConverterTypeFinding.lower(`finding`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Keys English has that `locale` (or its language) does not translate.
+     */override fun `missingKeys`(`locale`: kotlin.String): List<kotlin.String> {
+            return FfiConverterSequenceString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_messagecatalog_missing_keys(
+        it,
+        
+        FfiConverterString.lower(`locale`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The text for `key` with its `{name}` placeholders filled from `args`
+     * (an unknown key comes back as the key itself).
+     */override fun `render`(`locale`: kotlin.String, `key`: kotlin.String, `args`: List<MessageArg>): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_messagecatalog_render(
+        it,
+        
+        FfiConverterString.lower(`locale`),
+        FfiConverterString.lower(`key`),
+        FfiConverterSequenceTypeMessageArg.lower(`args`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The text for `key` in `locale` (falling back to the language, then
+     * English); none for a key English does not have.
+     */override fun `text`(`locale`: kotlin.String, `key`: kotlin.String): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_messagecatalog_text(
+        it,
+        
+        FfiConverterString.lower(`locale`),
+        FfiConverterString.lower(`key`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMessageCatalog: FfiConverter<MessageCatalog, Long> {
+    override fun lower(value: MessageCatalog): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): MessageCatalog {
+        return MessageCatalog(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): MessageCatalog {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: MessageCatalog) = 8UL
+
+    override fun write(value: MessageCatalog, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Keypad PINs: `client.pins()`.
+ */
+public interface PinsClientInterface {
+    
+    /**
+     * Stores a signed keypad PIN list (its wire encoding) if it is newer
+     * than the one held, after checking it is signed by the issuer of a
+     * known lock; returns whether it was newer. `labels` name the slots'
+     * holders (slot number → name) for the app and the emergency sheet.
+     * With a cloud, sync does this.
+     */
+    suspend fun `addPinList`(`encoded`: kotlin.ByteArray, `labels`: Map<kotlin.UByte, kotlin.String>): kotlin.Boolean
+    
+    /**
+     * Stores a lock's PIN secret (32 bytes), with which this phone makes
+     * offline PINs. Only a host's phone receives it, from the cloud over
+     * the authenticated channel; it is sealed at rest.
+     */
+    suspend fun `addPinSecret`(`lockId`: kotlin.String, `secret`: kotlin.ByteArray)
+    
+    /**
+     * [`PinsClient::status`] for every lock this phone holds a PIN list
+     * for: the phone's PIN drift view.
+     */
+    suspend fun `list`(): List<PinStatus>
+    
+    /**
+     * Makes an offline keypad PIN for a stay from `start_unix` lasting
+     * `duration_s`, with no network: hour codes up to 24 hours (one-time
+     * if asked), day codes up to 28 days, in the lock's local time. The
+     * window is widened to whole hours or days; the result says it.
+     */
+    suspend fun `offlinePin`(`lockId`: kotlin.String, `startUnix`: kotlin.UInt, `durationS`: kotlin.UInt, `oneTime`: kotlin.Boolean): OfflinePin
+    
+    /**
+     * Where one lock stands with its keypad PINs.
+     */
+    suspend fun `status`(`lockId`: kotlin.String): PinStatus
+    
+    companion object
+}
+
+/**
+ * Keypad PINs: `client.pins()`.
+ */
+open class PinsClient: Disposable, AutoCloseable, PinsClientInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_latchkey_ffi_fn_free_pinsclient(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_latchkey_ffi_fn_clone_pinsclient(handle, status)
+        }
+    }
+
+    
+    /**
+     * Stores a signed keypad PIN list (its wire encoding) if it is newer
+     * than the one held, after checking it is signed by the issuer of a
+     * known lock; returns whether it was newer. `labels` name the slots'
+     * holders (slot number → name) for the app and the emergency sheet.
+     * With a cloud, sync does this.
+     */
+    @Throws(CredentialException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `addPinList`(`encoded`: kotlin.ByteArray, `labels`: Map<kotlin.UByte, kotlin.String>) : kotlin.Boolean {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_pinsclient_add_pin_list(
+                uniffiHandle,
+                
+        FfiConverterByteArray.lower(`encoded`),
+        FfiConverterMapUByteString.lower(`labels`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_i8(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_i8(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_i8(future) },
+        // lift function
+        { FfiConverterBoolean.lift(it) },
+        // Error FFI converter
+        CredentialException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Stores a lock's PIN secret (32 bytes), with which this phone makes
+     * offline PINs. Only a host's phone receives it, from the cloud over
+     * the authenticated channel; it is sealed at rest.
+     */
+    @Throws(CredentialException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `addPinSecret`(`lockId`: kotlin.String, `secret`: kotlin.ByteArray) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_pinsclient_add_pin_secret(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`lockId`),
+        FfiConverterByteArray.lower(`secret`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        CredentialException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * [`PinsClient::status`] for every lock this phone holds a PIN list
+     * for: the phone's PIN drift view.
+     */
+    @Throws(CredentialException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `list`() : List<PinStatus> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_pinsclient_list(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypePinStatus.lift(it) },
+        // Error FFI converter
+        CredentialException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Makes an offline keypad PIN for a stay from `start_unix` lasting
+     * `duration_s`, with no network: hour codes up to 24 hours (one-time
+     * if asked), day codes up to 28 days, in the lock's local time. The
+     * window is widened to whole hours or days; the result says it.
+     */
+    @Throws(CredentialException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `offlinePin`(`lockId`: kotlin.String, `startUnix`: kotlin.UInt, `durationS`: kotlin.UInt, `oneTime`: kotlin.Boolean) : OfflinePin {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_pinsclient_offline_pin(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`lockId`),
+        FfiConverterUInt.lower(`startUnix`),
+        FfiConverterUInt.lower(`durationS`),
+        FfiConverterBoolean.lower(`oneTime`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeOfflinePin.lift(it) },
+        // Error FFI converter
+        CredentialException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Where one lock stands with its keypad PINs.
+     */
+    @Throws(CredentialException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `status`(`lockId`: kotlin.String) : PinStatus {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_pinsclient_status(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`lockId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypePinStatus.lift(it) },
+        // Error FFI converter
+        CredentialException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePinsClient: FfiConverter<PinsClient, Long> {
+    override fun lower(value: PinsClient): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): PinsClient {
+        return PinsClient(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): PinsClient {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: PinsClient) = 8UL
+
+    override fun write(value: PinsClient, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * Receives the steps of a command. Called on a background thread: post
  * to the main thread before touching UI.
  */
@@ -6900,6 +8486,38 @@ public interface SyncClientInterface {
      */
     suspend fun `syncUntilIdle`(`maxPasses`: kotlin.UInt): SyncReport
     
+    /**
+     * Host: creates or changes a keypad PIN of a lock (hex id) in the
+     * cloud, which signs the lock's next PIN list.
+     */
+    suspend fun `changePin`(`lockId`: kotlin.String, `change`: PinChangeRequest): CloudPinChange
+    
+    /**
+     * Host: revocation drift of every lock, as the cloud sees it.
+     */
+    suspend fun `cloudDrift`(): List<CloudLockDrift>
+    
+    /**
+     * Host: deletes a keypad PIN of a lock in the cloud; the lock still
+     * accepts it until a phone delivers the next list.
+     */
+    suspend fun `deletePin`(`lockId`: kotlin.String, `slot`: kotlin.UByte): CloudPinChange
+    
+    /**
+     * Host: per lock, the keypad PIN changes the lock has not received
+     * yet, who last reported its list and when a phone last talked to it.
+     */
+    suspend fun `pinDrift`(): List<CloudPinDrift>
+    
+    /**
+     * At the door of a lock whose clock is not trusted: fetches a time
+     * token bound to the challenge in the lock's advertisement
+     * (`manufacturer_data` of the scan result, company id 0xFFFF) and
+     * keeps it for the next command, which then sets the lock's clock
+     * either way. Returns the token's time (unix seconds).
+     */
+    suspend fun `timeTokenAtDoor`(`lockId`: kotlin.String, `manufacturerData`: kotlin.ByteArray): kotlin.UInt
+    
     companion object
 }
 
@@ -7211,6 +8829,139 @@ open class SyncClient: Disposable, AutoCloseable, SyncClientInterface
     }
 
     
+    /**
+     * Host: creates or changes a keypad PIN of a lock (hex id) in the
+     * cloud, which signs the lock's next PIN list.
+     */
+    @Throws(SyncException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `changePin`(`lockId`: kotlin.String, `change`: PinChangeRequest) : CloudPinChange {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_syncclient_change_pin(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`lockId`),
+        FfiConverterTypePinChangeRequest.lower(`change`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCloudPinChange.lift(it) },
+        // Error FFI converter
+        SyncException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Host: revocation drift of every lock, as the cloud sees it.
+     */
+    @Throws(SyncException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `cloudDrift`() : List<CloudLockDrift> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_syncclient_cloud_drift(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeCloudLockDrift.lift(it) },
+        // Error FFI converter
+        SyncException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Host: deletes a keypad PIN of a lock in the cloud; the lock still
+     * accepts it until a phone delivers the next list.
+     */
+    @Throws(SyncException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `deletePin`(`lockId`: kotlin.String, `slot`: kotlin.UByte) : CloudPinChange {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_syncclient_delete_pin(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`lockId`),
+        FfiConverterUByte.lower(`slot`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCloudPinChange.lift(it) },
+        // Error FFI converter
+        SyncException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Host: per lock, the keypad PIN changes the lock has not received
+     * yet, who last reported its list and when a phone last talked to it.
+     */
+    @Throws(SyncException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `pinDrift`() : List<CloudPinDrift> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_syncclient_pin_drift(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeCloudPinDrift.lift(it) },
+        // Error FFI converter
+        SyncException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * At the door of a lock whose clock is not trusted: fetches a time
+     * token bound to the challenge in the lock's advertisement
+     * (`manufacturer_data` of the scan result, company id 0xFFFF) and
+     * keeps it for the next command, which then sets the lock's clock
+     * either way. Returns the token's time (unix seconds).
+     */
+    @Throws(SyncException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `timeTokenAtDoor`(`lockId`: kotlin.String, `manufacturerData`: kotlin.ByteArray) : kotlin.UInt {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_syncclient_time_token_at_door(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`lockId`),
+        FfiConverterByteArray.lower(`manufacturerData`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_u32(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_u32(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_u32(future) },
+        // lift function
+        { FfiConverterUInt.lift(it) },
+        // Error FFI converter
+        SyncException.ErrorHandler,
+    )
+    }
+
+    
 
     
 
@@ -7244,6 +8995,376 @@ public object FfiConverterTypeSyncClient: FfiConverter<SyncClient, Long> {
     override fun allocationSize(value: SyncClient) = 8UL
 
     override fun write(value: SyncClient, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * One troubleshooting session for a symptom (and a lock, when given).
+ */
+public interface TroubleshooterInterface {
+    
+    /**
+     * Records `answer` to `step` (the step `current` returned). After a
+     * check step, run the check first (`locks().status(lockId)`) so the
+     * next `current` sees its outcome; after a fix, pass a fresh snapshot.
+     */
+    fun `answer`(`step`: WizardStep, `answer`: Answer)
+    
+    /**
+     * How many answers were given so far.
+     */
+    fun `answerCount`(): kotlin.UInt
+    
+    /**
+     * The current step for this platform snapshot and what the store now
+     * knows about the lock.
+     */
+    suspend fun `current`(`snapshot`: PlatformSnapshot): WizardStep
+    
+    /**
+     * What the person reported.
+     */
+    fun `symptom`(): Symptom
+    
+    /**
+     * The session's saved form (symptom and answers), for
+     * `DiagnosticsClient.resumeTroubleshooting`.
+     */
+    fun `toJson`(): kotlin.String
+    
+    companion object
+}
+
+/**
+ * One troubleshooting session for a symptom (and a lock, when given).
+ */
+open class Troubleshooter: Disposable, AutoCloseable, TroubleshooterInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_latchkey_ffi_fn_free_troubleshooter(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_latchkey_ffi_fn_clone_troubleshooter(handle, status)
+        }
+    }
+
+    
+    /**
+     * Records `answer` to `step` (the step `current` returned). After a
+     * check step, run the check first (`locks().status(lockId)`) so the
+     * next `current` sees its outcome; after a fix, pass a fresh snapshot.
+     */
+    @Throws(DiagnosticsException::class)override fun `answer`(`step`: WizardStep, `answer`: Answer)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(DiagnosticsException) { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_troubleshooter_answer(
+        it,
+        
+        FfiConverterTypeWizardStep.lower(`step`),
+        FfiConverterTypeAnswer.lower(`answer`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * How many answers were given so far.
+     */override fun `answerCount`(): kotlin.UInt {
+            return FfiConverterUInt.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_troubleshooter_answer_count(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The current step for this platform snapshot and what the store now
+     * knows about the lock.
+     */
+    @Throws(DiagnosticsException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `current`(`snapshot`: PlatformSnapshot) : WizardStep {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_troubleshooter_current(
+                uniffiHandle,
+                
+        FfiConverterTypePlatformSnapshot.lower(`snapshot`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeWizardStep.lift(it) },
+        // Error FFI converter
+        DiagnosticsException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * What the person reported.
+     */override fun `symptom`(): Symptom {
+            return FfiConverterTypeSymptom.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_troubleshooter_symptom(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The session's saved form (symptom and answers), for
+     * `DiagnosticsClient.resumeTroubleshooting`.
+     */override fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_troubleshooter_to_json(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTroubleshooter: FfiConverter<Troubleshooter, Long> {
+    override fun lower(value: Troubleshooter): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): Troubleshooter {
+        return Troubleshooter(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): Troubleshooter {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: Troubleshooter) = 8UL
+
+    override fun write(value: Troubleshooter, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -7452,6 +9573,187 @@ public object FfiConverterTypeAndroidSnapshot: FfiConverterRustBuffer<AndroidSna
 
 
 /**
+ * The backup way in on record.
+ */
+data class BackupEntry (
+    /**
+     * Which method.
+     */
+    var `method`: BackupMethod
+    , 
+    /**
+     * Where or who.
+     */
+    var `details`: kotlin.String
+    , 
+    /**
+     * When it was recorded (unix seconds).
+     */
+    var `recordedAt`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBackupEntry: FfiConverterRustBuffer<BackupEntry> {
+    override fun read(buf: ByteBuffer): BackupEntry {
+        return BackupEntry(
+            FfiConverterTypeBackupMethod.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: BackupEntry) = (
+            FfiConverterTypeBackupMethod.allocationSize(value.`method`) +
+            FfiConverterString.allocationSize(value.`details`) +
+            FfiConverterUInt.allocationSize(value.`recordedAt`)
+    )
+
+    override fun write(value: BackupEntry, buf: ByteBuffer) {
+            FfiConverterTypeBackupMethod.write(value.`method`, buf)
+            FfiConverterString.write(value.`details`, buf)
+            FfiConverterUInt.write(value.`recordedAt`, buf)
+    }
+}
+
+
+
+/**
+ * The battery line of the sheet.
+ */
+data class BatteryAdvice (
+    /**
+     * The last reading, if any.
+     */
+    var `reading`: BatteryReading?
+    , 
+    /**
+     * How worried to be.
+     */
+    var `level`: BatteryLevel
+    , 
+    /**
+     * What to do, in a sentence or two.
+     */
+    var `advice`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBatteryAdvice: FfiConverterRustBuffer<BatteryAdvice> {
+    override fun read(buf: ByteBuffer): BatteryAdvice {
+        return BatteryAdvice(
+            FfiConverterOptionalTypeBatteryReading.read(buf),
+            FfiConverterTypeBatteryLevel.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: BatteryAdvice) = (
+            FfiConverterOptionalTypeBatteryReading.allocationSize(value.`reading`) +
+            FfiConverterTypeBatteryLevel.allocationSize(value.`level`) +
+            FfiConverterString.allocationSize(value.`advice`)
+    )
+
+    override fun write(value: BatteryAdvice, buf: ByteBuffer) {
+            FfiConverterOptionalTypeBatteryReading.write(value.`reading`, buf)
+            FfiConverterTypeBatteryLevel.write(value.`level`, buf)
+            FfiConverterString.write(value.`advice`, buf)
+    }
+}
+
+
+
+/**
+ * A battery reading from the lock's last full status.
+ */
+data class BatteryReading (
+    /**
+     * Charge estimate, 0–100.
+     */
+    var `percent`: kotlin.UByte
+    , 
+    /**
+     * Voltage in millivolts.
+     */
+    var `millivolts`: kotlin.UShort
+    , 
+    /**
+     * The lock reported its battery low.
+     */
+    var `low`: kotlin.Boolean
+    , 
+    /**
+     * The lock reported its battery too weak to drive the motor.
+     */
+    var `critical`: kotlin.Boolean
+    , 
+    /**
+     * When the phone read it (unix seconds).
+     */
+    var `observedAt`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBatteryReading: FfiConverterRustBuffer<BatteryReading> {
+    override fun read(buf: ByteBuffer): BatteryReading {
+        return BatteryReading(
+            FfiConverterUByte.read(buf),
+            FfiConverterUShort.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: BatteryReading) = (
+            FfiConverterUByte.allocationSize(value.`percent`) +
+            FfiConverterUShort.allocationSize(value.`millivolts`) +
+            FfiConverterBoolean.allocationSize(value.`low`) +
+            FfiConverterBoolean.allocationSize(value.`critical`) +
+            FfiConverterUInt.allocationSize(value.`observedAt`)
+    )
+
+    override fun write(value: BatteryReading, buf: ByteBuffer) {
+            FfiConverterUByte.write(value.`percent`, buf)
+            FfiConverterUShort.write(value.`millivolts`, buf)
+            FfiConverterBoolean.write(value.`low`, buf)
+            FfiConverterBoolean.write(value.`critical`, buf)
+            FfiConverterUInt.write(value.`observedAt`, buf)
+    }
+}
+
+
+
+/**
  * One advertisement seen in a scan.
  */
 data class BleAdvertisement (
@@ -7583,6 +9885,53 @@ public object FfiConverterTypeBleScanRequest: FfiConverterRustBuffer<BleScanRequ
             FfiConverterByteArray.write(value.`manufacturerDataPrefix`, buf)
             FfiConverterBoolean.write(value.`stopAtFirstMatch`, buf)
             FfiConverterULong.write(value.`timeoutMs`, buf)
+    }
+}
+
+
+
+/**
+ * A button the app shows for a step.
+ */
+data class Choice (
+    /**
+     * The answer it gives (for `Failed`, fill in the diagnosis).
+     */
+    var `answer`: Answer
+    , 
+    /**
+     * Its label.
+     */
+    var `label`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeChoice: FfiConverterRustBuffer<Choice> {
+    override fun read(buf: ByteBuffer): Choice {
+        return Choice(
+            FfiConverterTypeAnswer.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Choice) = (
+            FfiConverterTypeAnswer.allocationSize(value.`answer`) +
+            FfiConverterString.allocationSize(value.`label`)
+    )
+
+    override fun write(value: Choice, buf: ByteBuffer) {
+            FfiConverterTypeAnswer.write(value.`answer`, buf)
+            FfiConverterString.write(value.`label`, buf)
     }
 }
 
@@ -7756,6 +10105,315 @@ public object FfiConverterTypeCloudKey: FfiConverterRustBuffer<CloudKey> {
             FfiConverterUInt.write(value.`validUntil`, buf)
             FfiConverterUInt.write(value.`serial`, buf)
             FfiConverterUInt.write(value.`notAfter`, buf)
+    }
+}
+
+
+
+/**
+ * Revocation drift of one lock as the cloud sees it (host view).
+ */
+data class CloudLockDrift (
+    /**
+     * The lock (hex id).
+     */
+    var `lockId`: kotlin.String
+    , 
+    /**
+     * Its name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * The newest revocation list the cloud issued (0: none).
+     */
+    var `cloudSeq`: kotlin.UInt
+    , 
+    /**
+     * The newest list a phone reported the lock holding (0: none known).
+     */
+    var `lockSeq`: kotlin.UInt
+    , 
+    /**
+     * When the lock acknowledged it (phone clock, unix seconds).
+     */
+    var `acknowledgedAt`: kotlin.UInt?
+    , 
+    /**
+     * When a phone reported it (cloud clock).
+     */
+    var `reportedAt`: kotlin.UInt?
+    , 
+    /**
+     * Which phone reported it.
+     */
+    var `reportedBy`: kotlin.String?
+    , 
+    /**
+     * The lock holds the newest list.
+     */
+    var `inSync`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCloudLockDrift: FfiConverterRustBuffer<CloudLockDrift> {
+    override fun read(buf: ByteBuffer): CloudLockDrift {
+        return CloudLockDrift(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CloudLockDrift) = (
+            FfiConverterString.allocationSize(value.`lockId`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterUInt.allocationSize(value.`cloudSeq`) +
+            FfiConverterUInt.allocationSize(value.`lockSeq`) +
+            FfiConverterOptionalUInt.allocationSize(value.`acknowledgedAt`) +
+            FfiConverterOptionalUInt.allocationSize(value.`reportedAt`) +
+            FfiConverterOptionalString.allocationSize(value.`reportedBy`) +
+            FfiConverterBoolean.allocationSize(value.`inSync`)
+    )
+
+    override fun write(value: CloudLockDrift, buf: ByteBuffer) {
+            FfiConverterString.write(value.`lockId`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterUInt.write(value.`cloudSeq`, buf)
+            FfiConverterUInt.write(value.`lockSeq`, buf)
+            FfiConverterOptionalUInt.write(value.`acknowledgedAt`, buf)
+            FfiConverterOptionalUInt.write(value.`reportedAt`, buf)
+            FfiConverterOptionalString.write(value.`reportedBy`, buf)
+            FfiConverterBoolean.write(value.`inSync`, buf)
+    }
+}
+
+
+
+/**
+ * One change the cloud made to a lock's keypad PINs.
+ */
+data class CloudPinChange (
+    /**
+     * The PIN list seq that carries it.
+     */
+    var `seq`: kotlin.UInt
+    , 
+    /**
+     * When (cloud clock, unix seconds).
+     */
+    var `at`: kotlin.UInt
+    , 
+    /**
+     * `created`, `changed` or `deleted`.
+     */
+    var `action`: kotlin.String
+    , 
+    /**
+     * The slot.
+     */
+    var `slot`: kotlin.UByte
+    , 
+    /**
+     * What the PIN is for.
+     */
+    var `label`: kotlin.String
+    , 
+    /**
+     * Who holds it, if the host said.
+     */
+    var `holder`: kotlin.String?
+    , 
+    /**
+     * For `changed`: which parts (`code`, `class`, `window`, …).
+     */
+    var `changed`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCloudPinChange: FfiConverterRustBuffer<CloudPinChange> {
+    override fun read(buf: ByteBuffer): CloudPinChange {
+        return CloudPinChange(
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUByte.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CloudPinChange) = (
+            FfiConverterUInt.allocationSize(value.`seq`) +
+            FfiConverterUInt.allocationSize(value.`at`) +
+            FfiConverterString.allocationSize(value.`action`) +
+            FfiConverterUByte.allocationSize(value.`slot`) +
+            FfiConverterString.allocationSize(value.`label`) +
+            FfiConverterOptionalString.allocationSize(value.`holder`) +
+            FfiConverterSequenceString.allocationSize(value.`changed`)
+    )
+
+    override fun write(value: CloudPinChange, buf: ByteBuffer) {
+            FfiConverterUInt.write(value.`seq`, buf)
+            FfiConverterUInt.write(value.`at`, buf)
+            FfiConverterString.write(value.`action`, buf)
+            FfiConverterUByte.write(value.`slot`, buf)
+            FfiConverterString.write(value.`label`, buf)
+            FfiConverterOptionalString.write(value.`holder`, buf)
+            FfiConverterSequenceString.write(value.`changed`, buf)
+    }
+}
+
+
+
+/**
+ * Keypad PIN drift of one lock as the cloud sees it (host view).
+ */
+data class CloudPinDrift (
+    /**
+     * The lock (hex id).
+     */
+    var `lockId`: kotlin.String
+    , 
+    /**
+     * Its name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * The newest PIN list issued.
+     */
+    var `cloudSeq`: kotlin.UInt
+    , 
+    /**
+     * The newest list a phone saw the lock holding.
+     */
+    var `lockSeq`: kotlin.UInt
+    , 
+    /**
+     * How many changes the lock lacks.
+     */
+    var `pendingCount`: kotlin.UInt
+    , 
+    /**
+     * The changes the lock lacks that are still on record, oldest first.
+     */
+    var `pending`: List<CloudPinChange>
+    , 
+    /**
+     * When the lock acknowledged `lock_seq` (phone clock).
+     */
+    var `acknowledgedAt`: kotlin.UInt?
+    , 
+    /**
+     * When a phone reported it (cloud clock).
+     */
+    var `reportedAt`: kotlin.UInt?
+    , 
+    /**
+     * Which phone reported it.
+     */
+    var `reportedBy`: kotlin.String?
+    , 
+    /**
+     * The last time a phone said it talked to the lock.
+     */
+    var `lastContactAt`: kotlin.UInt?
+    , 
+    /**
+     * Which phone that was.
+     */
+    var `lastContactBy`: kotlin.String?
+    , 
+    /**
+     * The lock holds the newest list.
+     */
+    var `inSync`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCloudPinDrift: FfiConverterRustBuffer<CloudPinDrift> {
+    override fun read(buf: ByteBuffer): CloudPinDrift {
+        return CloudPinDrift(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterSequenceTypeCloudPinChange.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CloudPinDrift) = (
+            FfiConverterString.allocationSize(value.`lockId`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterUInt.allocationSize(value.`cloudSeq`) +
+            FfiConverterUInt.allocationSize(value.`lockSeq`) +
+            FfiConverterUInt.allocationSize(value.`pendingCount`) +
+            FfiConverterSequenceTypeCloudPinChange.allocationSize(value.`pending`) +
+            FfiConverterOptionalUInt.allocationSize(value.`acknowledgedAt`) +
+            FfiConverterOptionalUInt.allocationSize(value.`reportedAt`) +
+            FfiConverterOptionalString.allocationSize(value.`reportedBy`) +
+            FfiConverterOptionalUInt.allocationSize(value.`lastContactAt`) +
+            FfiConverterOptionalString.allocationSize(value.`lastContactBy`) +
+            FfiConverterBoolean.allocationSize(value.`inSync`)
+    )
+
+    override fun write(value: CloudPinDrift, buf: ByteBuffer) {
+            FfiConverterString.write(value.`lockId`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterUInt.write(value.`cloudSeq`, buf)
+            FfiConverterUInt.write(value.`lockSeq`, buf)
+            FfiConverterUInt.write(value.`pendingCount`, buf)
+            FfiConverterSequenceTypeCloudPinChange.write(value.`pending`, buf)
+            FfiConverterOptionalUInt.write(value.`acknowledgedAt`, buf)
+            FfiConverterOptionalUInt.write(value.`reportedAt`, buf)
+            FfiConverterOptionalString.write(value.`reportedBy`, buf)
+            FfiConverterOptionalUInt.write(value.`lastContactAt`, buf)
+            FfiConverterOptionalString.write(value.`lastContactBy`, buf)
+            FfiConverterBoolean.write(value.`inSync`, buf)
     }
 }
 
@@ -8012,6 +10670,142 @@ public object FfiConverterTypeDeadLetterInfo: FfiConverterRustBuffer<DeadLetterI
             FfiConverterOptionalString.write(value.`eventId`, buf)
             FfiConverterString.write(value.`reason`, buf)
             FfiConverterULong.write(value.`deadAtMs`, buf)
+    }
+}
+
+
+
+/**
+ * Everything the sheet says about one lock, and the page itself.
+ */
+data class EmergencySheet (
+    /**
+     * The lock's display name.
+     */
+    var `lockName`: kotlin.String
+    , 
+    /**
+     * The lock (hex id).
+     */
+    var `lockId`: kotlin.String
+    , 
+    /**
+     * When the sheet was made (unix seconds).
+     */
+    var `generatedAt`: kotlin.UInt
+    , 
+    /**
+     * The lock's offset from UTC in minutes (every time on the page is
+     * the lock's local time).
+     */
+    var `utcOffsetMin`: kotlin.Short
+    , 
+    /**
+     * Credentials that open the lock, phone keys first.
+     */
+    var `credentials`: List<SheetCredential>
+    , 
+    /**
+     * This phone can make offline keypad PINs (a host's phone).
+     */
+    var `canMakeOfflinePins`: kotlin.Boolean
+    , 
+    /**
+     * PIN changes the lock has not received yet.
+     */
+    var `pendingPinChanges`: kotlin.UInt
+    , 
+    /**
+     * The backup way in on record.
+     */
+    var `backupEntry`: BackupEntry?
+    , 
+    /**
+     * Battery state and what to do about it.
+     */
+    var `battery`: BatteryAdvice
+    , 
+    /**
+     * The last offline-readiness check, when the app passed one.
+     */
+    var `readiness`: ReadinessSummary?
+    , 
+    /**
+     * What to do when the app can't connect, in order.
+     */
+    var `steps`: List<kotlin.String>
+    , 
+    /**
+     * The page as Markdown.
+     */
+    var `markdown`: kotlin.String
+    , 
+    /**
+     * The page as plain text (80 columns), to print as is.
+     */
+    var `text`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeEmergencySheet: FfiConverterRustBuffer<EmergencySheet> {
+    override fun read(buf: ByteBuffer): EmergencySheet {
+        return EmergencySheet(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterShort.read(buf),
+            FfiConverterSequenceTypeSheetCredential.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterOptionalTypeBackupEntry.read(buf),
+            FfiConverterTypeBatteryAdvice.read(buf),
+            FfiConverterOptionalTypeReadinessSummary.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: EmergencySheet) = (
+            FfiConverterString.allocationSize(value.`lockName`) +
+            FfiConverterString.allocationSize(value.`lockId`) +
+            FfiConverterUInt.allocationSize(value.`generatedAt`) +
+            FfiConverterShort.allocationSize(value.`utcOffsetMin`) +
+            FfiConverterSequenceTypeSheetCredential.allocationSize(value.`credentials`) +
+            FfiConverterBoolean.allocationSize(value.`canMakeOfflinePins`) +
+            FfiConverterUInt.allocationSize(value.`pendingPinChanges`) +
+            FfiConverterOptionalTypeBackupEntry.allocationSize(value.`backupEntry`) +
+            FfiConverterTypeBatteryAdvice.allocationSize(value.`battery`) +
+            FfiConverterOptionalTypeReadinessSummary.allocationSize(value.`readiness`) +
+            FfiConverterSequenceString.allocationSize(value.`steps`) +
+            FfiConverterString.allocationSize(value.`markdown`) +
+            FfiConverterString.allocationSize(value.`text`)
+    )
+
+    override fun write(value: EmergencySheet, buf: ByteBuffer) {
+            FfiConverterString.write(value.`lockName`, buf)
+            FfiConverterString.write(value.`lockId`, buf)
+            FfiConverterUInt.write(value.`generatedAt`, buf)
+            FfiConverterShort.write(value.`utcOffsetMin`, buf)
+            FfiConverterSequenceTypeSheetCredential.write(value.`credentials`, buf)
+            FfiConverterBoolean.write(value.`canMakeOfflinePins`, buf)
+            FfiConverterUInt.write(value.`pendingPinChanges`, buf)
+            FfiConverterOptionalTypeBackupEntry.write(value.`backupEntry`, buf)
+            FfiConverterTypeBatteryAdvice.write(value.`battery`, buf)
+            FfiConverterOptionalTypeReadinessSummary.write(value.`readiness`, buf)
+            FfiConverterSequenceString.write(value.`steps`, buf)
+            FfiConverterString.write(value.`markdown`, buf)
+            FfiConverterString.write(value.`text`, buf)
     }
 }
 
@@ -8591,6 +11385,77 @@ public object FfiConverterTypeKeySchedule: FfiConverterRustBuffer<KeySchedule> {
 
 
 /**
+ * The keypad as the phone last saw it.
+ */
+data class KeypadInfo (
+    /**
+     * Locked out (too many wrong codes) at the last contact.
+     */
+    var `lockedOut`: kotlin.Boolean
+    , 
+    /**
+     * When that was (unix seconds).
+     */
+    var `observedAt`: kotlin.UInt
+    , 
+    /**
+     * Lockouts collected from the lock's log so far.
+     */
+    var `lockoutsSeen`: kotlin.UInt
+    , 
+    /**
+     * When the newest lockout started (lock clock, unix seconds).
+     */
+    var `lastLockoutAt`: kotlin.UInt?
+    , 
+    /**
+     * How long it lasted, in seconds.
+     */
+    var `lastLockoutS`: kotlin.UInt?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeKeypadInfo: FfiConverterRustBuffer<KeypadInfo> {
+    override fun read(buf: ByteBuffer): KeypadInfo {
+        return KeypadInfo(
+            FfiConverterBoolean.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: KeypadInfo) = (
+            FfiConverterBoolean.allocationSize(value.`lockedOut`) +
+            FfiConverterUInt.allocationSize(value.`observedAt`) +
+            FfiConverterUInt.allocationSize(value.`lockoutsSeen`) +
+            FfiConverterOptionalUInt.allocationSize(value.`lastLockoutAt`) +
+            FfiConverterOptionalUInt.allocationSize(value.`lastLockoutS`)
+    )
+
+    override fun write(value: KeypadInfo, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`lockedOut`, buf)
+            FfiConverterUInt.write(value.`observedAt`, buf)
+            FfiConverterUInt.write(value.`lockoutsSeen`, buf)
+            FfiConverterOptionalUInt.write(value.`lastLockoutAt`, buf)
+            FfiConverterOptionalUInt.write(value.`lastLockoutS`, buf)
+    }
+}
+
+
+
+/**
  * What a desktop app or the CLI reads about BlueZ.
  */
 data class LinuxSnapshot (
@@ -8639,7 +11504,8 @@ public object FfiConverterTypeLinuxSnapshot: FfiConverterRustBuffer<LinuxSnapsho
 
 
 /**
- * Which revocation list one lock holds, against the newest the phone has.
+ * Which revocation list and keypad PIN list one lock holds, against the
+ * newest the phone has.
  */
 data class LockDrift (
     /**
@@ -8676,6 +11542,11 @@ data class LockDrift (
      * The lock holds the newest list.
      */
     var `inSync`: kotlin.Boolean
+    , 
+    /**
+     * Keypad PIN drift: the changes the lock has not received yet.
+     */
+    var `pins`: PinStatus
     
 ){
     
@@ -8699,6 +11570,7 @@ public object FfiConverterTypeLockDrift: FfiConverterRustBuffer<LockDrift> {
             FfiConverterOptionalUInt.read(buf),
             FfiConverterOptionalUInt.read(buf),
             FfiConverterBoolean.read(buf),
+            FfiConverterTypePinStatus.read(buf),
         )
     }
 
@@ -8709,7 +11581,8 @@ public object FfiConverterTypeLockDrift: FfiConverterRustBuffer<LockDrift> {
             FfiConverterOptionalUInt.allocationSize(value.`acknowledgedAt`) +
             FfiConverterOptionalUInt.allocationSize(value.`cloudSeq`) +
             FfiConverterOptionalUInt.allocationSize(value.`lastContactAt`) +
-            FfiConverterBoolean.allocationSize(value.`inSync`)
+            FfiConverterBoolean.allocationSize(value.`inSync`) +
+            FfiConverterTypePinStatus.allocationSize(value.`pins`)
     )
 
     override fun write(value: LockDrift, buf: ByteBuffer) {
@@ -8720,6 +11593,7 @@ public object FfiConverterTypeLockDrift: FfiConverterRustBuffer<LockDrift> {
             FfiConverterOptionalUInt.write(value.`cloudSeq`, buf)
             FfiConverterOptionalUInt.write(value.`lastContactAt`, buf)
             FfiConverterBoolean.write(value.`inSync`, buf)
+            FfiConverterTypePinStatus.write(value.`pins`, buf)
     }
 }
 
@@ -9211,6 +12085,407 @@ public object FfiConverterTypeNetworkSnapshot: FfiConverterRustBuffer<NetworkSna
 
 
 /**
+ * A time-bound keypad code made on this phone. Hand it to the guest;
+ * never log it.
+ */
+data class OfflinePin (
+    /**
+     * The 9 digits to type.
+     */
+    var `code`: kotlin.String
+    , 
+    /**
+     * First second it works (unix seconds): the start rounded down to the
+     * hour, or to local midnight for day codes.
+     */
+    var `validFrom`: kotlin.UInt
+    , 
+    /**
+     * First second it no longer works (unix seconds).
+     */
+    var `validUntil`: kotlin.UInt
+    , 
+    /**
+     * It counts whole days (else hours).
+     */
+    var `dayCode`: kotlin.Boolean
+    , 
+    /**
+     * It stops working after its first use.
+     */
+    var `oneTime`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOfflinePin: FfiConverterRustBuffer<OfflinePin> {
+    override fun read(buf: ByteBuffer): OfflinePin {
+        return OfflinePin(
+            FfiConverterString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OfflinePin) = (
+            FfiConverterString.allocationSize(value.`code`) +
+            FfiConverterUInt.allocationSize(value.`validFrom`) +
+            FfiConverterUInt.allocationSize(value.`validUntil`) +
+            FfiConverterBoolean.allocationSize(value.`dayCode`) +
+            FfiConverterBoolean.allocationSize(value.`oneTime`)
+    )
+
+    override fun write(value: OfflinePin, buf: ByteBuffer) {
+            FfiConverterString.write(value.`code`, buf)
+            FfiConverterUInt.write(value.`validFrom`, buf)
+            FfiConverterUInt.write(value.`validUntil`, buf)
+            FfiConverterBoolean.write(value.`dayCode`, buf)
+            FfiConverterBoolean.write(value.`oneTime`, buf)
+    }
+}
+
+
+
+/**
+ * One slot change the lock has not received yet.
+ */
+data class PendingPinChange (
+    /**
+     * The slot number.
+     */
+    var `slot`: kotlin.UByte
+    , 
+    /**
+     * What changed.
+     */
+    var `kind`: PinChangeKind
+    , 
+    /**
+     * What the slot is for, as the host named it.
+     */
+    var `label`: kotlin.String?
+    , 
+    /**
+     * Who holds it, where the host said.
+     */
+    var `holder`: kotlin.String?
+    , 
+    /**
+     * When it was changed in the portal (unix seconds), when known.
+     */
+    var `changedAt`: kotlin.UInt?
+    , 
+    /**
+     * For a change: which parts (`code`, `window`, …), when known.
+     */
+    var `parts`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePendingPinChange: FfiConverterRustBuffer<PendingPinChange> {
+    override fun read(buf: ByteBuffer): PendingPinChange {
+        return PendingPinChange(
+            FfiConverterUByte.read(buf),
+            FfiConverterTypePinChangeKind.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PendingPinChange) = (
+            FfiConverterUByte.allocationSize(value.`slot`) +
+            FfiConverterTypePinChangeKind.allocationSize(value.`kind`) +
+            FfiConverterOptionalString.allocationSize(value.`label`) +
+            FfiConverterOptionalString.allocationSize(value.`holder`) +
+            FfiConverterOptionalUInt.allocationSize(value.`changedAt`) +
+            FfiConverterSequenceString.allocationSize(value.`parts`)
+    )
+
+    override fun write(value: PendingPinChange, buf: ByteBuffer) {
+            FfiConverterUByte.write(value.`slot`, buf)
+            FfiConverterTypePinChangeKind.write(value.`kind`, buf)
+            FfiConverterOptionalString.write(value.`label`, buf)
+            FfiConverterOptionalString.write(value.`holder`, buf)
+            FfiConverterOptionalUInt.write(value.`changedAt`, buf)
+            FfiConverterSequenceString.write(value.`parts`, buf)
+    }
+}
+
+
+
+/**
+ * A keypad PIN a host creates or changes in the cloud. Everything but
+ * `slot` may be left out: a change keeps what it does not name; a new
+ * slot needs `digits` and starts as a reusable user PIN with no window.
+ */
+data class PinChangeRequest (
+    /**
+     * The slot (a lock holds at most 19).
+     */
+    var `slot`: kotlin.UByte
+    , 
+    /**
+     * The code (4–8 digits).
+     */
+    var `digits`: kotlin.String? = null 
+    , 
+    /**
+     * What the PIN is for ("Cleaner").
+     */
+    var `label`: kotlin.String? = null 
+    , 
+    /**
+     * Who holds it; an empty string clears it.
+     */
+    var `holder`: kotlin.String? = null 
+    , 
+    /**
+     * Master, user or guest.
+     */
+    var `class`: PinClass? = null 
+    , 
+    /**
+     * First second of validity (unix seconds).
+     */
+    var `notBefore`: kotlin.UInt? = null 
+    , 
+    /**
+     * First second after validity (`0xFFFFFFFF`: none).
+     */
+    var `notAfter`: kotlin.UInt? = null 
+    , 
+    /**
+     * Sets the days and hours it works.
+     */
+    var `schedule`: KeySchedule? = null 
+    , 
+    /**
+     * Removes the days and hours (ignored when `schedule` is set).
+     */
+    var `clearSchedule`: kotlin.Boolean = false 
+    , 
+    /**
+     * Burned on first use.
+     */
+    var `oneTime`: kotlin.Boolean? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePinChangeRequest: FfiConverterRustBuffer<PinChangeRequest> {
+    override fun read(buf: ByteBuffer): PinChangeRequest {
+        return PinChangeRequest(
+            FfiConverterUByte.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypePinClass.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalTypeKeySchedule.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PinChangeRequest) = (
+            FfiConverterUByte.allocationSize(value.`slot`) +
+            FfiConverterOptionalString.allocationSize(value.`digits`) +
+            FfiConverterOptionalString.allocationSize(value.`label`) +
+            FfiConverterOptionalString.allocationSize(value.`holder`) +
+            FfiConverterOptionalTypePinClass.allocationSize(value.`class`) +
+            FfiConverterOptionalUInt.allocationSize(value.`notBefore`) +
+            FfiConverterOptionalUInt.allocationSize(value.`notAfter`) +
+            FfiConverterOptionalTypeKeySchedule.allocationSize(value.`schedule`) +
+            FfiConverterBoolean.allocationSize(value.`clearSchedule`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`oneTime`)
+    )
+
+    override fun write(value: PinChangeRequest, buf: ByteBuffer) {
+            FfiConverterUByte.write(value.`slot`, buf)
+            FfiConverterOptionalString.write(value.`digits`, buf)
+            FfiConverterOptionalString.write(value.`label`, buf)
+            FfiConverterOptionalString.write(value.`holder`, buf)
+            FfiConverterOptionalTypePinClass.write(value.`class`, buf)
+            FfiConverterOptionalUInt.write(value.`notBefore`, buf)
+            FfiConverterOptionalUInt.write(value.`notAfter`, buf)
+            FfiConverterOptionalTypeKeySchedule.write(value.`schedule`, buf)
+            FfiConverterBoolean.write(value.`clearSchedule`, buf)
+            FfiConverterOptionalBoolean.write(value.`oneTime`, buf)
+    }
+}
+
+
+
+/**
+ * Where one lock stands with its keypad PINs, as this phone knows it.
+ */
+data class PinStatus (
+    /**
+     * The lock (hex id).
+     */
+    var `lockId`: kotlin.String
+    , 
+    /**
+     * Its display name, when known.
+     */
+    var `lockName`: kotlin.String?
+    , 
+    /**
+     * Seq of the newest PIN list this phone holds for it.
+     */
+    var `heldSeq`: kotlin.UInt?
+    , 
+    /**
+     * When the host last changed the lock's PINs (unix seconds).
+     */
+    var `heldIssuedAt`: kotlin.UInt?
+    , 
+    /**
+     * The list the lock last confirmed holding.
+     */
+    var `ackedSeq`: kotlin.UInt?
+    , 
+    /**
+     * When it confirmed it (unix seconds).
+     */
+    var `ackedAt`: kotlin.UInt?
+    , 
+    /**
+     * The lock lacks changes this phone holds: deleted PINs still open,
+     * new ones don't, until a phone delivers them.
+     */
+    var `pending`: kotlin.Boolean
+    , 
+    /**
+     * How many portal changes the lock lacks.
+     */
+    var `pendingCount`: kotlin.UInt
+    , 
+    /**
+     * The pending changes slot by slot (none: this phone can't tell).
+     */
+    var `pendingChanges`: List<PendingPinChange>?
+    , 
+    /**
+     * One sentence per pending change, in English, for a status screen.
+     */
+    var `description`: List<kotlin.String>
+    , 
+    /**
+     * When this phone last talked to the lock (unix seconds).
+     */
+    var `lastContact`: kotlin.UInt?
+    , 
+    /**
+     * The keypad as last observed.
+     */
+    var `keypad`: KeypadInfo?
+    , 
+    /**
+     * `KeypadLockedOut` when the keypad was locked out at the last contact.
+     */
+    var `diagnosis`: DiagnosisCode?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePinStatus: FfiConverterRustBuffer<PinStatus> {
+    override fun read(buf: ByteBuffer): PinStatus {
+        return PinStatus(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterOptionalSequenceTypePendingPinChange.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalTypeKeypadInfo.read(buf),
+            FfiConverterOptionalTypeDiagnosisCode.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PinStatus) = (
+            FfiConverterString.allocationSize(value.`lockId`) +
+            FfiConverterOptionalString.allocationSize(value.`lockName`) +
+            FfiConverterOptionalUInt.allocationSize(value.`heldSeq`) +
+            FfiConverterOptionalUInt.allocationSize(value.`heldIssuedAt`) +
+            FfiConverterOptionalUInt.allocationSize(value.`ackedSeq`) +
+            FfiConverterOptionalUInt.allocationSize(value.`ackedAt`) +
+            FfiConverterBoolean.allocationSize(value.`pending`) +
+            FfiConverterUInt.allocationSize(value.`pendingCount`) +
+            FfiConverterOptionalSequenceTypePendingPinChange.allocationSize(value.`pendingChanges`) +
+            FfiConverterSequenceString.allocationSize(value.`description`) +
+            FfiConverterOptionalUInt.allocationSize(value.`lastContact`) +
+            FfiConverterOptionalTypeKeypadInfo.allocationSize(value.`keypad`) +
+            FfiConverterOptionalTypeDiagnosisCode.allocationSize(value.`diagnosis`)
+    )
+
+    override fun write(value: PinStatus, buf: ByteBuffer) {
+            FfiConverterString.write(value.`lockId`, buf)
+            FfiConverterOptionalString.write(value.`lockName`, buf)
+            FfiConverterOptionalUInt.write(value.`heldSeq`, buf)
+            FfiConverterOptionalUInt.write(value.`heldIssuedAt`, buf)
+            FfiConverterOptionalUInt.write(value.`ackedSeq`, buf)
+            FfiConverterOptionalUInt.write(value.`ackedAt`, buf)
+            FfiConverterBoolean.write(value.`pending`, buf)
+            FfiConverterUInt.write(value.`pendingCount`, buf)
+            FfiConverterOptionalSequenceTypePendingPinChange.write(value.`pendingChanges`, buf)
+            FfiConverterSequenceString.write(value.`description`, buf)
+            FfiConverterOptionalUInt.write(value.`lastContact`, buf)
+            FfiConverterOptionalTypeKeypadInfo.write(value.`keypad`, buf)
+            FfiConverterOptionalTypeDiagnosisCode.write(value.`diagnosis`, buf)
+    }
+}
+
+
+
+/**
  * The platform as the app sees it at one moment.
  */
 data class PlatformSnapshot (
@@ -9345,6 +12620,61 @@ public object FfiConverterTypeReadinessCheck: FfiConverterRustBuffer<ReadinessCh
 
 
 /**
+ * One line of a readiness check.
+ */
+data class ReadinessLine (
+    /**
+     * `pass`, `warn`, `fail` or `unknown`.
+     */
+    var `status`: kotlin.String
+    , 
+    /**
+     * What was checked.
+     */
+    var `title`: kotlin.String
+    , 
+    /**
+     * What it found.
+     */
+    var `message`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReadinessLine: FfiConverterRustBuffer<ReadinessLine> {
+    override fun read(buf: ByteBuffer): ReadinessLine {
+        return ReadinessLine(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ReadinessLine) = (
+            FfiConverterString.allocationSize(value.`status`) +
+            FfiConverterString.allocationSize(value.`title`) +
+            FfiConverterString.allocationSize(value.`message`)
+    )
+
+    override fun write(value: ReadinessLine, buf: ByteBuffer) {
+            FfiConverterString.write(value.`status`, buf)
+            FfiConverterString.write(value.`title`, buf)
+            FfiConverterString.write(value.`message`, buf)
+    }
+}
+
+
+
+/**
  * A readiness checklist ("can this phone open the lock offline?",
  * "did everything kept offline reach the cloud?").
  */
@@ -9387,6 +12717,237 @@ public object FfiConverterTypeReadinessReport: FfiConverterRustBuffer<ReadinessR
     override fun write(value: ReadinessReport, buf: ByteBuffer) {
             FfiConverterBoolean.write(value.`ready`, buf)
             FfiConverterSequenceTypeReadinessCheck.write(value.`checks`, buf)
+    }
+}
+
+
+
+/**
+ * The last offline-readiness check, reduced to what a printed page needs.
+ */
+data class ReadinessSummary (
+    /**
+     * When it ran (unix seconds).
+     */
+    var `checkedAt`: kotlin.UInt
+    , 
+    /**
+     * Whether the phone was ready to open the lock offline.
+     */
+    var `ready`: kotlin.Boolean
+    , 
+    /**
+     * Each line of the check.
+     */
+    var `lines`: List<ReadinessLine>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReadinessSummary: FfiConverterRustBuffer<ReadinessSummary> {
+    override fun read(buf: ByteBuffer): ReadinessSummary {
+        return ReadinessSummary(
+            FfiConverterUInt.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterSequenceTypeReadinessLine.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ReadinessSummary) = (
+            FfiConverterUInt.allocationSize(value.`checkedAt`) +
+            FfiConverterBoolean.allocationSize(value.`ready`) +
+            FfiConverterSequenceTypeReadinessLine.allocationSize(value.`lines`)
+    )
+
+    override fun write(value: ReadinessSummary, buf: ByteBuffer) {
+            FfiConverterUInt.write(value.`checkedAt`, buf)
+            FfiConverterBoolean.write(value.`ready`, buf)
+            FfiConverterSequenceTypeReadinessLine.write(value.`lines`, buf)
+    }
+}
+
+
+
+/**
+ * What the sync engine knows after the network is back (the input of
+ * `DiagnosticsClient.afterReconnection`).
+ */
+data class ReconnectionFacts (
+    /**
+     * The phone is online.
+     */
+    var `online`: kotlin.Boolean
+    , 
+    /**
+     * Events still waiting for upload (`SyncStatus.pendingEvents`).
+     */
+    var `queuedEvents`: kotlin.ULong
+    , 
+    /**
+     * Events the cloud refused for good (`SyncStatus.deadLetters`).
+     */
+    var `deadLetters`: kotlin.ULong
+    , 
+    /**
+     * Locks that have not acknowledged the newest revocation list
+     * (`SyncStatus.locks` not in sync).
+     */
+    var `locksWithDrift`: kotlin.UInt
+    , 
+    /**
+     * Keys due for renewal that were not renewed yet.
+     */
+    var `keysDueForRenewal`: kotlin.UInt
+    , 
+    /**
+     * The last sync's error code, if it failed (`SyncFailure.code`, snake_case).
+     */
+    var `lastSyncError`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReconnectionFacts: FfiConverterRustBuffer<ReconnectionFacts> {
+    override fun read(buf: ByteBuffer): ReconnectionFacts {
+        return ReconnectionFacts(
+            FfiConverterBoolean.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ReconnectionFacts) = (
+            FfiConverterBoolean.allocationSize(value.`online`) +
+            FfiConverterULong.allocationSize(value.`queuedEvents`) +
+            FfiConverterULong.allocationSize(value.`deadLetters`) +
+            FfiConverterUInt.allocationSize(value.`locksWithDrift`) +
+            FfiConverterUInt.allocationSize(value.`keysDueForRenewal`) +
+            FfiConverterOptionalString.allocationSize(value.`lastSyncError`)
+    )
+
+    override fun write(value: ReconnectionFacts, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`online`, buf)
+            FfiConverterULong.write(value.`queuedEvents`, buf)
+            FfiConverterULong.write(value.`deadLetters`, buf)
+            FfiConverterUInt.write(value.`locksWithDrift`, buf)
+            FfiConverterUInt.write(value.`keysDueForRenewal`, buf)
+            FfiConverterOptionalString.write(value.`lastSyncError`, buf)
+    }
+}
+
+
+
+/**
+ * One credential, described without any secret.
+ */
+data class SheetCredential (
+    /**
+     * Phone key or keypad PIN.
+     */
+    var `kind`: CredentialKind
+    , 
+    /**
+     * Who holds it, as the host named it.
+     */
+    var `holder`: kotlin.String
+    , 
+    /**
+     * Its role (owner, resident, guest…) or PIN class (master, user, guest).
+     */
+    var `role`: kotlin.String
+    , 
+    /**
+     * First second it works (unix seconds; none: no start).
+     */
+    var `validFrom`: kotlin.UInt?
+    , 
+    /**
+     * First second it no longer works (none: no end).
+     */
+    var `validUntil`: kotlin.UInt?
+    , 
+    /**
+     * Days and hours, when limited ("Mon–Fri 08:00–18:00").
+     */
+    var `schedule`: kotlin.String?
+    , 
+    /**
+     * Works with no network at all.
+     */
+    var `worksOffline`: kotlin.Boolean
+    , 
+    /**
+     * Anything else worth knowing ("one-time", "not yet on the lock").
+     */
+    var `notes`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSheetCredential: FfiConverterRustBuffer<SheetCredential> {
+    override fun read(buf: ByteBuffer): SheetCredential {
+        return SheetCredential(
+            FfiConverterTypeCredentialKind.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SheetCredential) = (
+            FfiConverterTypeCredentialKind.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`holder`) +
+            FfiConverterString.allocationSize(value.`role`) +
+            FfiConverterOptionalUInt.allocationSize(value.`validFrom`) +
+            FfiConverterOptionalUInt.allocationSize(value.`validUntil`) +
+            FfiConverterOptionalString.allocationSize(value.`schedule`) +
+            FfiConverterBoolean.allocationSize(value.`worksOffline`) +
+            FfiConverterSequenceString.allocationSize(value.`notes`)
+    )
+
+    override fun write(value: SheetCredential, buf: ByteBuffer) {
+            FfiConverterTypeCredentialKind.write(value.`kind`, buf)
+            FfiConverterString.write(value.`holder`, buf)
+            FfiConverterString.write(value.`role`, buf)
+            FfiConverterOptionalUInt.write(value.`validFrom`, buf)
+            FfiConverterOptionalUInt.write(value.`validUntil`, buf)
+            FfiConverterOptionalString.write(value.`schedule`, buf)
+            FfiConverterBoolean.write(value.`worksOffline`, buf)
+            FfiConverterSequenceString.write(value.`notes`, buf)
     }
 }
 
@@ -9743,6 +13304,86 @@ public object FfiConverterTypeSyncStatus: FfiConverterRustBuffer<SyncStatus> {
 
 
 /**
+ * What to show now.
+ */
+data class WizardStep (
+    /**
+     * Which step.
+     */
+    var `id`: StepId
+    , 
+    /**
+     * Which kind, and so which answers it takes.
+     */
+    var `kind`: StepKind
+    , 
+    /**
+     * The question or instruction (when done: the diagnosis's title).
+     */
+    var `prompt`: kotlin.String
+    , 
+    /**
+     * The buttons to show (empty when done).
+     */
+    var `choices`: List<Choice>
+    , 
+    /**
+     * For a fix step: the finding to fix. When done: the diagnosis, root
+     * cause first.
+     */
+    var `findings`: List<Finding>
+    , 
+    /**
+     * When done: the problem is gone.
+     */
+    var `resolved`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeWizardStep: FfiConverterRustBuffer<WizardStep> {
+    override fun read(buf: ByteBuffer): WizardStep {
+        return WizardStep(
+            FfiConverterTypeStepId.read(buf),
+            FfiConverterTypeStepKind.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceTypeChoice.read(buf),
+            FfiConverterSequenceTypeFinding.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: WizardStep) = (
+            FfiConverterTypeStepId.allocationSize(value.`id`) +
+            FfiConverterTypeStepKind.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`prompt`) +
+            FfiConverterSequenceTypeChoice.allocationSize(value.`choices`) +
+            FfiConverterSequenceTypeFinding.allocationSize(value.`findings`) +
+            FfiConverterBoolean.allocationSize(value.`resolved`)
+    )
+
+    override fun write(value: WizardStep, buf: ByteBuffer) {
+            FfiConverterTypeStepId.write(value.`id`, buf)
+            FfiConverterTypeStepKind.write(value.`kind`, buf)
+            FfiConverterString.write(value.`prompt`, buf)
+            FfiConverterSequenceTypeChoice.write(value.`choices`, buf)
+            FfiConverterSequenceTypeFinding.write(value.`findings`, buf)
+            FfiConverterBoolean.write(value.`resolved`, buf)
+    }
+}
+
+
+
+/**
  * `BluetoothAdapter` state.
  */
 
@@ -9794,6 +13435,157 @@ public object FfiConverterTypeAdapterState: FfiConverterRustBuffer<AdapterState>
 
     override fun write(value: AdapterState, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * An answer to a step.
+ */
+sealed class Answer {
+    
+    /**
+     * Yes.
+     */
+    object Yes : Answer()
+    
+    
+    /**
+     * No.
+     */
+    object No : Answer()
+    
+    
+    /**
+     * The person did the fix; check again.
+     */
+    object Fixed : Answer()
+    
+    
+    /**
+     * The person can't do the fix.
+     */
+    object NotFixed : Answer()
+    
+    
+    /**
+     * The check worked.
+     */
+    object Passed : Answer()
+    
+    
+    /**
+     * The check failed, with the failure's diagnosis code when there was
+     * one (`CommandException.code`).
+     */
+    data class Failed(
+        val `diagnosis`: dev.latchkey.DiagnosisCode?) : Answer()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAnswer : FfiConverterRustBuffer<Answer>{
+    override fun read(buf: ByteBuffer): Answer {
+        return when(buf.getInt()) {
+            1 -> Answer.Yes
+            2 -> Answer.No
+            3 -> Answer.Fixed
+            4 -> Answer.NotFixed
+            5 -> Answer.Passed
+            6 -> Answer.Failed(
+                FfiConverterOptionalTypeDiagnosisCode.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: Answer): ULong = when(value) {
+        is Answer.Yes -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Answer.No -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Answer.Fixed -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Answer.NotFixed -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Answer.Passed -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Answer.Failed -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterOptionalTypeDiagnosisCode.allocationSize(value.`diagnosis`)
+            )
+        }
+    }
+
+    override fun write(value: Answer, buf: ByteBuffer) {
+        when(value) {
+            is Answer.Yes -> {
+                buf.putInt(1)
+                Unit
+            }
+            is Answer.No -> {
+                buf.putInt(2)
+                Unit
+            }
+            is Answer.Fixed -> {
+                buf.putInt(3)
+                Unit
+            }
+            is Answer.NotFixed -> {
+                buf.putInt(4)
+                Unit
+            }
+            is Answer.Passed -> {
+                buf.putInt(5)
+                Unit
+            }
+            is Answer.Failed -> {
+                buf.putInt(6)
+                FfiConverterOptionalTypeDiagnosisCode.write(value.`diagnosis`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
     }
 }
 
@@ -9896,6 +13688,116 @@ public object FfiConverterTypeAuthError : FfiConverterRustBuffer<AuthException> 
     }
 
 }
+
+
+
+/**
+ * How to get in when the app can't.
+ */
+
+enum class BackupMethod {
+    
+    /**
+     * A mechanical key.
+     */
+    PHYSICAL_KEY,
+    /**
+     * A PIN code on the lock's keypad.
+     */
+    KEYPAD_CODE,
+    /**
+     * Another phone with a key.
+     */
+    ANOTHER_PHONE,
+    /**
+     * Someone nearby with access (neighbour, concierge).
+     */
+    SOMEONE_NEARBY,
+    /**
+     * Something else (see the details).
+     */
+    OTHER;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBackupMethod: FfiConverterRustBuffer<BackupMethod> {
+    override fun read(buf: ByteBuffer) = try {
+        BackupMethod.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: BackupMethod) = 4UL
+
+    override fun write(value: BackupMethod, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * How worried to be about the battery.
+ */
+
+enum class BatteryLevel {
+    
+    /**
+     * No reading yet.
+     */
+    UNKNOWN,
+    /**
+     * Nothing to do.
+     */
+    GOOD,
+    /**
+     * Plan a replacement.
+     */
+    FAIR,
+    /**
+     * Replace soon.
+     */
+    LOW,
+    /**
+     * Replace now: the motor may not move.
+     */
+    CRITICAL;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBatteryLevel: FfiConverterRustBuffer<BatteryLevel> {
+    override fun read(buf: ByteBuffer) = try {
+        BatteryLevel.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: BatteryLevel) = 4UL
+
+    override fun write(value: BatteryLevel, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
 
 
 
@@ -11069,6 +14971,49 @@ public object FfiConverterTypeCredentialError : FfiConverterRustBuffer<Credentia
 
 
 /**
+ * What kind of credential a sheet line is.
+ */
+
+enum class CredentialKind {
+    
+    /**
+     * A digital key on a phone.
+     */
+    PHONE_KEY,
+    /**
+     * A PIN for the lock's keypad.
+     */
+    KEYPAD_PIN;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCredentialKind: FfiConverterRustBuffer<CredentialKind> {
+    override fun read(buf: ByteBuffer) = try {
+        CredentialKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: CredentialKind) = 4UL
+
+    override fun write(value: CredentialKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * The device facts, by platform (`"platform": "android"` in JSON).
  */
 sealed class DeviceSnapshot {
@@ -11409,6 +15354,64 @@ sealed class DiagnosticsException: kotlin.Exception() {
             get() = "reason=${ `reason` }"
     }
     
+    /**
+     * The answer does not fit the troubleshooting step (a yes/no answer
+     * to a check, …).
+     */
+    class AnswerDoesNotFit(
+        
+        /**
+         * The step's id, snake_case.
+         */
+        val `step`: kotlin.String, 
+        
+        /**
+         * The answer, snake_case.
+         */
+        val `answer`: kotlin.String
+        ) : DiagnosticsException() {
+        override val message
+            get() = "step=${ `step` }, answer=${ `answer` }"
+    }
+    
+    /**
+     * The troubleshooting flow is finished: start a new one.
+     */
+    class FlowFinished(
+        ) : DiagnosticsException() {
+        override val message
+            get() = ""
+    }
+    
+    /**
+     * A saved troubleshooting session or a translation file could not be
+     * read.
+     */
+    class InvalidInput(
+        
+        /**
+         * What was wrong.
+         */
+        val `reason`: kotlin.String
+        ) : DiagnosticsException() {
+        override val message
+            get() = "reason=${ `reason` }"
+    }
+    
+    /**
+     * A finding handed back with a code this library does not know.
+     */
+    class UnknownFindingCode(
+        
+        /**
+         * The code passed.
+         */
+        val `code`: kotlin.String
+        ) : DiagnosticsException() {
+        override val message
+            get() = "code=${ `code` }"
+    }
+    
 
     
 
@@ -11434,6 +15437,17 @@ public object FfiConverterTypeDiagnosticsError : FfiConverterRustBuffer<Diagnost
             2 -> DiagnosticsException.Storage(
                 FfiConverterString.read(buf),
                 )
+            3 -> DiagnosticsException.AnswerDoesNotFit(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            4 -> DiagnosticsException.FlowFinished()
+            5 -> DiagnosticsException.InvalidInput(
+                FfiConverterString.read(buf),
+                )
+            6 -> DiagnosticsException.UnknownFindingCode(
+                FfiConverterString.read(buf),
+                )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
     }
@@ -11450,6 +15464,26 @@ public object FfiConverterTypeDiagnosticsError : FfiConverterRustBuffer<Diagnost
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
             )
+            is DiagnosticsException.AnswerDoesNotFit -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`step`)
+                + FfiConverterString.allocationSize(value.`answer`)
+            )
+            is DiagnosticsException.FlowFinished -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+            )
+            is DiagnosticsException.InvalidInput -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+            is DiagnosticsException.UnknownFindingCode -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+            )
         }
     }
 
@@ -11463,6 +15497,26 @@ public object FfiConverterTypeDiagnosticsError : FfiConverterRustBuffer<Diagnost
             is DiagnosticsException.Storage -> {
                 buf.putInt(2)
                 FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is DiagnosticsException.AnswerDoesNotFit -> {
+                buf.putInt(3)
+                FfiConverterString.write(value.`step`, buf)
+                FfiConverterString.write(value.`answer`, buf)
+                Unit
+            }
+            is DiagnosticsException.FlowFinished -> {
+                buf.putInt(4)
+                Unit
+            }
+            is DiagnosticsException.InvalidInput -> {
+                buf.putInt(5)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is DiagnosticsException.UnknownFindingCode -> {
+                buf.putInt(6)
+                FfiConverterString.write(value.`code`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -11858,6 +15912,100 @@ public object FfiConverterTypePermissionState: FfiConverterRustBuffer<Permission
     override fun allocationSize(value: PermissionState) = 4UL
 
     override fun write(value: PermissionState, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * What happened to a PIN slot in a change the lock has not received.
+ */
+
+enum class PinChangeKind {
+    
+    /**
+     * A new PIN: the lock does not accept it yet.
+     */
+    ADDED,
+    /**
+     * A deleted PIN: the lock still accepts it.
+     */
+    REMOVED,
+    /**
+     * A changed PIN: the lock still applies the old version.
+     */
+    CHANGED;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePinChangeKind: FfiConverterRustBuffer<PinChangeKind> {
+    override fun read(buf: ByteBuffer) = try {
+        PinChangeKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: PinChangeKind) = 4UL
+
+    override fun write(value: PinChangeKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * What a keypad PIN is.
+ */
+
+enum class PinClass {
+    
+    /**
+     * The owner's recovery PIN: never time-limited.
+     */
+    MASTER,
+    /**
+     * A resident's PIN.
+     */
+    USER,
+    /**
+     * A guest's PIN (usually with a window or schedule).
+     */
+    GUEST;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePinClass: FfiConverterRustBuffer<PinClass> {
+    override fun read(buf: ByteBuffer) = try {
+        PinClass.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: PinClass) = 4UL
+
+    override fun write(value: PinClass, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -12393,6 +16541,180 @@ public object FfiConverterTypeSeverity: FfiConverterRustBuffer<Severity> {
     override fun allocationSize(value: Severity) = 4UL
 
     override fun write(value: Severity, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * A step's stable id.
+ */
+
+enum class StepId {
+    
+    /**
+     * Question: within 2 m of the lock, same side of the door?
+     */
+    NEAR_LOCK,
+    /**
+     * Question: does the lock light up or beep when touched?
+     */
+    LOCK_SHOWS_LIFE,
+    /**
+     * Question: does the lock react at all when you try?
+     */
+    LOCK_REACTS,
+    /**
+     * Question: is it a keypad code rather than the app?
+     */
+    USING_PIN_CODE,
+    /**
+     * Question: with the door open, does the bolt move freely?
+     */
+    BOLT_FREE_WITH_DOOR_OPEN,
+    /**
+     * Question: does pushing or lifting the door let the bolt go out fully?
+     */
+    DOOR_PRESSURE_HELPS,
+    /**
+     * Check: the app reads the lock's status (`locks().status`), then
+     * answers `Passed` or `Failed` with the failure's code.
+     */
+    CHECK_LOCK,
+    /**
+     * Fix: the person tries the finding's fix.
+     */
+    FIX,
+    /**
+     * The end: the diagnosis.
+     */
+    DONE;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStepId: FfiConverterRustBuffer<StepId> {
+    override fun read(buf: ByteBuffer) = try {
+        StepId.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: StepId) = 4UL
+
+    override fun write(value: StepId, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * What kind of step it is, and so which answers it takes.
+ */
+
+enum class StepKind {
+    
+    /**
+     * Ask the person: `Yes` or `No`.
+     */
+    QUESTION,
+    /**
+     * The app runs the check: `Passed` or `Failed`.
+     */
+    CHECK,
+    /**
+     * The person tries a fix: `Fixed` or `NotFixed`.
+     */
+    FIX,
+    /**
+     * Finished; no answer.
+     */
+    DONE;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStepKind: FfiConverterRustBuffer<StepKind> {
+    override fun read(buf: ByteBuffer) = try {
+        StepKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: StepKind) = 4UL
+
+    override fun write(value: StepKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * What the person reports.
+ */
+
+enum class Symptom {
+    
+    /**
+     * "The app can't connect to the lock."
+     */
+    CANT_CONNECT,
+    /**
+     * "Codes or keys don't work."
+     */
+    KEYS_DONT_WORK,
+    /**
+     * "The lock's status won't update."
+     */
+    STATUS_WONT_UPDATE,
+    /**
+     * "The door doesn't lock or unlock fully."
+     */
+    DOOR_NOT_FULLY_LOCKING;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSymptom: FfiConverterRustBuffer<Symptom> {
+    override fun read(buf: ByteBuffer) = try {
+        Symptom.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Symptom) = 4UL
+
+    override fun write(value: Symptom, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -13166,6 +17488,70 @@ public object FfiConverterOptionalTypeSyncClient: FfiConverterRustBuffer<SyncCli
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeBackupEntry: FfiConverterRustBuffer<BackupEntry?> {
+    override fun read(buf: ByteBuffer): BackupEntry? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeBackupEntry.read(buf)
+    }
+
+    override fun allocationSize(value: BackupEntry?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeBackupEntry.allocationSize(value)
+        }
+    }
+
+    override fun write(value: BackupEntry?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeBackupEntry.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeBatteryReading: FfiConverterRustBuffer<BatteryReading?> {
+    override fun read(buf: ByteBuffer): BatteryReading? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeBatteryReading.read(buf)
+    }
+
+    override fun allocationSize(value: BatteryReading?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeBatteryReading.allocationSize(value)
+        }
+    }
+
+    override fun write(value: BatteryReading?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeBatteryReading.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeKeySchedule: FfiConverterRustBuffer<KeySchedule?> {
     override fun read(buf: ByteBuffer): KeySchedule? {
         if (buf.get().toInt() == 0) {
@@ -13198,6 +17584,38 @@ public object FfiConverterOptionalTypeKeySchedule: FfiConverterRustBuffer<KeySch
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeKeypadInfo: FfiConverterRustBuffer<KeypadInfo?> {
+    override fun read(buf: ByteBuffer): KeypadInfo? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeKeypadInfo.read(buf)
+    }
+
+    override fun allocationSize(value: KeypadInfo?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeKeypadInfo.allocationSize(value)
+        }
+    }
+
+    override fun write(value: KeypadInfo?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeKeypadInfo.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeLockFaults: FfiConverterRustBuffer<LockFaults?> {
     override fun read(buf: ByteBuffer): LockFaults? {
         if (buf.get().toInt() == 0) {
@@ -13220,6 +17638,38 @@ public object FfiConverterOptionalTypeLockFaults: FfiConverterRustBuffer<LockFau
         } else {
             buf.put(1)
             FfiConverterTypeLockFaults.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeReadinessSummary: FfiConverterRustBuffer<ReadinessSummary?> {
+    override fun read(buf: ByteBuffer): ReadinessSummary? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeReadinessSummary.read(buf)
+    }
+
+    override fun allocationSize(value: ReadinessSummary?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeReadinessSummary.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ReadinessSummary?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeReadinessSummary.write(value, buf)
         }
     }
 }
@@ -13422,6 +17872,38 @@ public object FfiConverterOptionalTypeCbManagerState: FfiConverterRustBuffer<CbM
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeDiagnosisCode: FfiConverterRustBuffer<DiagnosisCode?> {
+    override fun read(buf: ByteBuffer): DiagnosisCode? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeDiagnosisCode.read(buf)
+    }
+
+    override fun allocationSize(value: DiagnosisCode?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeDiagnosisCode.allocationSize(value)
+        }
+    }
+
+    override fun write(value: DiagnosisCode?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeDiagnosisCode.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeDoorState: FfiConverterRustBuffer<DoorState?> {
     override fun read(buf: ByteBuffer): DoorState? {
         if (buf.get().toInt() == 0) {
@@ -13444,6 +17926,70 @@ public object FfiConverterOptionalTypeDoorState: FfiConverterRustBuffer<DoorStat
         } else {
             buf.put(1)
             FfiConverterTypeDoorState.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypePinClass: FfiConverterRustBuffer<PinClass?> {
+    override fun read(buf: ByteBuffer): PinClass? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypePinClass.read(buf)
+    }
+
+    override fun allocationSize(value: PinClass?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypePinClass.allocationSize(value)
+        }
+    }
+
+    override fun write(value: PinClass?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypePinClass.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalSequenceTypePendingPinChange: FfiConverterRustBuffer<List<PendingPinChange>?> {
+    override fun read(buf: ByteBuffer): List<PendingPinChange>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceTypePendingPinChange.read(buf)
+    }
+
+    override fun allocationSize(value: List<PendingPinChange>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceTypePendingPinChange.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<PendingPinChange>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceTypePendingPinChange.write(value, buf)
         }
     }
 }
@@ -13500,6 +18046,118 @@ public object FfiConverterSequenceTypeBleAdvertisement: FfiConverterRustBuffer<L
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeBleAdvertisement.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeChoice: FfiConverterRustBuffer<List<Choice>> {
+    override fun read(buf: ByteBuffer): List<Choice> {
+        val len = buf.getInt()
+        return List<Choice>(len) {
+            FfiConverterTypeChoice.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Choice>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeChoice.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Choice>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeChoice.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCloudLockDrift: FfiConverterRustBuffer<List<CloudLockDrift>> {
+    override fun read(buf: ByteBuffer): List<CloudLockDrift> {
+        val len = buf.getInt()
+        return List<CloudLockDrift>(len) {
+            FfiConverterTypeCloudLockDrift.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CloudLockDrift>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCloudLockDrift.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CloudLockDrift>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCloudLockDrift.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCloudPinChange: FfiConverterRustBuffer<List<CloudPinChange>> {
+    override fun read(buf: ByteBuffer): List<CloudPinChange> {
+        val len = buf.getInt()
+        return List<CloudPinChange>(len) {
+            FfiConverterTypeCloudPinChange.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CloudPinChange>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCloudPinChange.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CloudPinChange>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCloudPinChange.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCloudPinDrift: FfiConverterRustBuffer<List<CloudPinDrift>> {
+    override fun read(buf: ByteBuffer): List<CloudPinDrift> {
+        val len = buf.getInt()
+        return List<CloudPinDrift>(len) {
+            FfiConverterTypeCloudPinDrift.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CloudPinDrift>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCloudPinDrift.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CloudPinDrift>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCloudPinDrift.write(it, buf)
         }
     }
 }
@@ -13706,6 +18364,62 @@ public object FfiConverterSequenceTypeMessageArg: FfiConverterRustBuffer<List<Me
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypePendingPinChange: FfiConverterRustBuffer<List<PendingPinChange>> {
+    override fun read(buf: ByteBuffer): List<PendingPinChange> {
+        val len = buf.getInt()
+        return List<PendingPinChange>(len) {
+            FfiConverterTypePendingPinChange.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<PendingPinChange>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypePendingPinChange.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<PendingPinChange>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypePendingPinChange.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypePinStatus: FfiConverterRustBuffer<List<PinStatus>> {
+    override fun read(buf: ByteBuffer): List<PinStatus> {
+        val len = buf.getInt()
+        return List<PinStatus>(len) {
+            FfiConverterTypePinStatus.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<PinStatus>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypePinStatus.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<PinStatus>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypePinStatus.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeReadinessCheck: FfiConverterRustBuffer<List<ReadinessCheck>> {
     override fun read(buf: ByteBuffer): List<ReadinessCheck> {
         val len = buf.getInt()
@@ -13724,6 +18438,140 @@ public object FfiConverterSequenceTypeReadinessCheck: FfiConverterRustBuffer<Lis
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeReadinessCheck.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeReadinessLine: FfiConverterRustBuffer<List<ReadinessLine>> {
+    override fun read(buf: ByteBuffer): List<ReadinessLine> {
+        val len = buf.getInt()
+        return List<ReadinessLine>(len) {
+            FfiConverterTypeReadinessLine.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ReadinessLine>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeReadinessLine.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ReadinessLine>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeReadinessLine.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeSheetCredential: FfiConverterRustBuffer<List<SheetCredential>> {
+    override fun read(buf: ByteBuffer): List<SheetCredential> {
+        val len = buf.getInt()
+        return List<SheetCredential>(len) {
+            FfiConverterTypeSheetCredential.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<SheetCredential>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSheetCredential.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<SheetCredential>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSheetCredential.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapUByteString: FfiConverterRustBuffer<Map<kotlin.UByte, kotlin.String>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.UByte, kotlin.String> {
+        val len = buf.getInt()
+        return buildMap<kotlin.UByte, kotlin.String>(len) {
+            repeat(len) {
+                val k = FfiConverterUByte.read(buf)
+                val v = FfiConverterString.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.UByte, kotlin.String>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterUByte.allocationSize(k) +
+            FfiConverterString.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.UByte, kotlin.String>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterUByte.write(k, buf)
+            FfiConverterString.write(v, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.String, kotlin.String>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.String> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, kotlin.String>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterString.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, kotlin.String>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterString.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, kotlin.String>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterString.write(v, buf)
         }
     }
 }
@@ -13784,6 +18632,22 @@ public object FfiConverterSequenceTypeReadinessCheck: FfiConverterRustBuffer<Lis
     
 
         /**
+         * [`explain_diagnosis`] with texts in `locale` from `catalog`.
+         */ fun `explainDiagnosisIn`(`code`: DiagnosisCode, `catalog`: MessageCatalog, `locale`: kotlin.String): Finding {
+            return FfiConverterTypeFinding.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_func_explain_diagnosis_in(
+    
+        
+        FfiConverterTypeDiagnosisCode.lower(`code`),
+        FfiConverterTypeMessageCatalog.lower(`catalog`),
+        FfiConverterString.lower(`locale`),_status)
+}
+    )
+    }
+    
+
+        /**
          * The UUIDs and ids a platform transport needs, from the protocol itself.
          */ fun `latchkeyGattService`(): GattService {
             return FfiConverterTypeGattService.lift(
@@ -13809,6 +18673,23 @@ public object FfiConverterSequenceTypeReadinessCheck: FfiConverterRustBuffer<Lis
         FfiConverterTypeLogLevel.lower(`maxLevel`),_status)
 }
     
+    
+
+        /**
+         * The part of an offline-readiness report the sheet prints, run at
+         * `checked_at` (unix seconds).
+         */
+    @Throws(DiagnosticsException::class) fun `readinessSummary`(`report`: ReadinessReport, `checkedAt`: kotlin.UInt): ReadinessSummary {
+            return FfiConverterTypeReadinessSummary.lift(
+    uniffiRustCallWithError(DiagnosticsException) { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_func_readiness_summary(
+    
+        
+        FfiConverterTypeReadinessReport.lower(`report`),
+        FfiConverterUInt.lower(`checkedAt`),_status)
+}
+    )
+    }
     
 
 

@@ -22,7 +22,10 @@ open class TestSuite {
 /** Runs the suites; `args[0]`, if given, keeps only tests whose name contains it. */
 fun main(args: Array<String>) {
     val filter = args.firstOrNull()
-    val suites = listOf(ClientStoryTest(), FailureTest(), PlatformServicesTest(), DiagnosticsTest(), CloudStoryTest())
+    val suites = listOf(
+        ClientStoryTest(), FailureTest(), PlatformServicesTest(), DiagnosticsTest(), CloudStoryTest(),
+        TroubleshootingTest(), PinsAndSheetTest(),
+    )
     var passed = 0
     var failed = 0
     for (case in suites.flatMap { it.tests }) {

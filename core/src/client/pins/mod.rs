@@ -3,60 +3,21 @@
 //! what the lock confirmed, show per lock which changes are still pending
 //! (PIN drift), and, on a host's phone, make offline PINs with no network.
 
+mod describe;
+mod status;
+
+pub(crate) use describe::local_day;
+use status::current_ack;
+pub(crate) use status::read_pin_status;
+pub use status::{PendingPinChange, PinStatus};
+
 use super::{blocking, Phone};
 use crate::error::{DiagnosisCode, LatchkeyError};
 use crate::outbox::OutboxEvent;
-use crate::store::{KeypadLockoutSeen, KeypadObservation, LockState, PinAck, Store, StoreError, StoredPinList};
+use crate::store::{KeypadLockoutSeen, LockState, PinAck, PinListNotes, Store, StoreError, StoredPinList};
 use crate::unlock::HousekeepingResult;
-use latchkey_protocol::pin::PinSlotChange;
 use latchkey_protocol::{plan_offline_pin, EventKind, Faults, LockId, OfflinePin, PinList, PinSecret};
 use std::collections::BTreeMap;
-
-/// Where one lock stands with its keypad PINs, as this phone knows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PinStatus {
-    /// The lock.
-    pub lock_id: LockId,
-    /// Its display name, when known.
-    pub lock_name: Option<String>,
-    /// Seq of the newest PIN list this phone holds for it.
-    pub held_seq: Option<u32>,
-    /// When the issuer signed that list (unix seconds): when the host last
-    /// changed the lock's PINs.
-    pub held_issued_at: Option<u32>,
-    /// The list the lock last confirmed holding, and when.
-    pub acked: Option<PinAck>,
-    /// The phone holds changes the lock has not confirmed: until a phone
-    /// delivers them, deleted PINs still open and new ones don't.
-    pub pending: bool,
-    /// The pending changes slot by slot, when this phone holds both lists
-    /// (`None`: the lock holds a list this phone never held).
-    pub pending_changes: Option<Vec<PendingPinChange>>,
-    /// When this phone last talked to the lock (phone clock).
-    pub last_contact: Option<u32>,
-    /// The keypad as last observed.
-    pub keypad: Option<KeypadObservation>,
-}
-
-/// One slot change the lock has not received yet.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PendingPinChange {
-    /// What changed.
-    pub change: PinSlotChange,
-    /// Who the slot is for, as the host named it.
-    pub label: Option<String>,
-}
-
-impl PinStatus {
-    /// The diagnosis this status calls for: `keypad_locked_out` when the
-    /// keypad was locked out at the last contact (someone typed wrong codes
-    /// again and again; codes work again once the lockout ends).
-    pub fn diagnosis(&self) -> Option<DiagnosisCode> {
-        self.keypad
-            .filter(|k| k.locked_out)
-            .map(|_| DiagnosisCode::KeypadLockedOut)
-    }
-}
 
 impl Phone {
     /// Stores a keypad PIN list (kept only if newer than the one held) after
@@ -64,6 +25,17 @@ impl Phone {
     /// the slots' holders for the app and the emergency sheet. Returns
     /// whether it was newer.
     pub async fn add_pin_list(&self, list: PinList, labels: BTreeMap<u8, String>) -> Result<bool, LatchkeyError> {
+        let notes = PinListNotes {
+            labels,
+            ..PinListNotes::default()
+        };
+        self.add_managed_pin_list(list, notes).await
+    }
+
+    /// [`Phone::add_pin_list`] with everything the cloud sends along: what
+    /// each slot is for, who holds it, and the portal's change log (which
+    /// says when each change the lock still lacks was made).
+    pub async fn add_managed_pin_list(&self, list: PinList, notes: PinListNotes) -> Result<bool, LatchkeyError> {
         let store = self.store.clone();
         let now = self.clock.now_unix();
         blocking(move || {
@@ -79,9 +51,13 @@ impl Phone {
                     "PIN list is not signed by the issuer of the lock it targets",
                 )
             })?;
+            let mut changes = notes.changes;
+            changes.retain(|c| c.seq <= list.seq);
             Ok(store.pins().put(&StoredPinList {
                 list,
-                labels,
+                labels: notes.labels,
+                holders: notes.holders,
+                changes,
                 received_at: now,
             })?)
         })
@@ -145,59 +121,6 @@ impl Phone {
         })
         .await
     }
-}
-
-/// [`Phone::pin_status`] on a store (the emergency sheet uses it too).
-pub(crate) fn read_pin_status(store: &Store, lock_id: &LockId) -> Result<PinStatus, StoreError> {
-    let meta = store.locks().get_meta(lock_id)?;
-    let state = store.locks().state(lock_id)?;
-    let held = store.pins().newest(lock_id)?;
-    let acked = current_ack(&state);
-    let acked_seq = acked.map_or(0, |a| a.seq);
-    let pending = held.as_ref().is_some_and(|h| h.list.seq > acked_seq);
-    let pending_changes = match (&held, store.pins().acknowledged(lock_id)?) {
-        _ if !pending => Some(Vec::new()),
-        (Some(h), Some(a)) if a.list.seq == acked_seq => Some(labelled(h.list.changes_since(&a.list), h, Some(&a))),
-        (Some(h), _) if acked.is_none() => {
-            let all = h.list.slots.iter().map(|s| PinSlotChange::Added(s.slot)).collect();
-            Some(labelled(all, h, None))
-        }
-        _ => None,
-    };
-    Ok(PinStatus {
-        lock_id: *lock_id,
-        lock_name: meta.map(|m| m.name),
-        held_seq: held.as_ref().map(|h| h.list.seq),
-        held_issued_at: held.as_ref().map(|h| h.list.issued_at),
-        acked,
-        pending,
-        pending_changes,
-        last_contact: state.last_seen.map(|s| s.seen_at),
-        keypad: state.keypad,
-    })
-}
-
-fn labelled(changes: Vec<PinSlotChange>, held: &StoredPinList, acked: Option<&StoredPinList>) -> Vec<PendingPinChange> {
-    changes
-        .into_iter()
-        .map(|change| {
-            let slot = match change {
-                PinSlotChange::Added(n) | PinSlotChange::Removed(n) | PinSlotChange::Changed(n) => n,
-            };
-            let label = held
-                .labels
-                .get(&slot)
-                .or_else(|| acked.and_then(|a| a.labels.get(&slot)))
-                .cloned();
-            PendingPinChange { change, label }
-        })
-        .collect()
-}
-
-/// The lock's acknowledgement, if it is from the lock's current epoch (a
-/// factory reset wiped the list it acknowledged).
-fn current_ack(state: &LockState) -> Option<PinAck> {
-    state.pin_ack.filter(|a| state.epoch.is_none_or(|e| e == a.epoch))
 }
 
 /// The PIN list to carry in the next session: the newest held, if the lock

@@ -1,0 +1,31 @@
+//! The sub-clients added to [`LatchkeyClient`] beside keys, locks,
+//! diagnostics and sync: keypad PINs, the emergency sheet, and diagnostics
+//! in another language.
+
+use crate::client::LatchkeyClient;
+use crate::diagnostics::{DiagnosticsClient, MessageCatalog, Texts};
+use crate::pins::PinsClient;
+use crate::sheet::EmergencyClient;
+use std::sync::Arc;
+
+#[uniffi::export]
+impl LatchkeyClient {
+    /// Keypad PINs: PIN lists, PIN drift, offline PINs (host phones).
+    pub fn pins(&self) -> Arc<PinsClient> {
+        Arc::new(PinsClient::new(self.session.clone()))
+    }
+
+    /// The backup way in and the emergency access sheet.
+    pub fn emergency(&self) -> Arc<EmergencyClient> {
+        Arc::new(EmergencyClient::new(self.session.clone()))
+    }
+
+    /// Diagnostics with texts in `locale` (`de`, `pt-BR`) from `catalog`,
+    /// falling back to the language, then English, key by key.
+    pub fn diagnostics_in(&self, catalog: Arc<MessageCatalog>, locale: String) -> Arc<DiagnosticsClient> {
+        Arc::new(DiagnosticsClient::new(
+            self.session.clone(),
+            Texts::new(catalog, locale),
+        ))
+    }
+}

@@ -1,0 +1,117 @@
+//! The PIN routes (docs/cloud-api.md): phones fetch lists and report
+//! acknowledgements; hosts create, change and delete PINs and read drift.
+
+use super::super::api::{blocking, lock_id, may_see_lock, ApiJson};
+use super::super::error::ApiError;
+use super::super::state::Cloud;
+use super::super::wire::{PinAckRequest, PinChangeInfo, PinChangeRequest, PinDriftInfo, PinDriftResponse, PinListInfo};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use std::sync::Arc;
+
+type Shared = State<Arc<Cloud>>;
+
+pub(in super::super) fn routes() -> Router<Arc<Cloud>> {
+    Router::new()
+        .route("/v1/locks/{lock_id}/pins", get(pins).post(set_pin))
+        .route("/v1/locks/{lock_id}/pins/{slot}", delete(delete_pin))
+        .route("/v1/locks/{lock_id}/pin-drift", get(lock_pin_drift))
+        .route("/v1/pin-acks", post(pin_acks))
+        .route("/v1/pin-drift", get(pin_drift))
+}
+
+/// `since=<seq>` in the query, if present.
+fn since(query: Option<&str>) -> Result<Option<u32>, ApiError> {
+    let Some(query) = query else { return Ok(None) };
+    for pair in query.split('&') {
+        if let Some(value) = pair.strip_prefix("since=") {
+            return value
+                .parse()
+                .map(Some)
+                .map_err(|_| ApiError::bad_request("since must be a PIN list seq (0 to 4294967295)"));
+        }
+    }
+    Ok(None)
+}
+
+async fn pins(
+    State(cloud): Shared,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<PinListInfo>, ApiError> {
+    let lock_id = lock_id(&raw)?;
+    let since = since(query.as_deref())?;
+    blocking(cloud, move |c| {
+        let phone = may_see_lock(c, &headers, &lock_id)?;
+        Ok(Json(c.pin_list_info(&phone, &lock_id, since)?))
+    })
+    .await
+}
+
+async fn set_pin(
+    State(cloud): Shared,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    ApiJson(request): ApiJson<PinChangeRequest>,
+) -> Result<Json<PinChangeInfo>, ApiError> {
+    let lock_id = lock_id(&raw)?;
+    blocking(cloud, move |c| {
+        c.authenticate_host(&headers)?;
+        Ok(Json(c.set_pin(&lock_id, &request)?))
+    })
+    .await
+}
+
+async fn delete_pin(
+    State(cloud): Shared,
+    headers: HeaderMap,
+    Path((raw, slot)): Path<(String, String)>,
+) -> Result<Json<PinChangeInfo>, ApiError> {
+    let lock_id = lock_id(&raw)?;
+    let slot: u8 = slot
+        .parse()
+        .map_err(|_| ApiError::bad_request("a PIN slot is a number from 0 to 255"))?;
+    blocking(cloud, move |c| {
+        c.authenticate_host(&headers)?;
+        Ok(Json(c.delete_pin(&lock_id, slot)?))
+    })
+    .await
+}
+
+async fn pin_acks(
+    State(cloud): Shared,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<PinAckRequest>,
+) -> Result<Json<PinDriftResponse>, ApiError> {
+    blocking(cloud, move |c| {
+        let phone = c.authenticate(&headers)?;
+        Ok(Json(PinDriftResponse {
+            locks: c.report_pin_acks(&phone, &request.acks)?,
+        }))
+    })
+    .await
+}
+
+async fn pin_drift(State(cloud): Shared, headers: HeaderMap) -> Result<Json<PinDriftResponse>, ApiError> {
+    blocking(cloud, move |c| {
+        c.authenticate_host(&headers)?;
+        Ok(Json(PinDriftResponse { locks: c.pin_drift()? }))
+    })
+    .await
+}
+
+async fn lock_pin_drift(
+    State(cloud): Shared,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+) -> Result<Json<PinDriftInfo>, ApiError> {
+    let lock_id = lock_id(&raw)?;
+    blocking(cloud, move |c| {
+        c.authenticate_host(&headers)?;
+        Ok(Json(c.lock_pin_drift(&lock_id)?))
+    })
+    .await
+}
