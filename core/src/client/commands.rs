@@ -2,8 +2,9 @@
 //! the command over the transport, then record everything it learned.
 
 use super::{blocking, CommandReport, Phone, SKEW_THRESHOLD_S};
-use crate::error::LatchkeyError;
+use crate::error::{DiagnosisCode, LatchkeyError};
 use crate::outbox::OutboxEvent;
+use crate::store::UnlockRecord;
 use crate::unlock::{execute, AttemptInput, HousekeepingPlan, Progress, ProgressListener};
 use latchkey_protocol::{Command, CommandId, LockId, Signature};
 use std::time::Duration;
@@ -54,6 +55,9 @@ impl Phone {
             Ok(p) => p,
             Err(e) => {
                 self.record_failure(Some(lock_id), &e, started_at).await;
+                if command == Command::Unlock && !online && e.diagnosis() != DiagnosisCode::UnknownLock {
+                    self.record_offline_unlock_failure(lock_id, &e, started_at).await;
+                }
                 report_failure(listener, &e);
                 return Err(e);
             }
@@ -143,6 +147,29 @@ impl Phone {
         .await;
         self.record_failure(Some(prepared.meta.lock_id), error, finished_at)
             .await;
+        if command == Command::Unlock && !prepared.online {
+            self.record_offline_unlock_failure(prepared.meta.lock_id, error, finished_at)
+                .await;
+        }
+    }
+
+    /// Remembers a failed offline unlock for the readiness check (the
+    /// recorded path covers unlocks the lock answered).
+    async fn record_offline_unlock_failure(&self, lock_id: LockId, error: &LatchkeyError, at: u32) {
+        let store = self.store.clone();
+        let record = UnlockRecord {
+            at,
+            succeeded: false,
+            diagnosis: Some(error.diagnosis()),
+        };
+        // Best effort, like the failure event: the caller gets the original error.
+        let _ = blocking(move || {
+            store
+                .locks()
+                .update_state(&lock_id, |s| s.last_offline_unlock = Some(record))?;
+            Ok(())
+        })
+        .await;
     }
 }
 

@@ -61,6 +61,13 @@ impl Phone {
         })
     }
 
+    /// Changes the outbox's settings (its cap). Call before handing the
+    /// phone to the sync engine.
+    pub fn with_outbox(mut self, config: OutboxConfig) -> Result<Self, LatchkeyError> {
+        self.outbox = Outbox::new(&self.store, config).map_err(|e| LatchkeyError::Storage(e.to_string()))?;
+        Ok(self)
+    }
+
     /// Changes the timeouts and retry policy for commands.
     pub fn with_policy(mut self, policy: CommandPolicy) -> Self {
         self.policy = policy;

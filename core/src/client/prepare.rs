@@ -15,6 +15,8 @@ pub(super) struct Prepared {
     pub(super) time_token: Option<TimeToken>,
     pub(super) event_cursor: Option<(u32, u32)>,
     pub(super) known_epoch: Option<u32>,
+    /// The platform reported the phone online when the command started.
+    pub(super) online: bool,
 }
 
 pub(super) fn prepare(
@@ -61,6 +63,7 @@ pub(super) fn prepare(
         time_token,
         event_cursor,
         known_epoch: state.epoch,
+        online,
     })
 }
 

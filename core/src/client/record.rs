@@ -2,9 +2,13 @@
 //! key, status, revocation and PIN acknowledgements, clock skew).
 
 use super::CommandReport;
-use crate::error::LatchkeyError;
+use crate::error::{DiagnosisCode, LatchkeyError};
+use crate::outbox::OutboxError;
 use crate::outbox::OutboxEvent;
-use crate::store::{ClockSkew, ObservedContact, ObservedStatus, RevocationAck, SeenAdvertisement, Store};
+use crate::store::{
+    push_battery_sample, BatterySample, ClockSkew, ObservedContact, ObservedStatus, RevocationAck, SeenAdvertisement,
+    Store, UnlockRecord,
+};
 use crate::unlock::Executed;
 use latchkey_protocol::{Command, ResultCode};
 
@@ -21,7 +25,6 @@ pub(super) fn record(
     started_at: u32,
     finished_at: u32,
 ) -> Result<Result<CommandReport, ResultCode>, LatchkeyError> {
-    let storage = |e: crate::outbox::OutboxError| LatchkeyError::Storage(e.to_string());
     let lock_id = prepared.meta.lock_id;
     let key_id = prepared.key.key.key_id();
     let out = &executed.outcome;
@@ -89,7 +92,15 @@ pub(super) fn record(
         started_at,
         duration_ms: u32::try_from(out.latency_ms).unwrap_or(u32::MAX),
     });
-    outbox.append_batch(events).map_err(storage)?;
+    // The command already happened: a full outbox must not turn it into an
+    // error, nor lose the fast key and state below. The lock's events stay
+    // uncollected (the cursor doesn't move) and are fetched again later;
+    // the report says why.
+    let queued = match outbox.append_batch(events) {
+        Ok(_) => Ok(()),
+        Err(e @ OutboxError::Full { .. }) => Err(e.to_string()),
+        Err(OutboxError::Store(e)) => return Err(e.into()),
+    };
 
     if let Some((key, _epoch)) = &out.new_fast_key {
         store.fast_keys().put(&lock_id, &key_id, key.clone())?;
@@ -97,7 +108,10 @@ pub(super) fn record(
         store.fast_keys().remove(&lock_id, &key_id)?;
     }
     let skew = i64::from(out.status.lock_time) - i64::from(finished_at);
-    let events_collected: usize = hk.batches.iter().map(|b| b.events.len()).sum();
+    let events_collected: usize = match queued {
+        Ok(()) => hk.batches.iter().map(|b| b.events.len()).sum(),
+        Err(_) => 0,
+    };
     store.locks().update_state(&lock_id, |s| {
         s.last_seen = Some(SeenAdvertisement {
             advertisement: executed.scanned.advertisement,
@@ -126,8 +140,26 @@ pub(super) fn record(
             lock_minus_phone_s: skew,
             measured_at: finished_at,
         });
-        if let Some(last) = hk.batches.iter().filter_map(|b| b.events.last()).map(|e| e.seq).max() {
+        if let (Ok(()), Some(last)) = (
+            &queued,
+            hk.batches.iter().filter_map(|b| b.events.last()).map(|e| e.seq).max(),
+        ) {
             s.advance_event_cursor(epoch, last);
+        }
+        push_battery_sample(
+            &mut s.battery_history,
+            BatterySample {
+                at: finished_at,
+                percent: out.status.compact.battery_percent,
+            },
+        );
+        if command == Command::Unlock && !prepared.online {
+            s.last_offline_unlock = Some(UnlockRecord {
+                at: finished_at,
+                succeeded: out.code.is_ok(),
+                diagnosis: (!out.code.is_ok())
+                    .then(|| DiagnosisCode::from_result(out.code).unwrap_or(DiagnosisCode::LockRefused)),
+            });
         }
         super::pins::observe(s, hk, out.status.compact.faults, epoch, reset, finished_at);
     })?;
@@ -159,6 +191,10 @@ pub(super) fn record(
         time_delivered: hk.time_set,
         events_collected: events_collected as u32,
         gaps: hk.gaps.clone(),
-        housekeeping_error: hk.error.clone(),
+        housekeeping_error: match (queued, &hk.error) {
+            (Err(full), Some(other)) => Some(format!("{other}; events not collected: {full}")),
+            (Err(full), None) => Some(format!("events not collected: {full}")),
+            (Ok(()), error) => error.clone(),
+        },
     }))
 }

@@ -8,6 +8,11 @@ use crate::error::DiagnosisCode;
 use latchkey_protocol::{BoltState, DoorState, ResultCode};
 use serde::{Deserialize, Serialize};
 
+/// How a resident gets in when the phone can't open the lock (the store's
+/// [`crate::store::BackupMethod`], under the name the observations use).
+pub use crate::store::BackupMethod as BackupEntry;
+pub use crate::store::{BatterySample, UnlockRecord};
+
 /// The lock and key facts for one diagnosis.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -34,11 +39,9 @@ pub struct LockObservations {
     pub revocation: RevocationObservation,
     /// Keypad PIN-list drift.
     pub pins: PinObservation,
-    /// How the resident gets in without the phone (readiness check). Kept by
-    /// the app for now; it moves into the store's per-lock state later.
+    /// How the resident gets in without the phone (readiness check).
     pub backup_entry: Option<BackupEntry>,
     /// The last unlock tried while the phone was offline (readiness check).
-    /// Kept by the app for now; it moves into the store's per-lock state later.
     pub last_offline_unlock: Option<UnlockRecord>,
 }
 
@@ -77,15 +80,6 @@ pub enum BatteryTrend {
     Falling,
     /// Draining within weeks: something makes the motor work too hard.
     FallingFast,
-}
-
-/// One battery reading, for [`BatteryTrend::from_samples`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BatterySample {
-    /// When (unix seconds).
-    pub at: u32,
-    /// Charge estimate, 0–100.
-    pub percent: u8,
 }
 
 impl BatteryTrend {
@@ -251,34 +245,6 @@ impl RevocationObservation {
     pub fn drift(&self) -> bool {
         matches!((self.phone_seq, self.lock_seq), (Some(p), l) if p > l.unwrap_or(0))
     }
-}
-
-/// How a resident gets in when the phone can't open the lock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BackupEntry {
-    /// A mechanical key.
-    PhysicalKey,
-    /// A PIN code on the lock's keypad.
-    KeypadCode,
-    /// Another phone with a key.
-    AnotherPhone,
-    /// Someone nearby with access (neighbour, concierge).
-    SomeoneNearby,
-    /// Something else the resident wrote down.
-    Other,
-}
-
-/// One unlock and how it went.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UnlockRecord {
-    /// When (phone clock, unix seconds).
-    pub at: u32,
-    /// The door unlocked.
-    pub succeeded: bool,
-    /// Why not, when it failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub diagnosis: Option<DiagnosisCode>,
 }
 
 impl LockObservations {

@@ -1,7 +1,8 @@
 //! [`ObservationsBuilder`]: fills [`LockObservations`] from the store (lock
-//! metadata and state, keys, revocation lists) plus what only the caller
-//! knows (the last failure, the last report, the backup way in), so the app
-//! and the CLI need not assemble it by hand.
+//! metadata and state: status, battery history, the backup way in, the
+//! last offline unlock; keys, revocation lists) plus what only the caller
+//! knows (the last failure, the last report), so the app and the CLI need
+//! not assemble it by hand.
 
 use super::observations::{
     BatteryObservation, BatterySample, BatteryTrend, ClockObservation, KeyObservation, KeyState, LastError, LastSeen,
@@ -76,19 +77,22 @@ impl<'a> ObservationsBuilder<'a> {
         self
     }
 
-    /// How the resident gets in without the phone.
+    /// How the resident gets in without the phone, when the store has none
+    /// on record ([`crate::Phone::set_backup_entry`] records it).
     pub fn backup_entry(mut self, entry: BackupEntry) -> Self {
         self.backup_entry = Some(entry);
         self
     }
 
-    /// The last unlock tried while offline.
+    /// The last unlock tried while offline, when newer than the one the
+    /// store recorded (the phone records every offline unlock itself).
     pub fn last_offline_unlock(mut self, record: UnlockRecord) -> Self {
         self.last_offline_unlock = Some(record);
         self
     }
 
-    /// Earlier battery readings, for the trend (the newest comes from the store).
+    /// Battery readings the store doesn't have (from another source), for
+    /// the trend; the store's own history and newest status count too.
     pub fn battery_history(mut self, samples: &[BatterySample]) -> Self {
         self.battery_history = samples.to_vec();
         self
@@ -109,6 +113,11 @@ impl<'a> ObservationsBuilder<'a> {
         };
         obs.lock_name = Some(meta.name.clone());
         let state = self.store.locks().state(&self.lock_id)?;
+        obs.backup_entry = state.backup_entry.as_ref().map(|b| b.method).or(obs.backup_entry);
+        obs.last_offline_unlock = match (state.last_offline_unlock, obs.last_offline_unlock) {
+            (Some(stored), Some(given)) => Some(if given.at > stored.at { given } else { stored }),
+            (stored, given) => stored.or(given),
+        };
         obs.last_seen = state.last_seen.map(|s| LastSeen {
             rssi: s.rssi,
             at: s.seen_at,
@@ -135,11 +144,12 @@ impl<'a> ObservationsBuilder<'a> {
             trusted: latest.map(|(.., f)| !f.has(Faults::CLOCK_UNTRUSTED)),
             skew_s: state.clock_skew.map(|c| c.lock_minus_phone_s),
         };
-        let Some((_, bolt, door, percent, faults)) = latest else {
+        let Some((at, bolt, door, percent, faults)) = latest else {
             return;
         };
         let mut history = self.battery_history.clone();
-        history.push(BatterySample { at: self.now, percent });
+        history.extend_from_slice(&state.battery_history);
+        history.push(BatterySample { at, percent });
         obs.battery = Some(BatteryObservation {
             percent: Some(percent),
             low: faults.has(Faults::BATTERY_LOW),

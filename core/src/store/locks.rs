@@ -2,6 +2,7 @@
 //! phone last learned about each one (from the radio).
 
 use super::codec::{hex, hex_vec};
+use super::history::{BatterySample, UnlockRecord};
 use super::pins::{KeypadObservation, PinAck};
 use super::{Store, StoreError};
 use latchkey_protocol::{Advertisement, CompactStatus, LockId, LockStatus, PublicKey};
@@ -109,6 +110,11 @@ pub struct LockState {
     pub keypad: Option<KeypadObservation>,
     /// How to get in without the app, as the resident or host recorded it.
     pub backup_entry: Option<BackupEntry>,
+    /// The last unlock tried while the phone was offline, and how it went.
+    pub last_offline_unlock: Option<UnlockRecord>,
+    /// Battery readings from the lock's answers, oldest first (bounded:
+    /// [`super::history::push_battery_sample`]).
+    pub battery_history: Vec<BatterySample>,
 }
 
 /// How a person gets in when the app can't open the lock. The names are

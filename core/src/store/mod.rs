@@ -38,6 +38,7 @@ mod codec;
 mod credentials;
 mod error;
 mod fast_keys;
+mod history;
 mod locks;
 mod marker;
 mod offline;
@@ -50,6 +51,10 @@ pub(crate) mod seal;
 pub use credentials::{KeyCache, RevocationCache, StoredKey, TimeTokenCache};
 pub use error::StoreError;
 pub use fast_keys::{FastKeyEntry, FastKeys};
+pub use history::{
+    push_battery_sample, BatterySample, UnlockRecord, BATTERY_HISTORY_LEN, BATTERY_REPLACED_RISE,
+    BATTERY_SAMPLE_SPACING_S,
+};
 pub use locks::{
     BackupEntry, BackupMethod, ClockSkew, LockCache, LockMeta, LockState, ObservedContact, ObservedStatus,
     RevocationAck, SeenAdvertisement,
