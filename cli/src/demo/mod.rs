@@ -103,29 +103,70 @@ pub async fn run(json: bool, style: Style) -> ExitCode {
         story.check(false, &format!("the demo could not continue: {e}"));
         stopped = Some(e.to_string());
     }
-    let took = started.elapsed().as_secs_f64();
-    let ok = story.failures == 0;
-    if json {
-        let summary = json!({"ok": ok, "failures": story.failures, "seconds": took,
+    story.finish(started.elapsed().as_secs_f64(), stopped)
+}
+
+impl Story {
+    /// Prints the summary; the exit code is a failure when any check was.
+    fn finish(&self, took: f64, stopped: Option<String>) -> ExitCode {
+        let (story, style, json) = (self, self.style, self.json);
+        let ok = story.failures == 0;
+        if json {
+            let summary = json!({"ok": ok, "failures": story.failures, "seconds": took,
             "stopped": stopped, "steps": story.steps});
-        println!("{}", crate::tech::output::pretty(&summary));
-    } else if ok {
-        println!(
-            "\n{}",
-            style.good(&format!(
-                "Every step behaved as told ({} steps, {took:.1} s).",
-                story.steps.len()
-            ))
-        );
-    } else {
-        println!(
-            "\n{}",
-            style.bad(&format!("{} check(s) did not behave as told.", story.failures))
-        );
+            println!("{}", crate::tech::output::pretty(&summary));
+        } else if ok {
+            println!(
+                "\n{}",
+                style.good(&format!(
+                    "Every step behaved as told ({} steps, {took:.1} s).",
+                    story.steps.len()
+                ))
+            );
+        } else {
+            println!(
+                "\n{}",
+                style.bad(&format!("{} check(s) did not behave as told.", story.failures))
+            );
+        }
+        if ok {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        }
     }
-    if ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn story() -> Story {
+        Story {
+            style: Style::plain(),
+            json: true,
+            steps: Vec::new(),
+            failures: 0,
+        }
+    }
+
+    #[test]
+    fn one_check_that_did_not_behave_makes_the_demo_exit_non_zero() {
+        let mut s = story();
+        s.step("a step");
+        assert!(s.check(true, "this one behaved"));
+        assert!(!s.check(false, "this one did not"));
+        assert_eq!(s.failures, 1);
+        assert_eq!(s.steps[0]["ok"], false);
+        assert_eq!(s.finish(0.1, None), ExitCode::FAILURE);
+    }
+
+    #[test]
+    fn a_story_whose_checks_all_behaved_exits_zero() {
+        let mut s = story();
+        s.step("a step");
+        s.check(true, "behaved");
+        assert_eq!(s.steps[0]["ok"], true);
+        assert_eq!(s.finish(0.1, None), ExitCode::SUCCESS);
     }
 }
