@@ -1,9 +1,17 @@
 //! # latchkey-ffi
 //!
-//! The UniFFI surface of latchkey for Kotlin (Android) and Swift (iOS). It
-//! only translates: every decision lives in latchkey-core, which never sees
-//! a UniFFI type. One library for the whole app (a cdylib for Android, a
-//! staticlib inside an XCFramework for iOS).
+//! The UniFFI surface of latchkey for Kotlin (Android) and Swift (iOS). One
+//! library for the whole app (a cdylib for Android, a staticlib inside an
+//! XCFramework for iOS).
+//!
+//! It holds no logic beyond translation: identifiers and keys to and from
+//! hex and bytes, core records and errors to exported ones, the app's
+//! foreign traits (`BleTransport`, `KeyStore`, `Signer`, `AuthProvider`,
+//! `ProgressListener`, `LogSink`) to the core's, and running async calls
+//! on the library's runtime. Every decision (unlock path, offline policy,
+//! diagnosis, sync) is latchkey-core's. The dependency goes one way:
+//! latchkey-core never depends on this crate and never sees a UniFFI
+//! type; nothing else depends on it either (apps load the built library).
 //!
 //! The integration story, in order, as an app meets it:
 //!

@@ -2,9 +2,16 @@
 //!
 //! The demo that tells latchkey's whole offline story against the
 //! reference cloud and a simulated lock, and the commands a service
-//! technician runs (simulated site by default, a real lock with `--ble`).
-//! It is a thin shell over latchkey-core: it must never contain protocol
-//! or policy logic of its own. docs/cli.md describes every command.
+//! technician runs (simulated site by default, a real lock with `--ble`,
+//! a real phone store with `--data-dir`). docs/cli.md describes every
+//! command.
+//!
+//! It is a thin shell over latchkey-core (and latchkey-sim for the
+//! simulated site and the reference cloud): it sets the scene, calls and
+//! prints, and must never contain protocol or policy logic of its own
+//! (unlock path, validity, diagnosis, readiness, what to upload or what a
+//! sheet shows are the library's). It is never a dependency of anything:
+//! no crate, test harness or app links it; its tests drive the binary.
 
 mod cloud;
 mod demo;
@@ -40,7 +47,7 @@ enum Command {
     },
     /// Explain why this computer, a phone snapshot or the lock can't unlock, with the fix.
     Doctor(doctor::DoctorArgs),
-    /// Print a lock's emergency access sheet (simulated lock): who gets in offline, the backup way in, battery, what to do.
+    /// Print a lock's emergency access sheet (simulated lock, or a phone store's with --data-dir): who gets in offline, the backup way in, battery, what to do.
     Sheet(sheet::SheetArgs),
     /// Run the reference cloud on its own (HTTPS with a test CA; for the demo and app tests).
     Cloud(cloud::CloudArgs),

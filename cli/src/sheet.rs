@@ -1,11 +1,22 @@
 //! `latchkey sheet`: the emergency access sheet of a lock, printed to
-//! stdout. Against the simulated world (like the demo): a host's phone with
-//! a resident key, keypad PINs for a resident and a cleaner, the lock's
-//! offline PIN secret and a backup way in on record; one unlock delivers
-//! the PINs and reads the battery; the offline-readiness check runs on a
-//! healthy simulated platform. Everything on the sheet comes from
-//! latchkey-core; this file only sets the scene and prints.
+//! stdout.
+//!
+//! - By default, against the simulated world (like the demo): a host's
+//!   phone with a resident key, keypad PINs for a resident and a cleaner,
+//!   the lock's offline PIN secret and a backup way in on record; one
+//!   unlock delivers the PINs and reads the battery; the offline-readiness
+//!   check runs on a healthy simulated platform.
+//! - With `--data-dir DIR` (and `--lock NAME|ID`), the sheet of a lock a
+//!   real phone store knows, opened with no radio the way `keys` and
+//!   `sync --cloud` open it. The command has no readiness check to print
+//!   (only the app can take the platform snapshot it needs), so the sheet
+//!   says none was run.
+//!
+//! Everything on the sheet comes from latchkey-core; this file only sets
+//! the scene, opens the store and prints.
 
+use crate::tech::output::{self, CliError};
+use crate::tech::site::Site;
 use clap::{Args, ValueEnum};
 use latchkey_core::diagnostics::{
     offline_readiness, BackupEntry, DeviceSnapshot, LockObservations, PlatformSnapshot, ReadinessPolicy, UnlockRecord,
@@ -19,6 +30,7 @@ use latchkey_sim::lock::LockConfig;
 use latchkey_sim::radio::LinkParams;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Monday 2026-01-05 10:00 UTC.
@@ -45,24 +57,63 @@ pub struct SheetArgs {
     /// The same as `--format json`.
     #[arg(long)]
     pub json: bool,
+    /// A real phone's store: print the sheet of a lock it knows instead of the simulated one.
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// With --data-dir: the lock, by name or id (default: the first the store knows, by name).
+    #[arg(long, value_name = "NAME|ID", requires = "data_dir")]
+    pub lock: Option<String>,
 }
 
-/// Prints the sheet; non-zero exit if the simulated world could not be set up.
+/// Prints the sheet. Exit status 1 with the diagnosis when the store's
+/// lock can't be found or read (or the simulated world could not be set
+/// up), 2 when `--data-dir` names no directory.
 pub async fn run(args: SheetArgs) -> ExitCode {
     let format = if args.json { SheetFormat::Json } else { args.format };
-    match render(format).await {
-        Ok(sheet) => {
-            print!("{sheet}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("latchkey sheet: {e}");
-            ExitCode::FAILURE
-        }
+    let sheet = match &args.data_dir {
+        Some(dir) => match stored(dir, args.lock.as_deref()).await {
+            Ok(sheet) => sheet,
+            Err(e) => return output::print(Err(e), format == SheetFormat::Json, false),
+        },
+        None => match simulated().await {
+            Ok(sheet) => sheet,
+            Err(e) => {
+                eprintln!("latchkey sheet: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    print!("{}", render(&sheet, format));
+    ExitCode::SUCCESS
+}
+
+/// The sheet in the asked format.
+fn render(sheet: &EmergencySheet, format: SheetFormat) -> String {
+    match format {
+        SheetFormat::Markdown => sheet.to_markdown(),
+        SheetFormat::Text => sheet.to_text(),
+        SheetFormat::Json => format!("{}\n", output::pretty(&to_json(sheet))),
     }
 }
 
-async fn render(format: SheetFormat) -> Result<String, String> {
+/// The sheet of the lock `wanted` (or the first by name) in the phone
+/// store in `dir`, as of this computer's clock.
+async fn stored(dir: &Path, wanted: Option<&str>) -> Result<EmergencySheet, CliError> {
+    // Opening creates a store where there is none; a mistyped path should
+    // not leave an empty one behind.
+    if !dir.is_dir() {
+        return Err(CliError::Usage(format!(
+            "{} is not a directory: --data-dir names an existing phone store (fill one with `latchkey sync --cloud …`)",
+            dir.display()
+        )));
+    }
+    let site = Site::store_only(dir)?;
+    let meta = site.lock(wanted).await?;
+    Ok(site.phone.emergency_sheet(meta.lock_id, None).await?)
+}
+
+/// The sheet of the simulated front door.
+async fn simulated() -> Result<EmergencySheet, String> {
     let err = |e: &dyn std::fmt::Display| e.to_string();
     let world = SimWorld::new(START).map_err(|e| err(&e))?;
     let config = LockConfig {
@@ -132,15 +183,10 @@ async fn render(format: SheetFormat) -> Result<String, String> {
     let platform = PlatformSnapshot::new(DeviceSnapshot::Linux(Default::default()));
     let report = offline_readiness(&platform, &observations, &ReadinessPolicy::default());
     let readiness = ReadinessSummary::from_report(&report, now);
-    let sheet = phone
+    phone
         .emergency_sheet(lock.id(), Some(readiness))
         .await
-        .map_err(|e| err(&e))?;
-    Ok(match format {
-        SheetFormat::Markdown => sheet.to_markdown(),
-        SheetFormat::Text => sheet.to_text(),
-        SheetFormat::Json => format!("{}\n", crate::tech::output::pretty(&to_json(&sheet))),
-    })
+        .map_err(|e| err(&e))
 }
 
 /// The sheet's facts with stable field names (it holds no secrets either).
@@ -183,13 +229,14 @@ mod tests {
 
     #[tokio::test]
     async fn both_formats_print_the_whole_sheet() {
-        let md = render(SheetFormat::Markdown).await.unwrap();
+        let sheet = simulated().await.unwrap();
+        let md = render(&sheet, SheetFormat::Markdown);
         assert!(md.starts_with("# Emergency access: Front door"), "{md}");
         assert!(md.contains("| Cleaner | keypad PIN | guest |"), "{md}");
         assert!(md.contains("## Last offline-readiness check"), "{md}");
-        let text = render(SheetFormat::Text).await.unwrap();
+        let text = render(&sheet, SheetFormat::Text);
         assert!(text.contains("IF THE APP CAN'T CONNECT"), "{text}");
-        let json: Value = serde_json::from_str(&render(SheetFormat::Json).await.unwrap()).unwrap();
+        let json: Value = serde_json::from_str(&render(&sheet, SheetFormat::Json)).unwrap();
         assert_eq!(json["lock_name"], "Front door");
         assert!(json["credentials"].as_array().is_some_and(|c| c.len() == 4), "{json}");
         let json = json.to_string();

@@ -1,4 +1,15 @@
-//! `latchkey-bench`: measured figures as JSON (one subcommand per benchmark).
+//! # latchkey-bench
+//!
+//! The measured figures in docs/benchmarks.md, reproducible with one
+//! command each: `unlock`, `outbox-crash`, `sync` (and `sync crash`) and
+//! `libsize`, printing JSON. A binary rather than timed tests: the
+//! figures come from a release build, and timing never decides whether a
+//! test passes.
+//!
+//! It only parses the command line and dispatches to latchkey-tests'
+//! modules: it must never hold measurement logic of its own, and nothing
+//! may depend on it. Like the rest of latchkey-tests it never depends on
+//! latchkey-ffi or UniFFI.
 
 use latchkey_tests::{libsize, outbox_crash, sync_bench, unlock_bench};
 
