@@ -60,6 +60,46 @@ fn time_token_for_another_lock_is_rejected() {
 }
 
 #[test]
+fn an_expired_time_token_is_rejected_and_the_clock_is_untouched() {
+    // A token fetched ahead of time, valid for 300 s, delivered 301 s
+    // later: the lock's (correct) clock is further past it than it allows.
+    let mut w = World::new();
+    let token = w
+        .authority
+        .time_token(w.lock_id(), START, 300, 0, UNBOUND)
+        .expect("token");
+    w.clock.advance_secs(301);
+    let mut owner = owner_in_session(&mut w);
+    let before = w.lock.lock_time();
+    assert_eq!(before, START + 301);
+
+    assert_eq!(
+        set_time(&mut w, &mut owner, token),
+        SessionResponse::Time(ResultCode::TimeTokenRejected, None)
+    );
+    assert_eq!(w.lock.lock_time(), before, "the clock neither moved back nor jumped");
+    assert!(w.lock.clock_trusted());
+    assert_eq!(w.lock.actuation_count(), 0);
+    let denied = w.lock.events().last().copied().expect("event");
+    assert_eq!(denied.kind, EventKind::AccessDenied);
+    assert_eq!(denied.result, ResultCode::TimeTokenRejected as u8);
+
+    // Within its window the same kind of token is accepted (the clock is
+    // kept): it is the age that was refused, not the token.
+    let mut w = World::new();
+    let token = w
+        .authority
+        .time_token(w.lock_id(), START, 300, 0, UNBOUND)
+        .expect("token");
+    w.clock.advance_secs(300);
+    let mut owner = owner_in_session(&mut w);
+    assert_eq!(
+        set_time(&mut w, &mut owner, token),
+        SessionResponse::Time(ResultCode::Ok, Some(START + 300))
+    );
+}
+
+#[test]
 fn time_token_older_than_the_last_accepted_is_rejected() {
     let mut w = World::new();
     let mut owner = owner_in_session(&mut w);

@@ -57,6 +57,8 @@ pub(crate) struct Inner {
     pass: tokio::sync::Mutex<()>,
     pub(crate) wake: Notify,
     pub(crate) stopped: AtomicBool,
+    /// HTTP clients built so far (each drop of the client leads to one more).
+    client_builds: AtomicU32,
 }
 
 impl Inner {
@@ -95,6 +97,7 @@ impl Inner {
             pass: tokio::sync::Mutex::new(()),
             wake: Notify::new(),
             stopped: AtomicBool::new(false),
+            client_builds: AtomicU32::new(0),
             config,
         }
     }
@@ -124,6 +127,12 @@ impl Inner {
         self.wake.notify_one();
     }
 
+    /// How many HTTP clients were built so far.
+    #[cfg(test)]
+    pub(crate) fn client_builds(&self) -> u32 {
+        self.client_builds.load(Ordering::Relaxed)
+    }
+
     /// Makes the next pass refresh credentials.
     pub(crate) fn credentials_now(&self) {
         self.state().credentials_due = None;
@@ -138,6 +147,7 @@ impl Inner {
                 Some(c) => c.clone(),
                 None => {
                     let c = build_client(self.tls.clone(), &self.config.timeouts)?;
+                    self.client_builds.fetch_add(1, Ordering::Relaxed);
                     s.client = Some(c.clone());
                     c
                 }

@@ -51,6 +51,8 @@ mod host;
 mod http;
 mod pins;
 mod status;
+#[cfg(test)]
+mod tests;
 mod timer;
 mod tls;
 mod upload;

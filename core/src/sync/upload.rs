@@ -2,6 +2,14 @@
 //! events or the byte budget per request; only what the cloud confirmed
 //! (stored or already held) is deleted, in one flushed step; what it
 //! refused for good goes to the dead letters with its reason.
+//!
+//! A whole upload refused with a 4xx is split until the event responsible
+//! is alone, and an event refused alone is dead-lettered, so one event the
+//! cloud will never take cannot stall the queue. Refusals that are about
+//! the request's target or sender, not its events, never dead-letter: 404
+//! (no upload route at that URL: a wrong base URL or a cloud without the
+//! API), 401 (after one fresh token) and 403 fail the pass and are retried
+//! with backoff; 408, 425, 429 and 5xx are temporary.
 
 use super::engine::Inner;
 use super::error::Failure;
@@ -15,6 +23,8 @@ use std::collections::HashMap;
 
 /// `{"events":[` … `]}`.
 const ENVELOPE_BYTES: usize = 13;
+/// Where events go.
+const UPLOAD_PATH: &str = "/v1/events";
 
 /// Uploads until the outbox is empty (or the metered budget is spent).
 pub(crate) async fn drain(inner: &Inner, api: &Api<'_>, report: &mut SyncReport) -> Result<(), Failure> {
@@ -34,15 +44,36 @@ pub(crate) async fn drain(inner: &Inner, api: &Api<'_>, report: &mut SyncReport)
         let (body, count) = encode(&batch, budget)?;
         sent_bytes = sent_bytes.saturating_add(body.len());
         let sent = &batch[..count];
-        match api.post_encoded::<UploadResponse>("/v1/events", body).await {
+        match api.post_encoded::<UploadResponse>(UPLOAD_PATH, body).await {
             Ok(answer) => {
                 report.upload_requests += 1;
                 settle(inner, sent, answer, report).await?;
-                inner.state().upload_limit = inner.config.max_events_per_request.max(1);
+                // Back to full batches, doubling (after isolating a refused
+                // event, its neighbours go in small batches first).
+                let max = inner.config.max_events_per_request.max(1);
+                let mut s = inner.state();
+                s.upload_limit = s.upload_limit.max(count).saturating_mul(2).min(max);
             }
-            // The request as a whole was refused for its content: halve the
-            // batch until the event responsible is alone, then set it aside.
-            Err(Failure::Rejected { status, code, message }) if matches!(status, 400 | 413 | 422) => {
+            // No upload route there: the URL or the cloud is wrong, not the
+            // events. Nothing is set aside; the pass fails and is retried.
+            Err(Failure::Rejected {
+                status: 404,
+                code,
+                message,
+            }) => {
+                return Err(Failure::Rejected {
+                    status: 404,
+                    code,
+                    message: format!(
+                        "the cloud has no event upload at {}{UPLOAD_PATH} ({message}); check the configured cloud URL",
+                        inner.base_url
+                    ),
+                })
+            }
+            // The request as a whole was refused (and not for its sender:
+            // 401 and 403 are `Failure::Auth`): halve the batch until the
+            // event responsible is alone, then set it aside.
+            Err(Failure::Rejected { status, code, message }) => {
                 if count > 1 {
                     inner.state().upload_limit = (count / 2).max(1);
                     continue;
@@ -54,7 +85,7 @@ pub(crate) async fn drain(inner: &Inner, api: &Api<'_>, report: &mut SyncReport)
                 let outbox = inner.phone.outbox().clone();
                 blocking(move || outbox.dead_letter(&id, &reason).map_err(storage)).await?;
                 report.dead_lettered += 1;
-                inner.state().upload_limit = inner.config.max_events_per_request.max(1);
+                inner.state().upload_limit = 1;
             }
             Err(other) => return Err(other),
         }

@@ -51,7 +51,19 @@ pub enum AttemptError {
         /// Whether the request was fully written.
         delivered: bool,
     },
-    /// The lock's answer did not authenticate: not trusted.
+    /// The request was delivered, but the answer could not be decoded or
+    /// did not authenticate (damaged on the way, or forged). The lock may
+    /// have acted, so the command is asked again by its id.
+    #[error("the lock's answer can't be trusted: {reason}")]
+    UntrustedAnswer {
+        /// What was wrong with it.
+        reason: String,
+        /// It decoded as the right answer but its signature or MAC failed
+        /// (not damage a retry cures, when it happens every time).
+        forged: bool,
+    },
+    /// The lock's answer authenticated, but the keys it should yield could
+    /// not be derived.
     #[error("the lock's answer is not authentic: {0}")]
     NotAuthentic(ProtocolError),
     /// The lock's answer could not be decoded or was unexpected.
@@ -95,9 +107,29 @@ pub(super) async fn command_exchange(
     link.recv(input.answer_timeout).await.map_err(|e| transport(e, true))
 }
 
-pub(super) fn unexpected(wanted: &str, got: &Frame) -> AttemptError {
+/// The answer to a delivered request, decoded; an undecodable one is
+/// treated as damaged.
+pub(super) fn decode_answer(answer: &[u8], wanted: &str) -> Result<Frame, AttemptError> {
+    Frame::decode(answer).map_err(|e| AttemptError::UntrustedAnswer {
+        reason: format!("undecodable {wanted}: {e}"),
+        forged: false,
+    })
+}
+
+/// A delivered request answered with a frame other than `wanted`. Only an
+/// explicit `ERROR` frame (the lock could not take the request) is final;
+/// anything else is treated as damaged.
+pub(super) fn not_wanted(wanted: &str, got: &Frame) -> AttemptError {
     match got {
         Frame::Error(code) => AttemptError::BadAnswer(format!("the lock refused the frame: {code}")),
-        other => AttemptError::BadAnswer(format!("expected {wanted}, got {other:?}")),
+        other => AttemptError::UntrustedAnswer {
+            reason: format!("expected {wanted}, got {}", frame_name(other)),
+            forged: false,
+        },
     }
+}
+
+fn frame_name(frame: &Frame) -> String {
+    let debug = format!("{frame:?}");
+    debug.split(['(', ' ', '{']).next().unwrap_or_default().to_string()
 }

@@ -1,7 +1,7 @@
 //! Standard AUTH: ephemeral ECDH, the holder's signature, the lock's
 //! signed answer; leaves a fast key for next time.
 
-use super::attempt::{command_exchange, unexpected, Answer, AttemptError, AttemptInput};
+use super::attempt::{command_exchange, decode_answer, not_wanted, Answer, AttemptError, AttemptInput};
 use super::progress::{Progress, ProgressListener, UnlockPath};
 use super::status::StatusView;
 use crate::transport::FrameLink;
@@ -59,14 +59,16 @@ pub(super) async fn run_auth(
         let request_bytes = request.encode();
         let answer = command_exchange(link, &request_bytes, input, listener).await?;
         *round_trips += 1;
-        let result = match Frame::decode(&answer) {
-            Ok(Frame::AuthResult(r)) => r,
-            Ok(other) => return Err(unexpected("AUTH_RESULT", &other)),
-            Err(e) => return Err(AttemptError::BadAnswer(e.to_string())),
+        let result = match decode_answer(&answer, "AUTH_RESULT")? {
+            Frame::AuthResult(r) => r,
+            other => return Err(not_wanted("AUTH_RESULT", &other)),
         };
         result
             .verify(&input.lock_identity, &input.lock_id, &request_bytes)
-            .map_err(AttemptError::NotAuthentic)?;
+            .map_err(|e| AttemptError::UntrustedAnswer {
+                reason: format!("AUTH_RESULT does not authenticate: {e}"),
+                forged: true,
+            })?;
         match result.code {
             ResultCode::StaleChallenge => {
                 ctx.challenge = result.next_challenge;

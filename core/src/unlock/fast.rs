@@ -1,7 +1,7 @@
 //! The fast repeat: one HMAC-only round trip with the key the last AUTH
 //! left behind.
 
-use super::attempt::{command_exchange, unexpected, Answer, AttemptError, AttemptInput};
+use super::attempt::{command_exchange, decode_answer, not_wanted, Answer, AttemptError, AttemptInput};
 use super::progress::{Progress, ProgressListener, UnlockPath};
 use super::status::StatusView;
 use crate::transport::FrameLink;
@@ -30,12 +30,15 @@ pub(super) async fn run_fast(
     let req = FastRequest::build(key, ctx, input.cert.key_id(), counter, input.command, input.command_id);
     let answer = command_exchange(link, &req.encode(), input, listener).await?;
     *round_trips += 1;
-    let res = match Frame::decode(&answer) {
-        Ok(Frame::FastResult(res)) => res,
-        Ok(other) => return Err(unexpected("FAST_RESULT", &other)),
-        Err(e) => return Err(AttemptError::BadAnswer(e.to_string())),
+    let res = match decode_answer(&answer, "FAST_RESULT")? {
+        Frame::FastResult(res) => res,
+        other => return Err(not_wanted("FAST_RESULT", &other)),
     };
-    match res.verify(key, &req.mac).map_err(AttemptError::NotAuthentic)? {
+    let verified = res.verify(key, &req.mac).map_err(|e| AttemptError::UntrustedAnswer {
+        reason: format!("FAST_RESULT does not authenticate: {e}"),
+        forged: true,
+    })?;
+    match verified {
         FastOutcome::FallBackToAuth => Ok(FastStep::FallBack {
             lost: res.code == ResultCode::UnknownFastKey,
         }),

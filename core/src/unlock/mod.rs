@@ -3,8 +3,11 @@
 //!
 //! A dropped connection after the request was written never causes a
 //! second actuation: the retry carries the same command id (and, for FAST,
-//! the same counter), so the lock answers with its stored outcome. When the
-//! lock cannot be reached again, the result says the lock may have acted.
+//! the same counter), so the lock answers with its stored outcome. An
+//! answer that arrives but can't be decoded or doesn't authenticate is
+//! treated the same way (the lock may have acted on the request it
+//! answered): reconnect and ask again. When no trustworthy answer comes
+//! back, the result says the lock may have acted.
 
 mod attempt;
 mod auth;
@@ -62,12 +65,23 @@ pub enum ExecuteError {
     /// The lock could not be reached; the request never reached it.
     #[error("{0}")]
     Unreachable(TransportError),
-    /// The request reached the lock (or may have) but no answer came back,
-    /// even after reconnecting: the lock may have acted.
-    #[error("no answer after the request reached the lock ({last}): it may have acted")]
+    /// The request reached the lock (or may have) but no answer the phone
+    /// could trust came back, even after reconnecting: the lock may have
+    /// acted.
+    #[error("no trustworthy answer after the request reached the lock ({last}): it may have acted")]
     OutcomeUnknown {
-        /// The last failure.
-        last: TransportError,
+        /// What went wrong after delivery, and the last failure if later
+        /// attempts failed differently.
+        last: String,
+    },
+    /// Every answer after the request was delivered decoded but failed its
+    /// signature or MAC check, on every attempt: the device answering is
+    /// not the lock the phone knows (another lock, a replaced one, or an
+    /// impostor). If it is the right lock after all, it may have acted.
+    #[error("the lock's answer is not authentic on any attempt ({last}); if this is your lock, it may have acted")]
+    NotAuthentic {
+        /// The last verification failure.
+        last: String,
     },
     /// Anything else from the attempt.
     #[error(transparent)]
@@ -86,7 +100,12 @@ pub async fn execute(
         short_lock_id: Some(input.lock_id.short()),
         first_match: true,
     };
-    let mut maybe_acted = false;
+    // Set once a request may have reached the lock: what went wrong then.
+    let mut after_delivery: Option<String> = None;
+    // Whether every failure after delivery was an answer failing its check,
+    // and the last such check.
+    let mut only_forged = true;
+    let mut last_forged = None;
     let mut last_error = TransportError::NotFound(policy.scan_timeout);
     for attempt in 1..=policy.max_attempts.max(1) {
         if attempt > 1 {
@@ -108,7 +127,7 @@ pub async fn execute(
                 | TransportError::NotReady(_)
                 | TransportError::PermissionDenied(_)
                 | TransportError::Unavailable(_)),
-            ) => return Err(fail(e, maybe_acted)),
+            ) => return Err(fail(e, after_delivery)),
             Err(e) => {
                 last_error = e;
                 continue;
@@ -134,20 +153,45 @@ pub async fn execute(
                 })
             }
             Err(AttemptError::Transport { error, delivered }) => {
-                maybe_acted |= delivered;
+                if delivered {
+                    only_forged = false;
+                    after_delivery.get_or_insert_with(|| error.to_string());
+                }
                 last_error = error;
+            }
+            // The lock may have acted on the request this answers: ask
+            // again by command id, as after a lost answer.
+            Err(AttemptError::UntrustedAnswer { reason, forged }) => {
+                only_forged &= forged;
+                if forged {
+                    last_forged = Some(reason.clone());
+                }
+                let reason = format!("the lock's answer can't be trusted: {reason}");
+                last_error = TransportError::Other(reason.clone());
+                after_delivery.get_or_insert(reason);
             }
             Err(other) => return Err(ExecuteError::Attempt(other)),
         }
     }
-    Err(fail(last_error, maybe_acted))
+    if let (true, Some(last)) = (only_forged, last_forged) {
+        return Err(ExecuteError::NotAuthentic { last });
+    }
+    Err(fail(last_error, after_delivery))
 }
 
-fn fail(last: TransportError, maybe_acted: bool) -> ExecuteError {
-    if maybe_acted {
-        ExecuteError::OutcomeUnknown { last }
-    } else {
-        ExecuteError::Unreachable(last)
+fn fail(last: TransportError, after_delivery: Option<String>) -> ExecuteError {
+    match after_delivery {
+        Some(first) => {
+            let last = last.to_string();
+            ExecuteError::OutcomeUnknown {
+                last: if last == first {
+                    first
+                } else {
+                    format!("{first}; then {last}")
+                },
+            }
+        }
+        None => ExecuteError::Unreachable(last),
     }
 }
 
@@ -155,8 +199,10 @@ impl From<ExecuteError> for LatchkeyError {
     fn from(e: ExecuteError) -> Self {
         match e {
             ExecuteError::Unreachable(t) => t.into(),
-            ExecuteError::OutcomeUnknown { last } => Self::OutcomeUnknown {
-                detail: last.to_string(),
+            ExecuteError::OutcomeUnknown { last } => Self::OutcomeUnknown { detail: last },
+            e @ ExecuteError::NotAuthentic { .. } => Self::Lock {
+                code: DiagnosisCode::LockNotAuthentic,
+                detail: e.to_string(),
             },
             ExecuteError::Attempt(a) => a.into(),
         }
@@ -170,6 +216,9 @@ impl From<AttemptError> for LatchkeyError {
                 detail: error.to_string(),
             },
             AttemptError::Transport { error, .. } => error.into(),
+            AttemptError::UntrustedAnswer { reason, .. } => Self::OutcomeUnknown {
+                detail: format!("the lock's answer can't be trusted: {reason}"),
+            },
             AttemptError::NotAuthentic(p) => Self::Lock {
                 code: DiagnosisCode::LockNotAuthentic,
                 detail: format!("the lock's answer is not authentic: {p}"),

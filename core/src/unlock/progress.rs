@@ -44,8 +44,9 @@ pub enum Progress {
     },
     /// The request is on its way and the lock acts on it as it arrives.
     Actuating,
-    /// The connection dropped after the request may have reached the lock;
-    /// reconnecting to ask for the outcome.
+    /// The connection dropped after the request may have reached the lock,
+    /// or its answer could not be trusted; reconnecting to ask for the
+    /// outcome.
     Retrying {
         /// Attempt number, from 2.
         attempt: u32,

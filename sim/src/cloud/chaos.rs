@@ -5,9 +5,17 @@
 //! Per request, at most one of: 401 `token_expired`; 503; 429 with
 //! Retry-After; commit, then drop the connection before answering; commit,
 //! then send half the answer and stall. Independently, a slow answer.
+//!
+//! Apart from the random faults, a standing refusal
+//! ([`CloudServer::refuse`]): requests to one route, or only those whose
+//! body contains a marker, answered with a chosen status and code until
+//! [`CloudServer::stop_refusing`]; for the rules a phone applies to a
+//! refused upload.
 
+use super::api::MAX_BODY_BYTES;
 use super::error::ApiError;
 use super::state::Cloud;
+use super::CloudServer;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -94,6 +102,44 @@ struct ChaosState {
     config: ChaosConfig,
     rng: u64,
     stats: ChaosStats,
+    refusal: Option<Refusal>,
+    refused: u64,
+}
+
+/// What [`CloudServer::refuse`] set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Refusal {
+    path: String,
+    status: u16,
+    code: String,
+    body_contains: Option<String>,
+}
+
+impl CloudServer {
+    /// From now on, answers phone requests to `path` (e.g. `/v1/events`)
+    /// with HTTP `status` and the error body `{"code": code, …}` before
+    /// doing anything; with `body_contains`, only requests whose body
+    /// contains that text. Stays until [`CloudServer::stop_refusing`] (the
+    /// random switches of [`CloudServer::set_chaos`] leave it alone);
+    /// refused requests draw no random fault.
+    pub fn refuse(&self, path: &str, status: u16, code: &str, body_contains: Option<&str>) {
+        self.cloud.chaos.state().refusal = Some(Refusal {
+            path: path.to_string(),
+            status,
+            code: code.to_string(),
+            body_contains: body_contains.map(str::to_string),
+        });
+    }
+
+    /// Ends the refusal set by [`CloudServer::refuse`].
+    pub fn stop_refusing(&self) {
+        self.cloud.chaos.state().refusal = None;
+    }
+
+    /// Requests answered by a refusal since the cloud started.
+    pub fn refused_requests(&self) -> u64 {
+        self.cloud.chaos.state().refused
+    }
 }
 
 /// The switches and the generator.
@@ -105,6 +151,8 @@ impl Chaos {
             rng: config.seed,
             config,
             stats: ChaosStats::default(),
+            refusal: None,
+            refused: 0,
         }))
     }
 
@@ -114,11 +162,14 @@ impl Chaos {
 
     /// Replaces the config, reseeds and zeroes the counters.
     pub(super) fn set(&self, config: ChaosConfig) {
-        *self.state() = ChaosState {
-            rng: config.seed,
-            config,
-            stats: ChaosStats::default(),
-        };
+        let mut s = self.state();
+        s.rng = config.seed;
+        s.config = config;
+        s.stats = ChaosStats::default();
+    }
+
+    fn refusal_for(&self, path: &str) -> Option<Refusal> {
+        self.state().refusal.clone().filter(|r| r.path == path)
     }
 
     /// The current config.
@@ -197,6 +248,13 @@ pub(super) async fn inject(State(cloud): State<Arc<Cloud>>, request: Request, ne
     if !request.uri().path().starts_with("/v1/") {
         return next.run(request).await;
     }
+    let request = match cloud.chaos.refusal_for(request.uri().path()) {
+        Some(refusal) => match refuse(&cloud, refusal, request).await {
+            Ok(refused) => return refused,
+            Err(request) => request,
+        },
+        None => request,
+    };
     let (fault, slow, config) = cloud.chaos.roll();
     if let Some(delay) = slow {
         tokio::time::sleep(delay).await;
@@ -221,6 +279,34 @@ pub(super) async fn inject(State(cloud): State<Arc<Cloud>>, request: Request, ne
             stall(response, kill, Duration::from_millis(config.stall_ms)).await
         }
     }
+}
+
+/// The refusal's answer, or the request back (rebuilt if its body was
+/// read) when the refusal does not apply to it.
+async fn refuse(cloud: &Cloud, refusal: Refusal, request: Request) -> Result<Response, Request> {
+    let request = match &refusal.body_contains {
+        None => request,
+        Some(marker) => {
+            let (parts, body) = request.into_parts();
+            let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
+                return Ok(ApiError::too_large(format!("the body is over {MAX_BODY_BYTES} bytes")).into_response());
+            };
+            let hit = bytes.windows(marker.len().max(1)).any(|w| w == marker.as_bytes());
+            let request = Request::from_parts(parts, Body::from(bytes));
+            if !hit {
+                return Err(request);
+            }
+            request
+        }
+    };
+    drop(request);
+    cloud.chaos.state().refused += 1;
+    let status = axum::http::StatusCode::from_u16(refusal.status).unwrap_or(axum::http::StatusCode::BAD_REQUEST);
+    let body = serde_json::json!({
+        "code": refusal.code,
+        "message": format!("refused by the test switch ({} {})", refusal.status, refusal.code),
+    });
+    Ok((status, axum::Json(body)).into_response())
 }
 
 /// The same status and headers, but only the first half of the body

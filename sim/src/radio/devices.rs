@@ -66,6 +66,11 @@ impl Device {
         lock(&self.state).connected = connected;
     }
 
+    /// Moves the device into or out of range.
+    pub(crate) fn set_in_range(&self, in_range: bool) {
+        lock(&self.state).in_range = in_range;
+    }
+
     /// Runs `f` with the peripheral locked.
     pub(crate) fn with_peripheral<R>(&self, f: impl FnOnce(&mut dyn Peripheral) -> R) -> R {
         let mut guard = lock(&self.peripheral);

@@ -169,6 +169,11 @@ impl LinkEngine {
         self.lock_did(ends_frame || answer.is_some(), ops, answer);
         if ends_frame {
             self.requests_received += 1;
+            if self.faults.leaves_range_after_request(self.requests_received) {
+                self.device.set_in_range(false);
+                self.drop_link();
+                return false;
+            }
             if self.faults.cuts_after_request(self.requests_received) {
                 self.drop_link();
                 return false;
@@ -189,10 +194,14 @@ impl LinkEngine {
         if self.faults.drops_down(sent.number) {
             return true;
         }
-        if ends_frame(&sent.packet) {
+        let mut packet = sent.packet;
+        if self.faults.corrupts_down(sent.number) {
+            corrupt(&mut packet);
+        }
+        if ends_frame(&packet) {
             self.stats.frame_down_arrived(self.clock.now_ms());
         }
-        self.inbox.push_back(sent.packet);
+        self.inbox.push_back(packet);
         true
     }
 
@@ -267,6 +276,14 @@ fn fragment_unbounded(frame: &[u8], mtu: u16) -> Vec<Vec<u8>> {
             packet
         })
         .collect()
+}
+
+/// Flips every bit of the packet's last byte: payload when there is any
+/// (the MAC or signature at the end of an answer), else the header.
+fn corrupt(packet: &mut [u8]) {
+    if let Some(last) = packet.last_mut() {
+        *last ^= 0xff;
+    }
 }
 
 fn ends_frame(packet: &[u8]) -> bool {

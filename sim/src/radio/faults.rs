@@ -1,4 +1,5 @@
-//! Injected packet drops and link losses.
+//! Injected packet drops, corrupted packets, link losses and a lock that
+//! leaves range.
 
 use std::collections::BTreeSet;
 
@@ -17,9 +18,11 @@ use std::collections::BTreeSet;
 pub struct FaultPlan {
     drop_up: BTreeSet<u64>,
     drop_down: BTreeSet<u64>,
+    corrupt_down: BTreeSet<u64>,
     disconnect_after_up_packets: Option<u64>,
     disconnect_after_requests: Option<u64>,
     disconnect_after_down_packets: Option<u64>,
+    out_of_range_after_requests: Option<u64>,
 }
 
 impl FaultPlan {
@@ -46,6 +49,17 @@ impl FaultPlan {
         self
     }
 
+    /// Delivers the `n`th lock → phone packet with its last byte's bits
+    /// flipped (a packet with only a framing header gets its header
+    /// flipped instead): data damaged above the link layer, which the
+    /// link's CRC does not catch, as a buggy stack or a forger would
+    /// deliver it. The phone's reassembly or the answer's MAC or signature
+    /// check then fails, as it would on a real link.
+    pub fn corrupt_down(mut self, n: u64) -> Self {
+        self.corrupt_down.insert(n);
+        self
+    }
+
     /// Drops the link once `n` phone → lock packets went out: packet `n + 1`
     /// never arrives, so a longer request is never complete. With `n = 0`
     /// the link drops at the first packet.
@@ -69,6 +83,16 @@ impl FaultPlan {
         self
     }
 
+    /// The lock receives the last packet of the `n`th request frame,
+    /// processes it (and acts), and then leaves range: the link drops
+    /// before its answer and the lock is neither heard nor connectable
+    /// until [`crate::radio::SimRadio::set_in_range`] brings it back.
+    /// The phone's retry finds nothing: "the lock may have acted".
+    pub fn out_of_range_after_requests(mut self, n: u64) -> Self {
+        self.out_of_range_after_requests = Some(n);
+        self
+    }
+
     pub(crate) fn drops_up(&self, n: u64) -> bool {
         self.drop_up.contains(&n)
     }
@@ -80,6 +104,16 @@ impl FaultPlan {
     /// Whether the link drops instead of carrying up packet number `n`.
     pub(crate) fn cuts_before_up(&self, n: u64) -> bool {
         self.disconnect_after_up_packets.is_some_and(|limit| n > limit)
+    }
+
+    /// Whether down packet number `n` arrives damaged.
+    pub(crate) fn corrupts_down(&self, n: u64) -> bool {
+        self.corrupt_down.contains(&n)
+    }
+
+    /// Whether the lock leaves range after it received request `n`.
+    pub(crate) fn leaves_range_after_request(&self, n: u64) -> bool {
+        self.out_of_range_after_requests == Some(n)
     }
 
     /// Whether the link drops after the lock received request `n`.

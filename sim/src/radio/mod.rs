@@ -68,10 +68,13 @@
 //! # Faults
 //!
 //! A [`FaultPlan`] (per connection, or queued on the radio for the next
-//! one) drops chosen packets or drops the link at a chosen point: before
-//! the request is complete, after the lock received the request but before
-//! its answer (the lock acted, the phone never hears: the case idempotent
-//! `command_id`s exist for), or part-way through the answer. A dropped
+//! ones) drops or corrupts chosen packets, or drops the link at a chosen
+//! point: before the request is complete, after the lock received the
+//! request but before its answer (the lock acted, the phone never hears:
+//! the case idempotent `command_id`s exist for; optionally the lock then
+//! leaves range, so a retry cannot reach it), or part-way through the
+//! answer. A corrupted packet arrives with its last byte flipped, so the
+//! answer fails its MAC or signature check on the phone. A dropped
 //! packet stands for data lost above the link layer (a stack's full buffer,
 //! a lock reboot mid-frame); the receiver's reassembly then fails or times
 //! out exactly as it would on a real link. A dropped link is noticed by the

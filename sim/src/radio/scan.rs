@@ -1,7 +1,7 @@
 //! The phone's simulated Bluetooth adapter: peripherals, scanning, and
 //! opening connections.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
 use latchkey_protocol::{COMPANY_ID, SERVICE_UUID};
@@ -42,7 +42,7 @@ pub struct ScanResult {
 struct RadioInner {
     clock: VirtualClock,
     devices: Mutex<BTreeMap<String, Arc<Device>>>,
-    next_faults: Mutex<Option<FaultPlan>>,
+    next_faults: Mutex<VecDeque<FaultPlan>>,
 }
 
 /// The phone's Bluetooth adapter in the simulation. Clones share the same
@@ -60,7 +60,7 @@ impl SimRadio {
             inner: Arc::new(RadioInner {
                 clock,
                 devices: Mutex::new(BTreeMap::new()),
-                next_faults: Mutex::new(None),
+                next_faults: Mutex::new(VecDeque::new()),
             }),
         }
     }
@@ -105,9 +105,16 @@ impl SimRadio {
         self.update(address, |s| s.advertising_interval_ms = interval_ms.max(1))
     }
 
-    /// Faults to inject on the next connection [`SimRadio::connect`] opens.
+    /// Faults to inject on the next connection [`SimRadio::connect`] opens
+    /// (replacing any plans queued for later connections).
     pub fn set_next_faults(&self, faults: FaultPlan) {
-        *lock(&self.inner.next_faults) = Some(faults);
+        *lock(&self.inner.next_faults) = VecDeque::from([faults]);
+    }
+
+    /// Faults for the connections after those already planned, one plan
+    /// per connection, in order: a retry can be made to fail too.
+    pub fn queue_faults(&self, plans: impl IntoIterator<Item = FaultPlan>) {
+        lock(&self.inner.next_faults).extend(plans);
     }
 
     /// Listens for `duration_ms` of virtual time (advertisements at
@@ -189,7 +196,7 @@ impl SimRadio {
         clock.advance_ms(u64::from(params.connect_events) * u64::from(params.connection_interval_ms));
         device.set_connected(true);
         device.with_peripheral(|p| p.on_connect(params.mtu));
-        let faults = lock(&self.inner.next_faults).take().unwrap_or_default();
+        let faults = lock(&self.inner.next_faults).pop_front().unwrap_or_default();
         Ok(SimConnection::open(device, clock.clone(), params, faults))
     }
 
