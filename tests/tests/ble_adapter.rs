@@ -48,24 +48,38 @@ async fn when_allowed_btleplug_powers_the_adapter_on_and_the_unlock_goes_through
         ..phone_options()
     };
     let s = BleScene::new(options).await;
+    // Already on: nothing to claim.
+    s.phone.unlock(s.lock_id(), &NoProgress).await.expect("unlock");
+    assert!(!s.transport.powered_on_by_us());
     set_phone_adapter_powered(false).await;
-    let report = s.phone.unlock(s.lock_id(), &NoProgress).await;
-    let probed = BleTransport::new(phone_options()).probe().await;
+    let report = s.phone.lock(s.lock_id(), &NoProgress).await;
+    let probed = s.transport.probe().await;
+    let probed_elsewhere = BleTransport::new(phone_options()).probe().await;
     set_phone_adapter_powered(true).await;
 
-    let report = report.expect("unlock after powering on");
+    let report = report.expect("lock after powering on");
     assert_eq!(report.attempts, 1);
     assert!(
         s.transport.powered_on_by_us(),
         "the transport says it switched Bluetooth on"
     );
+    // The diagnostics snapshot of this transport says so too; another
+    // transport only sees a powered adapter.
     assert_eq!(
         probed,
         BluezState::Ready {
-            adapter: PHONE_ADAPTER.into()
+            adapter: PHONE_ADAPTER.into(),
+            powered_on_by_us: true,
         }
     );
-    assert_eq!(s.lock.model().actuation_count(), 1);
+    assert_eq!(
+        probed_elsewhere,
+        BluezState::Ready {
+            adapter: PHONE_ADAPTER.into(),
+            powered_on_by_us: false,
+        }
+    );
+    assert_eq!(s.lock.model().actuation_count(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,53 +4,84 @@
 
 mod ble_support;
 
-use ble_support::{harness_provides, phone_options, serve, BleScene, Recorder};
+use ble_support::{harness_provides, phone_options, BleScene};
 use latchkey_core::unlock::{NoProgress, UnlockPath};
-use latchkey_protocol::framing::packet_count;
 use latchkey_protocol::{BoltState, KeyId};
+use latchkey_sim::bluez::ExchangeRecord;
 
-/// BlueZoo reports this ATT MTU and does not fragment.
-const BLUEZOO_MTU: u16 = 512;
+/// The first answer the peripheral sent after `before` earlier ones: the
+/// command's (it is the first request of a connection), as the peripheral
+/// counted it on the air.
+fn command_exchange(s: &BleScene, before: usize) -> ExchangeRecord {
+    let exchanges = s.peripheral.as_ref().expect("serving").exchanges();
+    *exchanges
+        .get(before)
+        .unwrap_or_else(|| panic!("no answer after {before}: {exchanges:?}"))
+}
+
+fn answers_so_far(s: &BleScene) -> usize {
+    s.peripheral.as_ref().expect("serving").exchanges().len()
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn first_unlock_is_auth_and_repeat_is_fast_each_one_write_and_one_notification() {
     if !harness_provides("bluezoo") {
         return;
     }
-    let mut s = BleScene::new(phone_options()).await;
-    s.stop_peripheral().await;
-    let (recorder, exchanges) = Recorder::wrap(&s.lock);
-    s.peripheral = Some(serve(recorder).await);
+    let s = BleScene::new(phone_options()).await;
+    let one_and_one = ExchangeRecord {
+        writes: 1,
+        notifications: 1,
+        answer_len: 0,
+        delivered: true,
+    };
 
+    let before = answers_so_far(&s);
     let first = s.phone.unlock(s.lock_id(), &NoProgress).await.expect("first unlock");
     assert_eq!(first.path, UnlockPath::Auth);
     assert_eq!(first.round_trips, 1);
     assert_eq!(first.attempts, 1);
     assert_eq!(first.bolt, BoltState::Unlocked);
     assert_eq!(s.lock.model().actuation_count(), 1);
-    let command = exchanges.lock().unwrap()[0];
-    assert_eq!(command.request_packets, 1, "AUTH request in one write: {command:?}");
-    assert_eq!(packet_count(command.answer_len, BLUEZOO_MTU), 1, "{command:?}");
+    let auth = command_exchange(&s, before);
+    assert_eq!(
+        ExchangeRecord { answer_len: 0, ..auth },
+        one_and_one,
+        "AUTH: one write, one notification"
+    );
 
-    exchanges.lock().unwrap().clear();
-    let before = s.lock.model().asym_op_counts();
+    let before = answers_so_far(&s);
+    let ops_before = s.lock.model().asym_op_counts();
     let repeat = s.phone.lock(s.lock_id(), &NoProgress).await.expect("repeat");
-    let after = s.lock.model().asym_op_counts();
+    let ops_after = s.lock.model().asym_op_counts();
     assert_eq!(repeat.path, UnlockPath::Fast);
     assert_eq!(repeat.round_trips, 1);
     assert_eq!(repeat.bolt, BoltState::Locked);
     assert!(repeat.bytes_up <= 64, "repeat request was {} bytes", repeat.bytes_up);
-    let command = exchanges.lock().unwrap()[0];
-    assert_eq!(command.request_packets, 1, "FAST request in one write: {command:?}");
-    assert_eq!(packet_count(command.answer_len, BLUEZOO_MTU), 1, "{command:?}");
+    let fast = command_exchange(&s, before);
+    assert_eq!(
+        ExchangeRecord { answer_len: 0, ..fast },
+        one_and_one,
+        "FAST: one write, one notification"
+    );
     // Only the event batch signature after the command: nothing for the unlock itself.
-    assert_eq!(after.ecdh, before.ecdh);
-    assert_eq!(after.ecdsa_verify, before.ecdsa_verify);
+    assert_eq!(ops_after.ecdh, ops_before.ecdh);
+    assert_eq!(ops_after.ecdsa_verify, ops_before.ecdsa_verify);
     assert_eq!(s.lock.model().actuation_count(), 2);
-    let stats = s.peripheral.as_ref().expect("serving").stats();
+    let peripheral = s.peripheral.as_ref().expect("serving");
+    let stats = peripheral.stats();
     assert_eq!(stats.frames_dropped, 0, "{stats:?}");
+    // RX offers write without response, so the phone uses nothing else.
+    assert_eq!(stats.writes_with_response, 0, "{stats:?}");
+    // The per-answer record agrees with the link's totals (a write that
+    // no answer followed is in the totals only).
+    let exchanges = peripheral.exchanges();
+    let writes: u64 = exchanges.iter().map(|e| u64::from(e.writes)).sum();
+    let notifications: u64 = exchanges.iter().map(|e| u64::from(e.notifications)).sum();
+    assert!(writes <= stats.packets_in, "{exchanges:?} {stats:?}");
+    assert_eq!(notifications, stats.packets_out, "{exchanges:?} {stats:?}");
     eprintln!(
-        "first (AUTH) answered {} ms after connecting, repeat (FAST) {} ms; peripheral {stats:?}",
+        "first (AUTH) answered {} ms after connecting ({auth:?}), repeat (FAST) {} ms ({fast:?}); peripheral {stats:?}",
         first.latency_ms, repeat.latency_ms
     );
 }

@@ -1,13 +1,19 @@
 //! `latchkey-sim peripheral`: a simulated lock, commissioned in memory,
 //! served as a BLE peripheral on a real adapter (a Raspberry Pi becomes a
 //! test lock) or on BlueZoo.
+//!
+//! Each bolt movement is printed as it happens (`bolt: unlocked
+//! (actuation 1)`), so whoever watches the lock (a person, or a test
+//! driving the process) sees what the door did even when the process is
+//! killed before it answered.
 
 use super::{BluezPeripheral, PeripheralOptions, WallClockDriver};
 use crate::authority::KeyAuthority;
 use crate::lock::{LockConfig, SimLock};
 use crate::{Peripheral, VirtualClock};
-use latchkey_protocol::{hex, LockId, SigningKey};
+use latchkey_protocol::{hex, Advertisement, LockId, SigningKey};
 use serde_json::{json, Value};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
@@ -27,6 +33,11 @@ pub struct PeripheralArgs {
     /// Stop after this many seconds (default: run until Ctrl-C).
     #[arg(long)]
     pub seconds: Option<u64>,
+    /// Hold each answer this many milliseconds before notifying it: a slow
+    /// lock, or a window to kill the process after the lock acted and
+    /// before it answered.
+    #[arg(long, default_value_t = 0)]
+    pub answer_delay_ms: u64,
 }
 
 /// Runs the `peripheral` subcommand to completion.
@@ -67,9 +78,10 @@ async fn serve(args: PeripheralArgs) -> Result<(), String> {
     )
     .map_err(|e| format!("commissioning the lock: {e}"))?;
     let identity = lock.identity_public_key();
-    let lock: Arc<Mutex<dyn Peripheral>> = Arc::new(Mutex::new(lock));
+    let lock: Arc<Mutex<dyn Peripheral>> = Arc::new(Mutex::new(Narrated { lock, actuations: 0 }));
     let options = PeripheralOptions {
         adapter: args.adapter.clone(),
+        answer_delay: Duration::from_millis(args.answer_delay_ms),
         ..PeripheralOptions::default()
     };
     let peripheral = BluezPeripheral::start(lock, options).await.map_err(|e| e.to_string())?;
@@ -120,6 +132,43 @@ async fn serve(args: PeripheralArgs) -> Result<(), String> {
         stats.connects, stats.packets_in, stats.frames_out
     );
     Ok(())
+}
+
+/// The lock, printing a line each time its bolt moves.
+struct Narrated {
+    lock: SimLock,
+    actuations: u64,
+}
+
+impl Peripheral for Narrated {
+    fn advertisement(&mut self) -> Advertisement {
+        self.lock.advertisement()
+    }
+    fn on_connect(&mut self, mtu: u16) {
+        self.lock.on_connect(mtu);
+    }
+    fn on_disconnect(&mut self) {
+        self.lock.on_disconnect();
+    }
+    fn on_packet(&mut self, packet: &[u8]) -> Option<Vec<u8>> {
+        let answer = self.lock.on_packet(packet);
+        let actuations = self.lock.actuation_count();
+        if actuations != self.actuations {
+            self.actuations = actuations;
+            let bolt = format!("{:?}", self.lock.status().bolt).to_lowercase();
+            // Flushed at once: the process may be killed before it answers.
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "bolt: {bolt} (actuation {actuations})");
+            let _ = out.flush();
+        }
+        answer
+    }
+    fn on_tick(&mut self) -> Option<Vec<u8>> {
+        self.lock.on_tick()
+    }
+    fn asym_ops(&self) -> u64 {
+        self.lock.asym_ops()
+    }
 }
 
 /// What a phone needs to know about the lock, and the secrets to recreate it.

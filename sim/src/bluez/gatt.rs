@@ -1,5 +1,5 @@
-//! The latchkey GATT service as a BlueZ application: RX (write, write
-//! without response), TX (notify), INFO (read).
+//! The latchkey GATT service as a BlueZ application: RX (write, and write
+//! without response unless turned off), TX (notify), INFO (read).
 
 use super::link::Shared;
 use super::{bluez, BluezError};
@@ -12,10 +12,15 @@ use futures::FutureExt;
 use latchkey_protocol::{INFO_CHAR_UUID, RX_CHAR_UUID, SERVICE_UUID, TX_CHAR_UUID};
 use std::sync::Arc;
 
-/// Registers the application on `adapter`.
-pub(crate) async fn serve(adapter: &Adapter, shared: &Arc<Shared>) -> Result<ApplicationHandle, BluezError> {
+/// Registers the application on `adapter`; RX offers write without
+/// response when `write_without_response`.
+pub(crate) async fn serve(
+    adapter: &Adapter,
+    shared: &Arc<Shared>,
+    write_without_response: bool,
+) -> Result<ApplicationHandle, BluezError> {
     adapter
-        .serve_gatt_application(application(shared))
+        .serve_gatt_application(application(shared, write_without_response))
         .await
         .map_err(bluez(format!("registering the GATT service on {}", adapter.name())))
 }
@@ -27,17 +32,17 @@ pub(crate) async fn keep(app: ApplicationHandle) {
 }
 
 /// The application serving `shared`'s peripheral.
-fn application(shared: &Arc<Shared>) -> Application {
+fn application(shared: &Arc<Shared>, write_without_response: bool) -> Application {
     let on_write = shared.clone();
     let rx = Characteristic {
         uuid: parse(RX_CHAR_UUID),
         write: Some(CharacteristicWrite {
             write: true,
-            write_without_response: true,
+            write_without_response,
             method: CharacteristicWriteMethod::Fun(Box::new(move |packet, request| {
                 let shared = on_write.clone();
                 async move {
-                    shared.on_write(request.device_address, request.mtu, &packet);
+                    shared.on_write(request.device_address, request.mtu, request.op_type, &packet);
                     Ok(())
                 }
                 .boxed()

@@ -1,15 +1,18 @@
 //! The connection as the lock sees it: which central is connected and at
 //! what MTU, the TX notification session, and the queue of response frames
-//! (notified in order, one packet per notification).
+//! (notified in order, one packet per notification), with a record of how
+//! many writes and notifications each answer took.
 
 use crate::Peripheral;
 use bluer::gatt::local::CharacteristicNotifier;
+use bluer::gatt::WriteOp;
 use bluer::{Adapter, AdapterEvent, Address, DeviceEvent, DeviceProperty};
 use futures::StreamExt;
 use latchkey_protocol::framing::{fragment, MIN_MTU};
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 use tokio::sync::{mpsc, Notify};
 use tokio::task::JoinSet;
 
@@ -19,6 +22,10 @@ use tokio::task::JoinSet;
 pub struct PeripheralStats {
     /// Packets written to RX.
     pub packets_in: u64,
+    /// Of those, written with response (ATT Write Request).
+    pub writes_with_response: u64,
+    /// Of those, written without response (ATT Write Command).
+    pub writes_without_response: u64,
     /// Response frames handed to the link.
     pub frames_out: u64,
     /// Packets notified on TX.
@@ -37,9 +44,33 @@ pub struct PeripheralStats {
     pub advertises_service_uuid: bool,
 }
 
+/// One response frame and what it took on the air: how many RX writes
+/// completed the request it answers, and how many TX notifications carried
+/// it. Tests check "one write, one notification" per command with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExchangeRecord {
+    /// RX writes since the previous response frame (0 for a frame the lock
+    /// sent on its own, e.g. a reassembly timeout).
+    pub writes: u32,
+    /// TX notifications sent for this frame.
+    pub notifications: u32,
+    /// Length of the response frame.
+    pub answer_len: usize,
+    /// Whether every notification of the frame went out.
+    pub delivered: bool,
+}
+
+/// A response frame waiting to be notified.
+pub(crate) struct QueuedFrame {
+    frame: Vec<u8>,
+    writes: u32,
+}
+
 #[derive(Default)]
 struct Counters {
     packets_in: AtomicU64,
+    writes_with_response: AtomicU64,
+    writes_without_response: AtomicU64,
     frames_out: AtomicU64,
     packets_out: AtomicU64,
     frames_dropped: AtomicU64,
@@ -52,6 +83,8 @@ struct Counters {
 struct LinkState {
     central: Option<Address>,
     mtu: u16,
+    /// RX writes since the last response frame was queued.
+    writes_pending: u32,
 }
 
 /// State shared by the GATT callbacks and the peripheral's tasks.
@@ -59,8 +92,11 @@ pub(crate) struct Shared {
     peripheral: Arc<Mutex<dyn Peripheral>>,
     link: Mutex<LinkState>,
     notifier: tokio::sync::Mutex<Option<CharacteristicNotifier>>,
-    frames: mpsc::UnboundedSender<Vec<u8>>,
+    frames: mpsc::UnboundedSender<QueuedFrame>,
     counters: Counters,
+    exchanges: Mutex<Vec<ExchangeRecord>>,
+    /// How long each response frame is held before it is notified.
+    answer_delay: Duration,
     /// Set when the peripheral stops: late callbacks must not touch the
     /// model, which a new peripheral may already serve.
     stopped: AtomicBool,
@@ -69,17 +105,23 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(peripheral: Arc<Mutex<dyn Peripheral>>) -> (Arc<Self>, mpsc::UnboundedReceiver<Vec<u8>>) {
+    pub(crate) fn new(
+        peripheral: Arc<Mutex<dyn Peripheral>>,
+        answer_delay: Duration,
+    ) -> (Arc<Self>, mpsc::UnboundedReceiver<QueuedFrame>) {
         let (frames, queue) = mpsc::unbounded_channel();
         let shared = Arc::new(Self {
             peripheral,
             link: Mutex::new(LinkState {
                 central: None,
                 mtu: MIN_MTU,
+                writes_pending: 0,
             }),
             notifier: tokio::sync::Mutex::new(None),
             frames,
             counters: Counters::default(),
+            exchanges: Mutex::new(Vec::new()),
+            answer_delay,
             stopped: AtomicBool::new(false),
             advertisement_may_have_changed: Notify::new(),
         });
@@ -105,13 +147,23 @@ impl Shared {
         self.link.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// One packet written to RX by `central` at `mtu`.
-    pub(crate) fn on_write(&self, central: Address, mtu: u16, packet: &[u8]) {
+    /// One packet written to RX by `central` at `mtu`, with (`Request`) or
+    /// without (`Command`) response.
+    pub(crate) fn on_write(&self, central: Address, mtu: u16, op: WriteOp, packet: &[u8]) {
         self.central_connected(central);
-        if mtu >= MIN_MTU {
-            self.link().mtu = mtu;
+        {
+            let mut link = self.link();
+            if mtu >= MIN_MTU {
+                link.mtu = mtu;
+            }
+            link.writes_pending += 1;
         }
         self.counters.packets_in.fetch_add(1, Ordering::Relaxed);
+        let by_op = match op {
+            WriteOp::Command => &self.counters.writes_without_response,
+            _ => &self.counters.writes_with_response,
+        };
+        by_op.fetch_add(1, Ordering::Relaxed);
         if let Some(frame) = self.with_peripheral(|p| p.on_packet(packet)).flatten() {
             self.queue_frame(frame);
         }
@@ -120,7 +172,8 @@ impl Shared {
 
     /// Hands a response frame to the sender task.
     pub(crate) fn queue_frame(&self, frame: Vec<u8>) {
-        if self.frames.send(frame).is_err() {
+        let writes = std::mem::take(&mut self.link().writes_pending);
+        if self.frames.send(QueuedFrame { frame, writes }).is_err() {
             self.counters.frames_dropped.fetch_add(1, Ordering::Relaxed);
         }
     }
@@ -139,6 +192,7 @@ impl Shared {
         }
         let replaced = link.central.replace(central).is_some();
         link.mtu = MIN_MTU;
+        link.writes_pending = 0;
         drop(link);
         self.with_peripheral(|p| {
             if replaced {
@@ -177,6 +231,8 @@ impl Shared {
         let c = &self.counters;
         PeripheralStats {
             packets_in: c.packets_in.load(Ordering::Relaxed),
+            writes_with_response: c.writes_with_response.load(Ordering::Relaxed),
+            writes_without_response: c.writes_without_response.load(Ordering::Relaxed),
             frames_out: c.frames_out.load(Ordering::Relaxed),
             packets_out: c.packets_out.load(Ordering::Relaxed),
             frames_dropped: c.frames_dropped.load(Ordering::Relaxed),
@@ -187,37 +243,60 @@ impl Shared {
         }
     }
 
-    async fn notify_frame(&self, frame: &[u8]) -> bool {
+    /// The response frames so far, oldest first.
+    pub(crate) fn exchanges(&self) -> Vec<ExchangeRecord> {
+        self.exchanges.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Notifies `frame` packet by packet; returns how many notifications
+    /// went out and whether that was all of them.
+    async fn notify_frame(&self, frame: &[u8]) -> (u32, bool) {
         let mtu = self.link().mtu;
         // A frame over the framing limit is a peripheral bug; the phone
         // would reject it anyway.
         let Ok(packets) = fragment(frame, mtu) else {
-            return false;
+            return (0, false);
         };
         let mut notifier = self.notifier.lock().await;
+        let mut sent = 0;
         for packet in packets {
             let Some(session) = notifier.as_mut() else {
-                return false;
+                return (sent, false);
             };
             if session.notify(packet).await.is_err() {
                 *notifier = None;
-                return false;
+                return (sent, false);
             }
+            sent += 1;
             self.counters.packets_out.fetch_add(1, Ordering::Relaxed);
         }
-        true
+        (sent, true)
     }
 }
 
 /// Notifies queued response frames, in order.
-pub(crate) async fn send_frames(shared: Arc<Shared>, mut frames: mpsc::UnboundedReceiver<Vec<u8>>) {
-    while let Some(frame) = frames.recv().await {
-        let counter = if shared.notify_frame(&frame).await {
+pub(crate) async fn send_frames(shared: Arc<Shared>, mut frames: mpsc::UnboundedReceiver<QueuedFrame>) {
+    while let Some(queued) = frames.recv().await {
+        if !shared.answer_delay.is_zero() {
+            tokio::time::sleep(shared.answer_delay).await;
+        }
+        let (notifications, delivered) = shared.notify_frame(&queued.frame).await;
+        let counter = if delivered {
             &shared.counters.frames_out
         } else {
             &shared.counters.frames_dropped
         };
         counter.fetch_add(1, Ordering::Relaxed);
+        shared
+            .exchanges
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(ExchangeRecord {
+                writes: queued.writes,
+                notifications,
+                answer_len: queued.frame.len(),
+                delivered,
+            });
     }
 }
 

@@ -9,7 +9,8 @@
 //!
 //! 1. Registers the latchkey GATT service (before anything advertises: a
 //!    central that connects earlier would find no service): RX accepts
-//!    writes with and without response, TX notifies, INFO reads the current
+//!    writes with and (unless [`PeripheralOptions::write_without_response`]
+//!    is off) without response, TX notifies, INFO reads the current
 //!    advertisement payload.
 //! 2. Registers an LE advertisement: manufacturer data
 //!    [`COMPANY_ID`](latchkey_protocol::COMPANY_ID) → the
@@ -22,7 +23,8 @@
 //!    [`Peripheral::on_packet`]; a response frame is fragmented at the ATT
 //!    MTU BlueZ reported with that write (23 when unknown; BlueZoo reports
 //!    512 and does not fragment) and notified packet by packet on TX, in
-//!    order. A timer calls [`Peripheral::on_tick`] and re-registers the
+//!    order ([`BluezPeripheral::exchanges`] records the writes and
+//!    notifications each answer took). A timer calls [`Peripheral::on_tick`] and re-registers the
 //!    advertisement whenever the payload changed (the challenge rotates on
 //!    a timer and after every authenticated request). A central's
 //!    `Connected` property drives `on_connect` / `on_disconnect`.
@@ -37,7 +39,7 @@ mod link;
 mod wall_clock;
 
 pub use cli::{run_peripheral_command, PeripheralArgs};
-pub use link::PeripheralStats;
+pub use link::{ExchangeRecord, PeripheralStats};
 pub use wall_clock::WallClockDriver;
 
 /// The BlueZ bindings this module is built on, for tools and tests that
@@ -59,6 +61,13 @@ pub struct PeripheralOptions {
     pub tick: Duration,
     /// Power the adapter on when it is off.
     pub power_on: bool,
+    /// Offer write without response on RX (off: a lock whose RX takes
+    /// only writes with response, so the central must use those).
+    pub write_without_response: bool,
+    /// Hold each answer this long before notifying it: a slow lock, or a
+    /// window in which a test can stop the lock after it acted but before
+    /// it answered.
+    pub answer_delay: Duration,
 }
 
 impl Default for PeripheralOptions {
@@ -67,6 +76,8 @@ impl Default for PeripheralOptions {
             adapter: None,
             tick: Duration::from_millis(100),
             power_on: true,
+            write_without_response: true,
+            answer_delay: Duration::ZERO,
         }
     }
 }
@@ -151,8 +162,8 @@ impl BluezPeripheral {
             .map_err(bluez(format!("reading {name}'s address")))?
             .to_string();
 
-        let (shared, frames) = Shared::new(peripheral);
-        let app = gatt::serve(&adapter, &shared).await?;
+        let (shared, frames) = Shared::new(peripheral, options.answer_delay);
+        let app = gatt::serve(&adapter, &shared, options.write_without_response).await?;
         let advertiser = advertising::Advertiser::register(adapter.clone(), &shared).await?;
 
         let tasks = vec![
@@ -182,6 +193,12 @@ impl BluezPeripheral {
     /// What crossed the link so far.
     pub fn stats(&self) -> PeripheralStats {
         self.shared.stats()
+    }
+
+    /// Every response frame so far, oldest first, with the RX writes that
+    /// led to it and the TX notifications that carried it.
+    pub fn exchanges(&self) -> Vec<ExchangeRecord> {
+        self.shared.exchanges()
     }
 
     /// Stops serving: disconnects the central (as the radio link would

@@ -16,6 +16,9 @@ pub enum BluezState {
     Ready {
         /// Its name, e.g. "hci0".
         adapter: String,
+        /// Whether this transport switched it on (see
+        /// [`BleTransport::powered_on_by_us`](super::BleTransport::powered_on_by_us)).
+        powered_on_by_us: bool,
     },
     /// The adapter is present but powered off.
     PoweredOff {

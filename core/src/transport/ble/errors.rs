@@ -22,9 +22,12 @@ pub(crate) enum Cause {
     NotReady,
     /// The bus or BlueZ refused this process.
     Denied(String),
-    /// The device or its connection is gone (removed, disconnected, or the
-    /// peripheral's GATT service vanished).
+    /// The device or its connection is gone (removed or disconnected).
     Gone(String),
+    /// The peripheral's own end of the call vanished mid-call: a mock
+    /// BlueZ forwards GATT calls to the peripheral's D-Bus client, and
+    /// reports that client's name as gone. The call reached the peripheral.
+    PeerVanished(String),
     /// BlueZ or btleplug gave up waiting.
     TimedOut,
     /// Anything else.
@@ -61,9 +64,10 @@ impl Cause {
             {
                 Self::NoBluez
             }
-            "org.freedesktop.DBus.Error.ServiceUnknown"
-            | "org.freedesktop.DBus.Error.NameHasNoOwner"
-            | "org.freedesktop.DBus.Error.UnknownObject"
+            "org.freedesktop.DBus.Error.ServiceUnknown" | "org.freedesktop.DBus.Error.NameHasNoOwner" => {
+                Self::PeerVanished(message)
+            }
+            "org.freedesktop.DBus.Error.UnknownObject"
             | "org.freedesktop.DBus.Error.UnknownMethod"
             | "org.bluez.Error.DoesNotExist"
             | "org.bluez.Error.NotConnected" => Self::Gone(message),
@@ -82,6 +86,20 @@ impl Cause {
         }
     }
 
+    /// Whether a GATT write that failed this way may still have reached the
+    /// peripheral (and moved the bolt): a timeout or a vanished peer may
+    /// come after delivery, and so may any failure of a write with
+    /// response (the lock may have acted before its response was lost).
+    /// Only refusals of the stack itself, and a lost link for a write
+    /// without response (not queued), mean it was never sent.
+    pub(crate) fn write_may_have_arrived(&self, with_response: bool) -> bool {
+        match self {
+            Self::TimedOut | Self::PeerVanished(_) => true,
+            Self::Gone(_) | Self::Other(_) => with_response,
+            Self::NoBus(_) | Self::NoBluez | Self::Blocked | Self::NotReady | Self::Denied(_) => false,
+        }
+    }
+
     /// The transport error for this cause during a step that waited at
     /// most `timeout` on `adapter`.
     pub(crate) fn into_error(self, adapter: &str, timeout: Duration) -> TransportError {
@@ -93,14 +111,14 @@ impl Cause {
                 "bluetoothd is not running (org.bluez is not on the system bus): start the bluetooth service".into(),
             ),
             // rfkill is what desktop "Bluetooth off" switches and airplane
-            // mode use: the person's fix is the same as for a powered-off
-            // adapter.
+            // mode use; its fix is unblocking, not powering on, so it keeps
+            // its own variant (and diagnosis).
             Self::Blocked => TransportError::Blocked(adapter.to_string()),
             Self::NotReady => TransportError::NotReady(adapter.to_string()),
             Self::Denied(detail) => TransportError::PermissionDenied(format!(
                 "BlueZ refused access to {adapter} ({detail}): the user may need the bluetooth group or a polkit rule"
             )),
-            Self::Gone(_) => TransportError::Disconnected,
+            Self::Gone(_) | Self::PeerVanished(_) => TransportError::Disconnected,
             Self::TimedOut => TransportError::Timeout(timeout),
             Self::Other(detail) => TransportError::Other(format!("BlueZ on {adapter}: {detail}")),
         }
@@ -158,7 +176,7 @@ mod tests {
             "org.freedesktop.DBus.Error.ServiceUnknown",
             "The name :1.42 was not provided by any .service files",
         );
-        assert!(matches!(vanished, Cause::Gone(_)));
+        assert!(matches!(vanished, Cause::PeerVanished(_)));
         assert_eq!(
             vanished.into_error("hci0", Duration::ZERO),
             TransportError::Disconnected
@@ -208,6 +226,30 @@ mod tests {
         );
         assert_eq!(dbus_error_name("no names here"), None);
         assert_eq!(dbus_error_name("org.example without error"), None);
+    }
+
+    #[test]
+    fn a_write_may_have_arrived_unless_the_stack_refused_it_or_never_queued_it() {
+        let no_reply = dbus(
+            "org.freedesktop.DBus.Error.NoReply",
+            "recipient disconnected without replying",
+        );
+        let peer_gone = dbus(
+            "org.freedesktop.DBus.Error.ServiceUnknown",
+            "The name :1.42 was not provided",
+        );
+        let not_connected = dbus("org.bluez.Error.NotConnected", "Not connected");
+        let att_error = dbus("org.bluez.Error.Failed", "Operation failed with ATT error: 0x0e");
+        let blocked = dbus("org.bluez.Error.Blocked", "Operation not possible due to RF-kill");
+        for with_response in [false, true] {
+            assert!(no_reply.write_may_have_arrived(with_response));
+            assert!(peer_gone.write_may_have_arrived(with_response));
+            assert!(!blocked.write_may_have_arrived(with_response));
+        }
+        assert!(!not_connected.write_may_have_arrived(false));
+        assert!(not_connected.write_may_have_arrived(true));
+        assert!(!att_error.write_may_have_arrived(false));
+        assert!(att_error.write_may_have_arrived(true));
     }
 
     #[test]

@@ -30,7 +30,10 @@ pub(crate) struct BleLink {
     /// The adapter's events, filtered to this device's disconnection.
     pub(crate) disconnects: BoxStream<'static, ()>,
     pub(crate) opened: Instant,
+    /// `disconnect` ran.
     pub(crate) closed: bool,
+    /// The link was seen to drop: nothing more can cross it.
+    pub(crate) lost: bool,
 }
 
 impl BleLink {
@@ -60,22 +63,33 @@ impl Link for BleLink {
         self.mtu
     }
 
+    /// A write whose fate is unknown (it may have reached the lock: see
+    /// [`Cause::write_may_have_arrived`]) counts as written, so the engine
+    /// treats the request as possibly delivered and the answer wait
+    /// decides; reporting it as failed would let the phone say "nothing
+    /// happened at the door" after the bolt moved.
     async fn write(&mut self, packet: &[u8]) -> Result<(), TransportError> {
-        if self.closed {
+        if self.closed || self.lost {
             return Err(TransportError::Disconnected);
         }
         let write = self.peripheral.write(&self.rx, packet, self.write_type);
         match tokio::time::timeout(WRITE_TIMEOUT, write).await {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(self.fail(&e, WRITE_TIMEOUT)),
-            // A write that BlueZ cannot deliver for this long means the
-            // link is gone; the engine treats it as a lost connection.
-            Err(_) => Err(TransportError::Disconnected),
+            Ok(Err(e)) => {
+                let cause = Cause::of(&e);
+                if cause.write_may_have_arrived(self.write_type == WriteType::WithResponse) {
+                    Ok(())
+                } else {
+                    Err(self.fail(&e, WRITE_TIMEOUT))
+                }
+            }
+            // BlueZ may have sent it and hung afterwards: unknown too.
+            Err(_) => Ok(()),
         }
     }
 
     async fn next_notification(&mut self, timeout: Duration) -> Result<Vec<u8>, TransportError> {
-        if self.closed {
+        if self.closed || self.lost {
             return Err(TransportError::Disconnected);
         }
         let deadline = tokio::time::Instant::now() + timeout;
@@ -84,12 +98,14 @@ impl Link for BleLink {
                 notification = self.notifications.next() => match notification {
                     Some(n) if n.uuid == self.tx.uuid => return Ok(n.value),
                     Some(_) => continue,
-                    None => return Err(TransportError::Disconnected),
+                    None => break,
                 },
-                _ = self.disconnects.next() => return Err(TransportError::Disconnected),
+                _ = self.disconnects.next() => break,
                 _ = tokio::time::sleep_until(deadline) => return Err(TransportError::Timeout(timeout)),
             }
         }
+        self.lost = true;
+        Err(TransportError::Disconnected)
     }
 
     fn now_ms(&self) -> u64 {

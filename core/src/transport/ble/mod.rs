@@ -18,17 +18,28 @@
 //! Power: with [`BleOptions::power_on`] off (the default) a powered-off
 //! adapter is reported as [`TransportError::BluetoothOff`], leaving the
 //! person's switch alone. With it on, btleplug powers the adapter on when
-//! scanning starts, when it can; rfkill (`org.bluez.Error.Blocked`) or a
-//! not-ready adapter still come back as `BluetoothOff`, and
-//! [`BleTransport::powered_on_by_us`] says it happened.
+//! scanning starts, when it can. Only once the adapter then reads as
+//! powered does [`BleTransport::powered_on_by_us`] say so (and
+//! [`BleTransport::probe`] reports it in [`BluezState::Ready`]); a power-on
+//! that rfkill refuses comes back as [`TransportError::Blocked`], one on an
+//! adapter that is still starting as [`TransportError::NotReady`].
 //!
 //! Every failure maps to a [`TransportError`] whose diagnosis code fits:
 //! no system bus, no bluetoothd and no adapter are `Unavailable` (the text
-//! says which), powered off / rfkill / not ready are `BluetoothOff`, a bus
-//! or BlueZ refusal is `PermissionDenied`, a connect that does not finish
-//! is `ConnectTimeout`, a service discovery that does not finish is
-//! `Other("service discovery…")`, and a device that vanishes mid-command is
-//! `Disconnected`.
+//! says which); powered off is `BluetoothOff` (`bluetooth_off`), rfkill
+//! (`org.bluez.Error.Blocked`) is `Blocked` (`bluetooth_blocked`), an
+//! adapter still starting (`org.bluez.Error.NotReady`) is `NotReady`
+//! (`bluetooth_starting`); a bus or BlueZ refusal is `PermissionDenied`; a
+//! connect that does not finish (look-up included) within its timeout is
+//! `ConnectTimeout`; a service discovery that does not
+//! finish is `Other("service discovery timed out…")`, a lock without the
+//! latchkey service `Other("…no latchkey service…")` (both
+//! `connection_failed`: nothing reached the lock); a device that vanishes
+//! mid-command is `Disconnected` (`connection_failed`, or `outcome_unknown`
+//! once the request was written). A write that failed but may still have
+//! reached the lock (a timeout, a peer that vanished mid-call, any failed
+//! write with response) counts as written: the answer wait then decides,
+//! so the phone never says "nothing happened" after the bolt may have moved.
 
 mod adapter;
 mod errors;
@@ -51,6 +62,9 @@ use tokio::sync::Mutex;
 
 /// Largest ATT MTU BLE allows.
 const MAX_MTU: u16 = 517;
+/// How long the clean-up after a timed-out connect may take: BlueZ may be
+/// what hangs, and the caller is already waiting past its timeout.
+const CLEANUP_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// How the transport uses the machine's Bluetooth.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,7 +121,9 @@ impl BleTransport {
         }
     }
 
-    /// Whether this transport had btleplug power the adapter on.
+    /// Whether this transport switched a powered-off adapter on (with
+    /// [`BleOptions::power_on`]) and the adapter then came up powered. Tell
+    /// the person: their Bluetooth switch changed.
     pub fn powered_on_by_us(&self) -> bool {
         self.powered_on_by_us.load(Ordering::SeqCst)
     }
@@ -115,7 +131,10 @@ impl BleTransport {
     /// Bluetooth on this machine right now, for the diagnostics snapshot.
     pub async fn probe(&self) -> BluezState {
         match adapter::open(self.options.adapter.as_deref()).await {
-            Ok((adapter, name)) if adapter::powered(&adapter).await => BluezState::Ready { adapter: name },
+            Ok((adapter, name)) if adapter::powered(&adapter).await => BluezState::Ready {
+                adapter: name,
+                powered_on_by_us: self.powered_on_by_us(),
+            },
             Ok((_, name)) => BluezState::PoweredOff { adapter: name },
             Err(state) => state,
         }
@@ -151,59 +170,85 @@ impl BleTransport {
 
     async fn scan_inner(&self, filter: &ScanFilter, timeout: Duration) -> Result<Vec<ScannedLock>, TransportError> {
         let (adapter, name) = self.adapter().await?;
-        if !adapter::powered(&adapter).await {
-            if !self.options.power_on {
-                return Err(TransportError::BluetoothOff);
-            }
-            // btleplug's scan start powers the adapter on.
-            self.powered_on_by_us.store(true, Ordering::SeqCst);
+        let was_off = !adapter::powered(&adapter).await;
+        if was_off && !self.options.power_on {
+            return Err(TransportError::BluetoothOff);
         }
         let deadline = tokio::time::Instant::now() + timeout;
-        scan::run(&adapter, filter, deadline, self.options.settle)
+        // btleplug's scan start powers the adapter on (it always does; the
+        // check above is what keeps it from doing so uninvited).
+        let result = scan::run(&adapter, filter, deadline, self.options.settle)
             .await
-            .map_err(|e| Cause::of(&e).into_error(&name, timeout))
+            .map_err(|e| Cause::of(&e).into_error(&name, timeout));
+        // Claimed only once it worked: a refused power-on is an error above.
+        if was_off && adapter::powered(&adapter).await {
+            self.powered_on_by_us.store(true, Ordering::SeqCst);
+        }
+        result
     }
 
     async fn connect_inner(&self, address: &str, timeout: Duration) -> Result<BleLink, TransportError> {
         let (adapter, name) = self.adapter().await?;
-        let fail = |e: btleplug::Error, t: Duration| Cause::of(&e).into_error(&name, t);
-        let peripheral = find(&adapter, address)
-            .await
-            .map_err(|e| fail(e, timeout))?
-            .ok_or(TransportError::NotFound(Duration::ZERO))?;
-        // Subscribe to disconnections before connecting, so none is missed.
-        let disconnects = BleLink::disconnects_of(&adapter, &peripheral)
-            .await
-            .map_err(|e| fail(e, timeout))?;
-        match tokio::time::timeout(timeout, peripheral.connect()).await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => return Err(connect_failure(Cause::of(&e), &name, timeout)),
+        let fail = |e: btleplug::Error| connect_failure(Cause::of(&e), &name, timeout);
+        // The whole step is under the timeout, the look-up included: a
+        // stack that hangs may hang on any of these calls.
+        let mut found = None;
+        let connecting = tokio::time::timeout(timeout, async {
+            let peripheral = find(&adapter, address)
+                .await
+                .map_err(fail)?
+                .ok_or(TransportError::NotFound(Duration::ZERO))?;
+            found = Some(peripheral.clone());
+            // Subscribe to disconnections before connecting, so none is missed.
+            let disconnects = BleLink::disconnects_of(&adapter, &peripheral).await.map_err(fail)?;
+            peripheral.connect().await.map_err(fail)?;
+            Ok((peripheral, disconnects))
+        })
+        .await;
+        let (peripheral, disconnects) = match connecting {
+            Ok(connected) => connected?,
             Err(_) => {
-                // BlueZ connects, then resolves services before it answers:
-                // a link that is up means discovery is what stalled.
-                let up = peripheral.is_connected().await.unwrap_or(false);
-                let _ = peripheral.disconnect().await;
-                return Err(if up {
-                    discovery_timeout(timeout)
-                } else {
-                    TransportError::ConnectTimeout(timeout)
-                });
+                let Some(peripheral) = found else {
+                    return Err(TransportError::ConnectTimeout(timeout));
+                };
+                // A stack that did not answer the connect may not answer
+                // these either: bounded, and "unknown" counts as not up.
+                let up = tokio::time::timeout(CLEANUP_TIMEOUT, peripheral.is_connected())
+                    .await
+                    .ok()
+                    .and_then(Result::ok);
+                let _ = tokio::time::timeout(CLEANUP_TIMEOUT, peripheral.disconnect()).await;
+                return Err(after_connect_timeout(up, timeout));
             }
-        }
+        };
         let discovery = self.options.discovery_timeout;
         let link = tokio::time::timeout(discovery, open_service(peripheral.clone(), name.clone(), disconnects))
             .await
             .unwrap_or_else(|_| Err(discovery_timeout(discovery)));
         if link.is_err() {
-            let _ = peripheral.disconnect().await;
+            let _ = tokio::time::timeout(CLEANUP_TIMEOUT, peripheral.disconnect()).await;
         }
         link
     }
 }
 
+/// The error for a connect that did not finish within `timeout`; `up`:
+/// whether the link was up by then (`None`: the stack did not say).
+fn after_connect_timeout(up: Option<bool>, timeout: Duration) -> TransportError {
+    match up {
+        // BlueZ connects, then resolves services before it answers: a
+        // link that is up means discovery is what stalled.
+        Some(true) => discovery_timeout(timeout),
+        Some(false) | None => TransportError::ConnectTimeout(timeout),
+    }
+}
+
+/// A service discovery that did not finish within `after`. No dedicated
+/// variant: it diagnoses as `connection_failed` (nothing reached the
+/// lock), and the text says which step stalled.
 fn discovery_timeout(after: Duration) -> TransportError {
     TransportError::Other(format!(
-        "service discovery timed out after {after:?}: the lock connected but did not list its services"
+        "service discovery timed out after {after:?}: the lock accepted the connection but did not list its services"
     ))
 }
 
@@ -267,6 +312,7 @@ async fn open_service(
         disconnects,
         opened: Instant::now(),
         closed: false,
+        lost: false,
     })
 }
 
@@ -300,6 +346,29 @@ impl Transport for BleTransport {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{DiagnosisCode, LatchkeyError};
+
+    #[test]
+    fn connect_and_discovery_timeouts_say_which_step_stalled_and_diagnose_as_connection_failed() {
+        let t = Duration::from_secs(3);
+        let connect = after_connect_timeout(Some(false), t);
+        assert_eq!(connect, TransportError::ConnectTimeout(t));
+        assert_eq!(after_connect_timeout(None, t), TransportError::ConnectTimeout(t));
+        assert_eq!(
+            connect_failure(Cause::TimedOut, "hci0", t),
+            TransportError::ConnectTimeout(t)
+        );
+        let discovery = after_connect_timeout(Some(true), t);
+        assert_eq!(discovery, discovery_timeout(t));
+        for (error, says) in [
+            (connect, "connection timed out after 3s"),
+            (discovery, "service discovery timed out after 3s"),
+        ] {
+            let error = LatchkeyError::from(error);
+            assert_eq!(error.diagnosis(), DiagnosisCode::ConnectionFailed, "{error}");
+            assert!(error.to_string().contains(says), "{error}");
+        }
+    }
 
     #[test]
     fn the_protocol_uuids_parse() {
