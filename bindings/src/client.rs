@@ -24,6 +24,7 @@ use crate::session::Session;
 use crate::sync::SyncClient;
 use latchkey_core::clock::{PhoneClock, SystemClock};
 use latchkey_core::keys::{KeyStore as CoreKeyStore, Signer as CoreSigner, SoftwareKeyStore, SoftwareSigner};
+use latchkey_core::outbox::OutboxConfig;
 use latchkey_core::store::{Quarantined, Store};
 use latchkey_core::sync::{Connectivity, SyncEngine};
 use latchkey_core::transport::Transport;
@@ -146,7 +147,11 @@ impl LatchkeyClientBuilder {
         if let Some(q) = &quarantined {
             log::warn!(target: "latchkey::client", "unreadable store moved to {}: {}", q.path.display(), q.reason);
         }
-        let phone = Arc::new(Phone::new(store, signer, transport, clock.clone())?);
+        let mut phone = Phone::new(store, signer, transport, clock.clone())?;
+        if let Some(capacity) = parts.config.outbox_capacity {
+            phone = phone.with_outbox(OutboxConfig { capacity })?;
+        }
+        let phone = Arc::new(phone);
         let sync = crate::sync::engine_for(&phone, &parts.config, parts.auth, clock.clone())?;
         log::info!(target: "latchkey::client", "client ready (store {})", parts.config.store_dir().display());
         Ok(Arc::new(LatchkeyClient {

@@ -21,6 +21,11 @@ pub struct ClientConfig {
     /// pinning).
     #[uniffi(default = [])]
     pub tls_pinned_spki_sha256: Vec<String>,
+    /// Most events the outbox keeps waiting for upload (none: 200,000).
+    /// When full, diagnostic events are dropped first; access events never
+    /// are (commands still work, and the lock keeps its own log).
+    #[uniffi(default = None)]
+    pub outbox_capacity: Option<u64>,
 }
 
 impl ClientConfig {

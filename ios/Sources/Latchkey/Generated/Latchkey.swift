@@ -6056,6 +6056,12 @@ public struct ClientConfig: Equatable, Hashable {
      * pinning).
      */
     public var tlsPinnedSpkiSha256: [String]
+    /**
+     * Most events the outbox keeps waiting for upload (none: 200,000).
+     * When full, diagnostic events are dropped first; access events never
+     * are (commands still work, and the lock keeps its own log).
+     */
+    public var outboxCapacity: UInt64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6077,11 +6083,17 @@ public struct ClientConfig: Equatable, Hashable {
          * Pinned SHA-256 hashes of the cloud's public keys (SPKI), base64 (an
          * optional `sha256/` prefix is accepted) or 64 hex digits (empty: no
          * pinning).
-         */tlsPinnedSpkiSha256: [String] = []) {
+         */tlsPinnedSpkiSha256: [String] = [], 
+        /**
+         * Most events the outbox keeps waiting for upload (none: 200,000).
+         * When full, diagnostic events are dropped first; access events never
+         * are (commands still work, and the lock keeps its own log).
+         */outboxCapacity: UInt64? = nil) {
         self.dataDir = dataDir
         self.cloudBaseUrl = cloudBaseUrl
         self.tlsRootCertificatesPem = tlsRootCertificatesPem
         self.tlsPinnedSpkiSha256 = tlsPinnedSpkiSha256
+        self.outboxCapacity = outboxCapacity
     }
 
     
@@ -6103,7 +6115,8 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
                 dataDir: FfiConverterString.read(from: &buf), 
                 cloudBaseUrl: FfiConverterOptionString.read(from: &buf), 
                 tlsRootCertificatesPem: FfiConverterSequenceString.read(from: &buf), 
-                tlsPinnedSpkiSha256: FfiConverterSequenceString.read(from: &buf)
+                tlsPinnedSpkiSha256: FfiConverterSequenceString.read(from: &buf), 
+                outboxCapacity: FfiConverterOptionUInt64.read(from: &buf)
         )
     }
 
@@ -6112,6 +6125,7 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.cloudBaseUrl, into: &buf)
         FfiConverterSequenceString.write(value.tlsRootCertificatesPem, into: &buf)
         FfiConverterSequenceString.write(value.tlsPinnedSpkiSha256, into: &buf)
+        FfiConverterOptionUInt64.write(value.outboxCapacity, into: &buf)
     }
 }
 

@@ -9967,6 +9967,13 @@ data class ClientConfig (
      * pinning).
      */
     var `tlsPinnedSpkiSha256`: List<kotlin.String> = listOf() 
+    , 
+    /**
+     * Most events the outbox keeps waiting for upload (none: 200,000).
+     * When full, diagnostic events are dropped first; access events never
+     * are (commands still work, and the lock keeps its own log).
+     */
+    var `outboxCapacity`: kotlin.ULong? = null 
     
 ){
     
@@ -9987,6 +9994,7 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalString.read(buf),
             FfiConverterSequenceString.read(buf),
             FfiConverterSequenceString.read(buf),
+            FfiConverterOptionalULong.read(buf),
         )
     }
 
@@ -9994,7 +10002,8 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterString.allocationSize(value.`dataDir`) +
             FfiConverterOptionalString.allocationSize(value.`cloudBaseUrl`) +
             FfiConverterSequenceString.allocationSize(value.`tlsRootCertificatesPem`) +
-            FfiConverterSequenceString.allocationSize(value.`tlsPinnedSpkiSha256`)
+            FfiConverterSequenceString.allocationSize(value.`tlsPinnedSpkiSha256`) +
+            FfiConverterOptionalULong.allocationSize(value.`outboxCapacity`)
     )
 
     override fun write(value: ClientConfig, buf: ByteBuffer) {
@@ -10002,6 +10011,7 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalString.write(value.`cloudBaseUrl`, buf)
             FfiConverterSequenceString.write(value.`tlsRootCertificatesPem`, buf)
             FfiConverterSequenceString.write(value.`tlsPinnedSpkiSha256`, buf)
+            FfiConverterOptionalULong.write(value.`outboxCapacity`, buf)
     }
 }
 

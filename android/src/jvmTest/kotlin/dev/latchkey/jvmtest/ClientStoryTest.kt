@@ -111,6 +111,19 @@ class ClientStoryTest : TestSuite() {
             }
         }
 
+        test("with the outbox full the door still opens, and the report says the events wait on the lock") {
+            scene().use { s ->
+                s.client.close()
+                s.client = buildClient(s.world, s.dir, outboxCapacity = 1uL)
+                val report = s.client.locks().unlock(s.lockId, null)
+                assertEquals(BoltState.UNLOCKED, report.bolt)
+                assertEquals(0u, report.eventsCollected)
+                val why = report.housekeepingError
+                assertTrue(why != null && why.contains("outbox is full"), "report: $report")
+                assertEquals(UnlockPath.FAST, s.client.locks().lock(s.lockId, null).path, "the fast key was kept")
+            }
+        }
+
         test("the store keeps keys and lock state across a restart") {
             scene().use { s ->
                 s.client.locks().unlock(s.lockId, null)

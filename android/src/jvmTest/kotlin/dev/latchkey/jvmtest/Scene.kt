@@ -43,8 +43,14 @@ class Services(
 )
 
 /** A client over `dir` in `world`, with the given services. */
-suspend fun buildClient(world: SimulatedWorld, dir: Path, services: Services = Services()): LatchkeyClient {
-    var builder = LatchkeyClientBuilder(ClientConfig(dataDir = dir.toString())).simulatedWorld(world)
+suspend fun buildClient(
+    world: SimulatedWorld,
+    dir: Path,
+    services: Services = Services(),
+    outboxCapacity: ULong? = null,
+): LatchkeyClient {
+    val config = ClientConfig(dataDir = dir.toString(), outboxCapacity = outboxCapacity)
+    var builder = LatchkeyClientBuilder(config).simulatedWorld(world)
     services.transport?.let { builder = builder.bleTransport(it(world)) }
     services.keyStore?.let { builder = builder.keyStore(it) }
     services.signer?.let { builder = builder.signer(it) }
