@@ -43,6 +43,29 @@ fn bluetooth_without_a_phone_store_is_a_usage_error() {
     assert!(err.contains("needs --ble"), "{err}");
 }
 
+#[cfg(feature = "ble")]
+#[test]
+fn a_computer_without_a_system_bus_is_explained_not_a_backtrace() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path().display().to_string();
+    let bus = dir.clone() + "/no-bus-here";
+    let out = assert_cmd::Command::cargo_bin("latchkey")
+        .expect("the latchkey binary")
+        .args(["scan", "--ble", "--data-dir", &dir])
+        .env("NO_COLOR", "1")
+        .env("DBUS_SYSTEM_BUS_ADDRESS", format!("unix:path={bus}"))
+        .assert()
+        .code(1);
+    let err = stderr(&out);
+    assert!(err.contains("(bluetooth_unavailable)"), "{err}");
+    assert!(err.contains("no D-Bus system bus"), "the cause is named: {err}");
+    assert!(
+        err.contains("latchkey doctor --ble"),
+        "the way to check this computer: {err}"
+    );
+    assert_no_backtrace(&err);
+}
+
 #[cfg(not(feature = "ble"))]
 #[test]
 fn a_build_without_bluetooth_says_so() {

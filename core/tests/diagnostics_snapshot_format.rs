@@ -89,6 +89,9 @@ fn the_linux_probe_reads_sysfs_and_admits_what_it_cannot_know() {
 
     std::fs::create_dir_all(r.join("sys/class/bluetooth/hci0")).unwrap();
     assert_eq!(probe_linux(r, None).snapshot.bluez, BluezState::NoSystemBus);
+    // An address that names a socket nobody made is no bus either.
+    let missing = probe_linux(r, Some("unix:path=/tmp/nobody/bus"));
+    assert_eq!(missing.snapshot.bluez, BluezState::NoSystemBus);
 
     touch(r, "sys/class/rfkill/rfkill0/type", "bluetooth\n");
     touch(r, "sys/class/rfkill/rfkill0/soft", "1\n");

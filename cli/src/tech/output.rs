@@ -7,7 +7,7 @@
 
 use crate::output::Style;
 use latchkey_core::diagnostics::explain;
-use latchkey_core::LatchkeyError;
+use latchkey_core::{DiagnosisCode, LatchkeyError};
 use serde_json::{json, Value};
 use std::process::ExitCode;
 
@@ -97,6 +97,21 @@ pub fn diagnosis_text(e: &LatchkeyError, style: Style) -> String {
     );
     for (i, step) in finding.steps.iter().enumerate() {
         out.push_str(&format!("  {}) {step}\n", i + 1));
+    }
+    // The catalog speaks to a phone's owner; a technician at a computer
+    // gets the command that checks this machine's stack step by step.
+    if matches!(
+        e.diagnosis(),
+        DiagnosisCode::BluetoothOff
+            | DiagnosisCode::BluetoothBlocked
+            | DiagnosisCode::BluetoothStarting
+            | DiagnosisCode::BluetoothUnavailable
+            | DiagnosisCode::BluetoothPermission
+    ) {
+        out.push_str(&format!(
+            "  {}\n",
+            style.dim("On this computer: `latchkey doctor --ble --data-dir DIR` checks D-Bus, BlueZ, rfkill and the adapter one by one.")
+        ));
     }
     out
 }

@@ -73,12 +73,29 @@ fn fact(fact: &str, value: Option<bool>, how: &str) -> ProbeFact {
     }
 }
 
+/// Whether one of the `;`-separated D-Bus addresses can be there: a
+/// `unix:path=` socket must exist (under `root`); other transports
+/// (abstract sockets, TCP) can't be checked without connecting.
+fn bus_address_may_answer(root: &Path, address: &str) -> bool {
+    address.split(';').any(|one| {
+        let Some(params) = one.strip_prefix("unix:") else {
+            return !one.is_empty();
+        };
+        match params.split(',').find_map(|kv| kv.strip_prefix("path=")) {
+            Some(path) => root.join(path.trim_start_matches('/')).exists(),
+            None => true,
+        }
+    })
+}
+
 /// Reads what can be known without D-Bus under `root` (`/` on a real
 /// system; a temporary tree in tests). `system_bus_address` is the value of
 /// `DBUS_SYSTEM_BUS_ADDRESS`, if set.
 pub fn probe_linux(root: &Path, system_bus_address: Option<&str>) -> LinuxProbe {
-    let bus =
-        system_bus_address.is_some_and(|a| !a.trim().is_empty()) || root.join("run/dbus/system_bus_socket").exists();
+    let bus = match system_bus_address.map(str::trim).filter(|a| !a.is_empty()) {
+        Some(address) => bus_address_may_answer(root, address),
+        None => root.join("run/dbus/system_bus_socket").exists(),
+    };
     let adapters = std::fs::read_dir(root.join("sys/class/bluetooth"))
         .map(|dir| {
             dir.filter_map(Result::ok)
