@@ -4,7 +4,8 @@
 //! scenarios in `tests/tests/` that span crates (phone core, lock model,
 //! radio model, reference cloud, BlueZ through BlueZoo), and the code
 //! behind the `latchkey-bench` binary, one module per benchmark
-//! ([`unlock_bench`], [`outbox_crash`], [`sync_bench`], [`libsize`]).
+//! ([`unlock_bench`], [`outbox_crash`], [`sync_bench`], [`libsize`]), and
+//! the scene most scenarios start from ([`scene`]).
 //!
 //! It sits at the top of the dependency graph and must stay there: no
 //! crate may ever depend on it (it is `publish = false`, and nothing an app
@@ -15,5 +16,6 @@
 
 pub mod libsize;
 pub mod outbox_crash;
+pub mod scene;
 pub mod sync_bench;
 pub mod unlock_bench;

@@ -9,40 +9,24 @@ use latchkey_core::diagnostics::{
     IosSnapshot, LockObservations, PlatformSnapshot, ReadinessItem, ReadinessPolicy,
 };
 use latchkey_core::outbox::{OutboxConfig, OutboxEvent};
-use latchkey_core::simworld::{GrantSpec, SimLockHandle, SimWorld};
 use latchkey_core::store::BackupMethod;
 use latchkey_core::unlock::{NoProgress, UnlockPath};
-use latchkey_core::{DiagnosisCode, Phone};
+use latchkey_core::DiagnosisCode;
 use latchkey_protocol::BoltState;
 use latchkey_sim::lock::{Fault, LockConfig};
-use latchkey_sim::radio::LinkParams;
+use latchkey_tests::scene::{resident_scene, ResidentScene};
 
 /// Monday 2026-01-05 10:00:00 UTC.
 const START: u32 = 1_767_607_200;
 
-struct Scene {
-    world: SimWorld,
-    lock: SimLockHandle,
-    phone: Phone,
-    _dir: tempfile::TempDir,
-}
+type Scene = ResidentScene;
 
 async fn scene(config: LockConfig, outbox: Option<OutboxConfig>) -> Scene {
-    let world = SimWorld::new(START).unwrap();
-    let lock = world.add_lock("Front door", config).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let mut phone = world.phone(dir.path(), LinkParams::mtu185(), &[&lock]).await.unwrap();
+    let mut s = resident_scene(START, config).await;
     if let Some(config) = outbox {
-        phone = phone.with_outbox(config).unwrap();
+        s.phone = s.phone.with_outbox(config).unwrap();
     }
-    let key = world.issue(&phone, &lock, GrantSpec::resident(START)).unwrap();
-    phone.add_key(key, "resident").await.unwrap();
-    Scene {
-        world,
-        lock,
-        phone,
-        _dir: dir,
-    }
+    s
 }
 
 fn observe(s: &Scene) -> LockObservations {

@@ -2,36 +2,21 @@
 //! contact, fast repeat, lost connections, resets, refusals and the
 //! follow-on session work, all with no network.
 
-use latchkey_core::simworld::{GrantSpec, SimLockHandle, SimWorld};
+use latchkey_core::simworld::{GrantSpec, SimWorld};
 use latchkey_core::unlock::{NoProgress, Progress, ProgressListener, UnlockPath};
-use latchkey_core::{DiagnosisCode, LatchkeyError, Phone};
+use latchkey_core::{DiagnosisCode, LatchkeyError};
 use latchkey_protocol::{BoltState, Schedule};
 use latchkey_sim::lock::{Fault, LockConfig};
 use latchkey_sim::radio::{FaultPlan, LinkParams};
+use latchkey_tests::scene::{resident_scene, ResidentScene};
 
 /// Monday 2026-01-05 10:00:00 UTC.
 const START: u32 = 1_767_607_200;
 
-struct Scene {
-    world: SimWorld,
-    lock: SimLockHandle,
-    phone: Phone,
-    _dir: tempfile::TempDir,
-}
+type Scene = ResidentScene;
 
 async fn scene() -> Scene {
-    let world = SimWorld::new(START).unwrap();
-    let lock = world.add_lock("Front door", LockConfig::default()).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let phone = world.phone(dir.path(), LinkParams::mtu185(), &[&lock]).await.unwrap();
-    let key = world.issue(&phone, &lock, GrantSpec::resident(START)).unwrap();
-    phone.add_key(key, "resident").await.unwrap();
-    Scene {
-        world,
-        lock,
-        phone,
-        _dir: dir,
-    }
+    resident_scene(START, LockConfig::default()).await
 }
 
 #[tokio::test]

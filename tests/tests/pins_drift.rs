@@ -4,13 +4,12 @@
 
 use latchkey_core::diagnostics::{diagnose, DeviceSnapshot, FindingCode, LockObservations, PlatformSnapshot};
 use latchkey_core::outbox::OutboxEvent;
-use latchkey_core::simworld::{GrantSpec, SimLockHandle, SimWorld};
 use latchkey_core::unlock::NoProgress;
 use latchkey_core::Phone;
 use latchkey_protocol::pin::PinSlotChange;
 use latchkey_protocol::{PinClass, PinDigits, PinList, PinRule, PinSlot, ResultCode};
 use latchkey_sim::lock::{KeypadOutcome, LockConfig};
-use latchkey_sim::radio::LinkParams;
+use latchkey_tests::scene::{resident_scene, ResidentScene};
 use std::collections::BTreeMap;
 
 /// Sunday 2026-01-04 18:00 UTC: the phone's last visit before the change.
@@ -19,26 +18,10 @@ const DAY: u32 = 86_400;
 const CLEANER: &str = "48291736";
 const GUEST: &str = "91735284";
 
-struct Scene {
-    world: SimWorld,
-    lock: SimLockHandle,
-    phone: Phone,
-    _dir: tempfile::TempDir,
-}
+type Scene = ResidentScene;
 
 async fn scene() -> Scene {
-    let world = SimWorld::new(SUNDAY).unwrap();
-    let lock = world.add_lock("Front door", LockConfig::default()).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let phone = world.phone(dir.path(), LinkParams::mtu185(), &[&lock]).await.unwrap();
-    let key = world.issue(&phone, &lock, GrantSpec::resident(SUNDAY)).unwrap();
-    phone.add_key(key, "Resident").await.unwrap();
-    Scene {
-        world,
-        lock,
-        phone,
-        _dir: dir,
-    }
+    resident_scene(SUNDAY, LockConfig::default()).await
 }
 
 fn slot(s: &Scene, n: u8, class: PinClass, digits: &str) -> PinSlot {

@@ -4,37 +4,21 @@
 //! outcome, never acting twice), and when no trustworthy answer comes back
 //! the result is "outcome unknown: the lock may have acted".
 
-use latchkey_core::simworld::{GrantSpec, SimLockHandle, SimWorld};
 use latchkey_core::unlock::{CommandPolicy, NoProgress, Progress, ProgressListener, UnlockPath};
-use latchkey_core::{DiagnosisCode, LatchkeyError, Phone};
+use latchkey_core::{DiagnosisCode, LatchkeyError};
 use latchkey_protocol::BoltState;
 use latchkey_sim::lock::LockConfig;
-use latchkey_sim::radio::{FaultPlan, LinkParams};
+use latchkey_sim::radio::FaultPlan;
+use latchkey_tests::scene::{resident_scene, ResidentScene};
 use std::sync::Mutex;
 
 /// Monday 2026-01-05 10:00:00 UTC.
 const START: u32 = 1_767_607_200;
 
-struct Scene {
-    world: SimWorld,
-    lock: SimLockHandle,
-    phone: Phone,
-    _dir: tempfile::TempDir,
-}
+type Scene = ResidentScene;
 
 async fn scene() -> Scene {
-    let world = SimWorld::new(START).unwrap();
-    let lock = world.add_lock("Front door", LockConfig::default()).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let phone = world.phone(dir.path(), LinkParams::mtu185(), &[&lock]).await.unwrap();
-    let key = world.issue(&phone, &lock, GrantSpec::resident(START)).unwrap();
-    phone.add_key(key, "resident").await.unwrap();
-    Scene {
-        world,
-        lock,
-        phone,
-        _dir: dir,
-    }
+    resident_scene(START, LockConfig::default()).await
 }
 
 /// Records every progress report.
