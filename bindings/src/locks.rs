@@ -35,20 +35,10 @@ impl LocksClient {
             reason: CLIENT_CLOSED.into(),
         })?;
         let bridge = ProgressBridge::new(listener);
-        let target = "latchkey::command";
-        log::debug!(target: target, "{} {id} (online: {})", command.name(), phone.is_online());
+        // latchkey-core logs the command and its outcome.
         let outcome = phone.run_command(id, command, &bridge).await;
         self.session.record(id, &outcome);
-        match outcome {
-            Ok(report) => {
-                log::info!(target: target, "{} {id}: ok via {} in {} ms", command.name(), report.path.name(), report.latency_ms);
-                Ok(report.into())
-            }
-            Err(e) => {
-                log::warn!(target: target, "{} {id} failed ({}): {e}", command.name(), e.diagnosis());
-                Err(e.into())
-            }
-        }
+        outcome.map(Into::into).map_err(Into::into)
     }
 }
 

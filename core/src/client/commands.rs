@@ -48,6 +48,7 @@ impl Phone {
     ) -> Result<CommandReport, LatchkeyError> {
         let started_at = self.clock.now_unix();
         let online = self.is_online();
+        log::debug!(target: "latchkey::command", "{} {lock_id} (online: {online})", command.name());
         let store = self.store.clone();
         let holder = self.signer.public_key();
         let prepared = blocking(move || prepare(&store, lock_id, holder, started_at, online)).await;
@@ -102,8 +103,19 @@ impl Phone {
                 Err(e)
             }
         };
-        if let Err(e) = &outcome {
-            report_failure(listener, e);
+        match &outcome {
+            Ok(r) => log::info!(
+                target: "latchkey::command",
+                "{} {lock_id}: ok via {} in {} ms ({} attempt(s))",
+                command.name(),
+                r.path.name(),
+                r.latency_ms,
+                r.attempts
+            ),
+            Err(e) => {
+                log::warn!(target: "latchkey::command", "{} {lock_id} failed ({}): {e}", command.name(), e.diagnosis());
+                report_failure(listener, e);
+            }
         }
         outcome
     }

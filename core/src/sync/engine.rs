@@ -212,6 +212,16 @@ impl Inner {
                 s.not_before = None;
                 s.last_success_at = Some(now_unix);
                 s.last_error = None;
+                log::info!(
+                    target: "latchkey::sync",
+                    "sync done: {} event(s) uploaded in {} request(s), {} left; {} key(s) added, {} renewed, {} removed",
+                    report.uploaded,
+                    report.upload_requests,
+                    report.pending_after,
+                    report.keys_added,
+                    report.keys_renewed,
+                    report.keys_removed
+                );
                 SyncOutcome::Completed
             }
             Err(Failure::WentOffline) => SyncOutcome::Offline,
@@ -222,6 +232,13 @@ impl Inner {
                 let wait = s.backoff.next_delay(failure.retry_after());
                 s.not_before = Some(self.timer.now().saturating_add(wait));
                 let error = failure.public();
+                log::warn!(
+                    target: "latchkey::sync",
+                    "sync failed ({}, {} in a row): {error}; next attempt in {} s",
+                    error.diagnosis(),
+                    s.backoff.failures(),
+                    wait.as_secs()
+                );
                 s.last_error = Some(SyncFailure {
                     code: error.diagnosis(),
                     message: error.to_string(),
