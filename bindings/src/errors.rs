@@ -110,7 +110,7 @@ pub enum CommandError {
     /// The request reached the lock but no answer came back, even after
     /// reconnecting: the lock may have acted. Tell the person to check the
     /// door.
-    #[error("the lock may have acted, but its answer was lost ({detail})")]
+    #[error("the lock may have acted, but no answer the phone could trust came back ({detail})")]
     OutcomeUnknown {
         /// Always `OutcomeUnknown`.
         code: DiagnosisCode,

@@ -27,7 +27,7 @@ impl KeysClient {
     }
 }
 
-fn lock_id(what: &str, hex: &str) -> Result<LockId, CredentialError> {
+pub(crate) fn lock_id(what: &str, hex: &str) -> Result<LockId, CredentialError> {
     LockId::from_hex(hex).ok_or_else(|| CredentialError::invalid(what, format!("`{hex}` is not 32 hex digits")))
 }
 

@@ -185,7 +185,7 @@ impl PinsClient {
 }
 
 fn lock_id(hex: &str) -> Result<LockId, CredentialError> {
-    LockId::from_hex(hex).ok_or_else(|| CredentialError::invalid("lock id", format!("`{hex}` is not 32 hex digits")))
+    crate::keys::lock_id("lock id", hex)
 }
 
 #[uniffi::export(async_runtime = "tokio")]

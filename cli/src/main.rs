@@ -107,9 +107,14 @@ fn main() -> ExitCode {
 }
 
 /// No backtraces for the person at the terminal: a closed pipe (`| head`)
-/// ends the program quietly, anything else is one line to report.
+/// ends the program quietly, a panic the store catches and handles itself
+/// (damaged files, then quarantined) says nothing, anything else is one
+/// line to report.
 fn quiet_panics() {
     std::panic::set_hook(Box::new(|info| {
+        if latchkey_core::store::panic_is_handled_by_store() {
+            return;
+        }
         let message = info
             .payload()
             .downcast_ref::<String>()

@@ -159,7 +159,7 @@ pub enum LatchkeyError {
     },
     /// The request reached the lock but no answer came back, even after
     /// reconnecting: the lock may have acted. Check the door.
-    #[error("the lock may have acted, but its answer was lost ({detail}); check the door")]
+    #[error("the lock may have acted, but no answer the phone could trust came back ({detail}); check the door")]
     OutcomeUnknown {
         /// The last failure.
         detail: String,

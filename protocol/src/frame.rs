@@ -57,6 +57,20 @@ pub enum Frame {
 }
 
 impl Frame {
+    /// The frame's kind, as the protocol document names it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Auth(_) => "AUTH",
+            Self::AuthResult(_) => "AUTH_RESULT",
+            Self::Fast(_) => "FAST",
+            Self::FastResult(_) => "FAST_RESULT",
+            Self::Session(_) => "SESSION",
+            Self::GetChallenge => "GET_CHALLENGE",
+            Self::Challenge(_) => "CHALLENGE",
+            Self::Error(_) => "ERROR",
+        }
+    }
+
     /// Decodes any frame; never panics, rejects trailing bytes.
     pub fn decode(bytes: &[u8]) -> Result<Self> {
         let Some(&kind) = bytes.first() else {

@@ -7,9 +7,6 @@ use latchkey_core::Phone;
 use latchkey_sim::lock::LockConfig;
 use latchkey_sim::radio::LinkParams;
 
-/// Monday 2026-01-05 10:00:00 UTC: when most scenarios start.
-pub const MONDAY_10: u32 = 1_767_607_200;
-
 /// A world, its lock and a resident's phone.
 pub struct ResidentScene {
     /// Clock, authority and radio.

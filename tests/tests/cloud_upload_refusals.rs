@@ -143,3 +143,37 @@ async fn an_upload_refused_to_the_phone_itself_fails_the_pass_and_sets_nothing_a
     let done = s.phone.engine.sync_once().await;
     assert_eq!((done.outcome, done.uploaded), (SyncOutcome::Completed, 3));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cloud_refusing_every_upload_sets_aside_only_a_few_events_and_keeps_the_rest_queued() {
+    let s = scene().await;
+    queue(&s, 40);
+    // A proxy in front of the cloud that refuses the request itself.
+    s.cloud.refuse("/v1/events", 405, "method_not_allowed", None);
+    s.phone.online();
+
+    let failed = s.phone.engine.sync_once().await;
+    let SyncOutcome::Failed { error, retry_in_ms } = &failed.outcome else {
+        panic!("{failed:?}");
+    };
+    assert!(error.to_string().contains("refuses every upload"), "{error}");
+    let status = s.phone.engine.status().await.unwrap();
+    assert_eq!((status.pending_events, status.dead_letters), (37, 3), "{status:?}");
+
+    // Later passes set nothing more aside while the refusal lasts.
+    s.phone.timer.advance(Duration::from_millis(*retry_in_ms));
+    let again = s.phone.engine.sync_once().await;
+    assert!(matches!(again.outcome, SyncOutcome::Failed { .. }), "{again:?}");
+    assert_eq!(again.dead_lettered, 0);
+    let status = s.phone.engine.status().await.unwrap();
+    assert_eq!((status.pending_events, status.dead_letters), (37, 3));
+
+    // Once uploads are accepted again, the queue goes up.
+    s.cloud.stop_refusing();
+    let SyncOutcome::Failed { retry_in_ms, .. } = again.outcome else {
+        unreachable!()
+    };
+    s.phone.timer.advance(Duration::from_millis(retry_in_ms));
+    let done = s.phone.engine.sync_until_idle(5).await;
+    assert_eq!((done.outcome, done.uploaded), (SyncOutcome::Completed, 37));
+}

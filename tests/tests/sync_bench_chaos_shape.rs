@@ -1,5 +1,5 @@
 //! The `chaos` part of `latchkey-bench sync --json`, from a short chaos
-//! run: exactly the keys issue 4 gives, whole numbers, nothing lost.
+//! run: exactly the keys docs/benchmarks.md documents, whole numbers, nothing lost.
 //!
 //! The rest of that object (`drain_100k_s`, `enqueue_per_s`,
 //! `cold_open_ms`, …) comes from draining 100,000 events out of a store of

@@ -146,3 +146,38 @@ async fn with_a_single_attempt_an_answer_failing_its_check_is_not_authentic_and_
     assert!(err.to_string().contains("may have acted"), "{err}");
     assert_eq!(s.lock.lock().actuation_count(), 2);
 }
+
+/// Takes the lock out of range when the phone starts its first retry.
+struct LeaveOnRetry {
+    radio: latchkey_sim::radio::SimRadio,
+    address: String,
+}
+
+impl ProgressListener for LeaveOnRetry {
+    fn on_progress(&self, progress: Progress) {
+        if matches!(progress, Progress::Retrying { .. }) {
+            self.radio.set_in_range(&self.address, false).unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn one_answer_failing_its_check_then_no_lock_at_all_is_an_unknown_outcome_not_an_impostor() {
+    let s = scene().await;
+    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    s.world.radio.set_next_faults(FaultPlan::none().corrupt_down(1));
+    let leave = LeaveOnRetry {
+        radio: s.world.radio.clone(),
+        address: s.lock.address.clone(),
+    };
+    let err = s.phone.lock(s.lock.id(), &leave).await.unwrap_err();
+    assert_eq!(err.diagnosis(), DiagnosisCode::OutcomeUnknown, "{err}");
+    let text = err.to_string();
+    assert!(text.contains("can't be trusted") && text.contains("; then "), "{text}");
+    assert!(!text.contains("Bluetooth error: the lock's answer"), "{text}");
+    assert_eq!(
+        s.lock.lock().actuation_count(),
+        2,
+        "the lock acted on the first request"
+    );
+}

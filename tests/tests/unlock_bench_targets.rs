@@ -1,4 +1,4 @@
-//! `latchkey-bench unlock` prints the JSON object issue 3 specifies, and
+//! `latchkey-bench unlock` prints the JSON object docs/benchmarks.md documents, and
 //! its radio figures (virtual time on the link model, so deterministic in
 //! any build) meet the targets: one round trip for first contact and
 //! repeat, no asymmetric work on the lock for a repeat, a repeat request

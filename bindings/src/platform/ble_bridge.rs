@@ -150,9 +150,20 @@ impl Link for ForeignLink {
         self.mtu
     }
 
+    /// A write the platform did not confirm in time may still have gone
+    /// out, so it counts as written: the wait for the answer then decides,
+    /// and a lost answer is reported as "the lock may have acted" rather
+    /// than "nothing happened at the door". A write the platform refused
+    /// (disconnected, failed) did not go out.
     async fn write(&mut self, packet: &[u8]) -> Result<(), TransportError> {
         let call = self.connection.write(packet.to_vec());
-        guarded(WRITE_TIMEOUT, TransportError::Timeout(WRITE_TIMEOUT), call).await
+        match guarded(WRITE_TIMEOUT, TransportError::Timeout(WRITE_TIMEOUT), call).await {
+            Err(TransportError::Timeout(_)) => {
+                log::debug!(target: "latchkey::ble", "platform write unconfirmed; waiting for the lock's answer");
+                Ok(())
+            }
+            other => other,
+        }
     }
 
     async fn next_notification(&mut self, timeout: Duration) -> Result<Vec<u8>, TransportError> {
@@ -187,5 +198,53 @@ impl Drop for ForeignLink {
                 let _ = connection.disconnect().await;
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A platform connection whose writes all end with `result`.
+    struct Writes(fn() -> Result<(), BleError>);
+
+    #[async_trait]
+    impl BleConnection for Writes {
+        async fn connect(&self, _timeout_ms: u64) -> Result<(), BleError> {
+            Ok(())
+        }
+        fn mtu(&self) -> u16 {
+            185
+        }
+        async fn write(&self, _packet: Vec<u8>) -> Result<(), BleError> {
+            (self.0)()
+        }
+        async fn next_notification(&self, _timeout_ms: u64) -> Result<Vec<u8>, BleError> {
+            Err(BleError::Timeout)
+        }
+        async fn disconnect(&self) -> Result<(), BleError> {
+            Ok(())
+        }
+    }
+
+    fn link(result: fn() -> Result<(), BleError>) -> ForeignLink {
+        ForeignLink {
+            connection: Arc::new(Writes(result)),
+            mtu: 185,
+            opened: Instant::now(),
+            open: true,
+            runtime: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_write_the_platform_could_not_confirm_counts_as_possibly_sent() {
+        assert_eq!(link(|| Err(BleError::Timeout)).write(b"x").await, Ok(()));
+    }
+
+    #[tokio::test]
+    async fn a_write_the_platform_refused_did_not_go_out() {
+        let refused = link(|| Err(BleError::Disconnected)).write(b"x").await;
+        assert_eq!(refused, Err(TransportError::Disconnected));
     }
 }

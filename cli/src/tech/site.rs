@@ -10,7 +10,6 @@ use latchkey_core::simworld::{SimLockHandle, SimWorld};
 use latchkey_core::store::{LockMeta, Store};
 use latchkey_core::transport::Transport;
 use latchkey_core::{DiagnosisCode, LatchkeyError, Phone};
-use latchkey_protocol::LockId;
 use latchkey_sim::lock::Fault;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -216,9 +215,5 @@ fn ble_transport(_target: &Target) -> Result<Arc<dyn Transport>, CliError> {
 
 /// A lock as people see it: its name and the start of its id.
 pub fn lock_label(meta: &LockMeta) -> String {
-    format!("{} ({})", meta.name, short(&meta.lock_id))
-}
-
-fn short(id: &LockId) -> String {
-    id.to_string().chars().take(8).collect()
+    format!("{} ({})", meta.name, super::short(&meta.lock_id))
 }

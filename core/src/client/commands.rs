@@ -121,18 +121,10 @@ impl Phone {
     }
 
     async fn record_failure(&self, lock_id: Option<LockId>, error: &LatchkeyError, at: u32) {
-        let outbox = self.outbox.clone();
-        let event = OutboxEvent::Failure {
-            lock_id,
-            diagnosis_code: error.diagnosis().as_str().to_string(),
-            detail: error.to_string(),
-            at,
-        };
-        // Diagnostics are best effort: a full outbox must not hide the
-        // original error from the caller.
-        let _ = blocking(move || outbox.append(event).map_err(|e| LatchkeyError::Storage(e.to_string()))).await;
+        self.append_best_effort(vec![failure_event(lock_id, error, at)]).await;
     }
 
+    /// The attempt and its failure, in one flushed append.
     async fn record_attempt_failure(
         &self,
         prepared: &Prepared,
@@ -141,9 +133,9 @@ impl Phone {
         started_at: u32,
         finished_at: u32,
     ) {
-        let outbox = self.outbox.clone();
+        let lock_id = prepared.meta.lock_id;
         let attempt = OutboxEvent::UnlockAttempt {
-            lock_id: prepared.meta.lock_id,
+            lock_id,
             key_id: Some(prepared.key.key.key_id()),
             command: command.name().to_string(),
             outcome: error.diagnosis().as_str().to_string(),
@@ -151,18 +143,23 @@ impl Phone {
             started_at,
             duration_ms: finished_at.saturating_sub(started_at).saturating_mul(1000),
         };
+        let failure = failure_event(Some(lock_id), error, finished_at);
+        self.append_best_effort(vec![attempt, failure]).await;
+        if command == Command::Unlock && !prepared.online {
+            self.record_offline_unlock_failure(lock_id, error, finished_at).await;
+        }
+    }
+
+    /// Diagnostics are best effort: a full outbox must not hide the
+    /// original error from the caller.
+    async fn append_best_effort(&self, events: Vec<OutboxEvent>) {
+        let outbox = self.outbox.clone();
         let _ = blocking(move || {
             outbox
-                .append(attempt)
+                .append_batch(events)
                 .map_err(|e| LatchkeyError::Storage(e.to_string()))
         })
         .await;
-        self.record_failure(Some(prepared.meta.lock_id), error, finished_at)
-            .await;
-        if command == Command::Unlock && !prepared.online {
-            self.record_offline_unlock_failure(prepared.meta.lock_id, error, finished_at)
-                .await;
-        }
     }
 
     /// Remembers a failed offline unlock for the readiness check (the
@@ -182,6 +179,15 @@ impl Phone {
             Ok(())
         })
         .await;
+    }
+}
+
+fn failure_event(lock_id: Option<LockId>, error: &LatchkeyError, at: u32) -> OutboxEvent {
+    OutboxEvent::Failure {
+        lock_id,
+        diagnosis_code: error.diagnosis().as_str().to_string(),
+        detail: error.to_string(),
+        at,
     }
 }
 

@@ -73,8 +73,23 @@ pub(super) fn quarantine_closed(dir: &Path) -> Result<std::path::PathBuf, StoreE
     quarantine::quarantine(dir, None)
 }
 
+thread_local! {
+    /// Set while sled opens (and recovers) a store under `catch_unwind`.
+    static RECOVERING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether this thread is opening a store whose panics are caught (sled
+/// panics on some damaged files; the store is then quarantined): a panic
+/// hook can stay quiet about such a panic, the caller handles it.
+pub fn panic_is_handled_by_store() -> bool {
+    RECOVERING.with(std::cell::Cell::get)
+}
+
 fn attempt(dir: &Path, marker: &Marker, keystore: &dyn KeyStore) -> Result<Attempt, StoreError> {
-    let db = match catch_unwind(AssertUnwindSafe(|| sled::Config::new().path(dir).open())) {
+    RECOVERING.with(|r| r.set(true));
+    let opened = catch_unwind(AssertUnwindSafe(|| sled::Config::new().path(dir).open()));
+    RECOVERING.with(|r| r.set(false));
+    let db = match opened {
         Ok(Ok(db)) => db,
         Ok(Err(e)) => return classify_open_error(dir, e),
         Err(_) => {

@@ -40,6 +40,8 @@ pub(crate) struct State {
     pub(crate) reported_pin_acks: HashMap<LockId, (u32, u32, u32)>,
     /// Events per upload; halved while isolating an event the cloud refuses.
     pub(crate) upload_limit: usize,
+    /// Events refused alone in a row, with no upload accepted between them.
+    pub(crate) lone_refusals: u32,
 }
 
 /// Shared by every handle of one engine.
@@ -82,6 +84,7 @@ impl Inner {
             reported_acks: HashMap::new(),
             reported_pin_acks: HashMap::new(),
             upload_limit: config.max_events_per_request.max(1),
+            lone_refusals: 0,
         };
         phone.set_online(false);
         Self {

@@ -9,7 +9,9 @@
 //! the request's target or sender, not its events, never dead-letter: 404
 //! (no upload route at that URL: a wrong base URL or a cloud without the
 //! API), 401 (after one fresh token) and 403 fail the pass and are retried
-//! with backoff; 408, 425, 429 and 5xx are temporary.
+//! with backoff; 408, 425, 429 and 5xx are temporary. Three events refused
+//! alone in a row mean the cloud refuses every upload: the pass fails and
+//! nothing more is set aside until an upload is accepted again.
 
 use super::engine::Inner;
 use super::error::Failure;
@@ -25,6 +27,12 @@ use std::collections::HashMap;
 const ENVELOPE_BYTES: usize = 13;
 /// Where events go.
 const UPLOAD_PATH: &str = "/v1/events";
+/// Events refused one by one in a row after which the refusal is taken to
+/// be of every upload (a proxy or a cloud that refuses the request itself),
+/// not of those events: nothing more is set aside until an upload is
+/// accepted again, so a blanket refusal can't empty the queue into the
+/// dead letters.
+const BLANKET_REFUSAL_AFTER: u32 = 3;
 
 /// Uploads until the outbox is empty (or the metered budget is spent).
 pub(crate) async fn drain(inner: &Inner, api: &Api<'_>, report: &mut SyncReport) -> Result<(), Failure> {
@@ -53,6 +61,7 @@ pub(crate) async fn drain(inner: &Inner, api: &Api<'_>, report: &mut SyncReport)
                 let max = inner.config.max_events_per_request.max(1);
                 let mut s = inner.state();
                 s.upload_limit = s.upload_limit.max(count).saturating_mul(2).min(max);
+                s.lone_refusals = 0;
             }
             // No upload route there: the URL or the cloud is wrong, not the
             // events. Nothing is set aside; the pass fails and is retried.
@@ -81,11 +90,23 @@ pub(crate) async fn drain(inner: &Inner, api: &Api<'_>, report: &mut SyncReport)
                 let Some(id) = sent.first().map(|e| e.id) else {
                     return Ok(());
                 };
+                if inner.state().lone_refusals >= BLANKET_REFUSAL_AFTER {
+                    return Err(Failure::Rejected {
+                        status,
+                        code,
+                        message: format!(
+                            "the cloud refuses every upload, one event at a time too ({message}); \
+                             the queue is kept and tried again later"
+                        ),
+                    });
+                }
                 let reason = format!("refused by the cloud (HTTP {status} {code}): {message}");
                 let outbox = inner.phone.outbox().clone();
                 blocking(move || outbox.dead_letter(&id, &reason).map_err(storage)).await?;
                 report.dead_lettered += 1;
-                inner.state().upload_limit = 1;
+                let mut s = inner.state();
+                s.upload_limit = 1;
+                s.lone_refusals += 1;
             }
             Err(other) => return Err(other),
         }

@@ -123,13 +123,8 @@ pub(super) fn not_wanted(wanted: &str, got: &Frame) -> AttemptError {
     match got {
         Frame::Error(code) => AttemptError::BadAnswer(format!("the lock refused the frame: {code}")),
         other => AttemptError::UntrustedAnswer {
-            reason: format!("expected {wanted}, got {}", frame_name(other)),
+            reason: format!("expected {wanted}, got {}", other.name()),
             forged: false,
         },
     }
-}
-
-fn frame_name(frame: &Frame) -> String {
-    let debug = format!("{frame:?}");
-    debug.split(['(', ' ', '{']).next().unwrap_or_default().to_string()
 }

@@ -100,12 +100,7 @@ pub async fn execute(
         short_lock_id: Some(input.lock_id.short()),
         first_match: true,
     };
-    // Set once a request may have reached the lock: what went wrong then.
-    let mut after_delivery: Option<String> = None;
-    // Whether every failure after delivery was an answer failing its check,
-    // and the last such check.
-    let mut only_forged = true;
-    let mut last_forged = None;
+    let mut delivered = AfterDelivery::default();
     let mut last_error = TransportError::NotFound(policy.scan_timeout);
     for attempt in 1..=policy.max_attempts.max(1) {
         if attempt > 1 {
@@ -117,6 +112,7 @@ pub async fn execute(
                 Some(s) => s,
                 None => {
                     last_error = TransportError::NotFound(policy.scan_timeout);
+                    delivered.no_answer(&last_error);
                     continue;
                 }
             },
@@ -127,8 +123,12 @@ pub async fn execute(
                 | TransportError::NotReady(_)
                 | TransportError::PermissionDenied(_)
                 | TransportError::Unavailable(_)),
-            ) => return Err(fail(e, after_delivery)),
+            ) => {
+                delivered.no_answer(&e);
+                return Err(delivered.fail(e));
+            }
             Err(e) => {
+                delivered.no_answer(&e);
                 last_error = e;
                 continue;
             }
@@ -137,6 +137,7 @@ pub async fn execute(
         let link = match transport.connect(&scanned.address, policy.connect_timeout).await {
             Ok(link) => link,
             Err(e) => {
+                delivered.no_answer(&e);
                 last_error = e;
                 continue;
             }
@@ -152,46 +153,80 @@ pub async fn execute(
                     attempts: attempt,
                 })
             }
-            Err(AttemptError::Transport { error, delivered }) => {
-                if delivered {
-                    only_forged = false;
-                    after_delivery.get_or_insert_with(|| error.to_string());
+            Err(AttemptError::Transport { error, delivered: sent }) => {
+                if sent {
+                    delivered.lost(&error);
+                } else {
+                    delivered.no_answer(&error);
                 }
                 last_error = error;
             }
             // The lock may have acted on the request this answers: ask
             // again by command id, as after a lost answer.
-            Err(AttemptError::UntrustedAnswer { reason, forged }) => {
-                only_forged &= forged;
-                if forged {
-                    last_forged = Some(reason.clone());
-                }
-                let reason = format!("the lock's answer can't be trusted: {reason}");
-                last_error = TransportError::Other(reason.clone());
-                after_delivery.get_or_insert(reason);
-            }
+            Err(AttemptError::UntrustedAnswer { reason, forged }) => delivered.untrusted(reason, forged),
             Err(other) => return Err(ExecuteError::Attempt(other)),
         }
     }
-    if let (true, Some(last)) = (only_forged, last_forged) {
-        return Err(ExecuteError::NotAuthentic { last });
-    }
-    Err(fail(last_error, after_delivery))
+    Err(delivered.fail(last_error))
 }
 
-fn fail(last: TransportError, after_delivery: Option<String>) -> ExecuteError {
-    match after_delivery {
-        Some(first) => {
-            let last = last.to_string();
-            ExecuteError::OutcomeUnknown {
-                last: if last == first {
-                    first
-                } else {
-                    format!("{first}; then {last}")
-                },
-            }
+/// What happened from the first attempt whose request may have reached the
+/// lock on: whether it may have acted, and how to say what went wrong.
+#[derive(Default)]
+struct AfterDelivery {
+    /// The first failure after a delivery (none: nothing reached the lock).
+    first: Option<String>,
+    /// The latest failure since.
+    latest: Option<String>,
+    /// Every attempt since the first delivery ended in an answer that
+    /// decoded but failed its signature or MAC check.
+    every_answer_forged: bool,
+}
+
+impl AfterDelivery {
+    fn note(&mut self, what: String, forged: bool) {
+        if self.first.is_none() {
+            self.first = Some(what.clone());
+            self.every_answer_forged = forged;
+        } else {
+            self.every_answer_forged &= forged;
         }
-        None => ExecuteError::Unreachable(last),
+        self.latest = Some(what);
+    }
+
+    /// The request reached the lock (or may have) and the answer was lost.
+    fn lost(&mut self, error: &TransportError) {
+        self.note(error.to_string(), false);
+    }
+
+    /// An attempt that got no answer to judge (after a delivery, it still
+    /// counts against "every answer was forged").
+    fn no_answer(&mut self, error: &TransportError) {
+        if self.first.is_some() {
+            self.note(error.to_string(), false);
+        }
+    }
+
+    /// An answer came back but can't be trusted.
+    fn untrusted(&mut self, reason: String, forged: bool) {
+        self.note(format!("the lock's answer can't be trusted: {reason}"), forged);
+    }
+
+    fn fail(self, last: TransportError) -> ExecuteError {
+        let Some(first) = self.first else {
+            return ExecuteError::Unreachable(last);
+        };
+        let latest = self.latest.unwrap_or_default();
+        if self.every_answer_forged {
+            return ExecuteError::NotAuthentic { last: latest };
+        }
+        ExecuteError::OutcomeUnknown {
+            last: if latest == first || latest.is_empty() {
+                first
+            } else {
+                format!("{first}; then {latest}")
+            },
+        }
     }
 }
 
@@ -221,7 +256,10 @@ impl From<AttemptError> for LatchkeyError {
             },
             AttemptError::NotAuthentic(p) => Self::Lock {
                 code: DiagnosisCode::LockNotAuthentic,
-                detail: format!("the lock's answer is not authentic: {p}"),
+                detail: format!(
+                    "the lock's answer verified, but the keys it carries could not be derived ({p}); \
+                     the lock may have acted: check the door"
+                ),
             },
             AttemptError::BadAnswer(s) => Self::Lock {
                 code: DiagnosisCode::ProtocolMismatch,

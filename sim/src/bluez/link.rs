@@ -16,6 +16,9 @@ use std::time::Duration;
 use tokio::sync::{mpsc, Notify};
 use tokio::task::JoinSet;
 
+/// Answers whose writes and notifications are kept for inspection.
+const MAX_EXCHANGES_KEPT: usize = 1024;
+
 /// What crossed the link since the peripheral started: tests count a
 /// command's packets with it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -94,6 +97,7 @@ pub(crate) struct Shared {
     notifier: tokio::sync::Mutex<Option<CharacteristicNotifier>>,
     frames: mpsc::UnboundedSender<QueuedFrame>,
     counters: Counters,
+    /// The newest answers' writes and notifications, oldest first.
     exchanges: Mutex<Vec<ExchangeRecord>>,
     /// How long each response frame is held before it is notified.
     answer_delay: Duration,
@@ -287,16 +291,18 @@ pub(crate) async fn send_frames(shared: Arc<Shared>, mut frames: mpsc::Unbounded
             &shared.counters.frames_dropped
         };
         counter.fetch_add(1, Ordering::Relaxed);
-        shared
-            .exchanges
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(ExchangeRecord {
-                writes: queued.writes,
-                notifications,
-                answer_len: queued.frame.len(),
-                delivered,
-            });
+        let mut exchanges = shared.exchanges.lock().unwrap_or_else(|p| p.into_inner());
+        // A peripheral may serve a real lock's traffic for weeks: keep the
+        // newest answers only.
+        if exchanges.len() >= MAX_EXCHANGES_KEPT {
+            exchanges.remove(0);
+        }
+        exchanges.push(ExchangeRecord {
+            writes: queued.writes,
+            notifications,
+            answer_len: queued.frame.len(),
+            delivered,
+        });
     }
 }
 

@@ -6058,8 +6058,10 @@ public struct ClientConfig: Equatable, Hashable {
     public var tlsPinnedSpkiSha256: [String]
     /**
      * Most events the outbox keeps waiting for upload (none: 200,000).
-     * When full, diagnostic events are dropped first; access events never
-     * are (commands still work, and the lock keeps its own log).
+     * When full, diagnostic events are dropped first; queued access events
+     * never are. A command that finds no room still works: its own records
+     * are not queued, the lock's log keeps its events for a later visit,
+     * and the report's `housekeeping_error` says so.
      */
     public var outboxCapacity: UInt64?
 
@@ -6086,8 +6088,10 @@ public struct ClientConfig: Equatable, Hashable {
          */tlsPinnedSpkiSha256: [String] = [], 
         /**
          * Most events the outbox keeps waiting for upload (none: 200,000).
-         * When full, diagnostic events are dropped first; access events never
-         * are (commands still work, and the lock keeps its own log).
+         * When full, diagnostic events are dropped first; queued access events
+         * never are. A command that finds no room still works: its own records
+         * are not queued, the lock's log keeps its events for a later visit,
+         * and the report's `housekeeping_error` says so.
          */outboxCapacity: UInt64? = nil) {
         self.dataDir = dataDir
         self.cloudBaseUrl = cloudBaseUrl

@@ -9970,8 +9970,10 @@ data class ClientConfig (
     , 
     /**
      * Most events the outbox keeps waiting for upload (none: 200,000).
-     * When full, diagnostic events are dropped first; access events never
-     * are (commands still work, and the lock keeps its own log).
+     * When full, diagnostic events are dropped first; queued access events
+     * never are. A command that finds no room still works: its own records
+     * are not queued, the lock's log keeps its events for a later visit,
+     * and the report's `housekeeping_error` says so.
      */
     var `outboxCapacity`: kotlin.ULong? = null 
     
