@@ -4,28 +4,24 @@
 //! the network returns and every event reaches the cloud exactly once, in
 //! order; after checkout the lock refuses the key by its own clock.
 
-use latchkey_core::simworld::SimWorld;
 use latchkey_core::sync::{IssueKey, SyncOutcome};
 use latchkey_core::unlock::NoProgress;
 use latchkey_core::{DiagnosisCode, LatchkeyError};
 use latchkey_protocol::{ResultCode, Role};
-use latchkey_sim::lock::LockConfig;
-use latchkey_tests::sync_bench::harness::{cloud_for, cloud_phone, register, test_config, START};
+use latchkey_tests::scene::{host_and_phone, HostScene};
+use latchkey_tests::sync_bench::harness::START;
 use std::collections::HashSet;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn guest_events_reach_the_cloud_once_in_order_and_the_key_stops_at_checkout() {
-    let world = SimWorld::new(START).unwrap();
-    let lock = world.add_lock("Rental", LockConfig::default()).unwrap();
-    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
-    let cloud = cloud_for(&world, dirs[0].path()).await.unwrap();
-    register(&cloud, &lock).unwrap();
-    let host = cloud_phone(&world, &cloud, dirs[1].path(), "host", true, test_config(&cloud))
-        .await
-        .unwrap();
-    let guest = cloud_phone(&world, &cloud, dirs[2].path(), "guest", false, test_config(&cloud))
-        .await
-        .unwrap();
+    let HostScene {
+        world,
+        lock,
+        cloud,
+        host,
+        other: guest,
+        dirs: _dirs,
+    } = host_and_phone(START, "Rental", "guest").await;
 
     // The host issues a two-day stay through the cloud.
     host.online();

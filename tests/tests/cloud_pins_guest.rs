@@ -5,12 +5,12 @@
 //! key holders) receive the lock's PIN secret, and a phone whose owner key
 //! is revoked forgets it at its next sync.
 
-use latchkey_core::simworld::SimWorld;
 use latchkey_core::sync::{IssueKey, PinChange, SyncOutcome};
 use latchkey_core::unlock::NoProgress;
 use latchkey_protocol::{PinClass, ResultCode, Role};
-use latchkey_sim::lock::{KeypadOutcome, LockConfig};
-use latchkey_tests::sync_bench::harness::{cloud_for, cloud_phone, register, test_config, CloudPhone};
+use latchkey_sim::lock::KeypadOutcome;
+use latchkey_tests::scene::{host_and_phone, HostScene};
+use latchkey_tests::sync_bench::harness::CloudPhone;
 use std::time::Duration;
 
 /// Sunday 2026-11-15 10:00 UTC.
@@ -40,17 +40,14 @@ fn key_for(lock: latchkey_protocol::LockId, phone: &str, role: Role) -> IssueKey
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_guest_pin_created_in_the_portal_works_only_once_delivered_and_a_window_change_keeps_the_code() {
-    let world = SimWorld::new(SUNDAY).unwrap();
-    let lock = world.add_lock("Cabin", LockConfig::default()).unwrap();
-    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
-    let cloud = cloud_for(&world, dirs[0].path()).await.unwrap();
-    register(&cloud, &lock).unwrap();
-    let host = cloud_phone(&world, &cloud, dirs[1].path(), "host", true, test_config(&cloud))
-        .await
-        .unwrap();
-    let guest = cloud_phone(&world, &cloud, dirs[2].path(), "guest", false, test_config(&cloud))
-        .await
-        .unwrap();
+    let HostScene {
+        world,
+        lock,
+        cloud,
+        host,
+        other: guest,
+        dirs: _dirs,
+    } = host_and_phone(SUNDAY, "Cabin", "guest").await;
     host.online();
     guest.online();
     host.engine
@@ -159,17 +156,14 @@ async fn a_guest_pin_created_in_the_portal_works_only_once_delivered_and_a_windo
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_owner_key_brings_the_pin_secret_for_offline_pins_and_its_revocation_takes_it_away() {
-    let world = SimWorld::new(SUNDAY).unwrap();
-    let lock = world.add_lock("Cabin", LockConfig::default()).unwrap();
-    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
-    let cloud = cloud_for(&world, dirs[0].path()).await.unwrap();
-    register(&cloud, &lock).unwrap();
-    let host = cloud_phone(&world, &cloud, dirs[1].path(), "host", true, test_config(&cloud))
-        .await
-        .unwrap();
-    let owner = cloud_phone(&world, &cloud, dirs[2].path(), "owner", false, test_config(&cloud))
-        .await
-        .unwrap();
+    let HostScene {
+        world,
+        lock,
+        cloud,
+        host,
+        other: owner,
+        dirs: _dirs,
+    } = host_and_phone(SUNDAY, "Cabin", "owner").await;
     host.online();
     owner.online();
     let key = host

@@ -7,12 +7,12 @@
 //! acknowledgement, nothing is pending anywhere and no event was refused.
 
 use latchkey_core::diagnostics::{diagnose, DeviceSnapshot, FindingCode, LockObservations, PlatformSnapshot};
-use latchkey_core::simworld::SimWorld;
 use latchkey_core::sync::{IssueKey, PinChange, SyncOutcome};
 use latchkey_core::unlock::NoProgress;
 use latchkey_protocol::Role;
-use latchkey_sim::lock::{KeypadOutcome, LockConfig};
-use latchkey_tests::sync_bench::harness::{cloud_for, cloud_phone, register, test_config, CloudPhone};
+use latchkey_sim::lock::KeypadOutcome;
+use latchkey_tests::scene::{host_and_phone, HostScene};
+use latchkey_tests::sync_bench::harness::CloudPhone;
 use std::time::Duration;
 
 /// Sunday 2026-11-15 10:00 UTC.
@@ -41,17 +41,14 @@ fn pin(slot: u8, digits: Option<&str>, label: &str) -> PinChange {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pin_deleted_in_the_portal_works_until_a_phone_delivers_the_change_and_drift_shows_it() {
-    let world = SimWorld::new(SUNDAY).unwrap();
-    let lock = world.add_lock("Front door", LockConfig::default()).unwrap();
-    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
-    let cloud = cloud_for(&world, dirs[0].path()).await.unwrap();
-    register(&cloud, &lock).unwrap();
-    let host = cloud_phone(&world, &cloud, dirs[1].path(), "host", true, test_config(&cloud))
-        .await
-        .unwrap();
-    let resident = cloud_phone(&world, &cloud, dirs[2].path(), "resident", false, test_config(&cloud))
-        .await
-        .unwrap();
+    let HostScene {
+        world,
+        lock,
+        cloud,
+        host,
+        other: resident,
+        dirs: _dirs,
+    } = host_and_phone(SUNDAY, "Front door", "resident").await;
     host.online();
     resident.online();
     host.engine
@@ -189,17 +186,14 @@ async fn a_pin_deleted_in_the_portal_works_until_a_phone_delivers_the_change_and
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cloud_refuses_bad_pin_changes_with_clear_errors() {
-    let world = SimWorld::new(SUNDAY).unwrap();
-    let lock = world.add_lock("Front door", LockConfig::default()).unwrap();
-    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
-    let cloud = cloud_for(&world, dirs[0].path()).await.unwrap();
-    register(&cloud, &lock).unwrap();
-    let host = cloud_phone(&world, &cloud, dirs[1].path(), "host", true, test_config(&cloud))
-        .await
-        .unwrap();
-    let guest = cloud_phone(&world, &cloud, dirs[2].path(), "guest", false, test_config(&cloud))
-        .await
-        .unwrap();
+    let HostScene {
+        world: _world,
+        lock,
+        cloud,
+        host,
+        other: guest,
+        dirs: _dirs,
+    } = host_and_phone(SUNDAY, "Front door", "guest").await;
     host.online();
     guest.online();
     let err = host.engine.delete_pin(&lock.id(), 1).await.unwrap_err();
