@@ -74,6 +74,9 @@ pub enum DiagnosisCode {
     /// The lock's keypad is locked out after repeated wrong PIN entries;
     /// codes work again once the lockout ends (at most an hour).
     KeypadLockedOut,
+    /// The lock refused to check a first contact for now (too many failed
+    /// or junk requests nearby); nothing happened; try again shortly.
+    LockBusy,
 }
 
 /// Where the bolt is.

@@ -78,6 +78,10 @@ pub enum DiagnosisCode {
     /// The lock's keypad is locked out after repeated wrong PIN entries;
     /// codes work again once the lockout ends (at most an hour).
     KeypadLockedOut,
+    /// The lock refused to check a first contact for now: it had spent its
+    /// budget for requests that prove no key (a burst of failed or junk
+    /// requests nearby). Nothing happened at the door; try again shortly.
+    LockBusy,
 }
 
 impl DiagnosisCode {
@@ -114,6 +118,7 @@ impl DiagnosisCode {
             Self::CloudAuth => "cloud_auth",
             Self::CloudRejected => "cloud_rejected",
             Self::KeypadLockedOut => "keypad_locked_out",
+            Self::LockBusy => "lock_busy",
         }
     }
 
@@ -134,6 +139,7 @@ impl DiagnosisCode {
             R::BatteryCritical => Self::BatteryCritical,
             R::ClockUntrusted => Self::ClockUntrusted,
             R::KeypadLockedOut => Self::KeypadLockedOut,
+            R::LockBusy => Self::LockBusy,
             _ => Self::LockRefused,
         })
     }

@@ -62,6 +62,6 @@ pub use pin::{
 pub use result_code::ResultCode;
 pub use revocation::RevocationList;
 pub use schedule::Schedule;
-pub use session::{SessionCipher, SessionRequest, SessionResponse};
+pub use session::{SessionCipher, SessionRequest, SessionResponse, SESSION_LIFETIME_MS};
 pub use status::{BoltState, Command, CompactStatus, DoorState, Faults, LockStatus};
-pub use time_token::{TimeDecision, TimeToken};
+pub use time_token::{ChallengeAge, TimeDecision, TimeToken};

@@ -18,10 +18,15 @@
 //! side, so a flash dump can still be brute-forced offline: flash read-out
 //! protection still matters.
 
+mod limiter;
 mod list;
 mod offline;
 mod usage;
 
+pub use limiter::{
+    keypad_lockout_s, keypad_max_guesses, KeypadLimiter, KEYPAD_FAILURES_BEFORE_LOCKOUT, KEYPAD_LEVEL_RESET_S,
+    KEYPAD_LOCKOUT_BASE_S, KEYPAD_LOCKOUT_MAX_S, KEYPAD_STRIKE_FORGIVEN_S,
+};
 pub use list::{PinClass, PinList, PinRule, PinSlot, PinSlotChange};
 pub use offline::{
     local_unit, match_offline_pin, offline_candidate_units, offline_pin, plan_offline_pin, OfflinePin,
@@ -81,47 +86,9 @@ pub fn pin_matches(secret: &PinSecret, salt: &[u8; 16], hash: &[u8; 16], digits:
     ct_eq(&pin_hash(secret, salt, digits), hash)
 }
 
-/// Consecutive refused entries after which the keypad locks out.
-pub const KEYPAD_FAILURES_BEFORE_LOCKOUT: u32 = 5;
-/// Length of the first lockout, in seconds.
-pub const KEYPAD_LOCKOUT_BASE_S: u32 = 60;
-/// Longest lockout, in seconds (each further failed batch doubles the
-/// previous one up to this).
-pub const KEYPAD_LOCKOUT_MAX_S: u32 = 3_600;
-
-/// Length of lockout number `level` (0 for the first since the last
-/// accepted entry): 60 s, 120 s, 240 s, … capped at one hour.
-pub fn keypad_lockout_s(level: u32) -> u32 {
-    let doubled = u64::from(KEYPAD_LOCKOUT_BASE_S) << level.min(32);
-    doubled.min(u64::from(KEYPAD_LOCKOUT_MAX_S)) as u32
-}
-
-/// The most codes an attacker can try within `window_s` seconds against the
-/// lockout schedule, typing instantly and starting with a clean keypad: a
-/// batch of [`KEYPAD_FAILURES_BEFORE_LOCKOUT`] whenever the keypad is open.
-/// This is the figure the brute-force margin in `docs/protocol.md` uses.
-pub fn keypad_max_guesses(window_s: u64) -> u64 {
-    let mut guesses = 0u64;
-    let mut t = 0u64;
-    let mut level = 0u32;
-    while t < window_s {
-        guesses += u64::from(KEYPAD_FAILURES_BEFORE_LOCKOUT);
-        t += u64::from(keypad_lockout_s(level));
-        level = level.saturating_add(1);
-    }
-    guesses
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lockout_doubles_up_to_an_hour() {
-        let s: Vec<u32> = (0..9).map(keypad_lockout_s).collect();
-        assert_eq!(s, [60, 120, 240, 480, 960, 1920, 3600, 3600, 3600]);
-        assert_eq!(keypad_lockout_s(u32::MAX), 3600);
-    }
 
     #[test]
     fn digits_are_validated_and_never_printed() {

@@ -79,11 +79,15 @@ pub enum ResultCode {
     PinAlreadyUsed = 0x20,
     /// The keypad is locked out after repeated wrong entries.
     KeypadLockedOut = 0x21,
+    /// The lock spent its budget for work on requests that have not proved
+    /// a key (a burst of failed or junk requests): it took this one
+    /// unchecked. Sent in an ERROR frame; retry in a few seconds.
+    LockBusy = 0x22,
 }
 
 impl ResultCode {
     /// All codes, in table order.
-    pub const ALL: [ResultCode; 34] = [
+    pub const ALL: [ResultCode; 35] = [
         Self::Ok,
         Self::BadRequest,
         Self::UnknownIssuer,
@@ -118,6 +122,7 @@ impl ResultCode {
         Self::PinNotRecognized,
         Self::PinAlreadyUsed,
         Self::KeypadLockedOut,
+        Self::LockBusy,
     ];
 
     /// Decodes a code byte; `None` for a value this build does not know.
@@ -130,21 +135,23 @@ impl ResultCode {
         self == Self::Ok
     }
 
-    /// Whether a lock that answered an authentic FAST with this code left a
-    /// session open: the holder was authorized and the hardware answered
-    /// (ok, or a mechanical or battery refusal), or only the clock was
-    /// untrusted (so the holder can deliver a time token). Credential
-    /// refusals never leave a session.
-    pub fn leaves_session_open(self) -> bool {
+    /// Whether a lock's answer with this code carries its real status
+    /// (bolt, door, battery, event head) rather than the redacted one every
+    /// refusal gets: the holder was authorized and the hardware answered
+    /// (ok, or a mechanical or battery refusal).
+    pub fn carries_full_status(self) -> bool {
         matches!(
             self,
-            Self::Ok
-                | Self::Jammed
-                | Self::BoltNotThrown
-                | Self::DoorAjar
-                | Self::BatteryCritical
-                | Self::ClockUntrusted
+            Self::Ok | Self::Jammed | Self::BoltNotThrown | Self::DoorAjar | Self::BatteryCritical
         )
+    }
+
+    /// Whether a lock that answered an authentic FAST with this code left a
+    /// session open: the holder was authorized and the hardware answered,
+    /// or only the clock was untrusted (a session limited to delivering a
+    /// time token). Credential refusals never leave a session.
+    pub fn leaves_session_open(self) -> bool {
+        self.carries_full_status() || self == Self::ClockUntrusted
     }
 
     /// A stable snake_case name, used in logs, JSON and the docs' table.
@@ -184,6 +191,7 @@ impl ResultCode {
             Self::PinNotRecognized => "pin_not_recognized",
             Self::PinAlreadyUsed => "pin_already_used",
             Self::KeypadLockedOut => "keypad_locked_out",
+            Self::LockBusy => "lock_busy",
         }
     }
 }

@@ -24,6 +24,13 @@ use crate::time_token::TimeToken;
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_128_GCM};
 
 pub(crate) const TYPE_SESSION: u8 = 0x05;
+
+/// How long a lock keeps a session open after the AUTH or FAST that opened
+/// it, by its monotonic timer: later frames get `no_session` and the phone
+/// authenticates again. A phone's whole follow-on work (16 event batches,
+/// a revocation list and a PIN list at MTU 23) takes about 25 s; a held
+/// connection must not keep a key's rights alive past its validity.
+pub const SESSION_LIFETIME_MS: u64 = 60_000;
 const DIR_PHONE_TO_LOCK: u8 = 1;
 const DIR_LOCK_TO_PHONE: u8 = 2;
 

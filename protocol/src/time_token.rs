@@ -4,13 +4,16 @@
 //! valid for (2, seconds) ‖ UTC offset (2, signed minutes) ‖ nonce (8) ‖
 //! issuer signature (64) = 101 bytes.
 //!
-//! A token with a zero nonce was fetched ahead of time. A lock accepts it
-//! only if it is newer than every token it accepted before, and then only
-//! moves its clock forward to the token's time (or keeps it, when the clock
+//! A lock accepts a token only if it is newer than every token it accepted
+//! before. A token with a zero nonce was fetched ahead of time: it only
+//! moves the clock forward to the token's time (or keeps it, when the clock
 //! is at most `valid_for` seconds ahead of the token); a clock further ahead
-//! refuses it. So no token can roll a clock back to revive an expired key.
-//! A token whose nonce equals the lock's current challenge was fetched at
-//! the door, seconds ago, and sets the clock in either direction.
+//! refuses it. A token whose nonce is a challenge the lock minted `age`
+//! seconds ago was signed after that challenge existed, so true time now
+//! lies within `[token time, token time + age]`: the lock clamps its clock
+//! into that interval. It may move back, but never to before true time, so
+//! no token (however long a connection was held open to keep its
+//! challenge) can roll a clock back to revive an expired key.
 
 use crate::codec::{Reader, Writer};
 use crate::crypto::{PublicKey, SigDomain, Signature, SigningKey};
@@ -37,6 +40,16 @@ pub struct TimeToken {
     pub nonce: Challenge,
     /// Issuer signature.
     pub signature: Signature,
+}
+
+/// A challenge a token may be bound to, and how long ago (seconds, by the
+/// lock's monotonic timer) the lock minted it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChallengeAge {
+    /// The challenge.
+    pub challenge: Challenge,
+    /// Seconds since the lock minted it (rounded up).
+    pub age_s: u32,
 }
 
 /// What a lock should do with a token.
@@ -110,14 +123,15 @@ impl TimeToken {
 
     /// The lock's decision. `lock_now` is its clock, `last_accepted` the
     /// `unix_time` of the newest token it ever accepted (0: none),
-    /// `challenge` its current challenge.
+    /// `minted` the challenges a token may be bound to (the one that opened
+    /// the session and the live ones) with their ages.
     pub fn evaluate(
         &self,
         issuer: &PublicKey,
         lock_id: &LockId,
         lock_now: u32,
         last_accepted: u32,
-        challenge: &Challenge,
+        minted: &[ChallengeAge],
     ) -> std::result::Result<TimeDecision, ResultCode> {
         if self.lock_id != *lock_id || self.issuer_id != issuer.issuer_id() {
             return Err(ResultCode::TimeTokenRejected);
@@ -128,10 +142,17 @@ impl TimeToken {
         if self.unix_time <= last_accepted {
             return Err(ResultCode::TimeTokenRejected);
         }
-        let bound = self.nonce != Challenge::default() && self.nonce == *challenge;
-        let new_time = if bound || lock_now < self.unix_time {
+        let bound = minted
+            .iter()
+            .find(|m| self.nonce != Challenge::default() && m.challenge == self.nonce);
+        let new_time = if let Some(m) = bound {
+            // Signed after the challenge was minted: true time is in
+            // [token, token + age]. Clamp into it, so a fast clock comes
+            // back only as far as true time allows.
+            lock_now.clamp(self.unix_time, self.unix_time.saturating_add(m.age_s))
+        } else if lock_now < self.unix_time {
             // Forward moves never pass real time (the token's time was true
-            // when signed); a challenge-bound token is seconds old.
+            // when signed).
             self.unix_time
         } else if lock_now - self.unix_time <= u32::from(self.valid_for) {
             // The clock agrees with the token within its delivery window:

@@ -8,7 +8,8 @@ mod common;
 use common::mutation::{mutation, random_bytes};
 use common::*;
 use latchkey_protocol::pin::{
-    keypad_lockout_s, keypad_max_guesses, match_offline_pin, offline_candidate_units, pin_hash, PinSlotChange,
+    keypad_lockout_s, keypad_max_guesses, match_offline_pin, offline_candidate_units, pin_hash, KeypadLimiter,
+    PinSlotChange,
 };
 use latchkey_protocol::{
     framing, offline_pin, plan_offline_pin, EventKind, KeyId, LockEvent, OfflinePinKind, PinClass, PinDigits, PinList,
@@ -336,11 +337,62 @@ fn a_lock_tries_at_most_three_start_units_per_code() {
 #[test]
 fn the_brute_force_figures_in_the_docs_hold() {
     assert_eq!(keypad_lockout_s(0), 60);
-    assert_eq!(keypad_max_guesses(86_400), 145, "first day");
-    assert_eq!(keypad_max_guesses(30 * 86_400), 3_625, "30 days");
+    assert_eq!(keypad_max_guesses(3_600), 36, "first hour");
+    assert_eq!(keypad_max_guesses(86_400), 153, "first day");
+    assert_eq!(keypad_max_guesses(7 * 86_400), 873, "first week");
+    assert_eq!(keypad_max_guesses(30 * 86_400), 3_633, "30 days");
     // Each guess hits an offline code with probability at most 3e-6.
     let month = keypad_max_guesses(30 * 86_400) as f64 * 3e-6;
     assert!(month < 0.011, "{month}");
+}
+
+/// Guesses a strategy gets refused within `window_s` against the real
+/// limiter: `pause_ms(n)` is the wait before guess `n` (the attacker also
+/// waits out any lockout).
+fn guesses_within(window_s: u64, pause_ms: impl Fn(u64) -> u64) -> u64 {
+    let mut limiter = KeypadLimiter::new();
+    let end_ms = window_s * 1000;
+    let (mut t, mut n) = (0u64, 0u64);
+    loop {
+        t += pause_ms(n);
+        if let Some(left) = limiter.lockout_left_ms(t) {
+            t += left;
+        }
+        if t >= end_ms {
+            return n;
+        }
+        limiter.refused(t);
+        n += 1;
+    }
+}
+
+#[test]
+fn no_typing_strategy_beats_the_documented_keypad_bound() {
+    type Pause = fn(u64) -> u64;
+    let strategies: [(&str, Pause); 5] = [
+        ("type as fast as the lockouts allow", |_| 0),
+        ("four at once, then one per forgiven strike", |n| {
+            if n < 4 {
+                0
+            } else {
+                720_000
+            }
+        }),
+        ("one every 11 minutes", |_| 660_000),
+        (
+            "bursts of five an hour apart",
+            |n| if n % 5 == 0 { 3_600_000 } else { 0 },
+        ),
+        ("pseudo-random pauses", |n| (n.wrapping_mul(2_654_435_761) % 900) * 1000),
+    ];
+    for window in [3_600, 86_400, 7 * 86_400] {
+        for (name, pause) in strategies {
+            let got = guesses_within(window, pause);
+            assert!(got <= keypad_max_guesses(window), "{name} in {window} s: {got}");
+        }
+    }
+    // The bound is close to what the best strategy achieves.
+    assert!(guesses_within(86_400, |_| 0) + 10 >= keypad_max_guesses(86_400));
 }
 
 fn valid_pin_lists() -> &'static [Vec<u8>] {

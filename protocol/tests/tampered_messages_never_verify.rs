@@ -7,8 +7,8 @@ mod common;
 use common::mutation::{mutation, Mutation};
 use common::*;
 use latchkey_protocol::{
-    CertRef, Challenge, Command, CommandId, DigitalKey, EventBatch, FastKey, FastOutcome, FastRequest, FastResult,
-    Frame, KeyId, ResultCode, RevocationList, SessionCipher, SessionRequest, SessionSecrets, TimeToken,
+    CertRef, Command, CommandId, DigitalKey, EventBatch, FastKey, FastOutcome, FastRequest, FastResult, Frame, KeyId,
+    ResultCode, RevocationList, SessionCipher, SessionRequest, SessionSecrets, TimeToken,
 };
 use proptest::prelude::*;
 use std::sync::OnceLock;
@@ -77,7 +77,7 @@ fn untouched_messages_verify() {
         .verify_for(&p.issuer.public_key(), &p.lock_id, &[])
         .unwrap();
     signed_time_token()
-        .evaluate(&p.issuer.public_key(), &p.lock_id, 0, 0, &Challenge::default())
+        .evaluate(&p.issuer.public_key(), &p.lock_id, 0, 0, &[])
         .unwrap();
     signed_batch().verify(&p.lock_key.public_key()).unwrap();
     let auth = signed_auth();
@@ -120,7 +120,7 @@ proptest! {
                 // A fresh lock (clock at 0, no token accepted yet) would take
                 // the untouched token.
                 prop_assert!(token
-                    .evaluate(&p.issuer.public_key(), &p.lock_id, 0, 0, &Challenge::default())
+                    .evaluate(&p.issuer.public_key(), &p.lock_id, 0, 0, &[])
                     .is_err());
             }
         }

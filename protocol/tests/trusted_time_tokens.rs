@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use latchkey_protocol::{Challenge, ResultCode, TimeDecision, TimeToken};
+use latchkey_protocol::{Challenge, ChallengeAge, ResultCode, TimeDecision, TimeToken};
 
 const TOKEN_TIME: u32 = MON_2024_01_01 + 10 * HOUR;
 const VALID_FOR: u16 = 300;
@@ -18,16 +18,20 @@ fn unbound() -> TimeToken {
     token(TOKEN_TIME, Challenge::default())
 }
 
-/// The fixture lock's decision with its current challenge `ctx().challenge`.
+/// The fixture lock's decision with its current challenge `ctx().challenge`,
+/// minted a moment ago.
 fn evaluate(t: &TimeToken, lock_now: u32, last_accepted: u32) -> Result<TimeDecision, ResultCode> {
+    evaluate_aged(t, lock_now, last_accepted, 0)
+}
+
+/// The same with the challenge minted `age_s` seconds ago.
+fn evaluate_aged(t: &TimeToken, lock_now: u32, last_accepted: u32, age_s: u32) -> Result<TimeDecision, ResultCode> {
     let p = parties();
-    t.evaluate(
-        &p.issuer.public_key(),
-        &p.lock_id,
-        lock_now,
-        last_accepted,
-        &ctx().challenge,
-    )
+    let minted = [ChallengeAge {
+        challenge: ctx().challenge,
+        age_s,
+    }];
+    t.evaluate(&p.issuer.public_key(), &p.lock_id, lock_now, last_accepted, &minted)
 }
 
 #[test]
@@ -101,6 +105,35 @@ fn a_token_fetched_for_the_current_challenge_may_set_the_clock_back() {
     assert_eq!(
         evaluate(&bound, TOKEN_TIME + DAY, TOKEN_TIME),
         Err(ResultCode::TimeTokenRejected)
+    );
+}
+
+#[test]
+fn a_bound_token_never_sets_the_clock_behind_true_time() {
+    // The challenge was minted two hours before the token was signed (a
+    // connection held open): true time is somewhere in [token, token + 2 h],
+    // so a clock within that range stays, and a clock ahead of it comes
+    // back only to its upper end.
+    let held = 2 * HOUR;
+    let bound = token(TOKEN_TIME, ctx().challenge);
+    assert_eq!(
+        evaluate_aged(&bound, TOKEN_TIME + held, 0, held),
+        Ok(TimeDecision {
+            new_time: TOKEN_TIME + held
+        }),
+        "the clock agrees with the latest true time: kept"
+    );
+    assert_eq!(
+        evaluate_aged(&bound, TOKEN_TIME + DAY, 0, held),
+        Ok(TimeDecision {
+            new_time: TOKEN_TIME + held
+        }),
+        "a day fast: back to the latest time that can be true, not to the token"
+    );
+    assert_eq!(
+        evaluate_aged(&bound, TOKEN_TIME - HOUR, 0, held),
+        Ok(TimeDecision { new_time: TOKEN_TIME }),
+        "behind: forward to the token"
     );
 }
 

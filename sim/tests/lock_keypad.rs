@@ -277,7 +277,17 @@ fn brute_force_locks_the_keypad_out_with_growing_lockouts_and_says_so() {
     for _ in 0..5 {
         refused(w.lock.enter_pin("0000"));
     }
-    assert_eq!(last_event(&w).detail, 60, "an accepted PIN starts the schedule over");
+    assert_eq!(
+        last_event(&w).detail,
+        240,
+        "an accepted PIN does not start the schedule over"
+    );
+    // A quiet day does.
+    w.clock.advance_secs(u64::from(DAY));
+    for _ in 0..5 {
+        refused(w.lock.enter_pin("0000"));
+    }
+    assert_eq!(last_event(&w).detail, 60, "a day without a refusal starts it over");
 }
 
 #[test]

@@ -61,7 +61,7 @@ async fn the_unlock_benchmark_prints_the_specified_json_and_meets_its_targets() 
 
     assert_eq!(
         keys(&json),
-        BTreeSet::from(["unlock", "reference", "phone_unlock_cpu_us_median"]),
+        BTreeSet::from(["unlock", "reference", "phone_unlock_cpu_us_median", "lock_energy"]),
         "{printed}"
     );
     assert_eq!(keys(&json["unlock"]), BTreeSet::from(["first", "repeat"]), "{printed}");
@@ -87,4 +87,21 @@ async fn the_unlock_benchmark_prints_the_specified_json_and_meets_its_targets() 
     );
     // First contact does the asymmetric work a repeat avoids.
     assert!(figure(first, "lock_asym_ops") > 0, "{printed}");
+
+    // By kind: a first contact verifies the certificate and the holder,
+    // signs its answer and runs one key exchange; a repeat does none.
+    let energy = &json["lock_energy"];
+    let ops = |v: &Value| [figure(v, "verify"), figure(v, "sign"), figure(v, "ecdh")];
+    assert_eq!(ops(&energy["first"]), [2, 1, 1], "{printed}");
+    assert_eq!(ops(&energy["repeat"]), [0, 0, 0], "{printed}");
+    // Junk: bounded by the budget (8 at once, one per 5 s), where a lock
+    // without one pays for every frame.
+    let junk = &energy["junk"];
+    let budget = 8 + figure(junk, "virtual_s") / 5;
+    let [verify, sign, ecdh] = ops(&junk["budgeted"]);
+    assert!(verify + sign <= budget, "{printed}");
+    assert_eq!(ecdh, 0, "{printed}");
+    assert!(figure(junk, "lock_busy_answers") > 0, "{printed}");
+    let [verify, sign, _] = ops(&junk["unlimited"]);
+    assert!(verify + sign >= 10 * budget, "{printed}");
 }

@@ -18,7 +18,7 @@ use latchkey_core::simworld::{GrantSpec, SimLockHandle, SimWorld};
 use latchkey_core::unlock::NoProgress;
 use latchkey_core::{LatchkeyError, Phone};
 use latchkey_protocol::{Command, Role};
-use latchkey_sim::lock::LockConfig;
+use latchkey_sim::lock::{KeypadOutcome, LockConfig};
 use latchkey_sim::radio::LinkParams;
 use std::sync::Arc;
 
@@ -83,12 +83,18 @@ pub async fn site(fault: Option<SimFault>) -> Result<Site, LatchkeyError> {
     })
 }
 
-/// `entries` wrong codes typed on the keypad, an hour apart.
+/// Someone trying `entries` wrong codes on the keypad, five seconds apart,
+/// waiting out each lockout; then an hour passes.
 fn keypad_history(world: &SimWorld, lock: &SimLockHandle, entries: u32) {
-    for _ in 0..entries {
-        lock.lock().enter_pin("000000");
-        world.clock.advance_secs(HOUR.into());
+    let mut typed = 0;
+    while typed < entries {
+        match lock.lock().enter_pin("000000") {
+            KeypadOutcome::LockedOut { retry_in_s } => world.clock.advance_secs(retry_in_s.into()),
+            _ => typed += 1,
+        }
+        world.clock.advance_secs(5);
     }
+    world.clock.advance_secs(HOUR.into());
 }
 
 /// The resident unlocks, then locks, stopping at the first failure: what

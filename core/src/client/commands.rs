@@ -92,9 +92,10 @@ impl Phone {
             Ok(executed) => {
                 let store = self.store.clone();
                 let outbox = self.outbox.clone();
+                let earlier = executed.earlier_delivery.clone().filter(|_| command.actuates());
                 blocking(move || record(&store, &outbox, &prepared, command, executed, started_at, finished_at))
                     .await
-                    .and_then(|report| report.map_err(LatchkeyError::refused_by_lock))
+                    .and_then(|report| report.map_err(|code| refusal(code, earlier)))
             }
             Err(e) => {
                 let e = LatchkeyError::from(e);
@@ -179,6 +180,30 @@ impl Phone {
             Ok(())
         })
         .await;
+    }
+}
+
+/// The lock's refusal; when an earlier attempt's request may have reached
+/// it, the refusal (made after that) can't say whether that one acted.
+fn refusal(code: latchkey_protocol::ResultCode, earlier_delivery: Option<String>) -> LatchkeyError {
+    let refused = LatchkeyError::refused_by_lock(code);
+    match (refused, earlier_delivery) {
+        (
+            LatchkeyError::Refused {
+                code,
+                lock_result,
+                reason,
+            },
+            Some(earlier),
+        ) => LatchkeyError::Refused {
+            code,
+            lock_result,
+            reason: format!(
+                "{reason}; an earlier try reached the lock before this refusal ({earlier}) and may have been \
+                 carried out: check the door"
+            ),
+        },
+        (refused, _) => refused,
     }
 }
 

@@ -118,11 +118,16 @@ pub(super) fn record(
             rssi: executed.scanned.rssi,
             seen_at: started_at,
         });
-        s.last_contact = Some(ObservedContact {
-            status: out.status.compact,
-            lock_time: out.status.lock_time,
-            observed_at: finished_at,
-        });
+        // A refusal carries a redacted status (bolt and door unknown,
+        // battery 0): it says nothing about the door or the battery.
+        let real_status = out.code.carries_full_status();
+        if real_status {
+            s.last_contact = Some(ObservedContact {
+                status: out.status.compact,
+                lock_time: out.status.lock_time,
+                observed_at: finished_at,
+            });
+        }
         if let Some(status) = out.status.full {
             s.last_status = Some(ObservedStatus {
                 status,
@@ -146,13 +151,15 @@ pub(super) fn record(
         ) {
             s.advance_event_cursor(epoch, last);
         }
-        push_battery_sample(
-            &mut s.battery_history,
-            BatterySample {
-                at: finished_at,
-                percent: out.status.compact.battery_percent,
-            },
-        );
+        if real_status {
+            push_battery_sample(
+                &mut s.battery_history,
+                BatterySample {
+                    at: finished_at,
+                    percent: out.status.compact.battery_percent,
+                },
+            );
+        }
         if command == Command::Unlock && !prepared.online {
             s.last_offline_unlock = Some(UnlockRecord {
                 at: finished_at,

@@ -175,6 +175,9 @@ finding_codes! {
     LockClockSkewed = "lock_clock_skewed", Lock, LockTrust, Degrades, SyncWhenOnline;
     /// The keypad is locked after repeated wrong codes.
     KeypadLockedOut = "keypad_locked_out", Key, LockTrust, BlocksUnlock, WaitAndRetry;
+    /// The lock is refusing unproven requests for a moment (a burst of
+    /// failed or junk requests nearby).
+    LockBusy = "lock_busy", Lock, LockTrust, BlocksUnlock, WaitAndRetry;
     /// The lock's answer did not prove it is the real lock.
     LockNotAuthentic = "lock_not_authentic", Lock, LockTrust, BlocksUnlock, CallTechnician;
     /// The app and the lock do not understand each other.
@@ -280,6 +283,7 @@ impl FindingCode {
             D::CloudAuth => Self::CloudAuth,
             D::CloudRejected => Self::CloudRejected,
             D::KeypadLockedOut => Self::KeypadLockedOut,
+            D::LockBusy => Self::LockBusy,
         }
     }
 }

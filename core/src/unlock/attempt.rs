@@ -69,6 +69,10 @@ pub enum AttemptError {
     /// The lock's answer could not be decoded or was unexpected.
     #[error("unexpected answer from the lock: {0}")]
     BadAnswer(String),
+    /// The lock took the request unchecked: it had spent its budget for
+    /// requests that prove no key. Nothing happened; a later try may pass.
+    #[error("the lock is busy turning away requests without a valid key; try again in a few seconds")]
+    LockBusy,
     /// The holder signer failed.
     #[error("signing failed: {0}")]
     Signer(String),
@@ -121,6 +125,7 @@ pub(super) fn decode_answer(answer: &[u8], wanted: &str) -> Result<Frame, Attemp
 /// anything else is treated as damaged.
 pub(super) fn not_wanted(wanted: &str, got: &Frame) -> AttemptError {
     match got {
+        Frame::Error(ResultCode::LockBusy) => AttemptError::LockBusy,
         Frame::Error(code) => AttemptError::BadAnswer(format!("the lock refused the frame: {code}")),
         other => AttemptError::UntrustedAnswer {
             reason: format!("expected {wanted}, got {}", other.name()),

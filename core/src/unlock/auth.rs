@@ -100,7 +100,8 @@ pub(super) async fn run_auth(
             status: StatusView {
                 compact: result.status.compact(),
                 lock_time: result.status.lock_time,
-                full: Some(result.status),
+                // A refusal's status is redacted: not the door's state.
+                full: result.code.carries_full_status().then_some(result.status),
             },
             new_fast_key,
             fast_key_lost: matches!(after, AuthAfter::Reset | AuthAfter::RefusedFast { lost: true }),

@@ -123,15 +123,14 @@ async fn finish(
     if outcome.code == ResultCode::ClockUntrusted && input.command.actuates() {
         plan.retry_after_time = Some((input.command, input.command_id));
     }
-    outcome.housekeeping = run_housekeeping(
-        link,
-        &mut cipher,
-        &plan,
-        &outcome.status,
-        listener,
-        &SessionContext::of(input),
-    )
-    .await;
+    let session = SessionContext {
+        lock_id: input.lock_id,
+        epoch,
+        authorized: outcome.code.carries_full_status(),
+        lock_identity: input.lock_identity,
+        answer_timeout: input.answer_timeout,
+    };
+    outcome.housekeeping = run_housekeeping(link, &mut cipher, &plan, &outcome.status, listener, &session).await;
     if let Some(full) = outcome.housekeeping.status {
         outcome.status.full = Some(full);
     }
@@ -144,14 +143,4 @@ async fn finish(
         };
     }
     Ok(outcome)
-}
-
-impl SessionContext {
-    fn of(input: &AttemptInput<'_>) -> Self {
-        Self {
-            lock_id: input.lock_id,
-            lock_identity: input.lock_identity,
-            answer_timeout: input.answer_timeout,
-        }
-    }
 }

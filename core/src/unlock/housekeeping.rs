@@ -73,6 +73,14 @@ pub struct HousekeepingResult {
 pub(super) struct SessionContext {
     /// The lock (event batches must name it).
     pub lock_id: LockId,
+    /// The lock's epoch (event batches must name it too: a batch from the
+    /// lock's life before a reset is not this log).
+    pub epoch: u32,
+    /// The command's answer was an authorized one. If not (an untrusted
+    /// clock refused a time-limited key), the lock limits the session to
+    /// time delivery and signed lists until a token makes the key valid
+    /// again, and its status there is redacted.
+    pub authorized: bool,
     /// The lock's identity key (verifies event batches).
     pub lock_identity: PublicKey,
     /// How long to wait for each answer.
@@ -113,7 +121,9 @@ async fn steps(
                 other => return Err(format!("status request refused: {}", other.code())),
             },
         };
-        result.status = Some(status);
+        if input.authorized {
+            result.status = Some(status);
+        }
         if list.seq > status.revocation_seq {
             listener.on_progress(Progress::Housekeeping {
                 what: "delivering revocations",
@@ -147,7 +157,9 @@ async fn steps(
         }
     }
 
-    if plan.fetch_events {
+    // A limited session refuses event fetches until time made the key
+    // valid again; asking would only end the session's work early.
+    if plan.fetch_events && (input.authorized || result.time_set.is_some()) {
         let mut cursor = plan.event_cursor.map(|(seq, _)| seq).unwrap_or(0);
         listener.on_progress(Progress::Housekeeping {
             what: "collecting events",
@@ -161,12 +173,7 @@ async fn steps(
                 SessionResponse::Events(ResultCode::Ok, Some(b)) => b,
                 other => return Err(format!("event fetch refused: {}", other.code())),
             };
-            batch
-                .verify(&input.lock_identity)
-                .map_err(|e| format!("event batch rejected: {e}"))?;
-            if batch.lock_id != input.lock_id {
-                return Err("event batch is for another lock".into());
-            }
+            accept_batch(&batch, input)?;
             if let Some(gap) = batch.gap_after(cursor) {
                 result.gaps.push(gap);
             }
@@ -198,6 +205,25 @@ async fn steps(
     Ok(())
 }
 
+/// A batch counts only if the lock signed it, for this lock and for its
+/// current epoch: a batch from the lock's life before a reset (signed by
+/// the same identity key) would splice another log into this one.
+fn accept_batch(batch: &EventBatch, input: &SessionContext) -> Result<(), String> {
+    batch
+        .verify(&input.lock_identity)
+        .map_err(|e| format!("event batch rejected: {e}"))?;
+    if batch.lock_id != input.lock_id {
+        return Err("event batch is for another lock".into());
+    }
+    if batch.epoch != input.epoch {
+        return Err(format!(
+            "event batch is from the lock's epoch {}, not its current {}",
+            batch.epoch, input.epoch
+        ));
+    }
+    Ok(())
+}
+
 async fn call(
     link: &mut FrameLink,
     cipher: &mut SessionCipher,
@@ -216,5 +242,44 @@ async fn call(
         }
         Frame::Error(code) => Err(format!("the lock refused the session frame: {code}")),
         other => Err(format!("expected a session frame, got {other:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use latchkey_protocol::{chain_start, SigningKey};
+
+    fn context(lock: &SigningKey, lock_id: LockId, epoch: u32) -> SessionContext {
+        SessionContext {
+            lock_id,
+            epoch,
+            authorized: true,
+            lock_identity: lock.public_key(),
+            answer_timeout: Duration::from_secs(1),
+        }
+    }
+
+    fn batch(lock: &SigningKey, lock_id: LockId, epoch: u32) -> EventBatch {
+        EventBatch::sign(lock, lock_id, epoch, 0, 0, chain_start(&lock_id, epoch), vec![]).expect("batch")
+    }
+
+    #[test]
+    fn a_batch_from_another_epoch_of_the_same_lock_is_refused() {
+        let lock = SigningKey::generate().expect("key");
+        let id = LockId([4; 16]);
+        assert_eq!(accept_batch(&batch(&lock, id, 2), &context(&lock, id, 2)), Ok(()));
+        let err = accept_batch(&batch(&lock, id, 1), &context(&lock, id, 2)).unwrap_err();
+        assert!(err.contains("epoch 1"), "{err}");
+    }
+
+    #[test]
+    fn a_batch_for_another_lock_or_not_signed_by_it_is_refused() {
+        let lock = SigningKey::generate().expect("key");
+        let id = LockId([4; 16]);
+        let other = LockId([5; 16]);
+        assert!(accept_batch(&batch(&lock, other, 1), &context(&lock, id, 1)).is_err());
+        let impostor = SigningKey::generate().expect("key");
+        assert!(accept_batch(&batch(&impostor, id, 1), &context(&lock, id, 1)).is_err());
     }
 }

@@ -57,6 +57,12 @@ pub struct Executed {
     pub scanned: ScannedLock,
     /// Attempts used (1 unless the connection dropped).
     pub attempts: u32,
+    /// What went wrong after an earlier attempt's request reached the lock
+    /// (or may have). The lock checks credentials before it looks up a
+    /// stored outcome, so a key that stopped being valid in between gets a
+    /// refusal rather than the earlier command's outcome: that command may
+    /// still have been carried out.
+    pub earlier_delivery: Option<String>,
 }
 
 /// Why a command produced no answer.
@@ -83,6 +89,10 @@ pub enum ExecuteError {
         /// The last verification failure.
         last: String,
     },
+    /// Every attempt found the lock busy turning away requests that prove
+    /// no key (and none reached it before): nothing happened at the door.
+    #[error("the lock kept refusing to check the request for now (a burst of failed or junk requests nearby); try again in a few seconds")]
+    LockBusy,
     /// Anything else from the attempt.
     #[error(transparent)]
     Attempt(AttemptError),
@@ -102,11 +112,13 @@ pub async fn execute(
     };
     let mut delivered = AfterDelivery::default();
     let mut last_error = TransportError::NotFound(policy.scan_timeout);
+    let mut busy = false;
     for attempt in 1..=policy.max_attempts.max(1) {
         if attempt > 1 {
             listener.on_progress(Progress::Retrying { attempt });
         }
         listener.on_progress(Progress::Scanning);
+        busy = false;
         let scanned = match transport.scan(&filter, policy.scan_timeout).await {
             Ok(found) => match found.into_iter().max_by_key(|s| s.rssi) {
                 Some(s) => s,
@@ -151,6 +163,7 @@ pub async fn execute(
                     outcome,
                     scanned,
                     attempts: attempt,
+                    earlier_delivery: delivered.first,
                 })
             }
             Err(AttemptError::Transport { error, delivered: sent }) => {
@@ -164,8 +177,16 @@ pub async fn execute(
             // The lock may have acted on the request this answers: ask
             // again by command id, as after a lost answer.
             Err(AttemptError::UntrustedAnswer { reason, forged }) => delivered.untrusted(reason, forged),
+            // Nothing was checked, so nothing happened: try again.
+            Err(AttemptError::LockBusy) => {
+                busy = true;
+                delivered.busy();
+            }
             Err(other) => return Err(ExecuteError::Attempt(other)),
         }
+    }
+    if busy && delivered.first.is_none() {
+        return Err(ExecuteError::LockBusy);
     }
     Err(delivered.fail(last_error))
 }
@@ -207,6 +228,14 @@ impl AfterDelivery {
         }
     }
 
+    /// The lock took the request unchecked (after a delivery, it still
+    /// counts against "every answer was forged").
+    fn busy(&mut self) {
+        if self.first.is_some() {
+            self.note("the lock was busy and checked nothing".into(), false);
+        }
+    }
+
     /// An answer came back but can't be trusted.
     fn untrusted(&mut self, reason: String, forged: bool) {
         self.note(format!("the lock's answer can't be trusted: {reason}"), forged);
@@ -239,6 +268,10 @@ impl From<ExecuteError> for LatchkeyError {
                 code: DiagnosisCode::LockNotAuthentic,
                 detail: e.to_string(),
             },
+            e @ ExecuteError::LockBusy => Self::Lock {
+                code: DiagnosisCode::LockBusy,
+                detail: e.to_string(),
+            },
             ExecuteError::Attempt(a) => a.into(),
         }
     }
@@ -264,6 +297,10 @@ impl From<AttemptError> for LatchkeyError {
             AttemptError::BadAnswer(s) => Self::Lock {
                 code: DiagnosisCode::ProtocolMismatch,
                 detail: s,
+            },
+            e @ AttemptError::LockBusy => Self::Lock {
+                code: DiagnosisCode::LockBusy,
+                detail: e.to_string(),
             },
             AttemptError::Signer(s) => Self::Storage(format!("holder signer: {s}")),
         }

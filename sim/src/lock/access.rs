@@ -9,8 +9,9 @@ use latchkey_protocol::{Command, CommandId, DigitalKey, EventKind, KeyId, Result
 impl SimLock {
     /// The outcome stored for an earlier identical command, if any: the
     /// caller answers with it and does not actuate again.
-    pub(super) fn stored_outcome(&mut self, key_id: &KeyId, command_id: &CommandId) -> Option<StoredOutcome> {
-        self.creds.outcomes.get(&(*key_id, *command_id)).copied()
+    /// Looking it up does not keep it in the bounded store longer.
+    pub(super) fn stored_outcome(&self, key_id: &KeyId, command_id: &CommandId) -> Option<StoredOutcome> {
+        self.creds.outcomes.peek(&(*key_id, *command_id)).copied()
     }
 
     /// Credential checks after authentication, in this order: revocation,

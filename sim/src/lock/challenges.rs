@@ -12,7 +12,10 @@ use latchkey_protocol::Challenge;
 #[derive(Debug)]
 pub(crate) struct Challenges {
     current: Challenge,
-    previous: Option<Challenge>,
+    /// When `current` was minted (a time token bound to it was signed
+    /// after this).
+    current_minted_ms: u64,
+    previous: Option<(Challenge, u64)>,
     rotated_at_ms: u64,
     period_ms: u64,
     /// Feeds the fallback generator (see [`Challenges::fresh`]).
@@ -23,6 +26,7 @@ impl Challenges {
     pub(crate) fn new(period_ms: u64, now_ms: u64) -> Self {
         let mut c = Self {
             current: Challenge::default(),
+            current_minted_ms: now_ms,
             previous: None,
             rotated_at_ms: now_ms,
             period_ms: period_ms.max(1),
@@ -52,8 +56,9 @@ impl Challenges {
         if periods == 0 {
             return;
         }
-        self.previous = (periods == 1).then_some(self.current);
+        self.previous = (periods == 1).then_some((self.current, self.current_minted_ms));
         self.current = self.fresh();
+        self.current_minted_ms = now_ms;
         self.rotated_at_ms += periods * self.period_ms;
     }
 
@@ -64,7 +69,17 @@ impl Challenges {
 
     /// The live challenges, current first.
     pub(crate) fn live(&self) -> impl Iterator<Item = Challenge> {
-        std::iter::once(self.current).chain(self.previous)
+        self.live_minted().map(|(c, _)| c)
+    }
+
+    /// The live challenges with the time each was minted, current first.
+    pub(crate) fn live_minted(&self) -> impl Iterator<Item = (Challenge, u64)> {
+        std::iter::once((self.current, self.current_minted_ms)).chain(self.previous)
+    }
+
+    /// When the live challenge `c` was minted.
+    pub(crate) fn minted_ms(&self, c: &Challenge) -> Option<u64> {
+        self.live_minted().find(|(l, _)| l == c).map(|(_, at)| at)
     }
 
     /// Whether `c` may still be answered.
@@ -77,8 +92,9 @@ impl Challenges {
     pub(crate) fn consume(&mut self, c: &Challenge, now_ms: u64) {
         if *c == self.current {
             self.current = self.fresh();
+            self.current_minted_ms = now_ms;
             self.rotated_at_ms = now_ms;
-        } else if self.previous == Some(*c) {
+        } else if self.previous.is_some_and(|(p, _)| p == *c) {
             self.previous = None;
         }
     }
@@ -87,6 +103,7 @@ impl Challenges {
     pub(crate) fn restart(&mut self, now_ms: u64) {
         self.previous = None;
         self.current = self.fresh();
+        self.current_minted_ms = now_ms;
         self.rotated_at_ms = now_ms;
     }
 }

@@ -47,6 +47,13 @@ pub struct LockConfig {
     /// lock: `KeyAuthority::pin_secret`). `None`: the keypad takes only the
     /// commissioning master PIN.
     pub pin_secret: Option<PinSecret>,
+    /// Asymmetric operations the lock may spend on requests that have not
+    /// proved a key, at once (the bucket's size).
+    pub unauth_ops_burst: u32,
+    /// One such operation is earned back per this many milliseconds.
+    pub unauth_ops_refill_ms: u64,
+    /// Most such operations in one connection.
+    pub unauth_ops_per_connection: u32,
 }
 
 impl Default for LockConfig {
@@ -68,6 +75,15 @@ impl Default for LockConfig {
             door_ajar_limit_ms: 60_000,
             master_pin: None,
             pin_secret: None,
+            // A first contact needs 2 verifications before it proves a key
+            // (given back when it does); a refused one costs 3 (2 and the
+            // refusal's signature). 8 at once and one per 5 s keeps junk at
+            // 17,280 operations a day at most, where an unlimited lock
+            // answers ~30 frames a second; 6 per connection is two refused
+            // AUTHs, so one connection can't take the whole bucket.
+            unauth_ops_burst: 8,
+            unauth_ops_refill_ms: 5_000,
+            unauth_ops_per_connection: 6,
         }
     }
 }
@@ -80,6 +96,9 @@ impl LockConfig {
         }
         if self.fast_key_capacity == 0 || self.cert_cache_capacity == 0 || self.stored_outcome_capacity == 0 {
             return invalid("table capacities must be at least 1");
+        }
+        if self.unauth_ops_burst == 0 || self.unauth_ops_refill_ms == 0 || self.unauth_ops_per_connection == 0 {
+            return invalid("the unauthenticated work budget must allow some work");
         }
         if self.challenge_rotation_ms == 0 {
             return invalid("challenge_rotation_ms must be positive");

@@ -57,6 +57,13 @@ impl<K: PartialEq, V> Lru<K, V> {
         self.entries.push((key, value, tick));
     }
 
+    /// The value for `key`, without marking it used: looking an entry up
+    /// must not keep it alive (a stored outcome polled forever would never
+    /// age out).
+    pub(crate) fn peek(&self, key: &K) -> Option<&V> {
+        self.entries.iter().find(|(k, _, _)| k == key).map(|(_, v, _)| v)
+    }
+
     /// Whether `key` is present (does not count as a use).
     pub(crate) fn contains(&self, key: &K) -> bool {
         self.entries.iter().any(|(k, _, _)| k == key)

@@ -8,6 +8,14 @@ use latchkey_protocol::{
     FastRequest, FastResult, Frame, LockContext, ProtocolError, PublicKey, ResultCode, SessionCipher,
 };
 
+/// Why a request did not prove a key.
+enum Unproven {
+    /// Refused with this code (a signed answer, if the budget allows).
+    Refused(ResultCode),
+    /// The budget for unproven work is spent: nothing was checked.
+    Busy,
+}
+
 /// Maps a reassembly failure to the code the ERROR frame carries.
 fn framing_code(error: &ProtocolError) -> ResultCode {
     match error {
@@ -63,72 +71,104 @@ impl SimLock {
         }
     }
 
-    /// Checks the issuer signature, counting the verify only when it runs
-    /// (an unknown issuer is refused on its id alone).
-    fn verify_certificate(&mut self, cert: &DigitalKey) -> Result<(), ResultCode> {
-        if cert.issuer_id == self.issuer.issuer_id() {
-            self.ops.ecdsa_verify += 1;
+    /// Takes one operation from the budget for work on requests that have
+    /// not proved a key; `spent` counts what this request took.
+    fn spend_unproven(&mut self, spent: &mut u32) -> Result<(), Unproven> {
+        if !self.unauth.try_spend(self.now_ms()) {
+            return Err(Unproven::Busy);
         }
-        cert.verify(&self.issuer)
+        *spent += 1;
+        Ok(())
     }
 
     /// AUTH steps up to and including the holder signature. On success the
     /// certificate enters the cache (only for a proven holder, so strangers
-    /// cannot evict real entries by replaying public certificates).
-    fn authenticate(&mut self, req: &AuthRequest) -> Result<DigitalKey, ResultCode> {
+    /// cannot evict real entries by replaying public certificates). Every
+    /// verification here is paid from the unauthenticated budget.
+    fn authenticate(&mut self, req: &AuthRequest, spent: &mut u32) -> Result<DigitalKey, Unproven> {
         if !self.challenges.is_live(&req.challenge) {
-            return Err(ResultCode::StaleChallenge);
+            return Err(Unproven::Refused(ResultCode::StaleChallenge));
         }
         let hash = req.cert.hash();
         let cert = match &req.cert {
             CertRef::Full(cert) => {
                 // A cache hit skips the ECDSA verify: the point of the cache.
-                if self.creds.cert_cache.get(&hash).is_none() {
-                    self.verify_certificate(cert)?;
+                // An unknown issuer is refused on its id alone.
+                if self.creds.cert_cache.peek(&hash).is_none() {
+                    if cert.issuer_id == self.issuer.issuer_id() {
+                        self.spend_unproven(spent)?;
+                        self.ops.ecdsa_verify += 1;
+                    }
+                    cert.verify(&self.issuer).map_err(Unproven::Refused)?;
                 }
                 cert.clone()
             }
             CertRef::Hash(h) => self
                 .creds
                 .cert_cache
-                .get(h)
+                .peek(h)
                 .cloned()
-                .ok_or(ResultCode::CertificateNotCached)?,
+                .ok_or(Unproven::Refused(ResultCode::CertificateNotCached))?,
         };
         if !cert.applies_to(&self.lock_id, &self.groups) {
-            return Err(ResultCode::WrongLock);
+            return Err(Unproven::Refused(ResultCode::WrongLock));
         }
+        self.spend_unproven(spent)?;
         self.ops.ecdsa_verify += 1;
-        req.verify_holder(&self.context(req.challenge), &cert)?;
+        req.verify_holder(&self.context(req.challenge), &cert)
+            .map_err(Unproven::Refused)?;
         self.creds.cert_cache.insert(hash, cert.clone());
         Ok(cert)
     }
 
     fn handle_auth(&mut self, req: &AuthRequest, request: &[u8]) -> Frame {
-        let cert = match self.authenticate(req) {
+        let mut spent = 0;
+        let cert = match self.authenticate(req, &mut spent) {
             Ok(cert) => cert,
-            Err(code) => return self.auth_answer(code, false, None, request),
+            Err(Unproven::Busy) => return Frame::Error(ResultCode::LockBusy),
+            // The refusal's signature is unproven work too.
+            Err(Unproven::Refused(code)) => match self.spend_unproven(&mut spent) {
+                Ok(()) => return self.auth_answer(code, false, None, request),
+                Err(_) => return Frame::Error(ResultCode::LockBusy),
+            },
         };
+        // A proven holder: the verifications were not junk.
+        self.unauth.refund(spent);
+        let minted_ms = self.challenges.minted_ms(&req.challenge).unwrap_or(0);
         self.challenges.consume(&req.challenge, self.now_ms());
         let key_id = cert.key_id();
-        if let Some(stored) = self.stored_outcome(&key_id, &req.command_id) {
-            // The holder proved itself: it may see the state its command left.
-            return match self.sign_auth_result(stored.code, true, None, true, request) {
-                Some(result) => Frame::AuthResult(result),
-                None => Frame::Error(stored.code),
-            };
-        }
-        // An untrusted clock still gets a session (no actuation): the
-        // holder can then deliver an issuer-signed time token, the only way
-        // the clock can become trusted again.
-        let mut refusal = None;
+        // Credentials before anything else: a refused key learns only the
+        // refusal (redacted status, no session, no stored outcome), whatever
+        // it asks. An untrusted clock is the one refusal that still gets a
+        // session, limited to delivering time (see session_ops.rs).
         if let Err(code) = self.authorize(&cert, req.command) {
             self.deny(key_id, req.command, code);
             if code != ResultCode::ClockUntrusted {
                 return self.auth_answer(code, false, None, request);
             }
-            refusal = Some(code);
+            return self.auth_with_session(req, request, &cert, minted_ms, Some(code));
         }
+        if let Some(stored) = self.stored_outcome(&key_id, &req.command_id) {
+            // An authorized holder: it may see the state its command left.
+            return match self.sign_auth_result(stored.code, true, None, true, request) {
+                Some(result) => Frame::AuthResult(result),
+                None => Frame::Error(stored.code),
+            };
+        }
+        self.auth_with_session(req, request, &cert, minted_ms, None)
+    }
+
+    /// The ECDH, the command (unless `refusal`), the signed answer with the
+    /// lock's ephemeral key, and the session and fast key it yields.
+    fn auth_with_session(
+        &mut self,
+        req: &AuthRequest,
+        request: &[u8],
+        cert: &DigitalKey,
+        minted_ms: u64,
+        refusal: Option<ResultCode>,
+    ) -> Frame {
+        let key_id = cert.key_id();
         // ECDH before the motor runs: a bad phone ephemeral must leave the
         // bolt untouched.
         self.ops.ecdh += 1;
@@ -144,7 +184,8 @@ impl SimLock {
             Some(code) => code,
             None => self.execute(key_id, req.command, req.command_id),
         };
-        let Some(result) = self.sign_auth_result(code, false, Some(lock_ephemeral), true, request) else {
+        let authorized = refusal.is_none();
+        let Some(result) = self.sign_auth_result(code, false, Some(lock_ephemeral), authorized, request) else {
             return Frame::Error(ResultCode::BadRequest);
         };
         if let Ok((secrets, fast_key)) = derive_auth_keys(&shared, &self.lock_id, &key_id, request, &result) {
@@ -160,8 +201,10 @@ impl SimLock {
                 self.conn.session = Some(Session {
                     cipher,
                     key_id,
-                    cert,
+                    cert: cert.clone(),
                     challenge: req.challenge,
+                    challenge_minted_ms: minted_ms,
+                    opened_ms: self.now_ms(),
                 });
             }
         }
@@ -203,40 +246,49 @@ impl SimLock {
         let Some(entry) = self.creds.fast_keys.get(&req.key_id).cloned() else {
             return self.fast_answer(None, req, ResultCode::UnknownFastKey, false, false);
         };
-        let live: Vec<Challenge> = self.challenges.live().collect();
-        let Some(challenge) = live.into_iter().find(|c| req.verify(&entry.key, &self.context(*c))) else {
+        let live: Vec<(Challenge, u64)> = self.challenges.live_minted().collect();
+        let Some((challenge, minted_ms)) = live
+            .into_iter()
+            .find(|(c, _)| req.verify(&entry.key, &self.context(*c)))
+        else {
             return self.fast_answer(None, req, ResultCode::BadMac, false, false);
         };
         self.challenges.consume(&challenge, self.now_ms());
         let key = Some(&entry.key);
+        // Credentials first, as for AUTH: a refused key gets the refusal
+        // and nothing else.
+        if let Err(code) = self.authorize(&entry.cert, req.command) {
+            self.advance_counter(req);
+            self.deny(req.key_id, req.command, code);
+            // As with AUTH: an untrusted clock leaves a session open for
+            // time delivery only, and moves nothing.
+            if code == ResultCode::ClockUntrusted {
+                self.open_fast_session(&entry, req, challenge, minted_ms);
+            }
+            return self.fast_answer(key, req, code, false, false);
+        }
         if let Some(stored) = self.stored_outcome(&req.key_id, &req.command_id) {
-            self.open_fast_session(&entry, req, challenge);
+            self.open_fast_session(&entry, req, challenge, minted_ms);
             return self.fast_answer(key, req, stored.code, true, true);
         }
         if req.counter <= entry.counter {
             self.deny(req.key_id, req.command, ResultCode::CounterReplay);
             return self.fast_answer(key, req, ResultCode::CounterReplay, false, false);
         }
-        // Any authenticated request moves the counter forward, refused or not.
-        if let Some(stored) = self.creds.fast_keys.get(&req.key_id) {
-            stored.counter = req.counter;
-        }
-        if let Err(code) = self.authorize(&entry.cert, req.command) {
-            self.deny(req.key_id, req.command, code);
-            // As with AUTH: an untrusted clock leaves a session open for
-            // time delivery, and moves nothing.
-            if code == ResultCode::ClockUntrusted {
-                self.open_fast_session(&entry, req, challenge);
-                return self.fast_answer(key, req, code, false, true);
-            }
-            return self.fast_answer(key, req, code, false, false);
-        }
+        self.advance_counter(req);
         let code = self.execute(req.key_id, req.command, req.command_id);
-        self.open_fast_session(&entry, req, challenge);
+        self.open_fast_session(&entry, req, challenge, minted_ms);
         self.fast_answer(key, req, code, false, true)
     }
 
-    fn open_fast_session(&mut self, entry: &FastEntry, req: &FastRequest, challenge: Challenge) {
+    /// Any authenticated request moves the counter forward, refused or not.
+    fn advance_counter(&mut self, req: &FastRequest) {
+        if let Some(stored) = self.creds.fast_keys.get(&req.key_id) {
+            stored.counter = stored.counter.max(req.counter);
+        }
+    }
+
+    fn open_fast_session(&mut self, entry: &FastEntry, req: &FastRequest, challenge: Challenge, minted_ms: u64) {
         if let Ok(cipher) = req
             .session_secrets(&entry.key, &self.context(challenge))
             .and_then(|s| SessionCipher::lock(&s))
@@ -246,6 +298,8 @@ impl SimLock {
                 key_id: req.key_id,
                 cert: entry.cert.clone(),
                 challenge,
+                challenge_minted_ms: minted_ms,
+                opened_ms: self.now_ms(),
             });
         }
     }

@@ -17,18 +17,18 @@
 //!   secret (a lock commissioned without one keys its master PIN with a
 //!   random secret of its own, and no list slot or offline PIN can match).
 //!
-//! Every refusal counts: after [`KEYPAD_FAILURES_BEFORE_LOCKOUT`] in a row
-//! the keypad locks out for 60 s, doubling with each further failed batch
-//! up to an hour; an accepted PIN resets both. Entries during a lockout are
-//! not even checked (and not logged, so pressing keys cannot flush the
-//! event ring); the lockout itself is logged, and the status reports it
-//! (`Faults::KEYPAD_LOCKED`). The lockout runs on the lock's monotonic
-//! timer, not its RTC, so moving the clock cannot shorten it.
+//! Every refusal is a strike for [`KeypadLimiter`]: five strikes not yet
+//! forgiven (one is forgiven every 12 minutes) lock the keypad out for
+//! 60 s, doubling with each lockout up to an hour. An accepted PIN changes
+//! nothing, so holding one valid PIN does not buy more guesses at the
+//! others. Entries during a lockout are not even checked (and not logged,
+//! so pressing keys cannot flush the event ring); the lockout itself is
+//! logged, and the status reports it (`Faults::KEYPAD_LOCKED`). The
+//! lockout runs on the lock's monotonic timer, not its RTC, so moving the
+//! clock cannot shorten it.
 
 use super::SimLock;
-use latchkey_protocol::pin::{
-    keypad_lockout_s, match_offline_pin, pin_hash, pin_matches, KEYPAD_FAILURES_BEFORE_LOCKOUT,
-};
+use latchkey_protocol::pin::{match_offline_pin, pin_hash, pin_matches, KeypadLimiter, KEYPAD_FAILURES_BEFORE_LOCKOUT};
 use latchkey_protocol::{
     crypto, pin::OFFLINE_PIN_LEN, Command, EventKind, KeyId, PinClass, PinDigits, PinList, PinSecret, PinUse, Result,
     ResultCode,
@@ -98,9 +98,7 @@ pub(crate) struct Keypad {
     /// Whether `secret` is shared with the issuer (else no offline PINs).
     shared_secret: bool,
     offline_burned: Vec<BurnedOffline>,
-    failures: u32,
-    lockout_level: u32,
-    locked_until_ms: Option<u64>,
+    limiter: KeypadLimiter,
 }
 
 impl Keypad {
@@ -125,9 +123,7 @@ impl Keypad {
             secret,
             shared_secret,
             offline_burned: Vec::new(),
-            failures: 0,
-            lockout_level: 0,
-            locked_until_ms: None,
+            limiter: KeypadLimiter::new(),
         })
     }
 
@@ -137,9 +133,7 @@ impl Keypad {
 
     /// Milliseconds of lockout left at `now_ms` (`None`: taking entries).
     pub(crate) fn lockout_left_ms(&self, now_ms: u64) -> Option<u64> {
-        self.locked_until_ms
-            .filter(|until| *until > now_ms)
-            .map(|until| until - now_ms)
+        self.limiter.lockout_left_ms(now_ms)
     }
 
     /// Installs a verified, newer list (the caller checked both).
@@ -156,9 +150,7 @@ impl Keypad {
         self.master_replaced = false;
         self.list = None;
         self.burned_slots.clear();
-        self.failures = 0;
-        self.lockout_level = 0;
-        self.locked_until_ms = None;
+        self.limiter = KeypadLimiter::new();
     }
 
     /// Decides an entry: the PIN it is, or why not (with the PIN it
@@ -264,24 +256,6 @@ impl Keypad {
         }
         Err(refusal)
     }
-
-    fn accepted(&mut self) {
-        self.failures = 0;
-        self.lockout_level = 0;
-    }
-
-    /// Counts a refusal; returns the lockout it starts (seconds), if any.
-    fn refused(&mut self, now_ms: u64) -> Option<u32> {
-        self.failures += 1;
-        if self.failures < KEYPAD_FAILURES_BEFORE_LOCKOUT {
-            return None;
-        }
-        self.failures = 0;
-        let seconds = keypad_lockout_s(self.lockout_level);
-        self.lockout_level = self.lockout_level.saturating_add(1);
-        self.locked_until_ms = Some(now_ms + u64::from(seconds) * 1000);
-        Some(seconds)
-    }
 }
 
 impl SimLock {
@@ -302,17 +276,23 @@ impl SimLock {
         };
         match self.keypad.check(digits, clock) {
             Ok(pin) => {
-                self.keypad.accepted();
+                // Detail: strikes still counted, so refused entries just
+                // before a valid PIN stay visible to the host.
+                let strikes = self.keypad.limiter.strikes(now_ms) as u16;
                 let (result, hardware) = self.mech.actuate(Command::Unlock);
-                self.record(EventKind::PinAccepted, pin.event_key_id(), result as u8, 0);
+                self.record(EventKind::PinAccepted, pin.event_key_id(), result as u8, strikes);
                 self.record_hardware(&hardware);
                 KeypadOutcome::Accepted { pin, result }
             }
             Err((reason, pin)) => {
-                let lockout = self.keypad.refused(now_ms);
+                let lockout = self.keypad.limiter.refused(now_ms);
                 let key_id = pin.map_or(KeyId::default(), |p| p.event_key_id());
-                let streak = self.keypad.failures_in_streak(lockout);
-                self.record(EventKind::PinRejected, key_id, reason as u8, streak);
+                // Detail: strikes counted with this one (5: it locked out).
+                let strikes = match lockout {
+                    Some(_) => KEYPAD_FAILURES_BEFORE_LOCKOUT,
+                    None => self.keypad.limiter.strikes(now_ms),
+                };
+                self.record(EventKind::PinRejected, key_id, reason as u8, strikes as u16);
                 if let Some(seconds) = lockout {
                     let code = ResultCode::KeypadLockedOut as u8;
                     self.record(EventKind::KeypadLockout, KeyId::default(), code, seconds as u16);
@@ -330,16 +310,5 @@ impl SimLock {
     /// Whether the keypad is locked out now.
     pub fn keypad_locked_out(&self) -> bool {
         self.keypad.lockout_left_ms(self.now_ms()).is_some()
-    }
-}
-
-impl Keypad {
-    /// Refusals in a row so far, for the event's detail (the streak that
-    /// just caused a lockout counts in full).
-    fn failures_in_streak(&self, lockout: Option<u32>) -> u16 {
-        match lockout {
-            Some(_) => KEYPAD_FAILURES_BEFORE_LOCKOUT as u16,
-            None => self.failures as u16,
-        }
     }
 }

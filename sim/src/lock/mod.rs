@@ -16,15 +16,19 @@
 //!    `bad_certificate`; a cached certificate skips the issuer signature;
 //!    a bare hash the lock does not hold is `certificate_not_cached`),
 //!    target (`wrong_lock`), holder signature (`bad_holder_signature`).
-//!    Now authenticated: a stored outcome for (key id, command id) is
-//!    replayed without actuating; then revocation, trusted clock, validity
-//!    and schedule by the lock's own RTC, role; then the motor runs, the
-//!    outcome is stored and logged, and a session and fast key are derived.
+//!    Each verification, and the signature on a refusal, is paid from a
+//!    budget for requests that prove no key (`budget.rs`); with it spent
+//!    the answer is `ERROR(lock_busy)`. Now authenticated: revocation,
+//!    trusted clock, validity and schedule by the lock's own RTC, role;
+//!    then a stored outcome for (key id, command id) is replayed without
+//!    actuating; else the motor runs, the outcome is stored and logged, and
+//!    a session and fast key are derived.
 //! 4. FAST does the same with an HMAC and a forward-only counter instead
 //!    of signatures: zero asymmetric operations.
-//! 5. In a session: status, signed event batches, revocation lists and PIN
-//!    lists (only a higher seq), trusted-time tokens (the only way the
-//!    clock moves), outcomes by command id, further actuations.
+//! 5. In a session (60 s at most, the key re-checked on every frame):
+//!    status, signed event batches, revocation lists and PIN lists (only a
+//!    higher seq), trusted-time tokens (the only way the clock moves),
+//!    outcomes by command id, further actuations.
 //! 6. At the door, [`SimLock::enter_pin`]: the keypad (see `keypad.rs`).
 //!
 //! Decisions worth knowing:
@@ -33,8 +37,9 @@
 //!   credential checks, whatever the hardware then did (`ok`, `jammed`,
 //!   `door_ajar`…). A command refused on credentials (expired, untrusted
 //!   clock…) is not stored: it did not reach the motor and may be retried
-//!   with the same command id once the cause is fixed. A replayed answer
-//!   never opens a session (it skipped the credential checks).
+//!   with the same command id once the cause is fixed. A stored outcome is
+//!   answered only to a key that passes the credential checks now; a
+//!   replayed AUTH answer opens no session.
 //! - Any request that passes every credential check gets a session and a
 //!   fast key, even when the mechanics then fail (jam, door ajar), so the
 //!   phone can still read status and events. After FAST the session is
@@ -45,8 +50,9 @@
 //!   no replayed flag; a phone recovering from a lost answer asks with
 //!   `Outcome(command_id)`.
 //! - Answers to requests that were not authorized carry a redacted status
-//!   (no bolt, door or battery level): the lock tells strangers nothing
-//!   about the door beyond what it advertises.
+//!   (no bolt, door or battery level): the lock tells strangers, and keys
+//!   it refuses, nothing about the door beyond what it advertises. An
+//!   untrusted clock's session is limited to time delivery and lists.
 //! - Authenticated refusals are logged as `access_denied`; unauthenticated
 //!   junk is not, so a radio attacker cannot flush the ring.
 //! - A `Service` key may not `Unlatch`: a technician works on the lock and
@@ -57,6 +63,7 @@
 //!   `not_before` is not checked against the unknown clock.
 
 mod access;
+mod budget;
 mod challenges;
 mod config;
 mod credentials;
@@ -73,6 +80,7 @@ pub use mechanics::Fault;
 pub use rtc::{RTC_RESET_UNIX, RTC_WATERMARK_INTERVAL_S};
 
 use crate::{Peripheral, VirtualClock};
+use budget::UnauthBudget;
 use challenges::Challenges;
 use credentials::Credentials;
 use event_log::EventLog;
@@ -80,20 +88,26 @@ use keypad::Keypad;
 use latchkey_protocol::framing::Reassembler;
 use latchkey_protocol::{
     Advertisement, BoltState, Challenge, DigitalKey, DoorState, EventKind, Faults, KeyId, LockEvent, LockId,
-    LockStatus, PublicKey, SessionCipher, SigningKey,
+    LockStatus, PublicKey, SessionCipher, SigningKey, SESSION_LIFETIME_MS,
 };
 use mechanics::{HardwareEvent, Mechanics};
 use rtc::Rtc;
 
-/// An authenticated session inside one connection.
+/// An authenticated session inside one connection. What it may do is
+/// decided again on every frame from its certificate (see
+/// `session_ops.rs`): a key that stops being valid mid-session loses the
+/// session's rights with it.
 struct Session {
     cipher: SessionCipher,
     key_id: KeyId,
-    /// Re-checked before every actuation in the session.
+    /// Re-checked before every operation in the session.
     cert: DigitalKey,
     /// The challenge the opening request answered (a time token may be
-    /// bound to it).
+    /// bound to it), and when the lock minted it.
     challenge: Challenge,
+    challenge_minted_ms: u64,
+    /// When the session opened: it ends `SESSION_LIFETIME_MS` later.
+    opened_ms: u64,
 }
 
 /// State that lives only as long as one BLE connection.
@@ -128,6 +142,7 @@ pub struct SimLock {
     keypad: Keypad,
     conn: Connection,
     ops: AsymOpCounts,
+    unauth: UnauthBudget,
 }
 
 impl std::fmt::Debug for SimLock {
@@ -178,6 +193,12 @@ impl SimLock {
             keypad: Keypad::new(config.master_pin.as_ref(), config.pin_secret.clone())?,
             conn: Connection::new(),
             ops: AsymOpCounts::default(),
+            unauth: UnauthBudget::new(
+                config.unauth_ops_burst,
+                config.unauth_ops_refill_ms,
+                config.unauth_ops_per_connection,
+                now_ms,
+            ),
             clock,
         })
     }
@@ -287,9 +308,13 @@ impl SimLock {
         self.creds.fast_keys.contains(key_id)
     }
 
-    /// Whether the current connection has an authenticated session.
+    /// Whether the current connection has an authenticated session (one
+    /// past its lifetime counts as ended).
     pub fn has_session(&self) -> bool {
-        self.conn.session.is_some()
+        self.conn
+            .session
+            .as_ref()
+            .is_some_and(|s| self.now_ms().saturating_sub(s.opened_ms) <= SESSION_LIFETIME_MS)
     }
 
     /// Factory reset: bumps the epoch and wipes fast keys, counters, the
@@ -383,10 +408,12 @@ impl Peripheral for SimLock {
         // The link fragments responses to its MTU; the lock only needs a
         // clean slate for the new connection.
         self.conn = Connection::new();
+        self.unauth.new_connection();
     }
 
     fn on_disconnect(&mut self) {
         self.conn = Connection::new();
+        self.unauth.new_connection();
     }
 
     fn on_packet(&mut self, packet: &[u8]) -> Option<Vec<u8>> {

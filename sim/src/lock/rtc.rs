@@ -1,7 +1,7 @@
 //! The lock's real-time clock: it drifts, it forgets the time on power
 //! loss, and only an issuer-signed [`TimeToken`] can move it.
 
-use latchkey_protocol::{Challenge, LockId, PublicKey, ResultCode, TimeToken};
+use latchkey_protocol::{ChallengeAge, LockId, PublicKey, ResultCode, TimeToken};
 
 /// The firmware's build time (2024-01-01T00:00:00Z): the floor of the
 /// clock, for a lock that never knew the time.
@@ -76,10 +76,10 @@ impl Rtc {
         token: &TimeToken,
         issuer: &PublicKey,
         lock_id: &LockId,
-        challenge: &Challenge,
+        minted: &[ChallengeAge],
         now_ms: u64,
     ) -> Result<u32, ResultCode> {
-        let decision = token.evaluate(issuer, lock_id, self.now(now_ms), self.last_accepted, challenge)?;
+        let decision = token.evaluate(issuer, lock_id, self.now(now_ms), self.last_accepted, minted)?;
         self.base_unix = decision.new_time;
         self.base_ms = now_ms;
         self.trusted = true;

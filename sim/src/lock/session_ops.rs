@@ -1,11 +1,21 @@
 //! Follow-on commands inside an authenticated session: status, signed
 //! event batches, revocation lists, trusted time, outcomes, actuation,
 //! keypad PIN lists.
+//!
+//! A session lives [`SESSION_LIFETIME_MS`] from the AUTH or FAST that
+//! opened it, and its rights are decided again on every frame from its
+//! certificate: while the key passes the credential checks, everything is
+//! open; once it doesn't (it expired or left its schedule mid-session, was
+//! revoked, or the clock is untrusted), the session can only do what helps
+//! the lock and tells the holder nothing a refusal wouldn't: carry signed
+//! lists, read the redacted status, and (only when the clock is the
+//! reason) deliver a time token. Events, outcomes and actuation are
+//! refused with the credential's code.
 
 use super::{Session, SimLock};
 use latchkey_protocol::{
-    Command, CommandId, EventBatch, EventKind, Frame, PinList, ResultCode, RevocationList, SessionRequest,
-    SessionResponse, TimeToken,
+    ChallengeAge, Command, CommandId, EventBatch, EventKind, Frame, PinList, ResultCode, RevocationList,
+    SessionRequest, SessionResponse, TimeToken, SESSION_LIFETIME_MS,
 };
 
 impl SimLock {
@@ -15,6 +25,10 @@ impl SimLock {
         let Some(mut session) = self.conn.session.take() else {
             return Frame::Error(ResultCode::NoSession);
         };
+        if self.now_ms().saturating_sub(session.opened_ms) > SESSION_LIFETIME_MS {
+            // Expired: gone for good; the phone authenticates again.
+            return Frame::Error(ResultCode::NoSession);
+        }
         let Ok(plaintext) = session.cipher.open(sealed) else {
             return Frame::Error(ResultCode::BadRequest);
         };
@@ -37,20 +51,33 @@ impl SimLock {
     }
 
     fn session_op(&mut self, session: &Session, request: SessionRequest) -> SessionResponse {
-        match request {
-            SessionRequest::Status => SessionResponse::Status(ResultCode::Ok, Some(self.status())),
-            SessionRequest::FetchEvents { after_seq, max } => self.fetch_events(after_seq, max),
-            SessionRequest::PushRevocations(list) => self.push_revocations(session, list),
-            SessionRequest::SetTime(token) => self.set_time(session, &token),
-            SessionRequest::Outcome(command_id) => match self.stored_outcome(&session.key_id, &command_id) {
+        // `Status` stands for "any command": role limits apply to actuation
+        // only, and `Actuate` checks its own command below.
+        let refused = self.authorize(&session.cert, Command::Status).err();
+        match (request, refused) {
+            // Signed lists help the lock whoever carries them.
+            (SessionRequest::PushRevocations(list), _) => self.push_revocations(session, list),
+            (SessionRequest::PushPins(list), _) => self.push_pins(session, list),
+            (SessionRequest::Status, None) => SessionResponse::Status(ResultCode::Ok, Some(self.status())),
+            (SessionRequest::Status, Some(_)) => SessionResponse::Status(ResultCode::Ok, Some(self.public_status())),
+            (SessionRequest::SetTime(token), None | Some(ResultCode::ClockUntrusted)) => self.set_time(session, &token),
+            (SessionRequest::SetTime(_), Some(code)) => SessionResponse::Time(code, None),
+            (SessionRequest::FetchEvents { after_seq, max }, None) => self.fetch_events(after_seq, max),
+            (SessionRequest::FetchEvents { .. }, Some(code)) => SessionResponse::Events(code, None),
+            (SessionRequest::Outcome(command_id), None) => match self.stored_outcome(&session.key_id, &command_id) {
                 Some(o) => SessionResponse::Outcome(ResultCode::Ok, Some((o.command, o.code))),
                 None => SessionResponse::Outcome(ResultCode::OutcomeUnknown, None),
             },
-            SessionRequest::Actuate { command, command_id } => {
+            (SessionRequest::Outcome(_), Some(code)) => SessionResponse::Outcome(code, None),
+            (SessionRequest::Actuate { command, command_id }, _) => {
                 let code = self.session_actuate(session, command, command_id);
-                SessionResponse::Actuated(code, self.status())
+                let status = if self.authorize(&session.cert, command).is_ok() {
+                    self.status()
+                } else {
+                    self.public_status()
+                };
+                SessionResponse::Actuated(code, status)
             }
-            SessionRequest::PushPins(list) => self.push_pins(session, list),
         }
     }
 
@@ -118,20 +145,26 @@ impl SimLock {
     }
 
     /// Trusted time: the only way the clock moves. A token may be bound to
-    /// the challenge that opened this session or to a live one.
+    /// the challenge that opened this session or to a live one; the lock
+    /// tells the token rules how long ago it minted each, so a bound token
+    /// can't set the clock behind true time however long the session was
+    /// held.
     fn set_time(&mut self, session: &Session, token: &TimeToken) -> SessionResponse {
-        let challenge = if token.nonce == session.challenge || self.challenges.is_live(&token.nonce) {
-            token.nonce
-        } else {
-            session.challenge
-        };
+        let now_ms = self.now_ms();
+        let age_s = |minted_ms: u64| u32::try_from(now_ms.saturating_sub(minted_ms).div_ceil(1000)).unwrap_or(u32::MAX);
+        let minted: Vec<ChallengeAge> = std::iter::once((session.challenge, session.challenge_minted_ms))
+            .chain(self.challenges.live_minted())
+            .map(|(challenge, at)| ChallengeAge {
+                challenge,
+                age_s: age_s(at),
+            })
+            .collect();
         if token.lock_id == self.lock_id && token.issuer_id == self.issuer.issuer_id() {
             self.ops.ecdsa_verify += 1;
         }
-        let now_ms = self.now_ms();
         match self
             .rtc
-            .apply_token(token, &self.issuer, &self.lock_id, &challenge, now_ms)
+            .apply_token(token, &self.issuer, &self.lock_id, &minted, now_ms)
         {
             Ok(new_time) => {
                 self.record(EventKind::TimeSet, session.key_id, 0, 0);
@@ -145,15 +178,15 @@ impl SimLock {
         }
     }
 
-    /// The same decisions as a fresh AUTH/FAST command, keyed by the
-    /// session's key id.
+    /// The same decisions as a fresh AUTH/FAST command, in the same order
+    /// (credentials, then a stored outcome), keyed by the session's key id.
     fn session_actuate(&mut self, session: &Session, command: Command, command_id: CommandId) -> ResultCode {
-        if let Some(stored) = self.stored_outcome(&session.key_id, &command_id) {
-            return stored.code;
-        }
         if let Err(code) = self.authorize(&session.cert, command) {
             self.deny(session.key_id, command, code);
             return code;
+        }
+        if let Some(stored) = self.stored_outcome(&session.key_id, &command_id) {
+            return stored.code;
         }
         self.execute(session.key_id, command, command_id)
     }

@@ -6,9 +6,9 @@
 
 use latchkey_protocol::framing::fragment;
 use latchkey_protocol::{
-    derive_auth_keys, phone_agree, AuthRequest, AuthResult, CertRef, Command, CommandId, DigitalKey, EphemeralKey,
-    FastKey, FastRequest, FastResult, Frame, KeyGrant, KeyId, LockContext, LockId, ResultCode, Role, SessionCipher,
-    SessionRequest, SessionResponse, SigningKey,
+    derive_auth_keys, phone_agree, AuthRequest, AuthResult, CertRef, Challenge, Command, CommandId, DigitalKey,
+    EphemeralKey, FastKey, FastRequest, FastResult, Frame, KeyGrant, KeyId, LockContext, LockId, ResultCode, Role,
+    SessionCipher, SessionRequest, SessionResponse, SigningKey,
 };
 use latchkey_sim::authority::KeyAuthority;
 use latchkey_sim::lock::{LockConfig, SimLock};
@@ -38,6 +38,17 @@ impl World {
         let mut lock = SimLock::commission(authority.public_key(), lock_id, clock.clone(), config).expect("commission");
         lock.on_connect(MTU);
         Self { authority, clock, lock }
+    }
+
+    /// A lock whose budget for unproven work never runs out: for tests
+    /// that send hundreds of forged requests in a row to check what each
+    /// is answered (the budget itself is tested in `lock_attacks.rs`).
+    pub fn with_endless_budget() -> Self {
+        Self::with_config(LockConfig {
+            unauth_ops_burst: u32::MAX,
+            unauth_ops_per_connection: u32::MAX,
+            ..LockConfig::default()
+        })
     }
 
     pub fn lock_id(&self) -> LockId {
@@ -133,6 +144,9 @@ pub struct Phone {
     pub fast_key: Option<FastKey>,
     pub counter: u32,
     pub session: Option<SessionCipher>,
+    /// The challenge the last AUTH answered (a time token may be bound to
+    /// it).
+    pub last_challenge: Option<Challenge>,
 }
 
 impl Phone {
@@ -145,6 +159,7 @@ impl Phone {
             fast_key: None,
             counter: 0,
             session: None,
+            last_challenge: None,
         }
     }
 
@@ -187,6 +202,7 @@ impl Phone {
     /// A standard unlock with the given certificate form and command id.
     pub fn auth_with(&mut self, lock: &mut SimLock, cert: CertRef, command: Command, id: CommandId) -> AuthReply {
         let ctx = context(lock);
+        self.last_challenge = Some(ctx.challenge);
         let (req, eph) = self.build_auth(&ctx, cert, command, id);
         self.send_auth(lock, &req.encode(), eph)
     }

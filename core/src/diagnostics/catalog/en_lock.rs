@@ -97,7 +97,7 @@ pub(super) const TEXTS: &[FindingText] = &[
     FindingText {
         code: C::KeypadLockedOut,
         title: "The keypad is locked for a while",
-        explanation: "After several wrong codes in a row, the lock stops accepting codes for a while, so that nobody can try codes until one works. It opens again by itself within an hour; the app still works.",
+        explanation: "After several wrong codes, the lock stops accepting codes for a while, so that nobody can try codes until one works (a right code in between doesn't reset the count). It opens again by itself within an hour; the app still works.",
         steps: &[
             "Wait, then type the code once, slowly.",
             "Meanwhile, use the app or your backup way in.",
@@ -120,6 +120,15 @@ pub(super) const TEXTS: &[FindingText] = &[
         steps: &[
             "Connect the phone to the internet and open the app once, so it can fetch the correct time.",
             "Go back to the lock and try again: the app corrects the lock's clock on the way.",
+        ],
+    },
+    FindingText {
+        code: C::LockBusy,
+        title: "The lock is busy for a moment",
+        explanation: "The lock has just turned away a burst of requests that came without a valid key, so it is pausing new ones for a few seconds to save its battery. Nothing happened at the door. Phones that have opened this lock before are not affected.",
+        steps: &[
+            "Wait ten seconds and try again.",
+            "If it keeps happening, someone nearby may be sending the lock junk: use your backup way in and tell your host or administrator.",
         ],
     },
     FindingText {

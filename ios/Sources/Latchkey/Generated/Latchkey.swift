@@ -12946,6 +12946,11 @@ public enum DiagnosisCode: Equatable, Hashable {
      * codes work again once the lockout ends (at most an hour).
      */
     case keypadLockedOut
+    /**
+     * The lock refused to check a first contact for now (too many failed
+     * or junk requests nearby); nothing happened; try again shortly.
+     */
+    case lockBusy
 
 
 
@@ -13026,6 +13031,8 @@ public struct FfiConverterTypeDiagnosisCode: FfiConverterRustBuffer {
         case 29: return .cloudRejected
         
         case 30: return .keypadLockedOut
+        
+        case 31: return .lockBusy
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -13153,6 +13160,10 @@ public struct FfiConverterTypeDiagnosisCode: FfiConverterRustBuffer {
         
         case .keypadLockedOut:
             writeInt(&buf, Int32(30))
+        
+        
+        case .lockBusy:
+            writeInt(&buf, Int32(31))
         
         }
     }

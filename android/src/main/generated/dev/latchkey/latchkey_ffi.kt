@@ -15301,7 +15301,12 @@ enum class DiagnosisCode {
      * The lock's keypad is locked out after repeated wrong PIN entries;
      * codes work again once the lockout ends (at most an hour).
      */
-    KEYPAD_LOCKED_OUT;
+    KEYPAD_LOCKED_OUT,
+    /**
+     * The lock refused to check a first contact for now (too many failed
+     * or junk requests nearby); nothing happened; try again shortly.
+     */
+    LOCK_BUSY;
 
     
 

@@ -6,6 +6,14 @@
 //! The exchange is measured alone: from the connection being established
 //! to the answer, with no follow-on session work (event collection, which
 //! runs after the answer, is not part of an unlock's latency).
+//!
+//! `lock_energy` breaks the lock's asymmetric work down by kind (the
+//! battery-relevant figure) for both unlocks and for a flood of junk
+//! requests ([`junk`]).
+
+mod junk;
+
+pub use junk::{EnergyOps, JunkFlood};
 
 use latchkey_core::simworld::{SimLockHandle, SimWorld};
 use latchkey_core::transport::{FrameLink, ScanFilter, Transport};
@@ -72,18 +80,27 @@ pub struct UnlockBench {
     pub tedee_like: Figures,
     /// Median phone-side CPU per repeat unlock (protocol work, no storage).
     pub phone_unlock_cpu_us_median: f64,
+    /// The lock's asymmetric work by kind: first contact.
+    pub first_energy: EnergyOps,
+    /// The lock's asymmetric work by kind: repeat.
+    pub repeat_energy: EnergyOps,
+    /// A flood of junk requests.
+    pub junk: JunkFlood,
 }
 
 impl UnlockBench {
     /// The JSON object the issue specifies.
     pub fn json(&self) -> String {
         format!(
-            "{{\"unlock\":{{\"first\":{},\"repeat\":{}}},\"reference\":{{\"nuki_like\":{},\"tedee_like\":{}}},\"phone_unlock_cpu_us_median\":{:.1}}}",
+            "{{\"unlock\":{{\"first\":{},\"repeat\":{}}},\"reference\":{{\"nuki_like\":{},\"tedee_like\":{}}},\"phone_unlock_cpu_us_median\":{:.1},\"lock_energy\":{{\"first\":{},\"repeat\":{},\"junk\":{}}}}}",
             self.first.json(),
             self.repeat.json(),
             self.nuki_like.json(),
             self.tedee_like.json(),
-            self.phone_unlock_cpu_us_median
+            self.phone_unlock_cpu_us_median,
+            self.first_energy.json(),
+            self.repeat_energy.json(),
+            self.junk.json()
         )
     }
 }
@@ -119,7 +136,7 @@ async fn attempt(
     params: LinkParams,
     holder: &Holder,
     fast: Option<(FastKey, u32, u32)>,
-) -> Result<(AttemptOutcome, u64), String> {
+) -> Result<(AttemptOutcome, EnergyOps), String> {
     let transport = world.transport(params);
     let filter = ScanFilter {
         short_lock_id: Some(lock.id().short()),
@@ -150,12 +167,12 @@ async fn attempt(
         housekeeping: HousekeepingPlan::default(),
         answer_timeout: Duration::from_secs(3),
     };
-    let ops_before = lock.lock().asym_op_counts().total();
+    let ops_before = lock.lock().asym_op_counts();
     let outcome = run_attempt(&mut link, &scanned.advertisement, &input, &NoProgress)
         .await
         .map_err(|e| e.to_string())?;
     link.close().await;
-    let ops = lock.lock().asym_op_counts().total() - ops_before;
+    let ops = EnergyOps::between(ops_before, lock.lock().asym_op_counts());
     if !outcome.code.is_ok() {
         return Err(format!("the lock refused: {}", outcome.code));
     }
@@ -163,7 +180,7 @@ async fn attempt(
 }
 
 /// First contact then a repeat, on a fresh lock at the given MTU.
-async fn first_and_repeat(params: LinkParams) -> Result<[(AttemptOutcome, u64); 2], String> {
+async fn first_and_repeat(params: LinkParams) -> Result<[(AttemptOutcome, EnergyOps); 2], String> {
     let world = SimWorld::new(START).map_err(|e| e.to_string())?;
     let lock = world
         .add_lock("bench", LockConfig::default())
@@ -175,14 +192,14 @@ async fn first_and_repeat(params: LinkParams) -> Result<[(AttemptOutcome, u64); 
     Ok([first, repeat])
 }
 
-fn figures(at185: &(AttemptOutcome, u64), at23: &(AttemptOutcome, u64)) -> Figures {
+fn figures(at185: &(AttemptOutcome, EnergyOps), at23: &(AttemptOutcome, EnergyOps)) -> Figures {
     Figures {
         round_trips: at185.0.round_trips,
         bytes_up: at185.0.bytes_up as u64,
         bytes_down: at185.0.bytes_down as u64,
         packets_up_mtu23: at23.0.packets_up,
         virtual_ms_mtu185: at185.0.latency_ms,
-        lock_asym_ops: at185.1,
+        lock_asym_ops: at185.1.verify + at185.1.sign + at185.1.ecdh,
     }
 }
 
@@ -218,5 +235,8 @@ pub async fn run() -> Result<UnlockBench, String> {
         nuki_like: Figures::from_replay(nuki_like()),
         tedee_like: Figures::from_replay(tedee_like()),
         phone_unlock_cpu_us_median: phone_cpu_us(CPU_SAMPLES).await?,
+        first_energy: first185.1,
+        repeat_energy: repeat185.1,
+        junk: junk::run()?,
     })
 }
