@@ -668,6 +668,9 @@ def main(tool: str, argv: list[str]) -> int:
     except SupplyChainError as err:
         print(f"[{tool}] {err}", file=sys.stderr)
         return 1
+    except subprocess.CalledProcessError as err:
+        print(f"[{tool}] {' '.join(err.cmd)} failed (exit {err.returncode})", file=sys.stderr)
+        return 1
     return usage(tool)
 
 
