@@ -13,7 +13,9 @@
 # panic = "abort" (panics must reach Kotlin as exceptions).
 #
 # Usage: android/build-aar.sh [--debug]
-# Output: android/build/outputs/aar/latchkey-release.aar
+# Output: android/build/outputs/aar/latchkey-release.aar, and beside it what
+# ships with it (docs/bindings.md, Licenses and SBOM): LICENSE,
+# THIRD_PARTY_NOTICES.md and latchkey-ffi-android.cdx.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,8 +29,10 @@ fi
 : "${ANDROID_NDK_HOME:?set ANDROID_NDK_HOME to the Android NDK}"
 command -v cargo-ndk >/dev/null || { echo "cargo-ndk missing: cargo install cargo-ndk" >&2; exit 1; }
 
-# The bindings must match the library being packaged.
+# The bindings, notices and SBOM must match the library being packaged.
 scripts/gen-bindings --check
+scripts/gen-notices --check
+scripts/gen-sbom --check
 
 # API 26 matches the module's minSdk.
 cargo ndk --platform 26 \
@@ -37,4 +41,6 @@ cargo ndk --platform 26 \
   build -p latchkey-ffi --locked $profile
 
 gradle -p android "$gradle_task"
+cp LICENSE bindings/THIRD_PARTY_NOTICES.md bindings/sbom/latchkey-ffi-android.cdx.json \
+  android/build/outputs/aar/
 ls -l android/build/outputs/aar/

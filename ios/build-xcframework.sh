@@ -12,6 +12,11 @@
 # Release profile: opt-level "z", LTO, one codegen unit, stripped; never
 # panic = "abort" (panics must reach Swift as errors).
 #
+# Beside it, in ios/, go the files that ship with it (docs/bindings.md,
+# Licenses and SBOM): LICENSE, THIRD_PARTY_NOTICES.md and
+# latchkey-ffi-ios.cdx.json. They describe the release build, so a sim
+# build removes them instead.
+#
 # Usage: ios/build-xcframework.sh [--features sim]   (sim: a test build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,10 +26,13 @@ if [[ ${1:-} == --features ]]; then
   features=(--features "$2")
 fi
 
-# The committed bindings must match the library being packaged (a sim
-# build needs its own bindings: scripts/gen-bindings --features sim --out DIR).
+# The committed bindings, notices and SBOM must match the library being
+# packaged (a sim build needs its own bindings: scripts/gen-bindings
+# --features sim --out DIR).
 if [[ ${#features[@]} -eq 0 ]]; then
   scripts/gen-bindings --check
+  scripts/gen-notices --check
+  scripts/gen-sbom --check
 fi
 
 targets=(aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios)
@@ -45,4 +53,9 @@ xcodebuild -create-xcframework \
   -library target/aarch64-apple-ios/release/liblatchkey_ffi.a -headers "$out/headers" \
   -library "$out/sim/liblatchkey_ffi.a" -headers "$out/headers" \
   -output ios/LatchkeyFFI.xcframework
+shipped=(ios/LICENSE ios/THIRD_PARTY_NOTICES.md ios/latchkey-ffi-ios.cdx.json)
+rm -f "${shipped[@]}"
+if [[ ${#features[@]} -eq 0 ]]; then
+  cp LICENSE bindings/THIRD_PARTY_NOTICES.md bindings/sbom/latchkey-ffi-ios.cdx.json ios/
+fi
 echo "built ios/LatchkeyFFI.xcframework"
