@@ -22,19 +22,18 @@ use latchkey_core::diagnostics::{
     offline_readiness, BackupEntry, DeviceSnapshot, LockObservations, PlatformSnapshot, ReadinessPolicy, UnlockRecord,
 };
 use latchkey_core::sheet::{EmergencySheet, ReadinessSummary};
-use latchkey_core::simworld::{GrantSpec, SimWorld};
 use latchkey_core::store::BackupMethod;
 use latchkey_core::unlock::NoProgress;
 use latchkey_protocol::{PinClass, PinDigits, PinRule, Schedule};
 use latchkey_sim::lock::LockConfig;
 use latchkey_sim::radio::LinkParams;
+use latchkey_testkit::START;
+use latchkey_testkit::{GrantSpec, SimWorld};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Monday 2026-01-05 10:00 UTC.
-const START: u32 = 1_767_607_200;
 const DAY: u32 = 86_400;
 
 /// How to print the sheet.

@@ -6,12 +6,13 @@
 
 use latchkey_core::keys::{SoftwareKeyStore, SoftwareSigner};
 use latchkey_core::outbox::OutboxEvent;
-use latchkey_core::simworld::SimWorld;
 use latchkey_core::store::Store;
 use latchkey_core::sync::{Connectivity, StaticToken, SyncConfig, SyncEngine, SyncOutcome, TrustRoots};
 use latchkey_core::{Phone, SystemClock};
 use latchkey_sim::cloud::{CloudConfig, CloudServer};
 use latchkey_sim::radio::LinkParams;
+use latchkey_testkit::SimWorld;
+use latchkey_testkit::START;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -90,7 +91,7 @@ async fn upload_one_event(phone: &Arc<Phone>, cloud: &CloudProcess, token: &str,
             lock_id: None,
             diagnosis_code: "storage".into(),
             detail: detail.into(),
-            at: 1_767_607_200,
+            at: START,
         })
         .unwrap();
     let config = SyncConfig::new(cloud.base_url(), TrustRoots::Pem(vec![cloud.ca_pem()]));
@@ -111,7 +112,7 @@ async fn the_cloud_process_serves_a_phone_over_tls_stops_on_sigterm_and_keeps_it
     let keystore = Arc::new(SoftwareKeyStore::beside(&phone_dir).unwrap());
     let store = Store::open(&phone_dir, keystore).unwrap().store;
     let signer = Arc::new(SoftwareSigner::load_or_create(&store).unwrap());
-    let world = SimWorld::new(1_767_607_200).unwrap();
+    let world = SimWorld::new(START).unwrap();
     let transport = Arc::new(world.transport(LinkParams::mtu185()));
     let phone = Arc::new(Phone::new(store, signer, transport, Arc::new(SystemClock)).unwrap());
 

@@ -6,12 +6,12 @@
 
 mod support;
 
-use latchkey_core::simworld::{GrantSpec, SimWorld};
 use latchkey_core::store::BackupMethod;
 use latchkey_core::unlock::NoProgress;
 use latchkey_protocol::{PinClass, PinDigits, PinRule};
 use latchkey_sim::lock::LockConfig;
 use latchkey_sim::radio::LinkParams;
+use latchkey_testkit::{GrantSpec, SimWorld};
 use std::collections::BTreeMap;
 use std::path::Path;
 use support::{assert_no_backtrace, json, latchkey, stderr, stdout};

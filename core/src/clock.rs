@@ -20,10 +20,3 @@ impl PhoneClock for SystemClock {
         u32::try_from(secs).unwrap_or(u32::MAX)
     }
 }
-
-#[cfg(feature = "sim")]
-impl PhoneClock for latchkey_sim::VirtualClock {
-    fn now_unix(&self) -> u32 {
-        self.unix_now()
-    }
-}

@@ -2,8 +2,9 @@
 //!
 //! The phone side of latchkey: it keeps a phone able to open its lock with
 //! no network, and explains failures in terms a person can act on. It must
-//! never depend on UniFFI types (the `bindings/` crate translates) and uses
-//! latchkey-sim only behind the `sim` feature (tests, demo).
+//! never depend on UniFFI types (the `bindings/` crate translates), nor on
+//! latchkey-sim or the test kit: the simulated world lives in
+//! `testing/latchkey-testkit`.
 //!
 //! The integration story, in order:
 //!
@@ -40,8 +41,6 @@ pub mod error;
 pub mod keys;
 pub mod outbox;
 pub mod sheet;
-#[cfg(feature = "sim")]
-pub mod simworld;
 pub mod store;
 pub mod sync;
 pub mod transport;

@@ -4,8 +4,9 @@
 //! scenarios in `tests/tests/` that span crates (phone core, lock model,
 //! radio model, reference cloud, BlueZ through BlueZoo), and the code
 //! behind the `latchkey-bench` binary, one module per benchmark
-//! ([`unlock_bench`], [`outbox_crash`], [`sync_bench`], [`libsize`]), and
-//! the scene most scenarios start from ([`scene`]).
+//! ([`unlock_bench`], [`outbox_crash`], [`sync_bench`], [`libsize`]). The
+//! simulated world and the scenes scenarios start from are in the test kit
+//! (`latchkey-testkit`).
 //!
 //! It sits at the top of the dependency graph and must stay there: no
 //! crate may ever depend on it (it is `publish = false`, and nothing an app
@@ -16,6 +17,5 @@
 
 pub mod libsize;
 pub mod outbox_crash;
-pub mod scene;
 pub mod sync_bench;
 pub mod unlock_bench;

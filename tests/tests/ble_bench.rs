@@ -14,12 +14,13 @@
 mod ble_support;
 
 use ble_support::{harness_provides, phone_options, provisioned_phone, BleScene, Stopwatch};
-use latchkey_core::simworld::{GrantSpec, SimWorld};
 use latchkey_core::transport::ble::BleTransport;
 use latchkey_core::unlock::UnlockPath;
 use latchkey_core::CommandReport;
 use latchkey_sim::lock::LockConfig;
 use latchkey_sim::radio::LinkParams;
+use latchkey_testkit::START;
+use latchkey_testkit::{GrantSpec, SimWorld};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -73,16 +74,14 @@ fn max(v: &[f64]) -> f64 {
 /// The radio model's connection-to-result time for the same two commands
 /// at MTU 185 (virtual milliseconds).
 async fn radio_model_ms() -> (u64, u64) {
-    let world = SimWorld::new(1_767_607_200).expect("world");
+    let world = SimWorld::new(START).expect("world");
     let lock = world.add_lock("Front door", LockConfig::default()).expect("lock");
     let dir = tempfile::tempdir().expect("dir");
     let phone = world
         .phone(dir.path(), LinkParams::mtu185(), &[&lock])
         .await
         .expect("phone");
-    let key = world
-        .issue(&phone, &lock, GrantSpec::resident(1_767_607_200))
-        .expect("key");
+    let key = world.issue(&phone, &lock, GrantSpec::resident(START)).expect("key");
     phone.add_key(key, "resident").await.expect("add key");
     let noop = latchkey_core::unlock::NoProgress;
     let first = phone.unlock(lock.id(), &noop).await.expect("first");

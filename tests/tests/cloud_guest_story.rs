@@ -8,7 +8,7 @@ use latchkey_core::sync::{IssueKey, SyncOutcome};
 use latchkey_core::unlock::NoProgress;
 use latchkey_core::{DiagnosisCode, LatchkeyError};
 use latchkey_protocol::{ResultCode, Role};
-use latchkey_tests::scene::{host_and_phone, HostScene};
+use latchkey_testkit::scene::{host_and_phone, HostScene};
 use latchkey_tests::sync_bench::harness::START;
 use std::collections::HashSet;
 

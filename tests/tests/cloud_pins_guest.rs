@@ -9,7 +9,7 @@ use latchkey_core::sync::{IssueKey, PinChange, SyncOutcome};
 use latchkey_core::unlock::NoProgress;
 use latchkey_protocol::{PinClass, ResultCode, Role};
 use latchkey_sim::lock::KeypadOutcome;
-use latchkey_tests::scene::{host_and_phone, HostScene};
+use latchkey_testkit::scene::{host_and_phone, HostScene};
 use latchkey_tests::sync_bench::harness::CloudPhone;
 use std::time::Duration;
 

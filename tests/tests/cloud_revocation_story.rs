@@ -4,12 +4,12 @@
 //! key is refused from then on; the cloud shows the drift before and its
 //! end after.
 
-use latchkey_core::simworld::SimWorld;
 use latchkey_core::sync::{IssueKey, SyncOutcome};
 use latchkey_core::unlock::NoProgress;
 use latchkey_core::DiagnosisCode;
 use latchkey_protocol::Role;
 use latchkey_sim::lock::LockConfig;
+use latchkey_testkit::SimWorld;
 use latchkey_tests::sync_bench::harness::{cloud_for, cloud_phone, register, test_config, CloudPhone, START};
 use std::time::Duration;
 

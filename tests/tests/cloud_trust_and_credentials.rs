@@ -4,7 +4,6 @@
 //! bound to the challenge read at the door, and host-only calls.
 
 use async_trait::async_trait;
-use latchkey_core::simworld::{SimLockHandle, SimWorld};
 use latchkey_core::sync::{AuthError, AuthProvider, IssueKey, SyncConfig, SyncError, SyncOutcome, TrustRoots};
 use latchkey_core::unlock::NoProgress;
 use latchkey_core::DiagnosisCode;
@@ -12,6 +11,7 @@ use latchkey_protocol::Role;
 use latchkey_sim::cloud::CloudServer;
 use latchkey_sim::lock::LockConfig;
 use latchkey_sim::Peripheral;
+use latchkey_testkit::{SimLockHandle, SimWorld};
 use latchkey_tests::sync_bench::harness::{
     cloud_for, cloud_phone, cloud_phone_with, register, test_config, CloudPhone, START,
 };

@@ -7,11 +7,11 @@
 //! them once the refusal ends.
 
 use latchkey_core::outbox::OutboxEvent;
-use latchkey_core::simworld::{SimLockHandle, SimWorld};
 use latchkey_core::sync::SyncOutcome;
 use latchkey_core::DiagnosisCode;
 use latchkey_sim::cloud::CloudServer;
 use latchkey_sim::lock::LockConfig;
+use latchkey_testkit::{SimLockHandle, SimWorld};
 use latchkey_tests::sync_bench::chaos::numbered_event;
 use latchkey_tests::sync_bench::harness::{cloud_for, cloud_phone, register, test_config, CloudPhone, START};
 use std::time::Duration;

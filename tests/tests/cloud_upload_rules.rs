@@ -5,12 +5,12 @@
 //! network comes back.
 
 use latchkey_core::outbox::OutboxEvent;
-use latchkey_core::simworld::{SimLockHandle, SimWorld};
 use latchkey_core::sync::{Connectivity, SyncConfig, SyncEngine, SyncOutcome};
 use latchkey_core::DiagnosisCode;
 use latchkey_protocol::{EventKind, KeyId, LockEvent, LockId};
 use latchkey_sim::cloud::{ChaosConfig, CloudServer};
 use latchkey_sim::lock::LockConfig;
+use latchkey_testkit::{SimLockHandle, SimWorld};
 use latchkey_tests::sync_bench::chaos::numbered_event;
 use latchkey_tests::sync_bench::harness::{cloud_for, cloud_phone, register, test_config, CloudPhone, START};
 use std::time::Duration;

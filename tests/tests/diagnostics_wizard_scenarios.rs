@@ -7,14 +7,12 @@ use latchkey_core::diagnostics::{
     diagnose, AndroidSnapshot, Answer, DeviceSnapshot, FindingArea, FindingCode as C, LockObservations,
     PermissionState, PlatformAction, PlatformSnapshot, Severity, StepId, StepKind, Symptom, Troubleshooter, WizardStep,
 };
-use latchkey_core::simworld::{GrantSpec, SimLockHandle, SimWorld};
 use latchkey_core::unlock::NoProgress;
 use latchkey_core::{CommandReport, LatchkeyError, Phone};
 use latchkey_sim::lock::{Fault, LockConfig};
 use latchkey_sim::radio::LinkParams;
-
-/// Monday 2026-01-05 10:00:00 UTC.
-const START: u32 = 1_767_607_200;
+use latchkey_testkit::START;
+use latchkey_testkit::{GrantSpec, SimLockHandle, SimWorld};
 
 struct Scene {
     world: SimWorld,

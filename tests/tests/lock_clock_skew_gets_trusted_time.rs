@@ -4,15 +4,14 @@
 //! a lock within the threshold is left alone, token or not.
 
 use latchkey_core::client::SKEW_THRESHOLD_S;
-use latchkey_core::simworld::{GrantSpec, SimLockHandle, SimWorld};
 use latchkey_core::unlock::NoProgress;
 use latchkey_core::Phone;
 use latchkey_protocol::{BoltState, Challenge};
 use latchkey_sim::lock::LockConfig;
 use latchkey_sim::radio::LinkParams;
+use latchkey_testkit::START;
+use latchkey_testkit::{GrantSpec, SimLockHandle, SimWorld};
 
-/// Monday 2026-01-05 10:00:00 UTC.
-const START: u32 = 1_767_607_200;
 /// The lock's oscillator runs 10 % slow: it loses 1 s every 10 s.
 const SLOW_PPM: i32 = -100_000;
 

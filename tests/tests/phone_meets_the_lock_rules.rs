@@ -3,7 +3,6 @@
 //! being valid after an earlier try reached the lock, and refusals whose
 //! redacted status must not be taken for the door's state.
 
-use latchkey_core::simworld::GrantSpec;
 use latchkey_core::unlock::{NoProgress, Progress, ProgressListener, UnlockPath};
 use latchkey_core::{DiagnosisCode, LatchkeyError, Phone};
 use latchkey_protocol::framing::fragment;
@@ -12,10 +11,9 @@ use latchkey_sim::authority::KeyAuthority;
 use latchkey_sim::lock::LockConfig;
 use latchkey_sim::radio::{FaultPlan, LinkParams};
 use latchkey_sim::{Peripheral, VirtualClock};
-use latchkey_tests::scene::{resident_scene, ResidentScene};
-
-/// Monday 2026-01-05 10:00:00 UTC.
-const START: u32 = 1_767_607_200;
+use latchkey_testkit::scene::{resident_scene, ResidentScene};
+use latchkey_testkit::GrantSpec;
+use latchkey_testkit::START;
 
 /// A stranger's AUTH with a key from an authority the lock doesn't know:
 /// refused with a signature, which the lock pays from its budget.

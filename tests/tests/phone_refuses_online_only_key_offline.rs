@@ -3,15 +3,13 @@
 //! scan, no connection, nothing the lock hears). Once the platform reports
 //! the phone online, the same key opens the door.
 
-use latchkey_core::simworld::{GrantSpec, SimWorld};
 use latchkey_core::unlock::NoProgress;
 use latchkey_core::{DiagnosisCode, LatchkeyError};
 use latchkey_protocol::BoltState;
 use latchkey_sim::lock::LockConfig;
 use latchkey_sim::radio::LinkParams;
-
-/// Monday 2026-01-05 10:00:00 UTC.
-const START: u32 = 1_767_607_200;
+use latchkey_testkit::START;
+use latchkey_testkit::{GrantSpec, SimWorld};
 
 #[tokio::test]
 async fn an_online_only_key_is_refused_on_the_phone_before_any_radio_use_while_offline() {

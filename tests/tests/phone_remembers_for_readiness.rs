@@ -3,7 +3,6 @@
 //! unlock, the backup way in, the battery's history; and a full outbox
 //! never turns a door that opened into an error.
 
-use latchkey_core::clock::PhoneClock;
 use latchkey_core::diagnostics::{
     offline_readiness, BackupEntry, BatteryTrend, CbAuthorization, CbManagerState, CheckStatus, DeviceSnapshot,
     IosSnapshot, LockObservations, PlatformSnapshot, ReadinessItem, ReadinessPolicy,
@@ -14,10 +13,8 @@ use latchkey_core::unlock::{NoProgress, UnlockPath};
 use latchkey_core::DiagnosisCode;
 use latchkey_protocol::BoltState;
 use latchkey_sim::lock::{Fault, LockConfig};
-use latchkey_tests::scene::{resident_scene, ResidentScene};
-
-/// Monday 2026-01-05 10:00:00 UTC.
-const START: u32 = 1_767_607_200;
+use latchkey_testkit::scene::{resident_scene, ResidentScene};
+use latchkey_testkit::START;
 
 type Scene = ResidentScene;
 
@@ -30,7 +27,7 @@ async fn scene(config: LockConfig, outbox: Option<OutboxConfig>) -> Scene {
 }
 
 fn observe(s: &Scene) -> LockObservations {
-    LockObservations::builder(s.phone.store(), s.lock.id(), s.world.clock.now_unix())
+    LockObservations::builder(s.phone.store(), s.lock.id(), s.world.clock.unix_now())
         .build()
         .unwrap()
 }

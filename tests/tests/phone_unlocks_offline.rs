@@ -2,16 +2,14 @@
 //! contact, fast repeat, lost connections, resets, refusals and the
 //! follow-on session work, all with no network.
 
-use latchkey_core::simworld::{GrantSpec, SimWorld};
 use latchkey_core::unlock::{NoProgress, Progress, ProgressListener, UnlockPath};
 use latchkey_core::{DiagnosisCode, LatchkeyError};
 use latchkey_protocol::{BoltState, Schedule};
 use latchkey_sim::lock::{Fault, LockConfig};
 use latchkey_sim::radio::{FaultPlan, LinkParams};
-use latchkey_tests::scene::{resident_scene, ResidentScene};
-
-/// Monday 2026-01-05 10:00:00 UTC.
-const START: u32 = 1_767_607_200;
+use latchkey_testkit::scene::{resident_scene, ResidentScene};
+use latchkey_testkit::START;
+use latchkey_testkit::{GrantSpec, SimWorld};
 
 type Scene = ResidentScene;
 

@@ -9,7 +9,7 @@ use latchkey_core::Phone;
 use latchkey_protocol::pin::PinSlotChange;
 use latchkey_protocol::{PinClass, PinDigits, PinList, PinRule, PinSlot, ResultCode};
 use latchkey_sim::lock::{KeypadOutcome, LockConfig};
-use latchkey_tests::scene::{resident_scene, ResidentScene};
+use latchkey_testkit::scene::{resident_scene, ResidentScene};
 use std::collections::BTreeMap;
 
 /// Sunday 2026-01-04 18:00 UTC: the phone's last visit before the change.

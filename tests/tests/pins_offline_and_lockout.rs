@@ -4,15 +4,14 @@
 //! next phone contact reports and diagnoses.
 
 use latchkey_core::outbox::OutboxEvent;
-use latchkey_core::simworld::{GrantSpec, SimLockHandle, SimWorld};
 use latchkey_core::unlock::NoProgress;
 use latchkey_core::{DiagnosisCode, Phone};
 use latchkey_protocol::{EventKind, Faults, LockEvent, PinUse, ResultCode};
 use latchkey_sim::lock::{KeypadOutcome, LockConfig};
 use latchkey_sim::radio::LinkParams;
+use latchkey_testkit::START;
+use latchkey_testkit::{GrantSpec, SimLockHandle, SimWorld};
 
-/// Monday 2026-01-05 10:00 UTC.
-const START: u32 = 1_767_607_200;
 const HOUR: u32 = 3600;
 
 struct Scene {

@@ -4,7 +4,6 @@
 //! salts or hashes, the offline PIN secret or codes made from it).
 
 use latchkey_core::sheet::{CredentialKind, ReadinessLine, ReadinessSummary};
-use latchkey_core::simworld::{GrantSpec, SimLockHandle, SimWorld};
 use latchkey_core::store::BackupMethod;
 use latchkey_core::unlock::NoProgress;
 use latchkey_core::Phone;
@@ -12,10 +11,10 @@ use latchkey_protocol::hex;
 use latchkey_protocol::{PinClass, PinDigits, PinList, PinRule, Schedule};
 use latchkey_sim::lock::{Fault, LockConfig};
 use latchkey_sim::radio::LinkParams;
+use latchkey_testkit::START;
+use latchkey_testkit::{GrantSpec, SimLockHandle, SimWorld};
 use std::collections::BTreeMap;
 
-/// Monday 2026-01-05 10:00 UTC.
-const START: u32 = 1_767_607_200;
 const DAY: u32 = 86_400;
 const PINS: [&str; 3] = ["48291736", "91735284", "582047"];
 

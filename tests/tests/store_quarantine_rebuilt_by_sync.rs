@@ -8,7 +8,6 @@
 //! cloud issued to this phone are still this phone's.
 
 use latchkey_core::keys::{SoftwareKeyStore, SoftwareSigner};
-use latchkey_core::simworld::SimWorld;
 use latchkey_core::store::{OpenOutcome, Store};
 use latchkey_core::sync::{Connectivity, ManualTimer, StaticToken, SyncEngine, SyncOutcome};
 use latchkey_core::unlock::NoProgress;
@@ -18,6 +17,7 @@ use latchkey_sim::cloud::wire::IssueKeyRequest;
 use latchkey_sim::cloud::CloudServer;
 use latchkey_sim::lock::LockConfig;
 use latchkey_sim::radio::LinkParams;
+use latchkey_testkit::SimWorld;
 use latchkey_tests::sync_bench::harness::{cloud_for, register, test_config, START};
 use std::path::Path;
 use std::sync::Arc;
@@ -30,9 +30,9 @@ fn open(dir: &Path) -> OpenOutcome {
 fn phone(world: &SimWorld, cloud: &CloudServer, store: Store, holder: &SigningKey, token: &str) -> SyncEngine {
     let signer = Arc::new(SoftwareSigner::from_pkcs8(holder.pkcs8()).unwrap());
     let transport = Arc::new(world.transport(LinkParams::mtu185()));
-    let phone = Arc::new(Phone::new(store, signer, transport, Arc::new(world.clock.clone())).unwrap());
+    let phone = Arc::new(Phone::new(store, signer, transport, world.phone_clock()).unwrap());
     let engine = SyncEngine::builder(phone, test_config(cloud), Arc::new(StaticToken::new(token)))
-        .clock(Arc::new(world.clock.clone()))
+        .clock(world.phone_clock())
         .timer(Arc::new(ManualTimer::new()))
         .build()
         .unwrap();

@@ -9,11 +9,9 @@ use latchkey_core::{DiagnosisCode, LatchkeyError};
 use latchkey_protocol::BoltState;
 use latchkey_sim::lock::LockConfig;
 use latchkey_sim::radio::FaultPlan;
-use latchkey_tests::scene::{resident_scene, ResidentScene};
+use latchkey_testkit::scene::{resident_scene, ResidentScene};
+use latchkey_testkit::START;
 use std::sync::Mutex;
-
-/// Monday 2026-01-05 10:00:00 UTC.
-const START: u32 = 1_767_607_200;
 
 type Scene = ResidentScene;
 

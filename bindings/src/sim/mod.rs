@@ -21,11 +21,11 @@ pub use link::SimulatedLink;
 use crate::platform::ble::{BleAdvertisement, BleError, BleScanRequest};
 use crate::records::LockMetadata;
 use latchkey_core::clock::PhoneClock;
-use latchkey_core::simworld::{SimLockHandle, SimWorld};
-use latchkey_core::transport::sim::SimTransport;
 use latchkey_protocol::{BoltState, KeyGrant, KeyId, PublicKey, Role};
 use latchkey_sim::lock::{Fault, LockConfig};
 use latchkey_sim::radio::{LinkParams, ScanResult};
+use latchkey_testkit::SimTransport;
+use latchkey_testkit::{SimLockHandle, SimWorld};
 use link::link_error;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -118,7 +118,7 @@ impl SimulatedWorld {
 
     /// The world's virtual clock as a phone clock.
     pub(crate) fn clock(&self) -> Arc<dyn PhoneClock> {
-        Arc::new(self.world.clock.clone())
+        self.world.phone_clock()
     }
 
     /// A phone's adapter on the world's radio (iOS-like MTU 185 link).

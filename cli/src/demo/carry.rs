@@ -5,11 +5,11 @@ use super::cast::Cast;
 use super::story::refused;
 use super::Story;
 use latchkey_core::outbox::{OutboxEvent, StoredEvent};
-use latchkey_core::simworld::cloud::SceneError;
 use latchkey_core::sync::SyncOutcome;
 use latchkey_core::unlock::NoProgress;
 use latchkey_protocol::KeyId;
 use latchkey_sim::cloud::wire::ReceivedEvent;
+use latchkey_testkit::cloud::SceneError;
 use std::collections::{BTreeSet, HashMap};
 
 /// Hannah revokes Carla's key; Alice's phone carries the list to the lock.

@@ -1,15 +1,13 @@
 //! Who and what the demo's story needs: the reference cloud, the lock on
 //! the simulated radio, and four phones registered with the cloud.
 
-use latchkey_core::simworld::cloud::{cloud_for, cloud_phone, register, test_config, CloudPhone, SceneError};
-use latchkey_core::simworld::{SimLockHandle, SimWorld};
 use latchkey_core::sync::IssueKey;
 use latchkey_protocol::{LockId, Role, Schedule};
 use latchkey_sim::cloud::CloudServer;
 use latchkey_sim::lock::LockConfig;
-
-/// Monday 2026-01-05 10:00 UTC: the story's first morning.
-pub(crate) const START: u32 = 1_767_607_200;
+use latchkey_testkit::cloud::{cloud_for, cloud_phone, register, test_config, CloudPhone, SceneError};
+use latchkey_testkit::START;
+use latchkey_testkit::{SimLockHandle, SimWorld};
 
 /// Everyone in the story.
 pub(crate) struct Cast {

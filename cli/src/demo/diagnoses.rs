@@ -5,9 +5,9 @@ use super::cast::Cast;
 use super::story::refused;
 use super::Story;
 use latchkey_core::diagnostics::{diagnose, LockObservations, PlatformSnapshot, StepKind, Symptom, Troubleshooter};
-use latchkey_core::simworld::cloud::SceneError;
 use latchkey_core::unlock::NoProgress;
 use latchkey_sim::lock::Fault;
+use latchkey_testkit::cloud::SceneError;
 
 /// Both diagnoses, as two steps.
 pub(crate) async fn tell(story: &mut Story, cast: &Cast) -> Result<(), SceneError> {

@@ -3,14 +3,15 @@
 //! the set-up and the offline unlocks; `carry.rs`: the revocation and the
 //! return of the network; `diagnoses.rs`: the two diagnoses.
 
-use super::cast::{grant, Cast, START};
+use super::cast::{grant, Cast};
 use super::Story;
-use latchkey_core::simworld::cloud::SceneError;
 use latchkey_core::sync::SyncOutcome;
 use latchkey_core::unlock::NoProgress;
 use latchkey_core::{CommandReport, LatchkeyError};
 use latchkey_protocol::{BoltState, Role, Schedule};
 use latchkey_sim::radio::FaultPlan;
+use latchkey_testkit::cloud::SceneError;
+use latchkey_testkit::START;
 use std::time::Instant;
 
 /// Tells the whole story.

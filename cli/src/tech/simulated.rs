@@ -14,12 +14,12 @@
 
 use super::site::{SimFault, Site};
 use latchkey_core::clock::{PhoneClock, SystemClock};
-use latchkey_core::simworld::{GrantSpec, SimLockHandle, SimWorld};
 use latchkey_core::unlock::NoProgress;
 use latchkey_core::{LatchkeyError, Phone};
 use latchkey_protocol::{Command, Role};
 use latchkey_sim::lock::{KeypadOutcome, LockConfig};
 use latchkey_sim::radio::LinkParams;
+use latchkey_testkit::{GrantSpec, SimLockHandle, SimWorld};
 use std::sync::Arc;
 
 const HOUR: u32 = 3600;

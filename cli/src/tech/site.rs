@@ -6,11 +6,11 @@ use super::output::CliError;
 use clap::{Args, ValueEnum};
 use latchkey_core::clock::{PhoneClock, SystemClock};
 use latchkey_core::keys::{SoftwareKeyStore, SoftwareSigner};
-use latchkey_core::simworld::{SimLockHandle, SimWorld};
 use latchkey_core::store::{LockMeta, Store};
 use latchkey_core::transport::Transport;
 use latchkey_core::{DiagnosisCode, LatchkeyError, Phone};
 use latchkey_sim::lock::Fault;
+use latchkey_testkit::{SimLockHandle, SimWorld};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -130,8 +130,7 @@ impl Site {
     /// The phone store in `dir` with no radio, for talking to a cloud.
     pub fn store_only(dir: &Path) -> Result<Self, CliError> {
         let radio = latchkey_sim::radio::SimRadio::new(latchkey_sim::VirtualClock::starting_at(SystemClock.now_unix()));
-        let transport =
-            latchkey_core::transport::sim::SimTransport::new(radio, latchkey_sim::radio::LinkParams::mtu185());
+        let transport = latchkey_testkit::SimTransport::new(radio, latchkey_sim::radio::LinkParams::mtu185());
         let phone = open_phone(dir, Arc::new(transport))?;
         Ok(Self::of_store(phone, dir, false))
     }

@@ -11,11 +11,11 @@ use super::output::{CliError, Outcome};
 use super::progress::Spinner;
 use super::site::{Site, Target};
 use clap::Args;
-use latchkey_core::simworld::cloud::{cloud_for, register, test_config, OffsetClock};
 use latchkey_core::sync::{Connectivity, StaticToken, SyncConfig, SyncEngine, SyncOutcome, SyncReport, TrustRoots};
 use latchkey_core::{DiagnosisCode, LatchkeyError};
 use latchkey_protocol::Command;
 use latchkey_sim::cloud::wire::IssueKeyRequest;
+use latchkey_testkit::cloud::{cloud_for, register, test_config, OffsetClock};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -228,6 +228,6 @@ fn sync_error(e: latchkey_core::sync::SyncError) -> LatchkeyError {
     }
 }
 
-fn scene_error(e: latchkey_core::simworld::cloud::SceneError) -> LatchkeyError {
+fn scene_error(e: latchkey_testkit::cloud::SceneError) -> LatchkeyError {
     LatchkeyError::Storage(format!("the reference cloud could not start: {e}"))
 }

@@ -1,7 +1,8 @@
 //! How the core reaches a lock: one async [`Transport`] interface with
-//! timeouts on every step, implemented by the simulated radio (feature
-//! `sim`), btleplug (feature `ble`), and by the app's own BLE stack through
-//! the bindings (Android BluetoothGatt, CoreBluetooth).
+//! timeouts on every step, implemented by btleplug (feature `ble`), by the
+//! app's own BLE stack through the bindings (Android BluetoothGatt,
+//! CoreBluetooth), and in tests by the simulated radio
+//! (`latchkey_testkit::SimTransport`).
 //!
 //! A transport moves packets; [`FrameLink`] turns them into protocol frames
 //! (fragmenting to the link's MTU and reassembling with a size limit).
@@ -9,8 +10,6 @@
 #[cfg(feature = "ble")]
 pub mod ble;
 mod frames;
-#[cfg(feature = "sim")]
-pub mod sim;
 
 pub use frames::FrameLink;
 

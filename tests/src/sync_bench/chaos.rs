@@ -6,10 +6,10 @@
 
 use super::harness::{cloud_for, cloud_phone, register, test_config, SceneError, START};
 use latchkey_core::outbox::OutboxEvent;
-use latchkey_core::simworld::SimWorld;
 use latchkey_protocol::{EventKind, KeyId, LockEvent, LockId};
 use latchkey_sim::cloud::{ChaosConfig, ChaosStats};
 use latchkey_sim::lock::LockConfig;
+use latchkey_testkit::SimWorld;
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 

@@ -6,7 +6,6 @@
 //! flood runs against the reference lock and against one whose budget for
 //! unproven work never runs out (what the lock did before it had one).
 
-use latchkey_core::simworld::{SimLockHandle, SimWorld};
 use latchkey_protocol::framing::fragment;
 use latchkey_protocol::{
     AuthRequest, CertHash, CertRef, Command, CommandId, DigitalKey, EphemeralKey, Frame, KeyGrant, KeyId, LockContext,
@@ -15,6 +14,8 @@ use latchkey_protocol::{
 use latchkey_sim::authority::KeyAuthority;
 use latchkey_sim::lock::{AsymOpCounts, LockConfig};
 use latchkey_sim::Peripheral;
+use latchkey_testkit::START;
+use latchkey_testkit::{SimLockHandle, SimWorld};
 
 const FRAMES: u32 = 1000;
 const VIRTUAL_MS: u64 = 100_000;
@@ -132,7 +133,7 @@ fn send(lock: &SimLockHandle, frame: &[u8]) -> Result<bool, String> {
 
 /// Floods a fresh lock built from `config`.
 fn flood(config: LockConfig) -> Result<(EnergyOps, u32), String> {
-    let world = SimWorld::new(1_767_607_200).map_err(|e| e.to_string())?;
+    let world = SimWorld::new(START).map_err(|e| e.to_string())?;
     let lock = world.add_lock("flooded", config).map_err(|e| e.to_string())?;
     let resident = SigningKey::generate().map_err(|e| e.to_string())?;
     let public_cert = cert(&world.authority, &lock, &resident)?;

@@ -15,16 +15,15 @@ mod junk;
 
 pub use junk::{EnergyOps, JunkFlood};
 
-use latchkey_core::simworld::{SimLockHandle, SimWorld};
 use latchkey_core::transport::{FrameLink, ScanFilter, Transport};
 use latchkey_core::unlock::{run_attempt, AttemptInput, AttemptOutcome, HousekeepingPlan, NoProgress};
 use latchkey_protocol::{Command, CommandId, DigitalKey, FastKey, KeyGrant, KeyId, Role, Signature, SigningKey};
 use latchkey_sim::lock::LockConfig;
 use latchkey_sim::radio::{nuki_like, replay_sequence, tedee_like, LinkParams, LinkStats, Step};
+use latchkey_testkit::START;
+use latchkey_testkit::{SimLockHandle, SimWorld};
 use std::time::{Duration, Instant};
 
-/// Monday 2026-01-05 10:00 UTC.
-const START: u32 = 1_767_607_200;
 /// Repeat unlocks timed for the CPU figure.
 const CPU_SAMPLES: usize = 400;
 

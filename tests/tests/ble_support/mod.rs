@@ -179,7 +179,7 @@ pub async fn provisioned_phone(
     let keystore = Arc::new(SoftwareKeyStore::beside(dir).expect("keystore"));
     let store = Store::open(dir, keystore).expect("store").store;
     let signer = Arc::new(SoftwareSigner::load_or_create(&store).expect("signer"));
-    let phone_clock: Arc<dyn PhoneClock> = Arc::new(clock.clone());
+    let phone_clock: Arc<dyn PhoneClock> = Arc::new(latchkey_testkit::WorldClock(clock.clone()));
     let phone = Phone::new(store, signer, transport, phone_clock).expect("phone");
     phone.add_lock(lock.meta.clone()).await.expect("add lock");
     let now = clock.unix_now();

@@ -1,16 +1,12 @@
-//! A whole simulated world for tests, the demo and the bindings' test
-//! build (feature `sim`): a virtual clock, a key authority, a radio and
+//! A whole simulated world: a virtual clock, a key authority, a radio and
 //! commissioned locks, plus phones wired to them.
 
-#[cfg(feature = "sim-cloud")]
-pub mod cloud;
-
-use crate::clock::PhoneClock;
-use crate::error::LatchkeyError;
-use crate::keys::{SoftwareKeyStore, SoftwareSigner};
-use crate::store::{LockMeta, Store};
-use crate::transport::sim::SimTransport;
-use crate::Phone;
+use crate::clock::WorldClock;
+use crate::transport::SimTransport;
+use latchkey_core::clock::PhoneClock;
+use latchkey_core::keys::{SoftwareKeyStore, SoftwareSigner};
+use latchkey_core::store::{LockMeta, Store};
+use latchkey_core::{LatchkeyError, Phone};
 use latchkey_protocol::{DigitalKey, KeyGrant, KeyId, LockId, Role, Schedule};
 use latchkey_sim::authority::KeyAuthority;
 use latchkey_sim::lock::{LockConfig, SimLock};
@@ -90,6 +86,11 @@ impl SimWorld {
         Ok(SimLockHandle { lock, address, meta })
     }
 
+    /// The world's virtual time as a phone's clock.
+    pub fn phone_clock(&self) -> Arc<dyn PhoneClock> {
+        Arc::new(WorldClock(self.clock.clone()))
+    }
+
     /// A transport for a phone in this world.
     pub fn transport(&self, params: LinkParams) -> SimTransport {
         SimTransport::new(self.radio.clone(), params)
@@ -106,7 +107,7 @@ impl SimWorld {
         let keystore = Arc::new(SoftwareKeyStore::beside(dir).map_err(|e| LatchkeyError::Storage(e.to_string()))?);
         let store = Store::open(dir, keystore)?.store;
         let signer = Arc::new(SoftwareSigner::load_or_create(&store)?);
-        let clock: Arc<dyn PhoneClock> = Arc::new(self.clock.clone());
+        let clock = self.phone_clock();
         let phone = Phone::new(store, signer, Arc::new(self.transport(params)), clock)?;
         for lock in locks {
             phone.add_lock(lock.meta.clone()).await?;

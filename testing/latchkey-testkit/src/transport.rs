@@ -1,9 +1,9 @@
-//! The simulated radio from latchkey-sim as a [`Transport`] (feature `sim`):
+//! The simulated radio from latchkey-sim as a latchkey-core [`Transport`]:
 //! for tests, the demo and the bindings' test build. Time is virtual, so
 //! nothing here sleeps.
 
-use super::{Link, ScanFilter, ScannedLock, Transport, TransportError};
 use async_trait::async_trait;
+use latchkey_core::transport::{Link, ScanFilter, ScannedLock, Transport, TransportError};
 use latchkey_protocol::{Advertisement, COMPANY_ID};
 use latchkey_sim::radio::{LinkError, LinkParams, SimConnection, SimRadio};
 use std::time::Duration;

@@ -1,17 +1,16 @@
-//! The simulated world with a reference cloud (feature `sim-cloud`): a
-//! cloud on loopback (TLS with its test CA) sharing the world's clock and
-//! issuer, and phones with a sync engine pointed at it. Used by the
-//! end-to-end tests, the sync benchmark and the demo.
+//! The simulated world with a reference cloud: a cloud on loopback (TLS
+//! with its test CA) sharing the world's clock and issuer, and phones with
+//! a sync engine pointed at it. Used by the end-to-end tests, the sync
+//! benchmark, the demo and the bindings' test build.
 
-use super::SimLockHandle;
-use super::SimWorld;
-use crate::clock::PhoneClock;
-use crate::keys::{SoftwareKeyStore, SoftwareSigner};
-use crate::store::Store;
-use crate::sync::{
+use crate::world::{SimLockHandle, SimWorld};
+use latchkey_core::clock::PhoneClock;
+use latchkey_core::keys::{SoftwareKeyStore, SoftwareSigner};
+use latchkey_core::store::Store;
+use latchkey_core::sync::{
     AuthProvider, BackoffPolicy, Connectivity, ManualTimer, StaticToken, SyncConfig, SyncEngine, Timeouts, TrustRoots,
 };
-use crate::Phone;
+use latchkey_core::Phone;
 use latchkey_sim::cloud::wire::LockInfo;
 use latchkey_sim::cloud::{CloudClock, CloudConfig, CloudServer};
 use latchkey_sim::radio::LinkParams;

@@ -4,8 +4,8 @@
 //! [`host_and_phone`], the same world with the reference cloud, a host's
 //! phone and one other phone.
 
-use crate::sync_bench::harness::{cloud_for, cloud_phone, register, test_config, CloudPhone};
-use latchkey_core::simworld::{GrantSpec, SimLockHandle, SimWorld};
+use crate::cloud::{cloud_for, cloud_phone, register, test_config, CloudPhone};
+use crate::world::{GrantSpec, SimLockHandle, SimWorld};
 use latchkey_core::Phone;
 use latchkey_sim::cloud::CloudServer;
 use latchkey_sim::lock::LockConfig;
