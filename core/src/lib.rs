@@ -39,6 +39,7 @@ pub mod diagnostics;
 pub mod error;
 pub mod keys;
 pub mod outbox;
+pub(crate) mod runtime;
 pub mod sheet;
 #[cfg(feature = "sim")]
 pub mod simworld;
