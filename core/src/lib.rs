@@ -40,6 +40,7 @@ pub mod diagnostics;
 pub mod error;
 pub mod keys;
 pub mod outbox;
+pub(crate) mod runtime;
 pub mod sheet;
 pub mod store;
 pub mod sync;

@@ -15,6 +15,8 @@ mod sheet;
 pub(crate) use pins::{local_day, read_pin_status};
 pub use pins::{PendingPinChange, PinStatus};
 pub use report::CommandReport;
+// The submodules reach it as `super::blocking`.
+pub(crate) use crate::runtime::blocking;
 
 use crate::clock::PhoneClock;
 use crate::error::LatchkeyError;
@@ -109,13 +111,4 @@ impl Phone {
     pub fn holder_key(&self) -> latchkey_protocol::PublicKey {
         self.signer.public_key()
     }
-}
-
-/// Runs blocking storage work off the async executor's threads.
-pub(crate) async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, LatchkeyError> + Send + 'static,
-) -> Result<T, LatchkeyError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| LatchkeyError::Storage(format!("storage task failed: {e}")))?
 }

@@ -1,67 +1,71 @@
-//! Credentials from the cloud: lock metadata, keys (added, renewed at
-//! about half their lifetime, deleted when revoked), revocation lists and
+//! The credentials step: lock metadata, keys (added, renewed at about half
+//! their lifetime, deleted when revoked), revocation lists and
 //! ahead-of-time trusted-time tokens for the locks this phone holds keys
-//! for, keypad PIN lists (see `pins.rs`); and the revocation seqs locks
-//! acknowledged, reported back.
+//! for. Keypad PIN lists are the next step (`pins/`), for the locks this
+//! step says the cloud listed.
 //!
-//! Everything is verified by the [`crate::Phone`] APIs before it is stored;
-//! what can't be used is listed in [`SyncReport::problems`], never fatal
-//! to the pass.
+//! Everything is verified by the [`Phone`] APIs before it is stored; what
+//! can't be used is listed in [`SyncReport::problems`], never fatal to the
+//! pass.
 
-use super::engine::Inner;
+use super::common::{decode, on_disk, per_lock};
 use super::error::Failure;
 use super::http::Api;
 use super::status::SyncReport;
-use super::wire::{
-    AckItem, AckRequest, CloudKeyStatus, DriftResponse, KeyInfo, KeysResponse, LocksResponse, RevocationInfo,
-    TimeTokenInfo,
-};
-use crate::client::blocking;
+use super::wire::{CloudKeyStatus, KeyInfo, KeysResponse, LocksResponse, RevocationInfo, TimeTokenInfo};
+use crate::clock::PhoneClock;
 use crate::store::{LockMeta, StoredKey};
-use latchkey_protocol::{DigitalKey, RevocationList, TimeToken};
+use crate::Phone;
+use latchkey_protocol::{DigitalKey, LockId, RevocationList, TimeToken};
 
-/// Locks, then keys (and renewals), then lists and time per lock.
-pub(crate) async fn refresh(inner: &Inner, api: &Api<'_>, report: &mut SyncReport) -> Result<(), Failure> {
+/// Locks, then keys (and renewals), then lists and time per lock. Returns
+/// the locks the cloud lists for this phone. `clock` says when a renewal
+/// is due.
+pub(super) async fn refresh(
+    api: &Api<'_>,
+    phone: &Phone,
+    clock: &dyn PhoneClock,
+    report: &mut SyncReport,
+) -> Result<Vec<LockId>, Failure> {
     let locks: LocksResponse = api.get("/v1/locks").await?;
-    let listed: Vec<latchkey_protocol::LockId> = locks.locks.iter().map(|m| m.lock_id).collect();
-    let store = inner.phone.store().clone();
-    let known = blocking(move || Ok(store.locks().list_meta()?)).await?;
+    let listed: Vec<LockId> = locks.locks.iter().map(|m| m.lock_id).collect();
+    let store = phone.store().clone();
+    let known = on_disk(move || store.locks().list_meta()).await?;
     for meta in locks.locks {
         if !known.contains(&meta) {
-            inner.phone.add_lock(meta).await?;
+            phone.add_lock(meta).await?;
             report.locks_updated += 1;
         }
     }
 
     let keys: KeysResponse = api.get("/v1/keys").await?;
     for info in &keys.keys {
-        sync_key(inner, api, info, report).await?;
+        sync_key(api, phone, clock, info, report).await?;
     }
 
-    let store = inner.phone.store().clone();
-    let (metas, held) = blocking(move || Ok((store.locks().list_meta()?, store.keys().list()?))).await?;
+    let store = phone.store().clone();
+    let (metas, held) = on_disk(move || Ok::<_, Failure>((store.locks().list_meta()?, store.keys().list()?))).await?;
     for meta in metas
         .iter()
         .filter(|m| held.iter().any(|k| k.key.applies_to(&m.lock_id, &m.groups)))
     {
-        fetch_lists_and_time(inner, api, meta, report).await?;
+        fetch_lists_and_time(api, phone, meta, report).await?;
     }
-    // Keypad PINs for every lock the cloud lists for this phone (those it
-    // holds an active key for; every lock for a host, which manages locks
-    // it may hold no key for).
-    for meta in metas.iter().filter(|m| listed.contains(&m.lock_id)) {
-        super::pins::fetch(inner, api, meta, report).await?;
-    }
-    super::pins::forget_secrets_except(inner, &listed).await?;
-    Ok(())
+    Ok(listed)
 }
 
-async fn sync_key(inner: &Inner, api: &Api<'_>, info: &KeyInfo, report: &mut SyncReport) -> Result<(), Failure> {
-    let store = inner.phone.store().clone();
+async fn sync_key(
+    api: &Api<'_>,
+    phone: &Phone,
+    clock: &dyn PhoneClock,
+    info: &KeyInfo,
+    report: &mut SyncReport,
+) -> Result<(), Failure> {
+    let store = phone.store().clone();
     let key_id = info.key_id;
     match info.status {
         CloudKeyStatus::Revoked => {
-            if blocking(move || Ok(store.keys().remove(&key_id)?)).await? {
+            if on_disk(move || store.keys().remove(&key_id)).await? {
                 report.keys_removed += 1;
             }
             return Ok(());
@@ -69,12 +73,12 @@ async fn sync_key(inner: &Inner, api: &Api<'_>, info: &KeyInfo, report: &mut Syn
         CloudKeyStatus::Expired | CloudKeyStatus::Unknown => return Ok(()),
         CloudKeyStatus::Active => {}
     }
-    let Some(cert) = decode::<DigitalKey>(&info.certificate, DigitalKey::decode, report) else {
+    let Some(cert) = decode::<DigitalKey>(&info.certificate, DigitalKey::decode, &mut report.problems) else {
         return Ok(());
     };
-    let held = blocking(move || Ok(store.keys().get(&key_id)?)).await?;
+    let held = on_disk(move || store.keys().get(&key_id)).await?;
     if held.as_ref().is_none_or(|h| h.key.grant.serial < cert.grant.serial) {
-        match inner.phone.add_key(cert, info.label.clone()).await {
+        match phone.add_key(cert, info.label.clone()).await {
             Ok(()) => report.keys_added += 1,
             Err(e) => {
                 report.problems.push(format!("key {key_id}: {e}"));
@@ -82,12 +86,12 @@ async fn sync_key(inner: &Inner, api: &Api<'_>, info: &KeyInfo, report: &mut Syn
             }
         }
     }
-    let store = inner.phone.store().clone();
-    let Some(held) = blocking(move || Ok(store.keys().get(&key_id)?)).await? else {
+    let store = phone.store().clone();
+    let Some(held) = on_disk(move || store.keys().get(&key_id)).await? else {
         return Ok(());
     };
-    if renewal_due(&held, inner.clock.now_unix()) && info.valid_until > held.key.grant.not_after {
-        renew(inner, api, &held, report).await?;
+    if renewal_due(&held, clock.now_unix()) && info.valid_until > held.key.grant.not_after {
+        renew(api, phone, &held, report).await?;
     }
     Ok(())
 }
@@ -100,7 +104,7 @@ fn renewal_due(key: &StoredKey, now: u32) -> bool {
     end > start && now >= start + (end - start) / 2
 }
 
-async fn renew(inner: &Inner, api: &Api<'_>, held: &StoredKey, report: &mut SyncReport) -> Result<(), Failure> {
+async fn renew(api: &Api<'_>, phone: &Phone, held: &StoredKey, report: &mut SyncReport) -> Result<(), Failure> {
     let key_id = held.key.key_id();
     let info: KeyInfo = match api
         .post(&format!("/v1/keys/{key_id}/renew"), &serde_json::json!({}))
@@ -108,8 +112,8 @@ async fn renew(inner: &Inner, api: &Api<'_>, held: &StoredKey, report: &mut Sync
     {
         Ok(info) => info,
         Err(Failure::Rejected { code, .. }) if code == "key_revoked" => {
-            let store = inner.phone.store().clone();
-            if blocking(move || Ok(store.keys().remove(&key_id)?)).await? {
+            let store = phone.store().clone();
+            if on_disk(move || store.keys().remove(&key_id)).await? {
                 report.keys_removed += 1;
             }
             return Ok(());
@@ -122,10 +126,10 @@ async fn renew(inner: &Inner, api: &Api<'_>, held: &StoredKey, report: &mut Sync
         }
         Err(other) => return Err(other),
     };
-    let Some(cert) = decode::<DigitalKey>(&info.certificate, DigitalKey::decode, report) else {
+    let Some(cert) = decode::<DigitalKey>(&info.certificate, DigitalKey::decode, &mut report.problems) else {
         return Ok(());
     };
-    match inner.phone.add_key(cert, held.label.clone()).await {
+    match phone.add_key(cert, held.label.clone()).await {
         Ok(()) => report.keys_renewed += 1,
         Err(e) => report.problems.push(format!("renewed key {key_id}: {e}")),
     }
@@ -133,19 +137,20 @@ async fn renew(inner: &Inner, api: &Api<'_>, held: &StoredKey, report: &mut Sync
 }
 
 async fn fetch_lists_and_time(
-    inner: &Inner,
     api: &Api<'_>,
+    phone: &Phone,
     meta: &LockMeta,
     report: &mut SyncReport,
 ) -> Result<(), Failure> {
     let lock = meta.lock_id;
-    let lists: Option<RevocationInfo> = per_lock(api.get(&format!("/v1/locks/{lock}/revocations")).await, report)?;
+    let path = format!("/v1/locks/{lock}/revocations");
+    let lists: Option<RevocationInfo> = per_lock(api.get(&path).await, &mut report.problems)?;
     if let Some(RevocationInfo { seq, list: Some(hex) }) = lists {
-        let store = inner.phone.store().clone();
-        let held = blocking(move || Ok(store.revocations().get(&lock)?.map_or(0, |l| l.seq))).await?;
+        let store = phone.store().clone();
+        let held = on_disk(move || Ok::<_, Failure>(store.revocations().get(&lock)?.map_or(0, |l| l.seq))).await?;
         if seq > held {
-            if let Some(list) = decode::<RevocationList>(&hex, RevocationList::decode, report) {
-                match inner.phone.add_revocation_list(list).await {
+            if let Some(list) = decode::<RevocationList>(&hex, RevocationList::decode, &mut report.problems) {
+                match phone.add_revocation_list(list).await {
                     Ok(true) => report.revocation_lists += 1,
                     Ok(false) => {}
                     Err(e) => report.problems.push(format!("revocation list for {}: {e}", meta.name)),
@@ -153,86 +158,13 @@ async fn fetch_lists_and_time(
             }
         }
     }
-    let time: Option<TimeTokenInfo> = per_lock(api.get(&format!("/v1/locks/{lock}/time")).await, report)?;
+    let time: Option<TimeTokenInfo> = per_lock(api.get(&format!("/v1/locks/{lock}/time")).await, &mut report.problems)?;
     if let Some(info) = time {
-        if let Some(token) = decode::<TimeToken>(&info.token, TimeToken::decode, report) {
-            if inner.phone.add_time_token(token).await? {
+        if let Some(token) = decode::<TimeToken>(&info.token, TimeToken::decode, &mut report.problems) {
+            if phone.add_time_token(token).await? {
                 report.time_tokens += 1;
             }
         }
-    }
-    Ok(())
-}
-
-/// A per-lock refusal (the lock is gone, this phone lost access) is a
-/// problem to report, not a reason to stop the pass.
-pub(crate) fn per_lock<T>(result: Result<T, Failure>, report: &mut SyncReport) -> Result<Option<T>, Failure> {
-    match result {
-        Ok(v) => Ok(Some(v)),
-        Err(Failure::Rejected { status, code, message }) => {
-            report.problems.push(format!("HTTP {status} {code}: {message}"));
-            Ok(None)
-        }
-        Err(Failure::Auth { status: 403, message }) => {
-            report.problems.push(format!("HTTP 403: {message}"));
-            Ok(None)
-        }
-        Err(other) => Err(other),
-    }
-}
-
-pub(crate) fn decode<T>(
-    hex: &str,
-    decode: impl Fn(&[u8]) -> latchkey_protocol::Result<T>,
-    report: &mut SyncReport,
-) -> Option<T> {
-    let decoded = latchkey_protocol::hex::decode(hex)
-        .ok_or_else(|| "not hex".to_string())
-        .and_then(|b| decode(&b).map_err(|e| e.to_string()));
-    match decoded {
-        Ok(v) => Some(v),
-        Err(e) => {
-            report
-                .problems
-                .push(format!("the cloud sent a credential that does not decode: {e}"));
-            None
-        }
-    }
-}
-
-/// Reports revocation seqs locks acknowledged since the last report.
-pub(crate) async fn report_acks(inner: &Inner, api: &Api<'_>, report: &mut SyncReport) -> Result<(), Failure> {
-    let store = inner.phone.store().clone();
-    let acked = blocking(move || {
-        let mut out = Vec::new();
-        for meta in store.locks().list_meta()? {
-            if let Some(ack) = store.locks().state(&meta.lock_id)?.revocation_ack {
-                out.push(AckItem {
-                    lock_id: meta.lock_id,
-                    seq: ack.seq,
-                    acknowledged_at: ack.acknowledged_at,
-                });
-            }
-        }
-        Ok(out)
-    })
-    .await?;
-    let fresh: Vec<AckItem> = {
-        let s = inner.state();
-        acked
-            .into_iter()
-            .filter(|a| s.reported_acks.get(&a.lock_id) != Some(&a.seq))
-            .collect()
-    };
-    if fresh.is_empty() {
-        return Ok(());
-    }
-    let reported: Vec<(latchkey_protocol::LockId, u32)> = fresh.iter().map(|a| (a.lock_id, a.seq)).collect();
-    let _drift: DriftResponse = api.post("/v1/revocation-acks", &AckRequest { acks: fresh }).await?;
-    let mut s = inner.state();
-    for (lock_id, seq) in reported {
-        s.reported_acks.insert(lock_id, seq);
-        report.acks_reported += 1;
     }
     Ok(())
 }

@@ -72,28 +72,48 @@ impl From<SyncError> for LatchkeyError {
 }
 
 /// What went wrong inside a pass, with everything needed to decide what
-/// happens next.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// happens next. Local failures keep their own types (`#[from]`) until
+/// [`Failure::public`] turns them into a [`SyncError`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum Failure {
     /// Connectivity went away mid-pass: not an error, just stop.
+    #[error("the phone went offline")]
     WentOffline,
     /// No answer: connect, TLS, timeout, connection dropped, body cut.
+    #[error("{0}")]
     Network(String),
     /// A temporary refusal (408, 425, 429, 5xx), maybe with Retry-After.
+    #[error("HTTP {status}: {message}")]
     Busy {
         status: u16,
         message: String,
         retry_after: Option<Duration>,
     },
     /// 401 even after a fresh token, or 403.
+    #[error("HTTP {status}: {message}")]
     Auth { status: u16, message: String },
     /// Any other 4xx: the request itself is refused.
+    #[error("HTTP {status} {code}: {message}")]
     Rejected { status: u16, code: String, message: String },
     /// A 2xx whose body is not what the API promises.
+    #[error("{0}")]
     Protocol(String),
-    /// Local storage.
-    Storage(String),
+    /// A request this phone could not put into JSON. The request never
+    /// left, and the same input fails the same way every time.
+    #[error("can't encode {what}: {reason}")]
+    Encode { what: &'static str, reason: String },
+    /// The credential store.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The event outbox.
+    #[error(transparent)]
+    Outbox(#[from] OutboxError),
+    /// A [`crate::Phone`] call (storing a verified credential) or the
+    /// blocking pool that ran local work: already the public error.
+    #[error(transparent)]
+    Phone(#[from] LatchkeyError),
     /// Configuration.
+    #[error("{0}")]
     Config(String),
 }
 
@@ -120,7 +140,18 @@ impl Failure {
             Failure::Rejected { status, code, message } => SyncError::Rejected {
                 detail: format!("HTTP {status} {code}: {message}"),
             },
-            Failure::Storage(s) => SyncError::Storage(s.clone()),
+            // Not the disk's fault nor the network's: like a refusal,
+            // retrying the same request will not help.
+            e @ Failure::Encode { .. } => SyncError::Rejected { detail: e.to_string() },
+            Failure::Store(e) => SyncError::Storage(e.to_string()),
+            Failure::Outbox(e) => SyncError::Storage(e.to_string()),
+            Failure::Phone(LatchkeyError::Storage(s)) => SyncError::Storage(s.clone()),
+            // The phone refused something the cloud sent that the pass
+            // can't go on without: the cloud is not answering properly.
+            Failure::Phone(other) => SyncError::Unreachable {
+                detail: format!("the cloud sent what this phone can't use: {other}"),
+                retry_after_ms: None,
+            },
             Failure::Config(s) => SyncError::Config(s.clone()),
         }
     }
@@ -131,23 +162,5 @@ impl Failure {
             Failure::Busy { retry_after, .. } => *retry_after,
             _ => None,
         }
-    }
-}
-
-impl From<StoreError> for Failure {
-    fn from(e: StoreError) -> Self {
-        Failure::Storage(e.to_string())
-    }
-}
-
-impl From<OutboxError> for Failure {
-    fn from(e: OutboxError) -> Self {
-        Failure::Storage(e.to_string())
-    }
-}
-
-impl From<LatchkeyError> for Failure {
-    fn from(e: LatchkeyError) -> Self {
-        Failure::Storage(e.to_string())
     }
 }

@@ -62,7 +62,10 @@ impl Api<'_> {
         path: &str,
         body: &B,
     ) -> Result<T, Failure> {
-        let body = serde_json::to_vec(body).map_err(|e| Failure::Storage(format!("can't encode a request: {e}")))?;
+        let body = serde_json::to_vec(body).map_err(|e| Failure::Encode {
+            what: "a request",
+            reason: e.to_string(),
+        })?;
         self.send(Method::POST, path, Some(body)).await
     }
 

@@ -1,15 +1,17 @@
 //! What the engine tells the app: the result of one pass
-//! ([`SyncReport`]) and the standing picture ([`SyncStatus`]).
+//! ([`SyncReport`]) and the standing picture ([`SyncStatus`]), joined from
+//! what the phone stores ([`LocalPicture`]) and what the engine knows of
+//! itself ([`Standing`]).
 
+use super::common::on_disk;
 use super::config::Connectivity;
-use super::engine::millis;
-use super::error::SyncError;
-use super::SyncEngine;
-use crate::client::blocking;
-use crate::client::PinStatus;
+use super::error::{Failure, SyncError};
+use crate::client::{read_pin_status, PinStatus};
 use crate::error::DiagnosisCode;
-use crate::LatchkeyError;
+use crate::outbox::OutboxStats;
+use crate::Phone;
 use latchkey_protocol::LockId;
+use std::time::Duration;
 
 /// How a pass ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,14 +187,34 @@ pub struct SyncStatus {
     pub locks: Vec<LockDrift>,
 }
 
-impl SyncEngine {
-    /// The standing picture for a status screen.
-    pub async fn status(&self) -> Result<SyncStatus, SyncError> {
-        let store = self.inner.phone.store().clone();
-        let outbox = self.inner.phone.outbox().clone();
-        let (stats, oldest, locks) = blocking(move || {
-            let stats = outbox.stats().map_err(|e| LatchkeyError::Storage(e.to_string()))?;
-            let oldest = outbox.oldest_age().map_err(|e| LatchkeyError::Storage(e.to_string()))?;
+/// What the engine knows of itself, for [`SyncStatus`].
+pub(super) struct Standing {
+    /// As the platform last reported it.
+    pub(super) connectivity: Connectivity,
+    /// When the last pass completed.
+    pub(super) last_success_at: Option<u32>,
+    /// The last failure, cleared by the next success.
+    pub(super) last_error: Option<SyncFailure>,
+    /// Time left in the current backoff, milliseconds.
+    pub(super) next_attempt_in_ms: Option<u64>,
+}
+
+/// The phone's side of [`SyncStatus`]: the outbox and each known lock's
+/// revocation and PIN drift.
+pub(super) struct LocalPicture {
+    stats: OutboxStats,
+    oldest: Option<Duration>,
+    locks: Vec<LockDrift>,
+}
+
+impl LocalPicture {
+    /// Reads it from the phone's store and outbox.
+    pub(super) async fn read(phone: &Phone) -> Result<Self, Failure> {
+        let store = phone.store().clone();
+        let outbox = phone.outbox().clone();
+        on_disk(move || {
+            let stats = outbox.stats()?;
+            let oldest = outbox.oldest_age()?;
             let mut locks = Vec::new();
             for meta in store.locks().list_meta()? {
                 let state = store.locks().state(&meta.lock_id)?;
@@ -205,7 +227,7 @@ impl SyncEngine {
                 let lock_seq = state.revocation_ack.map(|a| a.seq);
                 let seen = state.last_seen.map(|s| s.seen_at);
                 let observed = state.last_status.map(|s| s.observed_at);
-                let pins = crate::client::read_pin_status(&store, &meta.lock_id)?;
+                let pins = read_pin_status(&store, &meta.lock_id)?;
                 locks.push(LockDrift {
                     in_sync: cloud_seq.is_none_or(|c| lock_seq.unwrap_or(0) >= c),
                     lock_id: meta.lock_id,
@@ -217,21 +239,22 @@ impl SyncEngine {
                     pins,
                 });
             }
-            Ok((stats, oldest, locks))
+            Ok::<_, Failure>(Self { stats, oldest, locks })
         })
         .await
-        .map_err(|e| SyncError::Storage(e.to_string()))?;
-        let next_attempt_in_ms = self.inner.backoff_left().map(millis);
-        let s = self.inner.state();
-        Ok(SyncStatus {
-            connectivity: s.connectivity,
-            pending_events: stats.pending,
-            oldest_pending_age_s: oldest.map(|d| d.as_secs()),
-            dead_letters: stats.dead_letters,
-            last_success_at: s.last_success_at,
-            last_error: s.last_error.clone(),
-            next_attempt_in_ms,
-            locks,
-        })
+    }
+
+    /// The whole picture, with what the engine knows.
+    pub(super) fn with(self, standing: Standing) -> SyncStatus {
+        SyncStatus {
+            connectivity: standing.connectivity,
+            pending_events: self.stats.pending,
+            oldest_pending_age_s: self.oldest.map(|d| d.as_secs()),
+            dead_letters: self.stats.dead_letters,
+            last_success_at: standing.last_success_at,
+            last_error: standing.last_error,
+            next_attempt_in_ms: standing.next_attempt_in_ms,
+            locks: self.locks,
+        }
     }
 }

@@ -1,7 +1,7 @@
-//! Draining the outbox: one batch in flight, in outbox order, at most N
-//! events or the byte budget per request; only what the cloud confirmed
-//! (stored or already held) is deleted, in one flushed step; what it
-//! refused for good goes to the dead letters with its reason.
+//! The upload step: draining the outbox, one batch in flight, in outbox
+//! order, at most N events or the byte budget per request; only what the
+//! cloud confirmed (stored or already held) is deleted, in one flushed
+//! step; what it refused for good goes to the dead letters with its reason.
 //!
 //! A whole upload refused with a 4xx is split until the event responsible
 //! is alone, and an event refused alone is dead-lettered, so one event the
@@ -13,15 +13,14 @@
 //! alone in a row mean the cloud refuses every upload: the pass fails and
 //! nothing more is set aside until an upload is accepted again.
 
-use super::engine::Inner;
+use super::common::on_disk;
 use super::error::Failure;
 use super::http::Api;
 use super::status::SyncReport;
 use super::wire::{EventStatus, UploadItem, UploadResponse};
-use crate::client::blocking;
-use crate::outbox::{EventId, StoredEvent};
-use crate::LatchkeyError;
+use crate::outbox::{EventId, Outbox, StoredEvent};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// `{"events":[` … `]}`.
 const ENVELOPE_BYTES: usize = 13;
@@ -34,18 +33,56 @@ const UPLOAD_PATH: &str = "/v1/events";
 /// dead letters.
 const BLANKET_REFUSAL_AFTER: u32 = 3;
 
-/// Uploads until the outbox is empty (or the metered budget is spent).
-pub(crate) async fn drain(inner: &Inner, api: &Api<'_>, report: &mut SyncReport) -> Result<(), Failure> {
+/// The configured bounds of an upload.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Limits {
+    /// Most events per request.
+    pub(super) max_events: usize,
+    /// Most bytes per request (one event always goes, whatever its size).
+    pub(super) max_request_bytes: usize,
+    /// Most bytes sent per pass while the network is metered.
+    pub(super) metered_bytes_per_pass: usize,
+}
+
+/// Batch sizing, kept from one pass to the next by the engine.
+#[derive(Debug)]
+pub(super) struct Pace {
+    /// Events per upload; halved while isolating an event the cloud refuses.
+    limit: usize,
+    /// Events refused alone in a row, with no upload accepted between them.
+    lone_refusals: u32,
+}
+
+impl Pace {
+    /// Full batches, no refusals seen.
+    pub(super) fn new(limits: &Limits) -> Self {
+        Self {
+            limit: limits.max_events.max(1),
+            lone_refusals: 0,
+        }
+    }
+}
+
+/// Uploads until the outbox is empty (or, while `metered` says so, the
+/// metered budget is spent). `metered` is read live: the platform may
+/// report a change mid-pass.
+pub(super) async fn drain(
+    api: &Api<'_>,
+    outbox: &Outbox,
+    limits: &Limits,
+    metered: &AtomicBool,
+    pace: &mut Pace,
+    report: &mut SyncReport,
+) -> Result<(), Failure> {
     let mut sent_bytes = 0usize;
     loop {
-        let metered = inner.state().connectivity.metered;
-        if metered && sent_bytes >= inner.config.metered_upload_bytes_per_pass {
+        if metered.load(Ordering::SeqCst) && sent_bytes >= limits.metered_bytes_per_pass {
             return Ok(());
         }
-        let limit = inner.state().upload_limit;
-        let budget = inner.config.max_request_bytes;
-        let outbox = inner.phone.outbox().clone();
-        let batch = blocking(move || outbox.peek(limit, budget).map_err(storage)).await?;
+        let limit = pace.limit;
+        let budget = limits.max_request_bytes;
+        let peeked = outbox.clone();
+        let batch = on_disk(move || peeked.peek(limit, budget)).await?;
         if batch.is_empty() {
             return Ok(());
         }
@@ -55,13 +92,12 @@ pub(crate) async fn drain(inner: &Inner, api: &Api<'_>, report: &mut SyncReport)
         match api.post_encoded::<UploadResponse>(UPLOAD_PATH, body).await {
             Ok(answer) => {
                 report.upload_requests += 1;
-                settle(inner, sent, answer, report).await?;
+                settle(outbox, sent, answer, report).await?;
                 // Back to full batches, doubling (after isolating a refused
                 // event, its neighbours go in small batches first).
-                let max = inner.config.max_events_per_request.max(1);
-                let mut s = inner.state();
-                s.upload_limit = s.upload_limit.max(count).saturating_mul(2).min(max);
-                s.lone_refusals = 0;
+                let max = limits.max_events.max(1);
+                pace.limit = pace.limit.max(count).saturating_mul(2).min(max);
+                pace.lone_refusals = 0;
             }
             // No upload route there: the URL or the cloud is wrong, not the
             // events. Nothing is set aside; the pass fails and is retried.
@@ -75,7 +111,7 @@ pub(crate) async fn drain(inner: &Inner, api: &Api<'_>, report: &mut SyncReport)
                     code,
                     message: format!(
                         "the cloud has no event upload at {}{UPLOAD_PATH} ({message}); check the configured cloud URL",
-                        inner.base_url
+                        api.base_url
                     ),
                 })
             }
@@ -84,13 +120,13 @@ pub(crate) async fn drain(inner: &Inner, api: &Api<'_>, report: &mut SyncReport)
             // event responsible is alone, then set it aside.
             Err(Failure::Rejected { status, code, message }) => {
                 if count > 1 {
-                    inner.state().upload_limit = (count / 2).max(1);
+                    pace.limit = (count / 2).max(1);
                     continue;
                 }
                 let Some(id) = sent.first().map(|e| e.id) else {
                     return Ok(());
                 };
-                if inner.state().lone_refusals >= BLANKET_REFUSAL_AFTER {
+                if pace.lone_refusals >= BLANKET_REFUSAL_AFTER {
                     return Err(Failure::Rejected {
                         status,
                         code,
@@ -101,12 +137,11 @@ pub(crate) async fn drain(inner: &Inner, api: &Api<'_>, report: &mut SyncReport)
                     });
                 }
                 let reason = format!("refused by the cloud (HTTP {status} {code}): {message}");
-                let outbox = inner.phone.outbox().clone();
-                blocking(move || outbox.dead_letter(&id, &reason).map_err(storage)).await?;
+                let outbox = outbox.clone();
+                on_disk(move || outbox.dead_letter(&id, &reason)).await?;
                 report.dead_lettered += 1;
-                let mut s = inner.state();
-                s.upload_limit = 1;
-                s.lone_refusals += 1;
+                pace.limit = 1;
+                pace.lone_refusals += 1;
             }
             Err(other) => return Err(other),
         }
@@ -123,7 +158,10 @@ fn encode(batch: &[StoredEvent], budget: usize) -> Result<(Vec<u8>, usize), Fail
             id: stored.id.to_string(),
             event: &stored.event,
         })
-        .map_err(|e| Failure::Storage(format!("can't encode an event: {e}")))?;
+        .map_err(|e| Failure::Encode {
+            what: "an event",
+            reason: e.to_string(),
+        })?;
         let grown = body.len() + item.len() + usize::from(count > 0) + 2;
         if count > 0 && grown > budget.max(ENVELOPE_BYTES) {
             break;
@@ -141,7 +179,7 @@ fn encode(batch: &[StoredEvent], budget: usize) -> Result<(Vec<u8>, usize), Fail
 /// Applies the cloud's per-event answers: dead letters first (each
 /// flushed), then one flushed confirm of everything stored or held.
 async fn settle(
-    inner: &Inner,
+    outbox: &Outbox,
     sent: &[StoredEvent],
     answer: UploadResponse,
     report: &mut SyncReport,
@@ -174,20 +212,15 @@ async fn settle(
         ));
     }
     report.dead_lettered += refused.len() as u64;
-    let outbox = inner.phone.outbox().clone();
-    blocking(move || {
+    let outbox = outbox.clone();
+    on_disk(move || {
         for (id, reason) in &refused {
-            outbox.dead_letter(id, reason).map_err(storage)?;
+            outbox.dead_letter(id, reason)?;
         }
-        outbox.confirm(&confirmed).map_err(storage)?;
-        Ok(())
+        outbox.confirm(&confirmed)?;
+        Ok::<_, Failure>(())
     })
-    .await?;
-    Ok(())
-}
-
-fn storage(e: crate::outbox::OutboxError) -> LatchkeyError {
-    LatchkeyError::Storage(e.to_string())
+    .await
 }
 
 #[cfg(test)]

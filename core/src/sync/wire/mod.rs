@@ -2,9 +2,14 @@
 //! (docs/cloud-api.md is the contract; latchkey-sim's reference cloud
 //! implements the other side).
 
+mod pins;
+
+pub use pins::{CloudPinChange, CloudPinDrift};
+pub(crate) use pins::{PinAckBody, PinAckItem, PinDriftBody, PinListBody};
+
 use crate::outbox::OutboxEvent;
 use crate::store::{hex, LockMeta};
-use latchkey_protocol::{KeyId, LockId};
+use latchkey_protocol::{KeyId, LockId, Schedule};
 use serde::{Deserialize, Serialize};
 
 /// `GET /v1/locks`.
@@ -147,4 +152,22 @@ pub(crate) struct ErrorBody {
     pub(crate) message: String,
     #[serde(default)]
     pub(crate) retry_after: Option<u64>,
+}
+
+/// A key's or a PIN's days and hours, as hosts send them.
+#[derive(Debug, Serialize)]
+pub(crate) struct ScheduleBody {
+    weekdays: u8,
+    start_minute: u16,
+    end_minute: u16,
+}
+
+impl From<Schedule> for ScheduleBody {
+    fn from(s: Schedule) -> Self {
+        Self {
+            weekdays: s.weekdays,
+            start_minute: s.start_minute,
+            end_minute: s.end_minute,
+        }
+    }
 }
