@@ -19,7 +19,7 @@ use crate::tech::output::{self, CliError};
 use crate::tech::site::Site;
 use clap::{Args, ValueEnum};
 use latchkey_core::diagnostics::{
-    offline_readiness, BackupEntry, DeviceSnapshot, LockObservations, PlatformSnapshot, ReadinessPolicy, UnlockRecord,
+    offline_readiness, DeviceSnapshot, LockObservations, PlatformSnapshot, ReadinessPolicy, UnlockRecord,
 };
 use latchkey_core::sheet::{EmergencySheet, ReadinessSummary};
 use latchkey_core::store::BackupMethod;
@@ -171,7 +171,7 @@ async fn simulated() -> Result<EmergencySheet, String> {
     let now = world.clock.unix_now();
     let observations = LockObservations::builder(phone.store(), lock.id(), now)
         .holder(phone.holder_key())
-        .backup_entry(BackupEntry::PhysicalKey)
+        .backup_entry(BackupMethod::PhysicalKey)
         .last_offline_unlock(UnlockRecord {
             at: unlocked_at,
             succeeded: true,

@@ -5,16 +5,17 @@ mod diagnostics_common;
 
 use diagnostics_common::{android, ios, linux, NOW};
 use latchkey_core::diagnostics::{
-    after_reconnection, offline_readiness, BackupEntry, BatteryObservation, BatteryTrend, BluezState, CheckStatus as S,
+    after_reconnection, offline_readiness, BatteryObservation, BatteryTrend, BluezState, CheckStatus as S,
     FindingCode as C, KeyState, LockObservations, PermissionState, PlatformAction, ReadinessItem as I, ReadinessPolicy,
     ReadinessReport, ReconnectionFacts, UnlockRecord,
 };
 use latchkey_core::outbox::OutboxStats;
+use latchkey_core::store::BackupMethod;
 
 fn ready_lock() -> LockObservations {
     let mut o = LockObservations {
         observed_at: Some(NOW),
-        backup_entry: Some(BackupEntry::PhysicalKey),
+        backup_entry: Some(BackupMethod::PhysicalKey),
         last_offline_unlock: Some(UnlockRecord {
             at: NOW - 86_400,
             succeeded: true,

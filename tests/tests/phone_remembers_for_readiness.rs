@@ -4,8 +4,8 @@
 //! never turns a door that opened into an error.
 
 use latchkey_core::diagnostics::{
-    offline_readiness, BackupEntry, BatteryTrend, CbAuthorization, CbManagerState, CheckStatus, DeviceSnapshot,
-    IosSnapshot, LockObservations, PlatformSnapshot, ReadinessItem, ReadinessPolicy,
+    offline_readiness, BatteryTrend, CbAuthorization, CbManagerState, CheckStatus, DeviceSnapshot, IosSnapshot,
+    LockObservations, PlatformSnapshot, ReadinessItem, ReadinessPolicy,
 };
 use latchkey_core::outbox::{OutboxConfig, OutboxEvent};
 use latchkey_core::store::BackupMethod;
@@ -71,7 +71,7 @@ async fn an_offline_unlock_and_a_recorded_backup_make_the_readiness_check_pass_f
     let obs = observe(&s);
     let unlock = obs.last_offline_unlock.expect("the offline unlock was recorded");
     assert!(unlock.succeeded);
-    assert_eq!(obs.backup_entry, Some(BackupEntry::SomeoneNearby));
+    assert_eq!(obs.backup_entry, Some(BackupMethod::SomeoneNearby));
     assert_eq!(status_of(&obs, ReadinessItem::LastOfflineUnlock), CheckStatus::Pass);
     assert_eq!(status_of(&obs, ReadinessItem::BackupEntry), CheckStatus::Pass);
     let report = offline_readiness(&healthy_iphone(), &obs, &ReadinessPolicy::default());

@@ -2,8 +2,8 @@
 //! every queued event uploaded exactly once, drift cleared.
 
 use super::cast::Cast;
-use super::story::refused;
-use super::Story;
+use super::check::refused;
+use super::narrator::Story;
 use latchkey_core::outbox::{OutboxEvent, StoredEvent};
 use latchkey_core::sync::SyncOutcome;
 use latchkey_core::unlock::NoProgress;

@@ -2,8 +2,8 @@
 //! good, and a jammed bolt, each explained by latchkey-core's diagnostics.
 
 use super::cast::Cast;
-use super::story::refused;
-use super::Story;
+use super::check::refused;
+use super::narrator::Story;
 use latchkey_core::diagnostics::{diagnose, LockObservations, PlatformSnapshot, StepKind, Symptom, Troubleshooter};
 use latchkey_core::unlock::NoProgress;
 use latchkey_sim::lock::Fault;

@@ -1,13 +1,17 @@
 //! The story's steps, in order. Each one acts through latchkey-core (and
-//! the reference cloud's own records) and checks the outcome. This file:
-//! the set-up and the offline unlocks; `carry.rs`: the revocation and the
-//! return of the network; `diagnoses.rs`: the two diagnoses.
+//! the reference cloud's own records) and checks the outcome. This file
+//! tells the whole story, and holds the set-up and the offline unlocks;
+//! `carry.rs`: the revocation and the return of the network;
+//! `diagnoses.rs`: the two diagnoses. They write through the narrator
+//! (`narrator.rs`) and share the checks in `check.rs`; none of them imports
+//! this file.
 
 use super::cast::{grant, Cast};
-use super::Story;
+use super::check::refused;
+use super::narrator::Story;
+use super::{carry, diagnoses};
 use latchkey_core::sync::SyncOutcome;
 use latchkey_core::unlock::NoProgress;
-use latchkey_core::{CommandReport, LatchkeyError};
 use latchkey_protocol::{BoltState, Role, Schedule};
 use latchkey_sim::radio::FaultPlan;
 use latchkey_testkit::cloud::SceneError;
@@ -19,9 +23,9 @@ pub(crate) async fn tell(story: &mut Story) -> Result<(), SceneError> {
     let cast = Cast::assemble().await?;
     setup(story, &cast).await?;
     offline(story, &cast).await?;
-    let carla_key = super::carry::revocation(story, &cast).await?;
-    super::diagnoses::tell(story, &cast).await?;
-    super::carry::back_online(story, &cast, carla_key).await?;
+    let carla_key = carry::revocation(story, &cast).await?;
+    diagnoses::tell(story, &cast).await?;
+    carry::back_online(story, &cast, carla_key).await?;
     cast.cloud.shutdown().await;
     Ok(())
 }
@@ -161,23 +165,4 @@ async fn timed<T>(command: impl std::future::Future<Output = T>) -> (T, f64) {
     let started = Instant::now();
     let result = command.await;
     (result, started.elapsed().as_secs_f64() * 1000.0)
-}
-
-/// Checks that the lock (or the phone) refused with the `expected` diagnosis.
-pub(crate) fn refused(story: &mut Story, result: Result<CommandReport, LatchkeyError>, expected: &str) {
-    match result {
-        Err(e) => {
-            let code = e.diagnosis().as_str();
-            story.check(code == expected, &format!("refused: {e} [diagnosis: {code}]"));
-        }
-        Ok(r) => {
-            story.check(
-                false,
-                &format!(
-                    "expected a refusal ({expected}), but the lock answered {}",
-                    r.bolt.name()
-                ),
-            );
-        }
-    }
 }

@@ -2,7 +2,7 @@
 //! about, where it sits in the chain of things that must work, and its
 //! usual severity and action.
 
-use super::finding::{FindingArea, PlatformAction, Severity};
+use super::kinds::{FindingArea, PlatformAction, Severity};
 use crate::error::DiagnosisCode;
 use serde::{Deserialize, Serialize};
 

@@ -34,6 +34,7 @@
 mod catalog;
 mod codes;
 mod finding;
+mod kinds;
 mod observations;
 mod observe;
 mod readiness;
@@ -44,10 +45,11 @@ mod wizard;
 
 pub use catalog::{Catalog, CatalogError, DEFAULT_LOCALE};
 pub use codes::FindingCode;
-pub use finding::{Finding, FindingArea, MessageArg, PlatformAction, Severity};
+pub use finding::{Finding, MessageArg};
+pub use kinds::{FindingArea, PlatformAction, Severity};
 pub use observations::{
-    BackupEntry, BatteryObservation, BatterySample, BatteryTrend, ClockObservation, KeyObservation, KeyState,
-    LastError, LastSeen, LockObservations, MechanicsObservation, PinObservation, RevocationObservation, UnlockRecord,
+    BatteryObservation, BatterySample, BatteryTrend, ClockObservation, KeyObservation, KeyState, LastError, LastSeen,
+    LockObservations, MechanicsObservation, PinObservation, RevocationObservation, UnlockRecord,
 };
 pub use observe::ObservationsBuilder;
 pub use readiness::{

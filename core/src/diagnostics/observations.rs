@@ -5,12 +5,10 @@
 
 use super::wire_names::opt_named;
 use crate::error::DiagnosisCode;
+use crate::store::BackupMethod;
 use latchkey_protocol::{BoltState, DoorState, ResultCode};
 use serde::{Deserialize, Serialize};
 
-/// How a resident gets in when the phone can't open the lock (the store's
-/// [`crate::store::BackupMethod`], under the name the observations use).
-pub use crate::store::BackupMethod as BackupEntry;
 pub use crate::store::{BatterySample, UnlockRecord};
 
 /// The lock and key facts for one diagnosis.
@@ -40,7 +38,7 @@ pub struct LockObservations {
     /// Keypad PIN-list drift.
     pub pins: PinObservation,
     /// How the resident gets in without the phone (readiness check).
-    pub backup_entry: Option<BackupEntry>,
+    pub backup_entry: Option<BackupMethod>,
     /// The last unlock tried while the phone was offline (readiness check).
     pub last_offline_unlock: Option<UnlockRecord>,
 }

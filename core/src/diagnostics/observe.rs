@@ -8,10 +8,9 @@ use super::observations::{
     BatteryObservation, BatterySample, BatteryTrend, ClockObservation, KeyObservation, KeyState, LastError, LastSeen,
     LockObservations, MechanicsObservation, PinObservation, RevocationObservation, UnlockRecord,
 };
-use super::BackupEntry;
 use crate::client::CommandReport;
 use crate::error::LatchkeyError;
-use crate::store::{LockMeta, LockState, Store, StoreError, StoredKey};
+use crate::store::{BackupMethod, LockMeta, LockState, Store, StoreError, StoredKey};
 use latchkey_protocol::{Faults, KeyId, LockId, PublicKey, ResultCode};
 use std::collections::HashSet;
 
@@ -25,7 +24,7 @@ pub struct ObservationsBuilder<'a> {
     holder: Option<PublicKey>,
     last_error: Option<LastError>,
     report: Option<(CommandReport, u32)>,
-    backup_entry: Option<BackupEntry>,
+    backup_entry: Option<BackupMethod>,
     last_offline_unlock: Option<UnlockRecord>,
     battery_history: Vec<BatterySample>,
 }
@@ -79,8 +78,8 @@ impl<'a> ObservationsBuilder<'a> {
 
     /// How the resident gets in without the phone, when the store has none
     /// on record ([`crate::Phone::set_backup_entry`] records it).
-    pub fn backup_entry(mut self, entry: BackupEntry) -> Self {
-        self.backup_entry = Some(entry);
+    pub fn backup_entry(mut self, method: BackupMethod) -> Self {
+        self.backup_entry = Some(method);
         self
     }
 

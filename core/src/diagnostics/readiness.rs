@@ -7,7 +7,8 @@
 //! counts the outbox already knows.
 
 use super::catalog::{Catalog, DEFAULT_LOCALE};
-use super::finding::{Finding, FindingArea, MessageArg, PlatformAction, Severity};
+use super::finding::{Finding, MessageArg};
+use super::kinds::{FindingArea, PlatformAction, Severity};
 use super::observations::{BatteryTrend, KeyState, LockObservations};
 use super::rules::{evaluate, sync_error, Draft};
 use super::snapshot::{DeviceSnapshot, PlatformSnapshot};

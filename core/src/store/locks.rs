@@ -117,8 +117,8 @@ pub struct LockState {
     pub battery_history: Vec<BatterySample>,
 }
 
-/// How a person gets in when the app can't open the lock. The names are
-/// the diagnostics engine's `BackupEntry` names.
+/// How a person gets in when the app can't open the lock; also what the
+/// diagnostics engine reads (`LockObservations::backup_entry`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BackupMethod {

@@ -3,9 +3,10 @@
 //! switches. Never subject to chaos. The in-process [`super::CloudServer`]
 //! offers the same operations as methods.
 
-use super::api::{blocking, ApiJson};
 use super::chaos::{ChaosConfig, ChaosStats};
 use super::error::ApiError;
+use super::extract::{lock_id, ApiJson};
+use super::handler::blocking;
 use super::state::Cloud;
 use super::wire::{EventsResponse, LockInfo, PhoneToken, RegisterPhone};
 use axum::extract::{Path, RawQuery, State};
@@ -94,13 +95,7 @@ async fn events(
     let wanted = query
         .as_deref()
         .and_then(|q| q.split('&').find_map(|pair| pair.strip_prefix("lock_id=")));
-    let lock_id = match wanted {
-        None => None,
-        Some(raw) => Some(
-            latchkey_protocol::LockId::from_hex(raw)
-                .ok_or_else(|| ApiError::bad_request("a lock id is 32 hex digits"))?,
-        ),
-    };
+    let lock_id = wanted.map(lock_id).transpose()?;
     blocking(cloud, move |c| {
         Ok(Json(EventsResponse {
             events: c.received(lock_id.as_ref())?,

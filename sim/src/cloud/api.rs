@@ -1,30 +1,26 @@
 //! The phone API (`/v1/…`, bearer token of a registered phone; some calls
 //! only for hosts). docs/cloud-api.md documents every route.
 
-use super::chaos;
 use super::error::ApiError;
+use super::extract::{key_id, lock_id, ApiJson};
+use super::handler::{blocking, may_see_lock};
 use super::state::Cloud;
-use super::store::PhoneRecord;
 use super::wire::{
     AckRequest, DriftResponse, IssueKeyRequest, KeyInfo, KeysResponse, LocksResponse, RevocationInfo, RevokeResponse,
     TimeTokenInfo, UploadRequest, UploadResponse,
 };
-use axum::extract::{DefaultBodyLimit, FromRequest, Path, RawQuery, Request, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use latchkey_protocol::{Challenge, KeyId, LockId};
-use serde::de::DeserializeOwned;
+use latchkey_protocol::Challenge;
 use std::sync::Arc;
-
-/// Largest request body accepted (phones keep uploads at 256 KiB).
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 type Shared = State<Arc<Cloud>>;
 
-/// The whole router: `/v1` for phones, `/admin` for operators, chaos on `/v1`.
-pub(super) fn router(cloud: Arc<Cloud>) -> Router {
+/// The phone routes, except the PIN ones (pins/routes.rs).
+pub(super) fn routes() -> Router<Arc<Cloud>> {
     Router::new()
         .route("/v1/locks", get(locks))
         .route("/v1/keys", get(keys).post(issue_key))
@@ -35,51 +31,6 @@ pub(super) fn router(cloud: Arc<Cloud>) -> Router {
         .route("/v1/events", post(upload))
         .route("/v1/revocation-acks", post(acks))
         .route("/v1/drift", get(drift))
-        .merge(super::pins::routes())
-        .merge(super::admin::routes())
-        .fallback(|| async { ApiError::not_found("no such route") })
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn_with_state(cloud.clone(), chaos::inject))
-        .with_state(cloud)
-}
-
-/// A JSON body whose rejection is the documented error body.
-pub(super) struct ApiJson<T>(pub(super) T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let bytes = axum::body::Bytes::from_request(request, state)
-            .await
-            .map_err(|e| match e.status() {
-                StatusCode::PAYLOAD_TOO_LARGE => {
-                    ApiError::too_large(format!("the body is over {MAX_BODY_BYTES} bytes"))
-                }
-                _ => ApiError::bad_request(e.body_text()),
-            })?;
-        serde_json::from_slice(&bytes)
-            .map(ApiJson)
-            .map_err(|e| ApiError::bad_request(format!("the JSON body does not match the API: {e}")))
-    }
-}
-
-/// Runs storage work off the async threads.
-pub(super) async fn blocking<T: Send + 'static>(
-    cloud: Arc<Cloud>,
-    work: impl FnOnce(&Cloud) -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(move || work(&cloud))
-        .await
-        .map_err(|e| ApiError::internal(format!("worker failed: {e}")))?
-}
-
-pub(super) fn lock_id(raw: &str) -> Result<LockId, ApiError> {
-    LockId::from_hex(raw).ok_or_else(|| ApiError::bad_request("a lock id is 32 hex digits"))
-}
-
-fn key_id(raw: &str) -> Result<KeyId, ApiError> {
-    KeyId::from_hex(raw).ok_or_else(|| ApiError::bad_request("a key id is 16 hex digits"))
 }
 
 async fn locks(State(cloud): Shared, headers: HeaderMap) -> Result<Json<LocksResponse>, ApiError> {
@@ -138,20 +89,6 @@ async fn revoke_key(
         Ok(Json(c.revoke_key(&key_id)?))
     })
     .await
-}
-
-/// Credentials of a lock go to hosts and to phones holding a key for it;
-/// the phone asking.
-pub(super) fn may_see_lock(c: &Cloud, headers: &HeaderMap, lock_id: &LockId) -> Result<PhoneRecord, ApiError> {
-    let phone = c.authenticate(headers)?;
-    if c.lock_info(lock_id)?.is_none() {
-        return Err(ApiError::not_found(format!("no lock {lock_id}")));
-    }
-    if phone.host || c.has_active_key(&phone.name, lock_id)? {
-        Ok(phone)
-    } else {
-        Err(ApiError::forbidden("this phone holds no key for that lock"))
-    }
 }
 
 async fn revocations(

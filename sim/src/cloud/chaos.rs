@@ -1,29 +1,25 @@
-//! Chaos switches: faults injected into phone requests (`/v1/…`), drawn
-//! from a seeded generator so a test run is reproducible (with one request
-//! in flight, the same seed gives the same faults in the same order).
+//! Chaos switches: what to inject into phone requests (`/v1/…`)
+//! ([`ChaosConfig`]), what was injected ([`ChaosStats`]), and the switch
+//! board [`Chaos`] the cloud state holds: a seeded generator, so a test
+//! run is reproducible (with one request in flight, the same seed gives the
+//! same faults in the same order).
 //!
 //! Per request, at most one of: 401 `token_expired`; 503; 429 with
 //! Retry-After; commit, then drop the connection before answering; commit,
 //! then send half the answer and stall. Independently, a slow answer.
 //!
 //! Apart from the random faults, a standing refusal
-//! ([`CloudServer::refuse`]): requests to one route, or only those whose
-//! body contains a marker, answered with a chosen status and code until
-//! [`CloudServer::stop_refusing`]; for the rules a phone applies to a
-//! refused upload.
+//! ([`CloudServer::refuse`](super::CloudServer::refuse)): requests to one
+//! route, or only those whose body contains a marker, answered with a
+//! chosen status and code until it is lifted; for the rules a phone applies
+//! to a refused upload.
+//!
+//! Only the settings and the draws live here, below the cloud's state and
+//! config; chaos_layer.rs applies them to requests.
 
-use super::api::MAX_BODY_BYTES;
-use super::error::ApiError;
-use super::state::Cloud;
-use super::CloudServer;
-use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
-use tokio::sync::Notify;
 
 /// Fault probabilities (0.0–1.0) and their parameters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -106,40 +102,14 @@ struct ChaosState {
     refused: u64,
 }
 
-/// What [`CloudServer::refuse`] set.
+/// A standing refusal: requests to `path` (only those whose body contains
+/// `body_contains`, when set) are answered `status` with error `code`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Refusal {
-    path: String,
-    status: u16,
-    code: String,
-    body_contains: Option<String>,
-}
-
-impl CloudServer {
-    /// From now on, answers phone requests to `path` (e.g. `/v1/events`)
-    /// with HTTP `status` and the error body `{"code": code, …}` before
-    /// doing anything; with `body_contains`, only requests whose body
-    /// contains that text. Stays until [`CloudServer::stop_refusing`] (the
-    /// random switches of [`CloudServer::set_chaos`] leave it alone);
-    /// refused requests draw no random fault.
-    pub fn refuse(&self, path: &str, status: u16, code: &str, body_contains: Option<&str>) {
-        self.cloud.chaos.state().refusal = Some(Refusal {
-            path: path.to_string(),
-            status,
-            code: code.to_string(),
-            body_contains: body_contains.map(str::to_string),
-        });
-    }
-
-    /// Ends the refusal set by [`CloudServer::refuse`].
-    pub fn stop_refusing(&self) {
-        self.cloud.chaos.state().refusal = None;
-    }
-
-    /// Requests answered by a refusal since the cloud started.
-    pub fn refused_requests(&self) -> u64 {
-        self.cloud.chaos.state().refused
-    }
+pub(super) struct Refusal {
+    pub(super) path: String,
+    pub(super) status: u16,
+    pub(super) code: String,
+    pub(super) body_contains: Option<String>,
 }
 
 /// The switches and the generator.
@@ -168,8 +138,34 @@ impl Chaos {
         s.stats = ChaosStats::default();
     }
 
-    fn refusal_for(&self, path: &str) -> Option<Refusal> {
+    /// Sets the standing refusal (the random switches leave it alone).
+    pub(super) fn refuse(&self, path: &str, status: u16, code: &str, body_contains: Option<&str>) {
+        self.state().refusal = Some(Refusal {
+            path: path.to_string(),
+            status,
+            code: code.to_string(),
+            body_contains: body_contains.map(str::to_string),
+        });
+    }
+
+    /// Lifts the standing refusal.
+    pub(super) fn stop_refusing(&self) {
+        self.state().refusal = None;
+    }
+
+    /// The standing refusal, if it is for `path`.
+    pub(super) fn refusal_for(&self, path: &str) -> Option<Refusal> {
         self.state().refusal.clone().filter(|r| r.path == path)
+    }
+
+    /// Counts one request answered by the refusal.
+    pub(super) fn count_refused(&self) {
+        self.state().refused += 1;
+    }
+
+    /// Requests answered by a refusal since the cloud started.
+    pub(super) fn refused(&self) -> u64 {
+        self.state().refused
     }
 
     /// The current config.
@@ -230,99 +226,4 @@ fn next_unit(state: &mut u64) -> f64 {
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^= z >> 31;
     (z >> 11) as f64 / (1u64 << 53) as f64
-}
-
-/// Closes the connection a request arrived on (inserted into every
-/// request's extensions by the server loop).
-#[derive(Clone, Default)]
-pub(super) struct ConnectionKill(pub(super) Arc<Notify>);
-
-impl ConnectionKill {
-    fn kill(&self) {
-        self.0.notify_one();
-    }
-}
-
-/// The middleware that applies the switches to `/v1/…` requests.
-pub(super) async fn inject(State(cloud): State<Arc<Cloud>>, request: Request, next: Next) -> Response {
-    if !request.uri().path().starts_with("/v1/") {
-        return next.run(request).await;
-    }
-    let request = match cloud.chaos.refusal_for(request.uri().path()) {
-        Some(refusal) => match refuse(&cloud, refusal, request).await {
-            Ok(refused) => return refused,
-            Err(request) => request,
-        },
-        None => request,
-    };
-    let (fault, slow, config) = cloud.chaos.roll();
-    if let Some(delay) = slow {
-        tokio::time::sleep(delay).await;
-    }
-    let kill = request
-        .extensions()
-        .get::<ConnectionKill>()
-        .cloned()
-        .unwrap_or_default();
-    match fault {
-        Fault::None => next.run(request).await,
-        Fault::Unauthorized => ApiError::token_expired().into_response(),
-        Fault::Unavailable => ApiError::unavailable(None).into_response(),
-        Fault::RateLimited => ApiError::rate_limited(config.retry_after_s).into_response(),
-        Fault::DropAfterCommit => {
-            let _committed = next.run(request).await;
-            kill.kill();
-            std::future::pending::<Response>().await
-        }
-        Fault::StallMidBody => {
-            let response = next.run(request).await;
-            stall(response, kill, Duration::from_millis(config.stall_ms)).await
-        }
-    }
-}
-
-/// The refusal's answer, or the request back (rebuilt if its body was
-/// read) when the refusal does not apply to it.
-async fn refuse(cloud: &Cloud, refusal: Refusal, request: Request) -> Result<Response, Request> {
-    let request = match &refusal.body_contains {
-        None => request,
-        Some(marker) => {
-            let (parts, body) = request.into_parts();
-            let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
-                return Ok(ApiError::too_large(format!("the body is over {MAX_BODY_BYTES} bytes")).into_response());
-            };
-            let hit = bytes.windows(marker.len().max(1)).any(|w| w == marker.as_bytes());
-            let request = Request::from_parts(parts, Body::from(bytes));
-            if !hit {
-                return Err(request);
-            }
-            request
-        }
-    };
-    drop(request);
-    cloud.chaos.state().refused += 1;
-    let status = axum::http::StatusCode::from_u16(refusal.status).unwrap_or(axum::http::StatusCode::BAD_REQUEST);
-    let body = serde_json::json!({
-        "code": refusal.code,
-        "message": format!("refused by the test switch ({} {})", refusal.status, refusal.code),
-    });
-    Ok((status, axum::Json(body)).into_response())
-}
-
-/// The same status and headers, but only the first half of the body
-/// arrives; after `stall` the connection is dropped.
-async fn stall(response: Response, kill: ConnectionKill, stall: Duration) -> Response {
-    let (parts, body) = response.into_parts();
-    let bytes = match axum::body::to_bytes(body, 4 * 1024 * 1024).await {
-        Ok(b) => b,
-        Err(_) => axum::body::Bytes::new(),
-    };
-    let half = bytes.slice(..bytes.len() / 2);
-    let first = futures_util::stream::once(async move { Ok::<_, std::io::Error>(half) });
-    let rest = futures_util::stream::once(async move {
-        tokio::time::sleep(stall).await;
-        kill.kill();
-        std::future::pending::<Result<axum::body::Bytes, std::io::Error>>().await
-    });
-    Response::from_parts(parts, Body::from_stream(futures_util::StreamExt::chain(first, rest)))
 }

@@ -22,13 +22,17 @@
 mod admin;
 mod api;
 mod chaos;
+mod chaos_layer;
 mod config;
 mod error;
 mod events;
+mod extract;
+mod handler;
 mod hex;
 mod keys;
 mod locks;
 mod pins;
+mod router;
 mod serve;
 mod state;
 mod store;
@@ -38,11 +42,11 @@ mod tls;
 pub mod wire;
 
 pub use admin::{ChaosReport, IssuerInfo};
-pub use api::MAX_BODY_BYTES;
 pub use chaos::{ChaosConfig, ChaosStats};
 pub use config::{CloudClock, CloudConfig};
 pub use error::{ApiError, CloudError};
 pub use events::{MAX_EVENTS_PER_UPLOAD, MAX_EVENT_BYTES};
+pub use extract::MAX_BODY_BYTES;
 pub use keys::{DEFAULT_CERT_LIFETIME_S, TIME_TOKEN_VALID_FOR_S};
 
 use crate::authority::KeyAuthority;
@@ -96,7 +100,7 @@ impl CloudServer {
         let addr = listener.local_addr().map_err(|e| CloudError::Network(e.to_string()))?;
         let (shutdown, watch_shutdown) = watch::channel(false);
         let acceptor = tokio_rustls::TlsAcceptor::from(pki.server_config.clone());
-        let app = api::router(cloud.clone());
+        let app = router::router(cloud.clone());
         let task = tokio::spawn(serve::serve(listener, acceptor, app, watch_shutdown));
         Ok(Self {
             cloud,
@@ -215,6 +219,26 @@ impl CloudServer {
     /// Faults injected since the switches were last set.
     pub fn chaos_stats(&self) -> ChaosStats {
         self.cloud.chaos.stats()
+    }
+
+    /// From now on, answers phone requests to `path` (e.g. `/v1/events`)
+    /// with HTTP `status` and the error body `{"code": code, …}` before
+    /// doing anything; with `body_contains`, only requests whose body
+    /// contains that text. Stays until [`CloudServer::stop_refusing`] (the
+    /// random switches of [`CloudServer::set_chaos`] leave it alone);
+    /// refused requests draw no random fault.
+    pub fn refuse(&self, path: &str, status: u16, code: &str, body_contains: Option<&str>) {
+        self.cloud.chaos.refuse(path, status, code, body_contains);
+    }
+
+    /// Ends the refusal set by [`CloudServer::refuse`].
+    pub fn stop_refusing(&self) {
+        self.cloud.chaos.stop_refusing();
+    }
+
+    /// Requests answered by a refusal since the cloud started.
+    pub fn refused_requests(&self) -> u64 {
+        self.cloud.chaos.refused()
     }
 
     /// Stops serving and waits until every connection is closed.

@@ -2,7 +2,7 @@
 //! one task per connection. Each request carries a [`ConnectionKill`] so
 //! the chaos switches can drop the very connection it arrived on.
 
-use super::chaos::ConnectionKill;
+use super::chaos_layer::ConnectionKill;
 use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo};

@@ -2,7 +2,7 @@
 //! services, background limits, scan throttling, GATT status codes.
 
 use super::Draft;
-use crate::diagnostics::finding::{PlatformAction, Severity};
+use crate::diagnostics::kinds::{PlatformAction, Severity};
 use crate::diagnostics::snapshot::{AdapterState, AndroidSnapshot, PermissionState, ANDROID_SCAN_STARTS_PER_30S};
 use crate::diagnostics::FindingCode as C;
 

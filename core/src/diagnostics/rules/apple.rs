@@ -2,7 +2,7 @@
 //! Info.plist, background use. Never anything about location.
 
 use super::Draft;
-use crate::diagnostics::finding::Severity;
+use crate::diagnostics::kinds::Severity;
 use crate::diagnostics::snapshot::{CbAuthorization, CbManagerState, IosSnapshot, MacosSnapshot};
 use crate::diagnostics::FindingCode as C;
 

@@ -1,7 +1,7 @@
 //! Linux: the BlueZ stack's state.
 
 use super::Draft;
-use crate::diagnostics::finding::PlatformAction;
+use crate::diagnostics::kinds::PlatformAction;
 use crate::diagnostics::snapshot::{BluezState, LinuxSnapshot};
 use crate::diagnostics::FindingCode as C;
 

@@ -2,7 +2,7 @@
 //! bolt and door, clock, signal, revocation drift.
 
 use super::Draft;
-use crate::diagnostics::finding::{FindingArea, Severity};
+use crate::diagnostics::kinds::{FindingArea, Severity};
 use crate::diagnostics::observations::{BatteryTrend, KeyState, LockObservations};
 use crate::diagnostics::snapshot::PlatformSnapshot;
 use crate::diagnostics::FindingCode as C;

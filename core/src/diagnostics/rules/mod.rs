@@ -13,7 +13,8 @@ mod network;
 
 pub(crate) use network::sync_error;
 
-use super::finding::{MessageArg, PlatformAction, Severity};
+use super::finding::MessageArg;
+use super::kinds::{PlatformAction, Severity};
 use super::observations::LockObservations;
 use super::snapshot::{DeviceSnapshot, PlatformSnapshot};
 use super::FindingCode;

@@ -3,7 +3,7 @@
 //! then what the lock last said), questions only where facts can't decide.
 
 use super::{Answer, Decision, RecordedAnswer, StepId, Symptom, Troubleshooter};
-use crate::diagnostics::finding::{FindingArea, PlatformAction, Severity};
+use crate::diagnostics::kinds::{FindingArea, PlatformAction, Severity};
 use crate::diagnostics::observations::LockObservations;
 use crate::diagnostics::rules::{evaluate, Draft};
 use crate::diagnostics::snapshot::PlatformSnapshot;

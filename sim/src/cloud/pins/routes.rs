@@ -1,8 +1,9 @@
 //! The PIN routes (docs/cloud-api.md): phones fetch lists and report
 //! acknowledgements; hosts create, change and delete PINs and read drift.
 
-use super::super::api::{blocking, lock_id, may_see_lock, ApiJson};
 use super::super::error::ApiError;
+use super::super::extract::{lock_id, ApiJson};
+use super::super::handler::{blocking, may_see_lock};
 use super::super::state::Cloud;
 use super::super::wire::{PinAckRequest, PinChangeInfo, PinChangeRequest, PinDriftInfo, PinDriftResponse, PinListInfo};
 use axum::extract::{Path, RawQuery, State};

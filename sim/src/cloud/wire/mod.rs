@@ -47,17 +47,6 @@ pub enum KeyStatus {
     Expired,
 }
 
-/// A weekly schedule: the days (bit 0 = Monday) and the minutes of the day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ScheduleSpec {
-    /// Bit 0 = Monday … bit 6 = Sunday.
-    pub weekdays: u8,
-    /// First minute of the day allowed (local time).
-    pub start_minute: u16,
-    /// First minute of the day no longer allowed.
-    pub end_minute: u16,
-}
-
 /// One key as the cloud holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyInfo {
@@ -259,5 +248,7 @@ pub struct PhoneToken {
 
 mod events;
 mod pins;
+mod schedule;
 pub use events::*;
 pub use pins::*;
+pub use schedule::ScheduleSpec;

@@ -1,7 +1,7 @@
 //! The JSON bodies of the keypad PIN calls (docs/cloud-api.md, "PINs").
 
 use super::super::hex;
-use super::ScheduleSpec;
+use super::schedule::ScheduleSpec;
 use latchkey_protocol::LockId;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
