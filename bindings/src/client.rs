@@ -20,15 +20,14 @@ use crate::platform::auth::AuthProvider;
 use crate::platform::ble::BleTransport;
 use crate::platform::keys::{KeyStore, Signer};
 use crate::platform::{ForeignKeyStore, ForeignSigner, ForeignTransport};
+use crate::runtime::blocking;
 use crate::session::Session;
 use crate::sync::SyncClient;
 use latchkey_core::clock::{PhoneClock, SystemClock};
-use latchkey_core::keys::{KeyStore as CoreKeyStore, Signer as CoreSigner, SoftwareKeyStore, SoftwareSigner};
-use latchkey_core::outbox::OutboxConfig;
 use latchkey_core::store::{Quarantined, Store};
-use latchkey_core::sync::{Connectivity, SyncEngine};
+use latchkey_core::sync::Connectivity;
 use latchkey_core::transport::Transport;
-use latchkey_core::Phone;
+use latchkey_core::{Client, ClientBuilder};
 use std::sync::Arc;
 
 /// A store that could not be read and was renamed aside when the client
@@ -126,41 +125,29 @@ impl LatchkeyClientBuilder {
             });
         }
         let (transport, clock) = transport_and_clock(&parts)?;
-        let dir = parts.config.store_dir();
-        let key_store = parts.key_store.clone();
-        let signer = parts.signer.clone();
-        let (store, quarantined, signer) = blocking(move || -> Result<_, ClientError> {
-            let key_store: Arc<dyn CoreKeyStore> = match key_store {
-                Some(k) => Arc::new(ForeignKeyStore(k)),
-                None => Arc::new(
-                    SoftwareKeyStore::beside(&dir).map_err(|e| ClientError::Storage { reason: e.to_string() })?,
-                ),
-            };
-            let opened = Store::open(&dir, key_store)?;
-            let signer: Arc<dyn CoreSigner> = match signer {
-                Some(s) => Arc::new(ForeignSigner::new(s).map_err(|reason| ClientError::Signer { reason })?),
-                None => Arc::new(SoftwareSigner::load_or_create(&opened.store)?),
-            };
-            Ok((opened.store, opened.quarantined, signer))
-        })
-        .await?;
-        if let Some(q) = &quarantined {
-            log::warn!(target: "latchkey::client", "unreadable store moved to {}: {}", q.path.display(), q.reason);
+        let mut builder = ClientBuilder::new(parts.config.store_dir())
+            .transport(transport)
+            .clock(clock);
+        if let Some(k) = parts.key_store {
+            builder = builder.key_store(Arc::new(ForeignKeyStore(k)));
         }
-        let mut phone = Phone::new(store, signer, transport, clock.clone())?;
+        if let Some(s) = parts.signer {
+            let signer = ForeignSigner::new(s).map_err(|reason| ClientError::Signer { reason })?;
+            builder = builder.signer(Arc::new(signer));
+        }
         if let Some(capacity) = parts.config.outbox_capacity {
-            phone = phone.with_outbox(OutboxConfig { capacity })?;
+            builder = builder.outbox_capacity(capacity);
         }
-        let phone = Arc::new(phone);
-        let sync = crate::sync::engine_for(&phone, &parts.config, parts.auth, clock.clone())?;
-        log::info!(target: "latchkey::client", "client ready (store {})", parts.config.store_dir().display());
+        if let Some((config, auth)) = crate::sync::cloud_settings(&parts.config, parts.auth)? {
+            builder = builder.cloud(config, auth);
+        }
+        let client = builder.build().await?;
         Ok(Arc::new(LatchkeyClient {
-            session: Session::new(&phone, clock, sync.as_ref()),
-            phone,
-            sync,
+            session: Session::new(&client),
+            quarantined: client.store_quarantine().cloned().map(Into::into),
+            client,
             runtime: tokio::runtime::Handle::current(),
             config: parts.config,
-            quarantined: quarantined.map(Into::into),
         }))
     }
 }
@@ -194,27 +181,15 @@ fn transport_and_clock(parts: &Parts) -> Result<TransportAndClock, ClientError> 
 
 /// The phone side of latchkey: one per app process, kept for its life.
 /// Closing it (Kotlin `close()`, Swift deinit) closes the store; sub-client
-/// calls fail from then on.
+/// calls fail from then on. The FFI face of latchkey-core's `Client`.
 #[derive(uniffi::Object)]
 pub struct LatchkeyClient {
-    phone: Arc<Phone>,
+    client: Arc<Client>,
     pub(crate) session: Session,
-    /// The only strong handle on the engine besides a running loop.
-    sync: Option<Arc<SyncEngine>>,
     /// The library's runtime, for the sync loop.
     runtime: tokio::runtime::Handle,
     config: ClientConfig,
     quarantined: Option<StoreQuarantine>,
-}
-
-impl Drop for LatchkeyClient {
-    fn drop(&mut self) {
-        // A running background loop holds the engine (and the store) until
-        // it returns: let it.
-        if let Some(engine) = &self.sync {
-            engine.stop();
-        }
-    }
 }
 
 #[uniffi::export]
@@ -236,9 +211,9 @@ impl LatchkeyClient {
 
     /// Cloud sync; none when the configuration names no cloud.
     pub fn sync(&self) -> Option<Arc<SyncClient>> {
-        self.sync
-            .as_ref()
-            .map(|engine| Arc::new(SyncClient::new(engine, self.runtime.clone())))
+        self.client
+            .sync()
+            .map(|_| Arc::new(SyncClient::new(&self.client, self.runtime.clone())))
     }
 
     /// The platform reports connectivity. Offline, only keys marked
@@ -251,15 +226,12 @@ impl LatchkeyClient {
     /// metered (sync then caps what it uploads per pass).
     pub fn set_connectivity(&self, online: bool, metered: bool) {
         log::info!(target: "latchkey::client", "connectivity: online {online}, metered {metered}");
-        match &self.sync {
-            Some(engine) => engine.set_connectivity(Connectivity { online, metered }),
-            None => self.phone.set_online(online),
-        }
+        self.client.set_connectivity(Connectivity { online, metered });
     }
 
     /// Whether the platform last reported the phone online.
     pub fn is_online(&self) -> bool {
-        self.phone.is_online()
+        self.client.is_online()
     }
 
     /// Set when the store could not be read at start and was replaced.
@@ -283,19 +255,4 @@ pub async fn quarantine_store(data_dir: String) -> Result<String, ClientError> {
     }
     .store_dir();
     blocking(move || Ok(Store::quarantine(&dir)?.display().to_string())).await
-}
-
-/// Runs blocking work (disk, platform keystore) off the caller's thread.
-pub(crate) async fn blocking<T: Send + 'static, E: Send + 'static + From<String>>(
-    f: impl FnOnce() -> Result<T, E> + Send + 'static,
-) -> Result<T, E> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| E::from(format!("background task failed: {e}")))?
-}
-
-impl From<String> for ClientError {
-    fn from(reason: String) -> Self {
-        Self::Storage { reason }
-    }
 }

@@ -77,6 +77,10 @@ pub enum DiagnosisCode {
     /// The lock refused to check a first contact for now (too many failed
     /// or junk requests nearby); nothing happened; try again shortly.
     LockBusy,
+    /// The phone's platform key (holder signer, key store) couldn't be used.
+    PhoneKeyUnavailable,
+    /// Something failed inside latchkey itself.
+    Internal,
 }
 
 /// Where the bolt is.

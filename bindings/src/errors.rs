@@ -6,9 +6,10 @@
 //! The platform-service errors (`BleError`, `KeyStoreError`, `AuthError`)
 //! live beside their traits in `platform/`.
 
-use latchkey_core::keys::KeyError;
+use crate::runtime::{ClientFailure, CLIENT_CLOSED};
+use latchkey_core::platform_keys::PlatformKeyError;
 use latchkey_core::store::StoreError;
-use latchkey_core::{DiagnosisCode, LatchkeyError};
+use latchkey_core::{BuildError, DiagnosisCode, LatchkeyError};
 
 /// Why a [`crate::LatchkeyClient`] could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
@@ -66,6 +67,37 @@ pub enum ClientError {
         /// What failed.
         reason: String,
     },
+    /// A failure inside the library (a background task that died, a
+    /// store that was closed under it).
+    #[error("internal error: {reason}")]
+    Internal {
+        /// What failed.
+        reason: String,
+    },
+}
+
+impl ClientFailure for ClientError {
+    fn closed() -> Self {
+        Self::Internal {
+            reason: CLIENT_CLOSED.into(),
+        }
+    }
+    fn internal(reason: String) -> Self {
+        Self::Internal { reason }
+    }
+}
+
+impl From<BuildError> for ClientError {
+    fn from(e: BuildError) -> Self {
+        match e {
+            BuildError::Store(e) => e.into(),
+            BuildError::SoftwareKeyStore(e) => Self::Storage { reason: e.to_string() },
+            BuildError::Outbox(e) => Self::Storage { reason: e.to_string() },
+            BuildError::Sync(e) => Self::InvalidConfig { reason: e.to_string() },
+            e @ BuildError::NoTransport => Self::InvalidConfig { reason: e.to_string() },
+            e @ BuildError::Task(_) => Self::Internal { reason: e.to_string() },
+        }
+    }
 }
 
 impl From<StoreError> for ClientError {
@@ -77,20 +109,14 @@ impl From<StoreError> for ClientError {
                 found,
                 supported,
             },
-            StoreError::KeyStore(KeyError::Unavailable { .. }) => Self::KeyStoreUnavailable { reason },
-            StoreError::KeyStore(KeyError::WrongKey) => Self::KeyStoreWrongKey { reason },
+            StoreError::KeyStore(PlatformKeyError::Unavailable { .. }) => Self::KeyStoreUnavailable { reason },
+            StoreError::KeyStore(PlatformKeyError::WrongKey) => Self::KeyStoreWrongKey { reason },
             StoreError::InUse { path, reason } => Self::StoreInUse {
                 path: path.display().to_string(),
                 reason,
             },
             _ => Self::Storage { reason },
         }
-    }
-}
-
-impl From<LatchkeyError> for ClientError {
-    fn from(e: LatchkeyError) -> Self {
-        Self::Storage { reason: e.to_string() }
     }
 }
 
@@ -143,6 +169,44 @@ pub enum CommandError {
         /// What failed.
         reason: String,
     },
+    /// The phone's platform key (holder signer, key store) couldn't be
+    /// used: device locked, authentication cancelled, key reset. Nothing
+    /// was sent to the lock.
+    #[error("the phone's key couldn't be used: {detail}")]
+    PhoneKey {
+        /// Always `PhoneKeyUnavailable`.
+        code: DiagnosisCode,
+        /// What the platform said.
+        detail: String,
+    },
+    /// The client was closed; build a new one.
+    #[error("the client was closed; build a new one")]
+    ClientClosed {
+        /// Always `Internal`.
+        code: DiagnosisCode,
+    },
+    /// A failure inside the library itself.
+    #[error("internal error: {detail}")]
+    Internal {
+        /// Always `Internal`.
+        code: DiagnosisCode,
+        /// What failed.
+        detail: String,
+    },
+}
+
+impl ClientFailure for CommandError {
+    fn closed() -> Self {
+        Self::ClientClosed {
+            code: DiagnosisCode::Internal,
+        }
+    }
+    fn internal(detail: String) -> Self {
+        Self::Internal {
+            code: DiagnosisCode::Internal,
+            detail,
+        }
+    }
 }
 
 impl From<LatchkeyError> for CommandError {
@@ -160,6 +224,8 @@ impl From<LatchkeyError> for CommandError {
             },
             LatchkeyError::Lock { detail, .. } => Self::UntrustedAnswer { code, detail },
             LatchkeyError::Storage(reason) => Self::Storage { code, reason },
+            LatchkeyError::PhoneKey { detail } => Self::PhoneKey { code, detail },
+            LatchkeyError::Internal { detail } => Self::Internal { code, detail },
         }
     }
 }
@@ -202,6 +268,24 @@ pub enum CredentialError {
         /// What failed.
         reason: String,
     },
+    /// The client was closed; build a new one.
+    #[error("the client was closed; build a new one")]
+    ClientClosed,
+    /// A failure inside the library itself.
+    #[error("internal error: {reason}")]
+    Internal {
+        /// What failed.
+        reason: String,
+    },
+}
+
+impl ClientFailure for CredentialError {
+    fn closed() -> Self {
+        Self::ClientClosed
+    }
+    fn internal(reason: String) -> Self {
+        Self::Internal { reason }
+    }
 }
 
 impl CredentialError {
@@ -217,6 +301,7 @@ impl From<LatchkeyError> for CredentialError {
     fn from(e: LatchkeyError) -> Self {
         match e {
             LatchkeyError::Storage(reason) => Self::Storage { reason },
+            LatchkeyError::Internal { detail } => Self::Internal { reason: detail },
             other => Self::Rejected {
                 code: other.diagnosis(),
                 reason: other.to_string(),

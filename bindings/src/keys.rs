@@ -3,9 +3,9 @@
 
 use crate::errors::CredentialError;
 use crate::records::{KeyInfo, LockMetadata};
-use crate::session::{Session, CLIENT_CLOSED};
+use crate::session::Session;
 use latchkey_core::store::LockMeta;
-use latchkey_core::Phone;
+use latchkey_core::Client;
 use latchkey_protocol::{DigitalKey, LockId, PublicKey, RevocationList, TimeToken};
 use std::sync::Arc;
 
@@ -20,10 +20,8 @@ impl KeysClient {
         Self { session }
     }
 
-    fn phone(&self) -> Result<Arc<Phone>, CredentialError> {
-        self.session.phone().ok_or_else(|| CredentialError::Storage {
-            reason: CLIENT_CLOSED.into(),
-        })
+    fn phone(&self) -> Result<Arc<Client>, CredentialError> {
+        self.session.client()
     }
 }
 
@@ -102,11 +100,5 @@ impl KeysClient {
     /// Keys held by this phone.
     pub async fn list(&self) -> Result<Vec<KeyInfo>, CredentialError> {
         Ok(self.phone()?.keys().await?.iter().map(KeyInfo::from).collect())
-    }
-}
-
-impl From<String> for CredentialError {
-    fn from(reason: String) -> Self {
-        Self::Storage { reason }
     }
 }

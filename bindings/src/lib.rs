@@ -61,6 +61,7 @@ mod locks;
 mod pins;
 mod platform;
 mod records;
+mod runtime;
 mod session;
 mod sheet;
 #[cfg(feature = "sim")]

@@ -2,13 +2,12 @@
 //! lock. Every command is a suspend function / async call that reports its
 //! steps to an optional [`ProgressListener`].
 
-use crate::client::blocking;
 use crate::errors::{CommandError, CredentialError};
 use crate::platform::progress::ProgressListener;
 use crate::platform::ProgressBridge;
 use crate::records::{CommandReport, LockInfo};
-use crate::session::{Session, CLIENT_CLOSED};
-use latchkey_core::DiagnosisCode;
+use crate::runtime::blocking;
+use crate::session::Session;
 use latchkey_protocol::{Command, LockId};
 use std::sync::Arc;
 
@@ -30,14 +29,11 @@ impl LocksClient {
         listener: Option<Arc<dyn ProgressListener>>,
     ) -> Result<CommandReport, CommandError> {
         let id = LockId::from_hex(lock_id).ok_or_else(|| CommandError::bad_lock_id(lock_id))?;
-        let phone = self.session.phone().ok_or_else(|| CommandError::Storage {
-            code: DiagnosisCode::Storage,
-            reason: CLIENT_CLOSED.into(),
-        })?;
+        let client = self.session.client::<CommandError>()?;
         let bridge = ProgressBridge::new(listener);
-        // latchkey-core logs the command and its outcome.
-        let outcome = phone.run_command(id, command, &bridge).await;
-        self.session.record(id, &outcome);
+        // latchkey-core logs the command, remembers its outcome for
+        // diagnostics and wakes the sync loop.
+        let outcome = client.run_command(id, command, &bridge).await;
         outcome.map(Into::into).map_err(Into::into)
     }
 }
@@ -75,10 +71,7 @@ impl LocksClient {
 
     /// Every known lock with what the phone last learned about it.
     pub async fn list(&self) -> Result<Vec<LockInfo>, CredentialError> {
-        let phone = self.session.phone().ok_or_else(|| CredentialError::Storage {
-            reason: CLIENT_CLOSED.into(),
-        })?;
-        let store = phone.store().clone();
+        let store = self.session.client::<CredentialError>()?.store().clone();
         blocking(move || {
             let mut out = Vec::new();
             for meta in store.locks().list_meta()? {

@@ -10,9 +10,9 @@
 //! ```
 
 use crate::errors::CredentialError;
-use crate::session::{Session, CLIENT_CLOSED};
+use crate::session::Session;
 use latchkey_core::client::{PendingPinChange as CorePending, PinStatus as CoreStatus};
-use latchkey_core::{DiagnosisCode, Phone};
+use latchkey_core::{Client, DiagnosisCode};
 use latchkey_protocol::pin::PinSlotChange;
 use latchkey_protocol::{LockId, OfflinePin as CoreOfflinePin, PinList, PinSecret};
 use std::collections::{BTreeMap, HashMap};
@@ -179,8 +179,8 @@ impl PinsClient {
         Self { session }
     }
 
-    fn phone(&self) -> Result<Arc<Phone>, CredentialError> {
-        self.session.phone().ok_or_else(|| CLIENT_CLOSED.to_string().into())
+    fn phone(&self) -> Result<Arc<Client>, CredentialError> {
+        self.session.client()
     }
 }
 

@@ -14,13 +14,13 @@
 
 use crate::diagnostics::{DiagnosticsError, ReadinessReport};
 use crate::errors::CredentialError;
-use crate::session::{Session, CLIENT_CLOSED};
+use crate::session::Session;
 use latchkey_core::sheet::{
     BatteryAdvice, BatteryLevel, BatteryReading, CredentialKind, EmergencySheet as CoreSheet, ReadinessLine,
     ReadinessSummary, SheetCredential,
 };
 use latchkey_core::store::{BackupEntry, BackupMethod};
-use latchkey_core::Phone;
+use latchkey_core::Client;
 use latchkey_protocol::LockId;
 use std::sync::Arc;
 
@@ -87,8 +87,8 @@ impl EmergencyClient {
         Self { session }
     }
 
-    fn phone(&self) -> Result<Arc<Phone>, CredentialError> {
-        self.session.phone().ok_or_else(|| CLIENT_CLOSED.to_string().into())
+    fn phone(&self) -> Result<Arc<Client>, CredentialError> {
+        self.session.client()
     }
 }
 

@@ -106,9 +106,12 @@ async fn stored(dir: &Path, wanted: Option<&str>) -> Result<EmergencySheet, CliE
             dir.display()
         )));
     }
-    let site = Site::store_only(dir)?;
+    let site = Site::store_only(dir).await?;
+    if let Some(q) = site.quarantine() {
+        eprintln!("latchkey: {}", crate::tech::output::quarantine_text(q));
+    }
     let meta = site.lock(wanted).await?;
-    Ok(site.phone.emergency_sheet(meta.lock_id, None).await?)
+    Ok(site.client.emergency_sheet(meta.lock_id, None).await?)
 }
 
 /// The sheet of the simulated front door.

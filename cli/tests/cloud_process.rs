@@ -4,11 +4,9 @@
 //! TLS with that CA, stops cleanly on SIGTERM, and keeps its data across a
 //! restart (phones registered and events received before still there).
 
-use latchkey_core::keys::{SoftwareKeyStore, SoftwareSigner};
 use latchkey_core::outbox::OutboxEvent;
-use latchkey_core::store::Store;
 use latchkey_core::sync::{Connectivity, StaticToken, SyncConfig, SyncEngine, SyncOutcome, TrustRoots};
-use latchkey_core::{Phone, SystemClock};
+use latchkey_core::{Client, ClientBuilder};
 use latchkey_sim::cloud::{CloudConfig, CloudServer};
 use latchkey_sim::radio::LinkParams;
 use latchkey_testkit::SimWorld;
@@ -84,7 +82,7 @@ fn free_port() -> u16 {
 }
 
 /// A phone store with one queued event, synced once against `cloud`.
-async fn upload_one_event(phone: &Arc<Phone>, cloud: &CloudProcess, token: &str, detail: &str) -> u64 {
+async fn upload_one_event(phone: &Arc<Client>, cloud: &CloudProcess, token: &str, detail: &str) -> u64 {
     phone
         .outbox()
         .append(OutboxEvent::Failure {
@@ -95,7 +93,8 @@ async fn upload_one_event(phone: &Arc<Phone>, cloud: &CloudProcess, token: &str,
         })
         .unwrap();
     let config = SyncConfig::new(cloud.base_url(), TrustRoots::Pem(vec![cloud.ca_pem()]));
-    let engine = SyncEngine::builder(phone.clone(), config, Arc::new(StaticToken::new(token)))
+    // An engine per process run: the cloud's address changes between runs.
+    let engine = SyncEngine::builder(phone, config, Arc::new(StaticToken::new(token)))
         .build()
         .unwrap();
     engine.set_connectivity(Connectivity::ONLINE);
@@ -109,12 +108,12 @@ async fn the_cloud_process_serves_a_phone_over_tls_stops_on_sigterm_and_keeps_it
     let tmp = tempfile::tempdir().unwrap();
     let data_dir = tmp.path().join("cloud");
     let phone_dir = tmp.path().join("phone");
-    let keystore = Arc::new(SoftwareKeyStore::beside(&phone_dir).unwrap());
-    let store = Store::open(&phone_dir, keystore).unwrap().store;
-    let signer = Arc::new(SoftwareSigner::load_or_create(&store).unwrap());
     let world = SimWorld::new(START).unwrap();
-    let transport = Arc::new(world.transport(LinkParams::mtu185()));
-    let phone = Arc::new(Phone::new(store, signer, transport, Arc::new(SystemClock)).unwrap());
+    let phone = ClientBuilder::new(&phone_dir)
+        .transport(Arc::new(world.transport(LinkParams::mtu185())))
+        .build()
+        .await
+        .unwrap();
 
     // The phone is registered in the data directory before the process
     // ever runs: what it serves comes from disk.

@@ -82,6 +82,15 @@ pub enum DiagnosisCode {
     /// budget for requests that prove no key (a burst of failed or junk
     /// requests nearby). Nothing happened at the door; try again shortly.
     LockBusy,
+    /// The phone's platform key (the holder key that signs for the phone,
+    /// or the key store that protects the credential store) couldn't be
+    /// used: the device is locked, authentication was cancelled, or the
+    /// key was reset. Nothing was sent to the lock.
+    PhoneKeyUnavailable,
+    /// Something failed inside latchkey itself (the random generator, a
+    /// background task, a client used after it was closed): a bug or a
+    /// broken device, not something the person did.
+    Internal,
 }
 
 impl DiagnosisCode {
@@ -119,6 +128,8 @@ impl DiagnosisCode {
             Self::CloudRejected => "cloud_rejected",
             Self::KeypadLockedOut => "keypad_locked_out",
             Self::LockBusy => "lock_busy",
+            Self::PhoneKeyUnavailable => "phone_key_unavailable",
+            Self::Internal => "internal",
         }
     }
 
@@ -189,9 +200,23 @@ pub enum LatchkeyError {
         /// What was wrong.
         detail: String,
     },
-    /// The phone's storage failed.
+    /// The phone's storage failed (the credential store, the outbox, the
+    /// data directory).
     #[error("storage: {0}")]
     Storage(String),
+    /// The phone's platform key (holder signer, key store) couldn't be used.
+    #[error("the phone's key couldn't be used: {detail}")]
+    PhoneKey {
+        /// What the platform said.
+        detail: String,
+    },
+    /// Something failed inside latchkey itself (see
+    /// [`DiagnosisCode::Internal`]).
+    #[error("internal error: {detail}")]
+    Internal {
+        /// What failed.
+        detail: String,
+    },
 }
 
 impl LatchkeyError {
@@ -201,6 +226,8 @@ impl LatchkeyError {
             Self::Bluetooth { code, .. } | Self::Refused { code, .. } | Self::Lock { code, .. } => *code,
             Self::OutcomeUnknown { .. } => DiagnosisCode::OutcomeUnknown,
             Self::Storage(_) => DiagnosisCode::Storage,
+            Self::PhoneKey { .. } => DiagnosisCode::PhoneKeyUnavailable,
+            Self::Internal { .. } => DiagnosisCode::Internal,
         }
     }
 
@@ -244,5 +271,33 @@ impl From<TransportError> for LatchkeyError {
 impl From<StoreError> for LatchkeyError {
     fn from(e: StoreError) -> Self {
         Self::Storage(e.to_string())
+    }
+}
+
+impl From<crate::platform_keys::PlatformKeyError> for LatchkeyError {
+    fn from(e: crate::platform_keys::PlatformKeyError) -> Self {
+        use crate::platform_keys::PlatformKeyError as K;
+        match e {
+            K::Storage { reason } => Self::Storage(reason),
+            other => Self::PhoneKey {
+                detail: other.to_string(),
+            },
+        }
+    }
+}
+
+impl From<crate::outbox::OutboxError> for LatchkeyError {
+    fn from(e: crate::outbox::OutboxError) -> Self {
+        Self::Storage(e.to_string())
+    }
+}
+
+impl LatchkeyError {
+    /// A failure of the phone's random generator or other cryptography of
+    /// its own (never the lock's, never a key's).
+    pub fn crypto(e: latchkey_protocol::ProtocolError) -> Self {
+        Self::Internal {
+            detail: format!("the phone's cryptography failed: {e}"),
+        }
     }
 }

@@ -8,5 +8,7 @@ pub(crate) async fn blocking<T: Send + 'static>(
 ) -> Result<T, LatchkeyError> {
     tokio::task::spawn_blocking(f)
         .await
-        .map_err(|e| LatchkeyError::Storage(format!("storage task failed: {e}")))?
+        .map_err(|e| LatchkeyError::Internal {
+            detail: format!("a background task failed: {e}"),
+        })?
 }

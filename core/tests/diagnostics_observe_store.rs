@@ -5,7 +5,7 @@ mod diagnostics_common;
 
 use diagnostics_common::NOW;
 use latchkey_core::diagnostics::{diagnose, BatterySample, BatteryTrend, FindingCode as C, KeyState, LockObservations};
-use latchkey_core::keys::SoftwareKeyStore;
+use latchkey_core::platform_keys::SoftwareKeyStore;
 use latchkey_core::store::{ClockSkew, LockMeta, ObservedStatus, RevocationAck, Store, StoredKey};
 use latchkey_core::{DiagnosisCode, LatchkeyError};
 use latchkey_protocol::{

@@ -1,7 +1,7 @@
 //! The durable outbox: order, ids, bounds, confirmation, dead letters.
 
-use latchkey_core::keys::SoftwareKeyStore;
 use latchkey_core::outbox::{EventClass, EventId, Outbox, OutboxConfig, OutboxError, OutboxEvent};
+use latchkey_core::platform_keys::SoftwareKeyStore;
 use latchkey_core::store::Store;
 use latchkey_protocol::{EventKind, KeyId, LockEvent, LockId};
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! The store on disk: sealed, versioned, and never silently emptied.
 
-use latchkey_core::keys::{KeyError, SoftwareKeyStore, SoftwareSigner};
 use latchkey_core::outbox::{Outbox, OutboxConfig, OutboxEvent};
+use latchkey_core::platform_keys::{PlatformKeyError, SoftwareKeyStore, SoftwareSigner};
 use latchkey_core::store::{LockMeta, Store, StoreError, StoredKey};
 use latchkey_protocol::{
     Challenge, DigitalKey, EventKind, FastKey, KeyGrant, KeyId, LockEvent, LockId, RevocationList, Role, SigningKey,
@@ -273,7 +273,7 @@ fn wrong_keystore_cannot_open() {
         .unwrap();
 
     let err = Store::open(&dir, wrong).unwrap_err();
-    assert_eq!(err, StoreError::KeyStore(KeyError::WrongKey));
+    assert_eq!(err, StoreError::KeyStore(PlatformKeyError::WrongKey));
     assert!(err.to_string().contains("nothing was changed"), "{err}");
     assert!(siblings(&dir, ".quarantine").is_empty());
 

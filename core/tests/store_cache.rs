@@ -1,6 +1,6 @@
 //! The credential cache: what goes in comes back out, across reopening.
 
-use latchkey_core::keys::{Signer, SoftwareKeyStore, SoftwareSigner};
+use latchkey_core::platform_keys::{Signer, SoftwareKeyStore, SoftwareSigner};
 use latchkey_core::store::{
     offline_check, ClockSkew, LockMeta, ObservedStatus, OfflineRefusal, RevocationAck, SeenAdvertisement, Store,
     StoredKey,
@@ -302,6 +302,6 @@ fn handles_are_shareable_across_threads() {
     shareable::<latchkey_core::outbox::Outbox>();
     shareable::<SoftwareKeyStore>();
     shareable::<SoftwareSigner>();
-    shareable::<Arc<dyn latchkey_core::keys::KeyStore>>();
+    shareable::<Arc<dyn latchkey_core::platform_keys::KeyStore>>();
     shareable::<Arc<dyn Signer>>();
 }

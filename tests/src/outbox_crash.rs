@@ -10,8 +10,8 @@
 //! `{"rounds":N,"acknowledged":A,"lost":L}` and exits with status 1 when
 //! L is not 0.
 
-use latchkey_core::keys::SoftwareKeyStore;
 use latchkey_core::outbox::{EventId, Outbox, OutboxConfig, OutboxEvent};
+use latchkey_core::platform_keys::SoftwareKeyStore;
 use latchkey_core::store::Store;
 use latchkey_protocol::{EventKind, KeyId, LockEvent, LockId};
 use std::collections::HashSet;

@@ -107,7 +107,15 @@ async fn scan_to_unlock_wall_time_over_bluezoo() {
     for _ in 0..n {
         let dir = tempfile::tempdir().expect("dir");
         let transport = Arc::new(BleTransport::new(phone_options()));
-        let phone = provisioned_phone(dir.path(), &s.clock, transport, &s.authority, &s.lock).await;
+        let phone = provisioned_phone(
+            dir.path(),
+            &s.clock,
+            transport,
+            &s.authority,
+            &s.lock,
+            Default::default(),
+        )
+        .await;
         let watch = Stopwatch::default();
         let started = Instant::now();
         let report = phone.unlock(s.lock_id(), &watch).await.expect("first unlock");

@@ -8,11 +8,10 @@
 mod ble_support;
 
 use ble_support::{harness_provides, phone_options, unix_now, LOCK_ADAPTER};
-use latchkey_core::keys::{SoftwareKeyStore, SoftwareSigner};
-use latchkey_core::store::{LockMeta, Store};
+use latchkey_core::store::LockMeta;
 use latchkey_core::transport::ble::BleTransport;
 use latchkey_core::unlock::{CommandPolicy, NoProgress};
-use latchkey_core::{DiagnosisCode, LatchkeyError, Phone, PhoneClock};
+use latchkey_core::{Client, ClientBuilder, DiagnosisCode, LatchkeyError};
 use latchkey_protocol::{hex, BoltState, KeyGrant, KeyId, LockId, PublicKey, Role};
 use latchkey_sim::authority::KeyAuthority;
 use latchkey_sim::bluez::WallClockDriver;
@@ -119,13 +118,18 @@ fn read_commissioning(path: &Path) -> (LockMeta, KeyAuthority) {
     (meta, authority)
 }
 
-async fn phone_for(dir: &Path, clock: &VirtualClock, meta: &LockMeta, authority: &KeyAuthority) -> Phone {
-    let keystore = Arc::new(SoftwareKeyStore::beside(dir).expect("keystore"));
-    let store = Store::open(dir, keystore).expect("store").store;
-    let signer = Arc::new(SoftwareSigner::load_or_create(&store).expect("signer"));
-    let phone_clock: Arc<dyn PhoneClock> = Arc::new(latchkey_testkit::WorldClock(clock.clone()));
-    let transport = Arc::new(BleTransport::new(phone_options()));
-    let phone = Phone::new(store, signer, transport, phone_clock).expect("phone");
+async fn phone_for(dir: &Path, clock: &VirtualClock, meta: &LockMeta, authority: &KeyAuthority) -> Arc<Client> {
+    let phone = ClientBuilder::new(dir)
+        .transport(Arc::new(BleTransport::new(phone_options())))
+        .clock(Arc::new(latchkey_testkit::WorldClock(clock.clone())))
+        .command_policy(CommandPolicy {
+            scan_timeout: Duration::from_secs(4),
+            connect_timeout: Duration::from_secs(3),
+            max_attempts: 2,
+        })
+        .build()
+        .await
+        .expect("phone");
     phone.add_lock(meta.clone()).await.expect("add lock");
     let now = clock.unix_now();
     let key = authority
@@ -143,11 +147,7 @@ async fn phone_for(dir: &Path, clock: &VirtualClock, meta: &LockMeta, authority:
         })
         .expect("issue key");
     phone.add_key(key, "resident").await.expect("add key");
-    phone.with_policy(CommandPolicy {
-        scan_timeout: Duration::from_secs(4),
-        connect_timeout: Duration::from_secs(3),
-        max_attempts: 2,
-    })
+    phone
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

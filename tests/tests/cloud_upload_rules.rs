@@ -199,7 +199,7 @@ async fn backoff_grows_with_full_jitter_and_starts_over_when_the_network_returns
 async fn the_background_loop_uploads_new_events_when_told_and_stops_when_asked() {
     let s = scene(|_| {}).await;
     // Real time this once: the loop sleeps on tokio's clock.
-    let engine = SyncEngine::builder(s.phone.phone.clone(), test_config(&s.cloud), s.phone.token.clone())
+    let engine = SyncEngine::builder(&s.phone.phone, test_config(&s.cloud), s.phone.token.clone())
         .build()
         .unwrap();
     engine.set_connectivity(Connectivity::ONLINE);

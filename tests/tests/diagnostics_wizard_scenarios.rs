@@ -8,16 +8,17 @@ use latchkey_core::diagnostics::{
     PermissionState, PlatformAction, PlatformSnapshot, Severity, StepId, StepKind, Symptom, Troubleshooter, WizardStep,
 };
 use latchkey_core::unlock::NoProgress;
-use latchkey_core::{CommandReport, LatchkeyError, Phone};
+use latchkey_core::{Client, CommandReport, LatchkeyError};
 use latchkey_sim::lock::{Fault, LockConfig};
 use latchkey_sim::radio::LinkParams;
 use latchkey_testkit::START;
 use latchkey_testkit::{GrantSpec, SimLockHandle, SimWorld};
+use std::sync::Arc;
 
 struct Scene {
     world: SimWorld,
     lock: SimLockHandle,
-    phone: Phone,
+    phone: Arc<Client>,
     last_error: Option<LatchkeyError>,
     last_report: Option<CommandReport>,
     _dir: tempfile::TempDir,

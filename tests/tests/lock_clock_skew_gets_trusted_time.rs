@@ -5,12 +5,13 @@
 
 use latchkey_core::client::SKEW_THRESHOLD_S;
 use latchkey_core::unlock::NoProgress;
-use latchkey_core::Phone;
+use latchkey_core::Client;
 use latchkey_protocol::{BoltState, Challenge};
 use latchkey_sim::lock::LockConfig;
 use latchkey_sim::radio::LinkParams;
 use latchkey_testkit::START;
 use latchkey_testkit::{GrantSpec, SimLockHandle, SimWorld};
+use std::sync::Arc;
 
 /// The lock's oscillator runs 10 % slow: it loses 1 s every 10 s.
 const SLOW_PPM: i32 = -100_000;
@@ -18,7 +19,7 @@ const SLOW_PPM: i32 = -100_000;
 struct Scene {
     world: SimWorld,
     lock: SimLockHandle,
-    phone: Phone,
+    phone: Arc<Client>,
     _dir: tempfile::TempDir,
 }
 

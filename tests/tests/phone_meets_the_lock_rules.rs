@@ -4,7 +4,7 @@
 //! redacted status must not be taken for the door's state.
 
 use latchkey_core::unlock::{NoProgress, Progress, ProgressListener, UnlockPath};
-use latchkey_core::{DiagnosisCode, LatchkeyError, Phone};
+use latchkey_core::{DiagnosisCode, LatchkeyError};
 use latchkey_protocol::framing::fragment;
 use latchkey_protocol::{AuthRequest, CertRef, Command, CommandId, EphemeralKey, KeyGrant, KeyId, LockContext, Role};
 use latchkey_sim::authority::KeyAuthority;
@@ -125,7 +125,7 @@ impl ProgressListener for ExpiresBeforeRetry {
 async fn a_retry_refused_after_the_key_expired_says_the_first_try_may_have_acted() {
     let s = resident_scene(START, LockConfig::default()).await;
     let dir = tempfile::tempdir().expect("dir");
-    let guest: Phone = s
+    let guest = s
         .world
         .phone(dir.path(), LinkParams::mtu185(), &[&s.lock])
         .await

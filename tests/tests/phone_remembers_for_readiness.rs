@@ -13,17 +13,17 @@ use latchkey_core::unlock::{NoProgress, UnlockPath};
 use latchkey_core::DiagnosisCode;
 use latchkey_protocol::BoltState;
 use latchkey_sim::lock::{Fault, LockConfig};
-use latchkey_testkit::scene::{resident_scene, ResidentScene};
+use latchkey_testkit::scene::{resident_scene_with, ResidentScene};
 use latchkey_testkit::START;
 
 type Scene = ResidentScene;
 
 async fn scene(config: LockConfig, outbox: Option<OutboxConfig>) -> Scene {
-    let mut s = resident_scene(START, config).await;
-    if let Some(config) = outbox {
-        s.phone = s.phone.with_outbox(config).unwrap();
-    }
-    s
+    resident_scene_with(START, config, |b| match outbox {
+        Some(o) => b.outbox_capacity(o.capacity),
+        None => b,
+    })
+    .await
 }
 
 fn observe(s: &Scene) -> LockObservations {

@@ -68,19 +68,27 @@ async fn a_connection_lost_after_the_request_is_retried_without_actuating_twice(
 #[tokio::test]
 async fn an_unreachable_lock_after_delivery_is_reported_as_may_have_acted() {
     let s = scene().await;
-    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let one_try = latchkey_core::unlock::CommandPolicy {
+        max_attempts: 1,
+        ..Default::default()
+    };
+    let phone = s
+        .world
+        .phone_with(dir.path(), LinkParams::mtu185(), &[&s.lock], |b| {
+            b.command_policy(one_try)
+        })
+        .await
+        .unwrap();
+    let key = s.world.issue(&phone, &s.lock, GrantSpec::resident(START)).unwrap();
+    phone.add_key(key, "resident").await.unwrap();
+    phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
     s.world
         .radio
         .set_next_faults(FaultPlan::none().disconnect_after_requests(1));
-    let addr = s.lock.address.clone();
-    let phone = s.phone.with_policy(latchkey_core::unlock::CommandPolicy {
-        max_attempts: 1,
-        ..Default::default()
-    });
     let err = phone.lock(s.lock.id(), &NoProgress).await.unwrap_err();
     assert_eq!(err.diagnosis(), DiagnosisCode::OutcomeUnknown, "{err}");
     assert_eq!(s.lock.lock().actuation_count(), 2, "the lock did act once");
-    let _ = addr;
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 use latchkey_core::diagnostics::{diagnose, DeviceSnapshot, FindingCode, LockObservations, PlatformSnapshot};
 use latchkey_core::outbox::OutboxEvent;
 use latchkey_core::unlock::NoProgress;
-use latchkey_core::Phone;
+use latchkey_core::Client;
 use latchkey_protocol::pin::PinSlotChange;
 use latchkey_protocol::{PinClass, PinDigits, PinList, PinRule, PinSlot, ResultCode};
 use latchkey_sim::lock::{KeypadOutcome, LockConfig};
@@ -51,7 +51,7 @@ fn opens(s: &Scene, digits: &str) -> bool {
     )
 }
 
-fn delivered_seqs(phone: &Phone) -> Vec<u32> {
+fn delivered_seqs(phone: &Client) -> Vec<u32> {
     phone
         .outbox()
         .peek(10_000, usize::MAX)

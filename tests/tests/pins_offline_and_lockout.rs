@@ -5,19 +5,20 @@
 
 use latchkey_core::outbox::OutboxEvent;
 use latchkey_core::unlock::NoProgress;
-use latchkey_core::{DiagnosisCode, Phone};
+use latchkey_core::{Client, DiagnosisCode};
 use latchkey_protocol::{EventKind, Faults, LockEvent, PinUse, ResultCode};
 use latchkey_sim::lock::{KeypadOutcome, LockConfig};
 use latchkey_sim::radio::LinkParams;
 use latchkey_testkit::START;
 use latchkey_testkit::{GrantSpec, SimLockHandle, SimWorld};
+use std::sync::Arc;
 
 const HOUR: u32 = 3600;
 
 struct Scene {
     world: SimWorld,
     lock: SimLockHandle,
-    host: Phone,
+    host: Arc<Client>,
     _dir: tempfile::TempDir,
 }
 

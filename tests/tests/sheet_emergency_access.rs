@@ -6,7 +6,7 @@
 use latchkey_core::sheet::{CredentialKind, ReadinessLine, ReadinessSummary};
 use latchkey_core::store::BackupMethod;
 use latchkey_core::unlock::NoProgress;
-use latchkey_core::Phone;
+use latchkey_core::Client;
 use latchkey_protocol::hex;
 use latchkey_protocol::{PinClass, PinDigits, PinList, PinRule, Schedule};
 use latchkey_sim::lock::{Fault, LockConfig};
@@ -14,6 +14,7 @@ use latchkey_sim::radio::LinkParams;
 use latchkey_testkit::START;
 use latchkey_testkit::{GrantSpec, SimLockHandle, SimWorld};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 const DAY: u32 = 86_400;
 const PINS: [&str; 3] = ["48291736", "91735284", "582047"];
@@ -21,7 +22,7 @@ const PINS: [&str; 3] = ["48291736", "91735284", "582047"];
 struct Scene {
     world: SimWorld,
     lock: SimLockHandle,
-    phone: Phone,
+    phone: Arc<Client>,
     list: PinList,
     _dir: tempfile::TempDir,
 }

@@ -7,11 +7,10 @@
 //! platform keystore: Android Keystore, Secure Enclave), so the keys the
 //! cloud issued to this phone are still this phone's.
 
-use latchkey_core::keys::{SoftwareKeyStore, SoftwareSigner};
-use latchkey_core::store::{OpenOutcome, Store};
-use latchkey_core::sync::{Connectivity, ManualTimer, StaticToken, SyncEngine, SyncOutcome};
+use latchkey_core::platform_keys::SoftwareSigner;
+use latchkey_core::sync::{Connectivity, ManualTimer, StaticToken, SyncOutcome};
 use latchkey_core::unlock::NoProgress;
-use latchkey_core::Phone;
+use latchkey_core::{Client, ClientBuilder};
 use latchkey_protocol::{BoltState, SigningKey};
 use latchkey_sim::cloud::wire::IssueKeyRequest;
 use latchkey_sim::cloud::CloudServer;
@@ -22,22 +21,21 @@ use latchkey_tests::sync_bench::harness::{cloud_for, register, test_config, STAR
 use std::path::Path;
 use std::sync::Arc;
 
-fn open(dir: &Path) -> OpenOutcome {
-    Store::open(dir, Arc::new(SoftwareKeyStore::beside(dir).unwrap())).unwrap()
-}
-
-/// A phone over `store` with the holder key `holder`, and its sync engine.
-fn phone(world: &SimWorld, cloud: &CloudServer, store: Store, holder: &SigningKey, token: &str) -> SyncEngine {
+/// A phone with its store in `dir`, the holder key `holder` (kept outside
+/// the store, as a platform signer keeps it), online with the cloud.
+async fn phone(world: &SimWorld, cloud: &CloudServer, dir: &Path, holder: &SigningKey, token: &str) -> Arc<Client> {
     let signer = Arc::new(SoftwareSigner::from_pkcs8(holder.pkcs8()).unwrap());
-    let transport = Arc::new(world.transport(LinkParams::mtu185()));
-    let phone = Arc::new(Phone::new(store, signer, transport, world.phone_clock()).unwrap());
-    let engine = SyncEngine::builder(phone, test_config(cloud), Arc::new(StaticToken::new(token)))
+    let client = ClientBuilder::new(dir)
+        .transport(Arc::new(world.transport(LinkParams::mtu185())))
         .clock(world.phone_clock())
-        .timer(Arc::new(ManualTimer::new()))
+        .signer(signer)
+        .cloud(test_config(cloud), Arc::new(StaticToken::new(token)))
+        .sync_timer(Arc::new(ManualTimer::new()))
         .build()
+        .await
         .unwrap();
-    engine.set_connectivity(Connectivity::ONLINE);
-    engine
+    client.set_connectivity(Connectivity::ONLINE);
+    client
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -65,10 +63,11 @@ async fn a_corrupt_store_is_quarantined_and_the_next_sync_brings_the_keys_back()
 
     let dir = tmp.path().join("phone");
     {
-        let engine = phone(&world, &cloud, open(&dir).store, &holder, &token);
-        let report = engine.sync_until_idle(3).await;
+        let client = phone(&world, &cloud, &dir, &holder, &token).await;
+        assert!(client.store_quarantine().is_none());
+        let report = client.sync().unwrap().sync_until_idle(3).await;
         assert_eq!((report.outcome, report.keys_added), (SyncOutcome::Completed, 1));
-        engine.phone().unlock(lock.id(), &NoProgress).await.unwrap();
+        client.unlock(lock.id(), &NoProgress).await.unwrap();
     }
 
     // The database file is damaged while the app is closed.
@@ -76,24 +75,23 @@ async fn a_corrupt_store_is_quarantined_and_the_next_sync_brings_the_keys_back()
     let length = std::fs::metadata(&db).unwrap().len() as usize;
     std::fs::write(&db, vec![0xa5; length]).unwrap();
 
-    let reopened = open(&dir);
-    let quarantined = reopened.quarantined.expect("the damaged store is reported");
+    let client = phone(&world, &cloud, &dir, &holder, &token).await;
+    let quarantined = client.store_quarantine().expect("the damaged store is reported");
     assert!(quarantined.path.exists(), "kept aside: {}", quarantined.path.display());
     assert!(!quarantined.reason.is_empty());
-    assert!(reopened.store.keys().list().unwrap().is_empty(), "a fresh, empty cache");
+    assert!(client.store().keys().list().unwrap().is_empty(), "a fresh, empty cache");
 
-    let engine = phone(&world, &cloud, reopened.store, &holder, &token);
-    let report = engine.sync_until_idle(3).await;
+    let report = client.sync().unwrap().sync_until_idle(3).await;
     assert_eq!(report.outcome, SyncOutcome::Completed, "{report:?}");
     assert_eq!(report.keys_added, 1, "{report:?}");
-    let keys = engine.phone().keys().await.unwrap();
+    let keys = client.keys().await.unwrap();
     let ids: Vec<_> = keys.iter().map(|k| k.key.key_id()).collect();
     assert_eq!(ids, vec![issued.key_id], "the cloud's key is back");
-    assert!(engine.phone().store().locks().get_meta(&lock.id()).unwrap().is_some());
+    assert!(client.store().locks().get_meta(&lock.id()).unwrap().is_some());
 
     // And it opens the door (first contact again: the fast key was lost).
-    engine.phone().lock(lock.id(), &NoProgress).await.unwrap();
-    let report = engine.phone().unlock(lock.id(), &NoProgress).await.unwrap();
+    client.lock(lock.id(), &NoProgress).await.unwrap();
+    let report = client.unlock(lock.id(), &NoProgress).await.unwrap();
     assert_eq!(report.bolt, BoltState::Unlocked);
     cloud.shutdown().await;
 }

@@ -9,7 +9,7 @@ use latchkey_core::{DiagnosisCode, LatchkeyError};
 use latchkey_protocol::BoltState;
 use latchkey_sim::lock::LockConfig;
 use latchkey_sim::radio::FaultPlan;
-use latchkey_testkit::scene::{resident_scene, ResidentScene};
+use latchkey_testkit::scene::{resident_scene, resident_scene_with, ResidentScene};
 use latchkey_testkit::START;
 use std::sync::Mutex;
 
@@ -132,14 +132,14 @@ async fn answers_that_never_authenticate_are_not_authentic_and_the_lock_may_have
 
 #[tokio::test]
 async fn with_a_single_attempt_an_answer_failing_its_check_is_not_authentic_and_may_have_acted() {
-    let s = scene().await;
-    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
-    let phone = s.phone.with_policy(CommandPolicy {
+    let one_try = CommandPolicy {
         max_attempts: 1,
         ..Default::default()
-    });
+    };
+    let s = resident_scene_with(START, LockConfig::default(), |b| b.command_policy(one_try)).await;
+    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
     s.world.radio.set_next_faults(FaultPlan::none().corrupt_down(1));
-    let err = phone.lock(s.lock.id(), &NoProgress).await.unwrap_err();
+    let err = s.phone.lock(s.lock.id(), &NoProgress).await.unwrap_err();
     assert_eq!(err.diagnosis(), DiagnosisCode::LockNotAuthentic, "{err}");
     assert!(err.to_string().contains("may have acted"), "{err}");
     assert_eq!(s.lock.lock().actuation_count(), 2);

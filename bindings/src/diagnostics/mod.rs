@@ -13,13 +13,13 @@ pub(crate) use catalog::Texts;
 pub use findings::{Finding, ReadinessCheck, ReadinessReport};
 pub use wizard::{Troubleshooter, WizardStep};
 
-use crate::client::blocking;
-use crate::session::{LastOutcome, Session, CLIENT_CLOSED};
+use crate::runtime::ClientFailure;
+use crate::session::Session;
 use latchkey_core::diagnostics::{
     self as core, LockObservations, PlatformSnapshot, ReadinessPolicy, ReconnectionFacts, Symptom,
     Troubleshooter as CoreTroubleshooter,
 };
-use latchkey_core::{DiagnosisCode, Phone};
+use latchkey_core::{DiagnosisCode, LatchkeyError};
 use latchkey_protocol::LockId;
 use std::sync::Arc;
 
@@ -57,6 +57,15 @@ pub enum DiagnosticsError {
         /// What was wrong.
         reason: String,
     },
+    /// The client was closed; build a new one.
+    #[error("the client was closed; build a new one")]
+    ClientClosed,
+    /// A failure inside the library itself.
+    #[error("internal error: {reason}")]
+    Internal {
+        /// What failed.
+        reason: String,
+    },
     /// A finding handed back with a code this library does not know.
     #[error("unknown finding code `{code}`")]
     UnknownFindingCode {
@@ -65,9 +74,12 @@ pub enum DiagnosticsError {
     },
 }
 
-impl From<String> for DiagnosticsError {
-    fn from(reason: String) -> Self {
-        Self::Storage { reason }
+impl ClientFailure for DiagnosticsError {
+    fn closed() -> Self {
+        Self::ClientClosed
+    }
+    fn internal(reason: String) -> Self {
+        Self::Internal { reason }
     }
 }
 
@@ -84,31 +96,20 @@ impl DiagnosticsClient {
         Self { session, texts }
     }
 
-    fn phone(&self) -> Result<Arc<Phone>, DiagnosticsError> {
-        self.session.phone().ok_or_else(|| CLIENT_CLOSED.to_string().into())
-    }
-
-    /// What the store knows about `lock_id`, plus the last command's outcome.
+    /// What the store knows about `lock_id`, plus the last command's
+    /// outcome (latchkey-core's `Client::observe`).
     async fn observe(&self, lock_id: Option<String>) -> Result<LockObservations, DiagnosticsError> {
         let Some(hex) = lock_id else {
             return Ok(LockObservations::default());
         };
         let lock_id = LockId::from_hex(&hex).ok_or(DiagnosticsError::InvalidLockId { lock_id: hex })?;
-        let phone = self.phone()?;
-        let now = self.session.clock.now_unix();
-        let last = self.session.last_outcome(&lock_id);
-        blocking(move || {
-            let mut builder = LockObservations::builder(phone.store(), lock_id, now).holder(phone.holder_key());
-            builder = match &last {
-                Some(LastOutcome::Failed(e, at)) => builder.last_error(e, *at),
-                Some(LastOutcome::Succeeded(report, at)) => builder.last_report(report, *at),
-                None => builder,
-            };
-            builder
-                .build()
-                .map_err(|e| DiagnosticsError::Storage { reason: e.to_string() })
+        let client = self.session.client::<DiagnosticsError>()?;
+        client.observe(lock_id).await.map_err(|e| match e {
+            LatchkeyError::Internal { detail } => DiagnosticsError::Internal { reason: detail },
+            other => DiagnosticsError::Storage {
+                reason: other.to_string(),
+            },
         })
-        .await
     }
 }
 

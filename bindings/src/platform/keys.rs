@@ -5,7 +5,7 @@
 //!
 //! Both are called from a background thread, never the main thread.
 
-use latchkey_core::keys::{KeyError, KeyStore as CoreKeyStore, Signer as CoreSigner};
+use latchkey_core::platform_keys::{KeyStore as CoreKeyStore, PlatformKeyError, Signer as CoreSigner};
 use latchkey_protocol::{PublicKey, Signature};
 use std::sync::Arc;
 
@@ -51,14 +51,14 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for KeyStoreError {
     }
 }
 
-impl From<KeyStoreError> for KeyError {
+impl From<KeyStoreError> for PlatformKeyError {
     fn from(e: KeyStoreError) -> Self {
         match e {
-            KeyStoreError::Unavailable { reason } => KeyError::Unavailable { reason },
-            KeyStoreError::WrongKey => KeyError::WrongKey,
-            KeyStoreError::InvalidInput { reason } => KeyError::InvalidInput { reason },
-            KeyStoreError::Storage { reason } => KeyError::Storage { reason },
-            KeyStoreError::Crypto { reason } => KeyError::Crypto { reason },
+            KeyStoreError::Unavailable { reason } => PlatformKeyError::Unavailable { reason },
+            KeyStoreError::WrongKey => PlatformKeyError::WrongKey,
+            KeyStoreError::InvalidInput { reason } => PlatformKeyError::InvalidInput { reason },
+            KeyStoreError::Storage { reason } => PlatformKeyError::Storage { reason },
+            KeyStoreError::Crypto { reason } => PlatformKeyError::Crypto { reason },
         }
     }
 }
@@ -92,11 +92,11 @@ pub trait Signer: Send + Sync {
 pub(crate) struct ForeignKeyStore(pub(crate) Arc<dyn KeyStore>);
 
 impl CoreKeyStore for ForeignKeyStore {
-    fn wrap_data_key(&self, data_key: &[u8]) -> Result<Vec<u8>, KeyError> {
+    fn wrap_data_key(&self, data_key: &[u8]) -> Result<Vec<u8>, PlatformKeyError> {
         Ok(self.0.wrap_data_key(data_key.to_vec())?)
     }
 
-    fn unwrap_data_key(&self, wrapped: &[u8]) -> Result<Vec<u8>, KeyError> {
+    fn unwrap_data_key(&self, wrapped: &[u8]) -> Result<Vec<u8>, PlatformKeyError> {
         Ok(self.0.unwrap_data_key(wrapped.to_vec())?)
     }
 }
@@ -121,11 +121,11 @@ impl CoreSigner for ForeignSigner {
         self.public
     }
 
-    fn sign(&self, message: &[u8]) -> Result<Signature, KeyError> {
+    fn sign(&self, message: &[u8]) -> Result<Signature, PlatformKeyError> {
         let bytes = self.inner.sign(message.to_vec())?;
         signature_from_platform(&bytes)
             .map(Signature)
-            .ok_or_else(|| KeyError::Crypto {
+            .ok_or_else(|| PlatformKeyError::Crypto {
                 reason: format!(
                     "the signer returned {} bytes that are neither r ‖ s nor a DER ECDSA signature",
                     bytes.len()

@@ -13,11 +13,10 @@ pub use records::{CloudKey, DeadLetterInfo, KeyRequest, LockDrift, SyncFailure, 
 use crate::config::ClientConfig;
 use crate::errors::ClientError;
 use crate::platform::auth::{AuthError, AuthProvider};
-use crate::session::CLIENT_CLOSED;
+use crate::runtime::{upgrade, ClientFailure};
 use async_trait::async_trait;
-use latchkey_core::clock::PhoneClock;
 use latchkey_core::sync::{self as core, SyncEngine};
-use latchkey_core::{DiagnosisCode, Phone};
+use latchkey_core::{Client, DiagnosisCode};
 use latchkey_protocol::KeyId;
 use std::sync::{Arc, Weak};
 
@@ -72,6 +71,20 @@ pub enum SyncError {
         /// `CloudUnreachable`.
         code: DiagnosisCode,
     },
+    /// The client was closed; build a new one.
+    #[error("the client was closed; build a new one")]
+    ClientClosed {
+        /// `Internal`.
+        code: DiagnosisCode,
+    },
+    /// A failure inside the library itself.
+    #[error("internal error: {reason}")]
+    Internal {
+        /// `Internal`.
+        code: DiagnosisCode,
+        /// What failed.
+        reason: String,
+    },
 }
 
 impl From<core::SyncError> for SyncError {
@@ -88,26 +101,33 @@ impl From<core::SyncError> for SyncError {
             core::SyncError::Storage(reason) => Self::Storage { code, reason },
             core::SyncError::Config(reason) => Self::Config { code, reason },
             core::SyncError::Offline => Self::Offline { code },
+            core::SyncError::ClientClosed => Self::ClientClosed { code },
         }
     }
 }
 
-impl SyncError {
+impl ClientFailure for SyncError {
     fn closed() -> Self {
-        Self::Storage {
-            code: DiagnosisCode::Storage,
-            reason: CLIENT_CLOSED.into(),
+        Self::ClientClosed {
+            code: DiagnosisCode::Internal,
+        }
+    }
+    fn internal(reason: String) -> Self {
+        Self::Internal {
+            code: DiagnosisCode::Internal,
+            reason,
         }
     }
 }
 
-/// The sync engine for `config`'s cloud, if it names one.
-pub(crate) fn engine_for(
-    phone: &Arc<Phone>,
+/// The settings the core's `ClientBuilder::cloud` takes.
+pub(crate) type CloudSettings = (core::SyncConfig, Arc<dyn core::AuthProvider>);
+
+/// The cloud settings for `config`, if it names a cloud.
+pub(crate) fn cloud_settings(
     config: &ClientConfig,
     auth: Option<Arc<dyn AuthProvider>>,
-    clock: Arc<dyn PhoneClock>,
-) -> Result<Option<Arc<SyncEngine>>, ClientError> {
+) -> Result<Option<CloudSettings>, ClientError> {
     let Some(url) = &config.cloud_base_url else {
         return Ok(None);
     };
@@ -121,16 +141,7 @@ pub(crate) fn engine_for(
     };
     let mut sync_config = core::SyncConfig::new(url.clone(), roots);
     sync_config.tls.spki_sha256_pins = config.tls_pinned_spki_sha256.clone();
-    let engine = SyncEngine::builder(phone.clone(), sync_config, Arc::new(AuthBridge(auth)))
-        .clock(clock)
-        .build()
-        .map_err(|e| ClientError::InvalidConfig { reason: e.to_string() })?;
-    // Whatever the phone was told before, the engine starts from it.
-    engine.set_connectivity(core::Connectivity {
-        online: phone.is_online(),
-        metered: false,
-    });
-    Ok(Some(Arc::new(engine)))
+    Ok(Some((sync_config, Arc::new(AuthBridge(auth)))))
 }
 
 /// The app's [`AuthProvider`] as the sync engine's.
@@ -152,24 +163,27 @@ impl core::AuthProvider for AuthBridge {
     }
 }
 
-/// Sync: `client.sync()`. Holds the engine weakly: closing the client
+/// Sync: `client.sync()`. Holds the client weakly: closing the client
 /// stops the background loop and closes the store.
 #[derive(uniffi::Object)]
 pub struct SyncClient {
-    engine: Weak<SyncEngine>,
+    client: Weak<Client>,
     runtime: tokio::runtime::Handle,
 }
 
 impl SyncClient {
-    pub(crate) fn new(engine: &Arc<SyncEngine>, runtime: tokio::runtime::Handle) -> Self {
+    pub(crate) fn new(client: &Arc<Client>, runtime: tokio::runtime::Handle) -> Self {
         Self {
-            engine: Arc::downgrade(engine),
+            client: Arc::downgrade(client),
             runtime,
         }
     }
 
-    fn engine(&self) -> Result<Arc<SyncEngine>, SyncError> {
-        self.engine.upgrade().ok_or_else(SyncError::closed)
+    /// The client's engine (a clone shares everything and holds the client
+    /// only weakly, so it keeps nothing open).
+    fn engine(&self) -> Result<SyncEngine, SyncError> {
+        let client = upgrade::<_, SyncError>(&self.client)?;
+        client.sync().cloned().ok_or_else(SyncError::closed)
     }
 }
 

@@ -9,11 +9,8 @@ use crate::output::Style;
 use crate::tech::output::{pretty, CliError};
 use crate::tech::progress::Spinner;
 use crate::tech::site::{Site, Target};
-use latchkey_core::diagnostics::{
-    Answer, Catalog, LockObservations, StepKind, Symptom, Troubleshooter, WizardStep, DEFAULT_LOCALE,
-};
+use latchkey_core::diagnostics::{Answer, Catalog, StepKind, Symptom, Troubleshooter, WizardStep, DEFAULT_LOCALE};
 use latchkey_core::store::LockMeta;
-use latchkey_core::{CommandReport, LatchkeyError};
 use latchkey_protocol::Command;
 use serde_json::json;
 use std::io::BufRead;
@@ -69,10 +66,10 @@ async fn flow(
 ) -> Result<ExitCode, CliError> {
     let platform = super::platform::for_site(site, target).await;
     let mut wizard = Troubleshooter::new(symptom);
-    let mut last: Option<Result<CommandReport, LatchkeyError>> = None;
     let mut transcript = Vec::new();
     for number in 1..=40 {
-        let observations = observe(site, meta, last.as_ref())?;
+        // The client remembers how the last check on the lock ended.
+        let observations = site.client.observe(meta.lock_id).await?;
         let step = wizard.current(&platform.snapshot, &observations);
         let heading = match step.kind {
             StepKind::Done if step.resolved => format!("{number}. Solved"),
@@ -94,7 +91,7 @@ async fn flow(
             }
             StepKind::Check => {
                 let spinner = Spinner::start("reading the lock's status…");
-                let result = site.phone.run_command(meta.lock_id, Command::Status, &spinner).await;
+                let result = site.client.run_command(meta.lock_id, Command::Status, &spinner).await;
                 spinner.finish();
                 let answer = match &result {
                     Ok(r) => {
@@ -120,7 +117,6 @@ async fn flow(
                         }
                     }
                 };
-                last = Some(result);
                 answer
             }
             StepKind::Question | StepKind::Fix => {
@@ -146,21 +142,6 @@ async fn flow(
             .map_err(|e| CliError::Usage(e.to_string()))?;
     }
     Err(CliError::Usage("the flow did not reach a diagnosis in 40 steps".into()))
-}
-
-fn observe(
-    site: &Site,
-    meta: &LockMeta,
-    last: Option<&Result<CommandReport, LatchkeyError>>,
-) -> Result<LockObservations, CliError> {
-    let at = site.now();
-    let mut builder = LockObservations::builder(site.phone.store(), meta.lock_id, at).holder(site.phone.holder_key());
-    match last {
-        Some(Ok(report)) => builder = builder.last_report(report, at),
-        Some(Err(e)) => builder = builder.last_error(e, at),
-        None => {}
-    }
-    Ok(builder.build()?)
 }
 
 fn choose_symptom(talk: &mut Talk, optional: bool) -> Result<Option<Symptom>, CliError> {

@@ -131,22 +131,16 @@ async fn report(args: &DoctorArgs) -> Result<(DoctorReport, Option<(Site, LockMe
 /// Reads the lock's status (the wizard's check) and what the store knows.
 pub(crate) async fn read_lock(site: &Site, meta: &LockMeta) -> Result<(LockObservations, String), CliError> {
     let spinner = Spinner::start("reading the lock's status…");
-    let result = site.phone.run_command(meta.lock_id, Command::Status, &spinner).await;
+    let result = site.client.run_command(meta.lock_id, Command::Status, &spinner).await;
     spinner.finish();
-    let at = site.now();
-    let mut builder = LockObservations::builder(site.phone.store(), meta.lock_id, at).holder(site.phone.holder_key());
     let outcome = match &result {
-        Ok(report) => {
-            builder = builder.last_report(report, at);
-            "status read".to_string()
-        }
-        Err(e) => {
-            builder = builder.last_error(e, at);
-            format!("status read failed: {e}")
-        }
+        Ok(_) => "status read".to_string(),
+        Err(e) => format!("status read failed: {e}"),
     };
     let source = format!("{}, {}, {outcome}", lock_label(meta), site.description);
-    Ok((builder.build()?, source))
+    // The client remembers how the status read ended: the observations
+    // carry it.
+    Ok((site.client.observe(meta.lock_id).await?, source))
 }
 
 fn read(path: &Path) -> Result<String, CliError> {

@@ -3,7 +3,7 @@
 use super::output::{CliError, Outcome};
 use super::progress::Spinner;
 use super::site::{lock_label, Site, Target};
-use latchkey_core::diagnostics::{offline_readiness, CheckStatus, LockObservations, ReadinessPolicy};
+use latchkey_core::diagnostics::{offline_readiness, CheckStatus, ReadinessPolicy};
 use latchkey_protocol::Command;
 use serde_json::json;
 
@@ -11,8 +11,8 @@ use serde_json::json;
 /// and the phone's own public key (what a cloud issues keys to).
 pub async fn keys(site: &Site) -> Result<Outcome, CliError> {
     let now = site.now();
-    let keys = site.phone.keys().await?;
-    let holder = latchkey_protocol::hex::encode(&site.phone.holder_key().0);
+    let keys = site.client.keys().await?;
+    let holder = latchkey_protocol::hex::encode(&site.client.holder_key().0);
     let mut text = vec![format!("{} key(s) on this phone ({}):", keys.len(), site.description)];
     let mut rows = Vec::new();
     for k in &keys {
@@ -68,16 +68,12 @@ pub async fn offline_check(site: &Site, target: &Target) -> Result<Outcome, CliE
     let meta = site.lock(target.lock.as_deref()).await?;
     // A fresh contact makes the check about the lock as it is now.
     let spinner = Spinner::start("reading the lock's status…");
-    let contact = site.phone.run_command(meta.lock_id, Command::Status, &spinner).await;
+    // Its outcome, success or not, is in the client's observations.
+    let _ = site.client.run_command(meta.lock_id, Command::Status, &spinner).await;
     spinner.finish();
-    let at = site.now();
-    let mut builder = LockObservations::builder(site.phone.store(), meta.lock_id, at).holder(site.phone.holder_key());
-    builder = match &contact {
-        Ok(report) => builder.last_report(report, at),
-        Err(e) => builder.last_error(e, at),
-    };
+    let observations = site.client.observe(meta.lock_id).await?;
     let platform = crate::doctor::platform::for_site(site, target).await;
-    let report = offline_readiness(&platform.snapshot, &builder.build()?, &ReadinessPolicy::default());
+    let report = offline_readiness(&platform.snapshot, &observations, &ReadinessPolicy::default());
     let mut text = vec![format!(
         "{}: {}",
         lock_label(&meta),

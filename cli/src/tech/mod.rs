@@ -41,11 +41,13 @@ pub enum Tech {
 
 /// Runs one command and prints its outcome.
 pub async fn run(command: Tech, target: &Target) -> ExitCode {
+    let mut quarantine = None;
     let result = async {
         let site = match command {
             Tech::Keys => Site::open_store(target).await?,
             _ => Site::open(target).await?,
         };
+        quarantine = site.quarantine().cloned();
         match command {
             Tech::Scan { seconds } => radio::scan(&site, Duration::from_secs(seconds)).await,
             Tech::Status => radio::command(&site, target, Command::Status).await,
@@ -57,12 +59,13 @@ pub async fn run(command: Tech, target: &Target) -> ExitCode {
         }
     }
     .await;
-    output::print(result, target.json, target.no_color)
+    output::print_noting(result, quarantine.as_ref(), target.json, target.no_color)
 }
 
 /// Runs `sync`.
 pub async fn run_sync(target: &Target, args: &sync::SyncArgs) -> ExitCode {
-    output::print(sync::run(target, args).await, target.json, target.no_color)
+    let (result, quarantine) = sync::run(target, args).await;
+    output::print_noting(result, quarantine.as_ref(), target.json, target.no_color)
 }
 
 /// A unix time as `YYYY-MM-DD HH:MM` UTC.

@@ -7,6 +7,7 @@
 
 use crate::output::Style;
 use latchkey_core::diagnostics::explain;
+use latchkey_core::store::Quarantined;
 use latchkey_core::{DiagnosisCode, LatchkeyError};
 use serde_json::{json, Value};
 use std::process::ExitCode;
@@ -42,6 +43,54 @@ impl From<latchkey_core::store::StoreError> for CliError {
 
 /// Prints `result` in the asked form; the exit code says whether it worked.
 pub fn print(result: Result<Outcome, CliError>, json: bool, no_color: bool) -> ExitCode {
+    print_noting(result, None, json, no_color)
+}
+
+/// [`print`], first saying that the phone's store could not be read and
+/// was set aside when `quarantine` is given: on stderr in plain words, and
+/// in the JSON (success or failure) as `store_quarantine: {path, reason}`.
+pub fn print_noting(
+    result: Result<Outcome, CliError>,
+    quarantine: Option<&Quarantined>,
+    json: bool,
+    no_color: bool,
+) -> ExitCode {
+    let Some(q) = quarantine else {
+        return print_plain(result, json, no_color);
+    };
+    eprintln!("latchkey: {}", quarantine_text(q));
+    let field = json!({"path": q.path.display().to_string(), "reason": q.reason});
+    match result {
+        Ok(mut out) => {
+            if let Some(object) = out.json.as_object_mut() {
+                object.insert("store_quarantine".into(), field);
+            }
+            print_plain(Ok(out), json, no_color)
+        }
+        Err(CliError::Latchkey(e)) if json => {
+            let mut value = error_json(&e);
+            if let Some(object) = value.as_object_mut() {
+                object.insert("store_quarantine".into(), field);
+            }
+            println!("{}", pretty(&value));
+            ExitCode::FAILURE
+        }
+        Err(e) => print_plain(Err(e), json, no_color),
+    }
+}
+
+/// What a quarantine means for the technician, in one paragraph.
+pub fn quarantine_text(q: &Quarantined) -> String {
+    format!(
+        "the phone's store could not be read ({}). Its files were moved to {} (kept for support, \
+         nothing was deleted) and an empty store was started in their place: this phone holds no keys \
+         until it syncs again (`latchkey sync --cloud URL --data-dir DIR`).",
+        q.reason,
+        q.path.display()
+    )
+}
+
+fn print_plain(result: Result<Outcome, CliError>, json: bool, no_color: bool) -> ExitCode {
     match result {
         Ok(out) if json => {
             println!("{}", pretty(&out.json));

@@ -15,12 +15,11 @@
 use super::site::{SimFault, Site};
 use latchkey_core::clock::{PhoneClock, SystemClock};
 use latchkey_core::unlock::NoProgress;
-use latchkey_core::{LatchkeyError, Phone};
+use latchkey_core::{Client, LatchkeyError};
 use latchkey_protocol::{Command, Role};
 use latchkey_sim::lock::{KeypadOutcome, LockConfig};
 use latchkey_sim::radio::LinkParams;
 use latchkey_testkit::{GrantSpec, SimLockHandle, SimWorld};
-use std::sync::Arc;
 
 const HOUR: u32 = 3600;
 const DAY: u32 = 24 * HOUR;
@@ -71,7 +70,7 @@ pub async fn site(fault: Option<SimFault>) -> Result<Site, LatchkeyError> {
         phone.add_key(key, "Technician (service)").await?;
     }
     Ok(Site {
-        phone: Arc::new(phone),
+        client: phone,
         world: Some(world),
         locks: vec![front, garage],
         description: match fault {
@@ -99,7 +98,7 @@ fn keypad_history(world: &SimWorld, lock: &SimLockHandle, entries: u32) {
 
 /// The resident unlocks, then locks, stopping at the first failure: what
 /// a fault does to the door shows in the lock's status and log.
-async fn resident_tries(resident: &Phone, lock: &SimLockHandle) {
+async fn resident_tries(resident: &Client, lock: &SimLockHandle) {
     for command in [Command::Unlock, Command::Lock] {
         if resident.run_command(lock.id(), command, &NoProgress).await.is_err() {
             break;

@@ -5,10 +5,9 @@
 use super::output::CliError;
 use clap::{Args, ValueEnum};
 use latchkey_core::clock::{PhoneClock, SystemClock};
-use latchkey_core::keys::{SoftwareKeyStore, SoftwareSigner};
-use latchkey_core::store::{LockMeta, Store};
+use latchkey_core::store::{LockMeta, Quarantined};
 use latchkey_core::transport::Transport;
-use latchkey_core::{DiagnosisCode, LatchkeyError, Phone};
+use latchkey_core::{Client, ClientBuilder, DiagnosisCode, LatchkeyError};
 use latchkey_sim::lock::Fault;
 use latchkey_testkit::{SimLockHandle, SimWorld};
 use std::path::{Path, PathBuf};
@@ -79,10 +78,11 @@ impl SimFault {
     }
 }
 
-/// A phone ready for commands, and what it runs against.
+/// Where a technician command runs: the technician's client and, for the
+/// simulated site, the world its locks live in.
 pub struct Site {
     /// The technician's phone.
-    pub phone: Arc<Phone>,
+    pub client: Arc<Client>,
     /// The simulated world (None with --ble or a store of its own).
     pub world: Option<SimWorld>,
     /// The simulated locks (empty with --ble).
@@ -105,8 +105,8 @@ impl Site {
                         .into(),
                 )
             })?;
-            let phone = open_phone(dir, ble_transport(target)?)?;
-            return Ok(Self::of_store(phone, dir, true));
+            let client = open_client(dir, ble_transport(target)?).await?;
+            return Ok(Self::of_store(client, dir, true));
         }
         if target.data_dir.is_some() {
             return Err(CliError::Usage(
@@ -122,29 +122,35 @@ impl Site {
     /// [`Site::open`], but `--data-dir` alone opens that store with no radio.
     pub async fn open_store(target: &Target) -> Result<Self, CliError> {
         match &target.data_dir {
-            Some(dir) if !target.ble => Self::store_only(dir),
+            Some(dir) if !target.ble => Self::store_only(dir).await,
             _ => Self::open(target).await,
         }
     }
 
     /// The phone store in `dir` with no radio, for talking to a cloud.
-    pub fn store_only(dir: &Path) -> Result<Self, CliError> {
+    pub async fn store_only(dir: &Path) -> Result<Self, CliError> {
         let radio = latchkey_sim::radio::SimRadio::new(latchkey_sim::VirtualClock::starting_at(SystemClock.now_unix()));
         let transport = latchkey_testkit::SimTransport::new(radio, latchkey_sim::radio::LinkParams::mtu185());
-        let phone = open_phone(dir, Arc::new(transport))?;
-        Ok(Self::of_store(phone, dir, false))
+        let client = open_client(dir, Arc::new(transport)).await?;
+        Ok(Self::of_store(client, dir, false))
     }
 
-    fn of_store(phone: Phone, dir: &Path, real: bool) -> Self {
+    fn of_store(client: Arc<Client>, dir: &Path, real: bool) -> Self {
         let how = if real { "Bluetooth" } else { "no radio" };
         Self {
-            phone: Arc::new(phone),
+            client,
             world: None,
             locks: Vec::new(),
             description: format!("{how}, phone store {}", dir.display()),
             real,
             _dir: None,
         }
+    }
+
+    /// The phone's store, when `--data-dir` named one that could not be
+    /// read: it was renamed aside and an empty one started.
+    pub fn quarantine(&self) -> Option<&Quarantined> {
+        self.client.store_quarantine()
     }
 
     /// The phone's clock now (virtual for the simulated site).
@@ -157,7 +163,7 @@ impl Site {
 
     /// The lock the options name, or the first one known (by name).
     pub async fn lock(&self, wanted: Option<&str>) -> Result<LockMeta, LatchkeyError> {
-        let mut locks = self.phone.store().locks().list_meta()?;
+        let mut locks = self.client.store().locks().list_meta()?;
         locks.sort_by(|a, b| a.name.cmp(&b.name));
         let found = match wanted {
             None => locks.into_iter().next(),
@@ -177,15 +183,16 @@ impl Site {
     }
 }
 
-/// A phone over `transport` with its encrypted store in `dir` (created if
-/// missing), a software signer and this computer's clock.
-fn open_phone(dir: &Path, transport: Arc<dyn Transport>) -> Result<Phone, CliError> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| LatchkeyError::Storage(format!("cannot create {}: {e}", dir.display())))?;
-    let keystore = SoftwareKeyStore::beside(dir).map_err(|e| LatchkeyError::Storage(e.to_string()))?;
-    let store = Store::open(dir, Arc::new(keystore))?.store;
-    let signer = Arc::new(SoftwareSigner::load_or_create(&store)?);
-    Ok(Phone::new(store, signer, transport, Arc::new(SystemClock))?)
+/// A client over `transport` with its encrypted store in `dir` (created if
+/// missing), software platform keys (a technician's computer has no
+/// StrongBox) and this computer's clock. A store that could not be read
+/// was quarantined: the site's commands say so ([`Site::quarantine`]).
+async fn open_client(dir: &Path, transport: Arc<dyn Transport>) -> Result<Arc<Client>, CliError> {
+    Ok(ClientBuilder::new(dir)
+        .transport(transport)
+        .build()
+        .await
+        .map_err(LatchkeyError::from)?)
 }
 
 #[cfg(feature = "ble")]

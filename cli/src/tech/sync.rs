@@ -11,6 +11,7 @@ use super::output::{CliError, Outcome};
 use super::progress::Spinner;
 use super::site::{Site, Target};
 use clap::Args;
+use latchkey_core::store::Quarantined;
 use latchkey_core::sync::{Connectivity, StaticToken, SyncConfig, SyncEngine, SyncOutcome, SyncReport, TrustRoots};
 use latchkey_core::{DiagnosisCode, LatchkeyError};
 use latchkey_protocol::Command;
@@ -35,8 +36,15 @@ pub struct SyncArgs {
 }
 
 /// Runs the sync and reports it; a sync that did not complete is an error
-/// with its diagnosis.
-pub async fn run(target: &Target, args: &SyncArgs) -> Result<Outcome, CliError> {
+/// with its diagnosis. Also returns the quarantine of an unreadable
+/// `--data-dir` store, which the caller reports.
+pub async fn run(target: &Target, args: &SyncArgs) -> (Result<Outcome, CliError>, Option<Quarantined>) {
+    let mut quarantine = None;
+    let result = sync(target, args, &mut quarantine).await;
+    (result, quarantine)
+}
+
+async fn sync(target: &Target, args: &SyncArgs, quarantine: &mut Option<Quarantined>) -> Result<Outcome, CliError> {
     let (report, cloud, held) = match &args.cloud {
         Some(url) => {
             let dir = target
@@ -46,8 +54,9 @@ pub async fn run(target: &Target, args: &SyncArgs) -> Result<Outcome, CliError> 
             let site = if target.ble {
                 Site::open(target).await?
             } else {
-                Site::store_only(dir)?
+                Site::store_only(dir).await?
             };
+            *quarantine = site.quarantine().cloned();
             (real_cloud(&site, url, args).await?, url.clone(), None)
         }
         None if target.ble => {
@@ -115,7 +124,7 @@ async fn real_cloud(site: &Site, url: &str, args: &SyncArgs) -> Result<SyncRepor
         None => TrustRoots::Platform,
     };
     let token = Arc::new(StaticToken::new(args.token.clone().unwrap_or_default()));
-    let engine = SyncEngine::builder(site.phone.clone(), SyncConfig::new(url, roots), token)
+    let engine = SyncEngine::builder(&site.client, SyncConfig::new(url, roots), token)
         .build()
         .map_err(sync_error)?;
     Ok(drain(&engine).await)
@@ -129,9 +138,9 @@ async fn reference_cloud(site: &Site) -> Result<(SyncReport, String, Option<u64>
         .as_ref()
         .ok_or_else(|| CliError::Usage("no simulated site to sync".into()))?;
     let spinner = Spinner::start("collecting the locks' logs…");
-    for meta in site.phone.store().locks().list_meta()? {
+    for meta in site.client.store().locks().list_meta()? {
         spinner.stage(&format!("collecting the log of {}…", meta.name));
-        site.phone.run_command(meta.lock_id, Command::Status, &spinner).await?;
+        site.client.run_command(meta.lock_id, Command::Status, &spinner).await?;
     }
     spinner.stage("starting the reference cloud…");
     let dir = tempfile::tempdir().map_err(|e| LatchkeyError::Storage(e.to_string()))?;
@@ -141,7 +150,7 @@ async fn reference_cloud(site: &Site) -> Result<(SyncReport, String, Option<u64>
         register(&cloud, lock).map_err(scene_error)?;
     }
     let registered = cloud
-        .register_phone("technician", site.phone.holder_key(), false)
+        .register_phone("technician", site.client.holder_key(), false)
         .map_err(|e| scene_error(e.into()))?;
     // The cloud only serves lists and time for locks it gave the phone a key to.
     let now = world.clock.unix_now();
@@ -160,7 +169,7 @@ async fn reference_cloud(site: &Site) -> Result<(SyncReport, String, Option<u64>
         cloud.issue_key(&request).map_err(|e| scene_error(e.into()))?;
     }
     let engine = SyncEngine::builder(
-        site.phone.clone(),
+        &site.client,
         test_config(&cloud),
         Arc::new(StaticToken::new(registered.token)),
     )

@@ -1,7 +1,7 @@
 //! unlock / lock / status: choose the key, reserve the fast counter, run
 //! the command over the transport, then record everything it learned.
 
-use super::{blocking, CommandReport, Phone, SKEW_THRESHOLD_S};
+use super::{blocking, Client, CommandReport, SKEW_THRESHOLD_S};
 use crate::error::{DiagnosisCode, LatchkeyError};
 use crate::outbox::OutboxEvent;
 use crate::store::UnlockRecord;
@@ -12,7 +12,7 @@ use std::time::Duration;
 use super::prepare::{prepare, Prepared};
 use super::record::record;
 
-impl Phone {
+impl Client {
     /// Unlocks the lock.
     pub async fn unlock(
         &self,
@@ -73,7 +73,7 @@ impl Phone {
             fast: prepared.fast.clone(),
             lock_has_cert: prepared.fast.is_some(),
             command,
-            command_id: CommandId::random().map_err(|e| LatchkeyError::Storage(e.to_string()))?,
+            command_id: CommandId::random().map_err(LatchkeyError::crypto)?,
             housekeeping: HousekeepingPlan {
                 revocations: prepared.revocations.clone(),
                 time_token: prepared.time_token.clone(),
@@ -118,6 +118,11 @@ impl Phone {
                 report_failure(listener, e);
             }
         }
+        self.memory.record(lock_id, &outcome, self.clock.now_unix());
+        // The command queued events: a running sync loop uploads them.
+        if let Some(engine) = self.sync.get() {
+            engine.notify_new_events();
+        }
         outcome
     }
 
@@ -155,12 +160,7 @@ impl Phone {
     /// original error from the caller.
     async fn append_best_effort(&self, events: Vec<OutboxEvent>) {
         let outbox = self.outbox.clone();
-        let _ = blocking(move || {
-            outbox
-                .append_batch(events)
-                .map_err(|e| LatchkeyError::Storage(e.to_string()))
-        })
-        .await;
+        let _ = blocking(move || outbox.append_batch(events).map_err(LatchkeyError::from)).await;
     }
 
     /// Remembers a failed offline unlock for the readiness check (the

@@ -1,12 +1,12 @@
 //! Putting credentials into the phone: lock metadata, digital keys,
 //! revocation lists and time tokens, each verified before it is stored.
 
-use super::{blocking, Phone};
+use super::{blocking, Client};
 use crate::error::{DiagnosisCode, LatchkeyError};
 use crate::store::{LockMeta, StoredKey};
 use latchkey_protocol::{DigitalKey, RevocationList, TimeToken};
 
-impl Phone {
+impl Client {
     /// Records a lock's commissioning data (from the cloud).
     pub async fn add_lock(&self, meta: LockMeta) -> Result<(), LatchkeyError> {
         let store = self.store.clone();

@@ -1,16 +1,22 @@
 //! The long-lived phone client: credentials in, commands out.
 //!
-//! [`Phone`] joins the encrypted [`Store`], the holder [`Signer`], a
+//! [`Client`] joins the encrypted [`Store`], the holder [`Signer`], a
 //! [`Transport`] and the phone's clock. The app (through the bindings) or
 //! the CLI creates one and keeps it for the process's life.
 
+mod builder;
 mod commands;
 mod credentials;
+mod memory;
+mod observe;
 mod pins;
 mod prepare;
 mod record;
 mod report;
 mod sheet;
+
+pub use builder::{BuildError, ClientBuilder};
+pub use memory::LastOutcome;
 
 pub(crate) use pins::{local_day, read_pin_status};
 pub use pins::{PendingPinChange, PinStatus};
@@ -20,19 +26,35 @@ pub(crate) use crate::runtime::blocking;
 
 use crate::clock::PhoneClock;
 use crate::error::LatchkeyError;
-use crate::keys::Signer;
 use crate::outbox::{Outbox, OutboxConfig};
-use crate::store::Store;
+use crate::platform_keys::Signer;
+use crate::store::{Quarantined, Store};
+use crate::sync::SyncEngine;
 use crate::transport::Transport;
 use crate::unlock::CommandPolicy;
+use memory::LockMemory;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Deliver a time token when the lock's clock is further off than this.
 pub const SKEW_THRESHOLD_S: u32 = 30;
 
-/// The phone side of latchkey.
-pub struct Phone {
+/// Whether the client's platform secrets are the software fallbacks
+/// (desktops and tests) rather than the platform's hardware-backed ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct KeyCustody {
+    /// The store's data key is wrapped by a software key file beside the
+    /// store, not by the platform key store.
+    pub software_key_store: bool,
+    /// The holder key is a software key sealed in the store, not held by
+    /// the platform (StrongBox, the Secure Enclave).
+    pub software_signer: bool,
+}
+
+/// The phone side of latchkey: what every front end holds, built by
+/// [`ClientBuilder`]. One per app process, kept for its life; dropping the
+/// last handle closes the store (a running sync loop then returns).
+pub struct Client {
     store: Store,
     outbox: Outbox,
     signer: Arc<dyn Signer>,
@@ -40,18 +62,30 @@ pub struct Phone {
     clock: Arc<dyn PhoneClock>,
     online: AtomicBool,
     policy: CommandPolicy,
+    memory: LockMemory,
+    quarantined: Option<Quarantined>,
+    custody: KeyCustody,
+    sync: OnceLock<SyncEngine>,
 }
 
-impl Phone {
-    /// A phone over an open store. Starts offline until the platform says
-    /// otherwise ([`Phone::set_online`]).
-    pub fn new(
+impl Drop for Client {
+    fn drop(&mut self) {
+        if let Some(engine) = self.sync.get() {
+            engine.stop();
+        }
+    }
+}
+
+impl Client {
+    /// A client over an open store (the builder's last step). Starts
+    /// offline until the platform says otherwise ([`Client::set_online`]).
+    pub(crate) fn new(
         store: Store,
         signer: Arc<dyn Signer>,
         transport: Arc<dyn Transport>,
         clock: Arc<dyn PhoneClock>,
-    ) -> Result<Self, LatchkeyError> {
-        let outbox = Outbox::new(&store, OutboxConfig::default()).map_err(|e| LatchkeyError::Storage(e.to_string()))?;
+    ) -> Result<Self, crate::outbox::OutboxError> {
+        let outbox = Outbox::new(&store, OutboxConfig::default())?;
         Ok(Self {
             store,
             outbox,
@@ -60,20 +94,59 @@ impl Phone {
             clock,
             online: AtomicBool::new(false),
             policy: CommandPolicy::default(),
+            memory: LockMemory::default(),
+            quarantined: None,
+            custody: KeyCustody::default(),
+            sync: OnceLock::new(),
         })
     }
 
-    /// Changes the outbox's settings (its cap). Call before handing the
-    /// phone to the sync engine.
-    pub fn with_outbox(mut self, config: OutboxConfig) -> Result<Self, LatchkeyError> {
-        self.outbox = Outbox::new(&self.store, config).map_err(|e| LatchkeyError::Storage(e.to_string()))?;
+    /// Changes the outbox's settings (its cap).
+    pub(crate) fn with_outbox(mut self, config: OutboxConfig) -> Result<Self, crate::outbox::OutboxError> {
+        self.outbox = Outbox::new(&self.store, config)?;
         Ok(self)
     }
 
     /// Changes the timeouts and retry policy for commands.
-    pub fn with_policy(mut self, policy: CommandPolicy) -> Self {
+    pub(crate) fn with_policy(mut self, policy: CommandPolicy) -> Self {
         self.policy = policy;
         self
+    }
+
+    /// Set when the store could not be read when the client was built: it
+    /// was renamed aside and the client started with an empty store. Tell
+    /// the person, and sync to refill the credential cache.
+    pub fn store_quarantine(&self) -> Option<&Quarantined> {
+        self.quarantined.as_ref()
+    }
+
+    /// Which platform secrets are software fallbacks.
+    pub fn key_custody(&self) -> KeyCustody {
+        self.custody
+    }
+
+    /// The sync engine, when the client was built with a cloud.
+    pub fn sync(&self) -> Option<&SyncEngine> {
+        self.sync.get()
+    }
+
+    /// The phone's clock.
+    pub fn clock(&self) -> &Arc<dyn PhoneClock> {
+        &self.clock
+    }
+
+    /// How the last command on `lock_id` ended in this process, if one ran.
+    pub fn last_outcome(&self, lock_id: &latchkey_protocol::LockId) -> Option<LastOutcome> {
+        self.memory.last(lock_id)
+    }
+
+    /// The platform reports connectivity; with a sync engine it is told
+    /// too (and wakes). Offline, only offline-allowed keys are used.
+    pub fn set_connectivity(&self, connectivity: crate::sync::Connectivity) {
+        match self.sync.get() {
+            Some(engine) => engine.set_connectivity(connectivity),
+            None => self.set_online(connectivity.online),
+        }
     }
 
     /// The platform reports connectivity. Offline, only offline-allowed

@@ -1,12 +1,12 @@
 //! The backup way in on record, and the emergency access sheet.
 
-use super::{blocking, Phone};
+use super::{blocking, Client};
 use crate::error::LatchkeyError;
 use crate::sheet::{EmergencySheet, ReadinessSummary};
 use crate::store::{BackupEntry, BackupMethod};
 use latchkey_protocol::LockId;
 
-impl Phone {
+impl Client {
     /// Records how to get in when the app can't open `lock_id` (shown on
     /// the emergency sheet and read by the readiness check). `details` says
     /// where or who ("spare key with the neighbour at no. 12"): never write

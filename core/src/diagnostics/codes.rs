@@ -103,6 +103,11 @@ finding_codes! {
     LinuxAdapterMissing = "linux_adapter_missing", Phone, Device, BlocksUnlock, None;
     /// The phone's own storage failed.
     Storage = "storage", Phone, Device, BlocksUnlock, None;
+    /// The phone's hardware-backed key couldn't be used (device locked,
+    /// authentication cancelled, key reset).
+    PhoneKeyUnavailable = "phone_key_unavailable", Phone, Device, BlocksUnlock, WaitAndRetry;
+    /// Something failed inside latchkey itself.
+    Internal = "internal", Phone, Device, BlocksUnlock, None;
     /// Bluetooth is off because airplane mode is on.
     AirplaneModeBluetoothOff = "airplane_mode_bluetooth_off", Phone, Radio, BlocksUnlock, RequestEnableBluetooth;
     /// Bluetooth is off.
@@ -278,6 +283,8 @@ impl FindingCode {
             D::LockNotAuthentic => Self::LockNotAuthentic,
             D::ProtocolMismatch => Self::ProtocolMismatch,
             D::Storage => Self::Storage,
+            D::PhoneKeyUnavailable => Self::PhoneKeyUnavailable,
+            D::Internal => Self::Internal,
             D::LockRefused => Self::LockRefused,
             D::CloudUnreachable => Self::CloudUnreachable,
             D::CloudAuth => Self::CloudAuth,

@@ -49,7 +49,7 @@ impl LockObservations {
 
 impl<'a> ObservationsBuilder<'a> {
     /// Only keys issued to this holder count (the phone's
-    /// [`crate::Phone::holder_key`]); by default every stored key does.
+    /// [`crate::Client::holder_key`]); by default every stored key does.
     pub fn holder(mut self, holder: PublicKey) -> Self {
         self.holder = Some(holder);
         self
@@ -77,7 +77,7 @@ impl<'a> ObservationsBuilder<'a> {
     }
 
     /// How the resident gets in without the phone, when the store has none
-    /// on record ([`crate::Phone::set_backup_entry`] records it).
+    /// on record ([`crate::Client::set_backup_entry`] records it).
     pub fn backup_entry(mut self, method: BackupMethod) -> Self {
         self.backup_entry = Some(method);
         self

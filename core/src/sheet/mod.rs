@@ -12,7 +12,7 @@
 //!
 //! The flow:
 //!
-//! 1. [`crate::Phone::emergency_sheet`] (or [`EmergencySheet::from_store`])
+//! 1. [`crate::Client::emergency_sheet`] (or [`EmergencySheet::from_store`])
 //!    gathers the facts from the store; the last readiness check comes from
 //!    the diagnostics engine ([`ReadinessSummary::from_report`] over
 //!    [`crate::diagnostics::offline_readiness`]), since only the app can

@@ -2,7 +2,7 @@
 //! on. Storage-engine errors are mapped here, in one place, so no sled type
 //! appears in the public API.
 
-use crate::keys::KeyError;
+use crate::platform_keys::PlatformKeyError;
 use std::path::PathBuf;
 
 /// Why a store operation failed.
@@ -24,7 +24,7 @@ pub enum StoreError {
     /// the right key store, or quarantine the store explicitly
     /// ([`crate::store::Store::quarantine`]) and sync again.
     #[error("the store's data key could not be unwrapped (nothing was changed): {0}")]
-    KeyStore(#[from] KeyError),
+    KeyStore(#[from] PlatformKeyError),
     /// Another handle (in this or another process) has the store open.
     #[error("the store at {path} is already open elsewhere: {reason}")]
     InUse {

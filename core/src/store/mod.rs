@@ -69,7 +69,7 @@ pub use pins::{
 
 pub(crate) use codec::{hex, hex_opt};
 
-use crate::keys::KeyStore;
+use crate::platform_keys::KeyStore;
 use records::SealedTree;
 use seal::Sealer;
 use std::path::{Path, PathBuf};

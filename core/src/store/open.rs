@@ -12,7 +12,7 @@ use super::marker::{self, Marker, FORMAT_VERSION};
 use super::quarantine;
 use super::seal::{Sealer, DATA_KEY_LEN};
 use super::{OpenOutcome, Quarantined, Store};
-use crate::keys::KeyStore;
+use crate::platform_keys::KeyStore;
 use latchkey_protocol::crypto::random_array;
 use std::fs;
 use std::io::ErrorKind;

@@ -3,7 +3,7 @@
 //! (so pending changes can be named slot by slot), and, on a host's phone
 //! only, the lock's PIN secret (to make offline PINs).
 //!
-//! The store does not verify signatures: [`crate::Phone::add_pin_list`]
+//! The store does not verify signatures: [`crate::Client::add_pin_list`]
 //! checks a list against the lock's issuer before storing it, and the lock
 //! verifies again.
 

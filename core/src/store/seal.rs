@@ -27,12 +27,14 @@ impl Sealer {
     /// Derives the sealing and index keys from the data key.
     pub(crate) fn new(data_key: &[u8]) -> Result<Self, StoreError> {
         if data_key.len() != DATA_KEY_LEN {
-            return Err(StoreError::KeyStore(crate::keys::KeyError::InvalidInput {
-                reason: format!(
-                    "the unwrapped data key is {} bytes, expected {DATA_KEY_LEN}",
-                    data_key.len()
-                ),
-            }));
+            return Err(StoreError::KeyStore(
+                crate::platform_keys::PlatformKeyError::InvalidInput {
+                    reason: format!(
+                        "the unwrapped data key is {} bytes, expected {DATA_KEY_LEN}",
+                        data_key.len()
+                    ),
+                },
+            ));
         }
         let mut seal_key = [0u8; 32];
         let mut index_key = [0u8; 32];

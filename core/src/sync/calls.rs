@@ -17,13 +17,14 @@ use latchkey_protocol::{Challenge, KeyId, LockId, TimeToken};
 impl SyncEngine {
     /// The standing picture for a status screen.
     pub async fn status(&self) -> Result<SyncStatus, SyncError> {
-        let local = LocalPicture::read(self.inner.phone()).await.map_err(|f| f.public())?;
+        let client = self.inner.client().map_err(|f| f.public())?;
+        let local = LocalPicture::read(&client).await.map_err(|f| f.public())?;
         Ok(local.with(self.inner.standing()))
     }
 
     /// Events the cloud refused for good, with the reasons.
     pub async fn dead_letters(&self) -> Result<Vec<DeadLetter>, SyncError> {
-        let outbox = self.inner.phone().outbox().clone();
+        let outbox = self.inner.client().map_err(|f| f.public())?.outbox().clone();
         on_disk(move || outbox.dead_letters())
             .await
             .map_err(|f: Failure| f.public())
@@ -34,7 +35,8 @@ impl SyncEngine {
     /// then sets the lock's clock either way, not only forward).
     pub async fn time_token_at_door(&self, lock_id: &LockId, challenge: &Challenge) -> Result<TimeToken, SyncError> {
         let api = self.inner.on_demand()?;
-        host::time_token_at_door(&api, self.inner.phone(), lock_id, challenge)
+        let client = self.inner.client().map_err(|f| f.public())?;
+        host::time_token_at_door(&api, &client, lock_id, challenge)
             .await
             .map_err(|f| f.public())
     }

@@ -4,7 +4,7 @@
 //! for. Keypad PIN lists are the next step (`pins/`), for the locks this
 //! step says the cloud listed.
 //!
-//! Everything is verified by the [`Phone`] APIs before it is stored; what
+//! Everything is verified by the [`Client`] APIs before it is stored; what
 //! can't be used is listed in [`SyncReport::problems`], never fatal to the
 //! pass.
 
@@ -15,7 +15,7 @@ use super::status::SyncReport;
 use super::wire::{CloudKeyStatus, KeyInfo, KeysResponse, LocksResponse, RevocationInfo, TimeTokenInfo};
 use crate::clock::PhoneClock;
 use crate::store::{LockMeta, StoredKey};
-use crate::Phone;
+use crate::Client;
 use latchkey_protocol::{DigitalKey, LockId, RevocationList, TimeToken};
 
 /// Locks, then keys (and renewals), then lists and time per lock. Returns
@@ -23,7 +23,7 @@ use latchkey_protocol::{DigitalKey, LockId, RevocationList, TimeToken};
 /// is due.
 pub(super) async fn refresh(
     api: &Api<'_>,
-    phone: &Phone,
+    phone: &Client,
     clock: &dyn PhoneClock,
     report: &mut SyncReport,
 ) -> Result<Vec<LockId>, Failure> {
@@ -56,7 +56,7 @@ pub(super) async fn refresh(
 
 async fn sync_key(
     api: &Api<'_>,
-    phone: &Phone,
+    phone: &Client,
     clock: &dyn PhoneClock,
     info: &KeyInfo,
     report: &mut SyncReport,
@@ -104,7 +104,7 @@ fn renewal_due(key: &StoredKey, now: u32) -> bool {
     end > start && now >= start + (end - start) / 2
 }
 
-async fn renew(api: &Api<'_>, phone: &Phone, held: &StoredKey, report: &mut SyncReport) -> Result<(), Failure> {
+async fn renew(api: &Api<'_>, phone: &Client, held: &StoredKey, report: &mut SyncReport) -> Result<(), Failure> {
     let key_id = held.key.key_id();
     let info: KeyInfo = match api
         .post(&format!("/v1/keys/{key_id}/renew"), &serde_json::json!({}))
@@ -138,7 +138,7 @@ async fn renew(api: &Api<'_>, phone: &Phone, held: &StoredKey, report: &mut Sync
 
 async fn fetch_lists_and_time(
     api: &Api<'_>,
-    phone: &Phone,
+    phone: &Client,
     meta: &LockMeta,
     report: &mut SyncReport,
 ) -> Result<(), Failure> {

@@ -42,6 +42,9 @@ pub enum SyncError {
     /// The phone is offline: nothing was attempted.
     #[error("the phone is offline")]
     Offline,
+    /// The client this engine belonged to was dropped (closed).
+    #[error("the client was closed; build a new one")]
+    ClientClosed,
 }
 
 impl SyncError {
@@ -54,6 +57,7 @@ impl SyncError {
             SyncError::Auth { .. } => DiagnosisCode::CloudAuth,
             SyncError::Rejected { .. } => DiagnosisCode::CloudRejected,
             SyncError::Storage(_) => DiagnosisCode::Storage,
+            SyncError::ClientClosed => DiagnosisCode::Internal,
         }
     }
 }
@@ -62,6 +66,7 @@ impl From<SyncError> for LatchkeyError {
     fn from(e: SyncError) -> Self {
         match e {
             SyncError::Storage(s) => LatchkeyError::Storage(s),
+            e @ SyncError::ClientClosed => LatchkeyError::Internal { detail: e.to_string() },
             other => LatchkeyError::Refused {
                 code: other.diagnosis(),
                 lock_result: None,
@@ -108,13 +113,16 @@ pub(crate) enum Failure {
     /// The event outbox.
     #[error(transparent)]
     Outbox(#[from] OutboxError),
-    /// A [`crate::Phone`] call (storing a verified credential) or the
+    /// A [`crate::Client`] call (storing a verified credential) or the
     /// blocking pool that ran local work: already the public error.
     #[error(transparent)]
     Phone(#[from] LatchkeyError),
     /// Configuration.
     #[error("{0}")]
     Config(String),
+    /// The client was dropped: nothing to sync.
+    #[error("the client was closed")]
+    ClientClosed,
 }
 
 impl Failure {
@@ -153,6 +161,7 @@ impl Failure {
                 retry_after_ms: None,
             },
             Failure::Config(s) => SyncError::Config(s.clone()),
+            Failure::ClientClosed => SyncError::ClientClosed,
         }
     }
 

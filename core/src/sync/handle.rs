@@ -10,8 +10,8 @@ use super::status::{SyncOutcome, SyncReport};
 use super::timer::{SyncTimer, TokioTimer};
 use super::tls;
 use crate::clock::{PhoneClock, SystemClock};
-use crate::Phone;
-use std::sync::Arc;
+use crate::Client;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 /// The sync engine of one phone. Cheap to clone; clones share everything.
@@ -30,7 +30,7 @@ impl std::fmt::Debug for SyncEngine {
 
 /// Builds a [`SyncEngine`]; clock and timer default to the real ones.
 pub struct SyncEngineBuilder {
-    phone: Arc<Phone>,
+    client: Weak<Client>,
     config: SyncConfig,
     auth: Arc<dyn AuthProvider>,
     clock: Arc<dyn PhoneClock>,
@@ -66,7 +66,7 @@ impl SyncEngineBuilder {
         let tls = tls::client_config(&self.config.tls).map_err(SyncError::Config)?;
         Ok(SyncEngine {
             inner: Arc::new(Inner::new(
-                self.phone,
+                self.client,
                 self.config,
                 tls,
                 self.auth,
@@ -78,10 +78,13 @@ impl SyncEngineBuilder {
 }
 
 impl SyncEngine {
-    /// Starts building an engine for `phone`.
-    pub fn builder(phone: Arc<Phone>, config: SyncConfig, auth: Arc<dyn AuthProvider>) -> SyncEngineBuilder {
+    /// Starts building an engine for `client`. The engine holds the client
+    /// weakly: it belongs to the client ([`crate::ClientBuilder::cloud`]
+    /// attaches it), and once the client is dropped its passes do nothing
+    /// and its loop returns.
+    pub fn builder(client: &Arc<Client>, config: SyncConfig, auth: Arc<dyn AuthProvider>) -> SyncEngineBuilder {
         SyncEngineBuilder {
-            phone,
+            client: Arc::downgrade(client),
             config,
             auth,
             clock: Arc::new(SystemClock),
@@ -89,12 +92,12 @@ impl SyncEngine {
         }
     }
 
-    /// The phone this engine syncs.
-    pub fn phone(&self) -> &Arc<Phone> {
-        self.inner.phone()
+    /// The client this engine syncs, unless it was dropped.
+    pub fn client(&self) -> Option<Arc<Client>> {
+        self.inner.client().ok()
     }
 
-    /// The platform reports connectivity (also tells the [`Phone`], which
+    /// The platform reports connectivity (also tells the [`Client`], which
     /// then prefers offline-allowed keys). Wakes the background loop.
     pub fn set_connectivity(&self, connectivity: Connectivity) {
         self.inner.set_connectivity(connectivity);

@@ -7,7 +7,7 @@ use super::error::Failure;
 use super::http::Api;
 use super::wire::{CloudKeyStatus, CloudLockDrift, DriftResponse, ScheduleBody};
 use crate::store::hex;
-use crate::Phone;
+use crate::Client;
 use latchkey_protocol::{Challenge, KeyId, LockId, Role, Schedule, TimeToken};
 use serde::{Deserialize, Serialize};
 
@@ -121,7 +121,7 @@ pub(super) async fn cloud_drift(api: &Api<'_>) -> Result<Vec<CloudLockDrift>, Fa
 /// next command.
 pub(super) async fn time_token_at_door(
     api: &Api<'_>,
-    phone: &Phone,
+    phone: &Client,
     lock_id: &LockId,
     challenge: &Challenge,
 ) -> Result<TimeToken, Failure> {

@@ -3,7 +3,7 @@
 //! The core owns the policy; the platform only reports connectivity and
 //! schedules work. The integration story, in order:
 //!
-//! 1. Build a [`SyncEngine`] over the app's [`Phone`](crate::Phone) with a
+//! 1. Build a [`SyncEngine`] over the app's [`Client`](crate::Client) with a
 //!    [`SyncConfig`] (base URL, [`TrustRoots`], optional SPKI pins,
 //!    timeouts) and an [`AuthProvider`] for the bearer token.
 //! 2. Report connectivity with [`SyncEngine::set_connectivity`] whenever it
@@ -54,7 +54,7 @@
 //!    the `Api` a pass or a call talks through), `status.rs` (reports and
 //!    the status picture).
 //! 2. Steps, free functions handed only what they use (the `Api`, the
-//!    [`Phone`](crate::Phone) or its store or outbox, the limits, a `&mut`
+//!    [`Client`](crate::Client) or its store or outbox, the limits, a `&mut`
 //!    of what they carry from pass to pass), none using another:
 //!    `credentials.rs`, `pins/` (PIN lists; the host's PIN calls in
 //!    `pins/host.rs`), `acks.rs`, `upload.rs`, and the calls made on

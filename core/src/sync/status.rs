@@ -9,7 +9,7 @@ use super::error::{Failure, SyncError};
 use crate::client::{read_pin_status, PinStatus};
 use crate::error::DiagnosisCode;
 use crate::outbox::OutboxStats;
-use crate::Phone;
+use crate::Client;
 use latchkey_protocol::LockId;
 use std::time::Duration;
 
@@ -209,7 +209,7 @@ pub(super) struct LocalPicture {
 
 impl LocalPicture {
     /// Reads it from the phone's store and outbox.
-    pub(super) async fn read(phone: &Phone) -> Result<Self, Failure> {
+    pub(super) async fn read(phone: &Client) -> Result<Self, Failure> {
         let store = phone.store().clone();
         let outbox = phone.outbox().clone();
         on_disk(move || {

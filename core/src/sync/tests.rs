@@ -5,10 +5,8 @@
 use super::engine::Inner;
 use super::{Connectivity, ManualTimer, StaticToken, SyncConfig, TrustRoots};
 use crate::clock::SystemClock;
-use crate::keys::{SoftwareKeyStore, SoftwareSigner};
-use crate::store::Store;
 use crate::transport::{Link, ScanFilter, ScannedLock, Transport, TransportError};
-use crate::Phone;
+use crate::{Client, ClientBuilder};
 use async_trait::async_trait;
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,31 +25,31 @@ impl Transport for NoRadio {
     }
 }
 
-fn engine(dir: &std::path::Path) -> Inner {
-    let keystore = Arc::new(SoftwareKeyStore::beside(dir).unwrap());
-    let store = Store::open(dir, keystore).unwrap().store;
-    let signer = Arc::new(SoftwareSigner::load_or_create(&store).unwrap());
-    let phone = Arc::new(Phone::new(store, signer, Arc::new(NoRadio), Arc::new(SystemClock)).unwrap());
+/// An engine's insides over a client with no radio; the client is
+/// returned too, since the engine holds it only weakly.
+fn engine(dir: &std::path::Path) -> (Arc<Client>, Inner) {
+    let client = ClientBuilder::new(dir).transport(Arc::new(NoRadio)).open().unwrap();
     // No request is made: the roots only have to make a valid configuration.
     let tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
         .with_safe_default_protocol_versions()
         .unwrap()
         .with_root_certificates(rustls::RootCertStore::empty())
         .with_no_client_auth();
-    Inner::new(
-        phone,
+    let inner = Inner::new(
+        Arc::downgrade(&client),
         SyncConfig::new("https://cloud.invalid", TrustRoots::Platform),
         tls,
         Arc::new(StaticToken::new("token")),
         Arc::new(SystemClock),
         Arc::new(ManualTimer::new()),
-    )
+    );
+    (client, inner)
 }
 
 #[test]
 fn the_http_client_is_rebuilt_when_connectivity_comes_back_and_only_then() {
     let dir = tempfile::tempdir().unwrap();
-    let inner = engine(dir.path());
+    let (_client, inner) = engine(dir.path());
     inner.set_connectivity(Connectivity::ONLINE);
     inner.api().unwrap();
     inner.api().unwrap();

@@ -76,6 +76,10 @@ pub enum AttemptError {
     /// The holder signer failed.
     #[error("signing failed: {0}")]
     Signer(String),
+    /// The phone's own cryptography failed (its random generator): nothing
+    /// was sent.
+    #[error("the phone's cryptography failed: {0}")]
+    Crypto(String),
 }
 
 pub(super) fn transport(error: TransportError, delivered: bool) -> AttemptError {

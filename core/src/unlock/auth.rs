@@ -46,7 +46,7 @@ pub(super) async fn run_auth(
         } else {
             CertRef::Hash(input.cert.hash())
         };
-        let ephemeral = EphemeralKey::generate().map_err(|e| AttemptError::Signer(e.to_string()))?;
+        let ephemeral = EphemeralKey::generate().map_err(|e| AttemptError::Crypto(e.to_string()))?;
         let request = AuthRequest::build(
             &ctx,
             cert_ref,

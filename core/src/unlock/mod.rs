@@ -302,7 +302,10 @@ impl From<AttemptError> for LatchkeyError {
                 code: DiagnosisCode::LockBusy,
                 detail: e.to_string(),
             },
-            AttemptError::Signer(s) => Self::Storage(format!("holder signer: {s}")),
+            AttemptError::Signer(s) => Self::PhoneKey {
+                detail: format!("the holder key could not sign: {s}"),
+            },
+            AttemptError::Crypto(s) => Self::Internal { detail: s },
         }
     }
 }

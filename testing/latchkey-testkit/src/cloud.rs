@@ -5,12 +5,10 @@
 
 use crate::world::{SimLockHandle, SimWorld};
 use latchkey_core::clock::PhoneClock;
-use latchkey_core::keys::{SoftwareKeyStore, SoftwareSigner};
-use latchkey_core::store::Store;
 use latchkey_core::sync::{
     AuthProvider, BackoffPolicy, Connectivity, ManualTimer, StaticToken, SyncConfig, SyncEngine, Timeouts, TrustRoots,
 };
-use latchkey_core::Phone;
+use latchkey_core::{Client, ClientBuilder};
 use latchkey_sim::cloud::wire::LockInfo;
 use latchkey_sim::cloud::{CloudClock, CloudConfig, CloudServer};
 use latchkey_sim::radio::LinkParams;
@@ -95,7 +93,7 @@ pub struct CloudPhone {
     /// Its registered name.
     pub name: String,
     /// The phone.
-    pub phone: Arc<Phone>,
+    pub phone: Arc<Client>,
     /// Its sync engine (virtual timer, the phone's clock).
     pub engine: SyncEngine,
     /// The bearer token it uses (replace it to simulate a new sign-in).
@@ -142,20 +140,24 @@ pub async fn cloud_phone_with(
     config: SyncConfig,
     auth: Option<Arc<dyn AuthProvider>>,
 ) -> Result<CloudPhone, SceneError> {
-    let keystore = Arc::new(SoftwareKeyStore::beside(dir)?);
-    let store = Store::open(dir, keystore)?.store;
-    let signer = Arc::new(SoftwareSigner::load_or_create(&store)?);
     let clock = OffsetClock::new(world.clock.clone());
-    let transport = Arc::new(world.transport(LinkParams::mtu185()));
-    let phone = Arc::new(Phone::new(store, signer, transport, Arc::new(clock.clone()))?);
-    let registered = cloud.register_phone(name, phone.holder_key(), host)?;
-    let token = Arc::new(StaticToken::new(registered.token));
+    // The token comes from registering the holder key, which exists once
+    // the store is open: it is set right after the build.
+    let token = Arc::new(StaticToken::new(""));
     let timer = Arc::new(ManualTimer::new());
-    let auth = auth.unwrap_or_else(|| token.clone());
-    let engine = SyncEngine::builder(phone.clone(), config, auth)
+    let phone = ClientBuilder::new(dir)
+        .transport(Arc::new(world.transport(LinkParams::mtu185())))
         .clock(Arc::new(clock.clone()))
-        .timer(timer.clone())
-        .build()?;
+        .cloud(config, auth.unwrap_or_else(|| token.clone()))
+        .sync_timer(timer.clone())
+        .build()
+        .await?;
+    let registered = cloud.register_phone(name, phone.holder_key(), host)?;
+    token.set(registered.token);
+    let engine = phone
+        .sync()
+        .cloned()
+        .ok_or("the client was built without its sync engine")?;
     Ok(CloudPhone {
         name: name.to_string(),
         phone,

@@ -6,10 +6,11 @@
 
 use crate::cloud::{cloud_for, cloud_phone, register, test_config, CloudPhone};
 use crate::world::{GrantSpec, SimLockHandle, SimWorld};
-use latchkey_core::Phone;
+use latchkey_core::{Client, ClientBuilder};
 use latchkey_sim::cloud::CloudServer;
 use latchkey_sim::lock::LockConfig;
 use latchkey_sim::radio::LinkParams;
+use std::sync::Arc;
 
 /// A world, its lock and a resident's phone.
 pub struct ResidentScene {
@@ -18,7 +19,7 @@ pub struct ResidentScene {
     /// The lock.
     pub lock: SimLockHandle,
     /// The resident's phone (offline until told otherwise).
-    pub phone: Phone,
+    pub phone: Arc<Client>,
     /// The phone's store lives here; removed on drop.
     pub dir: tempfile::TempDir,
 }
@@ -26,11 +27,21 @@ pub struct ResidentScene {
 /// A scene starting at `start` (unix seconds) with a lock built from
 /// `config`; the resident key is valid from `start` for 30 days.
 pub async fn resident_scene(start: u32, config: LockConfig) -> ResidentScene {
+    resident_scene_with(start, config, |b| b).await
+}
+
+/// [`resident_scene`] with more settings on the phone's builder (an
+/// outbox cap, a command policy).
+pub async fn resident_scene_with(
+    start: u32,
+    config: LockConfig,
+    settings: impl FnOnce(ClientBuilder) -> ClientBuilder,
+) -> ResidentScene {
     let world = SimWorld::new(start).expect("a simulated world");
     let lock = world.add_lock("Front door", config).expect("a commissioned lock");
     let dir = tempfile::tempdir().expect("a temporary directory");
     let phone = world
-        .phone(dir.path(), LinkParams::mtu185(), &[&lock])
+        .phone_with(dir.path(), LinkParams::mtu185(), &[&lock], settings)
         .await
         .expect("a phone");
     let key = world

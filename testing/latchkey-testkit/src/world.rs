@@ -4,9 +4,8 @@
 use crate::clock::WorldClock;
 use crate::transport::SimTransport;
 use latchkey_core::clock::PhoneClock;
-use latchkey_core::keys::{SoftwareKeyStore, SoftwareSigner};
-use latchkey_core::store::{LockMeta, Store};
-use latchkey_core::{LatchkeyError, Phone};
+use latchkey_core::store::LockMeta;
+use latchkey_core::{Client, ClientBuilder, LatchkeyError};
 use latchkey_protocol::{DigitalKey, KeyGrant, KeyId, LockId, Role, Schedule};
 use latchkey_sim::authority::KeyAuthority;
 use latchkey_sim::lock::{LockConfig, SimLock};
@@ -103,12 +102,23 @@ impl SimWorld {
         dir: &Path,
         params: LinkParams,
         locks: &[&SimLockHandle],
-    ) -> Result<Phone, LatchkeyError> {
-        let keystore = Arc::new(SoftwareKeyStore::beside(dir).map_err(|e| LatchkeyError::Storage(e.to_string()))?);
-        let store = Store::open(dir, keystore)?.store;
-        let signer = Arc::new(SoftwareSigner::load_or_create(&store)?);
-        let clock = self.phone_clock();
-        let phone = Phone::new(store, signer, Arc::new(self.transport(params)), clock)?;
+    ) -> Result<Arc<Client>, LatchkeyError> {
+        self.phone_with(dir, params, locks, |b| b).await
+    }
+
+    /// [`SimWorld::phone`] with more settings on its builder (a command
+    /// policy, an outbox cap).
+    pub async fn phone_with(
+        &self,
+        dir: &Path,
+        params: LinkParams,
+        locks: &[&SimLockHandle],
+        settings: impl FnOnce(ClientBuilder) -> ClientBuilder,
+    ) -> Result<Arc<Client>, LatchkeyError> {
+        let builder = ClientBuilder::new(dir)
+            .transport(Arc::new(self.transport(params)))
+            .clock(self.phone_clock());
+        let phone = settings(builder).build().await?;
         for lock in locks {
             phone.add_lock(lock.meta.clone()).await?;
         }
@@ -116,7 +126,7 @@ impl SimWorld {
     }
 
     /// Issues a key for `phone` to `lock`.
-    pub fn issue(&self, phone: &Phone, lock: &SimLockHandle, grant: GrantSpec) -> Result<DigitalKey, LatchkeyError> {
+    pub fn issue(&self, phone: &Client, lock: &SimLockHandle, grant: GrantSpec) -> Result<DigitalKey, LatchkeyError> {
         self.authority
             .issue_key(KeyGrant {
                 key_id: KeyId::random().map_err(|e| LatchkeyError::Storage(e.to_string()))?,

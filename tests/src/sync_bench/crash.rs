@@ -13,11 +13,11 @@
 
 use super::chaos::numbered_event;
 use super::harness::{cloud_for, register, SceneError, START};
-use latchkey_core::keys::{Signer, SoftwareKeyStore, SoftwareSigner};
 use latchkey_core::outbox::{Outbox, OutboxConfig};
+use latchkey_core::platform_keys::{Signer, SoftwareKeyStore, SoftwareSigner};
 use latchkey_core::store::Store;
-use latchkey_core::sync::{Connectivity, StaticToken, SyncConfig, SyncEngine, SyncOutcome, TrustRoots};
-use latchkey_core::Phone;
+use latchkey_core::sync::{Connectivity, StaticToken, SyncConfig, SyncOutcome, TrustRoots};
+use latchkey_core::ClientBuilder;
 use latchkey_protocol::LockId;
 use latchkey_sim::lock::LockConfig;
 use latchkey_sim::radio::LinkParams;
@@ -233,14 +233,19 @@ pub fn child_main(args: &[String]) -> i32 {
 }
 
 async fn child(dir: &Path, url: String, ca: &Path, token: String, until_idle: bool) -> Result<(), SceneError> {
-    let store = open_store(dir)?;
-    let signer = Arc::new(SoftwareSigner::load_or_create(&store)?);
     let world = SimWorld::new(START)?;
-    let transport = Arc::new(world.transport(LinkParams::mtu185()));
-    let phone = Arc::new(Phone::new(store, signer, transport, world.phone_clock())?);
     let mut config = SyncConfig::new(url, TrustRoots::Pem(vec![std::fs::read_to_string(ca)?]));
     config.max_events_per_request = 50;
-    let engine = SyncEngine::builder(phone, config, Arc::new(StaticToken::new(token))).build()?;
+    let client = ClientBuilder::new(dir)
+        .transport(Arc::new(world.transport(LinkParams::mtu185())))
+        .clock(world.phone_clock())
+        .cloud(config, Arc::new(StaticToken::new(token)))
+        .build()
+        .await?;
+    if let Some(q) = client.store_quarantine() {
+        return Err(format!("the phone's store was quarantined: {}", q.reason).into());
+    }
+    let engine = client.sync().ok_or("no sync engine")?;
     engine.set_connectivity(Connectivity::ONLINE);
     println!("syncing");
     let started = Instant::now();

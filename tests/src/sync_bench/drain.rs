@@ -4,8 +4,8 @@
 
 use super::chaos::numbered_event;
 use super::harness::{cloud_for, cloud_phone, register, test_config, SceneError, START};
-use latchkey_core::keys::{Signer, SoftwareKeyStore, SoftwareSigner};
 use latchkey_core::outbox::{Outbox, OutboxConfig};
+use latchkey_core::platform_keys::{Signer, SoftwareKeyStore, SoftwareSigner};
 use latchkey_core::store::{Store, StoredKey};
 use latchkey_core::sync::{SyncOutcome, Timeouts};
 use latchkey_protocol::{KeyGrant, KeyId, Role};

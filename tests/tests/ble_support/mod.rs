@@ -9,11 +9,10 @@
 // Each test file uses a different part of this module.
 #![allow(dead_code)]
 
-use latchkey_core::keys::{SoftwareKeyStore, SoftwareSigner};
-use latchkey_core::store::{LockMeta, Store};
+use latchkey_core::store::LockMeta;
 use latchkey_core::transport::ble::{BleOptions, BleTransport};
 use latchkey_core::unlock::{CommandPolicy, Progress, ProgressListener};
-use latchkey_core::{Phone, PhoneClock};
+use latchkey_core::{Client, ClientBuilder};
 use latchkey_protocol::{KeyGrant, KeyId, LockId, Role};
 use latchkey_sim::authority::KeyAuthority;
 use latchkey_sim::bluez::{BluezPeripheral, PeripheralOptions, WallClockDriver};
@@ -81,7 +80,7 @@ pub struct BleScene {
     /// The lock.
     pub lock: TestLock,
     /// The phone, on hci0.
-    pub phone: Arc<Phone>,
+    pub phone: Arc<Client>,
     /// The phone's transport.
     pub transport: Arc<BleTransport>,
     /// The BlueZ peripheral on hci1, while it runs.
@@ -105,14 +104,12 @@ impl BleScene {
         let peripheral = serve(lock.peripheral()).await;
         let dir = tempfile::tempdir().expect("temp dir");
         let transport = Arc::new(BleTransport::new(options));
-        let phone = provisioned_phone(dir.path(), &clock, transport.clone(), &authority, &lock)
-            .await
-            .with_policy(policy);
+        let phone = provisioned_phone(dir.path(), &clock, transport.clone(), &authority, &lock, policy).await;
         Self {
             clock,
             authority,
             lock,
-            phone: Arc::new(phone),
+            phone,
             transport,
             peripheral: Some(peripheral),
             _wall: wall,
@@ -175,12 +172,15 @@ pub async fn provisioned_phone(
     transport: Arc<BleTransport>,
     authority: &KeyAuthority,
     lock: &TestLock,
-) -> Phone {
-    let keystore = Arc::new(SoftwareKeyStore::beside(dir).expect("keystore"));
-    let store = Store::open(dir, keystore).expect("store").store;
-    let signer = Arc::new(SoftwareSigner::load_or_create(&store).expect("signer"));
-    let phone_clock: Arc<dyn PhoneClock> = Arc::new(latchkey_testkit::WorldClock(clock.clone()));
-    let phone = Phone::new(store, signer, transport, phone_clock).expect("phone");
+    policy: CommandPolicy,
+) -> Arc<Client> {
+    let phone = ClientBuilder::new(dir)
+        .transport(transport)
+        .clock(Arc::new(latchkey_testkit::WorldClock(clock.clone())))
+        .command_policy(policy)
+        .build()
+        .await
+        .expect("phone");
     phone.add_lock(lock.meta.clone()).await.expect("add lock");
     let now = clock.unix_now();
     let key = authority
@@ -302,7 +302,7 @@ impl Peripheral for Recorder {
 /// scenarios where Bluetooth itself is missing.
 pub struct PhoneOnly {
     /// The phone, on hci0.
-    pub phone: Phone,
+    pub phone: Arc<Client>,
     /// Its transport.
     pub transport: Arc<BleTransport>,
     /// The lock it holds a key for.
@@ -318,7 +318,15 @@ impl PhoneOnly {
         let lock = commission(&authority, &clock, "Front door");
         let dir = tempfile::tempdir().expect("temp dir");
         let transport = Arc::new(BleTransport::new(phone_options()));
-        let phone = provisioned_phone(dir.path(), &clock, transport.clone(), &authority, &lock).await;
+        let phone = provisioned_phone(
+            dir.path(),
+            &clock,
+            transport.clone(),
+            &authority,
+            &lock,
+            CommandPolicy::default(),
+        )
+        .await;
         Self {
             phone,
             transport,

@@ -11,7 +11,7 @@ use status::current_ack;
 pub(crate) use status::read_pin_status;
 pub use status::{PendingPinChange, PinStatus};
 
-use super::{blocking, Phone};
+use super::{blocking, Client};
 use crate::error::{DiagnosisCode, LatchkeyError};
 use crate::outbox::OutboxEvent;
 use crate::store::{KeypadLockoutSeen, LockState, PinAck, PinListNotes, Store, StoreError, StoredPinList};
@@ -19,7 +19,7 @@ use crate::unlock::HousekeepingResult;
 use latchkey_protocol::{plan_offline_pin, EventKind, Faults, LockId, OfflinePin, PinList, PinSecret};
 use std::collections::BTreeMap;
 
-impl Phone {
+impl Client {
     /// Stores a keypad PIN list (kept only if newer than the one held) after
     /// verifying it against the issuer of the lock it is for. `labels` name
     /// the slots' holders for the app and the emergency sheet. Returns
@@ -32,7 +32,7 @@ impl Phone {
         self.add_managed_pin_list(list, notes).await
     }
 
-    /// [`Phone::add_pin_list`] with everything the cloud sends along: what
+    /// [`Client::add_pin_list`] with everything the cloud sends along: what
     /// each slot is for, who holds it, and the portal's change log (which
     /// says when each change the lock still lacks was made).
     pub async fn add_managed_pin_list(&self, list: PinList, notes: PinListNotes) -> Result<bool, LatchkeyError> {
@@ -108,7 +108,7 @@ impl Phone {
         blocking(move || Ok(read_pin_status(&store, &lock_id)?)).await
     }
 
-    /// [`Phone::pin_status`] for every lock this phone holds a PIN list
+    /// [`Client::pin_status`] for every lock this phone holds a PIN list
     /// for: the phone's PIN drift view.
     pub async fn pin_statuses(&self) -> Result<Vec<PinStatus>, LatchkeyError> {
         let store = self.store.clone();

@@ -84,7 +84,7 @@ pub(crate) fn current_ack(state: &LockState) -> Option<PinAck> {
     state.pin_ack.filter(|a| state.epoch.is_none_or(|e| e == a.epoch))
 }
 
-/// [`crate::Phone::pin_status`] on a store (the emergency sheet and the
+/// [`crate::Client::pin_status`] on a store (the emergency sheet and the
 /// diagnostics use it too).
 pub(crate) fn read_pin_status(store: &Store, lock_id: &LockId) -> Result<PinStatus, StoreError> {
     let meta = store.locks().get_meta(lock_id)?;

@@ -75,6 +75,26 @@ pub(super) const TEXTS: &[FindingText] = &[
         ],
     },
     FindingText {
+        code: C::PhoneKeyUnavailable,
+        title: "The phone's key couldn't be used",
+        explanation: "The app keeps its key in the phone's secure hardware, and the phone didn't let the app use it just now: the phone may be locked, the fingerprint or face check may have been cancelled, or the phone's security settings changed. Nothing was sent to the lock.",
+        steps: &[
+            "Unlock the phone and try again.",
+            "If the app asks for your fingerprint, face or passcode, confirm it.",
+            "If you changed the phone's screen lock recently, sign in to the app again so it can get a new key.",
+        ],
+    },
+    FindingText {
+        code: C::Internal,
+        title: "Something went wrong in the app",
+        explanation: "The app ran into a problem of its own. Nothing was sent to the lock.",
+        steps: &[
+            "Close the app completely and open it again, then try once more.",
+            "Meanwhile, use your backup way in.",
+            "If it keeps happening, update the app and report the problem.",
+        ],
+    },
+    FindingText {
         code: C::AirplaneModeBluetoothOff,
         title: "Airplane mode switched Bluetooth off",
         explanation: "Airplane mode turned Bluetooth off, and the app needs Bluetooth to talk to the lock. You can switch Bluetooth back on and keep airplane mode on.",

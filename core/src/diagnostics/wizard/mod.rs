@@ -82,7 +82,7 @@ pub enum StepId {
     /// Question: does pushing or lifting the door let the bolt go out fully?
     DoorPressureHelps,
     /// Check: the app connects to the lock and reads its status
-    /// (`Phone::status`), then refreshes the observations.
+    /// (`Client::status`), then refreshes the observations.
     CheckLock,
     /// Fix: the person tries the finding's fix.
     Fix,

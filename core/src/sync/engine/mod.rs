@@ -15,9 +15,9 @@ use super::status::SyncFailure;
 use super::timer::SyncTimer;
 use super::upload::{Limits, Pace};
 use crate::clock::PhoneClock;
-use crate::Phone;
+use crate::Client;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 use tokio::sync::Notify;
 
@@ -45,7 +45,8 @@ struct Carried {
 
 /// Shared by every handle of one engine.
 pub(super) struct Inner {
-    phone: Arc<Phone>,
+    /// Weak: the client owns its engine, not the other way round.
+    client: Weak<Client>,
     config: SyncConfig,
     base_url: String,
     tls: rustls::ClientConfig,
@@ -68,7 +69,7 @@ pub(super) struct Inner {
 impl Inner {
     /// An engine that starts offline.
     pub(super) fn new(
-        phone: Arc<Phone>,
+        client: Weak<Client>,
         config: SyncConfig,
         tls: rustls::ClientConfig,
         auth: Arc<dyn AuthProvider>,
@@ -89,9 +90,11 @@ impl Inner {
             pace: Pace::new(&upload_limits(&config)),
             reported: Reported::default(),
         };
-        phone.set_online(false);
+        if let Some(c) = client.upgrade() {
+            c.set_online(false);
+        }
         Self {
-            phone,
+            client,
             base_url,
             tls,
             auth,
@@ -114,9 +117,9 @@ impl Inner {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The phone this engine syncs.
-    pub(super) fn phone(&self) -> &Arc<Phone> {
-        &self.phone
+    /// The client this engine syncs; gone once the app dropped it.
+    pub(super) fn client(&self) -> Result<Arc<Client>, Failure> {
+        self.client.upgrade().ok_or(Failure::ClientClosed)
     }
 
     /// The cloud's base URL, without a trailing slash.
@@ -141,7 +144,9 @@ impl Inner {
         }
         self.metered.store(connectivity.metered, Ordering::SeqCst);
         self.online.store(connectivity.online, Ordering::SeqCst);
-        self.phone.set_online(connectivity.online);
+        if let Some(client) = self.client.upgrade() {
+            client.set_online(connectivity.online);
+        }
         self.wake.notify_one();
     }
 

@@ -41,7 +41,8 @@ impl Inner {
     }
 
     async fn steps(&self, api: &Api<'_>, carried: &mut Carried, report: &mut SyncReport) -> Result<(), Failure> {
-        let phone = self.phone.as_ref();
+        let client = self.client()?;
+        let phone = client.as_ref();
         let due = self.state().credentials_due.is_none_or(|at| self.timer.now() >= at);
         if due {
             let listed = credentials::refresh(api, phone, self.clock.as_ref(), report).await?;
@@ -131,7 +132,10 @@ impl Inner {
     /// Events waiting; a store that can't say counts as none (the report
     /// is informative, the pass's outcome says what failed).
     async fn pending(&self) -> u64 {
-        let outbox = self.phone.outbox().clone();
+        let Ok(client) = self.client() else {
+            return 0;
+        };
+        let outbox = client.outbox().clone();
         on_disk(move || outbox.len()).await.unwrap_or(0)
     }
 }

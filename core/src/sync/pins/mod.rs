@@ -22,7 +22,7 @@ use super::status::SyncReport;
 use super::wire::PinListBody;
 use crate::client::read_pin_status;
 use crate::store::{LockMeta, PinListNotes};
-use crate::Phone;
+use crate::Client;
 use latchkey_protocol::{LockId, PinList, PinSecret};
 
 /// PIN lists (and secrets) for the locks the cloud lists for this phone
@@ -30,7 +30,7 @@ use latchkey_protocol::{LockId, PinList, PinSecret};
 /// locks it may hold no key for), then forgets the secrets of the others.
 pub(super) async fn refresh(
     api: &Api<'_>,
-    phone: &Phone,
+    phone: &Client,
     listed: &[LockId],
     report: &mut SyncReport,
 ) -> Result<(), Failure> {
@@ -44,7 +44,7 @@ pub(super) async fn refresh(
 
 /// Fetches a lock's newest PIN list with its notes, and the PIN secret
 /// when this phone is entitled to it (forgotten when it no longer is).
-async fn fetch(api: &Api<'_>, phone: &Phone, meta: &LockMeta, report: &mut SyncReport) -> Result<(), Failure> {
+async fn fetch(api: &Api<'_>, phone: &Client, meta: &LockMeta, report: &mut SyncReport) -> Result<(), Failure> {
     let lock = meta.lock_id;
     let store = phone.store().clone();
     let (held, acked) = on_disk(move || {
@@ -88,7 +88,7 @@ async fn fetch(api: &Api<'_>, phone: &Phone, meta: &LockMeta, report: &mut SyncR
 
 /// Stores the PIN secret the cloud sent, or forgets a held one the cloud
 /// no longer sends (the phone is no longer entitled to make offline PINs).
-async fn secret(phone: &Phone, meta: &LockMeta, hex: Option<&str>, report: &mut SyncReport) -> Result<(), Failure> {
+async fn secret(phone: &Client, meta: &LockMeta, hex: Option<&str>, report: &mut SyncReport) -> Result<(), Failure> {
     let lock = meta.lock_id;
     let store = phone.store().clone();
     let held = on_disk(move || store.pins().pin_secret(&lock)).await?;
@@ -115,7 +115,7 @@ async fn secret(phone: &Phone, meta: &LockMeta, hex: Option<&str>, report: &mut 
 /// Forgets the PIN secrets of locks the cloud no longer lists for this
 /// phone (its key ended or was revoked): it may no longer make offline
 /// PINs for them.
-async fn forget_secrets_except(phone: &Phone, listed: &[LockId]) -> Result<(), Failure> {
+async fn forget_secrets_except(phone: &Client, listed: &[LockId]) -> Result<(), Failure> {
     let store = phone.store().clone();
     let listed = listed.to_vec();
     on_disk(move || {

@@ -2585,7 +2585,7 @@ public func FfiConverterTypeKeysClient_lower(_ value: KeysClient) -> UInt64 {
 /**
  * The phone side of latchkey: one per app process, kept for its life.
  * Closing it (Kotlin `close()`, Swift deinit) closes the store; sub-client
- * calls fail from then on.
+ * calls fail from then on. The FFI face of latchkey-core's `Client`.
  */
 public protocol LatchkeyClientProtocol: AnyObject, Sendable {
     
@@ -2656,7 +2656,7 @@ public protocol LatchkeyClientProtocol: AnyObject, Sendable {
 /**
  * The phone side of latchkey: one per app process, kept for its life.
  * Closing it (Kotlin `close()`, Swift deinit) closes the store; sub-client
- * calls fail from then on.
+ * calls fail from then on. The FFI face of latchkey-core's `Client`.
  */
 open class LatchkeyClient: LatchkeyClientProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -4573,7 +4573,7 @@ public func FfiConverterTypeSigner_lower(_ value: Signer) -> UInt64 {
 
 
 /**
- * Sync: `client.sync()`. Holds the engine weakly: closing the client
+ * Sync: `client.sync()`. Holds the client weakly: closing the client
  * stops the background loop and closes the store.
  */
 public protocol SyncClientProtocol: AnyObject, Sendable {
@@ -4664,7 +4664,7 @@ public protocol SyncClientProtocol: AnyObject, Sendable {
     
 }
 /**
- * Sync: `client.sync()`. Holds the engine weakly: closing the client
+ * Sync: `client.sync()`. Holds the client weakly: closing the client
  * stops the background loop and closes the store.
  */
 open class SyncClient: SyncClientProtocol, @unchecked Sendable {
@@ -12105,6 +12105,15 @@ enum ClientError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * What failed.
          */reason: String
     )
+    /**
+     * A failure inside the library (a background task that died, a
+     * store that was closed under it).
+     */
+    case Internal(
+        /**
+         * What failed.
+         */reason: String
+    )
 
     
 
@@ -12158,6 +12167,9 @@ public struct FfiConverterTypeClientError: FfiConverterRustBuffer {
         case 7: return .Signer(
             reason: try FfiConverterString.read(from: &buf)
             )
+        case 8: return .Internal(
+            reason: try FfiConverterString.read(from: &buf)
+            )
 
          default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -12205,6 +12217,11 @@ public struct FfiConverterTypeClientError: FfiConverterRustBuffer {
         
         case let .Signer(reason):
             writeInt(&buf, Int32(7))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Internal(reason):
+            writeInt(&buf, Int32(8))
             FfiConverterString.write(reason, into: &buf)
             
         }
@@ -12393,6 +12410,38 @@ enum CommandError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * What failed.
          */reason: String
     )
+    /**
+     * The phone's platform key (holder signer, key store) couldn't be
+     * used: device locked, authentication cancelled, key reset. Nothing
+     * was sent to the lock.
+     */
+    case PhoneKey(
+        /**
+         * Always `PhoneKeyUnavailable`.
+         */code: DiagnosisCode, 
+        /**
+         * What the platform said.
+         */detail: String
+    )
+    /**
+     * The client was closed; build a new one.
+     */
+    case ClientClosed(
+        /**
+         * Always `Internal`.
+         */code: DiagnosisCode
+    )
+    /**
+     * A failure inside the library itself.
+     */
+    case Internal(
+        /**
+         * Always `Internal`.
+         */code: DiagnosisCode, 
+        /**
+         * What failed.
+         */detail: String
+    )
 
     
 
@@ -12443,6 +12492,17 @@ public struct FfiConverterTypeCommandError: FfiConverterRustBuffer {
             code: try FfiConverterTypeDiagnosisCode.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf)
             )
+        case 6: return .PhoneKey(
+            code: try FfiConverterTypeDiagnosisCode.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 7: return .ClientClosed(
+            code: try FfiConverterTypeDiagnosisCode.read(from: &buf)
+            )
+        case 8: return .Internal(
+            code: try FfiConverterTypeDiagnosisCode.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf)
+            )
 
          default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -12484,6 +12544,23 @@ public struct FfiConverterTypeCommandError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(5))
             FfiConverterTypeDiagnosisCode.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .PhoneKey(code,detail):
+            writeInt(&buf, Int32(6))
+            FfiConverterTypeDiagnosisCode.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .ClientClosed(code):
+            writeInt(&buf, Int32(7))
+            FfiConverterTypeDiagnosisCode.write(code, into: &buf)
+            
+        
+        case let .Internal(code,detail):
+            writeInt(&buf, Int32(8))
+            FfiConverterTypeDiagnosisCode.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
             
         }
     }
@@ -12545,6 +12622,18 @@ enum CredentialError: Swift.Error, Equatable, Hashable, Foundation.LocalizedErro
          * What failed.
          */reason: String
     )
+    /**
+     * The client was closed; build a new one.
+     */
+    case ClientClosed
+    /**
+     * A failure inside the library itself.
+     */
+    case Internal(
+        /**
+         * What failed.
+         */reason: String
+    )
 
     
 
@@ -12585,6 +12674,10 @@ public struct FfiConverterTypeCredentialError: FfiConverterRustBuffer {
         case 3: return .Storage(
             reason: try FfiConverterString.read(from: &buf)
             )
+        case 4: return .ClientClosed
+        case 5: return .Internal(
+            reason: try FfiConverterString.read(from: &buf)
+            )
 
          default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -12611,6 +12704,15 @@ public struct FfiConverterTypeCredentialError: FfiConverterRustBuffer {
         
         case let .Storage(reason):
             writeInt(&buf, Int32(3))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case .ClientClosed:
+            writeInt(&buf, Int32(4))
+        
+        
+        case let .Internal(reason):
+            writeInt(&buf, Int32(5))
             FfiConverterString.write(reason, into: &buf)
             
         }
@@ -12951,6 +13053,14 @@ public enum DiagnosisCode: Equatable, Hashable {
      * or junk requests nearby); nothing happened; try again shortly.
      */
     case lockBusy
+    /**
+     * The phone's platform key (holder signer, key store) couldn't be used.
+     */
+    case phoneKeyUnavailable
+    /**
+     * Something failed inside latchkey itself.
+     */
+    case `internal`
 
 
 
@@ -13033,6 +13143,10 @@ public struct FfiConverterTypeDiagnosisCode: FfiConverterRustBuffer {
         case 30: return .keypadLockedOut
         
         case 31: return .lockBusy
+        
+        case 32: return .phoneKeyUnavailable
+        
+        case 33: return .`internal`
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -13165,6 +13279,14 @@ public struct FfiConverterTypeDiagnosisCode: FfiConverterRustBuffer {
         case .lockBusy:
             writeInt(&buf, Int32(31))
         
+        
+        case .phoneKeyUnavailable:
+            writeInt(&buf, Int32(32))
+        
+        
+        case .`internal`:
+            writeInt(&buf, Int32(33))
+        
         }
     }
 }
@@ -13236,6 +13358,18 @@ enum DiagnosticsError: Swift.Error, Equatable, Hashable, Foundation.LocalizedErr
          */reason: String
     )
     /**
+     * The client was closed; build a new one.
+     */
+    case ClientClosed
+    /**
+     * A failure inside the library itself.
+     */
+    case Internal(
+        /**
+         * What failed.
+         */reason: String
+    )
+    /**
      * A finding handed back with a code this library does not know.
      */
     case UnknownFindingCode(
@@ -13286,7 +13420,11 @@ public struct FfiConverterTypeDiagnosticsError: FfiConverterRustBuffer {
         case 5: return .InvalidInput(
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 6: return .UnknownFindingCode(
+        case 6: return .ClientClosed
+        case 7: return .Internal(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 8: return .UnknownFindingCode(
             code: try FfiConverterString.read(from: &buf)
             )
 
@@ -13326,8 +13464,17 @@ public struct FfiConverterTypeDiagnosticsError: FfiConverterRustBuffer {
             FfiConverterString.write(reason, into: &buf)
             
         
-        case let .UnknownFindingCode(code):
+        case .ClientClosed:
             writeInt(&buf, Int32(6))
+        
+        
+        case let .Internal(reason):
+            writeInt(&buf, Int32(7))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .UnknownFindingCode(code):
+            writeInt(&buf, Int32(8))
             FfiConverterString.write(code, into: &buf)
             
         }
@@ -15224,6 +15371,25 @@ enum SyncError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * `CloudUnreachable`.
          */code: DiagnosisCode
     )
+    /**
+     * The client was closed; build a new one.
+     */
+    case ClientClosed(
+        /**
+         * `Internal`.
+         */code: DiagnosisCode
+    )
+    /**
+     * A failure inside the library itself.
+     */
+    case Internal(
+        /**
+         * `Internal`.
+         */code: DiagnosisCode, 
+        /**
+         * What failed.
+         */reason: String
+    )
 
     
 
@@ -15277,6 +15443,13 @@ public struct FfiConverterTypeSyncError: FfiConverterRustBuffer {
         case 6: return .Offline(
             code: try FfiConverterTypeDiagnosisCode.read(from: &buf)
             )
+        case 7: return .ClientClosed(
+            code: try FfiConverterTypeDiagnosisCode.read(from: &buf)
+            )
+        case 8: return .Internal(
+            code: try FfiConverterTypeDiagnosisCode.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf)
+            )
 
          default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -15323,6 +15496,17 @@ public struct FfiConverterTypeSyncError: FfiConverterRustBuffer {
         case let .Offline(code):
             writeInt(&buf, Int32(6))
             FfiConverterTypeDiagnosisCode.write(code, into: &buf)
+            
+        
+        case let .ClientClosed(code):
+            writeInt(&buf, Int32(7))
+            FfiConverterTypeDiagnosisCode.write(code, into: &buf)
+            
+        
+        case let .Internal(code,reason):
+            writeInt(&buf, Int32(8))
+            FfiConverterTypeDiagnosisCode.write(code, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
             
         }
     }

@@ -5264,7 +5264,7 @@ public object FfiConverterTypeKeysClient: FfiConverter<KeysClient, Long> {
 /**
  * The phone side of latchkey: one per app process, kept for its life.
  * Closing it (Kotlin `close()`, Swift deinit) closes the store; sub-client
- * calls fail from then on.
+ * calls fail from then on. The FFI face of latchkey-core's `Client`.
  */
 public interface LatchkeyClientInterface {
     
@@ -5337,7 +5337,7 @@ public interface LatchkeyClientInterface {
 /**
  * The phone side of latchkey: one per app process, kept for its life.
  * Closing it (Kotlin `close()`, Swift deinit) closes the store; sub-client
- * calls fail from then on.
+ * calls fail from then on. The FFI face of latchkey-core's `Client`.
  */
 open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
 {
@@ -8429,7 +8429,7 @@ public object FfiConverterTypeSigner: FfiConverter<Signer, Long> {
 
 
 /**
- * Sync: `client.sync()`. Holds the engine weakly: closing the client
+ * Sync: `client.sync()`. Holds the client weakly: closing the client
  * stops the background loop and closes the store.
  */
 public interface SyncClientInterface {
@@ -8522,7 +8522,7 @@ public interface SyncClientInterface {
 }
 
 /**
- * Sync: `client.sync()`. Holds the engine weakly: closing the client
+ * Sync: `client.sync()`. Holds the client weakly: closing the client
  * stops the background loop and closes the store.
  */
 open class SyncClient: Disposable, AutoCloseable, SyncClientInterface
@@ -14419,6 +14419,21 @@ sealed class ClientException: kotlin.Exception() {
             get() = "reason=${ `reason` }"
     }
     
+    /**
+     * A failure inside the library (a background task that died, a
+     * store that was closed under it).
+     */
+    class Internal(
+        
+        /**
+         * What failed.
+         */
+        val `reason`: kotlin.String
+        ) : ClientException() {
+        override val message
+            get() = "reason=${ `reason` }"
+    }
+    
 
     
 
@@ -14460,6 +14475,9 @@ public object FfiConverterTypeClientError : FfiConverterRustBuffer<ClientExcepti
                 FfiConverterString.read(buf),
                 )
             7 -> ClientException.Signer(
+                FfiConverterString.read(buf),
+                )
+            8 -> ClientException.Internal(
                 FfiConverterString.read(buf),
                 )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
@@ -14506,6 +14524,11 @@ public object FfiConverterTypeClientError : FfiConverterRustBuffer<ClientExcepti
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
             )
+            is ClientException.Internal -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
         }
     }
 
@@ -14546,6 +14569,11 @@ public object FfiConverterTypeClientError : FfiConverterRustBuffer<ClientExcepti
             }
             is ClientException.Signer -> {
                 buf.putInt(7)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is ClientException.Internal -> {
+                buf.putInt(8)
                 FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
@@ -14719,6 +14747,60 @@ sealed class CommandException: kotlin.Exception() {
             get() = "code=${ `code` }, reason=${ `reason` }"
     }
     
+    /**
+     * The phone's platform key (holder signer, key store) couldn't be
+     * used: device locked, authentication cancelled, key reset. Nothing
+     * was sent to the lock.
+     */
+    class PhoneKey(
+        
+        /**
+         * Always `PhoneKeyUnavailable`.
+         */
+        val `code`: DiagnosisCode, 
+        
+        /**
+         * What the platform said.
+         */
+        val `detail`: kotlin.String
+        ) : CommandException() {
+        override val message
+            get() = "code=${ `code` }, detail=${ `detail` }"
+    }
+    
+    /**
+     * The client was closed; build a new one.
+     */
+    class ClientClosed(
+        
+        /**
+         * Always `Internal`.
+         */
+        val `code`: DiagnosisCode
+        ) : CommandException() {
+        override val message
+            get() = "code=${ `code` }"
+    }
+    
+    /**
+     * A failure inside the library itself.
+     */
+    class Internal(
+        
+        /**
+         * Always `Internal`.
+         */
+        val `code`: DiagnosisCode, 
+        
+        /**
+         * What failed.
+         */
+        val `detail`: kotlin.String
+        ) : CommandException() {
+        override val message
+            get() = "code=${ `code` }, detail=${ `detail` }"
+    }
+    
 
     
 
@@ -14759,6 +14841,17 @@ public object FfiConverterTypeCommandError : FfiConverterRustBuffer<CommandExcep
                 FfiConverterTypeDiagnosisCode.read(buf),
                 FfiConverterString.read(buf),
                 )
+            6 -> CommandException.PhoneKey(
+                FfiConverterTypeDiagnosisCode.read(buf),
+                FfiConverterString.read(buf),
+                )
+            7 -> CommandException.ClientClosed(
+                FfiConverterTypeDiagnosisCode.read(buf),
+                )
+            8 -> CommandException.Internal(
+                FfiConverterTypeDiagnosisCode.read(buf),
+                FfiConverterString.read(buf),
+                )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
     }
@@ -14796,6 +14889,23 @@ public object FfiConverterTypeCommandError : FfiConverterRustBuffer<CommandExcep
                 + FfiConverterTypeDiagnosisCode.allocationSize(value.`code`)
                 + FfiConverterString.allocationSize(value.`reason`)
             )
+            is CommandException.PhoneKey -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterTypeDiagnosisCode.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`detail`)
+            )
+            is CommandException.ClientClosed -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterTypeDiagnosisCode.allocationSize(value.`code`)
+            )
+            is CommandException.Internal -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterTypeDiagnosisCode.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`detail`)
+            )
         }
     }
 
@@ -14830,6 +14940,23 @@ public object FfiConverterTypeCommandError : FfiConverterRustBuffer<CommandExcep
                 buf.putInt(5)
                 FfiConverterTypeDiagnosisCode.write(value.`code`, buf)
                 FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is CommandException.PhoneKey -> {
+                buf.putInt(6)
+                FfiConverterTypeDiagnosisCode.write(value.`code`, buf)
+                FfiConverterString.write(value.`detail`, buf)
+                Unit
+            }
+            is CommandException.ClientClosed -> {
+                buf.putInt(7)
+                FfiConverterTypeDiagnosisCode.write(value.`code`, buf)
+                Unit
+            }
+            is CommandException.Internal -> {
+                buf.putInt(8)
+                FfiConverterTypeDiagnosisCode.write(value.`code`, buf)
+                FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -14900,6 +15027,29 @@ sealed class CredentialException: kotlin.Exception() {
             get() = "reason=${ `reason` }"
     }
     
+    /**
+     * The client was closed; build a new one.
+     */
+    class ClientClosed(
+        ) : CredentialException() {
+        override val message
+            get() = ""
+    }
+    
+    /**
+     * A failure inside the library itself.
+     */
+    class Internal(
+        
+        /**
+         * What failed.
+         */
+        val `reason`: kotlin.String
+        ) : CredentialException() {
+        override val message
+            get() = "reason=${ `reason` }"
+    }
+    
 
     
 
@@ -14930,6 +15080,10 @@ public object FfiConverterTypeCredentialError : FfiConverterRustBuffer<Credentia
             3 -> CredentialException.Storage(
                 FfiConverterString.read(buf),
                 )
+            4 -> CredentialException.ClientClosed()
+            5 -> CredentialException.Internal(
+                FfiConverterString.read(buf),
+                )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
     }
@@ -14953,6 +15107,15 @@ public object FfiConverterTypeCredentialError : FfiConverterRustBuffer<Credentia
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
             )
+            is CredentialException.ClientClosed -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+            )
+            is CredentialException.Internal -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
         }
     }
 
@@ -14972,6 +15135,15 @@ public object FfiConverterTypeCredentialError : FfiConverterRustBuffer<Credentia
             }
             is CredentialException.Storage -> {
                 buf.putInt(3)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is CredentialException.ClientClosed -> {
+                buf.putInt(4)
+                Unit
+            }
+            is CredentialException.Internal -> {
+                buf.putInt(5)
                 FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
@@ -15306,7 +15478,15 @@ enum class DiagnosisCode {
      * The lock refused to check a first contact for now (too many failed
      * or junk requests nearby); nothing happened; try again shortly.
      */
-    LOCK_BUSY;
+    LOCK_BUSY,
+    /**
+     * The phone's platform key (holder signer, key store) couldn't be used.
+     */
+    PHONE_KEY_UNAVAILABLE,
+    /**
+     * Something failed inside latchkey itself.
+     */
+    INTERNAL;
 
     
 
@@ -15416,6 +15596,29 @@ sealed class DiagnosticsException: kotlin.Exception() {
     }
     
     /**
+     * The client was closed; build a new one.
+     */
+    class ClientClosed(
+        ) : DiagnosticsException() {
+        override val message
+            get() = ""
+    }
+    
+    /**
+     * A failure inside the library itself.
+     */
+    class Internal(
+        
+        /**
+         * What failed.
+         */
+        val `reason`: kotlin.String
+        ) : DiagnosticsException() {
+        override val message
+            get() = "reason=${ `reason` }"
+    }
+    
+    /**
      * A finding handed back with a code this library does not know.
      */
     class UnknownFindingCode(
@@ -15462,7 +15665,11 @@ public object FfiConverterTypeDiagnosticsError : FfiConverterRustBuffer<Diagnost
             5 -> DiagnosticsException.InvalidInput(
                 FfiConverterString.read(buf),
                 )
-            6 -> DiagnosticsException.UnknownFindingCode(
+            6 -> DiagnosticsException.ClientClosed()
+            7 -> DiagnosticsException.Internal(
+                FfiConverterString.read(buf),
+                )
+            8 -> DiagnosticsException.UnknownFindingCode(
                 FfiConverterString.read(buf),
                 )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
@@ -15492,6 +15699,15 @@ public object FfiConverterTypeDiagnosticsError : FfiConverterRustBuffer<Diagnost
                 4UL
             )
             is DiagnosticsException.InvalidInput -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+            is DiagnosticsException.ClientClosed -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+            )
+            is DiagnosticsException.Internal -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
@@ -15531,8 +15747,17 @@ public object FfiConverterTypeDiagnosticsError : FfiConverterRustBuffer<Diagnost
                 FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
-            is DiagnosticsException.UnknownFindingCode -> {
+            is DiagnosticsException.ClientClosed -> {
                 buf.putInt(6)
+                Unit
+            }
+            is DiagnosticsException.Internal -> {
+                buf.putInt(7)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is DiagnosticsException.UnknownFindingCode -> {
+                buf.putInt(8)
                 FfiConverterString.write(value.`code`, buf)
                 Unit
             }
@@ -16861,6 +17086,39 @@ sealed class SyncException: kotlin.Exception() {
             get() = "code=${ `code` }"
     }
     
+    /**
+     * The client was closed; build a new one.
+     */
+    class ClientClosed(
+        
+        /**
+         * `Internal`.
+         */
+        val `code`: DiagnosisCode
+        ) : SyncException() {
+        override val message
+            get() = "code=${ `code` }"
+    }
+    
+    /**
+     * A failure inside the library itself.
+     */
+    class Internal(
+        
+        /**
+         * `Internal`.
+         */
+        val `code`: DiagnosisCode, 
+        
+        /**
+         * What failed.
+         */
+        val `reason`: kotlin.String
+        ) : SyncException() {
+        override val message
+            get() = "code=${ `code` }, reason=${ `reason` }"
+    }
+    
 
     
 
@@ -16904,6 +17162,13 @@ public object FfiConverterTypeSyncError : FfiConverterRustBuffer<SyncException> 
             6 -> SyncException.Offline(
                 FfiConverterTypeDiagnosisCode.read(buf),
                 )
+            7 -> SyncException.ClientClosed(
+                FfiConverterTypeDiagnosisCode.read(buf),
+                )
+            8 -> SyncException.Internal(
+                FfiConverterTypeDiagnosisCode.read(buf),
+                FfiConverterString.read(buf),
+                )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
     }
@@ -16946,6 +17211,17 @@ public object FfiConverterTypeSyncError : FfiConverterRustBuffer<SyncException> 
                 4UL
                 + FfiConverterTypeDiagnosisCode.allocationSize(value.`code`)
             )
+            is SyncException.ClientClosed -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterTypeDiagnosisCode.allocationSize(value.`code`)
+            )
+            is SyncException.Internal -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterTypeDiagnosisCode.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
         }
     }
 
@@ -16985,6 +17261,17 @@ public object FfiConverterTypeSyncError : FfiConverterRustBuffer<SyncException> 
             is SyncException.Offline -> {
                 buf.putInt(6)
                 FfiConverterTypeDiagnosisCode.write(value.`code`, buf)
+                Unit
+            }
+            is SyncException.ClientClosed -> {
+                buf.putInt(7)
+                FfiConverterTypeDiagnosisCode.write(value.`code`, buf)
+                Unit
+            }
+            is SyncException.Internal -> {
+                buf.putInt(8)
+                FfiConverterTypeDiagnosisCode.write(value.`code`, buf)
+                FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }

@@ -5,6 +5,9 @@ package dev.latchkey.jvmtest
 
 import dev.latchkey.BoltState
 import dev.latchkey.Command
+import dev.latchkey.CommandException
+import dev.latchkey.CredentialException
+import dev.latchkey.DiagnosisCode
 import dev.latchkey.Progress
 import dev.latchkey.Role
 import dev.latchkey.UnlockPath
@@ -121,6 +124,21 @@ class ClientStoryTest : TestSuite() {
                 val why = report.housekeepingError
                 assertTrue(why != null && why.contains("outbox is full"), "report: $report")
                 assertEquals(UnlockPath.FAST, s.client.locks().lock(s.lockId, null).path, "the fast key was kept")
+            }
+        }
+
+        test("a sub-client used after close says the client was closed, not that storage failed") {
+            scene().use { s ->
+                val locks = s.client.locks()
+                val keys = s.client.keys()
+                s.client.close()
+                val command = runCatching { locks.unlock(s.lockId, null) }.exceptionOrNull()
+                assertTrue(command is CommandException.ClientClosed, "got $command")
+                assertEquals(DiagnosisCode.INTERNAL, (command as CommandException.ClientClosed).code)
+                val credential = runCatching { keys.list() }.exceptionOrNull()
+                assertTrue(credential is CredentialException.ClientClosed, "got $credential")
+                assertEquals(0uL, s.world.actuationCount(s.lockId), "nothing reached the lock")
+                s.client = buildClient(s.world, s.dir)
             }
         }
 

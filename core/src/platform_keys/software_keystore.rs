@@ -3,7 +3,7 @@
 //! KEK belongs in the platform keystore, where it can't be copied off the
 //! device, so production apps implement [`KeyStore`] with it instead.
 
-use super::{KeyError, KeyStore};
+use super::{KeyStore, PlatformKeyError};
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
 use ring::rand::{SecureRandom, SystemRandom};
 use std::fs::{self, OpenOptions};
@@ -43,7 +43,7 @@ impl SoftwareKeyStore {
 
     /// A key store over a fresh random KEK held in memory: data wrapped with
     /// it can only be read by this instance (tests, throw-away stores).
-    pub fn generate() -> Result<Self, KeyError> {
+    pub fn generate() -> Result<Self, PlatformKeyError> {
         Ok(Self::in_memory(random_kek()?))
     }
 
@@ -57,10 +57,10 @@ impl SoftwareKeyStore {
 
     /// Loads the KEK from `path`, creating it (32 random bytes, mode 0600 on
     /// Unix) when the file does not exist.
-    pub fn open_file(path: &Path) -> Result<Self, KeyError> {
+    pub fn open_file(path: &Path) -> Result<Self, PlatformKeyError> {
         match fs::read(path) {
             Ok(bytes) => {
-                let kek: [u8; KEK_LEN] = bytes.try_into().map_err(|b: Vec<u8>| KeyError::Storage {
+                let kek: [u8; KEK_LEN] = bytes.try_into().map_err(|b: Vec<u8>| PlatformKeyError::Storage {
                     reason: format!("{} holds {} bytes, a KEK is {KEK_LEN}", path.display(), b.len()),
                 })?;
                 Ok(Self::in_memory(kek))
@@ -71,11 +71,11 @@ impl SoftwareKeyStore {
     }
 
     /// Opens [`SoftwareKeyStore::path_beside`] `store_dir`.
-    pub fn beside(store_dir: &Path) -> Result<Self, KeyError> {
+    pub fn beside(store_dir: &Path) -> Result<Self, PlatformKeyError> {
         Self::open_file(&Self::path_beside(store_dir))
     }
 
-    fn create_file(path: &Path) -> Result<Self, KeyError> {
+    fn create_file(path: &Path) -> Result<Self, PlatformKeyError> {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| storage_error(parent, &e))?;
         }
@@ -102,20 +102,22 @@ impl SoftwareKeyStore {
 }
 
 impl KeyStore for SoftwareKeyStore {
-    fn wrap_data_key(&self, data_key: &[u8]) -> Result<Vec<u8>, KeyError> {
+    fn wrap_data_key(&self, data_key: &[u8]) -> Result<Vec<u8>, PlatformKeyError> {
         if data_key.is_empty() || data_key.len() > 64 {
-            return Err(KeyError::InvalidInput {
+            return Err(PlatformKeyError::InvalidInput {
                 reason: format!("a data key is 1–64 bytes, got {}", data_key.len()),
             });
         }
         let mut nonce = [0u8; NONCE_LEN];
-        SystemRandom::new().fill(&mut nonce).map_err(|_| KeyError::Crypto {
-            reason: "system random generator failed".into(),
-        })?;
+        SystemRandom::new()
+            .fill(&mut nonce)
+            .map_err(|_| PlatformKeyError::Crypto {
+                reason: "system random generator failed".into(),
+            })?;
         let mut sealed = data_key.to_vec();
         self.kek
             .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(WRAP_AAD), &mut sealed)
-            .map_err(|_| KeyError::Crypto {
+            .map_err(|_| PlatformKeyError::Crypto {
                 reason: "AES-GCM wrap failed".into(),
             })?;
         let mut out = Vec::with_capacity(1 + NONCE_LEN + sealed.len());
@@ -125,39 +127,41 @@ impl KeyStore for SoftwareKeyStore {
         Ok(out)
     }
 
-    fn unwrap_data_key(&self, wrapped: &[u8]) -> Result<Vec<u8>, KeyError> {
-        let (version, rest) = wrapped.split_first().ok_or_else(|| KeyError::InvalidInput {
+    fn unwrap_data_key(&self, wrapped: &[u8]) -> Result<Vec<u8>, PlatformKeyError> {
+        let (version, rest) = wrapped.split_first().ok_or_else(|| PlatformKeyError::InvalidInput {
             reason: "the wrapped data key is empty".into(),
         })?;
         if *version != WRAP_VERSION {
-            return Err(KeyError::InvalidInput {
+            return Err(PlatformKeyError::InvalidInput {
                 reason: format!("wrapped data key format {version}, this build reads {WRAP_VERSION}"),
             });
         }
         if rest.len() < NONCE_LEN {
-            return Err(KeyError::WrongKey);
+            return Err(PlatformKeyError::WrongKey);
         }
         let (nonce, sealed) = rest.split_at(NONCE_LEN);
-        let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| KeyError::WrongKey)?;
+        let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| PlatformKeyError::WrongKey)?;
         let mut buf = sealed.to_vec();
         let plain = self
             .kek
             .open_in_place(nonce, Aad::from(WRAP_AAD), &mut buf)
-            .map_err(|_| KeyError::WrongKey)?;
+            .map_err(|_| PlatformKeyError::WrongKey)?;
         Ok(plain.to_vec())
     }
 }
 
-fn random_kek() -> Result<[u8; KEK_LEN], KeyError> {
+fn random_kek() -> Result<[u8; KEK_LEN], PlatformKeyError> {
     let mut kek = [0u8; KEK_LEN];
-    SystemRandom::new().fill(&mut kek).map_err(|_| KeyError::Crypto {
-        reason: "system random generator failed".into(),
-    })?;
+    SystemRandom::new()
+        .fill(&mut kek)
+        .map_err(|_| PlatformKeyError::Crypto {
+            reason: "system random generator failed".into(),
+        })?;
     Ok(kek)
 }
 
-fn storage_error(path: &Path, e: &std::io::Error) -> KeyError {
-    KeyError::Storage {
+fn storage_error(path: &Path, e: &std::io::Error) -> PlatformKeyError {
+    PlatformKeyError::Storage {
         reason: format!("{}: {e}", path.display()),
     }
 }
@@ -172,7 +176,7 @@ mod tests {
         let b = SoftwareKeyStore::generate().unwrap();
         let wrapped = a.wrap_data_key(&[7; 32]).unwrap();
         assert_eq!(a.unwrap_data_key(&wrapped).unwrap(), vec![7; 32]);
-        assert_eq!(b.unwrap_data_key(&wrapped), Err(KeyError::WrongKey));
+        assert_eq!(b.unwrap_data_key(&wrapped), Err(PlatformKeyError::WrongKey));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! the credential store. Created on first use, loaded afterwards. Phones
 //! that can should use a hardware-backed signer (StrongBox, Secure Enclave).
 
-use super::{KeyError, Signer};
+use super::{PlatformKeyError, Signer};
 use crate::store::{Store, StoreError};
 use latchkey_protocol::{PublicKey, Signature};
 use ring::rand::SystemRandom;
@@ -41,15 +41,15 @@ impl SoftwareSigner {
     }
 
     /// A signer over a PKCS#8-encoded P-256 key (not stored anywhere).
-    pub fn from_pkcs8(pkcs8: &[u8]) -> Result<Self, KeyError> {
+    pub fn from_pkcs8(pkcs8: &[u8]) -> Result<Self, PlatformKeyError> {
         let rng = SystemRandom::new();
         let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8, &rng).map_err(|_| {
-            KeyError::InvalidInput {
+            PlatformKeyError::InvalidInput {
                 reason: "the PKCS#8 document is not a P-256 key".into(),
             }
         })?;
-        let public =
-            PublicKey::from_sec1(pair.public_key().as_ref()).map_err(|e| KeyError::Crypto { reason: e.to_string() })?;
+        let public = PublicKey::from_sec1(pair.public_key().as_ref())
+            .map_err(|e| PlatformKeyError::Crypto { reason: e.to_string() })?;
         Ok(Self { pair, public, rng })
     }
 }
@@ -59,11 +59,14 @@ impl Signer for SoftwareSigner {
         self.public
     }
 
-    fn sign(&self, message: &[u8]) -> Result<Signature, KeyError> {
-        let sig = self.pair.sign(&self.rng, message).map_err(|_| KeyError::Crypto {
-            reason: "ECDSA signing failed".into(),
-        })?;
-        let bytes: [u8; 64] = sig.as_ref().try_into().map_err(|_| KeyError::Crypto {
+    fn sign(&self, message: &[u8]) -> Result<Signature, PlatformKeyError> {
+        let sig = self
+            .pair
+            .sign(&self.rng, message)
+            .map_err(|_| PlatformKeyError::Crypto {
+                reason: "ECDSA signing failed".into(),
+            })?;
+        let bytes: [u8; 64] = sig.as_ref().try_into().map_err(|_| PlatformKeyError::Crypto {
             reason: "ECDSA signature is not 64 bytes".into(),
         })?;
         Ok(Signature(bytes))

@@ -20,7 +20,7 @@ use latchkey_protocol::{PublicKey, Signature};
 
 /// Why a [`KeyStore`] or [`Signer`] operation failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum KeyError {
+pub enum PlatformKeyError {
     /// The key store or signer cannot be used right now (device locked,
     /// user not authenticated, hardware busy): retry later; nothing is lost.
     #[error("key store unavailable: {reason}")]
@@ -60,12 +60,12 @@ pub enum KeyError {
 /// hold for as long as the platform keeps its key.
 pub trait KeyStore: Send + Sync {
     /// Encrypts (wraps) a data key.
-    fn wrap_data_key(&self, data_key: &[u8]) -> Result<Vec<u8>, KeyError>;
+    fn wrap_data_key(&self, data_key: &[u8]) -> Result<Vec<u8>, PlatformKeyError>;
 
     /// Decrypts (unwraps) bytes produced by [`KeyStore::wrap_data_key`].
-    /// Must fail with [`KeyError::WrongKey`] when they were wrapped under
+    /// Must fail with [`PlatformKeyError::WrongKey`] when they were wrapped under
     /// another key.
-    fn unwrap_data_key(&self, wrapped: &[u8]) -> Result<Vec<u8>, KeyError>;
+    fn unwrap_data_key(&self, wrapped: &[u8]) -> Result<Vec<u8>, PlatformKeyError>;
 }
 
 /// Signs with the phone's P-256 holder key (ECDSA P-256 SHA-256).
@@ -76,5 +76,5 @@ pub trait Signer: Send + Sync {
     /// Signs `message`, which the protocol has already domain-separated
     /// (`SigDomain::message`): the signer hashes it with SHA-256 and returns
     /// the fixed-size `r ‖ s` signature.
-    fn sign(&self, message: &[u8]) -> Result<Signature, KeyError>;
+    fn sign(&self, message: &[u8]) -> Result<Signature, PlatformKeyError>;
 }
