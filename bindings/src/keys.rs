@@ -64,7 +64,7 @@ impl KeysClient {
     pub async fn add_lock(&self, metadata: LockMetadata) -> Result<(), CredentialError> {
         let meta = LockMeta::try_from(metadata)?;
         log::info!(target: "latchkey::keys", "lock {} ({}) added", meta.lock_id, meta.name);
-        Ok(self.phone()?.add_lock(meta).await?)
+        Ok(self.phone()?.keys().add_lock(meta).await?)
     }
 
     /// Stores a digital key (its wire encoding) after checking it was
@@ -72,7 +72,7 @@ impl KeysClient {
     pub async fn add_key(&self, encoded: Vec<u8>, label: String) -> Result<KeyInfo, CredentialError> {
         let key = DigitalKey::decode(&encoded).map_err(|e| CredentialError::invalid("digital key", e))?;
         let key_id = key.key_id();
-        self.phone()?.add_key(key, label).await?;
+        self.phone()?.keys().add_key(key, label).await?;
         log::info!(target: "latchkey::keys", "key {key_id} added");
         self.list()
             .await?
@@ -87,18 +87,18 @@ impl KeysClient {
     /// one held; returns whether it was. Phones carry it to the lock.
     pub async fn add_revocation_list(&self, encoded: Vec<u8>) -> Result<bool, CredentialError> {
         let list = RevocationList::decode(&encoded).map_err(|e| CredentialError::invalid("revocation list", e))?;
-        Ok(self.phone()?.add_revocation_list(list).await?)
+        Ok(self.phone()?.keys().add_revocation_list(list).await?)
     }
 
     /// Stores a trusted-time token (its wire encoding) for delivery to its
     /// lock; returns whether it is newer than the one held.
     pub async fn add_time_token(&self, encoded: Vec<u8>) -> Result<bool, CredentialError> {
         let token = TimeToken::decode(&encoded).map_err(|e| CredentialError::invalid("time token", e))?;
-        Ok(self.phone()?.add_time_token(token).await?)
+        Ok(self.phone()?.keys().add_time_token(token).await?)
     }
 
     /// Keys held by this phone.
     pub async fn list(&self) -> Result<Vec<KeyInfo>, CredentialError> {
-        Ok(self.phone()?.keys().await?.iter().map(KeyInfo::from).collect())
+        Ok(self.phone()?.keys().list().await?.iter().map(KeyInfo::from).collect())
     }
 }

@@ -69,7 +69,7 @@ mod sim;
 mod subclients;
 mod sync;
 
-pub use client::{LatchkeyClient, LatchkeyClientBuilder, StoreQuarantine};
+pub use client::{quarantine_store, LatchkeyClient, LatchkeyClientBuilder, StoreQuarantine};
 pub use config::ClientConfig;
 pub use diagnostics::{
     explain_diagnosis, explain_diagnosis_in, DiagnosticsClient, DiagnosticsError, Finding, MessageCatalog,

@@ -33,7 +33,7 @@ impl LocksClient {
         let bridge = ProgressBridge::new(listener);
         // latchkey-core logs the command, remembers its outcome for
         // diagnostics and wakes the sync loop.
-        let outcome = client.run_command(id, command, &bridge).await;
+        let outcome = client.locks().run_command(id, command, &bridge).await;
         outcome.map(Into::into).map_err(Into::into)
     }
 }

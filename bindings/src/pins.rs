@@ -199,7 +199,7 @@ impl PinsClient {
         let list = PinList::decode(&encoded).map_err(|e| CredentialError::invalid("PIN list", e))?;
         let labels: BTreeMap<u8, String> = labels.into_iter().collect();
         log::info!(target: "latchkey::keys", "PIN list {} for {} received", list.seq, list.lock_id);
-        Ok(self.phone()?.add_pin_list(list, labels).await?)
+        Ok(self.phone()?.pins().add_pin_list(list, labels).await?)
     }
 
     /// Stores a lock's PIN secret (32 bytes), with which this phone makes
@@ -210,7 +210,7 @@ impl PinsClient {
         let bytes: [u8; 32] = secret
             .try_into()
             .map_err(|_| CredentialError::invalid("PIN secret", "not 32 bytes"))?;
-        self.phone()?.add_pin_secret(id, PinSecret(bytes)).await?;
+        self.phone()?.pins().add_pin_secret(id, PinSecret(bytes)).await?;
         log::info!(target: "latchkey::keys", "PIN secret for {id} stored");
         Ok(())
     }
@@ -227,7 +227,11 @@ impl PinsClient {
         one_time: bool,
     ) -> Result<OfflinePin, CredentialError> {
         let id = self::lock_id(&lock_id)?;
-        let pin = self.phone()?.offline_pin(id, start_unix, duration_s, one_time).await?;
+        let pin = self
+            .phone()?
+            .pins()
+            .offline_pin(id, start_unix, duration_s, one_time)
+            .await?;
         log::info!(target: "latchkey::keys", "offline PIN for {id} made ({duration_s} s)");
         Ok(pin.into())
     }
@@ -235,13 +239,13 @@ impl PinsClient {
     /// Where one lock stands with its keypad PINs.
     pub async fn status(&self, lock_id: String) -> Result<PinStatus, CredentialError> {
         let id = self::lock_id(&lock_id)?;
-        Ok(self.phone()?.pin_status(id).await?.into())
+        Ok(self.phone()?.pins().status(id).await?.into())
     }
 
     /// [`PinsClient::status`] for every lock this phone holds a PIN list
     /// for: the phone's PIN drift view.
     pub async fn list(&self) -> Result<Vec<PinStatus>, CredentialError> {
-        let statuses = self.phone()?.pin_statuses().await?;
+        let statuses = self.phone()?.pins().list().await?;
         Ok(statuses.into_iter().map(Into::into).collect())
     }
 }

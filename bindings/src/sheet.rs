@@ -108,7 +108,7 @@ impl EmergencyClient {
         details: String,
     ) -> Result<(), CredentialError> {
         let id = self::lock_id(&lock_id)?;
-        Ok(self.phone()?.set_backup_entry(id, method, details).await?)
+        Ok(self.phone()?.emergency().set_backup_entry(id, method, details).await?)
     }
 
     /// The emergency access sheet for the lock, with the last
@@ -119,7 +119,7 @@ impl EmergencyClient {
         readiness: Option<ReadinessSummary>,
     ) -> Result<EmergencySheet, CredentialError> {
         let id = self::lock_id(&lock_id)?;
-        Ok(self.phone()?.emergency_sheet(id, readiness).await?.into())
+        Ok(self.phone()?.emergency().sheet(id, readiness).await?.into())
     }
 }
 

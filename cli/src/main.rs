@@ -112,7 +112,7 @@ fn main() -> ExitCode {
 /// line to report.
 fn quiet_panics() {
     std::panic::set_hook(Box::new(|info| {
-        if latchkey_core::store::panic_is_handled_by_store() {
+        if latchkey_core::panic_is_handled() {
             return;
         }
         let message = info

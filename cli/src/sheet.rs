@@ -111,7 +111,7 @@ async fn stored(dir: &Path, wanted: Option<&str>) -> Result<EmergencySheet, CliE
         eprintln!("latchkey: {}", crate::tech::output::quarantine_text(q));
     }
     let meta = site.lock(wanted).await?;
-    Ok(site.client.emergency_sheet(meta.lock_id, None).await?)
+    Ok(site.client.emergency().sheet(meta.lock_id, None).await?)
 }
 
 /// The sheet of the simulated front door.
@@ -131,7 +131,7 @@ async fn simulated() -> Result<EmergencySheet, String> {
     let key = world
         .issue(&phone, &lock, GrantSpec::resident(START))
         .map_err(|e| err(&e))?;
-    phone.add_key(key, "You (resident)").await.map_err(|e| err(&e))?;
+    phone.keys().add_key(key, "You (resident)").await.map_err(|e| err(&e))?;
 
     // Throwaway digits for the simulated keypad; the sheet never shows them.
     let digits = |d: &str| PinDigits::new(d).map_err(|e| err(&e));
@@ -155,10 +155,15 @@ async fn simulated() -> Result<EmergencySheet, String> {
         (1, "Ben".to_string()),
         (2, "Cleaner".to_string()),
     ]);
-    phone.add_pin_list(list, labels).await.map_err(|e| err(&e))?;
+    phone.pins().add_pin_list(list, labels).await.map_err(|e| err(&e))?;
     let secret = world.authority.pin_secret(&lock.id()).map_err(|e| err(&e))?;
-    phone.add_pin_secret(lock.id(), secret).await.map_err(|e| err(&e))?;
     phone
+        .pins()
+        .add_pin_secret(lock.id(), secret)
+        .await
+        .map_err(|e| err(&e))?;
+    phone
+        .emergency()
         .set_backup_entry(
             lock.id(),
             BackupMethod::PhysicalKey,
@@ -169,7 +174,11 @@ async fn simulated() -> Result<EmergencySheet, String> {
     // The simulated phone is offline: this unlock is the readiness check's
     // "unlocking without internet tried".
     let unlocked_at = world.clock.unix_now();
-    phone.unlock(lock.id(), &NoProgress).await.map_err(|e| err(&e))?;
+    phone
+        .locks()
+        .unlock(lock.id(), &NoProgress)
+        .await
+        .map_err(|e| err(&e))?;
 
     let now = world.clock.unix_now();
     let observations = LockObservations::builder(phone.store(), lock.id(), now)
@@ -186,7 +195,8 @@ async fn simulated() -> Result<EmergencySheet, String> {
     let report = offline_readiness(&platform, &observations, &ReadinessPolicy::default());
     let readiness = ReadinessSummary::from_report(&report, now);
     phone
-        .emergency_sheet(lock.id(), Some(readiness))
+        .emergency()
+        .sheet(lock.id(), Some(readiness))
         .await
         .map_err(|e| err(&e))
 }

@@ -35,7 +35,7 @@ async fn phone_store(dir: &Path) -> String {
     let shed = world.add_lock("Shed", LockConfig::default()).unwrap();
     let phone = world.phone(dir, LinkParams::mtu185(), &[&gate, &shed]).await.unwrap();
     let key = world.issue(&phone, &gate, GrantSpec::resident(now)).unwrap();
-    phone.add_key(key, "Ana (resident)").await.unwrap();
+    phone.keys().add_key(key, "Ana (resident)").await.unwrap();
     let slots = [
         (0, MASTER_PIN, PinRule::master()),
         (1, BEN_PIN, PinRule::always(PinClass::User)),
@@ -50,13 +50,14 @@ async fn phone_store(dir: &Path) -> String {
     .collect();
     let list = world.authority.pin_list(gate.id(), 1, now, 0, slots).unwrap();
     let labels = BTreeMap::from([(0, "Owner (master PIN)".to_string()), (1, "Ben".to_string())]);
-    phone.add_pin_list(list, labels).await.unwrap();
+    phone.pins().add_pin_list(list, labels).await.unwrap();
     phone
+        .emergency()
         .set_backup_entry(gate.id(), BackupMethod::SomeoneNearby, "spare key with Ana, flat 12")
         .await
         .unwrap();
     // Delivers the PINs and records the battery.
-    phone.unlock(gate.id(), &NoProgress).await.unwrap();
+    phone.locks().unlock(gate.id(), &NoProgress).await.unwrap();
     gate.id().to_string()
     // The phone (and with it the store) closes here, as the app's would.
 }

@@ -49,9 +49,18 @@ pub(crate) mod runtime;
 pub mod sheet;
 pub mod store;
 pub mod sync;
+pub mod time;
 pub mod transport;
 pub mod unlock;
 
 pub use client::{BuildError, Client, ClientBuilder, CommandReport, KeyCustody, LastOutcome};
 pub use clock::{PhoneClock, SystemClock};
 pub use error::{DiagnosisCode, LatchkeyError};
+
+/// Whether the panic in progress on this thread is one latchkey catches and
+/// handles itself (sled panics on some damaged files while a store opens;
+/// the store is then quarantined and reported). A process-wide panic hook
+/// (an app's crash reporter, the CLI's) should stay quiet about it.
+pub fn panic_is_handled() -> bool {
+    store::panic_is_handled_by_store()
+}

@@ -11,20 +11,32 @@ pub enum ProtocolError {
     /// The input ended before a field was complete.
     #[error("{what} is truncated: field `{field}` needs {needed} bytes, only {available} left")]
     Truncated {
+        /// The message being decoded.
         what: &'static str,
+        /// The field that was cut.
         field: &'static str,
+        /// Bytes the field needs.
         needed: usize,
+        /// Bytes that were left.
         available: usize,
     },
     /// The input continued after the last field: rejected so no two byte
     /// strings decode to the same message.
     #[error("{what} has {extra} unexpected trailing bytes")]
-    TrailingBytes { what: &'static str, extra: usize },
+    TrailingBytes {
+        /// The message being decoded.
+        what: &'static str,
+        /// How many bytes were left over.
+        extra: usize,
+    },
     /// A format version this build does not understand.
     #[error("{what} has format version {version}; this build understands {supported}")]
     UnsupportedVersion {
+        /// The message being decoded.
         what: &'static str,
+        /// The version it carries.
         version: u8,
+        /// The version this build reads.
         supported: u8,
     },
     /// The first byte of a frame is not a known message type.
@@ -33,40 +45,77 @@ pub enum ProtocolError {
     /// A field holds a value outside its allowed range.
     #[error("{what}: invalid `{field}`: {reason}")]
     InvalidField {
+        /// The message being decoded.
         what: &'static str,
+        /// The field holding the value.
         field: &'static str,
+        /// Why the value is not allowed.
         reason: &'static str,
     },
     /// A public key is not a valid P-256 point.
     #[error("{what}: not a valid P-256 public key")]
-    BadPublicKey { what: &'static str },
+    BadPublicKey {
+        /// Whose key.
+        what: &'static str,
+    },
     /// An ECDSA signature does not verify under the expected key.
     #[error("{what}: signature does not verify")]
-    BadSignature { what: &'static str },
+    BadSignature {
+        /// What was signed.
+        what: &'static str,
+    },
     /// A MAC or AEAD tag does not verify under the expected key.
     #[error("{what}: authentication tag does not verify")]
-    BadMac { what: &'static str },
+    BadMac {
+        /// What was authenticated.
+        what: &'static str,
+    },
     /// The platform's random generator or a key operation failed.
     #[error("cryptographic operation failed: {0}")]
     Crypto(&'static str),
     /// A message or reassembled frame is bigger than the hard limit.
     #[error("frame of {size} bytes exceeds the {limit}-byte limit")]
-    FrameTooLarge { size: usize, limit: usize },
+    FrameTooLarge {
+        /// The frame's size.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// The fragments of a frame did not all arrive in time.
     #[error("frame reassembly timed out after {elapsed_ms} ms (limit {limit_ms} ms)")]
-    ReassemblyTimeout { elapsed_ms: u64, limit_ms: u64 },
+    ReassemblyTimeout {
+        /// Since the first fragment.
+        elapsed_ms: u64,
+        /// The limit.
+        limit_ms: u64,
+    },
     /// A fragment arrived with an unexpected index.
     #[error("fragment out of order: expected index {expected}, got {got}")]
-    FragmentOutOfOrder { expected: u8, got: u8 },
+    FragmentOutOfOrder {
+        /// The index due next.
+        expected: u8,
+        /// The index that came.
+        got: u8,
+    },
     /// A continuation fragment arrived with no frame in progress.
     #[error("continuation fragment without a first fragment")]
     UnexpectedContinuation,
     /// The fragments did not add up to the length the first one declared.
     #[error("frame length mismatch: first fragment declared {declared} bytes, received {received}")]
-    FrameLengthMismatch { declared: usize, received: usize },
+    FrameLengthMismatch {
+        /// What the first fragment declared.
+        declared: usize,
+        /// What arrived.
+        received: usize,
+    },
     /// A session frame's counter is not the next one expected.
     #[error("session counter {got} is not the expected {expected} (replayed, dropped or reordered)")]
-    SessionCounter { expected: u32, got: u32 },
+    SessionCounter {
+        /// The counter due next.
+        expected: u32,
+        /// The counter that came.
+        got: u32,
+    },
 }
 
 /// Shorthand used across the crate.

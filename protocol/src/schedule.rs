@@ -4,7 +4,7 @@
 use crate::error::{ProtocolError, Result};
 
 /// Minutes in a day.
-pub const MINUTES_PER_DAY: u16 = 24 * 60;
+pub(crate) const MINUTES_PER_DAY: u16 = 24 * 60;
 
 /// Days a key may be used on, and the daily window.
 ///

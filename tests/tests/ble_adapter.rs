@@ -22,7 +22,7 @@ async fn a_powered_off_adapter_is_bluetooth_off_and_the_lock_is_untouched() {
     }
     let s = BleScene::new(phone_options()).await;
     set_phone_adapter_powered(false).await;
-    let err = s.phone.unlock(s.lock_id(), &NoProgress).await.unwrap_err();
+    let err = s.phone.locks().unlock(s.lock_id(), &NoProgress).await.unwrap_err();
     let probed = BleTransport::new(phone_options()).probe().await;
     set_phone_adapter_powered(true).await;
 
@@ -49,10 +49,10 @@ async fn when_allowed_btleplug_powers_the_adapter_on_and_the_unlock_goes_through
     };
     let s = BleScene::new(options).await;
     // Already on: nothing to claim.
-    s.phone.unlock(s.lock_id(), &NoProgress).await.expect("unlock");
+    s.phone.locks().unlock(s.lock_id(), &NoProgress).await.expect("unlock");
     assert!(!s.transport.powered_on_by_us());
     set_phone_adapter_powered(false).await;
-    let report = s.phone.lock(s.lock_id(), &NoProgress).await;
+    let report = s.phone.locks().lock(s.lock_id(), &NoProgress).await;
     let probed = s.transport.probe().await;
     let probed_elsewhere = BleTransport::new(phone_options()).probe().await;
     set_phone_adapter_powered(true).await;
@@ -88,7 +88,7 @@ async fn a_missing_adapter_is_bluetooth_unavailable_naming_what_is_there() {
         return;
     }
     let s = BleScene::new(BleOptions::on_adapter("hci7")).await;
-    let err = s.phone.unlock(s.lock_id(), &NoProgress).await.unwrap_err();
+    let err = s.phone.locks().unlock(s.lock_id(), &NoProgress).await.unwrap_err();
     assert_eq!(err.diagnosis(), DiagnosisCode::BluetoothUnavailable, "{err}");
     let text = err.to_string();
     assert!(text.contains("hci7") && text.contains("hci0"), "{text}");

@@ -82,10 +82,10 @@ async fn radio_model_ms() -> (u64, u64) {
         .await
         .expect("phone");
     let key = world.issue(&phone, &lock, GrantSpec::resident(START)).expect("key");
-    phone.add_key(key, "resident").await.expect("add key");
+    phone.keys().add_key(key, "resident").await.expect("add key");
     let noop = latchkey_core::unlock::NoProgress;
-    let first = phone.unlock(lock.id(), &noop).await.expect("first");
-    let repeat = phone.unlock(lock.id(), &noop).await.expect("repeat");
+    let first = phone.locks().unlock(lock.id(), &noop).await.expect("first");
+    let repeat = phone.locks().unlock(lock.id(), &noop).await.expect("repeat");
     (first.latency_ms, repeat.latency_ms)
 }
 
@@ -118,7 +118,7 @@ async fn scan_to_unlock_wall_time_over_bluezoo() {
         .await;
         let watch = Stopwatch::default();
         let started = Instant::now();
-        let report = phone.unlock(s.lock_id(), &watch).await.expect("first unlock");
+        let report = phone.locks().unlock(s.lock_id(), &watch).await.expect("first unlock");
         assert_eq!(report.path, UnlockPath::Auth);
         assert_eq!(report.round_trips, 1);
         first.add(&watch, started.elapsed(), &report);
@@ -126,6 +126,7 @@ async fn scan_to_unlock_wall_time_over_bluezoo() {
 
     // Repeat: the scene's phone, FAST after its first unlock.
     s.phone
+        .locks()
         .unlock(s.lock_id(), &latchkey_core::unlock::NoProgress)
         .await
         .expect("warm-up");
@@ -133,7 +134,12 @@ async fn scan_to_unlock_wall_time_over_bluezoo() {
     for _ in 0..n {
         let watch = Stopwatch::default();
         let started = Instant::now();
-        let report = s.phone.unlock(s.lock_id(), &watch).await.expect("repeat unlock");
+        let report = s
+            .phone
+            .locks()
+            .unlock(s.lock_id(), &watch)
+            .await
+            .expect("repeat unlock");
         assert_eq!(report.path, UnlockPath::Fast);
         assert_eq!(report.round_trips, 1);
         repeat.add(&watch, started.elapsed(), &report);

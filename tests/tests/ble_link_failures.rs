@@ -90,6 +90,7 @@ async fn a_connect_the_stack_never_answers_times_out_as_a_connect_timeout() {
     // Once the stack answers again, so does the lock.
     let report = s
         .phone
+        .locks()
         .unlock(s.lock_id(), &NoProgress)
         .await
         .expect("unlock afterwards");
@@ -109,7 +110,7 @@ async fn a_service_discovery_that_does_not_finish_in_time_is_named_and_nothing_r
         ..phone_options()
     };
     let s = BleScene::with_policy(options, quick_policy()).await;
-    let err = s.phone.unlock(s.lock_id(), &NoProgress).await.unwrap_err();
+    let err = s.phone.locks().unlock(s.lock_id(), &NoProgress).await.unwrap_err();
     assert_eq!(err.diagnosis(), DiagnosisCode::ConnectionFailed, "{err}");
     assert!(
         matches!(&err, LatchkeyError::Bluetooth { detail, .. } if detail.contains("service discovery timed out")),
@@ -143,7 +144,7 @@ async fn a_device_that_advertises_without_serving_the_latchkey_service_is_named(
         .await
         .expect("advertise");
 
-    let err = s.phone.unlock(s.lock_id(), &NoProgress).await.unwrap_err();
+    let err = s.phone.locks().unlock(s.lock_id(), &NoProgress).await.unwrap_err();
     assert_eq!(err.diagnosis(), DiagnosisCode::ConnectionFailed, "{err}");
     assert!(err.to_string().contains("no latchkey service"), "{err}");
     assert_eq!(s.lock.model().actuation_count(), 0);
@@ -197,7 +198,7 @@ async fn a_lock_whose_rx_takes_only_writes_with_response_gets_them() {
             .expect("serve"),
     );
 
-    let report = s.phone.unlock(s.lock_id(), &NoProgress).await.expect("unlock");
+    let report = s.phone.locks().unlock(s.lock_id(), &NoProgress).await.expect("unlock");
     assert_eq!(report.bolt, BoltState::Unlocked);
     assert_eq!(report.attempts, 1);
     let stats = s.peripheral.as_ref().expect("serving").stats();

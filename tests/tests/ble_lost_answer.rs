@@ -72,7 +72,11 @@ async fn a_lock_stopped_before_answering_is_asked_for_the_outcome_and_moves_once
         return;
     }
     let mut s = BleScene::new(phone_options()).await;
-    s.phone.unlock(s.lock_id(), &NoProgress).await.expect("first unlock");
+    s.phone
+        .locks()
+        .unlock(s.lock_id(), &NoProgress)
+        .await
+        .expect("first unlock");
     assert_eq!(s.lock.model().actuation_count(), 1);
 
     s.stop_peripheral().await;
@@ -80,7 +84,7 @@ async fn a_lock_stopped_before_answering_is_asked_for_the_outcome_and_moves_once
     s.peripheral = Some(serve(wrapper).await);
     let phone = s.phone.clone();
     let lock_id = s.lock_id();
-    let command = tokio::spawn(async move { phone.lock(lock_id, &NoProgress).await });
+    let command = tokio::spawn(async move { phone.locks().lock(lock_id, &NoProgress).await });
 
     // The lock acted on the command; its radio stops before the answer.
     tokio::time::timeout(Duration::from_secs(20), request_arrived.notified())
@@ -110,13 +114,17 @@ async fn a_lock_that_stays_away_after_acting_is_reported_as_may_have_acted() {
         max_attempts: 2,
     };
     let mut s = BleScene::with_policy(phone_options(), policy).await;
-    s.phone.unlock(s.lock_id(), &NoProgress).await.expect("first unlock");
+    s.phone
+        .locks()
+        .unlock(s.lock_id(), &NoProgress)
+        .await
+        .expect("first unlock");
     s.stop_peripheral().await;
     let (wrapper, request_arrived) = LoseNextAnswer::wrap(&s.lock);
     s.peripheral = Some(serve(wrapper).await);
     let phone = s.phone.clone();
     let lock_id = s.lock_id();
-    let command = tokio::spawn(async move { phone.lock(lock_id, &NoProgress).await });
+    let command = tokio::spawn(async move { phone.locks().lock(lock_id, &NoProgress).await });
     tokio::time::timeout(Duration::from_secs(20), request_arrived.notified())
         .await
         .expect("the command reached the lock");

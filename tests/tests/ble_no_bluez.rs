@@ -15,7 +15,12 @@ async fn without_bluetoothd_the_phone_says_bluetooth_is_unavailable_and_why() {
         return;
     }
     let p = PhoneOnly::new().await;
-    let err = p.phone.unlock(p.lock.meta.lock_id, &NoProgress).await.unwrap_err();
+    let err = p
+        .phone
+        .locks()
+        .unlock(p.lock.meta.lock_id, &NoProgress)
+        .await
+        .unwrap_err();
     assert_eq!(err.diagnosis(), DiagnosisCode::BluetoothUnavailable, "{err}");
     assert!(
         matches!(&err, LatchkeyError::Bluetooth { detail, .. } if detail.contains("bluetoothd")),

@@ -14,7 +14,12 @@ async fn without_a_system_bus_the_phone_says_bluetooth_is_unavailable_and_why() 
         return;
     }
     let p = PhoneOnly::new().await;
-    let err = p.phone.unlock(p.lock.meta.lock_id, &NoProgress).await.unwrap_err();
+    let err = p
+        .phone
+        .locks()
+        .unlock(p.lock.meta.lock_id, &NoProgress)
+        .await
+        .unwrap_err();
     assert_eq!(err.diagnosis(), DiagnosisCode::BluetoothUnavailable, "{err}");
     assert!(
         matches!(&err, LatchkeyError::Bluetooth { detail, .. } if detail.contains("no D-Bus system bus")),

@@ -130,7 +130,7 @@ async fn phone_for(dir: &Path, clock: &VirtualClock, meta: &LockMeta, authority:
         .build()
         .await
         .expect("phone");
-    phone.add_lock(meta.clone()).await.expect("add lock");
+    phone.keys().add_lock(meta.clone()).await.expect("add lock");
     let now = clock.unix_now();
     let key = authority
         .issue_key(KeyGrant {
@@ -146,7 +146,7 @@ async fn phone_for(dir: &Path, clock: &VirtualClock, meta: &LockMeta, authority:
             serial: 1,
         })
         .expect("issue key");
-    phone.add_key(key, "resident").await.expect("add key");
+    phone.keys().add_key(key, "resident").await.expect("add key");
     phone
 }
 
@@ -173,6 +173,7 @@ async fn the_peripheral_binary_unlocks_and_when_killed_mid_command_the_phone_say
     let phone = Arc::new(phone_for(&phone_dir, &clock, &meta, &authority).await);
 
     let report = phone
+        .locks()
         .unlock(meta.lock_id, &NoProgress)
         .await
         .expect("unlock through the process");
@@ -184,7 +185,7 @@ async fn the_peripheral_binary_unlocks_and_when_killed_mid_command_the_phone_say
     let lock_id = meta.lock_id;
     let command = {
         let phone = phone.clone();
-        tokio::spawn(async move { phone.lock(lock_id, &NoProgress).await })
+        tokio::spawn(async move { phone.locks().lock(lock_id, &NoProgress).await })
     };
     // The lock acted; its answer is held for a second: kill it now.
     let moved = sim.line_starting("bolt:", Duration::from_secs(20)).await;

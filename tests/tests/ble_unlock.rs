@@ -37,7 +37,12 @@ async fn first_unlock_is_auth_and_repeat_is_fast_each_one_write_and_one_notifica
     };
 
     let before = answers_so_far(&s);
-    let first = s.phone.unlock(s.lock_id(), &NoProgress).await.expect("first unlock");
+    let first = s
+        .phone
+        .locks()
+        .unlock(s.lock_id(), &NoProgress)
+        .await
+        .expect("first unlock");
     assert_eq!(first.path, UnlockPath::Auth);
     assert_eq!(first.round_trips, 1);
     assert_eq!(first.attempts, 1);
@@ -52,7 +57,7 @@ async fn first_unlock_is_auth_and_repeat_is_fast_each_one_write_and_one_notifica
 
     let before = answers_so_far(&s);
     let ops_before = s.lock.model().asym_op_counts();
-    let repeat = s.phone.lock(s.lock_id(), &NoProgress).await.expect("repeat");
+    let repeat = s.phone.locks().lock(s.lock_id(), &NoProgress).await.expect("repeat");
     let ops_after = s.lock.model().asym_op_counts();
     assert_eq!(repeat.path, UnlockPath::Fast);
     assert_eq!(repeat.round_trips, 1);
@@ -92,7 +97,11 @@ async fn a_revocation_list_and_trusted_time_are_delivered_in_the_same_connection
         return;
     }
     let s = BleScene::new(phone_options()).await;
-    s.phone.unlock(s.lock_id(), &NoProgress).await.expect("first unlock");
+    s.phone
+        .locks()
+        .unlock(s.lock_id(), &NoProgress)
+        .await
+        .expect("first unlock");
     // The lock loses power: its clock is untrusted until a token arrives.
     s.clock.advance_secs(3600);
     s.lock.model().power_loss();
@@ -102,15 +111,15 @@ async fn a_revocation_list_and_trusted_time_are_delivered_in_the_same_connection
         .authority
         .revocation_list(s.lock_id(), false, 1, now, vec![KeyId::random().unwrap()])
         .unwrap();
-    assert!(s.phone.add_revocation_list(list).await.unwrap());
+    assert!(s.phone.keys().add_revocation_list(list).await.unwrap());
     let token = s
         .authority
         .time_token(s.lock_id(), now, 600, 0, Default::default())
         .unwrap();
-    s.phone.add_time_token(token).await.unwrap();
+    s.phone.keys().add_time_token(token).await.unwrap();
 
     let connects_before = s.peripheral.as_ref().unwrap().stats().connects;
-    let report = s.phone.lock(s.lock_id(), &NoProgress).await.expect("lock");
+    let report = s.phone.locks().lock(s.lock_id(), &NoProgress).await.expect("lock");
     assert_eq!(report.revocation_seq_acked, Some(1));
     assert!(report.time_delivered.is_some(), "{report:?}");
     assert_eq!(report.bolt, BoltState::Locked);
@@ -127,8 +136,8 @@ async fn the_locks_events_are_fetched_into_the_outbox() {
         return;
     }
     let s = BleScene::new(phone_options()).await;
-    s.phone.unlock(s.lock_id(), &NoProgress).await.expect("unlock");
-    let report = s.phone.lock(s.lock_id(), &NoProgress).await.expect("lock");
+    s.phone.locks().unlock(s.lock_id(), &NoProgress).await.expect("unlock");
+    let report = s.phone.locks().lock(s.lock_id(), &NoProgress).await.expect("lock");
     assert!(report.events_collected >= 1, "{report:?}");
     let held = s.lock.model().events().len() as u64;
     let stats = s.phone.outbox().stats().unwrap();

@@ -56,9 +56,9 @@ async fn guest_events_reach_the_cloud_once_in_order_and_the_key_stops_at_checkou
     // No network from now on; the guest comes and goes.
     guest.offline();
     for _ in 0..4 {
-        guest.phone.unlock(lock.id(), &NoProgress).await.unwrap();
+        guest.phone.locks().unlock(lock.id(), &NoProgress).await.unwrap();
         world.clock.advance_secs(3 * 3600);
-        guest.phone.lock(lock.id(), &NoProgress).await.unwrap();
+        guest.phone.locks().lock(lock.id(), &NoProgress).await.unwrap();
         world.clock.advance_secs(1800);
     }
     assert_eq!(lock.lock().actuation_count(), 8);
@@ -110,12 +110,12 @@ async fn guest_events_reach_the_cloud_once_in_order_and_the_key_stops_at_checkou
     world
         .clock
         .advance_secs(u64::from(check_out - world.clock.unix_now()) + 60);
-    let err = guest.phone.unlock(lock.id(), &NoProgress).await.unwrap_err();
+    let err = guest.phone.locks().unlock(lock.id(), &NoProgress).await.unwrap_err();
     assert!(matches!(err, LatchkeyError::Refused { lock_result: None, .. }), "{err}");
     // …and winding the phone's clock back does not help: the lock refuses
     // by its own clock.
     guest.clock.set_offset(-86_400);
-    let err = guest.phone.unlock(lock.id(), &NoProgress).await.unwrap_err();
+    let err = guest.phone.locks().unlock(lock.id(), &NoProgress).await.unwrap_err();
     assert_eq!(err.diagnosis(), DiagnosisCode::KeyExpired, "{err}");
     assert!(
         matches!(

@@ -90,7 +90,7 @@ async fn a_guest_pin_created_in_the_portal_works_only_once_delivered_and_a_windo
     let report = synced(&guest).await;
     assert_eq!(report.pin_lists, 1, "{report:?}");
     assert!(guest.phone.store().pins().pin_secret(&lock.id()).unwrap().is_none());
-    let status = guest.phone.pin_status(lock.id()).await.unwrap();
+    let status = guest.phone.pins().status(lock.id()).await.unwrap();
     assert_eq!(
         status.describe(),
         ["PIN 'Guest: Smith' (Ms Smith) created in the portal on Sunday 2026-11-15, lock does not accept it yet: no contact with the lock yet"]
@@ -98,7 +98,7 @@ async fn a_guest_pin_created_in_the_portal_works_only_once_delivered_and_a_windo
 
     // At the door, offline: the unlock delivers it, and the code works.
     guest.offline();
-    guest.phone.unlock(lock.id(), &NoProgress).await.unwrap();
+    guest.phone.locks().unlock(lock.id(), &NoProgress).await.unwrap();
     assert_eq!(lock.lock().pin_seq(), 1);
     let opened = lock.lock().enter_pin(GUEST_PIN);
     assert!(
@@ -127,14 +127,14 @@ async fn a_guest_pin_created_in_the_portal_works_only_once_delivered_and_a_windo
     assert_eq!((changed.seq, changed.changed.clone()), (2, vec!["window".to_string()]));
     guest.timer.advance(Duration::from_secs(2 * u64::from(HOUR)));
     assert_eq!(synced(&guest).await.pin_lists, 1);
-    let words = guest.phone.pin_status(lock.id()).await.unwrap().describe();
+    let words = guest.phone.pins().status(lock.id()).await.unwrap().describe();
     assert_eq!(words.len(), 1);
     assert!(
         words[0].starts_with("PIN 'Guest: Smith' (Ms Smith) changed (window) in the portal on Sunday 2026-11-15"),
         "{words:?}"
     );
     guest.offline();
-    guest.phone.status(lock.id(), &NoProgress).await.unwrap();
+    guest.phone.locks().status(lock.id(), &NoProgress).await.unwrap();
     assert_eq!(lock.lock().pin_seq(), 2);
     assert!(
         matches!(lock.lock().enter_pin(GUEST_PIN), KeypadOutcome::Accepted { .. }),
@@ -177,9 +177,10 @@ async fn an_owner_key_brings_the_pin_secret_for_offline_pins_and_its_revocation_
     // With no network at all, the owner's phone makes a code for the
     // afternoon, and the lock takes it.
     owner.offline();
-    owner.phone.unlock(lock.id(), &NoProgress).await.unwrap();
+    owner.phone.locks().unlock(lock.id(), &NoProgress).await.unwrap();
     let code = owner
         .phone
+        .pins()
         .offline_pin(lock.id(), SUNDAY + 2 * HOUR, 4 * HOUR, false)
         .await
         .unwrap();

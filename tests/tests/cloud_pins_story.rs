@@ -77,7 +77,7 @@ async fn a_pin_deleted_in_the_portal_works_until_a_phone_delivers_the_change_and
     let report = synced(&resident).await;
     assert_eq!(report.pin_lists, 1, "{report:?}");
     resident.offline();
-    let visit = resident.phone.unlock(lock.id(), &NoProgress).await.unwrap();
+    let visit = resident.phone.locks().unlock(lock.id(), &NoProgress).await.unwrap();
     assert_eq!(lock.lock().pin_seq(), 1, "{visit:?}");
     assert!(accepted(lock.lock().enter_pin(CLEANER)), "delivered: the code works");
     resident.online();
@@ -151,7 +151,7 @@ async fn a_pin_deleted_in_the_portal_works_until_a_phone_delivers_the_change_and
     // Tuesday: the phone opens the door and delivers the change: the code stops.
     world.clock.advance_secs(DAY);
     resident.offline();
-    resident.phone.lock(lock.id(), &NoProgress).await.unwrap();
+    resident.phone.locks().lock(lock.id(), &NoProgress).await.unwrap();
     assert_eq!(lock.lock().pin_seq(), 2);
     assert!(!accepted(lock.lock().enter_pin(CLEANER)), "deleted on the lock too");
     let status = resident.engine.status().await.unwrap();

@@ -54,7 +54,7 @@ async fn a_key_revoked_in_the_cloud_is_carried_to_the_lock_by_another_phone_and_
     for phone in [&leaving, &carrier] {
         phone.online();
         synced(phone).await;
-        phone.phone.unlock(lock.id(), &NoProgress).await.unwrap();
+        phone.phone.locks().unlock(lock.id(), &NoProgress).await.unwrap();
     }
 
     // The leaving resident's phone goes offline with its key; the host revokes it.
@@ -68,7 +68,7 @@ async fn a_key_revoked_in_the_cloud_is_carried_to_the_lock_by_another_phone_and_
         (1, 0, false)
     );
     // The lock has not heard yet: the key still opens it.
-    leaving.phone.unlock(lock.id(), &NoProgress).await.unwrap();
+    leaving.phone.locks().unlock(lock.id(), &NoProgress).await.unwrap();
 
     // The carrier syncs and its status shows the drift it can fix.
     world.clock.advance_secs(3600);
@@ -82,13 +82,13 @@ async fn a_key_revoked_in_the_cloud_is_carried_to_the_lock_by_another_phone_and_
 
     // It visits the lock with no network, and delivers the list.
     carrier.offline();
-    let visit = carrier.phone.lock(lock.id(), &NoProgress).await.unwrap();
+    let visit = carrier.phone.locks().lock(lock.id(), &NoProgress).await.unwrap();
     assert_eq!(visit.revocation_seq_acked, Some(1));
     assert_eq!(lock.lock().revocation_seq(), 1);
 
     // From then on the revoked key is refused by the lock.
     let actuations = lock.lock().actuation_count();
-    let err = leaving.phone.unlock(lock.id(), &NoProgress).await.unwrap_err();
+    let err = leaving.phone.locks().unlock(lock.id(), &NoProgress).await.unwrap_err();
     assert_eq!(err.diagnosis(), DiagnosisCode::KeyRevoked, "{err}");
     assert_eq!(lock.lock().actuation_count(), actuations);
 
@@ -105,6 +105,6 @@ async fn a_key_revoked_in_the_cloud_is_carried_to_the_lock_by_another_phone_and_
     leaving.online();
     let report = leaving.engine.sync_until_idle(10).await;
     assert_eq!(report.keys_removed, 1, "{report:?}");
-    assert!(leaving.phone.keys().await.unwrap().is_empty());
+    assert!(leaving.phone.keys().list().await.unwrap().is_empty());
     cloud.shutdown().await;
 }

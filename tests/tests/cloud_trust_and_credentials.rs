@@ -166,7 +166,7 @@ async fn keys_are_renewed_at_about_half_their_lifetime() {
     host.engine.issue_key(&s.key_for("phone", Some(86_400))).await.unwrap();
     phone.online();
     assert_eq!(phone.engine.sync_until_idle(5).await.keys_added, 1);
-    let first = phone.phone.keys().await.unwrap()[0].key.clone();
+    let first = phone.phone.keys().list().await.unwrap()[0].key.clone();
     assert_eq!(first.grant.not_after, START + 86_400);
 
     // A quarter in: nothing to do.
@@ -178,10 +178,10 @@ async fn keys_are_renewed_at_about_half_their_lifetime() {
     phone.timer.advance(Duration::from_secs(7 * 3600));
     let report = phone.engine.sync_until_idle(5).await;
     assert_eq!(report.keys_renewed, 1, "{report:?}");
-    let renewed = phone.phone.keys().await.unwrap()[0].key.clone();
+    let renewed = phone.phone.keys().list().await.unwrap()[0].key.clone();
     assert_eq!((renewed.key_id(), renewed.grant.serial), (first.key_id(), 2));
     assert_eq!(renewed.grant.not_after, START + 13 * 3600 + 86_400);
-    phone.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    phone.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -193,7 +193,7 @@ async fn a_time_token_fetched_at_the_door_is_bound_to_the_lock_challenge_and_del
     host.engine.issue_key(&s.key_for("phone", None)).await.unwrap();
     phone.online();
     phone.engine.sync_until_idle(5).await;
-    phone.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    phone.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
 
     // The lock lost power: its clock is no longer trusted.
     s.world.clock.advance_secs(7200);
@@ -202,7 +202,7 @@ async fn a_time_token_fetched_at_the_door_is_bound_to_the_lock_challenge_and_del
     let token = phone.engine.time_token_at_door(&s.lock.id(), &challenge).await.unwrap();
     assert_eq!(token.nonce, challenge);
     assert_eq!(token.unix_time, s.world.clock.unix_now());
-    let report = phone.phone.lock(s.lock.id(), &NoProgress).await.unwrap();
+    let report = phone.phone.locks().lock(s.lock.id(), &NoProgress).await.unwrap();
     assert_eq!(report.time_delivered, Some(token.unix_time));
     assert!(s.lock.lock().clock_trusted());
 }

@@ -30,7 +30,7 @@ async fn scene(grant: impl FnOnce(u32) -> GrantSpec) -> Scene {
     let dir = tempfile::tempdir().unwrap();
     let phone = world.phone(dir.path(), LinkParams::mtu185(), &[&lock]).await.unwrap();
     let key = world.issue(&phone, &lock, grant(START)).unwrap();
-    phone.add_key(key, "my key").await.unwrap();
+    phone.keys().add_key(key, "my key").await.unwrap();
     Scene {
         world,
         lock,
@@ -44,7 +44,12 @@ async fn scene(grant: impl FnOnce(u32) -> GrantSpec) -> Scene {
 impl Scene {
     /// Runs a command and remembers how it went, as the app would.
     async fn attempt(&mut self, command: latchkey_protocol::Command) {
-        match self.phone.run_command(self.lock.id(), command, &NoProgress).await {
+        match self
+            .phone
+            .locks()
+            .run_command(self.lock.id(), command, &NoProgress)
+            .await
+        {
             Ok(report) => {
                 self.last_error = None;
                 self.last_report = Some(report);

@@ -35,13 +35,13 @@ async fn drifted_by(elapsed_s: u64) -> Scene {
     let dir = tempfile::tempdir().unwrap();
     let phone = world.phone(dir.path(), LinkParams::mtu185(), &[&lock]).await.unwrap();
     let key = world.issue(&phone, &lock, GrantSpec::resident(START)).unwrap();
-    phone.add_key(key, "resident").await.unwrap();
+    phone.keys().add_key(key, "resident").await.unwrap();
     world.clock.advance_secs(elapsed_s);
     let token = world
         .authority
         .time_token(lock.id(), world.clock.unix_now(), 600, 0, Challenge::default())
         .unwrap();
-    phone.add_time_token(token).await.unwrap();
+    phone.keys().add_time_token(token).await.unwrap();
     Scene {
         world,
         lock,
@@ -64,7 +64,7 @@ async fn a_lock_whose_clock_drifted_beyond_the_threshold_gets_trusted_time_in_th
         "drift alone does not make the clock untrusted"
     );
 
-    let report = s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    let report = s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     assert_eq!(report.bolt, BoltState::Unlocked);
     assert!(
         report.clock_skew_s.unsigned_abs() > u64::from(SKEW_THRESHOLD_S),
@@ -84,7 +84,7 @@ async fn a_lock_within_the_threshold_keeps_its_clock_and_gets_no_token() {
     let before = behind(&s);
     assert!((1..=SKEW_THRESHOLD_S).contains(&before), "{before} s behind");
 
-    let report = s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    let report = s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     assert_eq!(report.bolt, BoltState::Unlocked);
     assert_eq!(
         report.time_delivered, None,

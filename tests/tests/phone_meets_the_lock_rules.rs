@@ -72,12 +72,16 @@ fn flood(s: &ResidentScene) {
 #[tokio::test]
 async fn a_flooded_lock_turns_a_first_contact_away_as_busy_and_fast_keeps_working() {
     let s = resident_scene(START, LockConfig::default()).await;
-    s.phone.unlock(s.lock.id(), &NoProgress).await.expect("first unlock");
+    s.phone
+        .locks()
+        .unlock(s.lock.id(), &NoProgress)
+        .await
+        .expect("first unlock");
     flood(&s);
     let moves = s.lock.lock().actuation_count();
 
     // The resident has a fast key: no asymmetric work, not affected.
-    let repeat = s.phone.lock(s.lock.id(), &NoProgress).await.expect("fast lock");
+    let repeat = s.phone.locks().lock(s.lock.id(), &NoProgress).await.expect("fast lock");
     assert_eq!(repeat.path, UnlockPath::Fast);
 
     // A newcomer's first contact needs two verifications: turned away.
@@ -91,9 +95,9 @@ async fn a_flooded_lock_turns_a_first_contact_away_as_busy_and_fast_keeps_workin
         .world
         .issue(&newcomer, &s.lock, GrantSpec::resident(START))
         .expect("key");
-    newcomer.add_key(key, "newcomer").await.expect("stored");
+    newcomer.keys().add_key(key, "newcomer").await.expect("stored");
     flood(&s);
-    let err = newcomer.unlock(s.lock.id(), &NoProgress).await.unwrap_err();
+    let err = newcomer.locks().unlock(s.lock.id(), &NoProgress).await.unwrap_err();
     assert_eq!(err.diagnosis(), DiagnosisCode::LockBusy, "{err}");
     assert!(matches!(err, LatchkeyError::Lock { .. }), "{err:?}");
     assert_eq!(
@@ -105,6 +109,7 @@ async fn a_flooded_lock_turns_a_first_contact_away_as_busy_and_fast_keeps_workin
     // A minute without junk refills the budget.
     s.world.clock.advance_secs(60);
     newcomer
+        .locks()
         .unlock(s.lock.id(), &NoProgress)
         .await
         .expect("unlocks once the flood stops");
@@ -134,12 +139,13 @@ async fn a_retry_refused_after_the_key_expired_says_the_first_try_may_have_acted
         .world
         .issue(&guest, &s.lock, GrantSpec::guest(START - 60, START + 3_600, None))
         .expect("key");
-    guest.add_key(key, "guest").await.expect("stored");
+    guest.keys().add_key(key, "guest").await.expect("stored");
     // The request reaches the lock, the answer is lost.
     s.world
         .radio
         .set_next_faults(FaultPlan::none().disconnect_after_requests(1));
     let err = guest
+        .locks()
         .unlock(s.lock.id(), &ExpiresBeforeRetry(s.world.clock.clone()))
         .await
         .unwrap_err();
@@ -171,14 +177,14 @@ async fn a_refusal_is_not_taken_for_the_doors_state_or_battery() {
         .world
         .issue(&guest, &s.lock, GrantSpec::guest(START - 60, START + 10_500, None))
         .expect("key");
-    guest.add_key(key, "guest").await.expect("stored");
-    guest.unlock(s.lock.id(), &NoProgress).await.expect("unlock");
+    guest.keys().add_key(key, "guest").await.expect("stored");
+    guest.locks().unlock(s.lock.id(), &NoProgress).await.expect("unlock");
     let before = guest.store().locks().state(&s.lock.id()).expect("state");
     assert!(!before.battery_history.is_empty());
     assert!(before.battery_history.iter().all(|b| b.percent > 0));
 
     s.world.clock.advance_secs(10_000);
-    let err = guest.lock(s.lock.id(), &NoProgress).await.unwrap_err();
+    let err = guest.locks().lock(s.lock.id(), &NoProgress).await.unwrap_err();
     assert_eq!(err.diagnosis(), DiagnosisCode::KeyExpired, "{err}");
     let after = guest.store().locks().state(&s.lock.id()).expect("state");
     assert_eq!(

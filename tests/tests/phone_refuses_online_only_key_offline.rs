@@ -22,7 +22,7 @@ async fn an_online_only_key_is_refused_on_the_phone_before_any_radio_use_while_o
         ..GrantSpec::resident(START)
     };
     let key = world.issue(&phone, &lock, grant).unwrap();
-    phone.add_key(key, "online only").await.unwrap();
+    phone.keys().add_key(key, "online only").await.unwrap();
     assert!(
         !phone.is_online(),
         "a phone starts offline until the platform says otherwise"
@@ -31,7 +31,7 @@ async fn an_online_only_key_is_refused_on_the_phone_before_any_radio_use_while_o
     // Scanning and connecting take virtual time: a clock that did not move
     // means the radio was never used.
     let radio_time = world.clock.now_ms();
-    let err = phone.unlock(lock.id(), &NoProgress).await.unwrap_err();
+    let err = phone.locks().unlock(lock.id(), &NoProgress).await.unwrap_err();
     assert_eq!(err.diagnosis(), DiagnosisCode::KeyNotOfflineAllowed, "{err}");
     assert!(
         matches!(err, LatchkeyError::Refused { lock_result: None, .. }),
@@ -42,7 +42,7 @@ async fn an_online_only_key_is_refused_on_the_phone_before_any_radio_use_while_o
     assert_eq!(lock.lock().actuation_count(), 0);
 
     phone.set_online(true);
-    let report = phone.unlock(lock.id(), &NoProgress).await.unwrap();
+    let report = phone.locks().unlock(lock.id(), &NoProgress).await.unwrap();
     assert_eq!(report.bolt, BoltState::Unlocked);
     assert_eq!(lock.lock().actuation_count(), 1);
 }

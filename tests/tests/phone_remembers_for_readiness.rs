@@ -62,8 +62,9 @@ async fn an_offline_unlock_and_a_recorded_backup_make_the_readiness_check_pass_f
     assert_eq!(status_of(&before, ReadinessItem::BackupEntry), CheckStatus::Fail);
 
     // The phone starts offline until the platform says otherwise.
-    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     s.phone
+        .emergency()
         .set_backup_entry(s.lock.id(), BackupMethod::SomeoneNearby, "Spare key with Ana, flat 12")
         .await
         .unwrap();
@@ -82,7 +83,7 @@ async fn an_offline_unlock_and_a_recorded_backup_make_the_readiness_check_pass_f
 async fn a_failed_offline_unlock_is_remembered_with_its_diagnosis_and_fails_the_check() {
     let s = scene(LockConfig::default(), None).await;
     s.lock.lock().inject(Fault::JammedBolt);
-    let err = s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap_err();
+    let err = s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap_err();
     assert_eq!(err.diagnosis(), DiagnosisCode::LockJammed, "{err}");
 
     let unlock = observe(&s).last_offline_unlock.unwrap();
@@ -96,7 +97,7 @@ async fn a_failed_offline_unlock_is_remembered_with_its_diagnosis_and_fails_the_
     // Out of range: the radio failed before the lock answered.
     s.lock.lock().clear_faults();
     s.world.radio.set_in_range(&s.lock.address, false).unwrap();
-    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap_err();
+    s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap_err();
     let unlock = observe(&s).last_offline_unlock.unwrap();
     assert_eq!(unlock.diagnosis, Some(DiagnosisCode::LockOutOfRange));
 }
@@ -105,7 +106,7 @@ async fn a_failed_offline_unlock_is_remembered_with_its_diagnosis_and_fails_the_
 async fn unlocks_while_online_are_not_taken_for_offline_ones() {
     let s = scene(LockConfig::default(), None).await;
     s.phone.set_online(true);
-    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     assert_eq!(observe(&s).last_offline_unlock, None);
 }
 
@@ -118,7 +119,7 @@ async fn a_battery_draining_within_weeks_is_seen_from_the_phones_own_history() {
     };
     let s = scene(config, None).await;
     for _ in 0..5 {
-        s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+        s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
         s.world.clock.advance_secs(86_400);
     }
     let history = s.phone.store().locks().state(&s.lock.id()).unwrap().battery_history;
@@ -130,7 +131,7 @@ async fn a_battery_draining_within_weeks_is_seen_from_the_phones_own_history() {
 async fn a_battery_used_normally_is_steady() {
     let s = scene(LockConfig::default(), None).await;
     for _ in 0..5 {
-        s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+        s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
         s.world.clock.advance_secs(86_400);
     }
     assert_eq!(observe(&s).battery.unwrap().trend, BatteryTrend::Steady);
@@ -154,7 +155,7 @@ async fn a_full_outbox_does_not_turn_an_unlock_that_happened_into_an_error() {
     let filler: Vec<_> = (0..8).map(|i| access_event(&s, i)).collect();
     s.phone.outbox().append_batch(filler).unwrap();
 
-    let report = s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    let report = s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     assert_eq!(report.bolt, BoltState::Unlocked);
     assert_eq!(s.lock.lock().actuation_count(), 1);
     assert_eq!(report.events_collected, 0);
@@ -164,7 +165,7 @@ async fn a_full_outbox_does_not_turn_an_unlock_that_happened_into_an_error() {
     assert!(why.contains("outbox is full"), "{why}");
 
     // The fast key and the lock state were still saved.
-    let repeat = s.phone.lock(s.lock.id(), &NoProgress).await.unwrap();
+    let repeat = s.phone.locks().lock(s.lock.id(), &NoProgress).await.unwrap();
     assert_eq!(repeat.path, UnlockPath::Fast);
 
     // Once the outbox has room, the next command that moves the bolt (those
@@ -173,7 +174,7 @@ async fn a_full_outbox_does_not_turn_an_unlock_that_happened_into_an_error() {
     let pending = s.phone.outbox().peek(100, 1 << 20).unwrap();
     let ids: Vec<_> = pending.iter().map(|e| e.id).collect();
     s.phone.outbox().confirm(&ids).unwrap();
-    let later = s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    let later = s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     let held = s.lock.lock().events();
     assert_eq!(
         later.events_collected as usize,

@@ -20,14 +20,14 @@ async fn scene() -> Scene {
 #[tokio::test]
 async fn first_unlock_uses_auth_then_repeat_uses_fast_with_no_asymmetric_work_on_the_lock() {
     let s = scene().await;
-    let first = s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    let first = s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     assert_eq!(first.path, UnlockPath::Auth);
     assert_eq!(first.round_trips, 1);
     assert_eq!(first.bolt, BoltState::Unlocked);
     assert_eq!(s.lock.lock().actuation_count(), 1);
 
     let before = s.lock.lock().asym_op_counts();
-    let repeat = s.phone.lock(s.lock.id(), &NoProgress).await.unwrap();
+    let repeat = s.phone.locks().lock(s.lock.id(), &NoProgress).await.unwrap();
     let after = s.lock.lock().asym_op_counts();
     assert_eq!(repeat.path, UnlockPath::Fast);
     assert_eq!(repeat.round_trips, 1);
@@ -42,8 +42,8 @@ async fn first_unlock_uses_auth_then_repeat_uses_fast_with_no_asymmetric_work_on
 #[tokio::test]
 async fn events_are_collected_into_the_outbox_on_every_contact() {
     let s = scene().await;
-    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
-    let report = s.phone.lock(s.lock.id(), &NoProgress).await.unwrap();
+    s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
+    let report = s.phone.locks().lock(s.lock.id(), &NoProgress).await.unwrap();
     assert!(report.events_collected >= 1);
     let held = s.lock.lock().events().len() as u64;
     let stats = s.phone.outbox().stats().unwrap();
@@ -54,11 +54,11 @@ async fn events_are_collected_into_the_outbox_on_every_contact() {
 #[tokio::test]
 async fn a_connection_lost_after_the_request_is_retried_without_actuating_twice() {
     let s = scene().await;
-    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     s.world
         .radio
         .set_next_faults(FaultPlan::none().disconnect_after_requests(1));
-    let report = s.phone.lock(s.lock.id(), &NoProgress).await.unwrap();
+    let report = s.phone.locks().lock(s.lock.id(), &NoProgress).await.unwrap();
     assert!(report.replayed, "the retry must be answered from the stored outcome");
     assert_eq!(report.attempts, 2);
     assert_eq!(report.bolt, BoltState::Locked);
@@ -81,12 +81,12 @@ async fn an_unreachable_lock_after_delivery_is_reported_as_may_have_acted() {
         .await
         .unwrap();
     let key = s.world.issue(&phone, &s.lock, GrantSpec::resident(START)).unwrap();
-    phone.add_key(key, "resident").await.unwrap();
-    phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    phone.keys().add_key(key, "resident").await.unwrap();
+    phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     s.world
         .radio
         .set_next_faults(FaultPlan::none().disconnect_after_requests(1));
-    let err = phone.lock(s.lock.id(), &NoProgress).await.unwrap_err();
+    let err = phone.locks().lock(s.lock.id(), &NoProgress).await.unwrap_err();
     assert_eq!(err.diagnosis(), DiagnosisCode::OutcomeUnknown, "{err}");
     assert_eq!(s.lock.lock().actuation_count(), 2, "the lock did act once");
 }
@@ -95,7 +95,7 @@ async fn an_unreachable_lock_after_delivery_is_reported_as_may_have_acted() {
 async fn a_lock_out_of_range_is_reported_before_anything_was_sent() {
     let s = scene().await;
     s.world.radio.set_in_range(&s.lock.address, false).unwrap();
-    let err = s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap_err();
+    let err = s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap_err();
     assert_eq!(err.diagnosis(), DiagnosisCode::LockOutOfRange, "{err}");
     assert_eq!(s.lock.lock().actuation_count(), 0);
 }
@@ -103,12 +103,12 @@ async fn a_lock_out_of_range_is_reported_before_anything_was_sent() {
 #[tokio::test]
 async fn after_a_factory_reset_the_phone_detects_it_and_falls_back_to_auth() {
     let s = scene().await;
-    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     s.lock.lock().factory_reset();
-    let report = s.phone.lock(s.lock.id(), &NoProgress).await.unwrap();
+    let report = s.phone.locks().lock(s.lock.id(), &NoProgress).await.unwrap();
     assert!(report.lock_reset_detected);
     assert_eq!(report.path, UnlockPath::Auth);
-    let next = s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    let next = s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     assert_eq!(next.path, UnlockPath::Fast);
 }
 
@@ -116,7 +116,7 @@ async fn after_a_factory_reset_the_phone_detects_it_and_falls_back_to_auth() {
 async fn a_jammed_bolt_is_reported_as_jammed_not_as_success() {
     let s = scene().await;
     s.lock.lock().inject(Fault::JammedBolt);
-    let err = s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap_err();
+    let err = s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap_err();
     assert_eq!(err.diagnosis(), DiagnosisCode::LockJammed, "{err}");
     assert!(matches!(
         err,
@@ -131,7 +131,7 @@ async fn a_jammed_bolt_is_reported_as_jammed_not_as_success() {
 async fn an_expired_key_is_refused_on_the_phone_before_any_radio_use() {
     let s = scene().await;
     s.world.clock.advance_secs(31 * 86_400);
-    let err = s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap_err();
+    let err = s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap_err();
     assert_eq!(err.diagnosis(), DiagnosisCode::KeyExpired);
     assert!(matches!(err, LatchkeyError::Refused { lock_result: None, .. }));
     assert!(s.lock.lock().events().is_empty(), "the lock never heard of it");
@@ -152,11 +152,11 @@ async fn a_guest_outside_the_schedule_is_refused_and_inside_it_gets_in() {
             GrantSpec::guest(START, START + 7 * 86_400, Some(schedule)),
         )
         .unwrap();
-    guest.add_key(key, "guest").await.unwrap();
-    let err = guest.unlock(lock.id(), &NoProgress).await.unwrap_err();
+    guest.keys().add_key(key, "guest").await.unwrap();
+    let err = guest.locks().unlock(lock.id(), &NoProgress).await.unwrap_err();
     assert_eq!(err.diagnosis(), DiagnosisCode::OutsideSchedule);
     world.clock.advance_secs(3 * 3600);
-    guest.unlock(lock.id(), &NoProgress).await.unwrap();
+    guest.locks().unlock(lock.id(), &NoProgress).await.unwrap();
     assert_eq!(lock.lock().actuation_count(), 1);
 }
 
@@ -172,27 +172,27 @@ async fn a_revocation_list_carried_by_one_phone_stops_another_phones_key() {
         .unwrap();
     let other_key = s.world.issue(&other, &s.lock, GrantSpec::resident(START)).unwrap();
     let revoked_id = other_key.key_id();
-    other.add_key(other_key, "revoked soon").await.unwrap();
-    other.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    other.keys().add_key(other_key, "revoked soon").await.unwrap();
+    other.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
 
     let list = s
         .world
         .authority
         .revocation_list(s.lock.id(), false, 1, START, vec![revoked_id])
         .unwrap();
-    assert!(s.phone.add_revocation_list(list).await.unwrap());
-    let carried = s.phone.status(s.lock.id(), &NoProgress).await.unwrap();
+    assert!(s.phone.keys().add_revocation_list(list).await.unwrap());
+    let carried = s.phone.locks().status(s.lock.id(), &NoProgress).await.unwrap();
     assert_eq!(carried.revocation_seq_acked, Some(1));
     assert_eq!(s.lock.lock().revocation_seq(), 1);
 
-    let err = other.lock(s.lock.id(), &NoProgress).await.unwrap_err();
+    let err = other.locks().lock(s.lock.id(), &NoProgress).await.unwrap_err();
     assert_eq!(err.diagnosis(), DiagnosisCode::KeyRevoked, "{err}");
 }
 
 #[tokio::test]
 async fn a_lock_that_lost_power_gets_trusted_time_and_the_unlock_still_goes_through() {
     let s = scene().await;
-    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     s.world.clock.advance_secs(3600);
     s.lock.lock().power_loss();
     assert!(!s.lock.lock().clock_trusted());
@@ -201,8 +201,8 @@ async fn a_lock_that_lost_power_gets_trusted_time_and_the_unlock_still_goes_thro
         .authority
         .time_token(s.lock.id(), s.world.clock.unix_now(), 600, 0, Default::default())
         .unwrap();
-    s.phone.add_time_token(token).await.unwrap();
-    let report = s.phone.lock(s.lock.id(), &NoProgress).await.unwrap();
+    s.phone.keys().add_time_token(token).await.unwrap();
+    let report = s.phone.locks().lock(s.lock.id(), &NoProgress).await.unwrap();
     assert!(report.time_delivered.is_some());
     assert_eq!(report.bolt, BoltState::Locked);
     assert!(s.lock.lock().clock_trusted());
@@ -223,7 +223,7 @@ impl ProgressListener for Recorder {
 async fn progress_is_reported_in_order_and_failures_carry_their_diagnosis() {
     let s = scene().await;
     let seen = Recorder::default();
-    s.phone.unlock(s.lock.id(), &seen).await.unwrap();
+    s.phone.locks().unlock(s.lock.id(), &seen).await.unwrap();
     let steps = seen.0.lock().unwrap().clone();
     assert_eq!(
         steps[..5],
@@ -241,7 +241,7 @@ async fn progress_is_reported_in_order_and_failures_carry_their_diagnosis() {
 
     s.lock.lock().inject(Fault::DoorOpen);
     let seen = Recorder::default();
-    let err = s.phone.lock(s.lock.id(), &seen).await.unwrap_err();
+    let err = s.phone.locks().lock(s.lock.id(), &seen).await.unwrap_err();
     let last = seen.0.lock().unwrap().last().cloned();
     assert_eq!(
         last,
@@ -265,24 +265,27 @@ async fn a_lock_that_evicted_the_fast_key_is_answered_by_auth_in_the_same_connec
     let b = world.phone(dir_b.path(), LinkParams::mtu185(), &[&lock]).await.unwrap();
     for p in [&a, &b] {
         let key = world.issue(p, &lock, GrantSpec::resident(START)).unwrap();
-        p.add_key(key, "resident").await.unwrap();
+        p.keys().add_key(key, "resident").await.unwrap();
     }
-    a.unlock(lock.id(), &NoProgress).await.unwrap();
+    a.locks().unlock(lock.id(), &NoProgress).await.unwrap();
     // B's first contact takes the lock's only fast-key slot.
-    b.lock(lock.id(), &NoProgress).await.unwrap();
-    let report = a.unlock(lock.id(), &NoProgress).await.unwrap();
+    b.locks().lock(lock.id(), &NoProgress).await.unwrap();
+    let report = a.locks().unlock(lock.id(), &NoProgress).await.unwrap();
     assert_eq!(report.path, UnlockPath::FastThenAuth);
     assert_eq!(report.attempts, 1, "one connection");
     assert_eq!(report.round_trips, 2, "the refused FAST, then AUTH");
     assert_eq!(report.bolt, BoltState::Unlocked);
     // The new fast key works again next time.
-    assert_eq!(a.lock(lock.id(), &NoProgress).await.unwrap().path, UnlockPath::Fast);
+    assert_eq!(
+        a.locks().lock(lock.id(), &NoProgress).await.unwrap().path,
+        UnlockPath::Fast
+    );
 }
 
 #[tokio::test]
 async fn a_fast_answer_updates_what_the_phone_knows_of_the_bolt() {
     let s = scene().await;
-    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     let full_at = s
         .phone
         .store()
@@ -294,7 +297,7 @@ async fn a_fast_answer_updates_what_the_phone_knows_of_the_bolt() {
     assert_eq!(full_at.status.bolt, BoltState::Unlocked);
 
     s.world.clock.advance_secs(30);
-    let repeat = s.phone.lock(s.lock.id(), &NoProgress).await.unwrap();
+    let repeat = s.phone.locks().lock(s.lock.id(), &NoProgress).await.unwrap();
     assert_eq!(repeat.path, UnlockPath::Fast);
     let state = s.phone.store().locks().state(&s.lock.id()).unwrap();
     let (current, at) = state.current_status().unwrap();

@@ -70,11 +70,11 @@ async fn a_pin_deleted_while_the_lock_is_offline_keeps_working_until_a_phone_del
     let cleaner = slot(&s, 1, PinClass::User, CLEANER);
     let guest = slot(&s, 2, PinClass::Guest, GUEST);
     let first = pin_list(&s, 1, SUNDAY, vec![cleaner, guest]);
-    assert!(s.phone.add_pin_list(first, labels()).await.unwrap());
+    assert!(s.phone.pins().add_pin_list(first, labels()).await.unwrap());
     // Sunday: the phone's visit carries the list after the unlock.
-    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     assert_eq!(s.lock.lock().pin_seq(), 1);
-    let status = s.phone.pin_status(s.lock.id()).await.unwrap();
+    let status = s.phone.pins().status(s.lock.id()).await.unwrap();
     assert!(!status.pending);
     assert_eq!(status.acked.map(|a| a.seq), Some(1));
     assert!(opens(&s, GUEST));
@@ -84,8 +84,8 @@ async fn a_pin_deleted_while_the_lock_is_offline_keeps_working_until_a_phone_del
     s.world.clock.advance_secs(u64::from(DAY));
     let monday = s.world.clock.unix_now();
     let second = pin_list(&s, 2, monday, vec![cleaner]);
-    assert!(s.phone.add_pin_list(second, labels()).await.unwrap());
-    let drift = s.phone.pin_status(s.lock.id()).await.unwrap();
+    assert!(s.phone.pins().add_pin_list(second, labels()).await.unwrap());
+    let drift = s.phone.pins().status(s.lock.id()).await.unwrap();
     assert!(drift.pending, "{drift:?}");
     assert_eq!((drift.held_seq, drift.held_issued_at), (Some(2), Some(monday)));
     let acked = drift.acked.unwrap();
@@ -96,7 +96,7 @@ async fn a_pin_deleted_while_the_lock_is_offline_keeps_working_until_a_phone_del
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0].change, PinSlotChange::Removed(2));
     assert_eq!(changes[0].label.as_deref(), Some("Guest: Smith"));
-    assert_eq!(s.phone.pin_statuses().await.unwrap(), vec![drift]);
+    assert_eq!(s.phone.pins().list().await.unwrap(), vec![drift]);
     assert!(opens(&s, GUEST), "the lock has not heard: the deleted PIN still opens");
     // The diagnosis names it, with whose PIN it is.
     let at = s.world.clock.unix_now();
@@ -116,18 +116,18 @@ async fn a_pin_deleted_while_the_lock_is_offline_keeps_working_until_a_phone_del
 
     // Tuesday: the phone opens the door and delivers the change.
     s.world.clock.advance_secs(u64::from(DAY));
-    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     assert_eq!(s.lock.lock().pin_seq(), 2);
     assert!(!opens(&s, GUEST), "delivered: the deleted PIN stops");
     assert!(opens(&s, CLEANER));
-    let after = s.phone.pin_status(s.lock.id()).await.unwrap();
+    let after = s.phone.pins().status(s.lock.id()).await.unwrap();
     assert!(!after.pending);
     assert_eq!(after.pending_changes, Some(vec![]));
     assert_eq!(delivered_seqs(&s.phone), [1, 2]);
 
     // Nothing new: the next visit carries nothing.
     let before = s.lock.lock().events().len();
-    s.phone.lock(s.lock.id(), &NoProgress).await.unwrap();
+    s.phone.locks().lock(s.lock.id(), &NoProgress).await.unwrap();
     let pushes = s.lock.lock().events()[before..]
         .iter()
         .filter(|e| e.kind == latchkey_protocol::EventKind::PinsUpdated)
@@ -140,8 +140,8 @@ async fn a_pin_deleted_while_the_lock_is_offline_keeps_working_until_a_phone_del
 async fn a_new_guest_pin_is_pending_until_delivered_and_then_opens() {
     let s = scene().await;
     let list = pin_list(&s, 1, SUNDAY, vec![slot(&s, 2, PinClass::Guest, GUEST)]);
-    s.phone.add_pin_list(list, labels()).await.unwrap();
-    let status = s.phone.pin_status(s.lock.id()).await.unwrap();
+    s.phone.pins().add_pin_list(list, labels()).await.unwrap();
+    let status = s.phone.pins().status(s.lock.id()).await.unwrap();
     assert!(status.pending && status.acked.is_none());
     let change = &status.pending_changes.unwrap()[0];
     assert_eq!(
@@ -149,7 +149,7 @@ async fn a_new_guest_pin_is_pending_until_delivered_and_then_opens() {
         (PinSlotChange::Added(2), Some("Guest: Smith"))
     );
     assert!(!opens(&s, GUEST), "the guest's PIN never reached the lock");
-    s.phone.status(s.lock.id(), &NoProgress).await.unwrap();
+    s.phone.locks().status(s.lock.id(), &NoProgress).await.unwrap();
     assert!(opens(&s, GUEST));
 }
 
@@ -158,26 +158,26 @@ async fn a_list_from_another_authority_is_refused_before_it_is_stored() {
     let s = scene().await;
     let stranger = latchkey_sim::authority::KeyAuthority::generate().unwrap();
     let forged = stranger.pin_list(s.lock.id(), 5, SUNDAY, 0, vec![]).unwrap();
-    let err = s.phone.add_pin_list(forged, BTreeMap::new()).await.unwrap_err();
+    let err = s.phone.pins().add_pin_list(forged, BTreeMap::new()).await.unwrap_err();
     assert_eq!(err.diagnosis(), latchkey_core::DiagnosisCode::KeyRejected);
-    assert_eq!(s.phone.pin_status(s.lock.id()).await.unwrap().held_seq, None);
+    assert_eq!(s.phone.pins().status(s.lock.id()).await.unwrap().held_seq, None);
 }
 
 #[tokio::test]
 async fn after_a_factory_reset_the_phone_carries_the_pin_list_again() {
     let s = scene().await;
     let list = pin_list(&s, 3, SUNDAY, vec![slot(&s, 1, PinClass::User, CLEANER)]);
-    s.phone.add_pin_list(list, labels()).await.unwrap();
-    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    s.phone.pins().add_pin_list(list, labels()).await.unwrap();
+    s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     s.lock.lock().factory_reset();
     assert!(!opens(&s, CLEANER));
     // The visit that notices the reset forgets the old acknowledgement…
-    let report = s.phone.lock(s.lock.id(), &NoProgress).await.unwrap();
+    let report = s.phone.locks().lock(s.lock.id(), &NoProgress).await.unwrap();
     assert!(report.lock_reset_detected);
-    assert!(s.phone.pin_status(s.lock.id()).await.unwrap().pending);
+    assert!(s.phone.pins().status(s.lock.id()).await.unwrap().pending);
     // …and the next one carries the list again.
-    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     assert_eq!(s.lock.lock().pin_seq(), 3);
     assert!(opens(&s, CLEANER));
-    assert!(!s.phone.pin_status(s.lock.id()).await.unwrap().pending);
+    assert!(!s.phone.pins().status(s.lock.id()).await.unwrap().pending);
 }

@@ -28,10 +28,10 @@ async fn scene(config: LockConfig) -> Scene {
     let dir = tempfile::tempdir().unwrap();
     let host = world.phone(dir.path(), LinkParams::mtu185(), &[&lock]).await.unwrap();
     let key = world.issue(&host, &lock, GrantSpec::resident(START)).unwrap();
-    host.add_key(key, "Host").await.unwrap();
+    host.keys().add_key(key, "Host").await.unwrap();
     // The cloud gives the host's phone the lock's offline PIN secret once.
     let secret = world.authority.pin_secret(&lock.id()).unwrap();
-    host.add_pin_secret(lock.id(), secret).await.unwrap();
+    host.pins().add_pin_secret(lock.id(), secret).await.unwrap();
     Scene {
         world,
         lock,
@@ -61,6 +61,7 @@ async fn an_offline_pin_made_with_no_network_opens_only_inside_its_window() {
     // A cleaner from 14:00 to 17:00 today.
     let pin = s
         .host
+        .pins()
         .offline_pin(s.lock.id(), START + 4 * HOUR, 3 * HOUR, false)
         .await
         .unwrap();
@@ -89,7 +90,12 @@ async fn an_offline_pin_made_with_no_network_opens_only_inside_its_window() {
 #[tokio::test]
 async fn a_one_time_offline_pin_opens_once() {
     let s = scene(LockConfig::default()).await;
-    let pin = s.host.offline_pin(s.lock.id(), START, 2 * HOUR, true).await.unwrap();
+    let pin = s
+        .host
+        .pins()
+        .offline_pin(s.lock.id(), START, 2 * HOUR, true)
+        .await
+        .unwrap();
     assert!(pin.kind.one_time());
     assert!(opened(typed(&s, &pin.code)));
     assert_eq!(
@@ -109,9 +115,17 @@ async fn only_a_phone_holding_the_secret_can_make_offline_pins() {
         .phone(dir.path(), LinkParams::mtu185(), &[&s.lock])
         .await
         .unwrap();
-    let err = guest.offline_pin(s.lock.id(), START, HOUR, false).await.unwrap_err();
+    let err = guest
+        .pins()
+        .offline_pin(s.lock.id(), START, HOUR, false)
+        .await
+        .unwrap_err();
     assert_eq!(err.diagnosis(), DiagnosisCode::NoKey);
-    let too_long = s.host.offline_pin(s.lock.id(), START, 30 * 24 * HOUR, false).await;
+    let too_long = s
+        .host
+        .pins()
+        .offline_pin(s.lock.id(), START, 30 * 24 * HOUR, false)
+        .await;
     assert!(too_long.is_err(), "offline PINs last at most 28 days");
 }
 
@@ -123,9 +137,9 @@ async fn brute_force_on_the_keypad_locks_it_out_and_the_next_contact_diagnoses_i
     }
     assert!(matches!(typed(&s, "000001"), KeypadOutcome::LockedOut { .. }));
 
-    let report = s.host.status(s.lock.id(), &NoProgress).await.unwrap();
+    let report = s.host.locks().status(s.lock.id(), &NoProgress).await.unwrap();
     assert!(report.faults.has(Faults::KEYPAD_LOCKED));
-    let status = s.host.pin_status(s.lock.id()).await.unwrap();
+    let status = s.host.pins().status(s.lock.id()).await.unwrap();
     let keypad = status.keypad.unwrap();
     assert!(keypad.locked_out);
     assert_eq!(keypad.lockouts_seen, 1);
@@ -149,8 +163,8 @@ async fn brute_force_on_the_keypad_locks_it_out_and_the_next_contact_diagnoses_i
 
     // A minute later the keypad takes codes again, and the next contact says so.
     s.world.clock.advance_secs(60);
-    s.host.status(s.lock.id(), &NoProgress).await.unwrap();
-    let status = s.host.pin_status(s.lock.id()).await.unwrap();
+    s.host.locks().status(s.lock.id(), &NoProgress).await.unwrap();
+    let status = s.host.pins().status(s.lock.id()).await.unwrap();
     assert_eq!(status.diagnosis(), None);
     assert_eq!(status.keypad.unwrap().lockouts_seen, 1, "counted once");
 }

@@ -37,7 +37,7 @@ async fn scene() -> Scene {
     let dir = tempfile::tempdir().unwrap();
     let phone = world.phone(dir.path(), LinkParams::mtu185(), &[&lock]).await.unwrap();
     let key = world.issue(&phone, &lock, GrantSpec::resident(START)).unwrap();
-    phone.add_key(key, "Ana (resident)").await.unwrap();
+    phone.keys().add_key(key, "Ana (resident)").await.unwrap();
     let digits = |d: &str| PinDigits::new(d).unwrap();
     let cleaner = Schedule::new(Schedule::WORKDAYS, 9 * 60, 12 * 60).unwrap();
     let stay = PinRule::between(PinClass::Guest, START, START + 7 * DAY);
@@ -61,10 +61,11 @@ async fn scene() -> Scene {
         (1, "Ben".to_string()),
         (2, "Cleaner".to_string()),
     ]);
-    phone.add_pin_list(list.clone(), labels).await.unwrap();
+    phone.pins().add_pin_list(list.clone(), labels).await.unwrap();
     let secret = world.authority.pin_secret(&lock.id()).unwrap();
-    phone.add_pin_secret(lock.id(), secret).await.unwrap();
+    phone.pins().add_pin_secret(lock.id(), secret).await.unwrap();
     phone
+        .emergency()
         .set_backup_entry(
             lock.id(),
             BackupMethod::SomeoneNearby,
@@ -97,8 +98,8 @@ fn readiness() -> ReadinessSummary {
 async fn the_sheet_lists_who_can_get_in_the_backup_way_the_battery_and_the_steps() {
     let s = scene().await;
     s.lock.lock().inject(Fault::BatteryMv(4700));
-    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
-    let sheet = s.phone.emergency_sheet(s.lock.id(), Some(readiness())).await.unwrap();
+    s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
+    let sheet = s.phone.emergency().sheet(s.lock.id(), Some(readiness())).await.unwrap();
     assert_eq!(sheet.credentials.len(), 4);
     assert_eq!(sheet.credentials[0].kind, CredentialKind::PhoneKey);
     assert!(sheet.credentials.iter().all(|c| c.works_offline));
@@ -129,7 +130,7 @@ async fn the_sheet_lists_who_can_get_in_the_backup_way_the_battery_and_the_steps
 #[tokio::test]
 async fn the_sheet_warns_of_pin_changes_the_lock_has_not_received() {
     let s = scene().await;
-    let sheet = s.phone.emergency_sheet(s.lock.id(), None).await.unwrap();
+    let sheet = s.phone.emergency().sheet(s.lock.id(), None).await.unwrap();
     assert_eq!(sheet.pending_pin_changes, 3);
     let md = sheet.to_markdown();
     assert!(md.contains("3 PIN change(s) have not reached the lock yet"), "{md}");
@@ -141,17 +142,18 @@ async fn the_sheet_warns_of_pin_changes_the_lock_has_not_received() {
 #[tokio::test]
 async fn the_sheet_contains_no_secret_material() {
     let s = scene().await;
-    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     let md = s
         .phone
-        .emergency_sheet(s.lock.id(), Some(readiness()))
+        .emergency()
+        .sheet(s.lock.id(), Some(readiness()))
         .await
         .unwrap()
         .to_markdown();
-    let text = s.phone.emergency_sheet(s.lock.id(), None).await.unwrap().to_text();
+    let text = s.phone.emergency().sheet(s.lock.id(), None).await.unwrap().to_text();
 
     let mut secrets: Vec<(String, Vec<u8>)> = Vec::new();
-    for k in s.phone.keys().await.unwrap() {
+    for k in s.phone.keys().list().await.unwrap() {
         secrets.push(("certificate".into(), k.key.encode()));
         secrets.push(("certificate signature".into(), k.key.signature.0.to_vec()));
         secrets.push(("holder key".into(), k.key.grant.holder.0.to_vec()));
@@ -165,7 +167,12 @@ async fn the_sheet_contains_no_secret_material() {
     secrets.push(("PIN list".into(), s.list.encode()));
     let secret = s.world.authority.pin_secret(&s.lock.id()).unwrap();
     secrets.push(("offline PIN secret".into(), secret.0.to_vec()));
-    let offline = s.phone.offline_pin(s.lock.id(), START, 3600, false).await.unwrap();
+    let offline = s
+        .phone
+        .pins()
+        .offline_pin(s.lock.id(), START, 3600, false)
+        .await
+        .unwrap();
 
     for sheet in [&md, &text] {
         for (what, bytes) in &secrets {

@@ -67,7 +67,7 @@ async fn a_corrupt_store_is_quarantined_and_the_next_sync_brings_the_keys_back()
         assert!(client.store_quarantine().is_none());
         let report = client.sync().unwrap().sync_until_idle(3).await;
         assert_eq!((report.outcome, report.keys_added), (SyncOutcome::Completed, 1));
-        client.unlock(lock.id(), &NoProgress).await.unwrap();
+        client.locks().unlock(lock.id(), &NoProgress).await.unwrap();
     }
 
     // The database file is damaged while the app is closed.
@@ -84,14 +84,14 @@ async fn a_corrupt_store_is_quarantined_and_the_next_sync_brings_the_keys_back()
     let report = client.sync().unwrap().sync_until_idle(3).await;
     assert_eq!(report.outcome, SyncOutcome::Completed, "{report:?}");
     assert_eq!(report.keys_added, 1, "{report:?}");
-    let keys = client.keys().await.unwrap();
+    let keys = client.keys().list().await.unwrap();
     let ids: Vec<_> = keys.iter().map(|k| k.key.key_id()).collect();
     assert_eq!(ids, vec![issued.key_id], "the cloud's key is back");
     assert!(client.store().locks().get_meta(&lock.id()).unwrap().is_some());
 
     // And it opens the door (first contact again: the fast key was lost).
-    client.lock(lock.id(), &NoProgress).await.unwrap();
-    let report = client.unlock(lock.id(), &NoProgress).await.unwrap();
+    client.locks().lock(lock.id(), &NoProgress).await.unwrap();
+    let report = client.locks().unlock(lock.id(), &NoProgress).await.unwrap();
     assert_eq!(report.bolt, BoltState::Unlocked);
     cloud.shutdown().await;
 }

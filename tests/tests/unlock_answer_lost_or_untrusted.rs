@@ -43,13 +43,13 @@ impl Recorder {
 async fn a_lock_that_acted_then_left_range_is_reported_as_may_have_acted_after_the_retry() {
     let s = scene().await;
     assert!(CommandPolicy::default().max_attempts >= 2);
-    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     s.world
         .radio
         .set_next_faults(FaultPlan::none().out_of_range_after_requests(1));
 
     let seen = Recorder::default();
-    let err = s.phone.lock(s.lock.id(), &seen).await.unwrap_err();
+    let err = s.phone.locks().lock(s.lock.id(), &seen).await.unwrap_err();
     assert_eq!(err.diagnosis(), DiagnosisCode::OutcomeUnknown, "{err}");
     assert!(matches!(err, LatchkeyError::OutcomeUnknown { .. }), "{err:?}");
     assert!(err.to_string().contains("may have acted"), "{err}");
@@ -62,7 +62,7 @@ async fn a_lock_that_acted_then_left_range_is_reported_as_may_have_acted_after_t
 
     // Back in range, the lock confirms what it did.
     s.world.radio.set_in_range(&s.lock.address, true).unwrap();
-    let status = s.phone.status(s.lock.id(), &NoProgress).await.unwrap();
+    let status = s.phone.locks().status(s.lock.id(), &NoProgress).await.unwrap();
     assert_eq!(status.bolt, BoltState::Locked);
     assert_eq!(s.lock.lock().actuation_count(), 2);
 }
@@ -70,11 +70,11 @@ async fn a_lock_that_acted_then_left_range_is_reported_as_may_have_acted_after_t
 #[tokio::test]
 async fn a_damaged_fast_answer_is_asked_again_by_command_id_and_the_lock_acts_once() {
     let s = scene().await;
-    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     s.world.radio.set_next_faults(FaultPlan::none().corrupt_down(1));
 
     let seen = Recorder::default();
-    let report = s.phone.lock(s.lock.id(), &seen).await.unwrap();
+    let report = s.phone.locks().lock(s.lock.id(), &seen).await.unwrap();
     assert_eq!(report.path, UnlockPath::Fast);
     assert!(report.replayed, "the retry is answered from the stored outcome");
     assert_eq!(report.attempts, 2);
@@ -88,7 +88,7 @@ async fn a_damaged_auth_answer_on_first_contact_is_asked_again_and_the_lock_acts
     let s = scene().await;
     s.world.radio.set_next_faults(FaultPlan::none().corrupt_down(1));
 
-    let report = s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    let report = s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     assert_eq!(report.path, UnlockPath::Auth);
     assert!(report.replayed);
     assert_eq!(report.attempts, 2);
@@ -96,17 +96,17 @@ async fn a_damaged_auth_answer_on_first_contact_is_asked_again_and_the_lock_acts
     assert_eq!(s.lock.lock().actuation_count(), 1);
     // A replay opens no session, so no fast key came of it: the next
     // command is a fresh AUTH, and the one after it is fast.
-    let next = s.phone.lock(s.lock.id(), &NoProgress).await.unwrap();
+    let next = s.phone.locks().lock(s.lock.id(), &NoProgress).await.unwrap();
     assert_eq!((next.path, next.replayed), (UnlockPath::Auth, false));
     assert_eq!(s.lock.lock().actuation_count(), 2);
-    let fast = s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    let fast = s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     assert_eq!(fast.path, UnlockPath::Fast);
 }
 
 #[tokio::test]
 async fn answers_that_never_authenticate_are_not_authentic_and_the_lock_may_have_acted() {
     let s = scene().await;
-    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     let attempts = CommandPolicy::default().max_attempts;
     s.world
         .radio
@@ -115,7 +115,7 @@ async fn answers_that_never_authenticate_are_not_authentic_and_the_lock_may_have
     // BLE's link layer catches damage on the air: an answer that fails its
     // check on every attempt comes from a device that is not the lock the
     // phone knows, and the diagnosis says so (and that it may have acted).
-    let err = s.phone.lock(s.lock.id(), &NoProgress).await.unwrap_err();
+    let err = s.phone.locks().lock(s.lock.id(), &NoProgress).await.unwrap_err();
     assert_eq!(err.diagnosis(), DiagnosisCode::LockNotAuthentic, "{err}");
     assert!(err.to_string().contains("may have acted"), "{err}");
     assert!(err.to_string().contains("does not authenticate"), "{err}");
@@ -126,7 +126,7 @@ async fn answers_that_never_authenticate_are_not_authentic_and_the_lock_may_have
     );
 
     // The next command, with no damage, sees what the lock did.
-    let status = s.phone.status(s.lock.id(), &NoProgress).await.unwrap();
+    let status = s.phone.locks().status(s.lock.id(), &NoProgress).await.unwrap();
     assert_eq!(status.bolt, BoltState::Locked);
 }
 
@@ -137,9 +137,9 @@ async fn with_a_single_attempt_an_answer_failing_its_check_is_not_authentic_and_
         ..Default::default()
     };
     let s = resident_scene_with(START, LockConfig::default(), |b| b.command_policy(one_try)).await;
-    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     s.world.radio.set_next_faults(FaultPlan::none().corrupt_down(1));
-    let err = s.phone.lock(s.lock.id(), &NoProgress).await.unwrap_err();
+    let err = s.phone.locks().lock(s.lock.id(), &NoProgress).await.unwrap_err();
     assert_eq!(err.diagnosis(), DiagnosisCode::LockNotAuthentic, "{err}");
     assert!(err.to_string().contains("may have acted"), "{err}");
     assert_eq!(s.lock.lock().actuation_count(), 2);
@@ -162,13 +162,13 @@ impl ProgressListener for LeaveOnRetry {
 #[tokio::test]
 async fn one_answer_failing_its_check_then_no_lock_at_all_is_an_unknown_outcome_not_an_impostor() {
     let s = scene().await;
-    s.phone.unlock(s.lock.id(), &NoProgress).await.unwrap();
+    s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     s.world.radio.set_next_faults(FaultPlan::none().corrupt_down(1));
     let leave = LeaveOnRetry {
         radio: s.world.radio.clone(),
         address: s.lock.address.clone(),
     };
-    let err = s.phone.lock(s.lock.id(), &leave).await.unwrap_err();
+    let err = s.phone.locks().lock(s.lock.id(), &leave).await.unwrap_err();
     assert_eq!(err.diagnosis(), DiagnosisCode::OutcomeUnknown, "{err}");
     let text = err.to_string();
     assert!(text.contains("can't be trusted") && text.contains("; then "), "{text}");

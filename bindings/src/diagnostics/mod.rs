@@ -104,7 +104,7 @@ impl DiagnosticsClient {
         };
         let lock_id = LockId::from_hex(&hex).ok_or(DiagnosticsError::InvalidLockId { lock_id: hex })?;
         let client = self.session.client::<DiagnosticsError>()?;
-        client.observe(lock_id).await.map_err(|e| match e {
+        client.diagnostics().observe(lock_id).await.map_err(|e| match e {
             LatchkeyError::Internal { detail } => DiagnosticsError::Internal { reason: detail },
             other => DiagnosticsError::Storage {
                 reason: other.to_string(),

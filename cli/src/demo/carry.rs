@@ -20,6 +20,7 @@ pub(crate) async fn revocation(story: &mut Story, cast: &Cast) -> Result<KeyId, 
         .carla
         .phone
         .keys()
+        .list()
         .await?
         .first()
         .map(|k| k.key.key_id())
@@ -32,7 +33,7 @@ pub(crate) async fn revocation(story: &mut Story, cast: &Cast) -> Result<KeyId, 
             .any(|d| d.lock_id == door && !d.in_sync && d.cloud_seq == seq),
         &format!("the cloud shows drift: revocation list #{seq} issued, the lock holds #0"),
     );
-    let still = cast.carla.phone.unlock(door, &NoProgress).await;
+    let still = cast.carla.phone.locks().unlock(door, &NoProgress).await;
     story.check(
         still.is_ok(),
         "Carla's key still opens the door: no lock can know what never reached it",
@@ -43,12 +44,16 @@ pub(crate) async fn revocation(story: &mut Story, cast: &Cast) -> Result<KeyId, 
     let report = cast.alice.engine.sync_until_idle(10).await;
     story.check(report.revocation_lists == 1, "revocation list fetched while passing by");
     cast.alice.offline();
-    let visit = cast.alice.phone.unlock(door, &NoProgress).await?;
+    let visit = cast.alice.phone.locks().unlock(door, &NoProgress).await?;
     story.check(
         visit.revocation_seq_acked == Some(seq),
         &format!("the lock installed list #{seq} in the same connection as Alice's unlock"),
     );
-    refused(story, cast.carla.phone.unlock(door, &NoProgress).await, "key_revoked");
+    refused(
+        story,
+        cast.carla.phone.locks().unlock(door, &NoProgress).await,
+        "key_revoked",
+    );
     Ok(carla_key)
 }
 
@@ -93,7 +98,7 @@ pub(crate) async fn back_online(story: &mut Story, cast: &Cast, carla_key: KeyId
         !drift.is_empty() && drift.iter().all(|d| d.in_sync),
         "the cloud's drift view: every lock holds the newest revocation list",
     );
-    let carla_keys = cast.carla.phone.keys().await?;
+    let carla_keys = cast.carla.phone.keys().list().await?;
     story.check(
         carla_keys.iter().all(|k| k.key.key_id() != carla_key),
         "Carla's phone deleted the revoked key at its first sync",

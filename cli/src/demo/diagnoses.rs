@@ -33,7 +33,7 @@ pub(crate) async fn tell(story: &mut Story, cast: &Cast) -> Result<(), SceneErro
     story.step("The bolt jams: the app says so instead of \"check your Bluetooth\"");
     let door = cast.door_id();
     cast.door.lock().inject(Fault::JammedBolt);
-    let result = cast.alice.phone.lock(door, &NoProgress).await;
+    let result = cast.alice.phone.locks().lock(door, &NoProgress).await;
     let at = cast.world.clock.unix_now();
     let mut observations = LockObservations::builder(cast.alice.phone.store(), door, at);
     if let Err(e) = &result {

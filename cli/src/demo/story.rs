@@ -89,7 +89,7 @@ async fn setup(story: &mut Story, cast: &Cast) -> Result<(), SceneError> {
     for (name, phone) in cast.residents() {
         phone.online();
         let report = phone.engine.sync_until_idle(10).await;
-        let held = phone.phone.keys().await?;
+        let held = phone.phone.keys().list().await?;
         story.check(
             report.outcome == SyncOutcome::Completed
                 && report.keys_added == 1
@@ -114,7 +114,7 @@ async fn offline(story: &mut Story, cast: &Cast) -> Result<(), SceneError> {
     );
 
     story.step("Alice unlocks for the first time (standard AUTH: signatures and key agreement)");
-    let (first, wall) = timed(cast.alice.phone.unlock(door, &NoProgress)).await;
+    let (first, wall) = timed(cast.alice.phone.locks().unlock(door, &NoProgress)).await;
     let first = first?;
     story.check(
         first.bolt == BoltState::Unlocked && first.round_trips == 1 && first.path.name() == "auth",
@@ -124,7 +124,7 @@ async fn offline(story: &mut Story, cast: &Cast) -> Result<(), SceneError> {
 
     story.step("Alice locks again (fast repeat: HMAC only, nothing asymmetric on the lock)");
     let before = cast.door.lock().asym_op_counts();
-    let (repeat, wall) = timed(cast.alice.phone.lock(door, &NoProgress)).await;
+    let (repeat, wall) = timed(cast.alice.phone.locks().lock(door, &NoProgress)).await;
     let repeat = repeat?;
     let after = cast.door.lock().asym_op_counts();
     story.check(
@@ -140,11 +140,11 @@ async fn offline(story: &mut Story, cast: &Cast) -> Result<(), SceneError> {
     story.step("Gus tries at 10:00 on Monday: his key works from noon");
     refused(
         story,
-        cast.gus.phone.unlock(door, &NoProgress).await,
+        cast.gus.phone.locks().unlock(door, &NoProgress).await,
         "outside_schedule",
     );
     cast.world.clock.advance_secs(2 * 3600 + 30 * 60);
-    let later = cast.gus.phone.unlock(door, &NoProgress).await;
+    let later = cast.gus.phone.locks().unlock(door, &NoProgress).await;
     story.check(later.is_ok(), "at 12:30 the same key opens the door");
 
     story.step("The connection drops right after a request: the bolt still moves once");
@@ -152,7 +152,7 @@ async fn offline(story: &mut Story, cast: &Cast) -> Result<(), SceneError> {
     cast.world
         .radio
         .set_next_faults(FaultPlan::none().disconnect_after_requests(1));
-    let retried = cast.alice.phone.lock(door, &NoProgress).await?;
+    let retried = cast.alice.phone.locks().lock(door, &NoProgress).await?;
     story.check(
         retried.replayed && retried.attempts == 2 && cast.door.lock().actuation_count() == moves + 1,
         "the phone reconnected and the lock answered from its stored outcome",

@@ -69,7 +69,7 @@ async fn flow(
     let mut transcript = Vec::new();
     for number in 1..=40 {
         // The client remembers how the last check on the lock ended.
-        let observations = site.client.observe(meta.lock_id).await?;
+        let observations = site.client.diagnostics().observe(meta.lock_id).await?;
         let step = wizard.current(&platform.snapshot, &observations);
         let heading = match step.kind {
             StepKind::Done if step.resolved => format!("{number}. Solved"),
@@ -91,7 +91,11 @@ async fn flow(
             }
             StepKind::Check => {
                 let spinner = Spinner::start("reading the lock's status…");
-                let result = site.client.run_command(meta.lock_id, Command::Status, &spinner).await;
+                let result = site
+                    .client
+                    .locks()
+                    .run_command(meta.lock_id, Command::Status, &spinner)
+                    .await;
                 spinner.finish();
                 let answer = match &result {
                     Ok(r) => {

@@ -131,7 +131,11 @@ async fn report(args: &DoctorArgs) -> Result<(DoctorReport, Option<(Site, LockMe
 /// Reads the lock's status (the wizard's check) and what the store knows.
 pub(crate) async fn read_lock(site: &Site, meta: &LockMeta) -> Result<(LockObservations, String), CliError> {
     let spinner = Spinner::start("reading the lock's status…");
-    let result = site.client.run_command(meta.lock_id, Command::Status, &spinner).await;
+    let result = site
+        .client
+        .locks()
+        .run_command(meta.lock_id, Command::Status, &spinner)
+        .await;
     spinner.finish();
     let outcome = match &result {
         Ok(_) => "status read".to_string(),
@@ -140,7 +144,7 @@ pub(crate) async fn read_lock(site: &Site, meta: &LockMeta) -> Result<(LockObser
     let source = format!("{}, {}, {outcome}", lock_label(meta), site.description);
     // The client remembers how the status read ended: the observations
     // carry it.
-    Ok((site.client.observe(meta.lock_id).await?, source))
+    Ok((site.client.diagnostics().observe(meta.lock_id).await?, source))
 }
 
 fn read(path: &Path) -> Result<String, CliError> {

@@ -11,7 +11,7 @@ use serde_json::json;
 /// and the phone's own public key (what a cloud issues keys to).
 pub async fn keys(site: &Site) -> Result<Outcome, CliError> {
     let now = site.now();
-    let keys = site.client.keys().await?;
+    let keys = site.client.keys().list().await?;
     let holder = latchkey_protocol::hex::encode(&site.client.holder_key().0);
     let mut text = vec![format!("{} key(s) on this phone ({}):", keys.len(), site.description)];
     let mut rows = Vec::new();
@@ -25,7 +25,7 @@ pub async fn keys(site: &Site) -> Result<Outcome, CliError> {
             "valid"
         };
         let lock = k.lock_name.clone().unwrap_or_else(|| grant.lock_id.to_string());
-        let schedule = grant.schedule.map(|s| latchkey_core::sheet::schedule(&s));
+        let schedule = grant.schedule.map(|s| latchkey_core::time::schedule(&s));
         text.push(format!(
             "  {:<24} {:<14} {:<9} {state:<13} {} → {}  {}{}",
             k.label,
@@ -69,9 +69,13 @@ pub async fn offline_check(site: &Site, target: &Target) -> Result<Outcome, CliE
     // A fresh contact makes the check about the lock as it is now.
     let spinner = Spinner::start("reading the lock's status…");
     // Its outcome, success or not, is in the client's observations.
-    let _ = site.client.run_command(meta.lock_id, Command::Status, &spinner).await;
+    let _ = site
+        .client
+        .locks()
+        .run_command(meta.lock_id, Command::Status, &spinner)
+        .await;
     spinner.finish();
-    let observations = site.client.observe(meta.lock_id).await?;
+    let observations = site.client.diagnostics().observe(meta.lock_id).await?;
     let platform = crate::doctor::platform::for_site(site, target).await;
     let report = offline_readiness(&platform.snapshot, &observations, &ReadinessPolicy::default());
     let mut text = vec![format!(

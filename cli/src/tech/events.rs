@@ -30,7 +30,11 @@ impl Line {
 pub async fn events(site: &Site, target: &Target) -> Result<Outcome, CliError> {
     let meta = site.lock(target.lock.as_deref()).await?;
     let spinner = Spinner::start("fetching the lock's log…");
-    let report = site.client.run_command(meta.lock_id, Command::Status, &spinner).await;
+    let report = site
+        .client
+        .locks()
+        .run_command(meta.lock_id, Command::Status, &spinner)
+        .await;
     spinner.finish();
     let report = report?;
     let mut lines = Vec::new();

@@ -70,7 +70,7 @@ pub async fn run_sync(target: &Target, args: &sync::SyncArgs) -> ExitCode {
 
 /// A unix time as `YYYY-MM-DD HH:MM` UTC.
 pub(crate) fn when(unix: u32) -> String {
-    latchkey_core::sheet::datetime(unix, 0)
+    latchkey_core::time::datetime(unix, 0)
 }
 
 /// The first eight hex digits of an id, as people compare them.

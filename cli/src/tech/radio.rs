@@ -16,7 +16,7 @@ pub async fn scan(site: &Site, timeout: Duration) -> Result<Outcome, CliError> {
         short_lock_id: None,
         first_match: false,
     };
-    let found = site.client.scan(&filter, timeout).await;
+    let found = site.client.locks().scan(&filter, timeout).await;
     spinner.finish();
     let mut found = found?;
     found.sort_by_key(|s| std::cmp::Reverse(s.rssi));
@@ -67,7 +67,7 @@ pub async fn scan(site: &Site, timeout: Duration) -> Result<Outcome, CliError> {
 pub async fn command(site: &Site, target: &Target, command: Command) -> Result<Outcome, CliError> {
     let meta = site.lock(target.lock.as_deref()).await?;
     let spinner = Spinner::start("scanning for the lock…");
-    let report = site.client.run_command(meta.lock_id, command, &spinner).await;
+    let report = site.client.locks().run_command(meta.lock_id, command, &spinner).await;
     spinner.finish();
     let r = report?;
     let verb = match command {

@@ -42,9 +42,9 @@ pub async fn site(fault: Option<SimFault>) -> Result<Site, LatchkeyError> {
         .phone(resident_dir.path(), LinkParams::mtu185(), &[&front, &garage])
         .await?;
     let key = world.issue(&resident, &front, GrantSpec::resident(now - 2 * DAY))?;
-    resident.add_key(key, "resident").await?;
+    resident.keys().add_key(key, "resident").await?;
     for command in [Command::Unlock, Command::Lock] {
-        resident.run_command(front.id(), command, &NoProgress).await?;
+        resident.locks().run_command(front.id(), command, &NoProgress).await?;
     }
     // Keypad entries no phone has collected yet, an hour apart (a lockout
     // lasts at most an hour): more at the garage than its log holds.
@@ -67,7 +67,7 @@ pub async fn site(fault: Option<SimFault>) -> Result<Site, LatchkeyError> {
             ..GrantSpec::resident(now - 60)
         };
         let key = world.issue(&phone, lock, spec)?;
-        phone.add_key(key, "Technician (service)").await?;
+        phone.keys().add_key(key, "Technician (service)").await?;
     }
     Ok(Site {
         client: phone,
@@ -100,7 +100,12 @@ fn keypad_history(world: &SimWorld, lock: &SimLockHandle, entries: u32) {
 /// a fault does to the door shows in the lock's status and log.
 async fn resident_tries(resident: &Client, lock: &SimLockHandle) {
     for command in [Command::Unlock, Command::Lock] {
-        if resident.run_command(lock.id(), command, &NoProgress).await.is_err() {
+        if resident
+            .locks()
+            .run_command(lock.id(), command, &NoProgress)
+            .await
+            .is_err()
+        {
             break;
         }
     }

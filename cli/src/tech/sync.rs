@@ -140,7 +140,10 @@ async fn reference_cloud(site: &Site) -> Result<(SyncReport, String, Option<u64>
     let spinner = Spinner::start("collecting the locks' logs…");
     for meta in site.client.store().locks().list_meta()? {
         spinner.stage(&format!("collecting the log of {}…", meta.name));
-        site.client.run_command(meta.lock_id, Command::Status, &spinner).await?;
+        site.client
+            .locks()
+            .run_command(meta.lock_id, Command::Status, &spinner)
+            .await?;
     }
     spinner.stage("starting the reference cloud…");
     let dir = tempfile::tempdir().map_err(|e| LatchkeyError::Storage(e.to_string()))?;

@@ -1,7 +1,7 @@
 //! unlock / lock / status: choose the key, reserve the fast counter, run
 //! the command over the transport, then record everything it learned.
 
-use super::{blocking, Client, CommandReport, SKEW_THRESHOLD_S};
+use super::{blocking, CommandReport, Locks, SKEW_THRESHOLD_S};
 use crate::error::{DiagnosisCode, LatchkeyError};
 use crate::outbox::OutboxEvent;
 use crate::store::UnlockRecord;
@@ -12,7 +12,22 @@ use std::time::Duration;
 use super::prepare::{prepare, Prepared};
 use super::record::record;
 
-impl Client {
+impl Locks<'_> {
+    /// Looks for latchkey locks in range (a technician's scan; commands
+    /// scan by themselves).
+    pub async fn scan(
+        &self,
+        filter: &crate::transport::ScanFilter,
+        timeout: Duration,
+    ) -> Result<Vec<crate::transport::ScannedLock>, LatchkeyError> {
+        Ok(self.0.transport.scan(filter, timeout).await?)
+    }
+
+    /// How the last command on `lock_id` ended in this process, if one ran.
+    pub fn last_outcome(&self, lock_id: &LockId) -> Option<super::LastOutcome> {
+        self.0.memory.last(lock_id)
+    }
+
     /// Unlocks the lock.
     pub async fn unlock(
         &self,
@@ -46,11 +61,11 @@ impl Client {
         command: Command,
         listener: &dyn ProgressListener,
     ) -> Result<CommandReport, LatchkeyError> {
-        let started_at = self.clock.now_unix();
-        let online = self.is_online();
+        let started_at = self.0.clock.now_unix();
+        let online = self.0.is_online();
         log::debug!(target: "latchkey::command", "{} {lock_id} (online: {online})", command.name());
-        let store = self.store.clone();
-        let holder = self.signer.public_key();
+        let store = self.0.store.clone();
+        let holder = self.0.signer.public_key();
         let prepared = blocking(move || prepare(&store, lock_id, holder, started_at, online)).await;
         let prepared = match prepared {
             Ok(p) => p,
@@ -63,7 +78,7 @@ impl Client {
                 return Err(e);
             }
         };
-        let signer = self.signer.clone();
+        let signer = self.0.signer.clone();
         let sign = move |m: &[u8]| -> Result<Signature, String> { signer.sign(m).map_err(|e| e.to_string()) };
         let input = AttemptInput {
             lock_id,
@@ -86,12 +101,12 @@ impl Client {
             },
             answer_timeout: Duration::from_secs(3),
         };
-        let result = execute(self.transport.as_ref(), &input, &self.policy, listener).await;
-        let finished_at = self.clock.now_unix();
+        let result = execute(self.0.transport.as_ref(), &input, &self.0.policy, listener).await;
+        let finished_at = self.0.clock.now_unix();
         let outcome = match result {
             Ok(executed) => {
-                let store = self.store.clone();
-                let outbox = self.outbox.clone();
+                let store = self.0.store.clone();
+                let outbox = self.0.outbox.clone();
                 let earlier = executed.earlier_delivery.clone().filter(|_| command.actuates());
                 blocking(move || record(&store, &outbox, &prepared, command, executed, started_at, finished_at))
                     .await
@@ -118,9 +133,9 @@ impl Client {
                 report_failure(listener, e);
             }
         }
-        self.memory.record(lock_id, &outcome, self.clock.now_unix());
+        self.0.memory.record(lock_id, &outcome, self.0.clock.now_unix());
         // The command queued events: a running sync loop uploads them.
-        if let Some(engine) = self.sync.get() {
+        if let Some(engine) = self.0.sync.get() {
             engine.notify_new_events();
         }
         outcome
@@ -159,14 +174,14 @@ impl Client {
     /// Diagnostics are best effort: a full outbox must not hide the
     /// original error from the caller.
     async fn append_best_effort(&self, events: Vec<OutboxEvent>) {
-        let outbox = self.outbox.clone();
+        let outbox = self.0.outbox.clone();
         let _ = blocking(move || outbox.append_batch(events).map_err(LatchkeyError::from)).await;
     }
 
     /// Remembers a failed offline unlock for the readiness check (the
     /// recorded path covers unlocks the lock answered).
     async fn record_offline_unlock_failure(&self, lock_id: LockId, error: &LatchkeyError, at: u32) {
-        let store = self.store.clone();
+        let store = self.0.store.clone();
         let record = UnlockRecord {
             at,
             succeeded: false,

@@ -1,30 +1,30 @@
 //! Putting credentials into the phone: lock metadata, digital keys,
 //! revocation lists and time tokens, each verified before it is stored.
 
-use super::{blocking, Client};
+use super::{blocking, Keys};
 use crate::error::{DiagnosisCode, LatchkeyError};
 use crate::store::{LockMeta, StoredKey};
 use latchkey_protocol::{DigitalKey, RevocationList, TimeToken};
 
-impl Client {
+impl Keys<'_> {
     /// Records a lock's commissioning data (from the cloud).
     pub async fn add_lock(&self, meta: LockMeta) -> Result<(), LatchkeyError> {
-        let store = self.store.clone();
+        let store = self.0.store.clone();
         blocking(move || Ok(store.locks().put_meta(&meta)?)).await
     }
 
     /// Stores a digital key after checking it is for this phone's holder
     /// key and signed by the issuer of a lock this phone knows.
     pub async fn add_key(&self, key: DigitalKey, label: impl Into<String>) -> Result<(), LatchkeyError> {
-        if key.grant.holder != self.signer.public_key() {
+        if key.grant.holder != self.0.holder_key() {
             return Err(LatchkeyError::refused_locally(
                 DiagnosisCode::KeyRejected,
                 "this key was issued to another phone",
             ));
         }
-        let store = self.store.clone();
+        let store = self.0.store.clone();
         let label = label.into();
-        let now = self.clock.now_unix();
+        let now = self.0.clock.now_unix();
         blocking(move || {
             let locks = store.locks().list_meta()?;
             let lock = locks
@@ -51,7 +51,7 @@ impl Client {
     /// after verifying it against the issuer of a lock it targets. Returns
     /// whether it was newer.
     pub async fn add_revocation_list(&self, list: RevocationList) -> Result<bool, LatchkeyError> {
-        let store = self.store.clone();
+        let store = self.0.store.clone();
         blocking(move || {
             let trusted = store
                 .locks()
@@ -71,13 +71,13 @@ impl Client {
 
     /// Stores a trusted-time token for later delivery (the newest is kept).
     pub async fn add_time_token(&self, token: TimeToken) -> Result<bool, LatchkeyError> {
-        let store = self.store.clone();
+        let store = self.0.store.clone();
         blocking(move || Ok(store.time_tokens().put(&token)?)).await
     }
 
     /// Keys held by this phone.
-    pub async fn keys(&self) -> Result<Vec<StoredKey>, LatchkeyError> {
-        let store = self.store.clone();
+    pub async fn list(&self) -> Result<Vec<StoredKey>, LatchkeyError> {
+        let store = self.0.store.clone();
         blocking(move || Ok(store.keys().list()?)).await
     }
 }

@@ -7,6 +7,7 @@
 mod builder;
 mod commands;
 mod credentials;
+mod handles;
 mod memory;
 mod observe;
 mod pins;
@@ -16,16 +17,16 @@ mod report;
 mod sheet;
 
 pub use builder::{BuildError, ClientBuilder};
+pub use handles::{Diagnostics, Emergency, Keys, Locks, Pins};
 pub use memory::LastOutcome;
 
-pub(crate) use pins::{local_day, read_pin_status};
+pub(crate) use pins::read_pin_status;
 pub use pins::{PendingPinChange, PinStatus};
 pub use report::CommandReport;
 // The submodules reach it as `super::blocking`.
 pub(crate) use crate::runtime::blocking;
 
 use crate::clock::PhoneClock;
-use crate::error::LatchkeyError;
 use crate::outbox::{Outbox, OutboxConfig};
 use crate::platform_keys::Signer;
 use crate::store::{Quarantined, Store};
@@ -135,11 +136,6 @@ impl Client {
         &self.clock
     }
 
-    /// How the last command on `lock_id` ended in this process, if one ran.
-    pub fn last_outcome(&self, lock_id: &latchkey_protocol::LockId) -> Option<LastOutcome> {
-        self.memory.last(lock_id)
-    }
-
     /// The platform reports connectivity; with a sync engine it is told
     /// too (and wakes). Offline, only offline-allowed keys are used.
     pub fn set_connectivity(&self, connectivity: crate::sync::Connectivity) {
@@ -168,16 +164,6 @@ impl Client {
     /// The event outbox.
     pub fn outbox(&self) -> &Outbox {
         &self.outbox
-    }
-
-    /// Looks for latchkey locks in range (a technician's scan; commands
-    /// scan by themselves).
-    pub async fn scan(
-        &self,
-        filter: &crate::transport::ScanFilter,
-        timeout: std::time::Duration,
-    ) -> Result<Vec<crate::transport::ScannedLock>, LatchkeyError> {
-        Ok(self.transport.scan(filter, timeout).await?)
     }
 
     /// The holder public key keys must be issued to.

@@ -1,12 +1,12 @@
 //! The backup way in on record, and the emergency access sheet.
 
-use super::{blocking, Client};
+use super::{blocking, Emergency};
 use crate::error::LatchkeyError;
 use crate::sheet::{EmergencySheet, ReadinessSummary};
 use crate::store::{BackupEntry, BackupMethod};
 use latchkey_protocol::LockId;
 
-impl Client {
+impl Emergency<'_> {
     /// Records how to get in when the app can't open `lock_id` (shown on
     /// the emergency sheet and read by the readiness check). `details` says
     /// where or who ("spare key with the neighbour at no. 12"): never write
@@ -17,11 +17,11 @@ impl Client {
         method: BackupMethod,
         details: impl Into<String>,
     ) -> Result<(), LatchkeyError> {
-        let store = self.store.clone();
+        let store = self.0.store.clone();
         let entry = BackupEntry {
             method,
             details: details.into(),
-            recorded_at: self.clock.now_unix(),
+            recorded_at: self.0.clock.now_unix(),
         };
         blocking(move || {
             store.locks().update_state(&lock_id, |s| s.backup_entry = Some(entry))?;
@@ -33,13 +33,13 @@ impl Client {
     /// The emergency access sheet for `lock_id`, with the last
     /// offline-readiness check when the app ran one (see
     /// [`ReadinessSummary::from_report`]).
-    pub async fn emergency_sheet(
+    pub async fn sheet(
         &self,
         lock_id: LockId,
         readiness: Option<ReadinessSummary>,
     ) -> Result<EmergencySheet, LatchkeyError> {
-        let store = self.store.clone();
-        let now = self.clock.now_unix();
+        let store = self.0.store.clone();
+        let now = self.0.clock.now_unix();
         blocking(move || EmergencySheet::from_store(&store, &lock_id, now, readiness)).await
     }
 }

@@ -208,7 +208,7 @@ impl<'a> ObservationsBuilder<'a> {
                 };
                 let when = p
                     .changed_at
-                    .map(|at| format!(" on {}", crate::client::local_day(at, status.utc_offset_min)))
+                    .map(|at| format!(" on {}", crate::time::local_day(at, status.utc_offset_min)))
                     .unwrap_or_default();
                 match p.label {
                     Some(label) => format!("{label} (slot {slot}): {what}{when}"),

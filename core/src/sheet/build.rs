@@ -3,7 +3,7 @@
 //! certificate, key, PIN hash, salt or secret.
 
 use super::advice::{steps, BatteryAdvice, BatteryReading, StepFacts};
-use super::{time, CredentialKind, EmergencySheet, ReadinessSummary, SheetCredential};
+use super::{CredentialKind, EmergencySheet, ReadinessSummary, SheetCredential};
 use crate::error::{DiagnosisCode, LatchkeyError};
 use crate::store::Store;
 use latchkey_protocol::pin::PinSlotChange;
@@ -44,7 +44,7 @@ impl EmergencySheet {
                 role: g.role.name().to_string(),
                 valid_from: Some(g.not_before).filter(|t| *t != 0),
                 valid_until: Some(g.not_after).filter(|t| *t != u32::MAX),
-                schedule: g.schedule.as_ref().map(time::schedule),
+                schedule: g.schedule.as_ref().map(crate::time::schedule),
                 works_offline: g.offline_allowed,
                 notes: vec!["on this phone".to_string()],
             });
@@ -70,7 +70,7 @@ impl EmergencySheet {
                     role: slot.class.name().to_string(),
                     valid_from: Some(slot.not_before).filter(|t| *t != 0),
                     valid_until: Some(slot.not_after).filter(|t| *t != u32::MAX),
-                    schedule: slot.schedule.as_ref().map(time::schedule),
+                    schedule: slot.schedule.as_ref().map(crate::time::schedule),
                     works_offline: true,
                     notes,
                 });

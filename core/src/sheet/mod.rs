@@ -24,10 +24,8 @@
 mod advice;
 mod build;
 mod render;
-mod time;
 
 pub use advice::{BatteryAdvice, BatteryLevel, BatteryReading};
-pub use time::{datetime, schedule};
 
 use crate::store::BackupEntry;
 use latchkey_protocol::LockId;

@@ -3,13 +3,13 @@
 //! who can get in, the backup way in, the battery, the readiness check.
 
 use super::advice::BatteryLevel;
-use super::{time, EmergencySheet, SheetCredential};
+use super::{EmergencySheet, SheetCredential};
 use std::fmt::Write;
 
 const WIDTH: usize = 80;
 
 fn when(sheet: &EmergencySheet, unix: u32) -> String {
-    time::datetime(unix, sheet.utc_offset_min)
+    crate::time::datetime(unix, sheet.utc_offset_min)
 }
 
 fn validity(sheet: &EmergencySheet, c: &SheetCredential) -> String {
@@ -27,7 +27,7 @@ fn intro(sheet: &EmergencySheet) -> String {
          it without the app. It holds no codes, keys or secrets.",
         &sheet.lock_id.to_hex()[..8],
         when(sheet, sheet.generated_at),
-        time::utc_offset(sheet.utc_offset_min)
+        crate::time::utc_offset(sheet.utc_offset_min)
     )
 }
 

@@ -61,7 +61,7 @@ pub use locks::{
 };
 pub use marker::FORMAT_VERSION;
 pub use offline::{offline_check, OfflineRefusal};
-pub use open::panic_is_handled_by_store;
+pub(crate) use open::panic_is_handled_by_store;
 pub use pins::{
     KeypadLockoutSeen, KeypadObservation, PinAck, PinCache, PinChangeAction, PinChangeRecord, PinListNotes,
     StoredPinList,

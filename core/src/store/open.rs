@@ -81,7 +81,7 @@ thread_local! {
 /// Whether this thread is opening a store whose panics are caught (sled
 /// panics on some damaged files; the store is then quarantined): a panic
 /// hook can stay quiet about such a panic, the caller handles it.
-pub fn panic_is_handled_by_store() -> bool {
+pub(crate) fn panic_is_handled_by_store() -> bool {
     RECOVERING.with(std::cell::Cell::get)
 }
 

@@ -33,7 +33,7 @@ pub(super) async fn refresh(
     let known = on_disk(move || store.locks().list_meta()).await?;
     for meta in locks.locks {
         if !known.contains(&meta) {
-            phone.add_lock(meta).await?;
+            phone.keys().add_lock(meta).await?;
             report.locks_updated += 1;
         }
     }
@@ -78,7 +78,7 @@ async fn sync_key(
     };
     let held = on_disk(move || store.keys().get(&key_id)).await?;
     if held.as_ref().is_none_or(|h| h.key.grant.serial < cert.grant.serial) {
-        match phone.add_key(cert, info.label.clone()).await {
+        match phone.keys().add_key(cert, info.label.clone()).await {
             Ok(()) => report.keys_added += 1,
             Err(e) => {
                 report.problems.push(format!("key {key_id}: {e}"));
@@ -129,7 +129,7 @@ async fn renew(api: &Api<'_>, phone: &Client, held: &StoredKey, report: &mut Syn
     let Some(cert) = decode::<DigitalKey>(&info.certificate, DigitalKey::decode, &mut report.problems) else {
         return Ok(());
     };
-    match phone.add_key(cert, held.label.clone()).await {
+    match phone.keys().add_key(cert, held.label.clone()).await {
         Ok(()) => report.keys_renewed += 1,
         Err(e) => report.problems.push(format!("renewed key {key_id}: {e}")),
     }
@@ -150,7 +150,7 @@ async fn fetch_lists_and_time(
         let held = on_disk(move || Ok::<_, Failure>(store.revocations().get(&lock)?.map_or(0, |l| l.seq))).await?;
         if seq > held {
             if let Some(list) = decode::<RevocationList>(&hex, RevocationList::decode, &mut report.problems) {
-                match phone.add_revocation_list(list).await {
+                match phone.keys().add_revocation_list(list).await {
                     Ok(true) => report.revocation_lists += 1,
                     Ok(false) => {}
                     Err(e) => report.problems.push(format!("revocation list for {}: {e}", meta.name)),
@@ -161,7 +161,7 @@ async fn fetch_lists_and_time(
     let time: Option<TimeTokenInfo> = per_lock(api.get(&format!("/v1/locks/{lock}/time")).await, &mut report.problems)?;
     if let Some(info) = time {
         if let Some(token) = decode::<TimeToken>(&info.token, TimeToken::decode, &mut report.problems) {
-            if phone.add_time_token(token).await? {
+            if phone.keys().add_time_token(token).await? {
                 report.time_tokens += 1;
             }
         }

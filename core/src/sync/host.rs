@@ -129,6 +129,6 @@ pub(super) async fn time_token_at_door(
     let token = latchkey_protocol::hex::decode(&answer.token)
         .ok_or_else(|| Failure::Protocol("the time token is not hex".into()))
         .and_then(|b| TimeToken::decode(&b).map_err(|e| Failure::Protocol(format!("time token: {e}"))))?;
-    phone.add_time_token(token.clone()).await?;
+    phone.keys().add_time_token(token.clone()).await?;
     Ok(token)
 }

@@ -1,6 +1,9 @@
 //! What one attempt takes and the pieces FAST and AUTH share: the
 //! request/answer exchange and the answer they both produce.
 
+// `pub` for the unlock benchmark (feature `bench`); crate-private otherwise.
+#![cfg_attr(not(feature = "bench"), allow(unreachable_pub))]
+
 use super::housekeeping::HousekeepingPlan;
 use super::progress::{Progress, ProgressListener, UnlockPath};
 use super::status::StatusView;

@@ -6,6 +6,9 @@
 //! ([`AttemptInput`]) and returns what it learned ([`AttemptOutcome`]); the
 //! caller persists it. That keeps the protocol logic testable on its own.
 
+// `pub` for the unlock benchmark (feature `bench`); crate-private otherwise.
+#![cfg_attr(not(feature = "bench"), allow(unreachable_pub))]
+
 use super::attempt::{Answer, AttemptError, AttemptInput};
 use super::auth::{run_auth, AuthAfter};
 use super::fast::{run_fast, FastStep};
@@ -15,8 +18,10 @@ use super::status::StatusView;
 use crate::transport::FrameLink;
 use latchkey_protocol::{Advertisement, FastKey, LockContext, ResultCode};
 
-/// What one attempt learned.
+/// What one attempt learned. Some figures (packets, whether the lock now
+/// caches the certificate) only the unlock benchmark reads.
 #[derive(Debug, Clone)]
+#[cfg_attr(not(feature = "bench"), allow(dead_code))]
 pub struct AttemptOutcome {
     /// The lock's answer.
     pub code: ResultCode,

@@ -4,6 +4,9 @@
 //! reported), and carry a newer keypad PIN list (last, so a lock whose
 //! firmware predates PIN lists still gets everything else done).
 
+// `pub` for the unlock benchmark (feature `bench`); crate-private otherwise.
+#![cfg_attr(not(feature = "bench"), allow(unreachable_pub))]
+
 use super::progress::{Progress, ProgressListener};
 use super::status::StatusView;
 use crate::transport::FrameLink;

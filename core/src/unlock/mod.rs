@@ -17,11 +17,25 @@ mod housekeeping;
 mod progress;
 mod status;
 
-pub use attempt::{AttemptError, AttemptInput, SignFn};
-pub use engine::{run_attempt, AttemptOutcome};
-pub use housekeeping::{HousekeepingPlan, HousekeepingResult};
 pub use progress::{NoProgress, Progress, ProgressListener, UnlockPath};
-pub use status::StatusView;
+
+// The engine itself is the client's business: apps call
+// `Client::unlock`. Its parts are public only to the unlock benchmark,
+// which measures one attempt alone (feature `bench`, hidden from docs).
+#[cfg(not(feature = "bench"))]
+pub(crate) use {
+    attempt::{AttemptError, AttemptInput},
+    engine::{run_attempt, AttemptOutcome},
+    housekeeping::{HousekeepingPlan, HousekeepingResult},
+};
+#[cfg(feature = "bench")]
+#[doc(hidden)]
+pub use {
+    attempt::{AttemptError, AttemptInput, SignFn},
+    engine::{run_attempt, AttemptOutcome},
+    housekeeping::{HousekeepingPlan, HousekeepingResult},
+    status::StatusView,
+};
 
 use crate::error::{DiagnosisCode, LatchkeyError};
 use crate::transport::{FrameLink, ScanFilter, ScannedLock, Transport, TransportError};
@@ -50,7 +64,7 @@ impl Default for CommandPolicy {
 
 /// A finished command, with where and how it ran.
 #[derive(Debug, Clone)]
-pub struct Executed {
+pub(crate) struct Executed {
     /// What the lock answered and what the session achieved.
     pub outcome: AttemptOutcome,
     /// The advertisement answered.
@@ -67,7 +81,7 @@ pub struct Executed {
 
 /// Why a command produced no answer.
 #[derive(Debug, thiserror::Error)]
-pub enum ExecuteError {
+pub(crate) enum ExecuteError {
     /// The lock could not be reached; the request never reached it.
     #[error("{0}")]
     Unreachable(TransportError),
@@ -100,7 +114,7 @@ pub enum ExecuteError {
 
 /// Finds the lock, connects and runs the command, retrying after a lost
 /// connection with the same command id.
-pub async fn execute(
+pub(crate) async fn execute(
     transport: &dyn Transport,
     input: &AttemptInput<'_>,
     policy: &CommandPolicy,

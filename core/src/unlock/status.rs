@@ -1,5 +1,8 @@
 //! The lock's status as one answer told it.
 
+// `pub` for the unlock benchmark (feature `bench`); crate-private otherwise.
+#![cfg_attr(not(feature = "bench"), allow(unreachable_pub))]
+
 use latchkey_protocol::{CompactStatus, LockStatus};
 
 /// The status as far as the answer told it.

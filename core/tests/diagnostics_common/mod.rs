@@ -1,5 +1,6 @@
 //! Snapshots shared by the diagnostics tests: healthy platforms that each
 //! test bends one way.
+#![allow(unreachable_pub)] // shared by several test binaries, each using a part
 #![allow(dead_code)]
 
 use latchkey_core::diagnostics::{

@@ -1,5 +1,6 @@
 //! Single-byte mutations of valid encodings, for property tests.
 
+#![allow(unreachable_pub)] // shared by several test binaries, each using a part
 use proptest::prelude::*;
 
 /// One change to a byte string. Positions are taken modulo the length, so

@@ -2,6 +2,7 @@
 //! AUTH/FAST with latchkey-protocol, fragments every frame at MTU 23 into
 //! `on_packet`, verifies the lock's signatures and MACs, and runs sessions.
 
+#![allow(unreachable_pub)] // shared by several test binaries, each using a part
 #![allow(dead_code)] // each test binary uses a different part of the helper
 
 use latchkey_protocol::framing::fragment;

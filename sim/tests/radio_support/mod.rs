@@ -2,6 +2,7 @@
 //! records it, and answers with a frame of a chosen size, reporting a
 //! chosen number of asymmetric operations per request.
 
+#![allow(unreachable_pub)] // shared by several test binaries, each using a part
 // Each test binary uses part of this module.
 #![allow(dead_code)]
 

@@ -47,7 +47,7 @@ pub async fn resident_scene_with(
     let key = world
         .issue(&phone, &lock, GrantSpec::resident(start))
         .expect("a resident key");
-    phone.add_key(key, "resident").await.expect("the key stored");
+    phone.keys().add_key(key, "resident").await.expect("the key stored");
     ResidentScene {
         world,
         lock,

@@ -120,7 +120,7 @@ impl SimWorld {
             .clock(self.phone_clock());
         let phone = settings(builder).build().await?;
         for lock in locks {
-            phone.add_lock(lock.meta.clone()).await?;
+            phone.keys().add_lock(lock.meta.clone()).await?;
         }
         Ok(phone)
     }

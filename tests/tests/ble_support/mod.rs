@@ -181,7 +181,7 @@ pub async fn provisioned_phone(
         .build()
         .await
         .expect("phone");
-    phone.add_lock(lock.meta.clone()).await.expect("add lock");
+    phone.keys().add_lock(lock.meta.clone()).await.expect("add lock");
     let now = clock.unix_now();
     let key = authority
         .issue_key(KeyGrant {
@@ -197,7 +197,7 @@ pub async fn provisioned_phone(
             serial: 1,
         })
         .expect("issue key");
-    phone.add_key(key, "resident").await.expect("add key");
+    phone.keys().add_key(key, "resident").await.expect("add key");
     phone
 }
 

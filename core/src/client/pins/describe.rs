@@ -4,27 +4,8 @@
 //! lock's local time.
 
 use super::status::{PendingPinChange, PinStatus};
+use crate::time::local_day;
 use latchkey_protocol::pin::PinSlotChange;
-
-const WEEKDAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
-
-/// `Monday 2026-11-16`: the local day of `unix` at UTC + `utc_offset_min`.
-pub fn local_day(unix: u32, utc_offset_min: i16) -> String {
-    let local = i64::from(unix) + i64::from(utc_offset_min) * 60;
-    // 1970-01-01 was a Thursday (index 3 from Monday).
-    let weekday = (local.div_euclid(86_400) + 3).rem_euclid(7) as usize;
-    let datetime = crate::sheet::datetime(unix, utc_offset_min);
-    let date = datetime.split(' ').next().unwrap_or(&datetime);
-    format!("{} {date}", WEEKDAYS[weekday])
-}
 
 impl PendingPinChange {
     /// One sentence: what changed in the portal and when, what the lock

@@ -6,12 +6,11 @@
 mod describe;
 mod status;
 
-pub(crate) use describe::local_day;
 use status::current_ack;
 pub(crate) use status::read_pin_status;
 pub use status::{PendingPinChange, PinStatus};
 
-use super::{blocking, Client};
+use super::{blocking, Pins};
 use crate::error::{DiagnosisCode, LatchkeyError};
 use crate::outbox::OutboxEvent;
 use crate::store::{KeypadLockoutSeen, LockState, PinAck, PinListNotes, Store, StoreError, StoredPinList};
@@ -19,7 +18,7 @@ use crate::unlock::HousekeepingResult;
 use latchkey_protocol::{plan_offline_pin, EventKind, Faults, LockId, OfflinePin, PinList, PinSecret};
 use std::collections::BTreeMap;
 
-impl Client {
+impl Pins<'_> {
     /// Stores a keypad PIN list (kept only if newer than the one held) after
     /// verifying it against the issuer of the lock it is for. `labels` name
     /// the slots' holders for the app and the emergency sheet. Returns
@@ -32,12 +31,12 @@ impl Client {
         self.add_managed_pin_list(list, notes).await
     }
 
-    /// [`Client::add_pin_list`] with everything the cloud sends along: what
+    /// [`Pins::add_pin_list`] with everything the cloud sends along: what
     /// each slot is for, who holds it, and the portal's change log (which
     /// says when each change the lock still lacks was made).
     pub async fn add_managed_pin_list(&self, list: PinList, notes: PinListNotes) -> Result<bool, LatchkeyError> {
-        let store = self.store.clone();
-        let now = self.clock.now_unix();
+        let store = self.0.store.clone();
+        let now = self.0.clock.now_unix();
         blocking(move || {
             let meta = store.locks().get_meta(&list.lock_id)?.ok_or_else(|| {
                 LatchkeyError::refused_locally(
@@ -70,7 +69,7 @@ impl Client {
     /// over the authenticated sync channel; it is sealed at rest like every
     /// record.
     pub async fn add_pin_secret(&self, lock_id: LockId, secret: PinSecret) -> Result<(), LatchkeyError> {
-        let store = self.store.clone();
+        let store = self.0.store.clone();
         blocking(move || Ok(store.pins().put_pin_secret(&lock_id, &secret)?)).await
     }
 
@@ -85,7 +84,7 @@ impl Client {
         duration_s: u32,
         one_time: bool,
     ) -> Result<OfflinePin, LatchkeyError> {
-        let store = self.store.clone();
+        let store = self.0.store.clone();
         blocking(move || {
             let meta = store.locks().get_meta(&lock_id)?.ok_or_else(|| {
                 LatchkeyError::refused_locally(DiagnosisCode::UnknownLock, "this phone has no record of that lock")
@@ -103,15 +102,15 @@ impl Client {
     }
 
     /// Where one lock stands with its keypad PINs.
-    pub async fn pin_status(&self, lock_id: LockId) -> Result<PinStatus, LatchkeyError> {
-        let store = self.store.clone();
+    pub async fn status(&self, lock_id: LockId) -> Result<PinStatus, LatchkeyError> {
+        let store = self.0.store.clone();
         blocking(move || Ok(read_pin_status(&store, &lock_id)?)).await
     }
 
-    /// [`Client::pin_status`] for every lock this phone holds a PIN list
+    /// [`Pins::status`] for every lock this phone holds a PIN list
     /// for: the phone's PIN drift view.
-    pub async fn pin_statuses(&self) -> Result<Vec<PinStatus>, LatchkeyError> {
-        let store = self.store.clone();
+    pub async fn list(&self) -> Result<Vec<PinStatus>, LatchkeyError> {
+        let store = self.0.store.clone();
         blocking(move || {
             let mut out = Vec::new();
             for held in store.pins().list()? {

@@ -78,7 +78,7 @@ async fn fetch(api: &Api<'_>, phone: &Client, meta: &LockMeta, report: &mut Sync
         holders: body.holders,
         changes,
     };
-    match phone.add_managed_pin_list(list, notes).await {
+    match phone.pins().add_managed_pin_list(list, notes).await {
         Ok(true) => report.pin_lists += 1,
         Ok(false) => {}
         Err(e) => report.problems.push(format!("PIN list for {}: {e}", meta.name)),
@@ -102,7 +102,7 @@ async fn secret(phone: &Client, meta: &LockMeta, hex: Option<&str>, report: &mut
     let bytes = latchkey_protocol::hex::decode(hex).and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok());
     match bytes {
         Some(bytes) if held.is_none_or(|h| h.0 != bytes) => {
-            phone.add_pin_secret(lock, PinSecret(bytes)).await?;
+            phone.pins().add_pin_secret(lock, PinSecret(bytes)).await?;
         }
         Some(_) => {}
         None => report

@@ -1,5 +1,7 @@
 //! Dates, times and schedules as a person reads them, in the lock's local
-//! time (no calendar dependency for a few lines of arithmetic).
+//! time (no calendar dependency for a few lines of arithmetic): the
+//! emergency sheet, PIN drift, the CLI and the diagnostics all write them
+//! the same way.
 
 use latchkey_protocol::Schedule;
 
@@ -11,8 +13,28 @@ pub fn datetime(unix: u32, utc_offset_min: i16) -> String {
     format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", secs / 3600, secs % 3600 / 60)
 }
 
+const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// `Monday 2026-11-16`: the local day of `unix` at UTC + `utc_offset_min`.
+pub fn local_day(unix: u32, utc_offset_min: i16) -> String {
+    let local = i64::from(unix) + i64::from(utc_offset_min) * 60;
+    // 1970-01-01 was a Thursday (index 3 from Monday).
+    let weekday = (local.div_euclid(86_400) + 3).rem_euclid(7) as usize;
+    let datetime = datetime(unix, utc_offset_min);
+    let date = datetime.split(' ').next().unwrap_or(&datetime);
+    format!("{} {date}", WEEKDAYS[weekday])
+}
+
 /// `UTC+01:00` for an offset in minutes.
-pub(super) fn utc_offset(minutes: i16) -> String {
+pub fn utc_offset(minutes: i16) -> String {
     let sign = if minutes < 0 { '-' } else { '+' };
     let m = minutes.unsigned_abs();
     format!("UTC{sign}{:02}:{:02}", m / 60, m % 60)
