@@ -4,6 +4,7 @@
 //! [`Transport`] and the phone's clock. The app (through the bindings) or
 //! the CLI creates one and keeps it for the process's life.
 
+mod attached;
 mod builder;
 mod commands;
 mod credentials;
@@ -15,6 +16,7 @@ mod record;
 mod report;
 mod sheet;
 
+pub(crate) use attached::AttachedSync;
 pub use builder::{BuildError, ClientBuilder};
 pub use memory::LastOutcome;
 
@@ -29,7 +31,6 @@ use crate::error::LatchkeyError;
 use crate::outbox::{Outbox, OutboxConfig};
 use crate::platform_keys::Signer;
 use crate::store::{Quarantined, Store};
-use crate::sync::SyncEngine;
 use crate::transport::Transport;
 use crate::unlock::CommandPolicy;
 use memory::LockMemory;
@@ -65,7 +66,8 @@ pub struct Client {
     memory: LockMemory,
     quarantined: Option<Quarantined>,
     custody: KeyCustody,
-    sync: OnceLock<SyncEngine>,
+    /// The sync engine, when built with a cloud ([`Client::sync`]).
+    sync: OnceLock<Box<dyn AttachedSync>>,
 }
 
 impl Drop for Client {
@@ -125,9 +127,10 @@ impl Client {
         self.custody
     }
 
-    /// The sync engine, when the client was built with a cloud.
-    pub fn sync(&self) -> Option<&SyncEngine> {
-        self.sync.get()
+    /// The attached sync engine, as the client holds it (`Client::sync`,
+    /// in `sync/attach.rs`, gives the engine itself).
+    pub(crate) fn attached_sync(&self) -> Option<&dyn AttachedSync> {
+        self.sync.get().map(|engine| engine.as_ref())
     }
 
     /// The phone's clock.
