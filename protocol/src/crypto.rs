@@ -6,7 +6,8 @@
 //! can never be presented as another.
 
 use crate::error::{ProtocolError, Result};
-use ring::rand::{SecureRandom, SystemRandom};
+pub use crate::random::random_array;
+use ring::rand::SystemRandom;
 use ring::signature::{self, EcdsaKeyPair, KeyPair};
 use ring::{agreement, digest, hkdf, hmac};
 
@@ -272,13 +273,4 @@ pub fn hkdf(salt: &[u8], ikm: &[u8], info: &[&[u8]], out: &mut [u8]) -> Result<(
         .expand(info, OkmLen(out.len()))
         .and_then(|okm| okm.fill(out))
         .map_err(|_| ProtocolError::Crypto("HKDF output too long"))
-}
-
-/// `N` bytes from the system's secure generator.
-pub fn random_array<const N: usize>() -> Result<[u8; N]> {
-    let mut out = [0u8; N];
-    SystemRandom::new()
-        .fill(&mut out)
-        .map_err(|_| ProtocolError::Crypto("system random generator failed"))?;
-    Ok(out)
 }

@@ -1,7 +1,7 @@
 //! Fixed-size identifiers used on the wire.
 
-use crate::crypto::random_array;
 use crate::error::Result;
+use crate::random::random_array;
 use std::fmt;
 
 macro_rules! fixed_id {

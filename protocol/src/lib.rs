@@ -39,6 +39,7 @@ pub mod framing;
 pub mod hex;
 mod ids;
 pub mod pin;
+mod random;
 mod result_code;
 mod revocation;
 mod schedule;

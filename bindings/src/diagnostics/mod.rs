@@ -4,114 +4,24 @@
 //! ended, and returns findings root cause first.
 
 mod catalog;
+mod client;
+mod error;
 mod findings;
 mod snapshot;
 mod wizard;
 
 pub use catalog::MessageCatalog;
 pub(crate) use catalog::Texts;
+pub use client::DiagnosticsClient;
+pub use error::DiagnosticsError;
 pub use findings::{Finding, ReadinessCheck, ReadinessReport};
 pub use wizard::{Troubleshooter, WizardStep};
 
-use crate::runtime::ClientFailure;
-use crate::session::Session;
 use latchkey_core::diagnostics::{
-    self as core, LockObservations, PlatformSnapshot, ReadinessPolicy, ReconnectionFacts, Symptom,
-    Troubleshooter as CoreTroubleshooter,
+    self as core, PlatformSnapshot, ReadinessPolicy, ReconnectionFacts, Symptom, Troubleshooter as CoreTroubleshooter,
 };
-use latchkey_core::{DiagnosisCode, LatchkeyError};
-use latchkey_protocol::LockId;
+use latchkey_core::DiagnosisCode;
 use std::sync::Arc;
-
-/// Why a diagnosis could not be made.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
-pub enum DiagnosticsError {
-    /// A lock id that is not 32 hex digits.
-    #[error("`{lock_id}` is not a lock id (32 hex digits)")]
-    InvalidLockId {
-        /// What was passed.
-        lock_id: String,
-    },
-    /// The store could not be read.
-    #[error("storage failed: {reason}")]
-    Storage {
-        /// What failed.
-        reason: String,
-    },
-    /// The answer does not fit the troubleshooting step (a yes/no answer
-    /// to a check, …).
-    #[error("the answer `{answer}` does not fit step `{step}`")]
-    AnswerDoesNotFit {
-        /// The step's id, snake_case.
-        step: String,
-        /// The answer, snake_case.
-        answer: String,
-    },
-    /// The troubleshooting flow is finished: start a new one.
-    #[error("the troubleshooting flow is finished")]
-    FlowFinished,
-    /// A saved troubleshooting session or a translation file could not be
-    /// read.
-    #[error("invalid input: {reason}")]
-    InvalidInput {
-        /// What was wrong.
-        reason: String,
-    },
-    /// The client was closed; build a new one.
-    #[error("the client was closed; build a new one")]
-    ClientClosed,
-    /// A failure inside the library itself.
-    #[error("internal error: {reason}")]
-    Internal {
-        /// What failed.
-        reason: String,
-    },
-    /// A finding handed back with a code this library does not know.
-    #[error("unknown finding code `{code}`")]
-    UnknownFindingCode {
-        /// The code passed.
-        code: String,
-    },
-}
-
-impl ClientFailure for DiagnosticsError {
-    fn closed() -> Self {
-        Self::ClientClosed
-    }
-    fn internal(reason: String) -> Self {
-        Self::Internal { reason }
-    }
-}
-
-/// Diagnostics: `client.diagnostics()` (English) or
-/// `client.diagnosticsIn(catalog, locale)`.
-#[derive(Clone, uniffi::Object)]
-pub struct DiagnosticsClient {
-    session: Session,
-    texts: Texts,
-}
-
-impl DiagnosticsClient {
-    pub(crate) fn new(session: Session, texts: Texts) -> Self {
-        Self { session, texts }
-    }
-
-    /// What the store knows about `lock_id`, plus the last command's
-    /// outcome (latchkey-core's `Client::observe`).
-    async fn observe(&self, lock_id: Option<String>) -> Result<LockObservations, DiagnosticsError> {
-        let Some(hex) = lock_id else {
-            return Ok(LockObservations::default());
-        };
-        let lock_id = LockId::from_hex(&hex).ok_or(DiagnosticsError::InvalidLockId { lock_id: hex })?;
-        let client = self.session.client::<DiagnosticsError>()?;
-        client.diagnostics().observe(lock_id).await.map_err(|e| match e {
-            LatchkeyError::Internal { detail } => DiagnosticsError::Internal { reason: detail },
-            other => DiagnosticsError::Storage {
-                reason: other.to_string(),
-            },
-        })
-    }
-}
 
 #[uniffi::export(async_runtime = "tokio")]
 impl DiagnosticsClient {

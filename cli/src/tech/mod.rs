@@ -3,13 +3,17 @@
 //! real lock over Bluetooth with `--ble`.
 
 mod checks;
+mod display;
 mod events;
+mod open;
 pub mod output;
 pub mod progress;
 mod radio;
 mod simulated;
 pub mod site;
 pub mod sync;
+
+pub(crate) use display::{short, when};
 
 use latchkey_protocol::Command;
 use output::CliError;
@@ -66,16 +70,6 @@ pub async fn run(command: Tech, target: &Target) -> ExitCode {
 pub async fn run_sync(target: &Target, args: &sync::SyncArgs) -> ExitCode {
     let (result, quarantine) = sync::run(target, args).await;
     output::print_noting(result, quarantine.as_ref(), target.json, target.no_color)
-}
-
-/// A unix time as `YYYY-MM-DD HH:MM` UTC.
-pub(crate) fn when(unix: u32) -> String {
-    latchkey_core::time::datetime(unix, 0)
-}
-
-/// The first eight hex digits of an id, as people compare them.
-pub(crate) fn short(id: &impl std::fmt::Display) -> String {
-    id.to_string().chars().take(8).collect()
 }
 
 impl From<latchkey_core::outbox::OutboxError> for CliError {

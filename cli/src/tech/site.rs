@@ -1,16 +1,16 @@
 //! Where a technician command runs: the simulated site (the default, see
 //! `simulated.rs`) or a real lock over this computer's Bluetooth (`--ble`),
-//! with the phone's store in `--data-dir`.
+//! with the phone's store in `--data-dir`. `open.rs` opens the one the
+//! options ask for.
 
-use super::output::CliError;
+use super::display::short;
 use clap::{Args, ValueEnum};
 use latchkey_core::clock::{PhoneClock, SystemClock};
 use latchkey_core::store::{LockMeta, Quarantined};
-use latchkey_core::transport::Transport;
-use latchkey_core::{Client, ClientBuilder, DiagnosisCode, LatchkeyError};
+use latchkey_core::{Client, DiagnosisCode, LatchkeyError};
 use latchkey_sim::lock::Fault;
 use latchkey_testkit::{SimLockHandle, SimWorld};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Options every technician command takes.
@@ -95,58 +95,6 @@ pub struct Site {
 }
 
 impl Site {
-    /// Opens the site the options ask for.
-    pub async fn open(target: &Target) -> Result<Self, CliError> {
-        if target.ble {
-            let dir = target.data_dir.as_deref().ok_or_else(|| {
-                CliError::Usage(
-                    "--ble needs --data-dir DIR: the phone store holding the keys for the real lock \
-                     (fill it with `latchkey sync --cloud …`)"
-                        .into(),
-                )
-            })?;
-            let client = open_client(dir, ble_transport(target)?).await?;
-            return Ok(Self::of_store(client, dir, true));
-        }
-        if target.data_dir.is_some() {
-            return Err(CliError::Usage(
-                "--data-dir names a real phone's store: talking to a lock with it needs --ble \
-                 (the simulated site is commissioned afresh for every command)"
-                    .into(),
-            ));
-        }
-        Ok(super::simulated::site(target.sim_fault).await?)
-    }
-
-    /// For commands that only read the phone's store (`keys`): like
-    /// [`Site::open`], but `--data-dir` alone opens that store with no radio.
-    pub async fn open_store(target: &Target) -> Result<Self, CliError> {
-        match &target.data_dir {
-            Some(dir) if !target.ble => Self::store_only(dir).await,
-            _ => Self::open(target).await,
-        }
-    }
-
-    /// The phone store in `dir` with no radio, for talking to a cloud.
-    pub async fn store_only(dir: &Path) -> Result<Self, CliError> {
-        let radio = latchkey_sim::radio::SimRadio::new(latchkey_sim::VirtualClock::starting_at(SystemClock.now_unix()));
-        let transport = latchkey_testkit::SimTransport::new(radio, latchkey_sim::radio::LinkParams::mtu185());
-        let client = open_client(dir, Arc::new(transport)).await?;
-        Ok(Self::of_store(client, dir, false))
-    }
-
-    fn of_store(client: Arc<Client>, dir: &Path, real: bool) -> Self {
-        let how = if real { "Bluetooth" } else { "no radio" };
-        Self {
-            client,
-            world: None,
-            locks: Vec::new(),
-            description: format!("{how}, phone store {}", dir.display()),
-            real,
-            _dir: None,
-        }
-    }
-
     /// The phone's store, when `--data-dir` named one that could not be
     /// read: it was renamed aside and an empty one started.
     pub fn quarantine(&self) -> Option<&Quarantined> {
@@ -183,25 +131,6 @@ impl Site {
     }
 }
 
-/// A client over `transport` with its encrypted store in `dir` (created if
-/// missing), software platform keys (a technician's computer has no
-/// StrongBox) and this computer's clock. A store that could not be read
-/// was quarantined: the site's commands say so ([`Site::quarantine`]).
-async fn open_client(dir: &Path, transport: Arc<dyn Transport>) -> Result<Arc<Client>, CliError> {
-    Ok(ClientBuilder::new(dir)
-        .transport(transport)
-        .build()
-        .await
-        .map_err(LatchkeyError::from)?)
-}
-
-#[cfg(feature = "ble")]
-fn ble_transport(target: &Target) -> Result<Arc<dyn Transport>, CliError> {
-    Ok(Arc::new(latchkey_core::transport::ble::BleTransport::new(ble_options(
-        target,
-    ))))
-}
-
 /// The btleplug options `--adapter` asks for.
 #[cfg(feature = "ble")]
 pub fn ble_options(target: &Target) -> latchkey_core::transport::ble::BleOptions {
@@ -211,15 +140,7 @@ pub fn ble_options(target: &Target) -> latchkey_core::transport::ble::BleOptions
     }
 }
 
-#[cfg(not(feature = "ble"))]
-fn ble_transport(_target: &Target) -> Result<Arc<dyn Transport>, CliError> {
-    Err(CliError::Latchkey(LatchkeyError::Bluetooth {
-        code: DiagnosisCode::BluetoothUnavailable,
-        detail: "this latchkey was built without Bluetooth support (build it with `--features ble`)".into(),
-    }))
-}
-
 /// A lock as people see it: its name and the start of its id.
 pub fn lock_label(meta: &LockMeta) -> String {
-    format!("{} ({})", meta.name, super::short(&meta.lock_id))
+    format!("{} ({})", meta.name, short(&meta.lock_id))
 }

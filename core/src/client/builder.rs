@@ -223,7 +223,7 @@ impl ClientBuilder {
             }
             let engine = builder.build()?;
             // Set once, right after the client exists: never fails.
-            let _ = client.sync.set(engine);
+            let _ = client.sync.set(Box::new(engine));
         }
         log::info!(target: "latchkey::client", "client ready (store {})", self.data_dir.display());
         Ok(client)

@@ -4,6 +4,7 @@
 //! [`Transport`] and the phone's clock. The app (through the bindings) or
 //! the CLI creates one and keeps it for the process's life.
 
+mod attached;
 mod builder;
 mod commands;
 mod credentials;
@@ -16,6 +17,7 @@ mod record;
 mod report;
 mod sheet;
 
+pub(crate) use attached::AttachedSync;
 pub use builder::{BuildError, ClientBuilder};
 pub use handles::{Diagnostics, Emergency, Keys, Locks, Pins};
 pub use memory::LastOutcome;
@@ -30,7 +32,6 @@ use crate::clock::PhoneClock;
 use crate::outbox::{Outbox, OutboxConfig};
 use crate::platform_keys::Signer;
 use crate::store::{Quarantined, Store};
-use crate::sync::SyncEngine;
 use crate::transport::Transport;
 use crate::unlock::CommandPolicy;
 use memory::LockMemory;
@@ -66,7 +67,8 @@ pub struct Client {
     memory: LockMemory,
     quarantined: Option<Quarantined>,
     custody: KeyCustody,
-    sync: OnceLock<SyncEngine>,
+    /// The sync engine, when built with a cloud ([`Client::sync`]).
+    sync: OnceLock<Box<dyn AttachedSync>>,
 }
 
 impl Drop for Client {
@@ -126,9 +128,10 @@ impl Client {
         self.custody
     }
 
-    /// The sync engine, when the client was built with a cloud.
-    pub fn sync(&self) -> Option<&SyncEngine> {
-        self.sync.get()
+    /// The attached sync engine, as the client holds it (`Client::sync`,
+    /// in `sync/attach.rs`, gives the engine itself).
+    pub(crate) fn attached_sync(&self) -> Option<&dyn AttachedSync> {
+        self.sync.get().map(|engine| engine.as_ref())
     }
 
     /// The phone's clock.

@@ -138,15 +138,3 @@ impl ReadinessSummary {
         }
     }
 }
-
-impl EmergencySheet {
-    /// The sheet as Markdown.
-    pub fn to_markdown(&self) -> String {
-        render::markdown(self)
-    }
-
-    /// The sheet as plain text (80 columns), for printing as is.
-    pub fn to_text(&self) -> String {
-        render::text(self)
-    }
-}

@@ -8,6 +8,18 @@ use std::fmt::Write;
 
 const WIDTH: usize = 80;
 
+impl EmergencySheet {
+    /// The sheet as Markdown.
+    pub fn to_markdown(&self) -> String {
+        markdown(self)
+    }
+
+    /// The sheet as plain text (80 columns), for printing as is.
+    pub fn to_text(&self) -> String {
+        text(self)
+    }
+}
+
 fn when(sheet: &EmergencySheet, unix: u32) -> String {
     crate::time::datetime(unix, sheet.utc_offset_min)
 }
@@ -112,7 +124,7 @@ fn yes_no(b: bool) -> &'static str {
 }
 
 /// Markdown.
-pub(super) fn markdown(sheet: &EmergencySheet) -> String {
+fn markdown(sheet: &EmergencySheet) -> String {
     let mut out = String::new();
     let cell = |s: &str| s.replace('|', "\\|");
     let _ = writeln!(
@@ -164,7 +176,7 @@ pub(super) fn markdown(sheet: &EmergencySheet) -> String {
 }
 
 /// Plain text, wrapped at 80 columns.
-pub(super) fn text(sheet: &EmergencySheet) -> String {
+fn text(sheet: &EmergencySheet) -> String {
     let mut out = String::new();
     heading(
         &mut out,

@@ -38,6 +38,7 @@ mod codec;
 mod credentials;
 mod error;
 mod fast_keys;
+mod handle;
 mod history;
 mod locks;
 mod marker;
@@ -51,6 +52,7 @@ pub(crate) mod seal;
 pub use credentials::{KeyCache, RevocationCache, StoredKey, TimeTokenCache};
 pub use error::StoreError;
 pub use fast_keys::{FastKeyEntry, FastKeys};
+pub use handle::Store;
 pub use history::{
     push_battery_sample, BatterySample, UnlockRecord, BATTERY_HISTORY_LEN, BATTERY_REPLACED_RISE,
     BATTERY_SAMPLE_SPACING_S,
@@ -62,6 +64,7 @@ pub use locks::{
 pub use marker::FORMAT_VERSION;
 pub use offline::{offline_check, OfflineRefusal};
 pub(crate) use open::panic_is_handled_by_store;
+pub use open::{OpenOutcome, Quarantined};
 pub use pins::{
     KeypadLockoutSeen, KeypadObservation, PinAck, PinCache, PinChangeAction, PinChangeRecord, PinListNotes,
     StoredPinList,
@@ -70,47 +73,12 @@ pub use pins::{
 pub(crate) use codec::{hex, hex_opt};
 
 use crate::platform_keys::KeyStore;
-use records::SealedTree;
-use seal::Sealer;
+use handle::StoreInner;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
-/// The credential store. Cheap to clone (all clones share one database);
-/// `Send + Sync`. The database closes when the last clone is dropped.
-#[derive(Clone)]
-pub struct Store {
-    pub(crate) inner: Arc<StoreInner>,
-}
-
-impl std::fmt::Debug for Store {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store")
-            .field("dir", &self.inner.dir)
-            .finish_non_exhaustive()
-    }
-}
-
-pub(crate) struct StoreInner {
-    pub(crate) dir: PathBuf,
-    pub(crate) db: sled::Db,
-    pub(crate) sealer: Sealer,
-    pub(crate) keys: SealedTree,
-    pub(crate) revocations: SealedTree,
-    pub(crate) time_tokens: SealedTree,
-    pub(crate) lock_meta: SealedTree,
-    pub(crate) lock_state: SealedTree,
-    pub(crate) fast_keys: SealedTree,
-    pub(crate) secrets: SealedTree,
-    pub(crate) pin_lists: SealedTree,
-    pub(crate) pin_lists_acked: SealedTree,
-    pub(crate) pin_secrets: SealedTree,
-    /// Serializes read-modify-write updates (lock state, counters, "keep
-    /// the newest" records) so concurrent callers can't lose an update.
-    update_lock: Mutex<()>,
-    /// Serializes outbox writes (see [`crate::outbox`]).
-    pub(crate) outbox_lock: Mutex<()>,
-}
-
+// Here, not in `handle.rs`: closing writes the marker `open.rs` checks,
+// and the handle knows nothing of opening.
 impl Drop for StoreInner {
     fn drop(&mut self) {
         // A clean close records the newest generation (see `marker.rs`);
@@ -119,25 +87,6 @@ impl Drop for StoreInner {
             let _ = marker::advance(&self.dir, &self.db, &meta, true);
         }
     }
-}
-
-/// The result of [`Store::open`].
-#[derive(Debug)]
-pub struct OpenOutcome {
-    /// The open store.
-    pub store: Store,
-    /// Set when the previous store could not be read and was renamed aside:
-    /// report it, and sync to rebuild the credential cache.
-    pub quarantined: Option<Quarantined>,
-}
-
-/// A store that was renamed aside because it could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Quarantined {
-    /// Where its files are now (kept for support; never deleted by the core).
-    pub path: PathBuf,
-    /// Why it could not be read.
-    pub reason: String,
 }
 
 impl Store {
@@ -153,33 +102,6 @@ impl Store {
     /// knows the data key is gone for good (e.g. the platform key was reset).
     pub fn quarantine(dir: impl AsRef<Path>) -> Result<PathBuf, StoreError> {
         open::quarantine_closed(dir.as_ref())
-    }
-
-    fn from_parts(dir: &Path, db: sled::Db, sealer: Sealer) -> Result<Self, StoreError> {
-        let tree = |name| SealedTree::open(&db, name);
-        let inner = StoreInner {
-            keys: tree("keys")?,
-            revocations: tree("revocations")?,
-            time_tokens: tree("time_tokens")?,
-            lock_meta: tree("lock_meta")?,
-            lock_state: tree("lock_state")?,
-            fast_keys: tree("fast_keys")?,
-            secrets: tree("secrets")?,
-            pin_lists: tree("pin_lists")?,
-            pin_lists_acked: tree("pin_lists_acked")?,
-            pin_secrets: tree("pin_secrets")?,
-            dir: dir.to_path_buf(),
-            db,
-            sealer,
-            update_lock: Mutex::new(()),
-            outbox_lock: Mutex::new(()),
-        };
-        Ok(Self { inner: Arc::new(inner) })
-    }
-
-    /// The store's directory.
-    pub fn dir(&self) -> &Path {
-        &self.inner.dir
     }
 
     /// Digital keys held by this phone.
@@ -229,45 +151,5 @@ impl Store {
         out.extend(i.pin_lists_acked.unreadable::<StoredPinList>(s)?);
         out.extend(i.pin_secrets.unreadable::<pins::PinSecretRecord>(s)?);
         Ok(out)
-    }
-
-    /// Bytes the database occupies on disk.
-    pub fn size_on_disk(&self) -> Result<u64, StoreError> {
-        Ok(self.inner.db.size_on_disk()?)
-    }
-
-    /// Flushes everything written so far to disk.
-    pub fn flush(&self) -> Result<(), StoreError> {
-        self.inner.db.flush()?;
-        Ok(())
-    }
-
-    pub(crate) fn update_guard(&self) -> MutexGuard<'_, ()> {
-        // A panic while holding the lock can't leave the database half-
-        // written (each update is one insert), so a poisoned lock is usable.
-        self.inner.update_lock.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// A sealed secret by name (the software signer's PKCS#8).
-    pub(crate) fn secret(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let hex: Option<String> = self.inner.secrets.get(&self.inner.sealer, &[name.as_bytes()])?;
-        hex.map(|h| latchkey_protocol::hex::decode(&h).ok_or_else(|| StoreError::corrupt("secrets", "not hex")))
-            .transpose()
-    }
-
-    /// Stores a secret unless one exists under `name`; returns the one kept.
-    pub(crate) fn secret_or_insert(&self, name: &str, value: &[u8]) -> Result<Vec<u8>, StoreError> {
-        let _guard = self.update_guard();
-        if let Some(existing) = self.secret(name)? {
-            return Ok(existing);
-        }
-        let i = &self.inner;
-        i.secrets.put(
-            &i.db,
-            &i.sealer,
-            &[name.as_bytes()],
-            &latchkey_protocol::hex::encode(value),
-        )?;
-        Ok(value.to_vec())
     }
 }

@@ -1,5 +1,5 @@
 //! Opening a store: format version, data key, and quarantine of a store
-//! that can't be read.
+//! that can't be read ([`OpenOutcome`] says whether one was).
 //!
 //! The meta tree holds, in plain bytes (none of them secret or personal):
 //! `format_version` (u32 big-endian), `data_key` (the data key as the
@@ -8,16 +8,16 @@
 //! `marker.rs`).
 
 use super::error::StoreError;
+use super::handle::Store;
 use super::marker::{self, Marker, FORMAT_VERSION};
 use super::quarantine;
 use super::seal::{Sealer, DATA_KEY_LEN};
-use super::{OpenOutcome, Quarantined, Store};
 use crate::platform_keys::KeyStore;
 use latchkey_protocol::crypto::random_array;
 use std::fs;
 use std::io::ErrorKind;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub(crate) const META_TREE: &str = "meta";
@@ -25,6 +25,25 @@ const VERSION_KEY: &[u8] = b"format_version";
 const DATA_KEY_KEY: &[u8] = b"data_key";
 const CHECK_KEY: &[u8] = b"check";
 const CHECK_VALUE: &[u8] = b"latchkey credential store";
+
+/// The result of [`Store::open`].
+#[derive(Debug)]
+pub struct OpenOutcome {
+    /// The open store.
+    pub store: Store,
+    /// Set when the previous store could not be read and was renamed aside:
+    /// report it, and sync to rebuild the credential cache.
+    pub quarantined: Option<Quarantined>,
+}
+
+/// A store that was renamed aside because it could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quarantined {
+    /// Where its files are now (kept for support; never deleted by the core).
+    pub path: PathBuf,
+    /// Why it could not be read.
+    pub reason: String,
+}
 
 enum Attempt {
     Opened(Store),

@@ -67,6 +67,7 @@
 //!    letters and the calls made on demand).
 
 mod acks;
+mod attach;
 mod auth;
 mod backoff;
 mod calls;

@@ -2,9 +2,9 @@
 //! data, kept current by re-registering it whenever the payload changes,
 //! plus the timer that calls `on_tick`.
 
+use super::error::{bluez, BluezError};
 use super::gatt::parse;
 use super::link::Shared;
-use super::{bluez, BluezError};
 use bluer::adv::{Advertisement as LeAdvertisement, AdvertisementHandle, Type};
 use bluer::Adapter;
 use latchkey_protocol::{Advertisement, COMPANY_ID, SERVICE_UUID};

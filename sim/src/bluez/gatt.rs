@@ -1,8 +1,8 @@
 //! The latchkey GATT service as a BlueZ application: RX (write, and write
 //! without response unless turned off), TX (notify), INFO (read).
 
+use super::error::{bluez, BluezError};
 use super::link::Shared;
-use super::{bluez, BluezError};
 use bluer::gatt::local::{
     Application, ApplicationHandle, Characteristic, CharacteristicNotify, CharacteristicNotifyMethod,
     CharacteristicRead, CharacteristicWrite, CharacteristicWriteMethod, Service,

@@ -34,11 +34,13 @@
 
 mod advertising;
 mod cli;
+mod error;
 mod gatt;
 mod link;
 mod wall_clock;
 
 pub use cli::{run_peripheral_command, PeripheralArgs};
+pub use error::BluezError;
 pub use link::{ExchangeRecord, PeripheralStats};
 pub use wall_clock::WallClockDriver;
 
@@ -47,6 +49,7 @@ pub use wall_clock::WallClockDriver;
 pub use bluer;
 
 use crate::Peripheral;
+use error::bluez;
 use link::Shared;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -90,33 +93,6 @@ impl PeripheralOptions {
             ..Self::default()
         }
     }
-}
-
-/// Why the peripheral could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum BluezError {
-    /// The named adapter does not exist.
-    #[error("no Bluetooth adapter {wanted} (present: {})", present.join(", "))]
-    NoAdapter {
-        /// The adapter asked for.
-        wanted: String,
-        /// The adapters BlueZ has.
-        present: Vec<String>,
-    },
-    /// A BlueZ call failed.
-    #[error("{context}: {source}")]
-    Bluetooth {
-        /// What was being done.
-        context: String,
-        /// What BlueZ (or D-Bus) said.
-        #[source]
-        source: bluer::Error,
-    },
-}
-
-fn bluez(context: impl Into<String>) -> impl FnOnce(bluer::Error) -> BluezError {
-    let context = context.into();
-    move |source| BluezError::Bluetooth { context, source }
 }
 
 /// A running peripheral. Stop it with [`BluezPeripheral::stop`]; dropping

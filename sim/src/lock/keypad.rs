@@ -27,11 +27,9 @@
 //! lockout runs on the lock's monotonic timer, not its RTC, so moving the
 //! clock cannot shorten it.
 
-use super::SimLock;
-use latchkey_protocol::pin::{match_offline_pin, pin_hash, pin_matches, KeypadLimiter, KEYPAD_FAILURES_BEFORE_LOCKOUT};
+use latchkey_protocol::pin::{match_offline_pin, pin_hash, pin_matches, KeypadLimiter};
 use latchkey_protocol::{
-    crypto, pin::OFFLINE_PIN_LEN, Command, EventKind, KeyId, PinClass, PinDigits, PinList, PinSecret, PinUse, Result,
-    ResultCode,
+    crypto, pin::OFFLINE_PIN_LEN, PinClass, PinDigits, PinList, PinSecret, PinUse, Result, ResultCode,
 };
 
 /// One-time offline PINs remembered as used. They last at most 24 hours,
@@ -98,7 +96,7 @@ pub(crate) struct Keypad {
     /// Whether `secret` is shared with the issuer (else no offline PINs).
     shared_secret: bool,
     offline_burned: Vec<BurnedOffline>,
-    limiter: KeypadLimiter,
+    pub(crate) limiter: KeypadLimiter,
 }
 
 impl Keypad {
@@ -155,7 +153,11 @@ impl Keypad {
 
     /// Decides an entry: the PIN it is, or why not (with the PIN it
     /// matched, when it matched one).
-    fn check(&mut self, digits: &str, clock: KeypadClock) -> std::result::Result<PinUse, (ResultCode, Option<PinUse>)> {
+    pub(crate) fn check(
+        &mut self,
+        digits: &str,
+        clock: KeypadClock,
+    ) -> std::result::Result<PinUse, (ResultCode, Option<PinUse>)> {
         if digits.len() == OFFLINE_PIN_LEN {
             self.check_offline(digits, clock)
         } else {
@@ -255,60 +257,5 @@ impl Keypad {
             }
         }
         Err(refusal)
-    }
-}
-
-impl SimLock {
-    /// Someone types `digits` on the keypad and presses enter. An accepted
-    /// PIN unlocks (the motor runs as for any unlock); every entry that is
-    /// checked is logged (`pin_accepted` or `pin_rejected`).
-    pub fn enter_pin(&mut self, digits: &str) -> KeypadOutcome {
-        let now_ms = self.now_ms();
-        if let Some(left_ms) = self.keypad.lockout_left_ms(now_ms) {
-            return KeypadOutcome::LockedOut {
-                retry_in_s: left_ms.div_ceil(1000) as u32,
-            };
-        }
-        let clock = KeypadClock {
-            now: self.lock_time(),
-            trusted: self.rtc.trusted(),
-            utc_offset_min: self.rtc.utc_offset_min(),
-        };
-        match self.keypad.check(digits, clock) {
-            Ok(pin) => {
-                // Detail: strikes still counted, so refused entries just
-                // before a valid PIN stay visible to the host.
-                let strikes = self.keypad.limiter.strikes(now_ms) as u16;
-                let (result, hardware) = self.mech.actuate(Command::Unlock);
-                self.record(EventKind::PinAccepted, pin.event_key_id(), result as u8, strikes);
-                self.record_hardware(&hardware);
-                KeypadOutcome::Accepted { pin, result }
-            }
-            Err((reason, pin)) => {
-                let lockout = self.keypad.limiter.refused(now_ms);
-                let key_id = pin.map_or(KeyId::default(), |p| p.event_key_id());
-                // Detail: strikes counted with this one (5: it locked out).
-                let strikes = match lockout {
-                    Some(_) => KEYPAD_FAILURES_BEFORE_LOCKOUT,
-                    None => self.keypad.limiter.strikes(now_ms),
-                };
-                self.record(EventKind::PinRejected, key_id, reason as u8, strikes as u16);
-                if let Some(seconds) = lockout {
-                    let code = ResultCode::KeypadLockedOut as u8;
-                    self.record(EventKind::KeypadLockout, KeyId::default(), code, seconds as u16);
-                }
-                KeypadOutcome::Refused { reason }
-            }
-        }
-    }
-
-    /// Sequence number of the installed PIN list (0: none).
-    pub fn pin_seq(&self) -> u32 {
-        self.keypad.pin_seq()
-    }
-
-    /// Whether the keypad is locked out now.
-    pub fn keypad_locked_out(&self) -> bool {
-        self.keypad.lockout_left_ms(self.now_ms()).is_some()
     }
 }

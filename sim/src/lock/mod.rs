@@ -29,7 +29,8 @@
 //!    status, signed event batches, revocation lists and PIN lists (only a
 //!    higher seq), trusted-time tokens (the only way the clock moves),
 //!    outcomes by command id, further actuations.
-//! 6. At the door, [`SimLock::enter_pin`]: the keypad (see `keypad.rs`).
+//! 6. At the door, [`SimLock::enter_pin`]: the keypad (see `keypad.rs`;
+//!    the entry itself is in `pin_entry.rs`).
 //!
 //! Decisions worth knowing:
 //!
@@ -71,6 +72,7 @@ mod event_log;
 mod handler;
 mod keypad;
 mod mechanics;
+mod pin_entry;
 mod rtc;
 mod session_ops;
 

@@ -1,7 +1,7 @@
 //! English texts for findings about the key, the lock (clock, power,
 //! mechanics), the network, and the troubleshooting flow's conclusions.
 
-use super::FindingText;
+use super::finding_text::FindingText;
 use crate::diagnostics::FindingCode as C;
 
 const ASK_AGAIN: &str = "Try again.";

@@ -1,7 +1,7 @@
 //! English texts for findings about the phone (Bluetooth, permissions,
 //! background limits) and the radio link.
 
-use super::FindingText;
+use super::finding_text::FindingText;
 use crate::diagnostics::FindingCode as C;
 
 const ASK_AGAIN: &str = "Try again.";

@@ -17,6 +17,7 @@
 mod en_flow;
 mod en_lock;
 mod en_phone;
+mod finding_text;
 
 use super::finding::{Finding, MessageArg};
 use super::rules::Draft;
@@ -25,14 +26,6 @@ use std::sync::OnceLock;
 
 /// The locale every lookup falls back to.
 pub const DEFAULT_LOCALE: &str = "en";
-
-/// English text of one finding code.
-pub(crate) struct FindingText {
-    pub(crate) code: super::FindingCode,
-    pub(crate) title: &'static str,
-    pub(crate) explanation: &'static str,
-    pub(crate) steps: &'static [&'static str],
-}
 
 fn english() -> &'static BTreeMap<String, &'static str> {
     static ENGLISH: OnceLock<BTreeMap<String, &'static str>> = OnceLock::new();

@@ -2,7 +2,7 @@
 //! answers so far: facts first (the phone's own key check, then the phone,
 //! then what the lock last said), questions only where facts can't decide.
 
-use super::{Answer, Decision, RecordedAnswer, StepId, Symptom, Troubleshooter};
+use super::steps::{Answer, RecordedAnswer, StepId, Symptom};
 use crate::diagnostics::kinds::{FindingArea, PlatformAction, Severity};
 use crate::diagnostics::observations::LockObservations;
 use crate::diagnostics::rules::{evaluate, Draft};
@@ -13,6 +13,15 @@ use crate::error::DiagnosisCode;
 /// A session longer than this is cut short (a saved state from elsewhere
 /// can't loop forever).
 const MAX_ANSWERS: usize = 32;
+
+/// What the flow decided for the current facts and answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Decision {
+    Ask(StepId),
+    Check,
+    Fix(Draft),
+    Done { resolved: bool, drafts: Vec<Draft> },
+}
 
 struct Ctx<'a> {
     drafts: Vec<Draft>,
@@ -110,12 +119,17 @@ fn lock_answered(d: &Draft) -> bool {
         )
 }
 
-pub(super) fn decide(t: &Troubleshooter, snapshot: &PlatformSnapshot, observations: &LockObservations) -> Decision {
+pub(super) fn decide(
+    symptom: Symptom,
+    answers: &[RecordedAnswer],
+    snapshot: &PlatformSnapshot,
+    observations: &LockObservations,
+) -> Decision {
     let c = Ctx {
         drafts: evaluate(snapshot, observations),
-        answers: &t.answers,
+        answers,
     };
-    if t.answers.len() >= MAX_ANSWERS {
+    if answers.len() >= MAX_ANSWERS {
         return done(vec![Draft::new(C::NoFaultFound)]);
     }
     // The phone refuses a key before it touches the radio: whatever the
@@ -123,7 +137,7 @@ pub(super) fn decide(t: &Troubleshooter, snapshot: &PlatformSnapshot, observatio
     if let Some(d) = c.first(|d| blocks(d, FindingArea::Key)) {
         return c.conclude(d);
     }
-    match t.symptom {
+    match symptom {
         Symptom::CantConnect => connect(&c),
         Symptom::KeysDontWork => keys(&c),
         Symptom::StatusWontUpdate => status(&c),

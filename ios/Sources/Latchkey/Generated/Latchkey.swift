@@ -17109,13 +17109,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_func_install_log_sink() != 40331) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_func_readiness_summary() != 22058) {
+    if (uniffi_latchkey_ffi_checksum_func_readiness_summary() != 23983) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_config() != 56035) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_diagnostics() != 8762) {
+    if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_diagnostics() != 42877) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_is_online() != 27723) {
@@ -17139,7 +17139,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_sync() != 1889) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_diagnostics_in() != 25471) {
+    if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_diagnostics_in() != 35541) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency() != 50639) {
@@ -17163,25 +17163,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_signer() != 56900) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_diagnosticsclient_after_reconnection() != 64841) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_ffi_checksum_method_diagnosticsclient_diagnose() != 56568) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_ffi_checksum_method_diagnosticsclient_offline_readiness() != 13106) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_ffi_checksum_method_diagnosticsclient_resume_troubleshooting() != 32551) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_ffi_checksum_method_diagnosticsclient_troubleshoot() != 20322) {
-        return InitializationResult.apiChecksumMismatch
-    }
     if (uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations() != 9524) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations_json() != 60436) {
+    if (uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations_json() != 13592) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_messagecatalog_english_entries() != 45295) {
@@ -17190,7 +17175,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_messagecatalog_locales() != 36089) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_messagecatalog_localize() != 55085) {
+    if (uniffi_latchkey_ffi_checksum_method_messagecatalog_localize() != 56989) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_messagecatalog_missing_keys() != 11381) {
@@ -17202,13 +17187,28 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_messagecatalog_text() != 60322) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_troubleshooter_answer() != 32380) {
+    if (uniffi_latchkey_ffi_checksum_method_diagnosticsclient_after_reconnection() != 64841) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_diagnosticsclient_diagnose() != 47875) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_diagnosticsclient_offline_readiness() != 61305) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_diagnosticsclient_resume_troubleshooting() != 55679) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_diagnosticsclient_troubleshoot() != 20322) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_troubleshooter_answer() != 10788) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_troubleshooter_answer_count() != 37389) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_troubleshooter_current() != 4661) {
+    if (uniffi_latchkey_ffi_checksum_method_troubleshooter_current() != 13311) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_troubleshooter_symptom() != 45995) {
@@ -17310,46 +17310,46 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_emergencyclient_sheet() != 18355) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_syncclient_dead_letters() != 17270) {
+    if (uniffi_latchkey_ffi_checksum_method_syncclient_dead_letters() != 64414) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_syncclient_issue_key() != 34025) {
+    if (uniffi_latchkey_ffi_checksum_method_syncclient_issue_key() != 42443) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_syncclient_refresh_credentials_soon() != 23685) {
+    if (uniffi_latchkey_ffi_checksum_method_syncclient_refresh_credentials_soon() != 44867) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_syncclient_revoke_key() != 57719) {
+    if (uniffi_latchkey_ffi_checksum_method_syncclient_revoke_key() != 27430) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_syncclient_start_background() != 9381) {
+    if (uniffi_latchkey_ffi_checksum_method_syncclient_start_background() != 59757) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_syncclient_status() != 56309) {
+    if (uniffi_latchkey_ffi_checksum_method_syncclient_status() != 8561) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_syncclient_stop_background() != 3911) {
+    if (uniffi_latchkey_ffi_checksum_method_syncclient_stop_background() != 13879) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_syncclient_sync_now() != 61005) {
+    if (uniffi_latchkey_ffi_checksum_method_syncclient_sync_now() != 20316) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_syncclient_sync_until_idle() != 2895) {
+    if (uniffi_latchkey_ffi_checksum_method_syncclient_sync_until_idle() != 9285) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_syncclient_change_pin() != 4547) {
+    if (uniffi_latchkey_ffi_checksum_method_syncclient_change_pin() != 17611) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_syncclient_cloud_drift() != 20863) {
+    if (uniffi_latchkey_ffi_checksum_method_syncclient_cloud_drift() != 28543) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_syncclient_delete_pin() != 41565) {
+    if (uniffi_latchkey_ffi_checksum_method_syncclient_delete_pin() != 30990) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_syncclient_pin_drift() != 31494) {
+    if (uniffi_latchkey_ffi_checksum_method_syncclient_pin_drift() != 9567) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_syncclient_time_token_at_door() != 29182) {
+    if (uniffi_latchkey_ffi_checksum_method_syncclient_time_token_at_door() != 22686) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_constructor_latchkeyclientbuilder_new() != 38470) {

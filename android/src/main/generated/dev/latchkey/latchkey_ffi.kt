@@ -926,16 +926,6 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_signer(
     ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_diagnosticsclient_after_reconnection(
-    ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_diagnosticsclient_diagnose(
-    ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_diagnosticsclient_offline_readiness(
-    ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_diagnosticsclient_resume_troubleshooting(
-    ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_diagnosticsclient_troubleshoot(
-    ): Int
     external fun uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations_json(
@@ -951,6 +941,16 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_latchkey_ffi_checksum_method_messagecatalog_render(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_messagecatalog_text(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_diagnosticsclient_after_reconnection(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_diagnosticsclient_diagnose(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_diagnosticsclient_offline_readiness(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_diagnosticsclient_resume_troubleshooting(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_diagnosticsclient_troubleshoot(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_troubleshooter_answer(
     ): Int
@@ -1127,20 +1127,6 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_ffi_fn_method_latchkeyclientbuilder_signer(`ptr`: Long,`signer`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_latchkey_ffi_fn_clone_diagnosticsclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_latchkey_ffi_fn_free_diagnosticsclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_method_diagnosticsclient_after_reconnection(`ptr`: Long,`facts`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_latchkey_ffi_fn_method_diagnosticsclient_diagnose(`ptr`: Long,`snapshot`: RustBuffer.ByValue,`lockId`: RustBuffer.ByValue,
-    ): Long
-    external fun uniffi_latchkey_ffi_fn_method_diagnosticsclient_offline_readiness(`ptr`: Long,`snapshot`: RustBuffer.ByValue,`lockId`: RustBuffer.ByValue,
-    ): Long
-    external fun uniffi_latchkey_ffi_fn_method_diagnosticsclient_resume_troubleshooting(`ptr`: Long,`json`: RustBuffer.ByValue,`lockId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_latchkey_ffi_fn_method_diagnosticsclient_troubleshoot(`ptr`: Long,`symptom`: RustBuffer.ByValue,`lockId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
     external fun uniffi_latchkey_ffi_fn_clone_messagecatalog(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_free_messagecatalog(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1163,6 +1149,20 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_latchkey_ffi_fn_method_messagecatalog_text(`ptr`: Long,`locale`: RustBuffer.ByValue,`key`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_latchkey_ffi_fn_clone_diagnosticsclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_free_diagnosticsclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_diagnosticsclient_after_reconnection(`ptr`: Long,`facts`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_latchkey_ffi_fn_method_diagnosticsclient_diagnose(`ptr`: Long,`snapshot`: RustBuffer.ByValue,`lockId`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_diagnosticsclient_offline_readiness(`ptr`: Long,`snapshot`: RustBuffer.ByValue,`lockId`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_diagnosticsclient_resume_troubleshooting(`ptr`: Long,`json`: RustBuffer.ByValue,`lockId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_diagnosticsclient_troubleshoot(`ptr`: Long,`symptom`: RustBuffer.ByValue,`lockId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_latchkey_ffi_fn_clone_troubleshooter(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_free_troubleshooter(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1480,13 +1480,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_func_install_log_sink() and 0xFFFF) != 40331) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_func_readiness_summary() and 0xFFFF) != 22058) {
+    if ((lib.uniffi_latchkey_ffi_checksum_func_readiness_summary() and 0xFFFF) != 23983) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_config() and 0xFFFF) != 56035) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_diagnostics() and 0xFFFF) != 8762) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_diagnostics() and 0xFFFF) != 42877) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_is_online() and 0xFFFF) != 27723) {
@@ -1510,7 +1510,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_sync() and 0xFFFF) != 1889) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_diagnostics_in() and 0xFFFF) != 25471) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_diagnostics_in() and 0xFFFF) != 35541) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency() and 0xFFFF) != 50639) {
@@ -1534,25 +1534,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_signer() and 0xFFFF) != 56900) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_diagnosticsclient_after_reconnection() and 0xFFFF) != 64841) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_diagnosticsclient_diagnose() and 0xFFFF) != 56568) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_diagnosticsclient_offline_readiness() and 0xFFFF) != 13106) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_diagnosticsclient_resume_troubleshooting() and 0xFFFF) != 32551) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_diagnosticsclient_troubleshoot() and 0xFFFF) != 20322) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
     if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations() and 0xFFFF) != 9524) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations_json() and 0xFFFF) != 60436) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations_json() and 0xFFFF) != 13592) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_english_entries() and 0xFFFF) != 45295) {
@@ -1561,7 +1546,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_locales() and 0xFFFF) != 36089) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_localize() and 0xFFFF) != 55085) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_localize() and 0xFFFF) != 56989) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_missing_keys() and 0xFFFF) != 11381) {
@@ -1573,13 +1558,28 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_text() and 0xFFFF) != 60322) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_troubleshooter_answer() and 0xFFFF) != 32380) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_diagnosticsclient_after_reconnection() and 0xFFFF) != 64841) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_diagnosticsclient_diagnose() and 0xFFFF) != 47875) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_diagnosticsclient_offline_readiness() and 0xFFFF) != 61305) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_diagnosticsclient_resume_troubleshooting() and 0xFFFF) != 55679) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_diagnosticsclient_troubleshoot() and 0xFFFF) != 20322) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_troubleshooter_answer() and 0xFFFF) != 10788) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_troubleshooter_answer_count() and 0xFFFF) != 37389) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_troubleshooter_current() and 0xFFFF) != 4661) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_troubleshooter_current() and 0xFFFF) != 13311) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_troubleshooter_symptom() and 0xFFFF) != 45995) {
@@ -1681,46 +1681,46 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_emergencyclient_sheet() and 0xFFFF) != 18355) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_dead_letters() and 0xFFFF) != 17270) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_dead_letters() and 0xFFFF) != 64414) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_issue_key() and 0xFFFF) != 34025) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_issue_key() and 0xFFFF) != 42443) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_refresh_credentials_soon() and 0xFFFF) != 23685) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_refresh_credentials_soon() and 0xFFFF) != 44867) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_revoke_key() and 0xFFFF) != 57719) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_revoke_key() and 0xFFFF) != 27430) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_start_background() and 0xFFFF) != 9381) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_start_background() and 0xFFFF) != 59757) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_status() and 0xFFFF) != 56309) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_status() and 0xFFFF) != 8561) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_stop_background() and 0xFFFF) != 3911) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_stop_background() and 0xFFFF) != 13879) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_sync_now() and 0xFFFF) != 61005) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_sync_now() and 0xFFFF) != 20316) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_sync_until_idle() and 0xFFFF) != 2895) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_sync_until_idle() and 0xFFFF) != 9285) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_change_pin() and 0xFFFF) != 4547) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_change_pin() and 0xFFFF) != 17611) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_cloud_drift() and 0xFFFF) != 20863) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_cloud_drift() and 0xFFFF) != 28543) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_delete_pin() and 0xFFFF) != 41565) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_delete_pin() and 0xFFFF) != 30990) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_pin_drift() and 0xFFFF) != 31494) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_pin_drift() and 0xFFFF) != 9567) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_time_token_at_door() and 0xFFFF) != 29182) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_time_token_at_door() and 0xFFFF) != 22686) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_constructor_latchkeyclientbuilder_new() and 0xFFFF) != 38470) {
