@@ -2,6 +2,7 @@
 //! thread, and the two failures every sub-client can meet whatever it
 //! does: the client was closed, or a background task failed.
 
+use std::any::Any;
 use std::sync::{Arc, Weak};
 
 /// What a client that was closed, or a background task that failed,
@@ -16,13 +17,26 @@ pub(crate) trait ClientFailure {
 /// What sub-client calls report after the client was closed.
 pub(crate) const CLIENT_CLOSED: &str = "the client was closed; build a new one";
 
-/// Runs `f` on the blocking pool.
+/// Runs `f` on the blocking pool. The closure's type is erased before it
+/// reaches tokio, so tokio's blocking-task code is compiled once, not once
+/// per call site (the mobile library has a size budget).
 pub(crate) async fn blocking<T: Send + 'static, E: Send + 'static + ClientFailure>(
     f: impl FnOnce() -> Result<T, E> + Send + 'static,
 ) -> Result<T, E> {
-    tokio::task::spawn_blocking(f)
+    let job: Box<dyn FnOnce() -> Box<dyn Any + Send> + Send> = Box::new(move || Box::new(f()) as Box<dyn Any + Send>);
+    let out = run(job)
         .await
-        .map_err(|e| E::internal(format!("background task failed: {e}")))?
+        .map_err(|e| E::internal(format!("background task failed: {e}")))?;
+    match out.downcast::<Result<T, E>>() {
+        Ok(result) => *result,
+        Err(_) => Err(E::internal("a background task returned an unexpected type".into())),
+    }
+}
+
+async fn run(
+    job: Box<dyn FnOnce() -> Box<dyn Any + Send> + Send>,
+) -> Result<Box<dyn Any + Send>, tokio::task::JoinError> {
+    tokio::task::spawn_blocking(job).await
 }
 
 /// `weak`'s target, or the closed-client error.

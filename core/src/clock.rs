@@ -1,4 +1,4 @@
-//! The phone's clock, behind an interface so tests and the simulator can
+//! The phone's clock, behind an interface so tests can
 //! run in virtual time.
 
 /// Wall-clock time as the phone sees it.

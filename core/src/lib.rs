@@ -3,8 +3,7 @@
 //! The phone side of latchkey: it keeps a phone able to open its lock with
 //! no network, and explains failures in terms a person can act on. It must
 //! never depend on UniFFI types (the `bindings/` crate translates), nor on
-//! latchkey-sim or the test kit: the simulated world lives in
-//! `testing/latchkey-testkit`.
+//! test fixtures (they live in `testing/`, see ARCHITECTURE.md).
 //!
 //! The integration story, in order:
 //!

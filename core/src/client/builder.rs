@@ -231,8 +231,12 @@ impl ClientBuilder {
 
     /// [`ClientBuilder::open`] on the blocking pool, off the caller's thread.
     pub async fn build(self) -> Result<Arc<Client>, BuildError> {
-        tokio::task::spawn_blocking(move || self.open())
+        let out = crate::runtime::run_erased(Box::new(move || Box::new(self.open()) as Box<dyn std::any::Any + Send>))
             .await
-            .map_err(|e| BuildError::Task(e.to_string()))?
+            .map_err(|e| BuildError::Task(e.to_string()))?;
+        match out.downcast::<Result<Arc<Client>, BuildError>>() {
+            Ok(result) => *result,
+            Err(_) => Err(BuildError::Task("the task returned an unexpected type".into())),
+        }
     }
 }

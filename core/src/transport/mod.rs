@@ -1,8 +1,7 @@
 //! How the core reaches a lock: one async [`Transport`] interface with
 //! timeouts on every step, implemented by btleplug (feature `ble`), by the
 //! app's own BLE stack through the bindings (Android BluetoothGatt,
-//! CoreBluetooth), and in tests by the simulated radio
-//! (`latchkey_testkit::SimTransport`).
+//! CoreBluetooth), and in tests by the test kit's own transport.
 //!
 //! A transport moves packets; [`FrameLink`] turns them into protocol frames
 //! (fragmenting to the link's MTU and reassembling with a size limit).
@@ -93,7 +92,7 @@ pub trait Link: Send {
     async fn write(&mut self, packet: &[u8]) -> Result<(), TransportError>;
     /// The next packet notified on TX, waiting at most `timeout`.
     async fn next_notification(&mut self, timeout: Duration) -> Result<Vec<u8>, TransportError>;
-    /// Milliseconds on the transport's clock (virtual for the simulator),
+    /// Milliseconds on the transport's clock (virtual in tests),
     /// used for reassembly timeouts and latency figures.
     fn now_ms(&self) -> u64;
     /// Closes the connection (idempotent).
