@@ -1,6 +1,6 @@
 // The offline story through the bindings: configure, provision, go
 // offline, unlock through the built-in simulated radio and through a
-// Kotlin transport, and cancel an unlock half-way.
+// Kotlin central, and cancel an unlock half-way.
 package dev.latchkey.jvmtest
 
 import dev.latchkey.BoltState
@@ -66,9 +66,9 @@ class ClientStoryTest : TestSuite() {
             }
         }
 
-        test("offline, a Kotlin BleTransport bridged to the simulator unlocks") {
-            var transport: SimulatedBleTransport? = null
-            val services = Services(transport = { w -> SimulatedBleTransport(w).also { transport = it } })
+        test("offline, a Kotlin BleCentral bridged to the simulator unlocks") {
+            var central: SimulatedBleCentral? = null
+            val services = Services(central = { w -> SimulatedBleCentral(w).also { central = it } })
             scene(services).use { s ->
                 s.client.setOnline(false)
                 val report = s.client.locks().unlock(s.lockId, null)
@@ -76,19 +76,19 @@ class ClientStoryTest : TestSuite() {
                 assertEquals(UnlockPath.AUTH, report.path)
                 val again = s.client.locks().status(s.lockId, null)
                 assertEquals(UnlockPath.FAST, again.path)
-                val t = transport!!
+                val t = central!!
                 assertEquals(2, t.connects.get())
                 assertTrue(t.writes.get() >= 2)
-                assertTrue(eventually { t.disconnects.get() == 2 }, "every connection closed")
+                assertTrue(eventually { t.closes.get() == 2 }, "every connection closed")
                 assertEquals(1uL, s.world.actuationCount(s.lockId))
             }
         }
 
         test("cancelling an unlock leaves nothing half-done") {
-            var transport: SimulatedBleTransport? = null
-            val services = Services(transport = { w -> SimulatedBleTransport(w).also { transport = it } })
+            var central: SimulatedBleCentral? = null
+            val services = Services(central = { w -> SimulatedBleCentral(w).also { central = it } })
             scene(services).use { s ->
-                val t = transport!!
+                val t = central!!
                 s.client.setOnline(false)
                 s.client.locks().unlock(s.lockId, null)
                 assertEquals(1uL, s.world.actuationCount(s.lockId))
@@ -103,7 +103,7 @@ class ClientStoryTest : TestSuite() {
                 }
                 t.stallAfterAnswer = false
                 assertEquals(2uL, s.world.actuationCount(s.lockId), "the cancelled command acted at most once")
-                assertTrue(eventually { t.disconnects.get() == t.connects.get() }, "the connection was closed")
+                assertTrue(eventually { t.closes.get() == t.connects.get() }, "the connection was closed")
 
                 // The store is intact and the client still works.
                 assertEquals(1, s.client.keys().list().size)
