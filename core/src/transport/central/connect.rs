@@ -154,8 +154,22 @@ pub(super) async fn run(
         timeout,
         timings: &central.timings,
     };
-    if let StartResult::Failed(e) = start(s.timings, || ops.connect(conn, address)).await {
-        return Err(e.into_transport());
+    loop {
+        match start(s.timings, || ops.connect(conn, address)).await {
+            StartResult::Failed(e) => return Err(e.into_transport()),
+            // The central is starting (made on first use): wait until the
+            // adapter says it is on, then ask again.
+            StartResult::NotReady => {
+                let deadline = s.deadline;
+                s.next(deadline, |e| match e {
+                    CentralEvent::Adapter(AdapterState::On) => Some(Ok(())),
+                    _ => None,
+                })
+                .await?
+                .ok_or_else(|| s.timed_out())?;
+            }
+            _ => break,
+        }
     }
     let deadline = s.deadline;
     s.next(deadline, |e| match e {

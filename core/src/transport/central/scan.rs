@@ -110,7 +110,16 @@ pub(super) async fn run(
         company_id: COMPANY_ID,
         prefix: filter.short_lock_id.map(prefix_for).unwrap_or_default(),
     };
-    let started = central.ops.start_scan(scan, &platform_filter);
+    let mut started = central.ops.start_scan(scan, &platform_filter);
+    // A central made on first use (CoreBluetooth) starts in an unknown
+    // state: wait for the adapter to come on, then start again.
+    while started == StartResult::NotReady {
+        if let Err(e) = adapter_on(&mut events, deadline).await {
+            central.router.close_scan(scan);
+            return Err(e);
+        }
+        started = central.ops.start_scan(scan, &platform_filter);
+    }
     central
         .budget
         .lock()
@@ -124,6 +133,28 @@ pub(super) async fn run(
     central.ops.stop_scan(scan);
     central.router.close_scan(scan);
     result
+}
+
+/// Waits for the adapter to report itself on (or what stands in the way).
+async fn adapter_on(
+    events: &mut tokio::sync::mpsc::UnboundedReceiver<CentralEvent>,
+    deadline: Instant,
+) -> Result<(), TransportError> {
+    loop {
+        match tokio::time::timeout_at(deadline, events.recv()).await {
+            Ok(Some(CentralEvent::Adapter(state))) => match super::connect::adapter_error(state) {
+                None => return Ok(()),
+                Some(TransportError::NotReady(_)) => {}
+                Some(e) => return Err(e),
+            },
+            Ok(Some(_)) => {}
+            Ok(None) | Err(_) => {
+                return Err(TransportError::NotReady(
+                    "the Bluetooth adapter did not report itself ready in time".into(),
+                ))
+            }
+        }
+    }
 }
 
 /// Advertisements until the deadline (or the first match), newest per device.
