@@ -40,10 +40,13 @@
 
 pub mod client;
 pub mod clock;
+pub(crate) mod command;
 pub mod diagnostics;
 pub mod error;
+pub(crate) mod file_lock;
 pub mod outbox;
 pub mod platform_keys;
+pub mod quick;
 pub(crate) mod runtime;
 pub mod sheet;
 pub mod store;
@@ -54,6 +57,7 @@ pub mod unlock;
 
 pub use client::{BuildError, Client, ClientBuilder, CommandReport, KeyCustody, LastOutcome};
 pub use clock::{PhoneClock, SystemClock};
+pub use quick::{QuickUnlock, QuickUnlockBuilder};
 pub use error::{DiagnosisCode, LatchkeyError};
 
 /// Whether the panic in progress on this thread is one latchkey catches and

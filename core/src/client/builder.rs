@@ -9,6 +9,7 @@ use crate::clock::{PhoneClock, SystemClock};
 use crate::error::LatchkeyError;
 use crate::outbox::{OutboxConfig, OutboxError};
 use crate::platform_keys::{KeyStore, PlatformKeyError, Signer, SoftwareKeyStore, SoftwareSigner};
+use crate::quick::QuickAccess;
 use crate::store::{Store, StoreError};
 use crate::sync::{AuthProvider, SyncConfig, SyncEngine, SyncError, SyncTimer};
 use crate::transport::Transport;
@@ -41,6 +42,13 @@ pub enum BuildError {
     /// The background task that opened the store failed.
     #[error("the task that opened the store failed: {0}")]
     Task(String),
+    /// The quick-access directory could not be set up (it can't be
+    /// created or written, or the key store can't wrap its key).
+    #[error("quick access can't be set up: {reason}")]
+    QuickAccess {
+        /// What failed.
+        reason: String,
+    },
 }
 
 impl From<BuildError> for LatchkeyError {
@@ -50,9 +58,20 @@ impl From<BuildError> for LatchkeyError {
             BuildError::SoftwareKeyStore(e) => e.into(),
             BuildError::Outbox(e) => e.into(),
             BuildError::Sync(e) => e.into(),
+            e @ BuildError::QuickAccess { .. } => LatchkeyError::Storage(e.to_string()),
             e @ (BuildError::NoTransport | BuildError::Task(_)) => LatchkeyError::Internal { detail: e.to_string() },
         }
     }
+}
+
+/// Sets quick access up for `client` in `dir`.
+fn open_quick_access(dir: &std::path::Path, key_store: &dyn KeyStore, client: &Client) -> Result<QuickAccess, BuildError> {
+    let failed = |e: &dyn std::fmt::Display| BuildError::QuickAccess { reason: e.to_string() };
+    let pkcs8 = match client.custody.software_signer {
+        true => SoftwareSigner::stored_pkcs8(client.store())?,
+        false => None,
+    };
+    QuickAccess::open(dir, key_store, client.holder_key(), pkcs8.as_deref()).map_err(|e| failed(&e))
 }
 
 /// The cloud a client syncs with.
@@ -87,6 +106,7 @@ pub struct ClientBuilder {
     outbox: OutboxConfig,
     policy: CommandPolicy,
     cloud: Option<Cloud>,
+    quick_dir: Option<PathBuf>,
 }
 
 impl ClientBuilder {
@@ -101,6 +121,7 @@ impl ClientBuilder {
             outbox: OutboxConfig::default(),
             policy: CommandPolicy::default(),
             cloud: None,
+            quick_dir: None,
         }
     }
 
@@ -158,6 +179,19 @@ impl ClientBuilder {
         self
     }
 
+    /// Lets other processes of the app (an iOS widget, control or App
+    /// Intent, a watch app, an Android tile) open locks with
+    /// [`crate::QuickUnlock`] through `dir`, a directory they can read and
+    /// write (an App Group container on iOS); never the store's own
+    /// directory. The client writes a sealed file per lock there, reserves
+    /// FAST counters and talks to a lock only under that lock's guard, and
+    /// takes in what the other processes recorded (docs/core.md, "Quick
+    /// access").
+    pub fn quick_access(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.quick_dir = Some(dir.into());
+        self
+    }
+
     /// The timer the sync engine's backoff and loop run on (tests use a
     /// `ManualTimer`; default: tokio's). Only with [`ClientBuilder::cloud`].
     pub fn sync_timer(mut self, timer: Arc<dyn SyncTimer>) -> Self {
@@ -186,7 +220,7 @@ impl ClientBuilder {
                 Arc::new(SoftwareKeyStore::beside(&self.data_dir)?)
             }
         };
-        let opened = Store::open(&self.data_dir, key_store)?;
+        let opened = Store::open(&self.data_dir, key_store.clone())?;
         if let Some(q) = &opened.quarantined {
             log::warn!(
                 target: "latchkey::client",
@@ -215,6 +249,10 @@ impl ClientBuilder {
             software_key_store,
             software_signer,
         };
+        if let Some(dir) = &self.quick_dir {
+            let quick = open_quick_access(dir, key_store.as_ref(), &client)?;
+            client.quick = Some(Arc::new(quick));
+        }
         let client = Arc::new(client);
         if let Some(cloud) = self.cloud {
             let mut builder = SyncEngine::builder(&client, cloud.config, cloud.auth).clock(self.clock);
@@ -224,6 +262,13 @@ impl ClientBuilder {
             let engine = builder.build()?;
             // Set once, right after the client exists: never fails.
             let _ = client.sync.set(Box::new(engine));
+        }
+        if let Some(quick) = &client.quick {
+            // What widgets recorded while the app was away, and files that
+            // match the store (a crash may have left one behind).
+            if let Err(e) = quick.refresh_all(client.store(), client.outbox()) {
+                log::warn!(target: "latchkey::quick", "refreshing quick access failed: {e}");
+            }
         }
         log::info!(target: "latchkey::client", "client ready (store {})", self.data_dir.display());
         Ok(client)

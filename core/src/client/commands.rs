@@ -1,15 +1,19 @@
-//! unlock / lock / status: choose the key, reserve the fast counter, run
-//! the command over the transport, then record everything it learned.
+//! unlock / lock / status on the client: prepare from the store (plan and
+//! reserve the fast counter), run the command over the transport, then
+//! record everything it learned (the steps are `crate::command`'s).
 
-use super::{blocking, CommandReport, Locks, SKEW_THRESHOLD_S};
+use super::{blocking, Locks};
+use crate::command::failure::{
+    attempt_failure_events, failure_event, offline_unlock_failure, refusal, report_failure,
+};
+use crate::command::{exchange, CommandReport, Finished};
 use crate::error::{DiagnosisCode, LatchkeyError};
 use crate::outbox::OutboxEvent;
-use crate::store::UnlockRecord;
-use crate::unlock::{execute, AttemptInput, HousekeepingPlan, Progress, ProgressListener, SignFuture};
-use latchkey_protocol::{Command, CommandId, LockId};
+use crate::unlock::ProgressListener;
+use latchkey_protocol::{Command, LockId};
 use std::time::Duration;
 
-use super::prepare::{prepare, Prepared};
+use super::prepare::prepare;
 use super::record::record;
 
 impl Locks<'_> {
@@ -65,12 +69,28 @@ impl Locks<'_> {
         let online = self.0.is_online();
         log::debug!(target: "latchkey::command", "{} {lock_id} (online: {online})", command.name());
         let store = self.0.store.clone();
+        let outbox = self.0.outbox.clone();
+        let quick = self.0.quick.clone();
         let holder = self.0.signer.public_key();
-        let prepared = blocking(move || prepare(&store, lock_id, holder, started_at, online)).await;
-        let prepared = match prepared {
+        let prepared = blocking(move || {
+            let Some(quick) = quick else {
+                return Ok((prepare(&store, lock_id, holder, started_at, online, None)?, None));
+            };
+            // Held until the answer is recorded: no quick process talks to
+            // the lock meanwhile, and what they recorded is taken in first.
+            let guard = quick.guard(lock_id)?;
+            if let Err(e) = quick.ingest(&store, &outbox, &guard) {
+                log::warn!(target: "latchkey::quick", "taking in quick access's records failed: {e}");
+            }
+            let prepared = prepare(&store, lock_id, holder, started_at, online, Some((&quick, &guard)))?;
+            Ok((prepared, Some(guard)))
+        })
+        .await;
+        let (prepared, guard) = match prepared {
             Ok(p) => p,
             Err(e) => {
-                self.record_failure(Some(lock_id), &e, started_at).await;
+                self.append_best_effort(vec![failure_event(Some(lock_id), &e, started_at)])
+                    .await;
                 if command == Command::Unlock && !online && e.diagnosis() != DiagnosisCode::UnknownLock {
                     self.record_offline_unlock_failure(lock_id, &e, started_at).await;
                 }
@@ -78,54 +98,41 @@ impl Locks<'_> {
                 return Err(e);
             }
         };
-        let signer = self.0.signer.clone();
-        // On the blocking pool: a hardware signer can take a while, and
-        // the command's future may be polled on the app's main thread.
-        let sign = move |message: Vec<u8>| -> SignFuture {
-            let signer = signer.clone();
-            Box::pin(async move {
-                match blocking(move || Ok(signer.sign(&message))).await {
-                    Ok(signed) => signed.map_err(|e| e.to_string()),
-                    Err(e) => Err(e.to_string()),
-                }
-            })
-        };
-        let input = AttemptInput {
-            lock_id,
-            lock_identity: prepared.meta.identity_key,
-            cert: &prepared.key.key,
-            sign: &sign,
-            fast: prepared.fast.clone(),
-            lock_has_cert: prepared.fast.is_some(),
-            command,
-            command_id: CommandId::random().map_err(LatchkeyError::crypto)?,
-            housekeeping: HousekeepingPlan {
-                revocations: prepared.revocations.clone(),
-                time_token: prepared.time_token.clone(),
-                phone_now: started_at,
-                skew_threshold_s: SKEW_THRESHOLD_S,
-                fetch_events: true,
-                retry_after_time: None,
-                event_cursor: prepared.event_cursor,
-                pins: prepared.pins.clone(),
-            },
-            answer_timeout: Duration::from_secs(3),
-        };
-        let result = execute(self.0.transport.as_ref(), &input, &self.0.policy, listener).await;
+        let signer = Some(self.0.signer.clone());
+        let transport = self.0.transport.as_ref();
+        let result = exchange(transport, signer, &prepared, command, &self.0.policy, listener, started_at).await;
         let finished_at = self.0.clock.now_unix();
         let outcome = match result {
             Ok(executed) => {
                 let store = self.0.store.clone();
                 let outbox = self.0.outbox.clone();
+                let quick = self.0.quick.clone();
                 let earlier = executed.earlier_delivery.clone().filter(|_| command.actuates());
-                blocking(move || record(&store, &outbox, &prepared, command, executed, started_at, finished_at))
-                    .await
-                    .and_then(|report| report.map_err(|code| refusal(code, earlier)))
+                blocking(move || {
+                    let finished = Finished {
+                        prepared: &prepared,
+                        command,
+                        executed: &executed,
+                        started_at,
+                        finished_at,
+                    };
+                    let recorded = record(&store, &outbox, &finished);
+                    if let (Some(quick), Some(guard)) = (quick, guard) {
+                        if let Err(e) = quick.publish(&store, &guard) {
+                            log::warn!(target: "latchkey::quick", "updating the lock's quick-access file failed: {e}");
+                        }
+                    }
+                    recorded
+                })
+                .await
+                .and_then(|report| report.map_err(|code| refusal(code, earlier)))
             }
             Err(e) => {
-                let e = LatchkeyError::from(e);
-                self.record_attempt_failure(&prepared, command, &e, started_at, finished_at)
-                    .await;
+                let events = attempt_failure_events(&prepared, command, &e, started_at, finished_at);
+                self.append_best_effort(events).await;
+                if command == Command::Unlock && !prepared.online {
+                    self.record_offline_unlock_failure(lock_id, &e, finished_at).await;
+                }
                 Err(e)
             }
         };
@@ -151,36 +158,6 @@ impl Locks<'_> {
         outcome
     }
 
-    async fn record_failure(&self, lock_id: Option<LockId>, error: &LatchkeyError, at: u32) {
-        self.append_best_effort(vec![failure_event(lock_id, error, at)]).await;
-    }
-
-    /// The attempt and its failure, in one flushed append.
-    async fn record_attempt_failure(
-        &self,
-        prepared: &Prepared,
-        command: Command,
-        error: &LatchkeyError,
-        started_at: u32,
-        finished_at: u32,
-    ) {
-        let lock_id = prepared.meta.lock_id;
-        let attempt = OutboxEvent::UnlockAttempt {
-            lock_id,
-            key_id: Some(prepared.key.key.key_id()),
-            command: command.name().to_string(),
-            outcome: error.diagnosis().as_str().to_string(),
-            fast_path: prepared.fast.is_some(),
-            started_at,
-            duration_ms: finished_at.saturating_sub(started_at).saturating_mul(1000),
-        };
-        let failure = failure_event(Some(lock_id), error, finished_at);
-        self.append_best_effort(vec![attempt, failure]).await;
-        if command == Command::Unlock && !prepared.online {
-            self.record_offline_unlock_failure(lock_id, error, finished_at).await;
-        }
-    }
-
     /// Diagnostics are best effort: a full outbox must not hide the
     /// original error from the caller.
     async fn append_best_effort(&self, events: Vec<OutboxEvent>) {
@@ -192,11 +169,7 @@ impl Locks<'_> {
     /// recorded path covers unlocks the lock answered).
     async fn record_offline_unlock_failure(&self, lock_id: LockId, error: &LatchkeyError, at: u32) {
         let store = self.0.store.clone();
-        let record = UnlockRecord {
-            at,
-            succeeded: false,
-            diagnosis: Some(error.diagnosis()),
-        };
+        let record = offline_unlock_failure(error, at);
         // Best effort, like the failure event: the caller gets the original error.
         let _ = blocking(move || {
             store
@@ -206,44 +179,4 @@ impl Locks<'_> {
         })
         .await;
     }
-}
-
-/// The lock's refusal; when an earlier attempt's request may have reached
-/// it, the refusal (made after that) can't say whether that one acted.
-fn refusal(code: latchkey_protocol::ResultCode, earlier_delivery: Option<String>) -> LatchkeyError {
-    let refused = LatchkeyError::refused_by_lock(code);
-    match (refused, earlier_delivery) {
-        (
-            LatchkeyError::Refused {
-                code,
-                lock_result,
-                reason,
-            },
-            Some(earlier),
-        ) => LatchkeyError::Refused {
-            code,
-            lock_result,
-            reason: format!(
-                "{reason}; an earlier try reached the lock before this refusal ({earlier}) and may have been \
-                 carried out: check the door"
-            ),
-        },
-        (refused, _) => refused,
-    }
-}
-
-fn failure_event(lock_id: Option<LockId>, error: &LatchkeyError, at: u32) -> OutboxEvent {
-    OutboxEvent::Failure {
-        lock_id,
-        diagnosis_code: error.diagnosis().as_str().to_string(),
-        detail: error.to_string(),
-        at,
-    }
-}
-
-fn report_failure(listener: &dyn ProgressListener, error: &LatchkeyError) {
-    listener.on_progress(Progress::Failed {
-        code: error.diagnosis(),
-        reason: error.to_string(),
-    });
 }

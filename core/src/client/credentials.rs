@@ -10,7 +10,9 @@ impl Keys<'_> {
     /// Records a lock's commissioning data (from the cloud).
     pub async fn add_lock(&self, meta: LockMeta) -> Result<(), LatchkeyError> {
         let store = self.0.store.clone();
-        blocking(move || Ok(store.locks().put_meta(&meta)?)).await
+        blocking(move || Ok(store.locks().put_meta(&meta)?)).await?;
+        self.0.refresh_quick_access_quietly().await;
+        Ok(())
     }
 
     /// Stores a digital key after checking it is for this phone's holder
@@ -44,7 +46,9 @@ impl Keys<'_> {
             })?;
             Ok(())
         })
-        .await
+        .await?;
+        self.0.refresh_quick_access_quietly().await;
+        Ok(())
     }
 
     /// Stores a revocation list (kept only if newer than the one held)
@@ -52,7 +56,7 @@ impl Keys<'_> {
     /// whether it was newer.
     pub async fn add_revocation_list(&self, list: RevocationList) -> Result<bool, LatchkeyError> {
         let store = self.0.store.clone();
-        blocking(move || {
+        let newer = blocking(move || {
             let trusted = store
                 .locks()
                 .list_meta()?
@@ -66,13 +70,17 @@ impl Keys<'_> {
             }
             Ok(store.revocations().put(&list)?)
         })
-        .await
+        .await?;
+        self.0.refresh_quick_access_quietly().await;
+        Ok(newer)
     }
 
     /// Stores a trusted-time token for later delivery (the newest is kept).
     pub async fn add_time_token(&self, token: TimeToken) -> Result<bool, LatchkeyError> {
         let store = self.0.store.clone();
-        blocking(move || Ok(store.time_tokens().put(&token)?)).await
+        let newer = blocking(move || Ok(store.time_tokens().put(&token)?)).await?;
+        self.0.refresh_quick_access_quietly().await;
+        Ok(newer)
     }
 
     /// Keys held by this phone.

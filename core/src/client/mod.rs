@@ -14,7 +14,6 @@ mod observe;
 mod pins;
 mod prepare;
 mod record;
-mod report;
 mod sheet;
 
 pub(crate) use attached::AttachedSync;
@@ -24,17 +23,19 @@ pub use memory::LastOutcome;
 
 pub(crate) use pins::read_pin_status;
 pub use pins::{PendingPinChange, PinStatus};
-pub use report::CommandReport;
+pub use crate::command::CommandReport;
 // The submodules reach it as `super::blocking`.
 pub(crate) use crate::runtime::blocking;
 
 use crate::clock::PhoneClock;
 use crate::outbox::{Outbox, OutboxConfig};
 use crate::platform_keys::Signer;
+use crate::quick::QuickAccess;
 use crate::store::{Quarantined, Store};
 use crate::transport::Transport;
 use crate::unlock::CommandPolicy;
 use memory::LockMemory;
+use crate::error::LatchkeyError;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
@@ -69,6 +70,9 @@ pub struct Client {
     custody: KeyCustody,
     /// The sync engine, when built with a cloud ([`Client::sync`]).
     sync: OnceLock<Box<dyn AttachedSync>>,
+    /// Quick access for other processes, when built with a directory for
+    /// it ([`ClientBuilder::quick_access`]).
+    quick: Option<Arc<QuickAccess>>,
 }
 
 impl Drop for Client {
@@ -101,6 +105,7 @@ impl Client {
             quarantined: None,
             custody: KeyCustody::default(),
             sync: OnceLock::new(),
+            quick: None,
         })
     }
 
@@ -172,5 +177,34 @@ impl Client {
     /// The holder public key keys must be issued to.
     pub fn holder_key(&self) -> latchkey_protocol::PublicKey {
         self.signer.public_key()
+    }
+
+    /// The quick-access directory, when the client keeps one
+    /// ([`ClientBuilder::quick_access`]).
+    pub fn quick_access_dir(&self) -> Option<&std::path::Path> {
+        self.quick.as_deref().map(QuickAccess::dir)
+    }
+
+    /// Takes in what quick processes (widgets, watches, tiles) recorded,
+    /// and brings every lock's quick-access file up to date with the
+    /// store. The client does it by itself when it is built, around each
+    /// command, after credentials change and on every sync pass; an app
+    /// calls it when it comes to the foreground to show a widget's unlocks
+    /// at once. Does nothing without quick access.
+    pub async fn refresh_quick_access(&self) -> Result<(), LatchkeyError> {
+        let Some(quick) = self.quick.clone() else {
+            return Ok(());
+        };
+        let store = self.store.clone();
+        let outbox = self.outbox.clone();
+        blocking(move || Ok(quick.refresh_all(&store, &outbox)?)).await
+    }
+
+    /// [`Client::refresh_quick_access`] where a failure is only logged
+    /// (the command or sync that triggered it went well).
+    pub(crate) async fn refresh_quick_access_quietly(&self) {
+        if let Err(e) = self.refresh_quick_access().await {
+            log::warn!(target: "latchkey::quick", "refreshing quick access failed: {e}");
+        }
     }
 }

@@ -1,128 +1,40 @@
-//! Before the radio: the lock's metadata, the best usable key, the fast
-//! key, and the follow-on work worth carrying to the lock.
+//! Before the radio, from the client's store: the lock as the store knows
+//! it, the plan (`command::plan`), and the FAST counter reserved on disk.
 
-use crate::error::{DiagnosisCode, LatchkeyError};
-use crate::store::{offline_check, LockMeta, OfflineRefusal, Store, StoredKey};
-use latchkey_protocol::{FastKey, LockId, PinList, ResultCode, RevocationList, TimeToken};
+use crate::command::{plan, unknown_lock, LockSnapshot, Prepared};
+use crate::error::LatchkeyError;
+use crate::quick::{LockGuard, QuickAccess};
+use crate::store::Store;
+use latchkey_protocol::{LockId, PublicKey};
 
-/// Everything read from the store before the radio is touched.
-pub(super) struct Prepared {
-    pub(super) meta: LockMeta,
-    pub(super) key: StoredKey,
-    pub(super) fast: Option<(FastKey, u32, u32)>,
-    pub(super) revocations: Option<RevocationList>,
-    pub(super) pins: Option<PinList>,
-    pub(super) time_token: Option<TimeToken>,
-    pub(super) event_cursor: Option<(u32, u32)>,
-    pub(super) known_epoch: Option<u32>,
-    /// The platform reported the phone online when the command started.
-    pub(super) online: bool,
-}
-
+/// Reads, plans and reserves: every refusal happens here, before the radio.
+/// With quick access, the caller holds the lock's guard and the counter is
+/// reserved from the copy the quick processes share.
 pub(super) fn prepare(
     store: &Store,
     lock_id: LockId,
-    holder: latchkey_protocol::PublicKey,
+    holder: PublicKey,
     now: u32,
     online: bool,
+    quick: Option<(&QuickAccess, &LockGuard)>,
 ) -> Result<Prepared, LatchkeyError> {
-    let meta = store.locks().get_meta(&lock_id)?.ok_or_else(|| {
-        LatchkeyError::refused_locally(
-            DiagnosisCode::UnknownLock,
-            "this phone has no record of that lock; sync first",
-        )
-    })?;
-    let key = choose_key(store, &meta, holder, now, online)?;
-    let key_id = key.key.key_id();
-    let state = store.locks().state(&lock_id)?;
+    let snapshot = LockSnapshot::read(store, lock_id)?
+        .ok_or_else(|| unknown_lock("this phone has no record of that lock; sync first"))?;
+    let prepared = plan(&snapshot, holder, now, online)?;
+    let key_id = prepared.key.key.key_id();
+    if let Some((quick, guard)) = quick {
+        return Ok(match quick.reserve(store, guard, &key_id)? {
+            Some((fast_key, counter)) => prepared.with_fast(fast_key, counter),
+            None => prepared,
+        });
+    }
     // The counter is bumped durably before the request exists, so a crash
     // can never make the phone reuse one.
-    let fast = match store.fast_keys().get(&lock_id, &key_id)? {
-        Some(entry) => store
-            .fast_keys()
-            .next_counter(&lock_id, &key_id)?
-            .map(|counter| (entry.key, counter, state.epoch.unwrap_or(0))),
-        None => None,
-    };
-    let acked = state.revocation_ack.map(|a| a.seq).unwrap_or(0);
-    let revocations = store
-        .revocations()
-        .for_lock(&lock_id, &meta.groups)?
-        .into_iter()
-        .max_by_key(|l| (l.lock_id == lock_id, l.seq))
-        .filter(|l| l.seq > acked);
-    let pins = super::pins::pins_to_carry(store, &lock_id, &state)?;
-    let time_token = store.time_tokens().get(&lock_id)?;
-    let event_cursor = state.epoch.map(|epoch| (state.event_cursor(epoch), epoch));
-    Ok(Prepared {
-        meta,
-        key,
-        fast,
-        revocations,
-        pins,
-        time_token,
-        event_cursor,
-        known_epoch: state.epoch,
-        online,
-    })
-}
-
-/// The best usable key: for this holder, valid now by the phone's clock,
-/// offline-allowed when offline; the longest-lived wins. When none is
-/// usable, the error explains the most promising one.
-fn choose_key(
-    store: &Store,
-    meta: &LockMeta,
-    holder: latchkey_protocol::PublicKey,
-    now: u32,
-    online: bool,
-) -> Result<StoredKey, LatchkeyError> {
-    let mut candidates: Vec<StoredKey> = store
-        .keys()
-        .for_lock(&meta.lock_id, &meta.groups)?
-        .into_iter()
-        .filter(|k| k.key.grant.holder == holder)
-        .collect();
-    candidates.sort_by_key(|k| std::cmp::Reverse(k.key.grant.not_after));
-    let check = |k: &StoredKey| {
-        if online {
-            k.key.check_time(now, meta.utc_offset_min).map_err(|code| match code {
-                ResultCode::KeyNotYetValid => OfflineRefusal::NotYetValid {
-                    not_before: k.key.grant.not_before,
-                    now,
-                },
-                ResultCode::OutsideSchedule => OfflineRefusal::OutsideSchedule,
-                _ => OfflineRefusal::Expired {
-                    not_after: k.key.grant.not_after,
-                    now,
-                },
-            })
-        } else {
-            offline_check(&k.key, now, meta.utc_offset_min)
-        }
-    };
-    let mut first_refusal = None;
-    for k in &candidates {
-        match check(k) {
-            Ok(()) => return Ok(k.clone()),
-            Err(r) => {
-                first_refusal.get_or_insert(r);
-            }
-        }
-    }
-    Err(match first_refusal {
-        None => LatchkeyError::refused_locally(
-            DiagnosisCode::NoKey,
-            format!("this phone holds no key for {}", meta.name),
-        ),
-        Some(r) => {
-            let code = match r {
-                OfflineRefusal::NotOfflineAllowed => DiagnosisCode::KeyNotOfflineAllowed,
-                OfflineRefusal::Expired { .. } => DiagnosisCode::KeyExpired,
-                OfflineRefusal::NotYetValid { .. } => DiagnosisCode::KeyNotYetValid,
-                OfflineRefusal::OutsideSchedule => DiagnosisCode::OutsideSchedule,
-            };
-            LatchkeyError::refused_locally(code, r.to_string())
-        }
+    Ok(match store.fast_keys().get(&lock_id, &key_id)? {
+        Some(entry) => match store.fast_keys().next_counter(&lock_id, &key_id)? {
+            Some(counter) => prepared.with_fast(entry.key, counter),
+            None => prepared,
+        },
+        None => prepared,
     })
 }

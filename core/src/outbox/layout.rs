@@ -9,6 +9,7 @@
 //! | `i` ‖ HMAC(event id) | position (u64 BE) |
 //! | `g` ‖ position | empty: the diagnostic events, oldest first |
 //! | `m` | [`Counters`] (4 × u64 BE; counts only, nothing personal) |
+//! | `j` ‖ record id | empty: a quick-access journal record taken in (`ingested.rs`; random ids) |
 //!
 //! `outbox_dead`: position (u64 BE) → sealed [`DeadRecord`].
 //!
@@ -25,6 +26,7 @@ pub(super) const EVENT: u8 = b'e';
 pub(super) const INDEX: u8 = b'i';
 pub(super) const DIAGNOSTIC: u8 = b'g';
 pub(super) const COUNTERS: &[u8] = b"m";
+pub(super) const MARKER: u8 = b'j';
 
 pub(super) fn event_key(position: u64) -> [u8; 9] {
     prefixed(EVENT, position)
@@ -37,6 +39,12 @@ pub(super) fn diagnostic_key(position: u64) -> [u8; 9] {
 pub(super) fn index_key(sealer: &Sealer, id: &EventId) -> Vec<u8> {
     let mut key = vec![INDEX];
     key.extend_from_slice(&sealer.index(TREE, &[id.0.as_bytes()]));
+    key
+}
+
+pub(super) fn marker_key(record: &str) -> Vec<u8> {
+    let mut key = vec![MARKER];
+    key.extend_from_slice(record.as_bytes());
     key
 }
 

@@ -18,6 +18,16 @@ impl Outbox {
         if events.is_empty() {
             return Ok(Vec::new());
         }
+        self.append_with(events, |_| {})
+    }
+
+    /// Appends `events` like [`Outbox::append_batch`], and in the same
+    /// atomic batch whatever `also` adds to it (`ingested.rs`'s markers).
+    pub(super) fn append_with(
+        &self,
+        events: Vec<OutboxEvent>,
+        also: impl FnOnce(&mut sled::Batch),
+    ) -> Result<Vec<EventId>, OutboxError> {
         let _guard = self.lock();
         let inner = &self.store.inner;
         let mut counters = self.counters()?;
@@ -59,6 +69,7 @@ impl Outbox {
             ids.push(record.id);
         }
         batch.insert(layout::COUNTERS, &counters.encode());
+        also(&mut batch);
         self.tree.apply_batch(batch)?;
         inner.db.flush()?;
         Ok(ids)
@@ -231,7 +242,7 @@ impl Outbox {
         Ok(c)
     }
 
-    fn lock(&self) -> MutexGuard<'_, ()> {
+    pub(super) fn lock(&self) -> MutexGuard<'_, ()> {
         // Each write is one atomic batch, so a panic elsewhere can't leave
         // half an update behind: a poisoned lock is safe to reuse.
         self.store.inner.outbox_lock.lock().unwrap_or_else(|p| p.into_inner())

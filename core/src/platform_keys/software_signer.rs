@@ -40,6 +40,13 @@ impl SoftwareSigner {
         Self::from_pkcs8(&pkcs8).map_err(|e| StoreError::corrupt("secrets", e))
     }
 
+    /// The PKCS#8 the store keeps, when a software signer was made in it
+    /// (quick access hands it to a widget's process, sealed, when the app
+    /// has no platform signer).
+    pub(crate) fn stored_pkcs8(store: &Store) -> Result<Option<Vec<u8>>, StoreError> {
+        store.secret(SECRET_NAME)
+    }
+
     /// A signer over a PKCS#8-encoded P-256 key (not stored anywhere).
     pub fn from_pkcs8(pkcs8: &[u8]) -> Result<Self, PlatformKeyError> {
         let rng = SystemRandom::new();

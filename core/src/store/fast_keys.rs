@@ -26,6 +26,29 @@ pub struct FastKeyEntry {
     pub key: FastKey,
     /// The counter the next request will use (starts at 1).
     pub next_counter: u32,
+    /// How many fast keys came before this one for (lock, key): a newer
+    /// key has a higher generation. Two copies of the entry (the store's,
+    /// and quick access's file for another process) are merged by it:
+    /// the newer key wins, the counter is the higher of the two.
+    #[serde(default)]
+    pub generation: u32,
+}
+
+impl FastKeyEntry {
+    /// The newer of two copies of one (lock, key)'s entry: the key of the
+    /// higher generation (`self` on a tie), the higher counter of the two
+    /// (a counter only moves forward, whichever key it is for).
+    pub fn merged(self, other: Option<&FastKeyEntry>) -> FastKeyEntry {
+        let Some(other) = other else { return self };
+        let next_counter = self.next_counter.max(other.next_counter);
+        let mut newer = if other.generation > self.generation {
+            other.clone()
+        } else {
+            self
+        };
+        newer.next_counter = next_counter;
+        newer
+    }
 }
 
 /// Fast keys: `store.fast_keys()`.
@@ -36,17 +59,31 @@ pub struct FastKeys<'a> {
 
 impl FastKeys<'_> {
     /// Stores the fast key for (`lock_id`, `key_id`), keeping the counter
-    /// where it was (or 1 for a first key).
+    /// where it was (or 1 for a first key), one generation after the old.
     pub fn put(&self, lock_id: &LockId, key_id: &KeyId, key: FastKey) -> Result<(), StoreError> {
         let _guard = self.store.update_guard();
-        let next_counter = self.get(lock_id, key_id)?.map_or(1, |old| old.next_counter.max(1));
+        let old = self.get(lock_id, key_id)?;
         let entry = FastKeyEntry {
             lock_id: *lock_id,
             key_id: *key_id,
             key,
-            next_counter,
+            next_counter: old.as_ref().map_or(1, |old| old.next_counter.max(1)),
+            generation: old.map_or(0, |old| old.generation.saturating_add(1)),
         };
         self.write(&entry)
+    }
+
+    /// Keeps `entry` merged with the stored one ([`FastKeyEntry::merged`]):
+    /// how an entry learned elsewhere (another process, through quick
+    /// access) joins the store. Returns the entry now stored.
+    pub fn adopt(&self, entry: FastKeyEntry) -> Result<FastKeyEntry, StoreError> {
+        let _guard = self.store.update_guard();
+        let stored = self.get(&entry.lock_id, &entry.key_id)?;
+        let merged = entry.merged(stored.as_ref());
+        if stored.as_ref() != Some(&merged) {
+            self.write(&merged)?;
+        }
+        Ok(merged)
     }
 
     /// The fast key for (`lock_id`, `key_id`), if the phone has one.

@@ -5,6 +5,7 @@
 use super::error::StoreError;
 use super::records::SealedTree;
 use super::seal::Sealer;
+use crate::file_lock::FileLock;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -42,10 +43,14 @@ pub(crate) struct StoreInner {
     update_lock: Mutex<()>,
     /// Serializes outbox writes (see [`crate::outbox`]).
     pub(crate) outbox_lock: Mutex<()>,
+    /// The store's own lock file (`<dir>.lock`), held while it is open so
+    /// no other process or handle opens it. Last, so it is released only
+    /// after the database above has closed.
+    _lock: FileLock,
 }
 
 impl Store {
-    pub(super) fn from_parts(dir: &Path, db: sled::Db, sealer: Sealer) -> Result<Self, StoreError> {
+    pub(super) fn from_parts(dir: &Path, db: sled::Db, sealer: Sealer, lock: FileLock) -> Result<Self, StoreError> {
         let tree = |name| SealedTree::open(&db, name);
         let inner = StoreInner {
             keys: tree("keys")?,
@@ -63,6 +68,7 @@ impl Store {
             sealer,
             update_lock: Mutex::new(()),
             outbox_lock: Mutex::new(()),
+            _lock: lock,
         };
         Ok(Self { inner: Arc::new(inner) })
     }

@@ -178,6 +178,12 @@ impl LockState {
         self.event_cursors.get(&epoch).copied().unwrap_or(0)
     }
 
+    /// The keypad PIN list the lock acknowledged, if that was in the lock's
+    /// current epoch (a factory reset wiped the list it acknowledged).
+    pub fn current_pin_ack(&self) -> Option<PinAck> {
+        self.pin_ack.filter(|a| self.epoch.is_none_or(|e| e == a.epoch))
+    }
+
     /// Moves the cursor of `epoch` forward to `seq` (never back).
     pub fn advance_event_cursor(&mut self, epoch: u32, seq: u32) {
         let cursor = self.event_cursors.entry(epoch).or_insert(0);

@@ -42,6 +42,7 @@ mod handle;
 mod history;
 mod locks;
 mod marker;
+mod merge;
 mod offline;
 mod open;
 mod pins;
@@ -70,7 +71,7 @@ pub use pins::{
     StoredPinList,
 };
 
-pub(crate) use codec::{hex, hex_opt};
+pub(crate) use codec::{hex, hex_opt, hex_vec};
 
 use crate::platform_keys::KeyStore;
 use handle::StoreInner;
@@ -100,8 +101,18 @@ impl Store {
     /// Renames the (closed) store in `dir` aside, as [`Store::open`] does
     /// with an unreadable store, and returns where it went. For when the app
     /// knows the data key is gone for good (e.g. the platform key was reset).
+    /// Refused with [`StoreError::InUse`] while the store is open.
     pub fn quarantine(dir: impl AsRef<Path>) -> Result<PathBuf, StoreError> {
         open::quarantine_closed(dir.as_ref())
+    }
+
+    /// The store's lock file, `<dir>.lock` beside the store's directory:
+    /// whoever opens the store holds an exclusive `flock` on it until the
+    /// store closes (or the process dies), so a second opener, in this
+    /// process or another, gets [`StoreError::InUse`] on every Unix,
+    /// Android and iOS included.
+    pub fn lock_path(dir: impl AsRef<Path>) -> PathBuf {
+        open::lock_path(dir.as_ref())
     }
 
     /// Digital keys held by this phone.

@@ -12,6 +12,7 @@ use super::handle::Store;
 use super::marker::{self, Marker, FORMAT_VERSION};
 use super::quarantine;
 use super::seal::{Sealer, DATA_KEY_LEN};
+use crate::file_lock::{FileLock, LockFailure};
 use crate::platform_keys::KeyStore;
 use latchkey_protocol::crypto::random_array;
 use std::fs;
@@ -25,6 +26,12 @@ const VERSION_KEY: &[u8] = b"format_version";
 const DATA_KEY_KEY: &[u8] = b"data_key";
 const CHECK_KEY: &[u8] = b"check";
 const CHECK_VALUE: &[u8] = b"latchkey credential store";
+
+/// sled's page cache, in bytes: sized for a phone, not for the data (its
+/// default is 1 GiB, which a store of 100,000 events can fill to tens of
+/// MB). Every read beyond it comes from the OS's file cache instead;
+/// docs/benchmarks.md (Footprint) has the measurements behind the figure.
+const CACHE_CAPACITY: u64 = 8 * 1024 * 1024;
 
 /// The result of [`Store::open`].
 #[derive(Debug)]
@@ -46,13 +53,17 @@ pub struct Quarantined {
 }
 
 enum Attempt {
-    Opened(Store),
+    /// The database and its sealer, ready to become a [`Store`].
+    Opened(sled::Db, Sealer),
     /// The directory holds a store that can't be read; why.
     Unreadable(String),
 }
 
 pub(super) fn open(dir: &Path, keystore: Arc<dyn KeyStore>) -> Result<OpenOutcome, StoreError> {
     fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, &e))?;
+    // Before anything reads or writes the files: a second opener, in this
+    // process or another, on any platform, stops here.
+    let lock = lock(dir)?;
     let marker = marker::read(dir)?;
     // Refused before sled opens (and recovers, i.e. rewrites) anything.
     if let Some(found) = marker.format.filter(|f| *f > FORMAT_VERSION) {
@@ -61,10 +72,10 @@ pub(super) fn open(dir: &Path, keystore: Arc<dyn KeyStore>) -> Result<OpenOutcom
     let backup = quarantine::backup_if_unclean(dir, &marker)?;
     let attempted = attempt(dir, &marker, keystore.as_ref());
     let reason = match attempted {
-        Ok(Attempt::Opened(store)) => {
+        Ok(Attempt::Opened(db, sealer)) => {
             quarantine::discard_backup(backup)?;
             return Ok(OpenOutcome {
-                store,
+                store: Store::from_parts(dir, db, sealer, lock)?,
                 quarantined: None,
             });
         }
@@ -77,8 +88,8 @@ pub(super) fn open(dir: &Path, keystore: Arc<dyn KeyStore>) -> Result<OpenOutcom
     let path = quarantine::quarantine(dir, backup)?;
     fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, &e))?;
     match attempt(dir, &Marker::default(), keystore.as_ref())? {
-        Attempt::Opened(store) => Ok(OpenOutcome {
-            store,
+        Attempt::Opened(db, sealer) => Ok(OpenOutcome {
+            store: Store::from_parts(dir, db, sealer, lock)?,
             quarantined: Some(Quarantined { path, reason }),
         }),
         Attempt::Unreadable(again) => Err(StoreError::Storage {
@@ -87,9 +98,33 @@ pub(super) fn open(dir: &Path, keystore: Arc<dyn KeyStore>) -> Result<OpenOutcom
     }
 }
 
-/// Renames a (closed) store aside without opening it.
+/// Renames a (closed) store aside without opening it; refused while
+/// anyone has it open.
 pub(super) fn quarantine_closed(dir: &Path) -> Result<std::path::PathBuf, StoreError> {
+    let _lock = lock(dir)?;
     quarantine::quarantine(dir, None)
+}
+
+/// The store's lock file, `<dir>.lock` beside the directory (not inside:
+/// a quarantine renames the directory, and the lock must stay put).
+pub(super) fn lock_path(dir: &Path) -> PathBuf {
+    quarantine::sibling(dir, ".lock")
+}
+
+/// Takes the store's own lock, so a second opener is refused on every
+/// platform (sled locks its files only on Linux, macOS and Windows).
+fn lock(dir: &Path) -> Result<FileLock, StoreError> {
+    let path = lock_path(dir);
+    FileLock::try_acquire(&path).map_err(|e| match e {
+        LockFailure::Held => StoreError::InUse {
+            path: dir.to_path_buf(),
+            reason: format!(
+                "its lock file {} is held by another process or client (close it first)",
+                path.display()
+            ),
+        },
+        LockFailure::Io(e) => StoreError::io(&path, &e),
+    })
 }
 
 thread_local! {
@@ -106,7 +141,9 @@ pub(crate) fn panic_is_handled_by_store() -> bool {
 
 fn attempt(dir: &Path, marker: &Marker, keystore: &dyn KeyStore) -> Result<Attempt, StoreError> {
     RECOVERING.with(|r| r.set(true));
-    let opened = catch_unwind(AssertUnwindSafe(|| sled::Config::new().path(dir).open()));
+    let opened = catch_unwind(AssertUnwindSafe(|| {
+        sled::Config::new().path(dir).cache_capacity(CACHE_CAPACITY).open()
+    }));
     RECOVERING.with(|r| r.set(false));
     let db = match opened {
         Ok(Ok(db)) => db,
@@ -122,7 +159,8 @@ fn attempt(dir: &Path, marker: &Marker, keystore: &dyn KeyStore) -> Result<Attem
         if marker.generation.is_some() || holds_data(&db)? {
             return Ok(Attempt::Unreadable("the storage files hold no format record".into()));
         }
-        return initialize(dir, db, &meta, keystore).map(Attempt::Opened);
+        let sealer = initialize(dir, &db, &meta, keystore)?;
+        return Ok(Attempt::Opened(db, sealer));
     };
     let version = match <[u8; 4]>::try_from(version.as_ref()) {
         Ok(v) if u32::from_be_bytes(v) > 0 => u32::from_be_bytes(v),
@@ -156,10 +194,10 @@ fn attempt(dir: &Path, marker: &Marker, keystore: &dyn KeyStore) -> Result<Attem
         )));
     }
     marker::advance(dir, &db, &meta, false)?;
-    Store::from_parts(dir, db, sealer).map(Attempt::Opened)
+    Ok(Attempt::Opened(db, sealer))
 }
 
-fn initialize(dir: &Path, db: sled::Db, meta: &sled::Tree, keystore: &dyn KeyStore) -> Result<Store, StoreError> {
+fn initialize(dir: &Path, db: &sled::Db, meta: &sled::Tree, keystore: &dyn KeyStore) -> Result<Sealer, StoreError> {
     let data_key: [u8; DATA_KEY_LEN] =
         random_array().map_err(|_| StoreError::Crypto("system random generator failed"))?;
     let wrapped = keystore.wrap_data_key(&data_key)?;
@@ -169,8 +207,8 @@ fn initialize(dir: &Path, db: sled::Db, meta: &sled::Tree, keystore: &dyn KeySto
     batch.insert(CHECK_KEY, sealer.seal(META_TREE, CHECK_KEY, CHECK_VALUE)?);
     batch.insert(VERSION_KEY, &FORMAT_VERSION.to_be_bytes());
     meta.apply_batch(batch)?;
-    marker::advance(dir, &db, meta, false)?;
-    Store::from_parts(dir, db, sealer)
+    marker::advance(dir, db, meta, false)?;
+    Ok(sealer)
 }
 
 /// Whether any tree holds a record (a half-initialized empty store does not).

@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-fn sibling(dir: &Path, suffix: &str) -> PathBuf {
+pub(super) fn sibling(dir: &Path, suffix: &str) -> PathBuf {
     let mut name = dir.file_name().map(|n| n.to_os_string()).unwrap_or_default();
     name.push(suffix);
     dir.with_file_name(name)

@@ -42,6 +42,10 @@ pub(super) async fn run_fast(
         FastOutcome::FallBackToAuth => Ok(FastStep::FallBack {
             lost: res.code == ResultCode::UnknownFastKey,
         }),
+        // The lock saw a higher counter for this key than the phone held (a
+        // store restored from a backup, a lost quick-access file): nothing
+        // was done, and an AUTH starts a new fast key with a fresh count.
+        FastOutcome::Authentic if res.code == ResultCode::CounterReplay => Ok(FastStep::FallBack { lost: true }),
         FastOutcome::Authentic => {
             let session = if res.code.leaves_session_open() {
                 let secrets = req.session_secrets(key, ctx).map_err(AttemptError::NotAuthentic)?;

@@ -6,16 +6,13 @@
 mod describe;
 mod status;
 
-use status::current_ack;
 pub(crate) use status::read_pin_status;
 pub use status::{PendingPinChange, PinStatus};
 
 use super::{blocking, Pins};
 use crate::error::{DiagnosisCode, LatchkeyError};
-use crate::outbox::OutboxEvent;
-use crate::store::{KeypadLockoutSeen, LockState, PinAck, PinListNotes, Store, StoreError, StoredPinList};
-use crate::unlock::HousekeepingResult;
-use latchkey_protocol::{plan_offline_pin, EventKind, Faults, LockId, OfflinePin, PinList, PinSecret};
+use crate::store::{PinListNotes, StoredPinList};
+use latchkey_protocol::{plan_offline_pin, LockId, OfflinePin, PinList, PinSecret};
 use std::collections::BTreeMap;
 
 impl Pins<'_> {
@@ -37,7 +34,7 @@ impl Pins<'_> {
     pub async fn add_managed_pin_list(&self, list: PinList, notes: PinListNotes) -> Result<bool, LatchkeyError> {
         let store = self.0.store.clone();
         let now = self.0.clock.now_unix();
-        blocking(move || {
+        let newer = blocking(move || {
             let meta = store.locks().get_meta(&list.lock_id)?.ok_or_else(|| {
                 LatchkeyError::refused_locally(
                     DiagnosisCode::UnknownLock,
@@ -60,7 +57,9 @@ impl Pins<'_> {
                 received_at: now,
             })?)
         })
-        .await
+        .await?;
+        self.0.refresh_quick_access_quietly().await;
+        Ok(newer)
     }
 
     /// Stores a lock's PIN secret, with which this phone makes offline PINs
@@ -120,69 +119,4 @@ impl Pins<'_> {
         })
         .await
     }
-}
-
-/// The PIN list to carry in the next session: the newest held, if the lock
-/// has not confirmed it (or a newer one) in its current epoch.
-pub(super) fn pins_to_carry(store: &Store, lock_id: &LockId, state: &LockState) -> Result<Option<PinList>, StoreError> {
-    let acked = current_ack(state).map_or(0, |a| a.seq);
-    Ok(store.pins().newest(lock_id)?.map(|s| s.list).filter(|l| l.seq > acked))
-}
-
-/// Outbox events for a PIN push: delivered (the lock holds the carried
-/// list or a newer one), or refused.
-pub(super) fn delivery_events(
-    events: &mut Vec<OutboxEvent>,
-    lock_id: LockId,
-    carried: Option<&PinList>,
-    hk: &HousekeepingResult,
-    at: u32,
-) {
-    let (Some(seq), Some(list)) = (hk.pin_seq_acked, carried) else {
-        return;
-    };
-    if seq >= list.seq {
-        events.push(OutboxEvent::PinListDelivered { lock_id, seq, at });
-    }
-    if let Some(code) = hk.pin_refused {
-        events.push(OutboxEvent::Failure {
-            lock_id: Some(lock_id),
-            diagnosis_code: DiagnosisCode::LockRefused.as_str().to_string(),
-            detail: format!("the lock refused PIN list {}: {code}; it holds {seq}", list.seq),
-            at,
-        });
-    }
-}
-
-/// Updates the lock's state with what the session said about its keypad:
-/// the PIN list it holds, whether the keypad is locked out, and lockouts
-/// collected from its log.
-pub(super) fn observe(s: &mut LockState, hk: &HousekeepingResult, faults: Faults, epoch: u32, reset: bool, at: u32) {
-    match hk.pin_seq_acked {
-        Some(seq) => {
-            s.pin_ack = Some(PinAck {
-                seq,
-                acknowledged_at: at,
-                epoch,
-            })
-        }
-        None if reset => s.pin_ack = None,
-        None => {}
-    }
-    let mut keypad = s.keypad.unwrap_or_default();
-    keypad.locked_out = faults.has(Faults::KEYPAD_LOCKED);
-    keypad.observed_at = at;
-    let lockouts = hk
-        .batches
-        .iter()
-        .flat_map(|b| &b.events)
-        .filter(|e| e.kind == EventKind::KeypadLockout);
-    for e in lockouts {
-        keypad.lockouts_seen = keypad.lockouts_seen.saturating_add(1);
-        keypad.last_lockout = Some(KeypadLockoutSeen {
-            lock_time: e.time,
-            duration_s: u32::from(e.detail),
-        });
-    }
-    s.keypad = Some(keypad);
 }

@@ -4,7 +4,7 @@
 
 use crate::error::DiagnosisCode;
 use crate::store::{
-    KeypadObservation, LockState, PinAck, PinChangeAction, PinChangeRecord, Store, StoreError, StoredPinList,
+    KeypadObservation, PinAck, PinChangeAction, PinChangeRecord, Store, StoreError, StoredPinList,
 };
 use latchkey_protocol::pin::PinSlotChange;
 use latchkey_protocol::LockId;
@@ -78,19 +78,13 @@ impl PinStatus {
     }
 }
 
-/// The lock's acknowledgement, if it is from the lock's current epoch (a
-/// factory reset wiped the list it acknowledged).
-pub(crate) fn current_ack(state: &LockState) -> Option<PinAck> {
-    state.pin_ack.filter(|a| state.epoch.is_none_or(|e| e == a.epoch))
-}
-
 /// [`crate::Client::pin_status`] on a store (the emergency sheet and the
 /// diagnostics use it too).
 pub(crate) fn read_pin_status(store: &Store, lock_id: &LockId) -> Result<PinStatus, StoreError> {
     let meta = store.locks().get_meta(lock_id)?;
     let state = store.locks().state(lock_id)?;
     let held = store.pins().newest(lock_id)?;
-    let acked = current_ack(&state);
+    let acked = state.current_pin_ack();
     let acked_seq = acked.map_or(0, |a| a.seq);
     let pending = held.as_ref().is_some_and(|h| h.list.seq > acked_seq);
     let pending_changes = match (&held, store.pins().acknowledged(lock_id)?) {

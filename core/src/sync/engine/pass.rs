@@ -50,6 +50,9 @@ impl Inner {
             let next = self.timer.now().saturating_add(self.config.credentials_interval);
             self.state().credentials_due = Some(next);
         }
+        // Widgets' unlocks join the outbox before it is uploaded; new
+        // credentials reach the quick-access files.
+        phone.refresh_quick_access_quietly().await;
         acks::report_revocations(api, phone.store(), &mut carried.reported, report).await?;
         acks::report_pins(api, phone.store(), &mut carried.reported, report).await?;
         let limits = upload_limits(&self.config);
