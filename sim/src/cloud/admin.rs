@@ -1,19 +1,19 @@
 //! The operator API (`/admin/…`, admin bearer token): commissioning
-//! records, phone registration and token rotation, received events, chaos
-//! switches. Never subject to chaos. The in-process [`super::CloudServer`]
-//! offers the same operations as methods.
+//! records, phone registration, token rotation and removal, received
+//! events, chaos switches. Never subject to chaos. The in-process
+//! [`super::CloudServer`] offers the same operations as methods.
 
 use super::chaos::{ChaosConfig, ChaosStats};
 use super::error::ApiError;
-use super::extract::{lock_id, ApiJson};
+use super::extract::{lock_id, ApiJson, ApiPath};
 use super::handler::blocking;
+use super::route_table::Routes;
 use super::state::Cloud;
 use super::wire::{EventsResponse, LockInfo, PhoneToken, RegisterPhone};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -35,14 +35,16 @@ pub struct IssuerInfo {
     pub issuer_key: String,
 }
 
-pub(super) fn routes() -> Router<Arc<Cloud>> {
-    Router::new()
-        .route("/admin/issuer", get(issuer))
-        .route("/admin/locks", post(register_lock))
-        .route("/admin/phones", post(register_phone))
-        .route("/admin/phones/{name}/token", post(rotate_token))
-        .route("/admin/events", get(events))
-        .route("/admin/chaos", get(chaos).put(set_chaos))
+pub(super) fn routes() -> Routes {
+    Routes::new()
+        .get("/admin/issuer", issuer)
+        .post("/admin/locks", register_lock)
+        .post("/admin/phones", register_phone)
+        .delete("/admin/phones/{name}", remove_phone)
+        .post("/admin/phones/{name}/token", rotate_token)
+        .get("/admin/events", events)
+        .get("/admin/chaos", chaos)
+        .put("/admin/chaos", set_chaos)
 }
 
 async fn issuer(State(cloud): Shared, headers: HeaderMap) -> Result<Json<IssuerInfo>, ApiError> {
@@ -80,10 +82,19 @@ async fn register_phone(
 async fn rotate_token(
     State(cloud): Shared,
     headers: HeaderMap,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> Result<Json<PhoneToken>, ApiError> {
     cloud.authenticate_admin(&headers)?;
     blocking(cloud, move |c| Ok(Json(c.rotate_token(&name)?))).await
+}
+
+async fn remove_phone(
+    State(cloud): Shared,
+    headers: HeaderMap,
+    ApiPath(name): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    cloud.authenticate_admin(&headers)?;
+    blocking(cloud, move |c| c.remove_phone(&name).map(|()| StatusCode::NO_CONTENT)).await
 }
 
 async fn events(
@@ -118,6 +129,7 @@ async fn set_chaos(
     ApiJson(config): ApiJson<ChaosConfig>,
 ) -> Result<Json<ChaosReport>, ApiError> {
     cloud.authenticate_admin(&headers)?;
+    config.check().map_err(ApiError::bad_request)?;
     cloud.chaos.set(config);
     Ok(Json(ChaosReport {
         config: cloud.chaos.config(),

@@ -2,35 +2,36 @@
 //! only for hosts). docs/cloud-api.md documents every route.
 
 use super::error::ApiError;
-use super::extract::{key_id, lock_id, ApiJson};
+use super::extract::{key_id, lock_id, ApiJson, ApiPath, NoFields};
 use super::handler::{blocking, may_see_lock};
+use super::route_table::Routes;
 use super::state::Cloud;
 use super::wire::{
     AckRequest, DriftResponse, IssueKeyRequest, KeyInfo, KeysResponse, LocksResponse, RevocationInfo, RevokeResponse,
     TimeTokenInfo, UploadRequest, UploadResponse,
 };
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use latchkey_protocol::Challenge;
 use std::sync::Arc;
 
 type Shared = State<Arc<Cloud>>;
 
 /// The phone routes, except the PIN ones (pins/routes.rs).
-pub(super) fn routes() -> Router<Arc<Cloud>> {
-    Router::new()
-        .route("/v1/locks", get(locks))
-        .route("/v1/keys", get(keys).post(issue_key))
-        .route("/v1/keys/{key_id}/renew", post(renew_key))
-        .route("/v1/keys/{key_id}/revoke", post(revoke_key))
-        .route("/v1/locks/{lock_id}/revocations", get(revocations))
-        .route("/v1/locks/{lock_id}/time", get(time_token))
-        .route("/v1/events", post(upload))
-        .route("/v1/revocation-acks", post(acks))
-        .route("/v1/drift", get(drift))
+pub(super) fn routes() -> Routes {
+    Routes::new()
+        .get("/v1/locks", locks)
+        .get("/v1/keys", keys)
+        .post("/v1/keys", issue_key)
+        .post("/v1/keys/{key_id}/renew", renew_key)
+        .post("/v1/keys/{key_id}/revoke", revoke_key)
+        .get("/v1/locks/{lock_id}/revocations", revocations)
+        .get("/v1/locks/{lock_id}/time", time_token)
+        .post("/v1/events", upload)
+        .post("/v1/revocation-acks", acks)
+        .get("/v1/drift", drift)
 }
 
 async fn locks(State(cloud): Shared, headers: HeaderMap) -> Result<Json<LocksResponse>, ApiError> {
@@ -68,7 +69,8 @@ async fn issue_key(
 async fn renew_key(
     State(cloud): Shared,
     headers: HeaderMap,
-    Path(raw): Path<String>,
+    ApiPath(raw): ApiPath<String>,
+    _: NoFields,
 ) -> Result<Json<KeyInfo>, ApiError> {
     let key_id = key_id(&raw)?;
     blocking(cloud, move |c| {
@@ -81,7 +83,8 @@ async fn renew_key(
 async fn revoke_key(
     State(cloud): Shared,
     headers: HeaderMap,
-    Path(raw): Path<String>,
+    ApiPath(raw): ApiPath<String>,
+    _: NoFields,
 ) -> Result<Json<RevokeResponse>, ApiError> {
     let key_id = key_id(&raw)?;
     blocking(cloud, move |c| {
@@ -94,7 +97,7 @@ async fn revoke_key(
 async fn revocations(
     State(cloud): Shared,
     headers: HeaderMap,
-    Path(raw): Path<String>,
+    ApiPath(raw): ApiPath<String>,
 ) -> Result<Json<RevocationInfo>, ApiError> {
     let lock_id = lock_id(&raw)?;
     blocking(cloud, move |c| {
@@ -107,7 +110,7 @@ async fn revocations(
 async fn time_token(
     State(cloud): Shared,
     headers: HeaderMap,
-    Path(raw): Path<String>,
+    ApiPath(raw): ApiPath<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<TimeTokenInfo>, ApiError> {
     let lock_id = lock_id(&raw)?;

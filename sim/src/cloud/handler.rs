@@ -26,7 +26,7 @@ pub(super) fn may_see_lock(c: &Cloud, headers: &HeaderMap, lock_id: &LockId) -> 
     if c.lock_info(lock_id)?.is_none() {
         return Err(ApiError::not_found(format!("no lock {lock_id}")));
     }
-    if phone.host || c.has_active_key(&phone.name, lock_id)? {
+    if c.may_read_lists(&phone, lock_id)? {
         Ok(phone)
     } else {
         Err(ApiError::forbidden("this phone holds no key for that lock"))

@@ -21,6 +21,7 @@ pub fn chaos_config(seed: u64) -> ChaosConfig {
         unavailable: 0.08,
         rate_limited: 0.05,
         retry_after_s: 2,
+        unavailable_retry_after_s: None,
         drop_after_commit: 0.08,
         stall_mid_body: 0.03,
         stall_ms: 1_500,

@@ -2,25 +2,26 @@
 //! acknowledgements; hosts create, change and delete PINs and read drift.
 
 use super::super::error::ApiError;
-use super::super::extract::{lock_id, ApiJson};
+use super::super::extract::{lock_id, ApiJson, ApiPath};
 use super::super::handler::{blocking, may_see_lock};
+use super::super::route_table::Routes;
 use super::super::state::Cloud;
 use super::super::wire::{PinAckRequest, PinChangeInfo, PinChangeRequest, PinDriftInfo, PinDriftResponse, PinListInfo};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
-use axum::routing::{delete, get, post};
-use axum::{Json, Router};
+use axum::Json;
 use std::sync::Arc;
 
 type Shared = State<Arc<Cloud>>;
 
-pub(in super::super) fn routes() -> Router<Arc<Cloud>> {
-    Router::new()
-        .route("/v1/locks/{lock_id}/pins", get(pins).post(set_pin))
-        .route("/v1/locks/{lock_id}/pins/{slot}", delete(delete_pin))
-        .route("/v1/locks/{lock_id}/pin-drift", get(lock_pin_drift))
-        .route("/v1/pin-acks", post(pin_acks))
-        .route("/v1/pin-drift", get(pin_drift))
+pub(in super::super) fn routes() -> Routes {
+    Routes::new()
+        .get("/v1/locks/{lock_id}/pins", pins)
+        .post("/v1/locks/{lock_id}/pins", set_pin)
+        .delete("/v1/locks/{lock_id}/pins/{slot}", delete_pin)
+        .get("/v1/locks/{lock_id}/pin-drift", lock_pin_drift)
+        .post("/v1/pin-acks", pin_acks)
+        .get("/v1/pin-drift", pin_drift)
 }
 
 /// `since=<seq>` in the query, if present.
@@ -40,7 +41,7 @@ fn since(query: Option<&str>) -> Result<Option<u32>, ApiError> {
 async fn pins(
     State(cloud): Shared,
     headers: HeaderMap,
-    Path(raw): Path<String>,
+    ApiPath(raw): ApiPath<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<PinListInfo>, ApiError> {
     let lock_id = lock_id(&raw)?;
@@ -55,7 +56,7 @@ async fn pins(
 async fn set_pin(
     State(cloud): Shared,
     headers: HeaderMap,
-    Path(raw): Path<String>,
+    ApiPath(raw): ApiPath<String>,
     ApiJson(request): ApiJson<PinChangeRequest>,
 ) -> Result<Json<PinChangeInfo>, ApiError> {
     let lock_id = lock_id(&raw)?;
@@ -69,7 +70,7 @@ async fn set_pin(
 async fn delete_pin(
     State(cloud): Shared,
     headers: HeaderMap,
-    Path((raw, slot)): Path<(String, String)>,
+    ApiPath((raw, slot)): ApiPath<(String, String)>,
 ) -> Result<Json<PinChangeInfo>, ApiError> {
     let lock_id = lock_id(&raw)?;
     let slot: u8 = slot
@@ -107,7 +108,7 @@ async fn pin_drift(State(cloud): Shared, headers: HeaderMap) -> Result<Json<PinD
 async fn lock_pin_drift(
     State(cloud): Shared,
     headers: HeaderMap,
-    Path(raw): Path<String>,
+    ApiPath(raw): ApiPath<String>,
 ) -> Result<Json<PinDriftInfo>, ApiError> {
     let lock_id = lock_id(&raw)?;
     blocking(cloud, move |c| {
