@@ -4,7 +4,7 @@
 //! the run is reproducible); then the cloud's copy is checked: every event
 //! once, in order per lock, nothing left on the phone.
 
-use super::harness::{cloud_for, cloud_phone, register, test_config, SceneError, START};
+use super::harness::{cloud_for, cloud_phone, past_keys, register, test_config, SceneError, START};
 use latchkey_core::outbox::OutboxEvent;
 use latchkey_protocol::{EventKind, KeyId, LockEvent, LockId};
 use latchkey_sim::cloud::{ChaosConfig, ChaosStats};
@@ -107,6 +107,7 @@ pub async fn run(events: u64, per_request: usize, seed: u64) -> Result<ChaosRun,
     let mut config = test_config(&cloud);
     config.max_events_per_request = per_request;
     let phone = cloud_phone(&world, &cloud, phone_dir.path(), "chaos-phone", false, config).await?;
+    past_keys(&cloud, "chaos-phone", &locks, START)?;
     let mut queued: HashSet<String> = HashSet::new();
     let mut n = 0;
     while n < events {
