@@ -1,6 +1,9 @@
 //! The phone API (`/v1/…`, bearer token of a registered phone; some calls
-//! only for hosts). docs/cloud-api.md documents every route.
+//! only for hosts: the caller is the handler's first extractor, so who
+//! calls is settled before anything else). docs/cloud-api.md and
+//! docs/openapi.json document every route.
 
+use super::caller::{Caller, Host};
 use super::error::ApiError;
 use super::extract::{key_id, lock_id, ApiJson, ApiPath, NoFields};
 use super::handler::{blocking, may_see_lock};
@@ -11,7 +14,7 @@ use super::wire::{
     TimeTokenInfo, UploadRequest, UploadResponse,
 };
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use latchkey_protocol::Challenge;
@@ -34,9 +37,8 @@ pub(super) fn routes() -> Routes {
         .get("/v1/drift", drift)
 }
 
-async fn locks(State(cloud): Shared, headers: HeaderMap) -> Result<Json<LocksResponse>, ApiError> {
+async fn locks(State(cloud): Shared, Caller(phone): Caller) -> Result<Json<LocksResponse>, ApiError> {
     blocking(cloud, move |c| {
-        let phone = c.authenticate(&headers)?;
         Ok(Json(LocksResponse {
             locks: c.locks_for(&phone)?,
         }))
@@ -44,9 +46,8 @@ async fn locks(State(cloud): Shared, headers: HeaderMap) -> Result<Json<LocksRes
     .await
 }
 
-async fn keys(State(cloud): Shared, headers: HeaderMap) -> Result<Json<KeysResponse>, ApiError> {
+async fn keys(State(cloud): Shared, Caller(phone): Caller) -> Result<Json<KeysResponse>, ApiError> {
     blocking(cloud, move |c| {
-        let phone = c.authenticate(&headers)?;
         Ok(Json(KeysResponse {
             keys: c.keys_of(&phone.name)?,
         }))
@@ -56,11 +57,10 @@ async fn keys(State(cloud): Shared, headers: HeaderMap) -> Result<Json<KeysRespo
 
 async fn issue_key(
     State(cloud): Shared,
-    headers: HeaderMap,
+    _: Host,
     ApiJson(request): ApiJson<IssueKeyRequest>,
 ) -> Result<Response, ApiError> {
     blocking(cloud, move |c| {
-        c.authenticate_host(&headers)?;
         Ok((StatusCode::CREATED, Json(c.issue_key(&request)?)).into_response())
     })
     .await
@@ -68,40 +68,32 @@ async fn issue_key(
 
 async fn renew_key(
     State(cloud): Shared,
-    headers: HeaderMap,
+    Caller(phone): Caller,
     ApiPath(raw): ApiPath<String>,
     _: NoFields,
 ) -> Result<Json<KeyInfo>, ApiError> {
     let key_id = key_id(&raw)?;
-    blocking(cloud, move |c| {
-        let phone = c.authenticate(&headers)?;
-        Ok(Json(c.renew_key(&phone, &key_id)?))
-    })
-    .await
+    blocking(cloud, move |c| Ok(Json(c.renew_key(&phone, &key_id)?))).await
 }
 
 async fn revoke_key(
     State(cloud): Shared,
-    headers: HeaderMap,
+    _: Host,
     ApiPath(raw): ApiPath<String>,
     _: NoFields,
 ) -> Result<Json<RevokeResponse>, ApiError> {
     let key_id = key_id(&raw)?;
-    blocking(cloud, move |c| {
-        c.authenticate_host(&headers)?;
-        Ok(Json(c.revoke_key(&key_id)?))
-    })
-    .await
+    blocking(cloud, move |c| Ok(Json(c.revoke_key(&key_id)?))).await
 }
 
 async fn revocations(
     State(cloud): Shared,
-    headers: HeaderMap,
+    Caller(phone): Caller,
     ApiPath(raw): ApiPath<String>,
 ) -> Result<Json<RevocationInfo>, ApiError> {
     let lock_id = lock_id(&raw)?;
     blocking(cloud, move |c| {
-        may_see_lock(c, &headers, &lock_id)?;
+        may_see_lock(c, &phone, &lock_id)?;
         Ok(Json(c.revocation_info(&lock_id)?))
     })
     .await
@@ -109,14 +101,14 @@ async fn revocations(
 
 async fn time_token(
     State(cloud): Shared,
-    headers: HeaderMap,
+    Caller(phone): Caller,
     ApiPath(raw): ApiPath<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<TimeTokenInfo>, ApiError> {
     let lock_id = lock_id(&raw)?;
     let nonce = nonce(query.as_deref())?;
     blocking(cloud, move |c| {
-        may_see_lock(c, &headers, &lock_id)?;
+        may_see_lock(c, &phone, &lock_id)?;
         Ok(Json(c.time_token(&lock_id, nonce)?))
     })
     .await
@@ -137,11 +129,10 @@ fn nonce(query: Option<&str>) -> Result<Option<Challenge>, ApiError> {
 
 async fn upload(
     State(cloud): Shared,
-    headers: HeaderMap,
+    Caller(phone): Caller,
     ApiJson(request): ApiJson<UploadRequest>,
 ) -> Result<Json<UploadResponse>, ApiError> {
     blocking(cloud, move |c| {
-        let phone = c.authenticate(&headers)?;
         Ok(Json(UploadResponse {
             results: c.ingest(&phone, &request.events)?,
         }))
@@ -151,11 +142,10 @@ async fn upload(
 
 async fn acks(
     State(cloud): Shared,
-    headers: HeaderMap,
+    Caller(phone): Caller,
     ApiJson(request): ApiJson<AckRequest>,
 ) -> Result<Json<DriftResponse>, ApiError> {
     blocking(cloud, move |c| {
-        let phone = c.authenticate(&headers)?;
         Ok(Json(DriftResponse {
             locks: c.report_acks(&phone, &request.acks)?,
         }))
@@ -163,10 +153,6 @@ async fn acks(
     .await
 }
 
-async fn drift(State(cloud): Shared, headers: HeaderMap) -> Result<Json<DriftResponse>, ApiError> {
-    blocking(cloud, move |c| {
-        c.authenticate_host(&headers)?;
-        Ok(Json(DriftResponse { locks: c.drift()? }))
-    })
-    .await
+async fn drift(State(cloud): Shared, _: Host) -> Result<Json<DriftResponse>, ApiError> {
+    blocking(cloud, move |c| Ok(Json(DriftResponse { locks: c.drift()? }))).await
 }

@@ -21,6 +21,7 @@
 
 mod admin;
 mod api;
+mod caller;
 mod chaos;
 mod chaos_layer;
 mod config;
