@@ -388,6 +388,31 @@ async fn admin_routes_refuse_phone_tokens() {
     assert_eq!(s.get("/v1/keys", &s.anna).await.status, 200, "Anna untouched");
 }
 
+/// Rule: a refusal reaches the caller whole, even for a large body: the
+/// cloud reads the request before it answers, so an upload with a stale
+/// token gets its 401 (which sends the phone to its sign-in), not a
+/// connection torn down in mid-request (which it would retry forever).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_request_with_a_stale_token_gets_its_401() {
+    let s = scene().await;
+    let events: Vec<Value> = (0..900)
+        .map(|i| json!({"id": format!("01920000-0000-7000-8000-{i:012x}"), "event": {"kind": "failure", "detail": "x".repeat(900)}}))
+        .collect();
+    for _ in 0..5 {
+        refused(
+            &s.post("/v1/events", "stale-token", json!({"events": events})).await,
+            401,
+            "unauthorized",
+        );
+        refused(
+            &s.post("/v1/keys", &s.mallory, json!({"pad": "y".repeat(900_000)}))
+                .await,
+            403,
+            "forbidden",
+        );
+    }
+}
+
 /// Rule: the phone routes refuse a request without a phone's token (none,
 /// an unknown one, or the admin token).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -45,7 +45,7 @@ fn events(kit: &Kit, n: usize, tag: &str) -> Vec<OutboxEvent> {
 async fn held(kit: &Kit) -> Result<HashMap<String, usize>, String> {
     let admin = kit.admin.as_deref().ok_or("no admin token")?;
     let path = "/admin/events";
-    let answer = kit.http.get(&path, Some(admin)).await.map_err(|e| e.to_string())?;
+    let answer = kit.http.get(path, Some(admin)).await.map_err(|e| e.to_string())?;
     let events = answer.body["events"]
         .as_array()
         .ok_or(format!("GET {path}: HTTP {}", answer.status))?;

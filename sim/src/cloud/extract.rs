@@ -5,9 +5,12 @@
 //! layer (which reads bodies under the same limit).
 
 use super::error::ApiError;
+use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use latchkey_protocol::{KeyId, LockId};
 use serde::de::DeserializeOwned;
 
@@ -60,6 +63,20 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
             .await
             .map(|Path(t)| ApiPath(t))
             .map_err(|e| ApiError::bad_request(e.body_text()))
+    }
+}
+
+/// The middleware that reads every request's whole body (413 over the
+/// limit) before the handler decides anything. A refusal sent while the
+/// client is still writing its body (a 401 for an upload with a revoked
+/// token, say) would otherwise reach it as a connection torn down in
+/// mid-request, a network failure the phone retries forever, instead of
+/// the answer it can act on (schemathesis found this).
+pub(super) async fn read_body_first(request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    match self::body(Request::from_parts(parts.clone(), body), &()).await {
+        Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Err(refusal) => refusal.into_response(),
     }
 }
 
