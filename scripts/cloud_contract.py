@@ -11,7 +11,8 @@
       phone-token, admin-token).
   limits BASE_URL CA_PEM ADMIN_TOKEN_FILE PHONE_TOKEN_FILE
       What a fuzzer does not send: bodies over 1 MiB and uploads of over
-      1,000 events (413), malformed JSON (400), no or a wrong token (401),
+      1,000 events (413), malformed JSON and arrays for objects (400), no
+      or a wrong token (401),
       an unknown path (404), a method a path does not serve (405 with
       Allow), and 429 and 503 with Retry-After (through the chaos
       switches): each answer with its status, the documented error body
@@ -129,6 +130,8 @@ def limits(base_url, ca_pem, admin_token_file, phone_token_file):
         ("an admin body over 1 MiB is 413", "POST", "/admin/locks", huge, cloud.admin_token, 413, "too_large"),
         ("malformed JSON is 400", "POST", "/v1/events", b'{"events": [', phone, 400, "bad_request"),
         ("a body of the wrong shape is 400", "POST", "/v1/pin-acks", {"acks": 3}, phone, 400, "bad_request"),
+        ("an array for an object is 400", "PUT", "/admin/chaos", [], cloud.admin_token, 400, "bad_request"),
+        ("fields by position are 400", "POST", "/v1/pin-acks", [[]], phone, 400, "bad_request"),
         ("no token is 401", "GET", "/v1/keys", None, None, 401, "unauthorized"),
         ("an unknown token is 401", "GET", "/v1/keys", None, "not-a-token", 401, "unauthorized"),
         ("a phone token on an admin route is 401", "GET", "/admin/issuer", None, phone, 401, "unauthorized"),

@@ -25,6 +25,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
         let bytes = body(request, state).await?;
+        // Every body of the API is an object: serde would also fill a
+        // struct from an array, field by field (`[3]` as `{"slot": 3}`).
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(ApiError::bad_request("the body is a JSON object"));
+        }
         serde_json::from_slice(&bytes)
             .map(ApiJson)
             .map_err(|e| ApiError::bad_request(format!("the JSON body does not match the API: {e}")))

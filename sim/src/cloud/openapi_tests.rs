@@ -220,25 +220,60 @@ impl Drop for ScratchDir {
 }
 
 async fn answer(app: &axum::Router, method: &str, uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let request = Request::builder()
-        .method(method)
-        .uri(uri)
-        .body(Body::empty())
-        .expect("a request");
+    send(
+        app,
+        Request::builder()
+            .method(method)
+            .uri(uri)
+            .body(Body::empty())
+            .expect("a request"),
+    )
+    .await
+}
+
+async fn send(app: &axum::Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
     let response = app.clone().oneshot(request).await.expect("an answer");
     let (parts, body) = response.into_parts();
     let bytes = axum::body::to_bytes(body, 1 << 22).await.expect("a body");
     (parts.status, parts.headers, bytes.to_vec())
 }
 
-#[tokio::test]
-async fn the_cloud_serves_the_document_and_answers_404_and_405_with_the_error_body() {
+fn cloud() -> (Arc<Cloud>, ScratchDir) {
     let nonce = latchkey_protocol::crypto::random_array::<8>().expect("randomness");
     let dir = ScratchDir(std::env::temp_dir().join(format!(
         "latchkey-openapi-test-{}",
         latchkey_protocol::hex::encode(&nonce)
     )));
-    let cloud = Arc::new(Cloud::open(&CloudConfig::local(&dir.0)).expect("a cloud"));
+    (
+        Arc::new(Cloud::open(&CloudConfig::local(&dir.0)).expect("a cloud")),
+        dir,
+    )
+}
+
+#[tokio::test]
+async fn every_body_is_an_object_even_where_every_field_has_a_default() {
+    let (cloud, _dir) = cloud();
+    let token = format!("Bearer {}", cloud.admin_token());
+    let app = router::router(cloud);
+    // serde fills a struct from an array too: `[]` would be "no faults".
+    for body in ["[]", "[7]", " \"x\"", ""] {
+        let request = Request::builder()
+            .method("PUT")
+            .uri("/admin/chaos")
+            .header(header::AUTHORIZATION, &token);
+        let (status, _, bytes) = send(&app, request.body(Body::from(body)).expect("a request")).await;
+        let error: Value = serde_json::from_slice(&bytes).expect("JSON");
+        assert_eq!(
+            (status, &error["code"]),
+            (StatusCode::BAD_REQUEST, &json!("bad_request")),
+            "{body:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_cloud_serves_the_document_and_answers_404_and_405_with_the_error_body() {
+    let (cloud, _dir) = cloud();
     let app = router::router(cloud);
     let (status, _, body) = answer(&app, "GET", "/openapi.json").await;
     assert_eq!(status, StatusCode::OK, "no token needed");
