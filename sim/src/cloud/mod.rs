@@ -35,8 +35,6 @@ mod locks;
 mod openapi;
 #[cfg(test)]
 mod openapi_tests;
-#[cfg(test)]
-mod openapi_wire_tests;
 mod pins;
 mod route_table;
 mod router;

@@ -1,7 +1,7 @@
 //! The OpenAPI document of the cloud API (docs/openapi.json), built into
 //! the cloud and served at `GET /openapi.json` without a token, so that a
 //! vendor's tools and the contract tests read the contract from the cloud
-//! itself. openapi_tests.rs holds it against the router and the wire types.
+//! itself. openapi_tests/ holds it against the router and the wire types.
 
 use axum::http::header;
 use axum::response::IntoResponse;

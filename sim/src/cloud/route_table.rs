@@ -1,5 +1,5 @@
 //! The routes as a table: every (method, path) the cloud serves is
-//! recorded as it is registered, so that openapi_tests.rs can hold the
+//! recorded as it is registered, so that openapi_tests/ can hold the
 //! OpenAPI document (docs/openapi.json) against what the router really
 //! serves, both ways. The route files (api.rs, pins/routes.rs, admin.rs)
 //! register through [`Routes`] and nothing else.
