@@ -15,9 +15,11 @@
 //!   after commit, stall mid-body, 401 and slow answers, from a seeded
 //!   generator so runs are reproducible.
 //!
-//! docs/cloud-api.md documents the HTTP API. [`CloudServer`] is the
-//! handle tests, the demo and `latchkey cloud` use: start, URL, CA, admin
-//! operations, shutdown.
+//! docs/cloud-api.md documents the HTTP API, docs/openapi.json describes
+//! it (served at `GET /openapi.json`; `openapi_tests/` holds it against
+//! the router and the wire types). [`CloudServer`] is the handle tests,
+//! the demo and `latchkey cloud` use: start, URL, CA, admin operations,
+//! shutdown.
 
 mod admin;
 mod api;
