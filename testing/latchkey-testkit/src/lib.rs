@@ -12,6 +12,8 @@
 //!   and issuer, and phones registered with it ([`cloud::cloud_phone`]);
 //! - [`http`]: a plain HTTPS client for a cloud, for requests the sync
 //!   engine would never send;
+//! - [`lock_socket`]: a world's radio served to other processes on a Unix
+//!   socket, and the transport they reach it with (multi-process tests);
 //! - [`scene`]: the starting points of most scenarios;
 //! - [`START`]: the instant every scenario's world starts at.
 //!
@@ -21,6 +23,8 @@
 mod clock;
 pub mod cloud;
 pub mod http;
+#[cfg(unix)]
+pub mod lock_socket;
 pub mod scene;
 mod transport;
 mod world;
