@@ -57,8 +57,8 @@ pub mod unlock;
 
 pub use client::{BuildError, Client, ClientBuilder, CommandReport, KeyCustody, LastOutcome};
 pub use clock::{PhoneClock, SystemClock};
-pub use quick::{QuickUnlock, QuickUnlockBuilder};
 pub use error::{DiagnosisCode, LatchkeyError};
+pub use quick::{QuickUnlock, QuickUnlockBuilder};
 
 /// Whether the panic in progress on this thread is one latchkey catches and
 /// handles itself (sled panics on some damaged files while a store opens;

@@ -136,7 +136,11 @@ async fn the_quick_side_runs_auth_when_it_has_no_fast_key_and_shares_the_new_one
     assert_eq!(r.path, UnlockPath::Auth, "the software holder key the app shared signs");
     drop(quick);
     let app = t.phone().locks().unlock(t.lock_id(), &NoProgress).await.unwrap();
-    assert_eq!(app.path, UnlockPath::Fast, "the app adopted the fast key the quick side made");
+    assert_eq!(
+        app.path,
+        UnlockPath::Fast,
+        "the app adopted the fast key the quick side made"
+    );
     let again = t.quick().unlock(t.lock_id(), false, &NoProgress).await.unwrap();
     assert_eq!(again.path, UnlockPath::Fast);
     assert_eq!(counter_replays(&t.lock_log()), 0);

@@ -8,6 +8,7 @@ mod events;
 mod open;
 pub mod output;
 pub mod progress;
+mod quick;
 mod radio;
 mod simulated;
 pub mod site;
@@ -47,6 +48,14 @@ pub enum Tech {
 pub async fn run(command: Tech, target: &Target) -> ExitCode {
     let mut quarantine = None;
     let result = async {
+        if target.quick {
+            return match command {
+                Tech::Status => quick::command(target, Command::Status).await,
+                Tech::Unlock => quick::command(target, Command::Unlock).await,
+                Tech::Lock => quick::command(target, Command::Lock).await,
+                _ => Err(CliError::Usage("--quick goes with unlock, lock and status".into())),
+            };
+        }
         let site = match command {
             Tech::Keys => Site::open_store(target).await?,
             _ => Site::open(target).await?,

@@ -14,6 +14,14 @@ use std::sync::Arc;
 impl Site {
     /// Opens the site the options ask for.
     pub async fn open(target: &Target) -> Result<Self, CliError> {
+        if let Some(socket) = &target.lock_socket {
+            let dir = target.data_dir.as_deref().ok_or_else(|| {
+                CliError::Usage("--lock-socket needs --data-dir DIR: the phone store holding the keys".into())
+            })?;
+            let transport = Arc::new(latchkey_testkit::lock_socket::SocketTransport::new(socket));
+            let client = open_client(dir, transport, target).await?;
+            return Ok(Self::of_store(client, dir, true));
+        }
         if target.ble {
             let dir = target.data_dir.as_deref().ok_or_else(|| {
                 CliError::Usage(
@@ -22,7 +30,7 @@ impl Site {
                         .into(),
                 )
             })?;
-            let client = open_client(dir, ble_transport(target)?).await?;
+            let client = open_client(dir, ble_transport(target)?, target).await?;
             return Ok(Self::of_store(client, dir, true));
         }
         if target.data_dir.is_some() {
@@ -48,7 +56,7 @@ impl Site {
     pub async fn store_only(dir: &Path) -> Result<Self, CliError> {
         let radio = latchkey_sim::radio::SimRadio::new(latchkey_sim::VirtualClock::starting_at(SystemClock.now_unix()));
         let transport = latchkey_testkit::SimTransport::new(radio, latchkey_sim::radio::LinkParams::mtu185());
-        let client = open_client(dir, Arc::new(transport)).await?;
+        let client = open_client(dir, Arc::new(transport), &Target::default()).await?;
         Ok(Self::of_store(client, dir, false))
     }
 
@@ -69,12 +77,25 @@ impl Site {
 /// missing), software platform keys (a technician's computer has no
 /// StrongBox) and this computer's clock. A store that could not be read
 /// was quarantined: the site's commands say so ([`Site::quarantine`]).
-async fn open_client(dir: &Path, transport: Arc<dyn Transport>) -> Result<Arc<Client>, CliError> {
-    Ok(ClientBuilder::new(dir)
-        .transport(transport)
-        .build()
-        .await
-        .map_err(LatchkeyError::from)?)
+/// With `--quick-dir`, the client keeps quick access there.
+async fn open_client(dir: &Path, transport: Arc<dyn Transport>, target: &Target) -> Result<Arc<Client>, CliError> {
+    let mut builder = ClientBuilder::new(dir).transport(transport);
+    if let Some(quick) = &target.quick_dir {
+        builder = builder.quick_access(quick);
+    }
+    Ok(builder.build().await.map_err(LatchkeyError::from)?)
+}
+
+/// The transport `--lock-socket` or `--ble` asks for (quick access has no
+/// simulated site: its keys are the app's).
+pub(super) fn radio_for(target: &Target) -> Result<Arc<dyn Transport>, CliError> {
+    match &target.lock_socket {
+        Some(socket) => Ok(Arc::new(latchkey_testkit::lock_socket::SocketTransport::new(socket))),
+        None if target.ble => ble_transport(target),
+        None => Err(CliError::Usage(
+            "--quick talks to the lock the app's keys are for: add --ble (or --lock-socket PATH)".into(),
+        )),
+    }
 }
 
 #[cfg(feature = "ble")]

@@ -69,7 +69,11 @@ pub async fn command(site: &Site, target: &Target, command: Command) -> Result<O
     let spinner = Spinner::start("scanning for the lock…");
     let report = site.client.locks().run_command(meta.lock_id, command, &spinner).await;
     spinner.finish();
-    let r = report?;
+    Ok(report_outcome(&lock_label(&meta), command, &report?))
+}
+
+/// What a command's report says, as text and JSON.
+pub fn report_outcome(label: &str, command: Command, r: &CommandReport) -> Outcome {
     let verb = match command {
         Command::Unlock => "unlocked",
         Command::Lock => "locked",
@@ -77,7 +81,7 @@ pub async fn command(site: &Site, target: &Target, command: Command) -> Result<O
         _ => "done",
     };
     let text = vec![
-        format!("{}: {verb}", lock_label(&meta)),
+        format!("{label}: {verb}"),
         format!(
             "  bolt {}, door {}, battery {}%, faults {}",
             r.bolt.name(),
@@ -104,10 +108,10 @@ pub async fn command(site: &Site, target: &Target, command: Command) -> Result<O
             }
         ),
     ];
-    Ok(Outcome {
+    Outcome {
         text,
-        json: report_json(&r),
-    })
+        json: report_json(r),
+    }
 }
 
 fn faults(r: &CommandReport) -> String {

@@ -25,6 +25,15 @@ pub struct Target {
     /// The phone's store (keys, outbox) for --ble, `keys` and `sync --cloud`; created if missing.
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Reach the locks a simulated lock process serves on this Unix socket (tests and the benchmark) instead of Bluetooth; with --data-dir.
+    #[arg(long, value_name = "PATH")]
+    pub lock_socket: Option<PathBuf>,
+    /// The quick-access directory shared with widgets and watches: with --data-dir the app keeps it current; with --quick, unlock through it.
+    #[arg(long, value_name = "DIR")]
+    pub quick_dir: Option<PathBuf>,
+    /// Act as a widget or watch would: through --quick-dir only, never opening the store (its key store is found beside --data-dir). Needs --lock ID.
+    #[arg(long)]
+    pub quick: bool,
     /// With --ble: the Bluetooth adapter to use, e.g. hci0 (default: the first).
     #[arg(long, value_name = "NAME")]
     pub adapter: Option<String>,

@@ -65,7 +65,11 @@ impl From<BuildError> for LatchkeyError {
 }
 
 /// Sets quick access up for `client` in `dir`.
-fn open_quick_access(dir: &std::path::Path, key_store: &dyn KeyStore, client: &Client) -> Result<QuickAccess, BuildError> {
+fn open_quick_access(
+    dir: &std::path::Path,
+    key_store: &dyn KeyStore,
+    client: &Client,
+) -> Result<QuickAccess, BuildError> {
     let failed = |e: &dyn std::fmt::Display| BuildError::QuickAccess { reason: e.to_string() };
     let pkcs8 = match client.custody.software_signer {
         true => SoftwareSigner::stored_pkcs8(client.store())?,

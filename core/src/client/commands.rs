@@ -3,9 +3,7 @@
 //! record everything it learned (the steps are `crate::command`'s).
 
 use super::{blocking, Locks};
-use crate::command::failure::{
-    attempt_failure_events, failure_event, offline_unlock_failure, refusal, report_failure,
-};
+use crate::command::failure::{attempt_failure_events, failure_event, offline_unlock_failure, refusal, report_failure};
 use crate::command::{exchange, CommandReport, Finished};
 use crate::error::{DiagnosisCode, LatchkeyError};
 use crate::outbox::OutboxEvent;
@@ -100,7 +98,16 @@ impl Locks<'_> {
         };
         let signer = Some(self.0.signer.clone());
         let transport = self.0.transport.as_ref();
-        let result = exchange(transport, signer, &prepared, command, &self.0.policy, listener, started_at).await;
+        let result = exchange(
+            transport,
+            signer,
+            &prepared,
+            command,
+            &self.0.policy,
+            listener,
+            started_at,
+        )
+        .await;
         let finished_at = self.0.clock.now_unix();
         let outcome = match result {
             Ok(executed) => {

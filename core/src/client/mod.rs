@@ -21,13 +21,14 @@ pub use builder::{BuildError, ClientBuilder};
 pub use handles::{Diagnostics, Emergency, Keys, Locks, Pins};
 pub use memory::LastOutcome;
 
+pub use crate::command::CommandReport;
 pub(crate) use pins::read_pin_status;
 pub use pins::{PendingPinChange, PinStatus};
-pub use crate::command::CommandReport;
 // The submodules reach it as `super::blocking`.
 pub(crate) use crate::runtime::blocking;
 
 use crate::clock::PhoneClock;
+use crate::error::LatchkeyError;
 use crate::outbox::{Outbox, OutboxConfig};
 use crate::platform_keys::Signer;
 use crate::quick::QuickAccess;
@@ -35,7 +36,6 @@ use crate::store::{Quarantined, Store};
 use crate::transport::Transport;
 use crate::unlock::CommandPolicy;
 use memory::LockMemory;
-use crate::error::LatchkeyError;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 

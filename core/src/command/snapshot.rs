@@ -38,7 +38,11 @@ impl LockSnapshot {
 
     /// [`LockSnapshot::read`] with every key the store holds already read
     /// (reading many locks, the keys are read once).
-    pub(crate) fn read_with(store: &Store, lock_id: LockId, all_keys: &[StoredKey]) -> Result<Option<Self>, StoreError> {
+    pub(crate) fn read_with(
+        store: &Store,
+        lock_id: LockId,
+        all_keys: &[StoredKey],
+    ) -> Result<Option<Self>, StoreError> {
         let Some(meta) = store.locks().get_meta(&lock_id)? else {
             return Ok(None);
         };

@@ -12,7 +12,11 @@ use std::collections::HashSet;
 impl Outbox {
     /// Appends `events` and marks `records` as taken in, all in one flushed
     /// batch (nothing of it on failure, [`OutboxError::Full`] included).
-    pub(crate) fn append_marked(&self, events: Vec<OutboxEvent>, records: &[String]) -> Result<Vec<EventId>, OutboxError> {
+    pub(crate) fn append_marked(
+        &self,
+        events: Vec<OutboxEvent>,
+        records: &[String],
+    ) -> Result<Vec<EventId>, OutboxError> {
         self.append_with(events, |batch| {
             for id in records {
                 batch.insert(layout::marker_key(id), &[]);

@@ -35,7 +35,9 @@ pub(crate) struct QuickAccess {
 
 impl std::fmt::Debug for QuickAccess {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("QuickAccess").field("dir", &self.dir).finish_non_exhaustive()
+        f.debug_struct("QuickAccess")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
     }
 }
 
@@ -123,9 +125,11 @@ impl QuickAccess {
         };
         let mut entry = ours.merged(creds.as_ref().and_then(|c| c.fast_entry(key_id)));
         let counter = entry.next_counter;
-        entry.next_counter = counter.checked_add(1).ok_or_else(|| crate::store::StoreError::InvalidValue {
-            reason: "the fast-unlock counter is exhausted: forget the fast key and use AUTH".into(),
-        })?;
+        entry.next_counter = counter
+            .checked_add(1)
+            .ok_or_else(|| crate::store::StoreError::InvalidValue {
+                reason: "the fast-unlock counter is exhausted: forget the fast key and use AUTH".into(),
+            })?;
         if let Some(creds) = creds.as_mut() {
             creds.set_fast_entry(entry.clone());
             credentials::write(&self.dir, &self.sealer, creds)?;

@@ -46,7 +46,9 @@ pub(crate) enum QuickError {
     },
     /// Quick access was never set up in the directory, or the lock was
     /// never shared with it.
-    #[error("quick access has no record of that lock: open the app once so it shares the lock's keys with quick access")]
+    #[error(
+        "quick access has no record of that lock: open the app once so it shares the lock's keys with quick access"
+    )]
     NotShared,
 }
 

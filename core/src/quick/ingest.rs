@@ -68,7 +68,9 @@ fn new_events(store: &Store, records: &[&JournalRecord]) -> Result<Vec<OutboxEve
     for record in records {
         let state = match states.get(&record.lock_id) {
             Some(s) => s,
-            None => states.entry(record.lock_id).or_insert(store.locks().state(&record.lock_id)?),
+            None => states
+                .entry(record.lock_id)
+                .or_insert(store.locks().state(&record.lock_id)?),
         };
         for event in &record.events {
             match event {
@@ -143,6 +145,10 @@ fn tidy(dir: &QuickDir, outbox: &Outbox, files: Vec<JournalFile>, taken: &HashSe
     if removed {
         sync_dir(&dir.journal_dir())?;
     }
-    let stale: Vec<String> = outbox.marked()?.into_iter().filter(|id| !still_held.contains(id)).collect();
+    let stale: Vec<String> = outbox
+        .marked()?
+        .into_iter()
+        .filter(|id| !still_held.contains(id))
+        .collect();
     Ok(outbox.unmark(&stale)?)
 }

@@ -154,7 +154,10 @@ pub(crate) fn read_all(dir: &QuickDir, sealer: &Sealer) -> Result<Vec<JournalFil
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) => return Err(QuickError::io(&path, &e)),
         };
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let (records, damaged) = decode(sealer, &name, &bytes);
         out.push(JournalFile {
             path,

@@ -42,7 +42,12 @@ impl LockState {
             self.advance_event_cursor(*epoch, *seq);
         }
         if other.battery_history != self.battery_history {
-            let mut all: Vec<_> = self.battery_history.iter().chain(&other.battery_history).copied().collect();
+            let mut all: Vec<_> = self
+                .battery_history
+                .iter()
+                .chain(&other.battery_history)
+                .copied()
+                .collect();
             all.sort_by_key(|s| s.at);
             all.dedup_by_key(|s| s.at);
             self.battery_history.clear();

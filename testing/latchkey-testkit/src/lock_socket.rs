@@ -114,20 +114,22 @@ fn serve_connection(stream: UnixStream, transport: SimTransport, first_writes: &
         let mut words = line.split(' ');
         let answer = match (words.next(), words.next(), words.next(), words.next()) {
             (Some("scan"), Some(ms), Some(first), Some(id)) => scan(&transport, ms, first, id),
-            (Some("connect"), Some(address), Some(ms), None) => {
-                now_or_never(transport.connect(address, millis(ms))).map(|r| {
+            (Some("connect"), Some(address), Some(ms), None) => now_or_never(transport.connect(address, millis(ms)))
+                .map(|r| {
                     r.map(|l| {
                         let mtu = l.mtu();
                         link = Some(l);
                         mtu.to_string()
                     })
-                })
-            }
+                }),
             (Some("write"), Some(packet), None, None) => match (&mut link, hex::decode(packet)) {
                 (Some(l), Some(bytes)) => {
                     if !wrote {
                         wrote = true;
-                        first_writes.lock().unwrap_or_else(|p| p.into_inner()).push(Instant::now());
+                        first_writes
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .push(Instant::now());
                     }
                     now_or_never(l.write(&bytes)).map(|r| r.map(|()| String::new()))
                 }
@@ -283,7 +285,9 @@ impl Transport for SocketTransport {
     async fn connect(&self, address: &str, timeout: Duration) -> Result<Box<dyn Link>, TransportError> {
         let mut conversation = Conversation::open(&self.path)?;
         let mtu = conversation.ask(&format!("connect {address} {}", timeout.as_millis()))?;
-        let mtu = mtu.parse().map_err(|_| TransportError::Other(format!("not an MTU: {mtu}")))?;
+        let mtu = mtu
+            .parse()
+            .map_err(|_| TransportError::Other(format!("not an MTU: {mtu}")))?;
         Ok(Box::new(SocketLink {
             conversation: Mutex::new(conversation),
             mtu,

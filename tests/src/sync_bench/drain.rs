@@ -100,8 +100,9 @@ fn open(dir: &Path) -> Result<Store, SceneError> {
     Ok(Store::open(dir, keystore)?.store)
 }
 
-/// 10,000 keys for this phone, signed by the world's issuer.
-fn fill_keys(world: &SimWorld, store: &Store) -> Result<(), SceneError> {
+/// 10,000 keys for this phone (for a lock it has no metadata of), signed
+/// by the world's issuer.
+pub fn fill_keys(world: &SimWorld, store: &Store) -> Result<(), SceneError> {
     let holder = SoftwareSigner::load_or_create(store)?.public_key();
     let lock_id = latchkey_protocol::LockId([0x42; 16]);
     for i in 0..KEYS {

@@ -3,9 +3,7 @@
 //! each change was made in the portal (from the cloud's change log).
 
 use crate::error::DiagnosisCode;
-use crate::store::{
-    KeypadObservation, PinAck, PinChangeAction, PinChangeRecord, Store, StoreError, StoredPinList,
-};
+use crate::store::{KeypadObservation, PinAck, PinChangeAction, PinChangeRecord, Store, StoreError, StoredPinList};
 use latchkey_protocol::pin::PinSlotChange;
 use latchkey_protocol::LockId;
 use std::collections::BTreeMap;
