@@ -13,7 +13,7 @@
 
 use crate::config::ClientConfig;
 use crate::diagnostics::{DiagnosticsClient, Texts};
-use crate::errors::ClientError;
+use crate::errors::{ClientError, CredentialError};
 use crate::keys::KeysClient;
 use crate::locks::LocksClient;
 use crate::platform::auth::AuthProvider;
@@ -139,6 +139,9 @@ impl LatchkeyClientBuilder {
         if let Some(capacity) = parts.config.outbox_capacity {
             builder = builder.outbox_capacity(capacity);
         }
+        if let Some(dir) = &parts.config.quick_access_dir {
+            builder = builder.quick_access(dir);
+        }
         if let Some((config, auth)) = crate::sync::cloud_settings(&parts.config, parts.auth)? {
             builder = builder.cloud(config, auth);
         }
@@ -243,6 +246,19 @@ impl LatchkeyClient {
     /// The configuration the client was built with.
     pub fn config(&self) -> ClientConfig {
         self.config.clone()
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl LatchkeyClient {
+    /// Takes in what widgets, watches and tiles recorded through quick
+    /// access and brings every lock's quick-access file up to date. The
+    /// client does it by itself when built, around each command, when
+    /// credentials change and on every sync; call it when the app comes to
+    /// the foreground to show their unlocks at once. Nothing without
+    /// `quickAccessDir`.
+    pub async fn refresh_quick_access(&self) -> Result<(), CredentialError> {
+        Ok(self.client.refresh_quick_access().await?)
     }
 }
 

@@ -28,6 +28,13 @@ pub struct ClientConfig {
     /// and the report's `housekeeping_error` says so.
     #[uniffi(default = None)]
     pub outbox_capacity: Option<u64>,
+    /// A directory the app's other processes can read and write (an iOS
+    /// App Group container, an Android app's files directory), never the
+    /// data directory: with it, widgets, watches and tiles open locks with
+    /// a `QuickUnlock` over it, and the client keeps it current and takes
+    /// in what they did (none: no quick access).
+    #[uniffi(default = None)]
+    pub quick_access_dir: Option<String>,
 }
 
 impl ClientConfig {

@@ -93,6 +93,7 @@ impl From<BuildError> for ClientError {
             BuildError::Store(e) => e.into(),
             BuildError::SoftwareKeyStore(e) => Self::Storage { reason: e.to_string() },
             BuildError::Outbox(e) => Self::Storage { reason: e.to_string() },
+            e @ BuildError::QuickAccess { .. } => Self::Storage { reason: e.to_string() },
             BuildError::Sync(e) => Self::InvalidConfig { reason: e.to_string() },
             e @ BuildError::NoTransport => Self::InvalidConfig { reason: e.to_string() },
             e @ BuildError::Task(_) => Self::Internal { reason: e.to_string() },

@@ -40,6 +40,10 @@
 //!    ([`DiagnosticsClient`]) turns the app's platform snapshot, the store
 //!    and the last command's outcome into plain-language findings.
 //!
+//! A widget, watch or tile process opens locks with a small
+//! [`QuickUnlock`] over the directory the app's client shares
+//! (`ClientConfig.quick_access_dir`), without building the client.
+//!
 //! `docs/bindings.md` is the integration guide.
 //!
 //! Test and demo builds enable the `sim` feature, which exports
@@ -61,6 +65,7 @@ mod keys;
 mod locks;
 mod pins;
 mod platform;
+mod quick;
 mod records;
 mod runtime;
 mod session;
@@ -89,6 +94,7 @@ pub use platform::ble::{
 pub use platform::keys::{KeyStore, KeyStoreError, Signer};
 pub use platform::log::{install_log_sink, LogLevel, LogRecord, LogSink};
 pub use platform::progress::{Progress, ProgressListener};
+pub use quick::QuickUnlock;
 pub use records::{CommandReport, EventGapRange, KeyInfo, KeySchedule, LockFaults, LockInfo, LockMetadata};
 pub use sheet::{readiness_summary, EmergencyClient, EmergencySheet};
 #[cfg(feature = "sim")]

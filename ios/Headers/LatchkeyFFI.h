@@ -487,6 +487,11 @@ uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclient_keys(uint64_t ptr, RustCal
 uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclient_locks(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_REFRESH_QUICK_ACCESS
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_REFRESH_QUICK_ACCESS
+uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclient_refresh_quick_access(uint64_t ptr
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_SET_CONNECTIVITY
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_SET_CONNECTIVITY
 void uniffi_latchkey_ffi_fn_method_latchkeyclient_set_connectivity(uint64_t ptr, int8_t online, int8_t metered, RustCallStatus *_Nonnull out_status
@@ -1033,6 +1038,36 @@ void uniffi_latchkey_ffi_fn_init_callback_vtable_progresslistener(const UniffiVT
 void uniffi_latchkey_ffi_fn_method_progresslistener_on_progress(uint64_t ptr, RustBuffer progress, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_QUICKUNLOCK
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_QUICKUNLOCK
+uint64_t uniffi_latchkey_ffi_fn_clone_quickunlock(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_QUICKUNLOCK
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_QUICKUNLOCK
+void uniffi_latchkey_ffi_fn_free_quickunlock(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CONSTRUCTOR_QUICKUNLOCK_NEW
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CONSTRUCTOR_QUICKUNLOCK_NEW
+uint64_t uniffi_latchkey_ffi_fn_constructor_quickunlock_new(RustBuffer quick_dir, uint64_t key_store, uint64_t ble_central, RustBuffer signer, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_QUICKUNLOCK_LOCK
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_QUICKUNLOCK_LOCK
+uint64_t uniffi_latchkey_ffi_fn_method_quickunlock_lock(uint64_t ptr, RustBuffer lock_id, int8_t online, RustBuffer listener, RustBuffer cancel
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_QUICKUNLOCK_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_QUICKUNLOCK_STATUS
+uint64_t uniffi_latchkey_ffi_fn_method_quickunlock_status(uint64_t ptr, RustBuffer lock_id, int8_t online, RustBuffer listener, RustBuffer cancel
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_QUICKUNLOCK_UNLOCK
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_QUICKUNLOCK_UNLOCK
+uint64_t uniffi_latchkey_ffi_fn_method_quickunlock_unlock(uint64_t ptr, RustBuffer lock_id, int8_t online, RustBuffer listener, RustBuffer cancel
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_EMERGENCYCLIENT
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_EMERGENCYCLIENT
 uint64_t uniffi_latchkey_ffi_fn_clone_emergencyclient(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -1514,6 +1549,12 @@ uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclient_locks(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_REFRESH_QUICK_ACCESS
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_REFRESH_QUICK_ACCESS
+uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclient_refresh_quick_access(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_SET_CONNECTIVITY
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_SET_CONNECTIVITY
 uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclient_set_connectivity(void
@@ -1952,6 +1993,24 @@ uint16_t uniffi_latchkey_ffi_checksum_method_progresslistener_on_progress(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_QUICKUNLOCK_LOCK
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_QUICKUNLOCK_LOCK
+uint16_t uniffi_latchkey_ffi_checksum_method_quickunlock_lock(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_QUICKUNLOCK_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_QUICKUNLOCK_STATUS
+uint16_t uniffi_latchkey_ffi_checksum_method_quickunlock_status(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_QUICKUNLOCK_UNLOCK
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_QUICKUNLOCK_UNLOCK
+uint16_t uniffi_latchkey_ffi_checksum_method_quickunlock_unlock(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_EMERGENCYCLIENT_SET_BACKUP_ENTRY
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_EMERGENCYCLIENT_SET_BACKUP_ENTRY
 uint16_t uniffi_latchkey_ffi_checksum_method_emergencyclient_set_backup_entry(void
@@ -2063,6 +2122,12 @@ uint16_t uniffi_latchkey_ffi_checksum_constructor_latchkeyclientbuilder_new(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_CONSTRUCTOR_MESSAGECATALOG_NEW
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_CONSTRUCTOR_MESSAGECATALOG_NEW
 uint16_t uniffi_latchkey_ffi_checksum_constructor_messagecatalog_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_CONSTRUCTOR_QUICKUNLOCK_NEW
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_CONSTRUCTOR_QUICKUNLOCK_NEW
+uint16_t uniffi_latchkey_ffi_checksum_constructor_quickunlock_new(void
     
 );
 #endif

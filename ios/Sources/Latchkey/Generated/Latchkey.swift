@@ -2963,6 +2963,16 @@ public protocol LatchkeyClientProtocol: AnyObject, Sendable {
     func locks()  -> LocksClient
     
     /**
+     * Takes in what widgets, watches and tiles recorded through quick
+     * access and brings every lock's quick-access file up to date. The
+     * client does it by itself when built, around each command, when
+     * credentials change and on every sync; call it when the app comes to
+     * the foreground to show their unlocks at once. Nothing without
+     * `quickAccessDir`.
+     */
+    func refreshQuickAccess() async throws 
+    
+    /**
      * [`LatchkeyClient::set_online`], saying whether the connection is
      * metered (sync then caps what it uploads per pass).
      */
@@ -3117,6 +3127,30 @@ open func locks() -> LocksClient  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Takes in what widgets, watches and tiles recorded through quick
+     * access and brings every lock's quick-access file up to date. The
+     * client does it by itself when built, around each command, when
+     * credentials change and on every sync; call it when the app comes to
+     * the foreground to show their unlocks at once. Nothing without
+     * `quickAccessDir`.
+     */
+open func refreshQuickAccess()async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_latchkeyclient_refresh_quick_access(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_void,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_void,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeCredentialError_lift
+        )
 }
     
     /**
@@ -4669,6 +4703,219 @@ public func FfiConverterTypeProgressListener_lift(_ handle: UInt64) throws -> Pr
 #endif
 public func FfiConverterTypeProgressListener_lower(_ value: ProgressListener) -> UInt64 {
     return FfiConverterTypeProgressListener.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Opens locks from an extension's process through the quick-access
+ * directory the app keeps; never opens the app's store.
+ */
+public protocol QuickUnlockProtocol: AnyObject, Sendable {
+    
+    /**
+     * Locks the lock.
+     */
+    func lock(lockId: String, online: Bool, listener: ProgressListener?, cancel: CancelToken?) async throws  -> CommandReport
+    
+    /**
+     * Reads the lock's status without moving the bolt.
+     */
+    func status(lockId: String, online: Bool, listener: ProgressListener?, cancel: CancelToken?) async throws  -> CommandReport
+    
+    /**
+     * Unlocks the lock (hex id). `online`: whether the platform reports
+     * the phone online (offline, only offline-allowed keys are used).
+     * Fails with the same `CommandError`s and diagnoses as
+     * `LocksClient.unlock`.
+     */
+    func unlock(lockId: String, online: Bool, listener: ProgressListener?, cancel: CancelToken?) async throws  -> CommandReport
+    
+}
+/**
+ * Opens locks from an extension's process through the quick-access
+ * directory the app keeps; never opens the app's store.
+ */
+open class QuickUnlock: QuickUnlockProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_latchkey_ffi_fn_clone_quickunlock(self.handle, $0) }
+    }
+    /**
+     * Quick access in `quick_dir` (the app's `ClientConfig.quickAccessDir`:
+     * an App Group container on iOS, the app's files on Android), the
+     * quick key unwrapped by `key_store` (the app's, shared with the
+     * extension), locks reached through `ble_central`. `signer`: the
+     * holder key's platform signer, needed only when the app has one
+     * (without a fast key the command then runs AUTH with it); cheap to
+     * make, nothing is read before the first command.
+     */
+public convenience init(quickDir: String, keyStore: KeyStore, bleCentral: BleCentral, signer: Signer? = nil)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeClientError_lift) {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_constructor_quickunlock_new(
+        FfiConverterString.lower(quickDir),
+        FfiConverterTypeKeyStore_lower(keyStore),
+        FfiConverterTypeBleCentral_lower(bleCentral),
+        FfiConverterOptionTypeSigner.lower(signer),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_latchkey_ffi_fn_free_quickunlock(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Locks the lock.
+     */
+open func lock(lockId: String, online: Bool, listener: ProgressListener?, cancel: CancelToken? = nil)async throws  -> CommandReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_quickunlock_lock(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterBool.lower(online),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCommandReport_lift,
+            errorHandler: FfiConverterTypeCommandError_lift
+        )
+}
+    
+    /**
+     * Reads the lock's status without moving the bolt.
+     */
+open func status(lockId: String, online: Bool, listener: ProgressListener?, cancel: CancelToken? = nil)async throws  -> CommandReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_quickunlock_status(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterBool.lower(online),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCommandReport_lift,
+            errorHandler: FfiConverterTypeCommandError_lift
+        )
+}
+    
+    /**
+     * Unlocks the lock (hex id). `online`: whether the platform reports
+     * the phone online (offline, only offline-allowed keys are used).
+     * Fails with the same `CommandError`s and diagnoses as
+     * `LocksClient.unlock`.
+     */
+open func unlock(lockId: String, online: Bool, listener: ProgressListener?, cancel: CancelToken? = nil)async throws  -> CommandReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_quickunlock_unlock(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterBool.lower(online),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCommandReport_lift,
+            errorHandler: FfiConverterTypeCommandError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeQuickUnlock: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = QuickUnlock
+
+    public static func lift(_ handle: UInt64) throws -> QuickUnlock {
+        return QuickUnlock(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: QuickUnlock) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> QuickUnlock {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: QuickUnlock, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuickUnlock_lift(_ handle: UInt64) throws -> QuickUnlock {
+    return try FfiConverterTypeQuickUnlock.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuickUnlock_lower(_ value: QuickUnlock) -> UInt64 {
+    return FfiConverterTypeQuickUnlock.lower(value)
 }
 
 
@@ -6316,6 +6563,14 @@ public struct ClientConfig: Equatable, Hashable {
      * and the report's `housekeeping_error` says so.
      */
     public var outboxCapacity: UInt64?
+    /**
+     * A directory the app's other processes can read and write (an iOS
+     * App Group container, an Android app's files directory), never the
+     * data directory: with it, widgets, watches and tiles open locks with
+     * a `QuickUnlock` over it, and the client keeps it current and takes
+     * in what they did (none: no quick access).
+     */
+    public var quickAccessDir: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6344,12 +6599,20 @@ public struct ClientConfig: Equatable, Hashable {
          * never are. A command that finds no room still works: its own records
          * are not queued, the lock's log keeps its events for a later visit,
          * and the report's `housekeeping_error` says so.
-         */outboxCapacity: UInt64? = nil) {
+         */outboxCapacity: UInt64? = nil, 
+        /**
+         * A directory the app's other processes can read and write (an iOS
+         * App Group container, an Android app's files directory), never the
+         * data directory: with it, widgets, watches and tiles open locks with
+         * a `QuickUnlock` over it, and the client keeps it current and takes
+         * in what they did (none: no quick access).
+         */quickAccessDir: String? = nil) {
         self.dataDir = dataDir
         self.cloudBaseUrl = cloudBaseUrl
         self.tlsRootCertificatesPem = tlsRootCertificatesPem
         self.tlsPinnedSpkiSha256 = tlsPinnedSpkiSha256
         self.outboxCapacity = outboxCapacity
+        self.quickAccessDir = quickAccessDir
     }
 
     
@@ -6372,7 +6635,8 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
                 cloudBaseUrl: FfiConverterOptionString.read(from: &buf), 
                 tlsRootCertificatesPem: FfiConverterSequenceString.read(from: &buf), 
                 tlsPinnedSpkiSha256: FfiConverterSequenceString.read(from: &buf), 
-                outboxCapacity: FfiConverterOptionUInt64.read(from: &buf)
+                outboxCapacity: FfiConverterOptionUInt64.read(from: &buf), 
+                quickAccessDir: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -6382,6 +6646,7 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
         FfiConverterSequenceString.write(value.tlsRootCertificatesPem, into: &buf)
         FfiConverterSequenceString.write(value.tlsPinnedSpkiSha256, into: &buf)
         FfiConverterOptionUInt64.write(value.outboxCapacity, into: &buf)
+        FfiConverterOptionString.write(value.quickAccessDir, into: &buf)
     }
 }
 
@@ -16530,6 +16795,30 @@ fileprivate struct FfiConverterOptionTypeProgressListener: FfiConverterRustBuffe
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeSigner: FfiConverterRustBuffer {
+    typealias SwiftType = Signer?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSigner.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSigner.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSyncClient: FfiConverterRustBuffer {
     typealias SwiftType = SyncClient?
 
@@ -17695,6 +17984,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_locks() != 63345) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_refresh_quick_access() != 3380) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_set_connectivity() != 60888) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -17914,6 +18206,15 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_progresslistener_on_progress() != 62443) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_ffi_checksum_method_quickunlock_lock() != 30765) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_quickunlock_status() != 2549) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_quickunlock_unlock() != 26976) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_ffi_checksum_method_emergencyclient_set_backup_entry() != 20094) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -17969,6 +18270,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_constructor_messagecatalog_new() != 33895) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_constructor_quickunlock_new() != 530) {
         return InitializationResult.apiChecksumMismatch
     }
 

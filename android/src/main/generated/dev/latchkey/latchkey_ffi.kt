@@ -908,6 +908,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_locks(
     ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_refresh_quick_access(
+    ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_set_connectivity(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_set_online(
@@ -1054,6 +1056,12 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_progresslistener_on_progress(
     ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_quickunlock_lock(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_quickunlock_status(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_quickunlock_unlock(
+    ): Int
     external fun uniffi_latchkey_ffi_checksum_method_emergencyclient_set_backup_entry(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_emergencyclient_sheet(
@@ -1091,6 +1099,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_latchkey_ffi_checksum_constructor_latchkeyclientbuilder_new(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_constructor_messagecatalog_new(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_constructor_quickunlock_new(
     ): Int
     external fun ffi_latchkey_ffi_uniffi_contract_version(
     ): Int
@@ -1141,6 +1151,8 @@ internal object UniffiLib {
     external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_keys(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_locks(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_refresh_quick_access(`ptr`: Long,
     ): Long
     external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_set_connectivity(`ptr`: Long,`online`: Byte,`metered`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
@@ -1360,6 +1372,18 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_latchkey_ffi_fn_method_progresslistener_on_progress(`ptr`: Long,`progress`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_latchkey_ffi_fn_clone_quickunlock(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_free_quickunlock(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_constructor_quickunlock_new(`quickDir`: RustBuffer.ByValue,`keyStore`: Long,`bleCentral`: Long,`signer`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_quickunlock_lock(`ptr`: Long,`lockId`: RustBuffer.ByValue,`online`: Byte,`listener`: RustBuffer.ByValue,`cancel`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_quickunlock_status(`ptr`: Long,`lockId`: RustBuffer.ByValue,`online`: Byte,`listener`: RustBuffer.ByValue,`cancel`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_quickunlock_unlock(`ptr`: Long,`lockId`: RustBuffer.ByValue,`online`: Byte,`listener`: RustBuffer.ByValue,`cancel`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_latchkey_ffi_fn_clone_emergencyclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_free_emergencyclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1573,6 +1597,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_locks() and 0xFFFF) != 63345) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_refresh_quick_access() and 0xFFFF) != 3380) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_set_connectivity() and 0xFFFF) != 60888) {
@@ -1794,6 +1821,15 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_progresslistener_on_progress() and 0xFFFF) != 62443) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_quickunlock_lock() and 0xFFFF) != 30765) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_quickunlock_status() and 0xFFFF) != 2549) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_quickunlock_unlock() and 0xFFFF) != 26976) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_ffi_checksum_method_emergencyclient_set_backup_entry() and 0xFFFF) != 20094) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1849,6 +1885,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_constructor_messagecatalog_new() and 0xFFFF) != 33895) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_constructor_quickunlock_new() and 0xFFFF) != 530) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -5905,6 +5944,16 @@ public interface LatchkeyClientInterface {
     fun `locks`(): LocksClient
     
     /**
+     * Takes in what widgets, watches and tiles recorded through quick
+     * access and brings every lock's quick-access file up to date. The
+     * client does it by itself when built, around each command, when
+     * credentials change and on every sync; call it when the app comes to
+     * the foreground to show their unlocks at once. Nothing without
+     * `quickAccessDir`.
+     */
+    suspend fun `refreshQuickAccess`()
+    
+    /**
      * [`LatchkeyClient::set_online`], saying whether the connection is
      * metered (sync then caps what it uploads per pass).
      */
@@ -6130,6 +6179,36 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
     )
     }
     
+
+    
+    /**
+     * Takes in what widgets, watches and tiles recorded through quick
+     * access and brings every lock's quick-access file up to date. The
+     * client does it by itself when built, around each command, when
+     * credentials change and on every sync; call it when the app comes to
+     * the foreground to show their unlocks at once. Nothing without
+     * `quickAccessDir`.
+     */
+    @Throws(CredentialException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `refreshQuickAccess`() {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_latchkeyclient_refresh_quick_access(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        CredentialException.ErrorHandler,
+    )
+    }
 
     
     /**
@@ -8682,6 +8761,380 @@ public object FfiConverterTypeProgressListener: FfiConverter<ProgressListener, L
 
 
 /**
+ * Opens locks from an extension's process through the quick-access
+ * directory the app keeps; never opens the app's store.
+ */
+public interface QuickUnlockInterface {
+    
+    /**
+     * Locks the lock.
+     */
+    suspend fun `lock`(`lockId`: kotlin.String, `online`: kotlin.Boolean, `listener`: ProgressListener?, `cancel`: CancelToken? = null): CommandReport
+    
+    /**
+     * Reads the lock's status without moving the bolt.
+     */
+    suspend fun `status`(`lockId`: kotlin.String, `online`: kotlin.Boolean, `listener`: ProgressListener?, `cancel`: CancelToken? = null): CommandReport
+    
+    /**
+     * Unlocks the lock (hex id). `online`: whether the platform reports
+     * the phone online (offline, only offline-allowed keys are used).
+     * Fails with the same `CommandError`s and diagnoses as
+     * `LocksClient.unlock`.
+     */
+    suspend fun `unlock`(`lockId`: kotlin.String, `online`: kotlin.Boolean, `listener`: ProgressListener?, `cancel`: CancelToken? = null): CommandReport
+    
+    companion object
+}
+
+/**
+ * Opens locks from an extension's process through the quick-access
+ * directory the app keeps; never opens the app's store.
+ */
+open class QuickUnlock: Disposable, AutoCloseable, QuickUnlockInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * Quick access in `quick_dir` (the app's `ClientConfig.quickAccessDir`:
+     * an App Group container on iOS, the app's files on Android), the
+     * quick key unwrapped by `key_store` (the app's, shared with the
+     * extension), locks reached through `ble_central`. `signer`: the
+     * holder key's platform signer, needed only when the app has one
+     * (without a fast key the command then runs AUTH with it); cheap to
+     * make, nothing is read before the first command.
+     */
+    constructor(`quickDir`: kotlin.String, `keyStore`: KeyStore, `bleCentral`: BleCentral, `signer`: Signer? = null) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(ClientException) { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_constructor_quickunlock_new(
+    
+        
+        FfiConverterString.lower(`quickDir`),
+        FfiConverterTypeKeyStore.lower(`keyStore`),
+        FfiConverterTypeBleCentral.lower(`bleCentral`),
+        FfiConverterOptionalTypeSigner.lower(`signer`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_latchkey_ffi_fn_free_quickunlock(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_latchkey_ffi_fn_clone_quickunlock(handle, status)
+        }
+    }
+
+    
+    /**
+     * Locks the lock.
+     */
+    @Throws(CommandException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `lock`(`lockId`: kotlin.String, `online`: kotlin.Boolean, `listener`: ProgressListener?, `cancel`: CancelToken?) : CommandReport {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_quickunlock_lock(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`lockId`),
+        FfiConverterBoolean.lower(`online`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`cancel`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCommandReport.lift(it) },
+        // Error FFI converter
+        CommandException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Reads the lock's status without moving the bolt.
+     */
+    @Throws(CommandException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `status`(`lockId`: kotlin.String, `online`: kotlin.Boolean, `listener`: ProgressListener?, `cancel`: CancelToken?) : CommandReport {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_quickunlock_status(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`lockId`),
+        FfiConverterBoolean.lower(`online`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`cancel`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCommandReport.lift(it) },
+        // Error FFI converter
+        CommandException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Unlocks the lock (hex id). `online`: whether the platform reports
+     * the phone online (offline, only offline-allowed keys are used).
+     * Fails with the same `CommandError`s and diagnoses as
+     * `LocksClient.unlock`.
+     */
+    @Throws(CommandException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `unlock`(`lockId`: kotlin.String, `online`: kotlin.Boolean, `listener`: ProgressListener?, `cancel`: CancelToken?) : CommandReport {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_quickunlock_unlock(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`lockId`),
+        FfiConverterBoolean.lower(`online`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`cancel`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCommandReport.lift(it) },
+        // Error FFI converter
+        CommandException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeQuickUnlock: FfiConverter<QuickUnlock, Long> {
+    override fun lower(value: QuickUnlock): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): QuickUnlock {
+        return QuickUnlock(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): QuickUnlock {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: QuickUnlock) = 8UL
+
+    override fun write(value: QuickUnlock, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * Holds the phone's P-256 holder key and signs with ECDSA P-256 SHA-256
  * (Android `SHA256withECDSA`, iOS `ecdsaSignatureMessageX962SHA256`).
  */
@@ -10524,6 +10977,15 @@ data class ClientConfig (
      * and the report's `housekeeping_error` says so.
      */
     var `outboxCapacity`: kotlin.ULong? = null 
+    , 
+    /**
+     * A directory the app's other processes can read and write (an iOS
+     * App Group container, an Android app's files directory), never the
+     * data directory: with it, widgets, watches and tiles open locks with
+     * a `QuickUnlock` over it, and the client keeps it current and takes
+     * in what they did (none: no quick access).
+     */
+    var `quickAccessDir`: kotlin.String? = null 
     
 ){
     
@@ -10545,6 +11007,7 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterSequenceString.read(buf),
             FfiConverterSequenceString.read(buf),
             FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -10553,7 +11016,8 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterOptionalString.allocationSize(value.`cloudBaseUrl`) +
             FfiConverterSequenceString.allocationSize(value.`tlsRootCertificatesPem`) +
             FfiConverterSequenceString.allocationSize(value.`tlsPinnedSpkiSha256`) +
-            FfiConverterOptionalULong.allocationSize(value.`outboxCapacity`)
+            FfiConverterOptionalULong.allocationSize(value.`outboxCapacity`) +
+            FfiConverterOptionalString.allocationSize(value.`quickAccessDir`)
     )
 
     override fun write(value: ClientConfig, buf: ByteBuffer) {
@@ -10562,6 +11026,7 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterSequenceString.write(value.`tlsRootCertificatesPem`, buf)
             FfiConverterSequenceString.write(value.`tlsPinnedSpkiSha256`, buf)
             FfiConverterOptionalULong.write(value.`outboxCapacity`, buf)
+            FfiConverterOptionalString.write(value.`quickAccessDir`, buf)
     }
 }
 
@@ -18574,6 +19039,38 @@ public object FfiConverterOptionalTypeProgressListener: FfiConverterRustBuffer<P
         } else {
             buf.put(1)
             FfiConverterTypeProgressListener.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeSigner: FfiConverterRustBuffer<Signer?> {
+    override fun read(buf: ByteBuffer): Signer? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSigner.read(buf)
+    }
+
+    override fun allocationSize(value: Signer?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSigner.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Signer?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSigner.write(value, buf)
         }
     }
 }
