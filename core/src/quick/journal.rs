@@ -1,14 +1,15 @@
 //! The journal: what quick processes produced (events to queue, the lock's
 //! state after the command, a fast key an AUTH left behind), one record
-//! per command, appended to a file of the process's own and flushed
-//! before the command returns. The app ingests the records
-//! (`ingest.rs`), each exactly once.
+//! per command, written to a file of its own and flushed before the
+//! command returns. The app ingests the records (`ingest.rs`), each
+//! exactly once.
 //!
 //! A file is `<ms>-<random>.jnl` in `<dir>/journal`, made under a
-//! temporary name, `flock`ed, then renamed: a visible journal is always
-//! locked while its process lives, so the app knows a live one (it reads
-//! its records and leaves the file) from a finished or killed one (read,
-//! then deleted). Each record is `LKJ1` ‖ length (u32 BE) ‖ the record's
+//! temporary name, `flock`ed, then renamed: a visible journal is locked
+//! while it is being written, so the app knows one in progress (it reads
+//! its complete records and leaves the file) from a finished or killed
+//! one (read, then deleted). A writer may append more than one record;
+//! the quick path writes one per file and lets it go. Each record is `LKJ1` ‖ length (u32 BE) ‖ the record's
 //! JSON sealed under the quick key with the file's name as associated
 //! data. A record cut short by a kill is simply absent: it was never
 //! acknowledged. Reading never panics on any bytes.
@@ -135,11 +136,18 @@ pub(crate) fn read_all(dir: &QuickDir, sealer: &Sealer) -> Result<Vec<JournalFil
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(QuickError::io(&journals, &e)),
     };
-    let mut paths: Vec<PathBuf> = entries
+    let (mut paths, unnamed): (Vec<PathBuf>, Vec<PathBuf>) = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == EXTENSION))
-        .collect();
+        .filter(|p| p.extension().is_some_and(|x| x == EXTENSION || x == "tmp"))
+        .partition(|p| p.extension().is_some_and(|x| x == EXTENSION));
+    // A file its writer was killed before naming holds no record (records
+    // are appended only after the rename): removed once no one holds it.
+    for path in unnamed {
+        if FileLock::try_acquire(&path).is_ok() {
+            let _ = fs::remove_file(&path);
+        }
+    }
     paths.sort();
     let mut out = Vec::with_capacity(paths.len());
     for path in paths {

@@ -29,6 +29,8 @@ mod guard;
 mod holder;
 mod ingest;
 mod journal;
+#[cfg(test)]
+mod journal_tests;
 mod key;
 mod layout;
 mod publish;

@@ -67,7 +67,6 @@ struct Inner {
 #[derive(Default)]
 struct Opened {
     sealer: Option<Arc<Sealer>>,
-    journal: Option<JournalWriter>,
 }
 
 impl QuickUnlock {
@@ -247,17 +246,13 @@ impl Inner {
         Ok((guard, creds, prepared.with_fast(fast_key, counter)))
     }
 
-    /// Appends `record` to this process's journal (made on first use).
+    /// Writes `record` to a journal file of its own, flushed, and lets
+    /// the file go: between commands this process holds no file lock (iOS
+    /// ends a suspended process that holds one in a shared container), and
+    /// a file no one holds is finished, for the app to take in and delete.
     fn journal(&self, record: &JournalRecord) -> Result<(), QuickError> {
         let sealer = self.sealer()?;
-        let mut opened = self.opened();
-        if opened.journal.is_none() {
-            opened.journal = Some(JournalWriter::create(&self.dir)?);
-        }
-        match opened.journal.as_mut() {
-            Some(journal) => journal.append(&sealer, record),
-            None => Ok(()),
-        }
+        JournalWriter::create(&self.dir)?.append(&sealer, record)
     }
 
     /// Journals the events of a command the lock answered, then updates
