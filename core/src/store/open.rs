@@ -28,10 +28,11 @@ const CHECK_KEY: &[u8] = b"check";
 const CHECK_VALUE: &[u8] = b"latchkey credential store";
 
 /// sled's page cache, in bytes: sized for a phone, not for the data (its
-/// default is 1 GiB, which a store of 100,000 events can fill to tens of
-/// MB). Every read beyond it comes from the OS's file cache instead;
-/// docs/benchmarks.md (Footprint) has the measurements behind the figure.
-const CACHE_CAPACITY: u64 = 8 * 1024 * 1024;
+/// default is 1 GiB). sled splits it into 256 shards and evicts a page
+/// bigger than its shard's share at once, so much less than this makes
+/// every read go back to disk (8 MiB made the cold open of a full store
+/// 4 to 5 times slower); docs/benchmarks.md (Footprint) has the figures.
+const CACHE_CAPACITY: u64 = 32 * 1024 * 1024;
 
 /// The result of [`Store::open`].
 #[derive(Debug)]
