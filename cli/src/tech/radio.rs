@@ -87,7 +87,7 @@ pub fn report_outcome(label: &str, command: Command, r: &CommandReport) -> Outco
             r.bolt.name(),
             r.door.name(),
             r.battery_percent,
-            faults(&r)
+            faults(r)
         ),
         format!(
             "  {} path, {} round trip(s), {} ms, {} attempt(s), lock clock {:+} s from this phone",

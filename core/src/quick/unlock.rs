@@ -323,9 +323,10 @@ impl Inner {
         let mut record = JournalRecord::new(lock_id)?;
         record.events = attempt_failure_events(prepared, command, error, started_at, finished_at);
         if command == Command::Unlock && !prepared.online {
-            let mut state = crate::store::LockState::default();
-            state.last_offline_unlock = Some(offline_unlock_failure(error, finished_at));
-            record.state = Some(state);
+            record.state = Some(crate::store::LockState {
+                last_offline_unlock: Some(offline_unlock_failure(error, finished_at)),
+                ..Default::default()
+            });
         }
         self.journal(&record)?;
         drop(guard);
@@ -344,9 +345,10 @@ impl Inner {
         let mut record = JournalRecord::new(lock_id)?;
         record.events = vec![failure_event(Some(lock_id), error, at)];
         if command == Command::Unlock && !online && error.diagnosis() != DiagnosisCode::UnknownLock {
-            let mut state = crate::store::LockState::default();
-            state.last_offline_unlock = Some(offline_unlock_failure(error, at));
-            record.state = Some(state);
+            record.state = Some(crate::store::LockState {
+                last_offline_unlock: Some(offline_unlock_failure(error, at)),
+                ..Default::default()
+            });
         }
         Ok(self.journal(&record)?)
     }

@@ -55,7 +55,7 @@ pub struct Quarantined {
 
 enum Attempt {
     /// The database and its sealer, ready to become a [`Store`].
-    Opened(sled::Db, Sealer),
+    Opened(sled::Db, Box<Sealer>),
     /// The directory holds a store that can't be read; why.
     Unreadable(String),
 }
@@ -76,7 +76,7 @@ pub(super) fn open(dir: &Path, keystore: Arc<dyn KeyStore>) -> Result<OpenOutcom
         Ok(Attempt::Opened(db, sealer)) => {
             quarantine::discard_backup(backup)?;
             return Ok(OpenOutcome {
-                store: Store::from_parts(dir, db, sealer, lock)?,
+                store: Store::from_parts(dir, db, *sealer, lock)?,
                 quarantined: None,
             });
         }
@@ -90,7 +90,7 @@ pub(super) fn open(dir: &Path, keystore: Arc<dyn KeyStore>) -> Result<OpenOutcom
     fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, &e))?;
     match attempt(dir, &Marker::default(), keystore.as_ref())? {
         Attempt::Opened(db, sealer) => Ok(OpenOutcome {
-            store: Store::from_parts(dir, db, sealer, lock)?,
+            store: Store::from_parts(dir, db, *sealer, lock)?,
             quarantined: Some(Quarantined { path, reason }),
         }),
         Attempt::Unreadable(again) => Err(StoreError::Storage {
@@ -161,7 +161,7 @@ fn attempt(dir: &Path, marker: &Marker, keystore: &dyn KeyStore) -> Result<Attem
             return Ok(Attempt::Unreadable("the storage files hold no format record".into()));
         }
         let sealer = initialize(dir, &db, &meta, keystore)?;
-        return Ok(Attempt::Opened(db, sealer));
+        return Ok(Attempt::Opened(db, Box::new(sealer)));
     };
     let version = match <[u8; 4]>::try_from(version.as_ref()) {
         Ok(v) if u32::from_be_bytes(v) > 0 => u32::from_be_bytes(v),
@@ -195,7 +195,7 @@ fn attempt(dir: &Path, marker: &Marker, keystore: &dyn KeyStore) -> Result<Attem
         )));
     }
     marker::advance(dir, &db, &meta, false)?;
-    Ok(Attempt::Opened(db, sealer))
+    Ok(Attempt::Opened(db, Box::new(sealer)))
 }
 
 fn initialize(dir: &Path, db: &sled::Db, meta: &sled::Tree, keystore: &dyn KeyStore) -> Result<Sealer, StoreError> {
