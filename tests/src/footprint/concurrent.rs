@@ -202,7 +202,11 @@ async fn settle(site: &Site, f: &mut ConcurrentFigures) -> Result<(), SceneError
         .iter()
         .filter(|e| e.kind == EventKind::AccessDenied && e.result == ResultCode::CounterReplay as u8)
         .count() as u64;
-    let missing = log.iter().filter(|e| !copies.contains_key(&e.seq)).count() as u64;
+    let missing: Vec<_> = log.iter().filter(|e| !copies.contains_key(&e.seq)).collect();
+    for e in &missing {
+        eprintln!("concurrent: the lock's event {} ({:?}, result {}) is not in the outbox", e.seq, e.kind, e.result);
+    }
+    let missing = missing.len() as u64;
     f.lost = missing + acknowledged.saturating_sub(attempts);
     f.duplicated = copies.values().map(|c| c - 1).sum::<u64>() + attempts.saturating_sub(acted);
     Ok(())
