@@ -30,8 +30,8 @@ const CHECK_VALUE: &[u8] = b"latchkey credential store";
 /// sled's page cache, in bytes: sized for a phone, not for the data (its
 /// default is 1 GiB). sled splits it into 256 shards and evicts a page
 /// bigger than its shard's share at once, so much less than this makes
-/// every read go back to disk (8 MiB made the cold open of a full store
-/// 4 to 5 times slower); docs/benchmarks.md (Footprint) has the figures.
+/// every read go back to disk (with 8 MiB the cold open of a full store
+/// took 548–580 ms); docs/benchmarks.md (Footprint) has the figures.
 const CACHE_CAPACITY: u64 = 32 * 1024 * 1024;
 
 /// The result of [`Store::open`].
