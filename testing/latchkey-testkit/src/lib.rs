@@ -13,11 +13,14 @@
 //! - [`http`]: a plain HTTPS client for a cloud, for requests the sync
 //!   engine would never send;
 //! - [`scene`]: the starting points of most scenarios;
+//! - [`bench`]: the installer's bench, claiming a reset lock again without
+//!   a phone;
 //! - [`START`]: the instant every scenario's world starts at.
 //!
 //! It may depend on anything in the workspace except latchkey-tests and
 //! latchkey-ffi; latchkey-core must never depend on it.
 
+pub mod bench;
 mod clock;
 pub mod cloud;
 pub mod http;
