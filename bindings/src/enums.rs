@@ -83,6 +83,19 @@ pub enum DiagnosisCode {
     PhoneKeyUnavailable,
     /// Something failed inside latchkey itself.
     Internal,
+    /// The lock has no owner (new, or factory reset): an owner sets it up
+    /// with the setup code on its label.
+    LockUnclaimed,
+    /// The lock belongs to another account.
+    LockClaimedElsewhere,
+    /// The setup code does not match the lock.
+    SetupCodeWrong,
+    /// Setting the lock up could not finish; nothing was installed.
+    SetupIncomplete,
+    /// The lock refused a firmware image; its old firmware keeps running.
+    FirmwareRejected,
+    /// A firmware delivery stopped part-way; the lock keeps what it has.
+    FirmwareUpdateInterrupted,
 }
 
 /// Where the bolt is.

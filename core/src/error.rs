@@ -94,6 +94,27 @@ pub enum DiagnosisCode {
     /// background task, a client used after it was closed): a bug or a
     /// broken device, not something the person did.
     Internal,
+    /// The lock has no owner: it is new, or it was factory reset and forgot
+    /// its owner, keys, PINs and lists. An owner claims or re-commissions
+    /// it with the setup code on its label.
+    LockUnclaimed,
+    /// The lock belongs to another account: its owner has to reset it
+    /// before it can be claimed.
+    LockClaimedElsewhere,
+    /// The setup code did not match the lock (a typing error, or another
+    /// lock's label).
+    SetupCodeWrong,
+    /// Setting the lock up could not finish: a step is missing (the phone
+    /// needs a newer list of withdrawn keys, or the bolt's calibration
+    /// failed). Nothing was installed.
+    SetupIncomplete,
+    /// The lock refused a firmware image (damaged, for another model, not
+    /// signed by the maker, or not newer): the old firmware keeps running.
+    FirmwareRejected,
+    /// A firmware delivery stopped before the lock had all of it (the
+    /// phone moved away, the app was closed): the lock keeps what it has
+    /// and the next visit goes on from there.
+    FirmwareUpdateInterrupted,
 }
 
 impl DiagnosisCode {
@@ -134,6 +155,12 @@ impl DiagnosisCode {
             Self::LockBusy => "lock_busy",
             Self::PhoneKeyUnavailable => "phone_key_unavailable",
             Self::Internal => "internal",
+            Self::LockUnclaimed => "lock_unclaimed",
+            Self::LockClaimedElsewhere => "lock_claimed_elsewhere",
+            Self::SetupCodeWrong => "setup_code_wrong",
+            Self::SetupIncomplete => "setup_incomplete",
+            Self::FirmwareRejected => "firmware_rejected",
+            Self::FirmwareUpdateInterrupted => "firmware_update_interrupted",
         }
     }
 
@@ -155,6 +182,12 @@ impl DiagnosisCode {
             R::ClockUntrusted => Self::ClockUntrusted,
             R::KeypadLockedOut => Self::KeypadLockedOut,
             R::LockBusy => Self::LockBusy,
+            R::LockUnclaimed => Self::LockUnclaimed,
+            R::AlreadyClaimed => Self::LockClaimedElsewhere,
+            R::SetupCodeWrong => Self::SetupCodeWrong,
+            R::SetupIncomplete => Self::SetupIncomplete,
+            R::FirmwareInvalid | R::FirmwareDowngrade => Self::FirmwareRejected,
+            R::FirmwareOffset => Self::FirmwareUpdateInterrupted,
             _ => Self::LockRefused,
         })
     }

@@ -45,6 +45,7 @@ pub mod error;
 pub mod outbox;
 pub mod platform_keys;
 pub(crate) mod runtime;
+pub(crate) mod setup;
 pub mod sheet;
 pub mod store;
 pub mod sync;

@@ -47,6 +47,18 @@ pub enum Progress {
         /// What is being done.
         what: String,
     },
+    /// A firmware image on its way to the lock.
+    Transferring {
+        /// Bytes the lock holds.
+        sent: u32,
+        /// The image's size.
+        total: u32,
+    },
+    /// A step of setting a lock up (claiming or re-commissioning it).
+    Setup {
+        /// What is being done.
+        what: String,
+    },
 }
 
 impl From<CoreProgress> for Progress {
@@ -62,6 +74,8 @@ impl From<CoreProgress> for Progress {
             },
             CoreProgress::Failed { code, reason } => Self::Failed { code, reason },
             CoreProgress::Housekeeping { what } => Self::Housekeeping { what: what.to_string() },
+            CoreProgress::Transferring { sent, total } => Self::Transferring { sent, total },
+            CoreProgress::Setup { what } => Self::Setup { what: what.to_string() },
         }
     }
 }

@@ -5,7 +5,10 @@ use super::{blocking, CommandReport, Locks, SKEW_THRESHOLD_S};
 use crate::error::{DiagnosisCode, LatchkeyError};
 use crate::outbox::OutboxEvent;
 use crate::store::UnlockRecord;
-use crate::unlock::{execute, AttemptInput, HousekeepingPlan, Progress, ProgressListener, SignFuture};
+use crate::unlock::{
+    execute, AttemptInput, ExecuteError, FirmwareStep, HousekeepingPlan, HousekeepingResult, Progress,
+    ProgressListener, SignFuture,
+};
 use latchkey_protocol::{Command, CommandId, LockId};
 use std::time::Duration;
 
@@ -61,6 +64,18 @@ impl Locks<'_> {
         command: Command,
         listener: &dyn ProgressListener,
     ) -> Result<CommandReport, LatchkeyError> {
+        self.run(lock_id, command, None, listener).await.0
+    }
+
+    /// [`Locks::run_command`] with firmware work in the session; also
+    /// returns what the session did (the firmware step's findings too).
+    pub(super) async fn run(
+        &self,
+        lock_id: LockId,
+        command: Command,
+        firmware: Option<FirmwareStep>,
+        listener: &dyn ProgressListener,
+    ) -> (Result<CommandReport, LatchkeyError>, Option<HousekeepingResult>) {
         let started_at = self.0.clock.now_unix();
         let online = self.0.is_online();
         log::debug!(target: "latchkey::command", "{} {lock_id} (online: {online})", command.name());
@@ -75,8 +90,12 @@ impl Locks<'_> {
                     self.record_offline_unlock_failure(lock_id, &e, started_at).await;
                 }
                 report_failure(listener, &e);
-                return Err(e);
+                return (Err(e), None);
             }
+        };
+        let command_id = match CommandId::random() {
+            Ok(id) => id,
+            Err(e) => return (Err(LatchkeyError::crypto(e)), None),
         };
         let signer = self.0.signer.clone();
         // On the blocking pool: a hardware signer can take a while, and
@@ -98,7 +117,7 @@ impl Locks<'_> {
             fast: prepared.fast.clone(),
             lock_has_cert: prepared.fast.is_some(),
             command,
-            command_id: CommandId::random().map_err(LatchkeyError::crypto)?,
+            command_id,
             housekeeping: HousekeepingPlan {
                 revocations: prepared.revocations.clone(),
                 time_token: prepared.time_token.clone(),
@@ -108,13 +127,17 @@ impl Locks<'_> {
                 retry_after_time: None,
                 event_cursor: prepared.event_cursor,
                 pins: prepared.pins.clone(),
+                pins_if_asked: prepared.pins_held.clone(),
+                firmware,
             },
             answer_timeout: Duration::from_secs(3),
         };
         let result = execute(self.0.transport.as_ref(), &input, &self.0.policy, listener).await;
         let finished_at = self.0.clock.now_unix();
+        let mut session = None;
         let outcome = match result {
             Ok(executed) => {
+                session = Some(executed.outcome.housekeeping.clone());
                 let store = self.0.store.clone();
                 let outbox = self.0.outbox.clone();
                 let earlier = executed.earlier_delivery.clone().filter(|_| command.actuates());
@@ -123,6 +146,15 @@ impl Locks<'_> {
                     .and_then(|report| report.map_err(|code| refusal(code, earlier)))
             }
             Err(e) => {
+                if let ExecuteError::Unclaimed(scanned) = &e {
+                    let (store, outbox, scanned) = (self.0.store.clone(), self.0.outbox.clone(), scanned.clone());
+                    let known = prepared.known_epoch;
+                    // Best effort, like the failure event below.
+                    let _ = blocking(move || {
+                        super::record::record_unclaimed(&store, &outbox, lock_id, known, &scanned, finished_at)
+                    })
+                    .await;
+                }
                 let e = LatchkeyError::from(e);
                 self.record_attempt_failure(&prepared, command, &e, started_at, finished_at)
                     .await;
@@ -148,7 +180,7 @@ impl Locks<'_> {
         if let Some(engine) = self.0.sync.get() {
             engine.notify_new_events();
         }
-        outcome
+        (outcome, session)
     }
 
     async fn record_failure(&self, lock_id: Option<LockId>, error: &LatchkeyError, at: u32) {

@@ -8,6 +8,8 @@ mod attached;
 mod builder;
 mod commands;
 mod credentials;
+mod firmware;
+mod firmware_state;
 mod handles;
 mod memory;
 mod observe;
@@ -15,12 +17,15 @@ mod pins;
 mod prepare;
 mod record;
 mod report;
+mod setup;
 mod sheet;
 
 pub(crate) use attached::AttachedSync;
 pub use builder::{BuildError, ClientBuilder};
-pub use handles::{Diagnostics, Emergency, Keys, Locks, Pins};
+pub use firmware::{FirmwareStatus, FirmwareUpdate};
+pub use handles::{Diagnostics, Emergency, Firmware, Keys, Locks, Pins, Setup};
 pub use memory::LastOutcome;
+pub use setup::{ClaimSettings, SetupReport};
 
 pub(crate) use pins::read_pin_status;
 pub use pins::{PendingPinChange, PinStatus};

@@ -12,6 +12,8 @@ pub(super) struct Prepared {
     pub(super) fast: Option<(FastKey, u32, u32)>,
     pub(super) revocations: Option<RevocationList>,
     pub(super) pins: Option<PinList>,
+    /// The newest PIN list held, for a lock that asks for its lists again.
+    pub(super) pins_held: Option<PinList>,
     pub(super) time_token: Option<TimeToken>,
     pub(super) event_cursor: Option<(u32, u32)>,
     pub(super) known_epoch: Option<u32>,
@@ -52,6 +54,7 @@ pub(super) fn prepare(
         .max_by_key(|l| (l.lock_id == lock_id, l.seq))
         .filter(|l| l.seq > acked);
     let pins = super::pins::pins_to_carry(store, &lock_id, &state)?;
+    let pins_held = store.pins().newest(&lock_id)?.map(|s| s.list);
     let time_token = store.time_tokens().get(&lock_id)?;
     let event_cursor = state.epoch.map(|epoch| (state.event_cursor(epoch), epoch));
     Ok(Prepared {
@@ -60,6 +63,7 @@ pub(super) fn prepare(
         fast,
         revocations,
         pins,
+        pins_held,
         time_token,
         event_cursor,
         known_epoch: state.epoch,

@@ -58,13 +58,30 @@ pub(super) fn record(
             at: finished_at,
         });
     }
-    if let (true, Some(previous_epoch)) = (reset, prepared.known_epoch) {
-        events.push(OutboxEvent::LockResetDetected {
-            lock_id,
-            previous_epoch,
-            new_epoch: epoch,
-            at: finished_at,
-        });
+    // A factory reset names the old epoch's events no phone collected:
+    // they went with the old log, and are marked as a gap of that epoch.
+    let state = store.locks().state(&lock_id)?;
+    let resets = hk
+        .batches
+        .iter()
+        .flat_map(|b| b.events.iter().map(move |e| (b.epoch, e)));
+    for (epoch, e) in resets.filter(|(epoch, e)| e.kind == latchkey_protocol::EventKind::FactoryReset && *epoch > 1) {
+        let old = epoch - 1;
+        let [h0, h1, h2, h3, c0, c1, c2, c3] = e.key_id.0;
+        let (head, collected) = (
+            u32::from_be_bytes([h0, h1, h2, h3]),
+            u32::from_be_bytes([c0, c1, c2, c3]),
+        );
+        let first = collected.max(state.event_cursor(old)) + 1;
+        if first <= head {
+            events.push(OutboxEvent::GapDetected {
+                lock_id,
+                epoch: old,
+                first_seq: first,
+                last_seq: head,
+                at: finished_at,
+            });
+        }
     }
     if let (Some(seq), Some(list)) = (hk.revocation_seq_acked, &prepared.revocations) {
         if seq >= list.seq {
@@ -75,7 +92,8 @@ pub(super) fn record(
             });
         }
     }
-    super::pins::delivery_events(&mut events, lock_id, prepared.pins.as_ref(), hk, finished_at);
+    let carried = prepared.pins.as_ref().or(prepared.pins_held.as_ref());
+    super::pins::delivery_events(&mut events, lock_id, carried, hk, finished_at);
     if let Some(t) = hk.time_set {
         events.push(OutboxEvent::TimeDelivered {
             lock_id,
@@ -169,6 +187,7 @@ pub(super) fn record(
             });
         }
         super::pins::observe(s, hk, out.status.compact.faults, epoch, reset, finished_at);
+        super::firmware_state::observe(s, hk.firmware.as_ref(), finished_at);
     })?;
     if let Some(seq) = hk.pin_seq_acked {
         store.pins().record_ack(&lock_id, seq)?;
@@ -204,4 +223,34 @@ pub(super) fn record(
             (Ok(()), error) => error.clone(),
         },
     }))
+}
+
+/// A command met a lock with no owner: remember its advertisement and,
+/// when its epoch moved, the reset (a `lock_reset_detected` event).
+pub(super) fn record_unclaimed(
+    store: &Store,
+    outbox: &crate::outbox::Outbox,
+    lock_id: latchkey_protocol::LockId,
+    known_epoch: Option<u32>,
+    scanned: &crate::transport::ScannedLock,
+    at: u32,
+) -> Result<(), LatchkeyError> {
+    let epoch = scanned.advertisement.epoch;
+    if let Some(previous_epoch) = known_epoch.filter(|known| *known != epoch) {
+        outbox.append_batch(vec![OutboxEvent::LockResetDetected {
+            lock_id,
+            previous_epoch,
+            new_epoch: epoch,
+            at,
+        }])?;
+    }
+    store.locks().update_state(&lock_id, |s| {
+        s.last_seen = Some(SeenAdvertisement {
+            advertisement: scanned.advertisement,
+            rssi: scanned.rssi,
+            seen_at: at,
+        });
+        s.epoch = Some(epoch);
+    })?;
+    Ok(())
 }

@@ -189,6 +189,16 @@ finding_codes! {
     ProtocolMismatch = "protocol_mismatch", Lock, LockTrust, BlocksUnlock, None;
     /// The lock refused for another reason.
     LockRefused = "lock_refused", Lock, LockTrust, BlocksUnlock, WaitAndRetry;
+    /// The lock has no owner (new, or factory reset): claim or
+    /// re-commission it.
+    LockUnclaimed = "lock_unclaimed", Lock, LockTrust, BlocksUnlock, AskAdministrator;
+    /// The lock belongs to another account.
+    LockClaimedElsewhere = "lock_claimed_elsewhere", Lock, LockTrust, BlocksUnlock, AskAdministrator;
+    /// The setup code does not match the lock.
+    SetupCodeWrong = "setup_code_wrong", Lock, LockTrust, BlocksUnlock, None;
+    /// Setting the lock up could not finish (a newer list is needed, or the
+    /// bolt's calibration failed).
+    SetupIncomplete = "setup_incomplete", Lock, LockTrust, BlocksUnlock, SyncWhenOnline;
     /// The lock shows no sign of life (troubleshooting flow).
     LockUnresponsive = "lock_unresponsive", LockPower, Power, BlocksUnlock, ReplaceBatteries;
     /// The lock's battery is too weak to move the bolt.
@@ -213,6 +223,13 @@ finding_codes! {
     PinDrift = "pin_drift", Lock, Upkeep, Degrades, MoveCloser;
     /// The lock was factory reset since this phone last saw it.
     LockFactoryReset = "lock_factory_reset", Lock, Upkeep, Info, AskAdministrator;
+    /// A firmware update dropped stored credentials (the PIN list, keys,
+    /// the clock's trust) and no phone has put them back yet.
+    FirmwareChangedCredentials = "firmware_changed_credentials", Lock, Upkeep, Degrades, MoveCloser;
+    /// The lock refused a firmware image; the old firmware keeps running.
+    FirmwareRejected = "firmware_rejected", Lock, Upkeep, Degrades, SyncWhenOnline;
+    /// A firmware delivery stopped part-way; the lock keeps what it has.
+    FirmwareUpdateInterrupted = "firmware_update_interrupted", Lock, Upkeep, Info, MoveCloser;
     /// The key expires soon.
     KeyExpiringSoon = "key_expiring_soon", Key, Upkeep, Info, SyncWhenOnline;
     /// The phone is offline (unlocking still works with offline keys).
@@ -292,6 +309,12 @@ impl FindingCode {
             D::CloudRejected => Self::CloudRejected,
             D::KeypadLockedOut => Self::KeypadLockedOut,
             D::LockBusy => Self::LockBusy,
+            D::LockUnclaimed => Self::LockUnclaimed,
+            D::LockClaimedElsewhere => Self::LockClaimedElsewhere,
+            D::SetupCodeWrong => Self::SetupCodeWrong,
+            D::SetupIncomplete => Self::SetupIncomplete,
+            D::FirmwareRejected => Self::FirmwareRejected,
+            D::FirmwareUpdateInterrupted => Self::FirmwareUpdateInterrupted,
         }
     }
 }

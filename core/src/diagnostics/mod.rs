@@ -13,7 +13,8 @@
 //!    state; network). Its JSON form is documented in `docs/diagnostics.md`.
 //! 2. The core fills [`LockObservations`] from its store with
 //!    [`LockObservations::builder`] (last status, battery, bolt and door,
-//!    clock, key state, revocation drift) plus the last failure.
+//!    clock, key state, revocation drift, whether the lock has an owner and
+//!    what its firmware updates did) plus the last failure.
 //! 3. [`diagnose`] returns [`Finding`]s, root cause first: a stable
 //!    [`FindingCode`], a [`Severity`], a title, an explanation, numbered
 //!    steps and the [`PlatformAction`] to offer. Only real causes: nothing
@@ -35,6 +36,7 @@ mod catalog;
 mod codes;
 mod finding;
 mod kinds;
+mod life_facts;
 mod observations;
 mod observe;
 mod readiness;
@@ -49,7 +51,7 @@ pub use finding::{Finding, MessageArg};
 pub use kinds::{FindingArea, PlatformAction, Severity};
 pub use observations::{
     BatteryObservation, BatterySample, BatteryTrend, ClockObservation, KeyObservation, KeyState, LastError, LastSeen,
-    LockObservations, MechanicsObservation, PinObservation, RevocationObservation, UnlockRecord,
+    LifeObservation, LockObservations, MechanicsObservation, PinObservation, RevocationObservation, UnlockRecord,
 };
 pub use observe::ObservationsBuilder;
 pub use readiness::{

@@ -37,6 +37,7 @@ pub(crate) struct StoreInner {
     pub(crate) pin_lists: SealedTree,
     pub(crate) pin_lists_acked: SealedTree,
     pub(crate) pin_secrets: SealedTree,
+    pub(crate) firmware: SealedTree,
     /// Serializes read-modify-write updates (lock state, counters, "keep
     /// the newest" records) so concurrent callers can't lose an update.
     update_lock: Mutex<()>,
@@ -58,6 +59,7 @@ impl Store {
             pin_lists: tree("pin_lists")?,
             pin_lists_acked: tree("pin_lists_acked")?,
             pin_secrets: tree("pin_secrets")?,
+            firmware: tree("firmware_images")?,
             dir: dir.to_path_buf(),
             db,
             sealer,

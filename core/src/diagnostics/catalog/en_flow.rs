@@ -137,6 +137,20 @@ pub(super) const TEXTS: &[(&str, &str)] = &[
         "readiness.background_use.unknown",
         "The app couldn't check background use on this device.",
     ),
+    ("readiness.lock_setup.title", "Lock set up, updates complete"),
+    (
+        "readiness.lock_setup.pass",
+        "The lock has its owner, and no update left it missing anything the app knows of.",
+    ),
+    (
+        "readiness.lock_setup.warn",
+        "A software update for the lock is unfinished or was refused; the lock keeps running its current software.",
+    ),
+    (
+        "readiness.lock_setup.fail",
+        "The lock can't work as it should: it has no owner, belongs to another account, or a software update dropped something it had stored (see below).",
+    ),
+    ("readiness.lock_setup.unknown", "The app couldn't check the lock's setup."),
     ("readiness.events_uploaded.title", "Records sent"),
     (
         "readiness.events_uploaded.pass",

@@ -256,12 +256,6 @@ pub(super) const TEXTS: &[FindingText] = &[
         ],
     },
     FindingText {
-        code: C::LockFactoryReset,
-        title: "The lock was reset",
-        explanation: "The lock was reset to its factory settings since this phone last saw it.",
-        steps: &["If you didn't expect this, tell your host or administrator."],
-    },
-    FindingText {
         code: C::KeyExpiringSoon,
         title: "Your key expires soon",
         explanation: "Your key stops working soon. The app renews keys by itself while the phone is online, unless your access is ending.",

@@ -15,6 +15,7 @@
 //! by key, so a partial translation still shows every message.
 
 mod en_flow;
+mod en_life;
 mod en_lock;
 mod en_phone;
 mod finding_text;
@@ -31,7 +32,7 @@ fn english() -> &'static BTreeMap<String, &'static str> {
     static ENGLISH: OnceLock<BTreeMap<String, &'static str>> = OnceLock::new();
     ENGLISH.get_or_init(|| {
         let mut map = BTreeMap::new();
-        for t in en_phone::TEXTS.iter().chain(en_lock::TEXTS) {
+        for t in en_phone::TEXTS.iter().chain(en_lock::TEXTS).chain(en_life::TEXTS) {
             let code = t.code.as_str();
             map.insert(format!("finding.{code}.title"), t.title);
             map.insert(format!("finding.{code}.explanation"), t.explanation);

@@ -8,6 +8,7 @@
 mod android;
 mod apple;
 mod draft;
+mod life;
 mod linux;
 mod lock;
 mod network;
@@ -33,6 +34,7 @@ pub(crate) fn evaluate(snapshot: &PlatformSnapshot, observations: &LockObservati
     }
     network::rules(&snapshot.network, airplane, &mut out);
     lock::rules(observations, snapshot, &mut out);
+    life::rules(observations, &mut out);
     order(out)
 }
 

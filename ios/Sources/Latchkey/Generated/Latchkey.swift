@@ -13618,6 +13618,31 @@ public enum DiagnosisCode: Equatable, Hashable {
      * Something failed inside latchkey itself.
      */
     case `internal`
+    /**
+     * The lock has no owner (new, or factory reset): an owner sets it up
+     * with the setup code on its label.
+     */
+    case lockUnclaimed
+    /**
+     * The lock belongs to another account.
+     */
+    case lockClaimedElsewhere
+    /**
+     * The setup code does not match the lock.
+     */
+    case setupCodeWrong
+    /**
+     * Setting the lock up could not finish; nothing was installed.
+     */
+    case setupIncomplete
+    /**
+     * The lock refused a firmware image; its old firmware keeps running.
+     */
+    case firmwareRejected
+    /**
+     * A firmware delivery stopped part-way; the lock keeps what it has.
+     */
+    case firmwareUpdateInterrupted
 
 
 
@@ -13706,6 +13731,18 @@ public struct FfiConverterTypeDiagnosisCode: FfiConverterRustBuffer {
         case 33: return .phoneKeyUnavailable
         
         case 34: return .`internal`
+        
+        case 35: return .lockUnclaimed
+        
+        case 36: return .lockClaimedElsewhere
+        
+        case 37: return .setupCodeWrong
+        
+        case 38: return .setupIncomplete
+        
+        case 39: return .firmwareRejected
+        
+        case 40: return .firmwareUpdateInterrupted
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -13849,6 +13886,30 @@ public struct FfiConverterTypeDiagnosisCode: FfiConverterRustBuffer {
         
         case .`internal`:
             writeInt(&buf, Int32(34))
+        
+        
+        case .lockUnclaimed:
+            writeInt(&buf, Int32(35))
+        
+        
+        case .lockClaimedElsewhere:
+            writeInt(&buf, Int32(36))
+        
+        
+        case .setupCodeWrong:
+            writeInt(&buf, Int32(37))
+        
+        
+        case .setupIncomplete:
+            writeInt(&buf, Int32(38))
+        
+        
+        case .firmwareRejected:
+            writeInt(&buf, Int32(39))
+        
+        
+        case .firmwareUpdateInterrupted:
+            writeInt(&buf, Int32(40))
         
         }
     }
@@ -15058,6 +15119,25 @@ public enum Progress: Equatable, Hashable {
          * What is being done.
          */what: String
     )
+    /**
+     * A firmware image on its way to the lock.
+     */
+    case transferring(
+        /**
+         * Bytes the lock holds.
+         */sent: UInt32, 
+        /**
+         * The image's size.
+         */total: UInt32
+    )
+    /**
+     * A step of setting a lock up (claiming or re-commissioning it).
+     */
+    case setup(
+        /**
+         * What is being done.
+         */what: String
+    )
 
 
 
@@ -15099,6 +15179,12 @@ public struct FfiConverterTypeProgress: FfiConverterRustBuffer {
         )
         
         case 8: return .housekeeping(what: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 9: return .transferring(sent: try FfiConverterUInt32.read(from: &buf), total: try FfiConverterUInt32.read(from: &buf)
+        )
+        
+        case 10: return .setup(what: try FfiConverterString.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -15145,6 +15231,17 @@ public struct FfiConverterTypeProgress: FfiConverterRustBuffer {
         
         case let .housekeeping(what):
             writeInt(&buf, Int32(8))
+            FfiConverterString.write(what, into: &buf)
+            
+        
+        case let .transferring(sent,total):
+            writeInt(&buf, Int32(9))
+            FfiConverterUInt32.write(sent, into: &buf)
+            FfiConverterUInt32.write(total, into: &buf)
+            
+        
+        case let .setup(what):
+            writeInt(&buf, Int32(10))
             FfiConverterString.write(what, into: &buf)
             
         }
@@ -15203,6 +15300,11 @@ public enum ReadinessItem: Equatable, Hashable {
      */
     case backgroundUse
     /**
+     * The lock has its owner and no firmware update left it missing
+     * stored credentials.
+     */
+    case lockSetup
+    /**
      * After reconnection: every queued event was uploaded.
      */
     case eventsUploaded
@@ -15253,13 +15355,15 @@ public struct FfiConverterTypeReadinessItem: FfiConverterRustBuffer {
         
         case 7: return .backgroundUse
         
-        case 8: return .eventsUploaded
+        case 8: return .lockSetup
         
-        case 9: return .driftCleared
+        case 9: return .eventsUploaded
         
-        case 10: return .keysRenewed
+        case 10: return .driftCleared
         
-        case 11: return .syncWorking
+        case 11: return .keysRenewed
+        
+        case 12: return .syncWorking
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -15297,20 +15401,24 @@ public struct FfiConverterTypeReadinessItem: FfiConverterRustBuffer {
             writeInt(&buf, Int32(7))
         
         
-        case .eventsUploaded:
+        case .lockSetup:
             writeInt(&buf, Int32(8))
         
         
-        case .driftCleared:
+        case .eventsUploaded:
             writeInt(&buf, Int32(9))
         
         
-        case .keysRenewed:
+        case .driftCleared:
             writeInt(&buf, Int32(10))
         
         
-        case .syncWorking:
+        case .keysRenewed:
             writeInt(&buf, Int32(11))
+        
+        
+        case .syncWorking:
+            writeInt(&buf, Int32(12))
         
         }
     }

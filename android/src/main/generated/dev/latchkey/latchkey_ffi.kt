@@ -16278,7 +16278,32 @@ enum class DiagnosisCode {
     /**
      * Something failed inside latchkey itself.
      */
-    INTERNAL;
+    INTERNAL,
+    /**
+     * The lock has no owner (new, or factory reset): an owner sets it up
+     * with the setup code on its label.
+     */
+    LOCK_UNCLAIMED,
+    /**
+     * The lock belongs to another account.
+     */
+    LOCK_CLAIMED_ELSEWHERE,
+    /**
+     * The setup code does not match the lock.
+     */
+    SETUP_CODE_WRONG,
+    /**
+     * Setting the lock up could not finish; nothing was installed.
+     */
+    SETUP_INCOMPLETE,
+    /**
+     * The lock refused a firmware image; its old firmware keeps running.
+     */
+    FIRMWARE_REJECTED,
+    /**
+     * A firmware delivery stopped part-way; the lock keeps what it has.
+     */
+    FIRMWARE_UPDATE_INTERRUPTED;
 
     
 
@@ -17253,6 +17278,40 @@ sealed class Progress {
         companion object
     }
     
+    /**
+     * A firmware image on its way to the lock.
+     */
+    data class Transferring(
+        /**
+         * Bytes the lock holds.
+         */
+        val `sent`: kotlin.UInt, 
+        /**
+         * The image's size.
+         */
+        val `total`: kotlin.UInt) : Progress()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A step of setting a lock up (claiming or re-commissioning it).
+     */
+    data class Setup(
+        /**
+         * What is being done.
+         */
+        val `what`: kotlin.String) : Progress()
+        
+    {
+        
+
+        companion object
+    }
+    
 
     
 
@@ -17288,6 +17347,13 @@ public object FfiConverterTypeProgress : FfiConverterRustBuffer<Progress>{
                 FfiConverterString.read(buf),
                 )
             8 -> Progress.Housekeeping(
+                FfiConverterString.read(buf),
+                )
+            9 -> Progress.Transferring(
+                FfiConverterUInt.read(buf),
+                FfiConverterUInt.read(buf),
+                )
+            10 -> Progress.Setup(
                 FfiConverterString.read(buf),
                 )
             else -> throw RuntimeException("invalid enum value, something is very wrong!!")
@@ -17350,6 +17416,21 @@ public object FfiConverterTypeProgress : FfiConverterRustBuffer<Progress>{
                 + FfiConverterString.allocationSize(value.`what`)
             )
         }
+        is Progress.Transferring -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterUInt.allocationSize(value.`sent`)
+                + FfiConverterUInt.allocationSize(value.`total`)
+            )
+        }
+        is Progress.Setup -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`what`)
+            )
+        }
     }
 
     override fun write(value: Progress, buf: ByteBuffer) {
@@ -17390,6 +17471,17 @@ public object FfiConverterTypeProgress : FfiConverterRustBuffer<Progress>{
             }
             is Progress.Housekeeping -> {
                 buf.putInt(8)
+                FfiConverterString.write(value.`what`, buf)
+                Unit
+            }
+            is Progress.Transferring -> {
+                buf.putInt(9)
+                FfiConverterUInt.write(value.`sent`, buf)
+                FfiConverterUInt.write(value.`total`, buf)
+                Unit
+            }
+            is Progress.Setup -> {
+                buf.putInt(10)
                 FfiConverterString.write(value.`what`, buf)
                 Unit
             }
@@ -17435,6 +17527,11 @@ enum class ReadinessItem {
      * The phone lets the app use Bluetooth in the background.
      */
     BACKGROUND_USE,
+    /**
+     * The lock has its owner and no firmware update left it missing
+     * stored credentials.
+     */
+    LOCK_SETUP,
     /**
      * After reconnection: every queued event was uploaded.
      */
