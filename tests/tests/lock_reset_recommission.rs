@@ -178,6 +178,7 @@ async fn an_owner_brings_a_reset_lock_back_and_a_revoked_key_stays_refused() {
         .locks()
         .state(&s.lock.id())
         .unwrap()
+        .life
         .setup_secret
         .is_some());
 }

@@ -87,19 +87,35 @@ impl Firmware<'_> {
         let store = self.0.store.clone();
         blocking(move || {
             let state = store.locks().state(&lock_id)?;
-            let image = match state.firmware {
+            let image = match state.life.firmware {
                 Some(f) => store.firmware().get(f.model)?,
                 None => None,
             };
             Ok(FirmwareStatus {
-                lock: state.firmware,
+                lock: state.life.firmware,
                 available: image.as_ref().map(|i| i.manifest.version),
                 available_losses: image.as_ref().map(|i| i.losses()).unwrap_or_default(),
-                last_update: state.last_update,
-                rejected: state.firmware_rejected,
+                last_update: state.life.last_update,
+                rejected: state.life.firmware_rejected,
             })
         })
         .await
+    }
+
+    /// Reads at the door which firmware the lock runs (and any download it
+    /// holds), with one status command, and returns what the phone then
+    /// knows; the next sync fetches images for the lock's model.
+    pub async fn check(
+        &self,
+        lock_id: LockId,
+        listener: &dyn ProgressListener,
+    ) -> Result<FirmwareStatus, LatchkeyError> {
+        let (look, session) = pass(self, lock_id, FirmwareStep::Check, listener).await;
+        look?;
+        if let Some(code) = session.and_then(|s| s.firmware).and_then(|f| f.refused) {
+            return Err(refused(Some(code)));
+        }
+        self.status(lock_id).await
     }
 
     /// Delivers the newest image the phone carries for the lock's model and
@@ -141,7 +157,7 @@ impl Firmware<'_> {
                 return Err(refused(Some(code)));
             }
             if outcome.installed.is_some() {
-                return self.check(lock_id, pre.unwrap_or(outcome), listener).await;
+                return self.verify_install(lock_id, pre.unwrap_or(outcome), listener).await;
             }
             // A connection that ended before any chunk is tried again; one
             // that keeps taking nothing is given up on.
@@ -160,7 +176,7 @@ impl Firmware<'_> {
     /// After an install: reconnect, read what the new firmware kept before
     /// anything is put back, let the session repair what it can, and
     /// record the report.
-    async fn check(
+    async fn verify_install(
         &self,
         lock_id: LockId,
         before: FirmwareOutcome,
@@ -174,7 +190,7 @@ impl Firmware<'_> {
         let update = compare(&before, &after, &housekeeping, command.path, at);
         let store = self.0.store.clone();
         let saved = update.clone();
-        blocking(move || Ok(store.locks().update_state(&lock_id, |s| s.last_update = saved)?)).await?;
+        blocking(move || Ok(store.locks().update_state(&lock_id, |s| s.life.last_update = saved)?)).await?;
         let version = |o: &FirmwareOutcome| o.info.as_ref().map(|i| i.firmware).unwrap_or_default();
         Ok(FirmwareUpdate {
             running: version(&after),

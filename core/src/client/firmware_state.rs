@@ -12,9 +12,9 @@ pub(super) fn observe(s: &mut LockState, outcome: Option<&FirmwareOutcome>, at: 
         return;
     };
     if let Some(info) = &o.info {
-        s.firmware = Some(FirmwareRecord::from_info(info, at));
+        s.life.firmware = Some(FirmwareRecord::from_info(info, at));
     }
-    let Some(record) = s.firmware.as_mut() else {
+    let Some(record) = s.life.firmware.as_mut() else {
         return;
     };
     if let (Some((held, size)), Some(offered)) = (o.held, o.offered) {
@@ -28,9 +28,9 @@ pub(super) fn observe(s: &mut LockState, outcome: Option<&FirmwareOutcome>, at: 
         (o.refused, o.offered)
     {
         record.download = None;
-        s.firmware_rejected = Some(FirmwareRejection {
+        s.life.firmware_rejected = Some(FirmwareRejection {
             version: offered.0,
-            code: code.name().to_string(),
+            code,
             at,
         });
     }

@@ -85,7 +85,7 @@ impl Setup<'_> {
             let meta = store.locks().get_meta(&lock_id)?.ok_or_else(|| {
                 LatchkeyError::refused_locally(DiagnosisCode::UnknownLock, "this phone has no record of that lock")
             })?;
-            let kept = store.locks().state(&lock_id)?.setup_secret;
+            let kept = store.locks().state(&lock_id)?.life.setup_secret;
             let revocations = store
                 .revocations()
                 .for_lock(&lock_id, &meta.groups)?
@@ -100,11 +100,7 @@ impl Setup<'_> {
             (Some(code), _) => code,
             (None, Some(StoredSetupSecret(bytes))) => SetupCode {
                 lock_id,
-                secret: SetupSecret(
-                    bytes
-                        .try_into()
-                        .map_err(|_| LatchkeyError::Storage("setup secret".into()))?,
-                ),
+                secret: SetupSecret(bytes),
             },
             (None, None) => {
                 return Err(LatchkeyError::refused_locally(
@@ -165,7 +161,7 @@ impl Setup<'_> {
                 .0
                 .store
                 .locks()
-                .update_state(&lock_id, |s| s.claimed_elsewhere_at = Some(at));
+                .update_state(&lock_id, |s| s.life.claimed_elsewhere_at = Some(at));
         }
     }
 }
@@ -208,15 +204,15 @@ fn remember(
             acknowledged_at: at,
             epoch: receipt.epoch,
         });
-        s.firmware = Some(FirmwareRecord {
+        s.life.firmware = Some(FirmwareRecord {
             version: receipt.firmware.0,
             model: offer.model,
             download: None,
             needs_lists: false,
             observed_at: at,
         });
-        s.claimed_elsewhere_at = None;
-        s.setup_secret = Some(StoredSetupSecret(plan.code.secret.0.to_vec()));
+        s.life.claimed_elsewhere_at = None;
+        s.life.setup_secret = Some(StoredSetupSecret(plan.code.secret.0));
     })?;
     outbox.append_batch(vec![OutboxEvent::LockClaimed {
         lock_id,

@@ -15,7 +15,7 @@ pub(crate) fn life_facts(state: &LockState, clock_trusted: Option<bool>) -> Life
     let answered = |seen_at: u32| state.pin_ack.is_some_and(|a| a.acknowledged_at >= seen_at);
     let asks_for_lists = ad.is_some_and(|(a, at)| a.has(Advertisement::NEEDS_LISTS) && !answered(at));
     let mut lost: Vec<KeptItem> = Vec::new();
-    if let Some(update) = &state.last_update {
+    if let Some(update) = &state.life.last_update {
         let seen_since = ad.is_some_and(|(_, at)| at >= update.at);
         for item in update.unrepaired() {
             let still_missing = match item {
@@ -35,16 +35,16 @@ pub(crate) fn life_facts(state: &LockState, clock_trusted: Option<bool>) -> Life
     if asks_for_lists && !lost.contains(&KeptItem::PinList) {
         lost.push(KeptItem::PinList);
     }
-    let firmware = state.firmware;
+    let firmware = state.life.firmware;
     LifeObservation {
         unclaimed: ad.is_some_and(|(a, _)| a.has(Advertisement::UNCLAIMED)),
-        claimed_elsewhere: state.claimed_elsewhere_at.is_some(),
+        claimed_elsewhere: state.life.claimed_elsewhere_at.is_some(),
         firmware: firmware.map(|f| FirmwareVersion(f.version).to_string()),
         update_held: firmware
             .and_then(|f| f.download)
             .map(|(_, held, size)| (held, size))
             .filter(|(held, size)| held < size && *held > 0),
-        update_rejected: state.firmware_rejected.as_ref().map(|r| r.code.clone()),
+        update_rejected: state.life.firmware_rejected.map(|r| r.code.name().to_string()),
         credentials_lost: lost.iter().map(|i| i.describe().to_string()).collect(),
     }
 }

@@ -50,8 +50,8 @@ pub enum EventClass {
 }
 
 /// One event to upload. Times are unix seconds; lock events carry the
-/// lock's clock, phone events the phone's.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// lock's clock, phone events the phone's. Read back by `event_decode.rs`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum OutboxEvent {
     /// An entry of the lock's tamper-evident log, as collected.

@@ -1,15 +1,33 @@
-//! What the phone knows of a lock's life: its firmware as the lock last
-//! told it, the last update and what it kept, a refused image, another
-//! account's claim, the setup secret from its label; and the firmware
-//! images the phone carries (`store.firmware()`, one per lock model).
+//! What the phone knows of a lock's life ([`LockLife`], part of the
+//! lock's state): its firmware as the lock last told it, the last update
+//! and what it kept, a refused image, another account's claim, the setup
+//! secret from its label; and the firmware images the phone carries
+//! (`store.firmware()`, one per lock model).
+//!
+//! Both are kept in a compact binary form (`life_codec.rs`) inside the
+//! sealed records: they are read on every command and carried by a
+//! library whose size is budgeted.
 
-use super::codec::hex;
 use super::{Store, StoreError};
-use latchkey_protocol::{FirmwareLosses, FirmwareManifest, FirmwareVersion, LockInfo};
-use serde::{Deserialize, Serialize};
+use latchkey_protocol::{FirmwareLosses, FirmwareManifest, FirmwareVersion, LockInfo, ResultCode};
+
+/// A lock's life, as one part of its state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LockLife {
+    /// The lock's firmware as it last said.
+    pub firmware: Option<FirmwareRecord>,
+    /// The last update this phone delivered, and what it kept.
+    pub last_update: Option<UpdateReport>,
+    /// The last image the lock refused.
+    pub firmware_rejected: Option<FirmwareRejection>,
+    /// When a claim found the lock claimed by another account.
+    pub claimed_elsewhere_at: Option<u32>,
+    /// The setup secret from the lock's label (owners' phones).
+    pub setup_secret: Option<StoredSetupSecret>,
+}
 
 /// The lock's firmware, as its last `Info` or claim offer said.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FirmwareRecord {
     /// Running version ([`FirmwareVersion`] packing).
     pub version: u32,
@@ -43,8 +61,7 @@ impl FirmwareRecord {
 }
 
 /// One thing an update could keep or drop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeptItem {
     /// Certificates the lock had checked and the fast keys phones use.
     KeysAndFastKeys,
@@ -59,6 +76,14 @@ pub enum KeptItem {
 }
 
 impl KeptItem {
+    pub(crate) const ALL: [KeptItem; 5] = [
+        Self::KeysAndFastKeys,
+        Self::PinList,
+        Self::RevocationList,
+        Self::ClockTrust,
+        Self::EventLog,
+    ];
+
     /// Plain words.
     pub fn describe(self) -> &'static str {
         match self {
@@ -72,7 +97,7 @@ impl KeptItem {
 }
 
 /// How one item came through an update.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeptCheck {
     /// What.
     pub item: KeptItem,
@@ -83,7 +108,7 @@ pub struct KeptCheck {
 }
 
 /// What an update did, as the phone that delivered it checked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpdateReport {
     /// The version before.
     pub from: u32,
@@ -130,20 +155,20 @@ impl UpdateReport {
 }
 
 /// An image the lock refused.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FirmwareRejection {
     /// The version offered.
     pub version: u32,
-    /// The lock's result code name (`firmware_invalid`, …).
-    pub code: String,
+    /// Why (`firmware_invalid`, `firmware_downgrade`).
+    pub code: ResultCode,
     /// When (phone clock).
     pub at: u32,
 }
 
 /// The setup secret from a lock's label, kept so its owner can
 /// re-commission it after a reset without the label at hand.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoredSetupSecret(#[serde(with = "hex")] pub Vec<u8>);
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct StoredSetupSecret(pub [u8; 16]);
 
 impl std::fmt::Debug for StoredSetupSecret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -152,13 +177,11 @@ impl std::fmt::Debug for StoredSetupSecret {
 }
 
 /// A firmware image the phone carries to locks of its model.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredImage {
     /// The vendor-signed manifest.
-    #[serde(with = "hex")]
     pub manifest: FirmwareManifest,
     /// The image.
-    #[serde(with = "hex")]
     pub image: Vec<u8>,
     /// What the vendor says this version does not keep (known credential
     /// loss), as [`FirmwareLosses`] bits.
@@ -193,13 +216,20 @@ impl FirmwareImages<'_> {
             return Ok(false);
         }
         let i = &self.store.inner;
-        i.firmware.put(&i.db, &i.sealer, &[&model.to_be_bytes()], image)?;
+        let record = latchkey_protocol::hex::encode(&image.to_bytes());
+        i.firmware.put(&i.db, &i.sealer, &[&model.to_be_bytes()], &record)?;
         Ok(true)
     }
 
     /// The newest image held for `model`.
     pub fn get(&self, model: u16) -> Result<Option<StoredImage>, StoreError> {
         let i = &self.store.inner;
-        i.firmware.get(&i.sealer, &[&model.to_be_bytes()])
+        let Some(record) = i.firmware.get::<String>(&i.sealer, &[&model.to_be_bytes()])? else {
+            return Ok(None);
+        };
+        latchkey_protocol::hex::decode(&record)
+            .and_then(|b| StoredImage::from_bytes(&b))
+            .map(Some)
+            .ok_or_else(|| StoreError::corrupt("firmware_images", "not a stored image"))
     }
 }

@@ -3,7 +3,7 @@
 
 use super::codec::{hex, hex_vec};
 use super::history::{BatterySample, UnlockRecord};
-use super::life::{FirmwareRecord, FirmwareRejection, StoredSetupSecret, UpdateReport};
+use super::life::LockLife;
 use super::pins::{KeypadObservation, PinAck};
 use super::{Store, StoreError};
 use latchkey_protocol::{Advertisement, CompactStatus, LockId, LockStatus, PublicKey};
@@ -116,16 +116,9 @@ pub struct LockState {
     /// Battery readings from the lock's answers, oldest first (bounded:
     /// [`super::history::push_battery_sample`]).
     pub battery_history: Vec<BatterySample>,
-    /// The lock's firmware as it last said.
-    pub firmware: Option<FirmwareRecord>,
-    /// The last update this phone delivered, and what it kept.
-    pub last_update: Option<UpdateReport>,
-    /// The last image the lock refused.
-    pub firmware_rejected: Option<FirmwareRejection>,
-    /// When a claim found the lock claimed by another account.
-    pub claimed_elsewhere_at: Option<u32>,
-    /// The setup secret from the lock's label (owners' phones).
-    pub setup_secret: Option<StoredSetupSecret>,
+    /// Its firmware, updates, owner and label, as the phone knows them.
+    #[serde(with = "hex")]
+    pub life: LockLife,
 }
 
 /// How a person gets in when the app can't open the lock; also what the

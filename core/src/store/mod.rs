@@ -41,6 +41,7 @@ mod fast_keys;
 mod handle;
 mod history;
 mod life;
+mod life_codec;
 mod locks;
 mod marker;
 mod offline;
@@ -59,7 +60,7 @@ pub use history::{
     BATTERY_SAMPLE_SPACING_S,
 };
 pub use life::{
-    FirmwareImages, FirmwareRecord, FirmwareRejection, KeptCheck, KeptItem, StoredImage, StoredSetupSecret,
+    FirmwareImages, FirmwareRecord, FirmwareRejection, KeptCheck, KeptItem, LockLife, StoredImage, StoredSetupSecret,
     UpdateReport,
 };
 pub use locks::{
@@ -160,7 +161,7 @@ impl Store {
         out.extend(i.pin_lists.unreadable::<StoredPinList>(s)?);
         out.extend(i.pin_lists_acked.unreadable::<StoredPinList>(s)?);
         out.extend(i.pin_secrets.unreadable::<pins::PinSecretRecord>(s)?);
-        out.extend(i.firmware.unreadable::<StoredImage>(s)?);
+        out.extend(i.firmware.unreadable::<String>(s)?);
         Ok(out)
     }
 }

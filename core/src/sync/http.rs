@@ -53,7 +53,7 @@ struct Answer {
 impl Api<'_> {
     /// `GET path`.
     pub(crate) async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Failure> {
-        self.send(Method::GET, path, None).await
+        json(self.send(Method::GET, path, None).await?)
     }
 
     /// `POST path` with a JSON body.
@@ -66,20 +66,23 @@ impl Api<'_> {
             what: "a request",
             reason: e.to_string(),
         })?;
-        self.send(Method::POST, path, Some(body)).await
+        json(self.send(Method::POST, path, Some(body)).await?)
     }
 
     /// `DELETE path`.
     pub(crate) async fn delete<T: DeserializeOwned>(&self, path: &str) -> Result<T, Failure> {
-        self.send(Method::DELETE, path, None).await
+        json(self.send(Method::DELETE, path, None).await?)
     }
 
     /// `POST path` with a body already encoded as JSON.
     pub(crate) async fn post_encoded<T: DeserializeOwned>(&self, path: &str, body: Vec<u8>) -> Result<T, Failure> {
-        self.send(Method::POST, path, Some(body)).await
+        json(self.send(Method::POST, path, Some(body)).await?)
     }
 
-    async fn send<T: DeserializeOwned>(&self, method: Method, path: &str, body: Option<Vec<u8>>) -> Result<T, Failure> {
+    /// The request (with one fresh token after a 401) and its successful
+    /// answer's body. Not generic: one copy of the whole exchange serves
+    /// every answer type (the library's size is budgeted).
+    async fn send(&self, method: Method, path: &str, body: Option<Vec<u8>>) -> Result<Vec<u8>, Failure> {
         let token = self.token().await?;
         let mut answer = self.once(method.clone(), path, body.clone(), &token).await?;
         if answer.status == StatusCode::UNAUTHORIZED {
@@ -145,12 +148,17 @@ impl Api<'_> {
     }
 }
 
-/// Decodes a success, or classifies a failure.
-fn interpret<T: DeserializeOwned>(answer: Answer) -> Result<T, Failure> {
+/// A successful answer's body as `T`.
+fn json<T: DeserializeOwned>(body: Vec<u8>) -> Result<T, Failure> {
+    serde_json::from_slice(&body)
+        .map_err(|e| Failure::Protocol(format!("the cloud's answer does not match the API: {e}")))
+}
+
+/// A success's body, or the failure classified.
+fn interpret(answer: Answer) -> Result<Vec<u8>, Failure> {
     let status = answer.status;
     if status.is_success() {
-        return serde_json::from_slice(&answer.body)
-            .map_err(|e| Failure::Protocol(format!("the cloud's answer does not match the API: {e}")));
+        return Ok(answer.body);
     }
     let error: ErrorBody = serde_json::from_slice(&answer.body).unwrap_or_default();
     let message = if error.message.is_empty() {

@@ -79,6 +79,7 @@ mod error;
 mod handle;
 mod host;
 mod http;
+mod life;
 mod pins;
 mod status;
 #[cfg(test)]
@@ -93,6 +94,7 @@ pub use config::{BackoffPolicy, Connectivity, SyncConfig, Timeouts, TlsSettings,
 pub use error::SyncError;
 pub use handle::{SyncEngine, SyncEngineBuilder};
 pub use host::{CloudKey, IssueKey};
+pub use life::Commissioning;
 pub use pins::PinChange;
 pub use status::{LockDrift, SyncFailure, SyncOutcome, SyncReport, SyncStatus};
 pub use timer::{ManualTimer, SyncTimer, TokioTimer};

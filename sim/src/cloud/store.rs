@@ -15,6 +15,7 @@
 //! | `pin_acks` | lock id | [`AckRecord`] (of the PIN list) |
 //! | `contacts` | lock id | [`ContactRecord`] |
 //! | `events` | see `events.rs` | |
+//! | `firmware` | model (u16 BE) | [`super::wire::FirmwareRelease`], the newest |
 
 use super::error::{ApiError, CloudError};
 use super::hex;
@@ -96,6 +97,7 @@ pub(super) struct Db {
     pub(super) pin_acks: sled::Tree,
     pub(super) contacts: sled::Tree,
     pub(super) events: sled::Tree,
+    pub(super) firmware: sled::Tree,
 }
 
 impl Db {
@@ -120,6 +122,7 @@ impl Db {
             pin_acks: db.open_tree("pin_acks")?,
             contacts: db.open_tree("contacts")?,
             events: db.open_tree("events")?,
+            firmware: db.open_tree("firmware")?,
             db,
         })
     }

@@ -8,7 +8,7 @@ use crate::sync::common::{millis, on_disk};
 use crate::sync::error::Failure;
 use crate::sync::http::Api;
 use crate::sync::status::{Standing, SyncFailure, SyncOutcome, SyncReport};
-use crate::sync::{credentials, pins, upload};
+use crate::sync::{credentials, life, pins, upload};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -47,6 +47,7 @@ impl Inner {
         if due {
             let listed = credentials::refresh(api, phone, self.clock.as_ref(), report).await?;
             pins::refresh(api, phone, &listed, report).await?;
+            life::fetch_firmware(api, phone, report).await?;
             let next = self.timer.now().saturating_add(self.config.credentials_interval);
             self.state().credentials_due = Some(next);
         }
