@@ -197,7 +197,12 @@ impl PinsClient {
     /// With a cloud, sync does this.
     pub async fn add_pin_list(&self, encoded: Vec<u8>, labels: HashMap<u8, String>) -> Result<bool, CredentialError> {
         let list = PinList::decode(&encoded).map_err(|e| CredentialError::invalid("PIN list", e))?;
-        let labels: BTreeMap<u8, String> = labels.into_iter().collect();
+        // Inserted one by one: collecting would compile a sort for the pairs.
+        let mut sorted = BTreeMap::new();
+        for (slot, label) in labels {
+            sorted.insert(slot, label);
+        }
+        let labels = sorted;
         log::info!(target: "latchkey::keys", "PIN list {} for {} received", list.seq, list.lock_id);
         Ok(self.phone()?.pins().add_pin_list(list, labels).await?)
     }

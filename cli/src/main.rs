@@ -17,6 +17,7 @@ mod cloud;
 mod cloud_check;
 mod demo;
 mod doctor;
+mod life;
 mod output;
 mod sheet;
 mod tech;
@@ -74,6 +75,12 @@ enum Command {
     Keys(Target),
     /// Check that this phone would open the lock with no network.
     OfflineCheck(Target),
+    /// Claim a new lock with the setup code on its label (simulated: a lock fresh from the factory).
+    Claim(life::ClaimArgs),
+    /// Bring a factory-reset lock back in one flow (simulated: the front door, reset first).
+    Recommission(life::RecommissionArgs),
+    /// A lock's firmware: what it runs (`show`), or deliver the update this phone carries (`update`).
+    Firmware(life::FirmwareArgs),
     /// Upload queued events and refresh keys from the cloud.
     Sync {
         #[command(flatten)]
@@ -106,6 +113,9 @@ fn main() -> ExitCode {
         Command::Events(target) => runtime.block_on(tech::run(Tech::Events, &target)),
         Command::Keys(target) => runtime.block_on(tech::run(Tech::Keys, &target)),
         Command::OfflineCheck(target) => runtime.block_on(tech::run(Tech::OfflineCheck, &target)),
+        Command::Claim(args) => runtime.block_on(life::claim(args)),
+        Command::Recommission(args) => runtime.block_on(life::recommission(args)),
+        Command::Firmware(args) => runtime.block_on(life::firmware(args)),
         Command::Sync { args, target } => runtime.block_on(tech::run_sync(&target, &args)),
     }
 }

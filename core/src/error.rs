@@ -12,8 +12,8 @@ use latchkey_protocol::ResultCode;
 /// A stable name for what went wrong, shared with the diagnostics engine,
 /// logs, the CLI's JSON and the bindings. Values never change meaning.
 /// In JSON it is its [`DiagnosisCode::as_str`] name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "snake_case", remote = "Self")]
 pub enum DiagnosisCode {
     /// Bluetooth is switched off.
     BluetoothOff,
@@ -190,6 +190,24 @@ impl DiagnosisCode {
             R::FirmwareOffset => Self::FirmwareUpdateInterrupted,
             _ => Self::LockRefused,
         })
+    }
+}
+
+// By name; the derived decoding runs behind the name read as a string, so
+// it is compiled once, not once per JSON reader (the library's size is
+// budgeted).
+impl serde::Serialize for DiagnosisCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DiagnosisCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, IntoDeserializer};
+        let name = String::deserialize(d)?;
+        let named: serde::de::value::StrDeserializer<'_, serde::de::value::Error> = name.as_str().into_deserializer();
+        DiagnosisCode::deserialize(named).map_err(D::Error::custom)
     }
 }
 

@@ -164,13 +164,25 @@ impl FirmwareLosses {
         self.0 & what != 0
     }
 
+    const NAMES: [&'static str; 3] = ["pin_list", "certificates", "clock_trust"];
+
     /// Names of what was lost, for logs and JSON.
     pub fn names(self) -> Vec<&'static str> {
-        const NAMES: [&str; 3] = ["pin_list", "certificates", "clock_trust"];
-        (0..NAMES.len())
+        (0..Self::NAMES.len())
             .filter(|i| self.has(1 << i))
-            .map(|i| NAMES[i])
+            .map(|i| Self::NAMES[i])
             .collect()
+    }
+
+    /// Reads names back; the first unknown name is the error.
+    pub fn from_names<S: AsRef<str>>(names: &[S]) -> Result<Self, String> {
+        names.iter().try_fold(Self(0), |acc, name| {
+            let name = name.as_ref();
+            match Self::NAMES.iter().position(|n| *n == name) {
+                Some(i) => Ok(Self(acc.0 | 1 << i)),
+                None => Err(format!("`{name}` is not pin_list, certificates or clock_trust")),
+            }
+        })
     }
 }
 

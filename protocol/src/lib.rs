@@ -45,6 +45,7 @@ mod frame;
 pub mod framing;
 pub mod hex;
 mod ids;
+pub mod order;
 pub mod pin;
 mod random;
 mod result_code;

@@ -332,3 +332,14 @@ fn firmware_versions_order_as_numbers_and_print_as_three_parts() {
     assert!(FirmwareVersion::new(1, 10, 0) > FirmwareVersion::new(1, 9, 65_535));
     assert!(FirmwareVersion::new(2, 0, 0) > FirmwareVersion::new(1, 255, 65_535));
 }
+
+#[test]
+fn firmware_losses_read_back_from_their_names_and_refuse_unknown_ones() {
+    use latchkey_protocol::FirmwareLosses;
+    let all = FirmwareLosses(FirmwareLosses::PIN_LIST | FirmwareLosses::CLOCK_TRUST);
+    assert_eq!(all.names(), ["pin_list", "clock_trust"]);
+    assert_eq!(FirmwareLosses::from_names(&all.names()), Ok(all));
+    assert_eq!(FirmwareLosses::from_names::<&str>(&[]), Ok(FirmwareLosses(0)));
+    let err = FirmwareLosses::from_names(&["pin_list", "keys"]).unwrap_err();
+    assert!(err.contains("`keys`"), "{err}");
+}

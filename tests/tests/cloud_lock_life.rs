@@ -15,9 +15,10 @@ use latchkey_testkit::cloud::CloudPhone;
 use latchkey_testkit::scene::host_and_phone;
 use latchkey_testkit::START;
 
-async fn synced(phone: &CloudPhone) {
+async fn synced(phone: &CloudPhone) -> latchkey_core::sync::SyncReport {
     let report = phone.engine.sync_until_idle(10).await;
     assert_eq!(report.outcome, SyncOutcome::Completed, "{}: {report:?}", phone.name);
+    report
 }
 
 fn owner_key(lock: latchkey_protocol::LockId, phone: &str) -> IssueKey {
@@ -93,7 +94,7 @@ async fn a_firmware_image_the_cloud_hosts_reaches_the_lock_through_a_phone_offli
         })
         .unwrap();
     s.other.engine.refresh_credentials_soon();
-    synced(&s.other).await;
+    assert_eq!(synced(&s.other).await.firmware_images, 1);
     let status = s.other.phone.firmware().status(s.lock.id()).await.unwrap();
     assert!(status.update_available(), "{status:?}");
     s.other.offline();

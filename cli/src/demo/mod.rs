@@ -2,7 +2,8 @@
 //! reference cloud starts on loopback (HTTPS with a test CA it makes at
 //! start, data in a temporary folder), a lock is commissioned on the
 //! simulated radio (virtual time, so every radio figure is reproducible),
-//! and phones sync, lose the network, unlock and carry credentials. Every
+//! and phones sync, lose the network, unlock and carry credentials, a
+//! firmware update and the way back from a factory reset. Every
 //! step checks that the system did what the story says; any surprise
 //! makes the demo exit non-zero. `--json` prints the steps and their
 //! checks as one JSON document at the end instead.
@@ -11,6 +12,7 @@ mod carry;
 mod cast;
 mod check;
 mod diagnoses;
+mod life;
 mod narrator;
 mod story;
 

@@ -68,7 +68,8 @@ impl Locks<'_> {
     }
 
     /// [`Locks::run_command`] with firmware work in the session; also
-    /// returns what the session did (the firmware step's findings too).
+    /// returns, for a firmware step, what the session did (its findings,
+    /// and what it put back).
     pub(super) async fn run(
         &self,
         lock_id: LockId,
@@ -77,6 +78,7 @@ impl Locks<'_> {
         listener: &dyn ProgressListener,
     ) -> (Result<CommandReport, LatchkeyError>, Option<HousekeepingResult>) {
         let started_at = self.0.clock.now_unix();
+        let firmware_step = firmware.is_some();
         let online = self.0.is_online();
         log::debug!(target: "latchkey::command", "{} {lock_id} (online: {online})", command.name());
         let store = self.0.store.clone();
@@ -137,7 +139,17 @@ impl Locks<'_> {
         let mut session = None;
         let outcome = match result {
             Ok(executed) => {
-                session = Some(executed.outcome.housekeeping.clone());
+                if firmware_step {
+                    // What the firmware flows read, without the session's batches.
+                    let done = &executed.outcome.housekeeping;
+                    session = Some(HousekeepingResult {
+                        firmware: done.firmware.clone(),
+                        pin_seq_acked: done.pin_seq_acked,
+                        revocation_seq_acked: done.revocation_seq_acked,
+                        time_set: done.time_set,
+                        ..HousekeepingResult::default()
+                    });
+                }
                 let store = self.0.store.clone();
                 let outbox = self.0.outbox.clone();
                 let earlier = executed.earlier_delivery.clone().filter(|_| command.actuates());

@@ -87,7 +87,7 @@ fn choose_key(
         .into_iter()
         .filter(|k| k.key.grant.holder == holder)
         .collect();
-    candidates.sort_by_key(|k| std::cmp::Reverse(k.key.grant.not_after));
+    latchkey_protocol::order::sort_by_key(&mut candidates, |k| std::cmp::Reverse(k.key.grant.not_after));
     let check = |k: &StoredKey| {
         if online {
             k.key.check_time(now, meta.utc_offset_min).map_err(|code| match code {

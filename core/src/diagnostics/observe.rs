@@ -257,7 +257,7 @@ impl<'a> ObservationsBuilder<'a> {
             .collect();
         // The longest-lived usable key wins, as when unlocking; when none is
         // usable, the longest-lived one explains why.
-        keys.sort_by_key(|k| std::cmp::Reverse(k.key.grant.not_after));
+        latchkey_protocol::order::sort_by_key(&mut keys, |k| std::cmp::Reverse(k.key.grant.not_after));
         let judged: Vec<(KeyState, &StoredKey)> = keys
             .iter()
             .map(|k| {

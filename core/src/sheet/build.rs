@@ -35,7 +35,7 @@ impl EmergencySheet {
 
         let mut credentials = Vec::new();
         let mut keys = store.keys().for_lock(lock_id, &meta.groups)?;
-        keys.sort_by(|a, b| a.label.cmp(&b.label));
+        latchkey_protocol::order::sort_by(&mut keys, |a, b| a.label.cmp(&b.label));
         for k in keys.iter().filter(|k| k.key.grant.not_after > now) {
             let g = &k.key.grant;
             credentials.push(SheetCredential {

@@ -66,7 +66,7 @@ pub(super) fn fingerprint(dir: &Path) -> Result<String, StoreError> {
             .map_or(0, |d| d.as_nanos());
         parts.push(format!("{name}:{}:{mtime}", meta.len()));
     }
-    parts.sort();
+    latchkey_protocol::order::sort_by(&mut parts, Ord::cmp);
     Ok(parts.join(","))
 }
 

@@ -52,19 +52,17 @@ pub(super) async fn fetch_firmware(api: &Api<'_>, phone: &Client, report: &mut S
                 .push(format!("the firmware image for model {model} does not decode"));
             continue;
         };
-        let losses = r.known_losses.iter().fold(0, |acc, name| {
-            acc | match name.as_str() {
-                "pin_list" => FirmwareLosses::PIN_LIST,
-                "certificates" => FirmwareLosses::CERTIFICATES,
-                "clock_trust" => FirmwareLosses::CLOCK_TRUST,
-                _ => 0,
+        let losses = match FirmwareLosses::from_names(&r.known_losses) {
+            Ok(losses) => losses,
+            Err(e) => {
+                // An image losing what this app can't name is not carried.
+                report
+                    .problems
+                    .push(format!("the firmware image for model {model}: {e}"));
+                continue;
             }
-        });
-        match phone
-            .firmware()
-            .add_image(manifest, image, FirmwareLosses(losses))
-            .await
-        {
+        };
+        match phone.firmware().add_image(manifest, image, losses).await {
             Ok(true) => report.firmware_images += 1,
             Ok(false) => {}
             Err(e) => report.problems.push(format!("firmware for model {model}: {e}")),

@@ -125,6 +125,7 @@ impl SyncReport {
         self.acks_reported += other.acks_reported;
         self.pin_lists += other.pin_lists;
         self.pin_acks_reported += other.pin_acks_reported;
+        self.firmware_images += other.firmware_images;
         self.problems.extend(other.problems);
         self.pending_after = other.pending_after;
         self.outcome = other.outcome;

@@ -93,8 +93,9 @@ impl Catalog {
 
     /// [`Catalog::add_translations`] from a JSON object of key to text.
     pub fn add_translations_json(&mut self, locale: &str, json: &str) -> Result<usize, CatalogError> {
+        // As bytes, like the store's records: one compiled decoder per type.
         let entries: BTreeMap<String, String> =
-            serde_json::from_str(json).map_err(|e| CatalogError::Invalid(e.to_string()))?;
+            serde_json::from_slice(json.as_bytes()).map_err(|e| CatalogError::Invalid(e.to_string()))?;
         Ok(self.add_translations(locale, entries))
     }
 
