@@ -57,6 +57,7 @@ mod config;
 mod diagnostics;
 mod enums;
 mod errors;
+mod firmware;
 mod keys;
 mod locks;
 mod pins;
@@ -78,6 +79,7 @@ pub use diagnostics::{
     ReadinessCheck, ReadinessReport, Troubleshooter, WizardStep,
 };
 pub use errors::{ClientError, CommandError, CredentialError};
+pub use firmware::{FirmwareClient, FirmwareStatus, FirmwareUpdate};
 pub use keys::KeysClient;
 pub use locks::LocksClient;
 pub use pins::{KeypadInfo, OfflinePin, PendingPinChange, PinChangeKind, PinStatus, PinsClient};

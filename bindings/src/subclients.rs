@@ -1,9 +1,10 @@
 //! The sub-clients added to [`LatchkeyClient`] beside keys, locks,
-//! diagnostics and sync: keypad PINs, the emergency sheet, and diagnostics
-//! in another language.
+//! diagnostics and sync: keypad PINs, the emergency sheet, diagnostics in
+//! another language, and firmware.
 
 use crate::client::LatchkeyClient;
 use crate::diagnostics::{DiagnosticsClient, MessageCatalog, Texts};
+use crate::firmware::FirmwareClient;
 use crate::pins::PinsClient;
 use crate::sheet::EmergencyClient;
 use std::sync::Arc;
@@ -13,6 +14,11 @@ impl LatchkeyClient {
     /// Keypad PINs: PIN lists, PIN drift, offline PINs (host phones).
     pub fn pins(&self) -> Arc<PinsClient> {
         Arc::new(PinsClient::new(self.session.clone()))
+    }
+
+    /// The lock's firmware: what it runs, and updates delivered offline.
+    pub fn firmware(&self) -> Arc<FirmwareClient> {
+        Arc::new(FirmwareClient::new(self.session.clone()))
     }
 
     /// The backup way in and the emergency access sheet.

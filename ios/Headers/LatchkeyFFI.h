@@ -517,6 +517,11 @@ uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclient_diagnostics_in(uint64_t pt
 uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclient_emergency(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_FIRMWARE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_FIRMWARE
+uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclient_firmware(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_PINS
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_PINS
 uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclient_pins(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -686,6 +691,31 @@ RustBuffer uniffi_latchkey_ffi_fn_method_troubleshooter_symptom(uint64_t ptr, Ru
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_TROUBLESHOOTER_TO_JSON
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_TROUBLESHOOTER_TO_JSON
 RustBuffer uniffi_latchkey_ffi_fn_method_troubleshooter_to_json(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_FIRMWARECLIENT
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_FIRMWARECLIENT
+uint64_t uniffi_latchkey_ffi_fn_clone_firmwareclient(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_FIRMWARECLIENT
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_FIRMWARECLIENT
+void uniffi_latchkey_ffi_fn_free_firmwareclient(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_FIRMWARECLIENT_CHECK
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_FIRMWARECLIENT_CHECK
+uint64_t uniffi_latchkey_ffi_fn_method_firmwareclient_check(uint64_t ptr, RustBuffer lock_id, RustBuffer listener
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_FIRMWARECLIENT_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_FIRMWARECLIENT_STATUS
+uint64_t uniffi_latchkey_ffi_fn_method_firmwareclient_status(uint64_t ptr, RustBuffer lock_id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_FIRMWARECLIENT_UPDATE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_FIRMWARECLIENT_UPDATE
+uint64_t uniffi_latchkey_ffi_fn_method_firmwareclient_update(uint64_t ptr, RustBuffer lock_id, RustBuffer listener
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_KEYSCLIENT
@@ -1550,6 +1580,12 @@ uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_FIRMWARE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_FIRMWARE
+uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclient_firmware(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_PINS
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_PINS
 uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclient_pins(void
@@ -1691,6 +1727,24 @@ uint16_t uniffi_latchkey_ffi_checksum_method_troubleshooter_symptom(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_TROUBLESHOOTER_TO_JSON
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_TROUBLESHOOTER_TO_JSON
 uint16_t uniffi_latchkey_ffi_checksum_method_troubleshooter_to_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_FIRMWARECLIENT_CHECK
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_FIRMWARECLIENT_CHECK
+uint16_t uniffi_latchkey_ffi_checksum_method_firmwareclient_check(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_FIRMWARECLIENT_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_FIRMWARECLIENT_STATUS
+uint16_t uniffi_latchkey_ffi_checksum_method_firmwareclient_status(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_FIRMWARECLIENT_UPDATE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_FIRMWARECLIENT_UPDATE
+uint16_t uniffi_latchkey_ffi_checksum_method_firmwareclient_update(void
     
 );
 #endif

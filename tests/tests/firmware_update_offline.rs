@@ -153,6 +153,32 @@ async fn an_update_that_drops_the_pin_list_is_reported_and_put_back_in_the_same_
 }
 
 #[tokio::test]
+async fn an_update_that_drops_the_clocks_trust_is_reported_though_the_lock_then_refuses_every_key() {
+    let s = scene().await;
+    s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
+    let r = release(&s, FirmwareLosses::CLOCK_TRUST);
+    carry(&s.phone, &r, FirmwareLosses::CLOCK_TRUST).await;
+    let update = s.phone.firmware().update(s.lock.id(), &NoProgress).await.unwrap();
+    assert_eq!((update.before, update.running), (FACTORY_FIRMWARE, V1_1));
+    let report = update.report.unwrap();
+    let clock = report.checks.iter().find(|c| c.item == KeptItem::ClockTrust).unwrap();
+    assert!(!clock.kept && !clock.repaired, "{report:#?}");
+    // The lock refused the check outright: the clock is all it said.
+    assert_eq!(report.checks.len(), 1, "{report:#?}");
+    assert!(
+        report
+            .describe()
+            .contains("did not keep the clock's trusted time (it is missing until a phone brings it back)"),
+        "{}",
+        report.describe()
+    );
+    assert_eq!(report.unrepaired(), [KeptItem::ClockTrust]);
+    let (status, obs) = readiness(&s.phone, &s).await;
+    assert_eq!(status, CheckStatus::Fail);
+    assert_eq!(obs.life.credentials_lost, ["the clock's trusted time"]);
+}
+
+#[tokio::test]
 async fn when_the_delivering_phone_cannot_repair_readiness_fails_until_another_phone_does() {
     let s = scene().await;
     let dir = tempfile::tempdir().unwrap();

@@ -13,6 +13,7 @@
 
 mod cloud;
 mod error;
+mod firmware;
 mod keypad;
 mod link;
 

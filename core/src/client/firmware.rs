@@ -4,7 +4,7 @@
 //! resumed where the lock stands, over as many connections as it takes,
 //! then checked for what the new firmware kept.
 
-use super::firmware_state::compare;
+use super::firmware_state::{clock_lost, compare};
 use super::{blocking, Firmware};
 use crate::client::CommandReport;
 use crate::error::{DiagnosisCode, LatchkeyError};
@@ -157,7 +157,10 @@ impl Firmware<'_> {
                 return Err(refused(Some(code)));
             }
             if outcome.installed.is_some() {
-                return self.verify_install(lock_id, pre.unwrap_or(outcome), listener).await;
+                let installed = outcome.installed.unwrap_or_default();
+                return self
+                    .verify_install(lock_id, pre.unwrap_or(outcome), installed, listener)
+                    .await;
             }
             // A connection that ended before any chunk is tried again; one
             // that keeps taking nothing is given up on.
@@ -180,21 +183,33 @@ impl Firmware<'_> {
         &self,
         lock_id: LockId,
         before: FirmwareOutcome,
+        installed: FirmwareVersion,
         listener: &dyn ProgressListener,
     ) -> Result<FirmwareUpdate, LatchkeyError> {
         let (report, session) = pass(self, lock_id, FirmwareStep::Check, listener).await;
-        let command = report?;
         let housekeeping = session.unwrap_or_default();
         let after = housekeeping.firmware.clone().unwrap_or_default();
         let at = self.0.clock.now_unix();
-        let update = compare(&before, &after, &housekeeping, command.path, at);
+        let update = match report {
+            Ok(command) => compare(&before, &after, &housekeeping, Some(command.path), at),
+            // The check's command was refused but its session answered:
+            // what was kept is known, how the command got in is not.
+            Err(_) if after.info.is_some() => compare(&before, &after, &housekeeping, None, at),
+            // A lock whose new firmware dropped its clock's trust refuses
+            // every key until a phone brings trusted time.
+            Err(LatchkeyError::Refused {
+                lock_result: Some(ResultCode::ClockUntrusted),
+                ..
+            }) => clock_lost(&before, installed, at),
+            Err(e) => return Err(e),
+        };
         let store = self.0.store.clone();
         let saved = update.clone();
         blocking(move || Ok(store.locks().update_state(&lock_id, |s| s.life.last_update = saved)?)).await?;
-        let version = |o: &FirmwareOutcome| o.info.as_ref().map(|i| i.firmware).unwrap_or_default();
+        let version = |o: &FirmwareOutcome| o.info.as_ref().map(|i| i.firmware);
         Ok(FirmwareUpdate {
-            running: version(&after),
-            before: version(&before),
+            running: version(&after).unwrap_or(installed),
+            before: version(&before).unwrap_or_default(),
             report: update,
         })
     }

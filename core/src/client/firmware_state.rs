@@ -4,7 +4,7 @@
 
 use crate::store::{FirmwareRecord, FirmwareRejection, KeptCheck, KeptItem, LockState, UpdateReport};
 use crate::unlock::{FirmwareOutcome, HousekeepingResult, UnlockPath};
-use latchkey_protocol::{Faults, ResultCode};
+use latchkey_protocol::{Faults, FirmwareVersion, ResultCode};
 
 /// Records the firmware facts of one command in the lock's state.
 pub(super) fn observe(s: &mut LockState, outcome: Option<&FirmwareOutcome>, at: u32) {
@@ -39,22 +39,26 @@ pub(super) fn observe(s: &mut LockState, outcome: Option<&FirmwareOutcome>, at: 
 /// What the new firmware kept: `before` is the delivery's first look at
 /// the lock, `after` the check right after the install, `repairs` what the
 /// same session then put back, `path` how the check's command got in (a
-/// fast key that stopped working means the lock dropped it).
+/// fast key that stopped working means the lock dropped it; `None`: the
+/// command was refused, so that is not known and not reported).
 pub(super) fn compare(
     before: &FirmwareOutcome,
     after: &FirmwareOutcome,
     repairs: &HousekeepingResult,
-    path: UnlockPath,
+    path: Option<UnlockPath>,
     at: u32,
 ) -> Option<UpdateReport> {
     let (b_info, b_status) = (before.info.as_ref()?, before.status.as_ref()?);
     let (a_info, a_status) = (after.info.as_ref()?, after.status.as_ref()?);
-    let mut checks = vec![KeptCheck {
-        item: KeptItem::KeysAndFastKeys,
-        kept: path == UnlockPath::Fast,
-        // Every phone authenticates again by itself on its next contact.
-        repaired: path != UnlockPath::Fast,
-    }];
+    let mut checks = Vec::new();
+    if let Some(path) = path {
+        checks.push(KeptCheck {
+            item: KeptItem::KeysAndFastKeys,
+            kept: path == UnlockPath::Fast,
+            // Every phone authenticates again by itself on its next contact.
+            repaired: path != UnlockPath::Fast,
+        });
+    }
     if b_info.pin_seq > 0 {
         checks.push(KeptCheck {
             item: KeptItem::PinList,
@@ -91,5 +95,21 @@ pub(super) fn compare(
         to: a_info.firmware.0,
         at,
         checks,
+    })
+}
+
+/// What is known when the lock refuses the check after an install with
+/// `clock_untrusted`: its new firmware did not keep the clock's trust
+/// (nothing else could be read).
+pub(super) fn clock_lost(before: &FirmwareOutcome, installed: FirmwareVersion, at: u32) -> Option<UpdateReport> {
+    Some(UpdateReport {
+        from: before.info.as_ref()?.firmware.0,
+        to: installed.0,
+        at,
+        checks: vec![KeptCheck {
+            item: KeptItem::ClockTrust,
+            kept: false,
+            repaired: false,
+        }],
     })
 }

@@ -5,10 +5,10 @@
 
 use super::observations::LifeObservation;
 use crate::store::{KeptItem, LockState};
-use latchkey_protocol::{Advertisement, FirmwareVersion};
+use latchkey_protocol::{Advertisement, Faults, FirmwareVersion};
 
-/// `clock_trusted` is the newest status's word on the clock.
-pub(crate) fn life_facts(state: &LockState, clock_trusted: Option<bool>) -> LifeObservation {
+/// The lock's life facts from what the store holds of it.
+pub(crate) fn life_facts(state: &LockState) -> LifeObservation {
     let ad = state.last_seen.map(|s| (s.advertisement, s.seen_at));
     // A PIN list the lock confirmed after that advertisement (pushed in the
     // same visit) answered its request.
@@ -17,6 +17,12 @@ pub(crate) fn life_facts(state: &LockState, clock_trusted: Option<bool>) -> Life
     let mut lost: Vec<KeptItem> = Vec::new();
     if let Some(update) = &state.life.last_update {
         let seen_since = ad.is_some_and(|(_, at)| at >= update.at);
+        // Only an answer from after the update's check speaks for its
+        // clock (the delivery's own answers may share its second).
+        let clock_trusted = state
+            .current_status()
+            .filter(|(_, at)| *at > update.at)
+            .map(|(status, _)| !status.faults.has(Faults::CLOCK_UNTRUSTED));
         for item in update.unrepaired() {
             let still_missing = match item {
                 // The lock's own advertisement says whether it still lacks it.

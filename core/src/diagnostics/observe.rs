@@ -109,7 +109,7 @@ impl<'a> ObservationsBuilder<'a> {
         let Some(meta) = self.store.locks().get_meta(&self.lock_id)? else {
             obs.key.state = KeyState::UnknownLock;
             // A lock this phone failed to claim: whose it is still counts.
-            obs.life = super::life_facts::life_facts(&self.store.locks().state(&self.lock_id)?, None);
+            obs.life = super::life_facts::life_facts(&self.store.locks().state(&self.lock_id)?);
             return Ok(obs);
         };
         obs.lock_name = Some(meta.name.clone());
@@ -124,7 +124,7 @@ impl<'a> ObservationsBuilder<'a> {
             at: s.seen_at,
         });
         self.status_facts(&state, &mut obs);
-        obs.life = super::life_facts::life_facts(&state, obs.clock.trusted);
+        obs.life = super::life_facts::life_facts(&state);
         obs.revocation = self.revocation(&meta, &state)?;
         obs.pins = self.pins(&meta)?;
         obs.key = self.key(&meta)?;

@@ -141,7 +141,10 @@ impl UpdateReport {
                 .map(|c| c.item.describe())
                 .collect(),
         );
-        let mut out = format!("The update from {from} to {to} kept {kept}.");
+        let mut out = match kept.is_empty() {
+            true => format!("The update from {from} to {to}."),
+            false => format!("The update from {from} to {to} kept {kept}."),
+        };
         for c in self.checks.iter().filter(|c| !c.kept) {
             let after = if c.repaired {
                 "the app put it back"

@@ -2413,6 +2413,200 @@ public func FfiConverterTypeEmergencyClient_lower(_ value: EmergencyClient) -> U
 
 
 /**
+ * Firmware reads and updates: `client.firmware()`.
+ */
+public protocol FirmwareClientProtocol: AnyObject, Sendable {
+    
+    /**
+     * Reads at the door which firmware the lock runs and which model it
+     * is (one status command); the next sync fetches images for that
+     * model.
+     */
+    func check(lockId: String, listener: ProgressListener?) async throws  -> FirmwareStatus
+    
+    /**
+     * What the phone knows of the lock's firmware (no radio).
+     */
+    func status(lockId: String) async throws  -> FirmwareStatus
+    
+    /**
+     * Delivers the newest image this phone carries and installs it,
+     * offline, resuming where the lock stands; then checks what the new
+     * firmware kept and puts back what this phone carries. With nothing
+     * newer carried, it only reads what the lock runs.
+     */
+    func update(lockId: String, listener: ProgressListener?) async throws  -> FirmwareUpdate
+    
+}
+/**
+ * Firmware reads and updates: `client.firmware()`.
+ */
+open class FirmwareClient: FirmwareClientProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_latchkey_ffi_fn_clone_firmwareclient(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_latchkey_ffi_fn_free_firmwareclient(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Reads at the door which firmware the lock runs and which model it
+     * is (one status command); the next sync fetches images for that
+     * model.
+     */
+open func check(lockId: String, listener: ProgressListener?)async throws  -> FirmwareStatus  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_firmwareclient_check(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionTypeProgressListener.lower(listener)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeFirmwareStatus_lift,
+            errorHandler: FfiConverterTypeCommandError_lift
+        )
+}
+    
+    /**
+     * What the phone knows of the lock's firmware (no radio).
+     */
+open func status(lockId: String)async throws  -> FirmwareStatus  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_firmwareclient_status(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeFirmwareStatus_lift,
+            errorHandler: FfiConverterTypeCredentialError_lift
+        )
+}
+    
+    /**
+     * Delivers the newest image this phone carries and installs it,
+     * offline, resuming where the lock stands; then checks what the new
+     * firmware kept and puts back what this phone carries. With nothing
+     * newer carried, it only reads what the lock runs.
+     */
+open func update(lockId: String, listener: ProgressListener?)async throws  -> FirmwareUpdate  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_firmwareclient_update(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionTypeProgressListener.lower(listener)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeFirmwareUpdate_lift,
+            errorHandler: FfiConverterTypeCommandError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFirmwareClient: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = FirmwareClient
+
+    public static func lift(_ handle: UInt64) throws -> FirmwareClient {
+        return FirmwareClient(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: FirmwareClient) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FirmwareClient {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: FirmwareClient, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFirmwareClient_lift(_ handle: UInt64) throws -> FirmwareClient {
+    return try FfiConverterTypeFirmwareClient.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFirmwareClient_lower(_ value: FirmwareClient) -> UInt64 {
+    return FfiConverterTypeFirmwareClient.lower(value)
+}
+
+
+
+
+
+
+/**
  * Wraps and unwraps the credential store's 32-byte data key with a key
  * the platform keystore holds (e.g. AES-GCM under an Android Keystore
  * key). `unwrap(wrap(k)) == k` must hold while the platform keeps its key.
@@ -2996,6 +3190,11 @@ public protocol LatchkeyClientProtocol: AnyObject, Sendable {
     func emergency()  -> EmergencyClient
     
     /**
+     * The lock's firmware: what it runs, and updates delivered offline.
+     */
+    func firmware()  -> FirmwareClient
+    
+    /**
      * Keypad PINs: PIN lists, PIN drift, offline PINs (host phones).
      */
     func pins()  -> PinsClient
@@ -3192,6 +3391,18 @@ open func emergency() -> EmergencyClient  {
     return try!  FfiConverterTypeEmergencyClient_lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_latchkey_ffi_fn_method_latchkeyclient_emergency(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The lock's firmware: what it runs, and updates delivered offline.
+     */
+open func firmware() -> FirmwareClient  {
+    return try!  FfiConverterTypeFirmwareClient_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_latchkeyclient_firmware(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -7686,6 +7897,228 @@ public func FfiConverterTypeFinding_lift(_ buf: RustBuffer) throws -> Finding {
 #endif
 public func FfiConverterTypeFinding_lower(_ value: Finding) -> RustBuffer {
     return FfiConverterTypeFinding.lower(value)
+}
+
+
+/**
+ * What the phone knows of one lock's firmware.
+ */
+public struct FirmwareStatus: Equatable, Hashable {
+    /**
+     * The version the lock runs, as it last said (none: never asked).
+     */
+    public var running: String?
+    /**
+     * Bytes the lock holds of an image it has not installed yet (a
+     * delivery that stopped: the next update goes on from there).
+     */
+    public var downloadHeld: UInt32?
+    /**
+     * That image's size in bytes.
+     */
+    public var downloadSize: UInt32?
+    /**
+     * The newest image this phone carries for the lock's model.
+     */
+    public var available: String?
+    /**
+     * The phone carries a newer image than the lock runs.
+     */
+    public var updateAvailable: Bool
+    /**
+     * What the vendor says the available image does not keep
+     * (`pin_list`, `certificates`, `clock_trust`).
+     */
+    public var availableLosses: [String]
+    /**
+     * The last update this phone delivered, in words.
+     */
+    public var lastUpdate: String?
+    /**
+     * The result code of the last image the lock refused.
+     */
+    public var rejected: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The version the lock runs, as it last said (none: never asked).
+         */running: String?, 
+        /**
+         * Bytes the lock holds of an image it has not installed yet (a
+         * delivery that stopped: the next update goes on from there).
+         */downloadHeld: UInt32?, 
+        /**
+         * That image's size in bytes.
+         */downloadSize: UInt32?, 
+        /**
+         * The newest image this phone carries for the lock's model.
+         */available: String?, 
+        /**
+         * The phone carries a newer image than the lock runs.
+         */updateAvailable: Bool, 
+        /**
+         * What the vendor says the available image does not keep
+         * (`pin_list`, `certificates`, `clock_trust`).
+         */availableLosses: [String], 
+        /**
+         * The last update this phone delivered, in words.
+         */lastUpdate: String?, 
+        /**
+         * The result code of the last image the lock refused.
+         */rejected: String?) {
+        self.running = running
+        self.downloadHeld = downloadHeld
+        self.downloadSize = downloadSize
+        self.available = available
+        self.updateAvailable = updateAvailable
+        self.availableLosses = availableLosses
+        self.lastUpdate = lastUpdate
+        self.rejected = rejected
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FirmwareStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFirmwareStatus: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FirmwareStatus {
+        return
+            try FirmwareStatus(
+                running: FfiConverterOptionString.read(from: &buf), 
+                downloadHeld: FfiConverterOptionUInt32.read(from: &buf), 
+                downloadSize: FfiConverterOptionUInt32.read(from: &buf), 
+                available: FfiConverterOptionString.read(from: &buf), 
+                updateAvailable: FfiConverterBool.read(from: &buf), 
+                availableLosses: FfiConverterSequenceString.read(from: &buf), 
+                lastUpdate: FfiConverterOptionString.read(from: &buf), 
+                rejected: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FirmwareStatus, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.running, into: &buf)
+        FfiConverterOptionUInt32.write(value.downloadHeld, into: &buf)
+        FfiConverterOptionUInt32.write(value.downloadSize, into: &buf)
+        FfiConverterOptionString.write(value.available, into: &buf)
+        FfiConverterBool.write(value.updateAvailable, into: &buf)
+        FfiConverterSequenceString.write(value.availableLosses, into: &buf)
+        FfiConverterOptionString.write(value.lastUpdate, into: &buf)
+        FfiConverterOptionString.write(value.rejected, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFirmwareStatus_lift(_ buf: RustBuffer) throws -> FirmwareStatus {
+    return try FfiConverterTypeFirmwareStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFirmwareStatus_lower(_ value: FirmwareStatus) -> RustBuffer {
+    return FfiConverterTypeFirmwareStatus.lower(value)
+}
+
+
+/**
+ * How an update ended.
+ */
+public struct FirmwareUpdate: Equatable, Hashable {
+    /**
+     * The version before.
+     */
+    public var before: String
+    /**
+     * The version the lock runs now.
+     */
+    public var running: String
+    /**
+     * What the new firmware kept, in words (none: nothing was installed).
+     */
+    public var report: String?
+    /**
+     * What it did not keep that no phone has put back yet.
+     */
+    public var stillMissing: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The version before.
+         */before: String, 
+        /**
+         * The version the lock runs now.
+         */running: String, 
+        /**
+         * What the new firmware kept, in words (none: nothing was installed).
+         */report: String?, 
+        /**
+         * What it did not keep that no phone has put back yet.
+         */stillMissing: [String]) {
+        self.before = before
+        self.running = running
+        self.report = report
+        self.stillMissing = stillMissing
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FirmwareUpdate: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFirmwareUpdate: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FirmwareUpdate {
+        return
+            try FirmwareUpdate(
+                before: FfiConverterString.read(from: &buf), 
+                running: FfiConverterString.read(from: &buf), 
+                report: FfiConverterOptionString.read(from: &buf), 
+                stillMissing: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FirmwareUpdate, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.before, into: &buf)
+        FfiConverterString.write(value.running, into: &buf)
+        FfiConverterOptionString.write(value.report, into: &buf)
+        FfiConverterSequenceString.write(value.stillMissing, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFirmwareUpdate_lift(_ buf: RustBuffer) throws -> FirmwareUpdate {
+    return try FfiConverterTypeFirmwareUpdate.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFirmwareUpdate_lower(_ value: FirmwareUpdate) -> RustBuffer {
+    return FfiConverterTypeFirmwareUpdate.lower(value)
 }
 
 
@@ -17821,6 +18254,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency() != 50639) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_firmware() != 45556) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_pins() != 15619) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -17891,6 +18327,15 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_troubleshooter_to_json() != 11051) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_firmwareclient_check() != 3865) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_firmwareclient_status() != 57565) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_firmwareclient_update() != 54591) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_keysclient_add_key() != 260) {

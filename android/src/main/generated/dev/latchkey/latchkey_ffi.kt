@@ -920,6 +920,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency(
     ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_firmware(
+    ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_pins(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_auth_provider(
@@ -967,6 +969,12 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_latchkey_ffi_checksum_method_troubleshooter_symptom(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_troubleshooter_to_json(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_firmwareclient_check(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_firmwareclient_status(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_firmwareclient_update(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_keysclient_add_key(
     ): Int
@@ -1154,6 +1162,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_emergency(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_firmware(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_pins(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_clone_latchkeyclientbuilder(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1222,6 +1232,16 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_latchkey_ffi_fn_method_troubleshooter_to_json(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_latchkey_ffi_fn_clone_firmwareclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_free_firmwareclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_firmwareclient_check(`ptr`: Long,`lockId`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_firmwareclient_status(`ptr`: Long,`lockId`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_firmwareclient_update(`ptr`: Long,`lockId`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_latchkey_ffi_fn_clone_keysclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_free_keysclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1593,6 +1613,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency() and 0xFFFF) != 50639) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_firmware() and 0xFFFF) != 45556) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_pins() and 0xFFFF) != 15619) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1663,6 +1686,15 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_troubleshooter_to_json() and 0xFFFF) != 11051) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_firmwareclient_check() and 0xFFFF) != 3865) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_firmwareclient_status() and 0xFFFF) != 57565) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_firmwareclient_update() and 0xFFFF) != 54591) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_keysclient_add_key() and 0xFFFF) != 260) {
@@ -5069,6 +5101,354 @@ public object FfiConverterTypeEmergencyClient: FfiConverter<EmergencyClient, Lon
 
 
 /**
+ * Firmware reads and updates: `client.firmware()`.
+ */
+public interface FirmwareClientInterface {
+    
+    /**
+     * Reads at the door which firmware the lock runs and which model it
+     * is (one status command); the next sync fetches images for that
+     * model.
+     */
+    suspend fun `check`(`lockId`: kotlin.String, `listener`: ProgressListener?): FirmwareStatus
+    
+    /**
+     * What the phone knows of the lock's firmware (no radio).
+     */
+    suspend fun `status`(`lockId`: kotlin.String): FirmwareStatus
+    
+    /**
+     * Delivers the newest image this phone carries and installs it,
+     * offline, resuming where the lock stands; then checks what the new
+     * firmware kept and puts back what this phone carries. With nothing
+     * newer carried, it only reads what the lock runs.
+     */
+    suspend fun `update`(`lockId`: kotlin.String, `listener`: ProgressListener?): FirmwareUpdate
+    
+    companion object
+}
+
+/**
+ * Firmware reads and updates: `client.firmware()`.
+ */
+open class FirmwareClient: Disposable, AutoCloseable, FirmwareClientInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_latchkey_ffi_fn_free_firmwareclient(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_latchkey_ffi_fn_clone_firmwareclient(handle, status)
+        }
+    }
+
+    
+    /**
+     * Reads at the door which firmware the lock runs and which model it
+     * is (one status command); the next sync fetches images for that
+     * model.
+     */
+    @Throws(CommandException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `check`(`lockId`: kotlin.String, `listener`: ProgressListener?) : FirmwareStatus {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_firmwareclient_check(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`lockId`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeFirmwareStatus.lift(it) },
+        // Error FFI converter
+        CommandException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * What the phone knows of the lock's firmware (no radio).
+     */
+    @Throws(CredentialException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `status`(`lockId`: kotlin.String) : FirmwareStatus {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_firmwareclient_status(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`lockId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeFirmwareStatus.lift(it) },
+        // Error FFI converter
+        CredentialException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Delivers the newest image this phone carries and installs it,
+     * offline, resuming where the lock stands; then checks what the new
+     * firmware kept and puts back what this phone carries. With nothing
+     * newer carried, it only reads what the lock runs.
+     */
+    @Throws(CommandException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `update`(`lockId`: kotlin.String, `listener`: ProgressListener?) : FirmwareUpdate {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_firmwareclient_update(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`lockId`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeFirmwareUpdate.lift(it) },
+        // Error FFI converter
+        CommandException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFirmwareClient: FfiConverter<FirmwareClient, Long> {
+    override fun lower(value: FirmwareClient): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): FirmwareClient {
+        return FirmwareClient(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): FirmwareClient {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: FirmwareClient) = 8UL
+
+    override fun write(value: FirmwareClient, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * Wraps and unwraps the credential store's 32-byte data key with a key
  * the platform keystore holds (e.g. AES-GCM under an Android Keystore
  * key). `unwrap(wrap(k)) == k` must hold while the platform keeps its key.
@@ -5938,6 +6318,11 @@ public interface LatchkeyClientInterface {
     fun `emergency`(): EmergencyClient
     
     /**
+     * The lock's firmware: what it runs, and updates delivered offline.
+     */
+    fun `firmware`(): FirmwareClient
+    
+    /**
      * Keypad PINs: PIN lists, PIN drift, offline PINs (host phones).
      */
     fun `pins`(): PinsClient
@@ -6225,6 +6610,22 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
     callWithHandle {
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_latchkey_ffi_fn_method_latchkeyclient_emergency(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The lock's firmware: what it runs, and updates delivered offline.
+     */override fun `firmware`(): FirmwareClient {
+            return FfiConverterTypeFirmwareClient.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_latchkeyclient_firmware(
         it,
         _status)
 }
@@ -11517,6 +11918,166 @@ public object FfiConverterTypeFinding: FfiConverterRustBuffer<Finding> {
             FfiConverterTypePlatformAction.write(value.`action`, buf)
             FfiConverterSequenceString.write(value.`permissions`, buf)
             FfiConverterSequenceTypeMessageArg.write(value.`args`, buf)
+    }
+}
+
+
+
+/**
+ * What the phone knows of one lock's firmware.
+ */
+data class FirmwareStatus (
+    /**
+     * The version the lock runs, as it last said (none: never asked).
+     */
+    var `running`: kotlin.String?
+    , 
+    /**
+     * Bytes the lock holds of an image it has not installed yet (a
+     * delivery that stopped: the next update goes on from there).
+     */
+    var `downloadHeld`: kotlin.UInt?
+    , 
+    /**
+     * That image's size in bytes.
+     */
+    var `downloadSize`: kotlin.UInt?
+    , 
+    /**
+     * The newest image this phone carries for the lock's model.
+     */
+    var `available`: kotlin.String?
+    , 
+    /**
+     * The phone carries a newer image than the lock runs.
+     */
+    var `updateAvailable`: kotlin.Boolean
+    , 
+    /**
+     * What the vendor says the available image does not keep
+     * (`pin_list`, `certificates`, `clock_trust`).
+     */
+    var `availableLosses`: List<kotlin.String>
+    , 
+    /**
+     * The last update this phone delivered, in words.
+     */
+    var `lastUpdate`: kotlin.String?
+    , 
+    /**
+     * The result code of the last image the lock refused.
+     */
+    var `rejected`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFirmwareStatus: FfiConverterRustBuffer<FirmwareStatus> {
+    override fun read(buf: ByteBuffer): FirmwareStatus {
+        return FirmwareStatus(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FirmwareStatus) = (
+            FfiConverterOptionalString.allocationSize(value.`running`) +
+            FfiConverterOptionalUInt.allocationSize(value.`downloadHeld`) +
+            FfiConverterOptionalUInt.allocationSize(value.`downloadSize`) +
+            FfiConverterOptionalString.allocationSize(value.`available`) +
+            FfiConverterBoolean.allocationSize(value.`updateAvailable`) +
+            FfiConverterSequenceString.allocationSize(value.`availableLosses`) +
+            FfiConverterOptionalString.allocationSize(value.`lastUpdate`) +
+            FfiConverterOptionalString.allocationSize(value.`rejected`)
+    )
+
+    override fun write(value: FirmwareStatus, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`running`, buf)
+            FfiConverterOptionalUInt.write(value.`downloadHeld`, buf)
+            FfiConverterOptionalUInt.write(value.`downloadSize`, buf)
+            FfiConverterOptionalString.write(value.`available`, buf)
+            FfiConverterBoolean.write(value.`updateAvailable`, buf)
+            FfiConverterSequenceString.write(value.`availableLosses`, buf)
+            FfiConverterOptionalString.write(value.`lastUpdate`, buf)
+            FfiConverterOptionalString.write(value.`rejected`, buf)
+    }
+}
+
+
+
+/**
+ * How an update ended.
+ */
+data class FirmwareUpdate (
+    /**
+     * The version before.
+     */
+    var `before`: kotlin.String
+    , 
+    /**
+     * The version the lock runs now.
+     */
+    var `running`: kotlin.String
+    , 
+    /**
+     * What the new firmware kept, in words (none: nothing was installed).
+     */
+    var `report`: kotlin.String?
+    , 
+    /**
+     * What it did not keep that no phone has put back yet.
+     */
+    var `stillMissing`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFirmwareUpdate: FfiConverterRustBuffer<FirmwareUpdate> {
+    override fun read(buf: ByteBuffer): FirmwareUpdate {
+        return FirmwareUpdate(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FirmwareUpdate) = (
+            FfiConverterString.allocationSize(value.`before`) +
+            FfiConverterString.allocationSize(value.`running`) +
+            FfiConverterOptionalString.allocationSize(value.`report`) +
+            FfiConverterSequenceString.allocationSize(value.`stillMissing`)
+    )
+
+    override fun write(value: FirmwareUpdate, buf: ByteBuffer) {
+            FfiConverterString.write(value.`before`, buf)
+            FfiConverterString.write(value.`running`, buf)
+            FfiConverterOptionalString.write(value.`report`, buf)
+            FfiConverterSequenceString.write(value.`stillMissing`, buf)
     }
 }
 
