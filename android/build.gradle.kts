@@ -7,7 +7,9 @@
 //   include(":latchkey"); project(":latchkey").projectDir = file("path/to/latchkey/android")
 //
 // src/jvmTest holds JVM tests that run against a host build with the
-// test-only `sim` feature; scripts/test-kotlin runs them (Gradle does not).
+// test-only `sim` feature; scripts/test-kotlin runs them (Gradle does not),
+// compiling src/main/kotlin against the Android API stubs in
+// src/androidStub, which Gradle never sees.
 import org.gradle.api.provider.ValueSource
 import org.gradle.api.provider.ValueSourceParameters
 import org.gradle.api.file.RegularFileProperty
