@@ -51,6 +51,7 @@
 
 #[cfg(target_os = "android")]
 mod android;
+mod cancel;
 mod client;
 mod config;
 mod diagnostics;
@@ -69,6 +70,7 @@ mod sim;
 mod subclients;
 mod sync;
 
+pub use cancel::CancelToken;
 pub use client::{quarantine_store, LatchkeyClient, LatchkeyClientBuilder, StoreQuarantine};
 pub use config::ClientConfig;
 pub use diagnostics::{

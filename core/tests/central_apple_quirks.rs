@@ -202,3 +202,68 @@ async fn a_write_without_response_needs_no_callback_on_apple() {
     assert_eq!(link.write(&[1; 100]).await, Ok(()));
     assert!(started.elapsed() < Duration::from_millis(10));
 }
+
+/// The app creates its `CBCentralManager` on first use (so the Bluetooth
+/// permission prompt comes when the person acts), and a new manager's
+/// state is `unknown` until `centralManagerDidUpdateState`; scanning
+/// before `poweredOn` is "API MISUSE" and does nothing
+/// (developer.apple.com/documentation/corebluetooth/cbcentralmanager:
+/// "commands ... are only valid in the poweredOn state"). The glue answers
+/// `NotReady`; the driver waits for the state, then starts the scan.
+#[tokio::test(start_paused = true)]
+async fn a_central_made_on_first_use_scans_once_it_is_powered_on() {
+    let p = apple();
+    p.fake.on(|op, n| match op {
+        Op::StartScan(_) if n == 0 => Some(Reply {
+            start: StartResult::NotReady,
+            later: vec![(300, CentralEvent::Adapter(AdapterState::On))],
+        }),
+        Op::StartScan(scan) => Some(Reply::started(vec![(
+            100,
+            CentralEvent::ScanResult {
+                scan: *scan,
+                address: LOCK.into(),
+                rssi: -60,
+                company_id: COMPANY_ID,
+                data: advert(3),
+            },
+        )])),
+        _ => None,
+    });
+    let found = p.central.scan(&lock(3), 2 * SECOND).await.expect("scans");
+    assert_eq!(found.len(), 1);
+    let starts = p.fake.log().iter().filter(|o| matches!(o, Op::StartScan(_))).count();
+    assert_eq!(starts, 2, "asked again once powered on");
+}
+
+/// The same for a connection asked for before the manager is on.
+#[tokio::test(start_paused = true)]
+async fn a_connect_before_powered_on_goes_ahead_once_it_is() {
+    let p = apple();
+    p.fake.on(|op, n| match op {
+        Op::Connect(..) if n == 0 => Some(Reply {
+            start: StartResult::NotReady,
+            later: vec![(200, CentralEvent::Adapter(AdapterState::On))],
+        }),
+        _ => None,
+    });
+    let link = p.central.connect(LOCK, 5 * SECOND).await;
+    assert!(link.is_ok(), "connected once powered on");
+    assert_eq!(connections(&p.fake).len(), 2, "the connect was asked again");
+}
+
+/// A new manager whose first state is `unauthorized` (the person said no
+/// to the prompt): a permission error, not "not found".
+#[tokio::test(start_paused = true)]
+async fn unauthorized_while_waiting_for_the_manager_is_a_permission_error() {
+    let p = apple();
+    p.fake.on(|op, _| match op {
+        Op::StartScan(_) => Some(Reply {
+            start: StartResult::NotReady,
+            later: vec![(100, CentralEvent::Adapter(AdapterState::Unauthorized))],
+        }),
+        _ => None,
+    });
+    let err = p.central.scan(&lock(3), 2 * SECOND).await.expect_err("refused");
+    assert!(matches!(err, TransportError::PermissionDenied(_)), "{err}");
+}

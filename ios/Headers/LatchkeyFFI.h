@@ -426,6 +426,32 @@ typedef struct UniffiVTableCallbackInterfaceProgressListener {
 } UniffiVTableCallbackInterfaceProgressListener;
 
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_CANCELTOKEN
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_CANCELTOKEN
+uint64_t uniffi_latchkey_ffi_fn_clone_canceltoken(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_CANCELTOKEN
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_CANCELTOKEN
+void uniffi_latchkey_ffi_fn_free_canceltoken(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CONSTRUCTOR_CANCELTOKEN_NEW
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CONSTRUCTOR_CANCELTOKEN_NEW
+uint64_t uniffi_latchkey_ffi_fn_constructor_canceltoken_new(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_CANCELTOKEN_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_CANCELTOKEN_CANCEL
+void uniffi_latchkey_ffi_fn_method_canceltoken_cancel(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_CANCELTOKEN_IS_CANCELLED
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_CANCELTOKEN_IS_CANCELLED
+int8_t uniffi_latchkey_ffi_fn_method_canceltoken_is_cancelled(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_LATCHKEYCLIENT
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_LATCHKEYCLIENT
 uint64_t uniffi_latchkey_ffi_fn_clone_latchkeyclient(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -719,17 +745,17 @@ uint64_t uniffi_latchkey_ffi_fn_method_locksclient_list(uint64_t ptr
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOCKSCLIENT_LOCK
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOCKSCLIENT_LOCK
-uint64_t uniffi_latchkey_ffi_fn_method_locksclient_lock(uint64_t ptr, RustBuffer lock_id, RustBuffer listener
+uint64_t uniffi_latchkey_ffi_fn_method_locksclient_lock(uint64_t ptr, RustBuffer lock_id, RustBuffer listener, RustBuffer cancel
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOCKSCLIENT_STATUS
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOCKSCLIENT_STATUS
-uint64_t uniffi_latchkey_ffi_fn_method_locksclient_status(uint64_t ptr, RustBuffer lock_id, RustBuffer listener
+uint64_t uniffi_latchkey_ffi_fn_method_locksclient_status(uint64_t ptr, RustBuffer lock_id, RustBuffer listener, RustBuffer cancel
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOCKSCLIENT_UNLOCK
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOCKSCLIENT_UNLOCK
-uint64_t uniffi_latchkey_ffi_fn_method_locksclient_unlock(uint64_t ptr, RustBuffer lock_id, RustBuffer listener
+uint64_t uniffi_latchkey_ffi_fn_method_locksclient_unlock(uint64_t ptr, RustBuffer lock_id, RustBuffer listener, RustBuffer cancel
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_PINSCLIENT
@@ -1446,6 +1472,18 @@ uint16_t uniffi_latchkey_ffi_checksum_func_readiness_summary(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_CANCELTOKEN_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_CANCELTOKEN_CANCEL
+uint16_t uniffi_latchkey_ffi_checksum_method_canceltoken_cancel(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_CANCELTOKEN_IS_CANCELLED
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_CANCELTOKEN_IS_CANCELLED
+uint16_t uniffi_latchkey_ffi_checksum_method_canceltoken_is_cancelled(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_CONFIG
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_CONFIG
 uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclient_config(void
@@ -2007,6 +2045,12 @@ uint16_t uniffi_latchkey_ffi_checksum_method_syncclient_pin_drift(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SYNCCLIENT_TIME_TOKEN_AT_DOOR
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SYNCCLIENT_TIME_TOKEN_AT_DOOR
 uint16_t uniffi_latchkey_ffi_checksum_method_syncclient_time_token_at_door(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_CONSTRUCTOR_CANCELTOKEN_NEW
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_CONSTRUCTOR_CANCELTOKEN_NEW
+uint16_t uniffi_latchkey_ffi_checksum_constructor_canceltoken_new(void
     
 );
 #endif

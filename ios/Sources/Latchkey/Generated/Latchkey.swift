@@ -1859,6 +1859,164 @@ public func FfiConverterTypeBleEvents_lower(_ value: BleEvents) -> UInt64 {
 
 
 /**
+ * Cancels the command it was passed to: the command is dropped where it
+ * stands, exactly as a cancelled Kotlin coroutine drops it.
+ */
+public protocol CancelTokenProtocol: AnyObject, Sendable {
+    
+    /**
+     * Cancels (idempotent; from any thread).
+     */
+    func cancel() 
+    
+    /**
+     * Whether [`CancelToken::cancel`] was called.
+     */
+    func isCancelled()  -> Bool
+    
+}
+/**
+ * Cancels the command it was passed to: the command is dropped where it
+ * stands, exactly as a cancelled Kotlin coroutine drops it.
+ */
+open class CancelToken: CancelTokenProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_latchkey_ffi_fn_clone_canceltoken(self.handle, $0) }
+    }
+    /**
+     * A token not yet cancelled.
+     */
+public convenience init() {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_constructor_canceltoken_new(uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_latchkey_ffi_fn_free_canceltoken(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Cancels (idempotent; from any thread).
+     */
+open func cancel()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_canceltoken_cancel(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Whether [`CancelToken::cancel`] was called.
+     */
+open func isCancelled() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_canceltoken_is_cancelled(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCancelToken: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = CancelToken
+
+    public static func lift(_ handle: UInt64) throws -> CancelToken {
+        return CancelToken(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: CancelToken) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CancelToken {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: CancelToken, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCancelToken_lift(_ handle: UInt64) throws -> CancelToken {
+    return try FfiConverterTypeCancelToken.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCancelToken_lower(_ value: CancelToken) -> UInt64 {
+    return FfiConverterTypeCancelToken.lower(value)
+}
+
+
+
+
+
+
+/**
  * Diagnostics: `client.diagnostics()` (English) or
  * `client.diagnosticsIn(catalog, locale)`.
  */
@@ -3350,19 +3508,21 @@ public protocol LocksClientProtocol: AnyObject, Sendable {
     /**
      * Locks the lock.
      */
-    func lock(lockId: String, listener: ProgressListener?) async throws  -> CommandReport
+    func lock(lockId: String, listener: ProgressListener?, cancel: CancelToken?) async throws  -> CommandReport
     
     /**
      * Reads the lock's status without moving the bolt (also delivers
      * revocations and time, and collects its events).
      */
-    func status(lockId: String, listener: ProgressListener?) async throws  -> CommandReport
+    func status(lockId: String, listener: ProgressListener?, cancel: CancelToken?) async throws  -> CommandReport
     
     /**
-     * Unlocks the lock (hex id), online or not. Cancelling the call drops
-     * the command: the lock acts at most once, the store stays intact.
+     * Unlocks the lock (hex id), online or not. Cancelling the call (the
+     * Kotlin coroutine, or `cancel`: Swift's task-aware calls use it)
+     * drops the command: the lock acts at most once, the store stays
+     * intact.
      */
-    func unlock(lockId: String, listener: ProgressListener?) async throws  -> CommandReport
+    func unlock(lockId: String, listener: ProgressListener?, cancel: CancelToken?) async throws  -> CommandReport
     
 }
 /**
@@ -3443,12 +3603,12 @@ open func list()async throws  -> [LockInfo]  {
     /**
      * Locks the lock.
      */
-open func lock(lockId: String, listener: ProgressListener?)async throws  -> CommandReport  {
+open func lock(lockId: String, listener: ProgressListener?, cancel: CancelToken? = nil)async throws  -> CommandReport  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_latchkey_ffi_fn_method_locksclient_lock(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionTypeProgressListener.lower(listener)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
                 )
             },
             pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
@@ -3463,12 +3623,12 @@ open func lock(lockId: String, listener: ProgressListener?)async throws  -> Comm
      * Reads the lock's status without moving the bolt (also delivers
      * revocations and time, and collects its events).
      */
-open func status(lockId: String, listener: ProgressListener?)async throws  -> CommandReport  {
+open func status(lockId: String, listener: ProgressListener?, cancel: CancelToken? = nil)async throws  -> CommandReport  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_latchkey_ffi_fn_method_locksclient_status(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionTypeProgressListener.lower(listener)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
                 )
             },
             pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
@@ -3480,15 +3640,17 @@ open func status(lockId: String, listener: ProgressListener?)async throws  -> Co
 }
     
     /**
-     * Unlocks the lock (hex id), online or not. Cancelling the call drops
-     * the command: the lock acts at most once, the store stays intact.
+     * Unlocks the lock (hex id), online or not. Cancelling the call (the
+     * Kotlin coroutine, or `cancel`: Swift's task-aware calls use it)
+     * drops the command: the lock acts at most once, the store stays
+     * intact.
      */
-open func unlock(lockId: String, listener: ProgressListener?)async throws  -> CommandReport  {
+open func unlock(lockId: String, listener: ProgressListener?, cancel: CancelToken? = nil)async throws  -> CommandReport  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_latchkey_ffi_fn_method_locksclient_unlock(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionTypeProgressListener.lower(listener)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
                 )
             },
             pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
@@ -4297,8 +4459,11 @@ public func FfiConverterTypePinsClient_lower(_ value: PinsClient) -> UInt64 {
 
 
 /**
- * Receives the steps of a command. Called on a background thread: post
- * to the main thread before touching UI.
+ * Receives the steps of a command, in order, on the library's own
+ * progress thread (never the caller's, so a listener can't stall a
+ * command and a command polled on the main thread can't stall the UI
+ * through it): post to the main thread before touching UI. Every step
+ * is delivered before the command's call returns.
  */
 public protocol ProgressListener: AnyObject, Sendable {
     
@@ -4309,8 +4474,11 @@ public protocol ProgressListener: AnyObject, Sendable {
     
 }
 /**
- * Receives the steps of a command. Called on a background thread: post
- * to the main thread before touching UI.
+ * Receives the steps of a command, in order, on the library's own
+ * progress thread (never the caller's, so a listener can't stall a
+ * command and a command polled on the main thread can't stall the UI
+ * through it): post to the main thread before touching UI. Every step
+ * is delivered before the command's call returns.
  */
 open class ProgressListenerImpl: ProgressListener, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -12815,6 +12983,13 @@ enum CommandError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * What failed.
          */detail: String
     )
+    /**
+     * The command's [`CancelToken`](crate::CancelToken) was cancelled:
+     * the command was dropped as a cancelled coroutine's is (the lock
+     * acts at most once, the store is intact). Not a failure to explain:
+     * Swift's task-aware calls throw `CancellationError` instead.
+     */
+    case Cancelled
 
     
 
@@ -12876,6 +13051,7 @@ public struct FfiConverterTypeCommandError: FfiConverterRustBuffer {
             code: try FfiConverterTypeDiagnosisCode.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
+        case 9: return .Cancelled
 
          default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -12935,6 +13111,10 @@ public struct FfiConverterTypeCommandError: FfiConverterRustBuffer {
             FfiConverterTypeDiagnosisCode.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
+        
+        case .Cancelled:
+            writeInt(&buf, Int32(9))
+        
         }
     }
 }
@@ -16302,6 +16482,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeCancelToken: FfiConverterRustBuffer {
+    typealias SwiftType = CancelToken?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCancelToken.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCancelToken.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeProgressListener: FfiConverterRustBuffer {
     typealias SwiftType = ProgressListener?
 
@@ -17470,6 +17674,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_func_readiness_summary() != 23983) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_ffi_checksum_method_canceltoken_cancel() != 26465) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_canceltoken_is_cancelled() != 52757) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_config() != 56035) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -17596,13 +17806,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_locksclient_list() != 50951) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_locksclient_lock() != 50055) {
+    if (uniffi_latchkey_ffi_checksum_method_locksclient_lock() != 40726) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_locksclient_status() != 42868) {
+    if (uniffi_latchkey_ffi_checksum_method_locksclient_status() != 62923) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_locksclient_unlock() != 20586) {
+    if (uniffi_latchkey_ffi_checksum_method_locksclient_unlock() != 30034) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_pinsclient_add_pin_list() != 2665) {
@@ -17750,6 +17960,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_syncclient_time_token_at_door() != 22686) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_constructor_canceltoken_new() != 42736) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_constructor_latchkeyclientbuilder_new() != 38470) {

@@ -894,6 +894,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_func_readiness_summary(
     ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_canceltoken_cancel(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_canceltoken_is_cancelled(
+    ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_config(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_diagnostics(
@@ -1082,6 +1086,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_syncclient_time_token_at_door(
     ): Int
+    external fun uniffi_latchkey_ffi_checksum_constructor_canceltoken_new(
+    ): Int
     external fun uniffi_latchkey_ffi_checksum_constructor_latchkeyclientbuilder_new(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_constructor_messagecatalog_new(
@@ -1112,6 +1118,16 @@ internal object UniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_latchkey_ffi_fn_clone_canceltoken(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_free_canceltoken(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_constructor_canceltoken_new(uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_canceltoken_cancel(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_canceltoken_is_cancelled(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
     external fun uniffi_latchkey_ffi_fn_clone_latchkeyclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_free_latchkeyclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1228,11 +1244,11 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_latchkey_ffi_fn_method_locksclient_list(`ptr`: Long,
     ): Long
-    external fun uniffi_latchkey_ffi_fn_method_locksclient_lock(`ptr`: Long,`lockId`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,
+    external fun uniffi_latchkey_ffi_fn_method_locksclient_lock(`ptr`: Long,`lockId`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`cancel`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_latchkey_ffi_fn_method_locksclient_status(`ptr`: Long,`lockId`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,
+    external fun uniffi_latchkey_ffi_fn_method_locksclient_status(`ptr`: Long,`lockId`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`cancel`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_latchkey_ffi_fn_method_locksclient_unlock(`ptr`: Long,`lockId`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,
+    external fun uniffi_latchkey_ffi_fn_method_locksclient_unlock(`ptr`: Long,`lockId`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`cancel`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_ffi_fn_clone_pinsclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1538,6 +1554,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_func_readiness_summary() and 0xFFFF) != 23983) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_canceltoken_cancel() and 0xFFFF) != 26465) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_canceltoken_is_cancelled() and 0xFFFF) != 52757) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_config() and 0xFFFF) != 56035) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1664,13 +1686,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_list() and 0xFFFF) != 50951) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_lock() and 0xFFFF) != 50055) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_lock() and 0xFFFF) != 40726) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_status() and 0xFFFF) != 42868) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_status() and 0xFFFF) != 62923) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_unlock() and 0xFFFF) != 20586) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_unlock() and 0xFFFF) != 30034) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_pinsclient_add_pin_list() and 0xFFFF) != 2665) {
@@ -1818,6 +1840,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_time_token_at_door() and 0xFFFF) != 22686) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_constructor_canceltoken_new() and 0xFFFF) != 42736) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_constructor_latchkeyclientbuilder_new() and 0xFFFF) != 38470) {
@@ -3936,6 +3961,306 @@ public object FfiConverterTypeBleEvents: FfiConverter<BleEvents, Long> {
     override fun allocationSize(value: BleEvents) = 8UL
 
     override fun write(value: BleEvents, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Cancels the command it was passed to: the command is dropped where it
+ * stands, exactly as a cancelled Kotlin coroutine drops it.
+ */
+public interface CancelTokenInterface {
+    
+    /**
+     * Cancels (idempotent; from any thread).
+     */
+    fun `cancel`()
+    
+    /**
+     * Whether [`CancelToken::cancel`] was called.
+     */
+    fun `isCancelled`(): kotlin.Boolean
+    
+    companion object
+}
+
+/**
+ * Cancels the command it was passed to: the command is dropped where it
+ * stands, exactly as a cancelled Kotlin coroutine drops it.
+ */
+open class CancelToken: Disposable, AutoCloseable, CancelTokenInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * A token not yet cancelled.
+     */
+    constructor() :
+        this(UniffiWithHandle, 
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_constructor_canceltoken_new(
+    
+        _status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_latchkey_ffi_fn_free_canceltoken(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_latchkey_ffi_fn_clone_canceltoken(handle, status)
+        }
+    }
+
+    
+    /**
+     * Cancels (idempotent; from any thread).
+     */override fun `cancel`()
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_canceltoken_cancel(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Whether [`CancelToken::cancel`] was called.
+     */override fun `isCancelled`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_canceltoken_is_cancelled(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCancelToken: FfiConverter<CancelToken, Long> {
+    override fun lower(value: CancelToken): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): CancelToken {
+        return CancelToken(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): CancelToken {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: CancelToken) = 8UL
+
+    override fun write(value: CancelToken, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -6462,19 +6787,21 @@ public interface LocksClientInterface {
     /**
      * Locks the lock.
      */
-    suspend fun `lock`(`lockId`: kotlin.String, `listener`: ProgressListener?): CommandReport
+    suspend fun `lock`(`lockId`: kotlin.String, `listener`: ProgressListener?, `cancel`: CancelToken? = null): CommandReport
     
     /**
      * Reads the lock's status without moving the bolt (also delivers
      * revocations and time, and collects its events).
      */
-    suspend fun `status`(`lockId`: kotlin.String, `listener`: ProgressListener?): CommandReport
+    suspend fun `status`(`lockId`: kotlin.String, `listener`: ProgressListener?, `cancel`: CancelToken? = null): CommandReport
     
     /**
-     * Unlocks the lock (hex id), online or not. Cancelling the call drops
-     * the command: the lock acts at most once, the store stays intact.
+     * Unlocks the lock (hex id), online or not. Cancelling the call (the
+     * Kotlin coroutine, or `cancel`: Swift's task-aware calls use it)
+     * drops the command: the lock acts at most once, the store stays
+     * intact.
      */
-    suspend fun `unlock`(`lockId`: kotlin.String, `listener`: ProgressListener?): CommandReport
+    suspend fun `unlock`(`lockId`: kotlin.String, `listener`: ProgressListener?, `cancel`: CancelToken? = null): CommandReport
     
     companion object
 }
@@ -6613,7 +6940,7 @@ open class LocksClient: Disposable, AutoCloseable, LocksClientInterface
      */
     @Throws(CommandException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `lock`(`lockId`: kotlin.String, `listener`: ProgressListener?) : CommandReport {
+    override suspend fun `lock`(`lockId`: kotlin.String, `listener`: ProgressListener?, `cancel`: CancelToken?) : CommandReport {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_latchkey_ffi_fn_method_locksclient_lock(
@@ -6621,6 +6948,7 @@ open class LocksClient: Disposable, AutoCloseable, LocksClientInterface
                 
         FfiConverterString.lower(`lockId`),
         FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`cancel`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -6640,7 +6968,7 @@ open class LocksClient: Disposable, AutoCloseable, LocksClientInterface
      */
     @Throws(CommandException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `status`(`lockId`: kotlin.String, `listener`: ProgressListener?) : CommandReport {
+    override suspend fun `status`(`lockId`: kotlin.String, `listener`: ProgressListener?, `cancel`: CancelToken?) : CommandReport {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_latchkey_ffi_fn_method_locksclient_status(
@@ -6648,6 +6976,7 @@ open class LocksClient: Disposable, AutoCloseable, LocksClientInterface
                 
         FfiConverterString.lower(`lockId`),
         FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`cancel`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -6662,12 +6991,14 @@ open class LocksClient: Disposable, AutoCloseable, LocksClientInterface
 
     
     /**
-     * Unlocks the lock (hex id), online or not. Cancelling the call drops
-     * the command: the lock acts at most once, the store stays intact.
+     * Unlocks the lock (hex id), online or not. Cancelling the call (the
+     * Kotlin coroutine, or `cancel`: Swift's task-aware calls use it)
+     * drops the command: the lock acts at most once, the store stays
+     * intact.
      */
     @Throws(CommandException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `unlock`(`lockId`: kotlin.String, `listener`: ProgressListener?) : CommandReport {
+    override suspend fun `unlock`(`lockId`: kotlin.String, `listener`: ProgressListener?, `cancel`: CancelToken?) : CommandReport {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_latchkey_ffi_fn_method_locksclient_unlock(
@@ -6675,6 +7006,7 @@ open class LocksClient: Disposable, AutoCloseable, LocksClientInterface
                 
         FfiConverterString.lower(`lockId`),
         FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`cancel`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -8019,8 +8351,11 @@ public object FfiConverterTypePinsClient: FfiConverter<PinsClient, Long> {
 
 
 /**
- * Receives the steps of a command. Called on a background thread: post
- * to the main thread before touching UI.
+ * Receives the steps of a command, in order, on the library's own
+ * progress thread (never the caller's, so a listener can't stall a
+ * command and a command polled on the main thread can't stall the UI
+ * through it): post to the main thread before touching UI. Every step
+ * is delivered before the command's call returns.
  */
 public interface ProgressListener {
     
@@ -8033,8 +8368,11 @@ public interface ProgressListener {
 }
 
 /**
- * Receives the steps of a command. Called on a background thread: post
- * to the main thread before touching UI.
+ * Receives the steps of a command, in order, on the library's own
+ * progress thread (never the caller's, so a listener can't stall a
+ * command and a command polled on the main thread can't stall the UI
+ * through it): post to the main thread before touching UI. Every step
+ * is delivered before the command's call returns.
  */
 open class ProgressListenerImpl: Disposable, AutoCloseable, ProgressListener
 {
@@ -15230,6 +15568,18 @@ sealed class CommandException: kotlin.Exception() {
             get() = "code=${ `code` }, detail=${ `detail` }"
     }
     
+    /**
+     * The command's [`CancelToken`](crate::CancelToken) was cancelled:
+     * the command was dropped as a cancelled coroutine's is (the lock
+     * acts at most once, the store is intact). Not a failure to explain:
+     * Swift's task-aware calls throw `CancellationError` instead.
+     */
+    class Cancelled(
+        ) : CommandException() {
+        override val message
+            get() = ""
+    }
+    
 
     
 
@@ -15281,6 +15631,7 @@ public object FfiConverterTypeCommandError : FfiConverterRustBuffer<CommandExcep
                 FfiConverterTypeDiagnosisCode.read(buf),
                 FfiConverterString.read(buf),
                 )
+            9 -> CommandException.Cancelled()
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
     }
@@ -15335,6 +15686,10 @@ public object FfiConverterTypeCommandError : FfiConverterRustBuffer<CommandExcep
                 + FfiConverterTypeDiagnosisCode.allocationSize(value.`code`)
                 + FfiConverterString.allocationSize(value.`detail`)
             )
+            is CommandException.Cancelled -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+            )
         }
     }
 
@@ -15386,6 +15741,10 @@ public object FfiConverterTypeCommandError : FfiConverterRustBuffer<CommandExcep
                 buf.putInt(8)
                 FfiConverterTypeDiagnosisCode.write(value.`code`, buf)
                 FfiConverterString.write(value.`detail`, buf)
+                Unit
+            }
+            is CommandException.Cancelled -> {
+                buf.putInt(9)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -18151,6 +18510,38 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
         } else {
             buf.put(1)
             FfiConverterString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeCancelToken: FfiConverterRustBuffer<CancelToken?> {
+    override fun read(buf: ByteBuffer): CancelToken? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCancelToken.read(buf)
+    }
+
+    override fun allocationSize(value: CancelToken?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCancelToken.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CancelToken?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCancelToken.write(value, buf)
         }
     }
 }
