@@ -4,8 +4,6 @@ package android.bluetooth;
 import android.content.Context;
 
 public class BluetoothDevice {
-    public static final int TRANSPORT_AUTO = 0;
-    public static final int TRANSPORT_BREDR = 1;
     public static final int TRANSPORT_LE = 2;
 
     public String getAddress() {

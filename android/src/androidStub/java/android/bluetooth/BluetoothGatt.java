@@ -5,17 +5,6 @@ import java.util.UUID;
 
 public class BluetoothGatt implements BluetoothProfile {
     public static final int GATT_SUCCESS = 0;
-    public static final int GATT_READ_NOT_PERMITTED = 2;
-    public static final int GATT_WRITE_NOT_PERMITTED = 3;
-    public static final int GATT_INSUFFICIENT_AUTHENTICATION = 5;
-    public static final int GATT_REQUEST_NOT_SUPPORTED = 6;
-    public static final int GATT_INSUFFICIENT_AUTHORIZATION = 8;
-    public static final int GATT_INVALID_OFFSET = 7;
-    public static final int GATT_INVALID_ATTRIBUTE_LENGTH = 13;
-    public static final int GATT_INSUFFICIENT_ENCRYPTION = 15;
-    public static final int GATT_CONNECTION_CONGESTED = 143;
-    public static final int GATT_CONNECTION_TIMEOUT = 147;
-    public static final int GATT_FAILURE = 257;
 
     public boolean requestMtu(int mtu) {
         throw new RuntimeException("Stub!");

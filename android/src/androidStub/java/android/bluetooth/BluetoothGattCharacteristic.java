@@ -7,15 +7,11 @@ import java.util.List;
 import java.util.UUID;
 
 public class BluetoothGattCharacteristic {
-    public static final int PROPERTY_READ = 2;
     public static final int PROPERTY_WRITE_NO_RESPONSE = 4;
-    public static final int PROPERTY_WRITE = 8;
     public static final int PROPERTY_NOTIFY = 16;
-    public static final int PERMISSION_READ = 1;
     public static final int PERMISSION_WRITE = 16;
     public static final int WRITE_TYPE_NO_RESPONSE = 1;
     public static final int WRITE_TYPE_DEFAULT = 2;
-    public static final int WRITE_TYPE_SIGNED = 4;
 
     private final UUID uuid;
     private final List<BluetoothGattDescriptor> descriptors = new ArrayList<>();

@@ -6,8 +6,6 @@ import java.util.UUID;
 
 public class BluetoothGattDescriptor {
     public static final byte[] ENABLE_NOTIFICATION_VALUE = {0x01, 0x00};
-    public static final byte[] DISABLE_NOTIFICATION_VALUE = {0x00, 0x00};
-    public static final int PERMISSION_READ = 1;
     public static final int PERMISSION_WRITE = 16;
 
     private final UUID uuid;

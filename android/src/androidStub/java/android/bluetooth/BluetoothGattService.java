@@ -8,7 +8,6 @@ import java.util.UUID;
 
 public class BluetoothGattService {
     public static final int SERVICE_TYPE_PRIMARY = 0;
-    public static final int SERVICE_TYPE_SECONDARY = 1;
 
     private final UUID uuid;
     private final List<BluetoothGattCharacteristic> characteristics = new ArrayList<>();

@@ -12,10 +12,6 @@ public class ContextWrapper extends Context {
         this.base = base;
     }
 
-    public Context getBaseContext() {
-        return base;
-    }
-
     @Override
     public Context getApplicationContext() {
         return base.getApplicationContext();

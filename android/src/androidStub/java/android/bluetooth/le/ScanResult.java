@@ -8,7 +8,6 @@ public class ScanResult {
     private final BluetoothDevice device;
     private final ScanRecord scanRecord;
     private final int rssi;
-    private final long timestampNanos;
 
     /** @deprecated Use the API 26 constructor with the PHY and advertising fields. */
     @Deprecated
@@ -16,7 +15,6 @@ public class ScanResult {
         this.device = device;
         this.scanRecord = scanRecord;
         this.rssi = rssi;
-        this.timestampNanos = timestampNanos;
     }
 
     public BluetoothDevice getDevice() {
@@ -29,9 +27,5 @@ public class ScanResult {
 
     public int getRssi() {
         return rssi;
-    }
-
-    public long getTimestampNanos() {
-        return timestampNanos;
     }
 }

@@ -3,13 +3,9 @@
 package android.bluetooth.le;
 
 public class ScanSettings {
-    public static final int SCAN_MODE_OPPORTUNISTIC = -1;
     public static final int SCAN_MODE_LOW_POWER = 0;
-    public static final int SCAN_MODE_BALANCED = 1;
     public static final int SCAN_MODE_LOW_LATENCY = 2;
     public static final int CALLBACK_TYPE_ALL_MATCHES = 1;
-    public static final int CALLBACK_TYPE_FIRST_MATCH = 2;
-    public static final int CALLBACK_TYPE_MATCH_LOST = 4;
 
     private final int scanMode;
 
@@ -27,9 +23,6 @@ public class ScanSettings {
         public Builder() {}
 
         public Builder setScanMode(int scanMode) {
-            if (scanMode < SCAN_MODE_OPPORTUNISTIC || scanMode > SCAN_MODE_LOW_LATENCY) {
-                throw new IllegalArgumentException("invalid scan mode " + scanMode);
-            }
             this.scanMode = scanMode;
             return this;
         }

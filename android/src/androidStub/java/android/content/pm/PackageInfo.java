@@ -2,7 +2,6 @@
 package android.content.pm;
 
 public class PackageInfo {
-    public static final int REQUESTED_PERMISSION_GRANTED = 2;
     public static final int REQUESTED_PERMISSION_NEVER_FOR_LOCATION = 0x00010000;
 
     public String[] requestedPermissions;

@@ -3,7 +3,6 @@ package android.content.pm;
 
 public abstract class PackageManager {
     public static final int PERMISSION_GRANTED = 0;
-    public static final int PERMISSION_DENIED = -1;
     public static final int GET_PERMISSIONS = 0x00001000;
     public static final String FEATURE_BLUETOOTH = "android.hardware.bluetooth";
     public static final String FEATURE_BLUETOOTH_LE = "android.hardware.bluetooth_le";

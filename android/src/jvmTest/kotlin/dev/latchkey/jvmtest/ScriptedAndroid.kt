@@ -5,7 +5,8 @@
 // come on a binder thread, and stop once a BluetoothGatt is closed. A test
 // scripts the quirks (a 133 on connect, a missing or late onMtuChanged, a
 // busy write, a SecurityException, Bluetooth switching off, a 6th scan in
-// 30 s) and reads back what the glue asked of the stack. ScriptedGatt.kt is
+// 30 s, a write callback that never comes, a link dropped during discovery)
+// and reads back what the glue asked of the stack. ScriptedGatt.kt is
 // one connection; ScriptedContext.kt the Context the glue is given.
 package dev.latchkey.jvmtest
 
@@ -65,6 +66,12 @@ class ScriptedBluetooth(val world: SimulatedWorld) : AutoCloseable {
 
     /** How many `writeCharacteristic` calls to refuse as busy before taking one. */
     val busyWrites = AtomicInteger()
+
+    /** False: `onCharacteristicWrite` never comes (the packet still reaches the lock). */
+    @Volatile var writeCallbacks = true
+
+    /** How many service discoveries the link drops during (status 19), before one succeeds. */
+    val dropsDuringDiscovery = AtomicInteger()
     @Volatile var startScanThrows: RuntimeException? = null
     @Volatile var scanFailsWith: Int? = null
 

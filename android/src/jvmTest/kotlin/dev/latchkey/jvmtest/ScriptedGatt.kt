@@ -93,6 +93,14 @@ class ScriptedGatt(
         record("discoverServices")
         if (link == null) return false
         lateMtu?.let { mtu -> deliver("onMtuChanged $mtu") { callback.onMtuChanged(this, mtu, GATT_SUCCESS) } }
+        if (bt.dropsDuringDiscovery.getAndUpdate { maxOf(0, it - 1) } > 0) {
+            // The lock goes away mid-discovery: GATT_CONN_TERMINATE_PEER_USER (19), no onServicesDiscovered.
+            deliver("onConnectionStateChange 19 0", delayMs = 40) {
+                link?.disconnect()
+                callback.onConnectionStateChange(this, 19, BluetoothProfile.STATE_DISCONNECTED)
+            }
+            return true
+        }
         // Discovery takes a while on a phone; a late MTU answer arrives meanwhile.
         deliver("onServicesDiscovered", delayMs = 200) {
             services = BluetoothGattService(SERVICE, BluetoothGattService.SERVICE_TYPE_PRIMARY).apply {
@@ -166,7 +174,9 @@ class ScriptedGatt(
                 }
                 return@later
             }
-            deliver("onCharacteristicWrite") { callback.onCharacteristicWrite(this, rx, GATT_SUCCESS) }
+            if (bt.writeCallbacks) {
+                deliver("onCharacteristicWrite") { callback.onCharacteristicWrite(this, rx, GATT_SUCCESS) }
+            }
             for (notification in answer.notifications) {
                 deliver("onCharacteristicChanged ${notification.size}") { notify(notification) }
             }
