@@ -16,6 +16,7 @@
 mod cloud;
 mod demo;
 mod doctor;
+mod locales;
 mod output;
 mod sheet;
 mod tech;
@@ -71,6 +72,11 @@ enum Command {
     Keys(Target),
     /// Check that this phone would open the lock with no network.
     OfflineCheck(Target),
+    /// The languages latchkey speaks: list them, check locale files against English, stamp updated translations.
+    Locales {
+        #[command(subcommand)]
+        command: locales::LocalesCommand,
+    },
     /// Upload queued events and refresh keys from the cloud.
     Sync {
         #[command(flatten)]
@@ -102,6 +108,7 @@ fn main() -> ExitCode {
         Command::Events(target) => runtime.block_on(tech::run(Tech::Events, &target)),
         Command::Keys(target) => runtime.block_on(tech::run(Tech::Keys, &target)),
         Command::OfflineCheck(target) => runtime.block_on(tech::run(Tech::OfflineCheck, &target)),
+        Command::Locales { command } => locales::run(command),
         Command::Sync { args, target } => runtime.block_on(tech::run_sync(&target, &args)),
     }
 }
