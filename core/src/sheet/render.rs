@@ -154,6 +154,14 @@ fn status(t: &Texts<'_>, status: &str) -> String {
     t.render(&format!("sheet.status.{status}"), &[])
 }
 
+/// One readiness line: its title and what it found.
+fn check_line(t: &Texts<'_>, title: &str, message: &str) -> String {
+    t.render(
+        "sheet.check_line",
+        &args(&[("title", title.to_string()), ("message", message.to_string())]),
+    )
+}
+
 fn capitalised(s: &str) -> String {
     let mut c = s.chars();
     c.next()
@@ -219,7 +227,12 @@ fn markdown(sheet: &EmergencySheet, t: &Texts<'_>) -> String {
     if let Some(r) = &sheet.readiness {
         let _ = writeln!(out);
         for l in &r.lines {
-            let _ = writeln!(out, "- **{}** {}: {}", status(t, &l.status), l.title, l.message);
+            let _ = writeln!(
+                out,
+                "- **{}** {}",
+                status(t, &l.status),
+                check_line(t, &l.title, &l.message)
+            );
         }
     }
     out
@@ -276,7 +289,7 @@ fn text(sheet: &EmergencySheet, t: &Texts<'_>) -> String {
         for l in &r.lines {
             wrap(
                 &mut out,
-                &format!("[{}] {}: {}", status(t, &l.status), l.title, l.message),
+                &format!("[{}] {}", status(t, &l.status), check_line(t, &l.title, &l.message)),
                 "  ",
                 "    ",
             );

@@ -105,6 +105,7 @@ pub(super) const TEXTS: &[(&str, &str)] = &[
         "sheet.readiness.none",
         "Not run yet on this phone: run \"Offline readiness\" in the app before you need it.",
     ),
+    ("sheet.check_line", "{title}: {message}"),
     ("sheet.status.pass", "pass"),
     ("sheet.status.warn", "warn"),
     ("sheet.status.fail", "fail"),

@@ -234,328 +234,111 @@ pub(super) const LOCALES: &[([u8; 8], u8, u8)] = &[
     (*b"zu\0\0\0\0\0\0", 4, 0b100010),
 ];
 
-/// The category of the whole number `n` under rule `rule`.
+/// The category of the whole number `n` under rule `rule`: the first
+/// condition that holds, in CLDR's order, else `other`. The conditions are
+/// CLDR's as written (reduced to whole numbers), not simplified.
+#[allow(clippy::nonminimal_bool)]
 pub(super) fn select(rule: u8, n: u64) -> &'static str {
     match rule {
-        0 => "other",
-        1 => {
-            if (0..=1).contains(&n) {
-                "one"
-            } else {
-                "other"
-            }
+        1 if (0..=1).contains(&n) => "one",
+        2 if (0..=1).contains(&n) || (11..=99).contains(&n) => "one",
+        3 if n % 10 == 1 && n % 100 != 11 => "one",
+        4 if n == 0 || n == 1 => "one",
+        5 if n == 1 => "one",
+        6 if n == 1 || n == 2 || n == 3 || n % 10 != 4 && n % 10 != 6 && n % 10 != 9 => "one",
+        7 if (0..=1).contains(&n) => "one",
+        7 if n != 0 && n % 1000000 == 0 => "many",
+        8 if n % 10 == 1 && !(11..=19).contains(&(n % 100)) => "one",
+        8 if (2..=9).contains(&(n % 10)) && !(11..=19).contains(&(n % 100)) => "few",
+        9 if n % 10 == 1 && n % 100 != 11 => "one",
+        9 if (2..=4).contains(&(n % 10)) && !(12..=14).contains(&(n % 100)) => "few",
+        10 if n == 0 || n == 1 => "one",
+        10 if (2..=10).contains(&n) => "few",
+        11 if n == 0 || n == 1 => "one",
+        11 if n != 0 && n % 1000000 == 0 => "many",
+        12 if n == 1 => "one",
+        12 if (2..=4).contains(&n) => "few",
+        13 if n == 1 => "one",
+        13 if n == 0 || n != 1 && (1..=19).contains(&(n % 100)) => "few",
+        14 if n == 1 => "one",
+        14 if n != 0 && n % 1000000 == 0 => "many",
+        15 if n == 1 => "one",
+        15 if n == 2 => "two",
+        16 if n % 10 == 0 || (11..=19).contains(&(n % 100)) => "zero",
+        16 if n % 10 == 1 && n % 100 != 11 => "one",
+        17 if n == 0 => "zero",
+        17 if (n == 0 || n == 1) && n != 0 => "one",
+        18 if n == 0 => "zero",
+        18 if n == 1 => "one",
+        19 if n % 10 == 1 => "one",
+        19 if n % 10 == 2 => "two",
+        19 if n % 100 == 0 || n % 100 == 20 || n % 100 == 40 || n % 100 == 60 || n % 100 == 80 => "few",
+        20 if n % 10 == 1 && n % 100 != 11 => "one",
+        20 if (2..=4).contains(&(n % 10)) && !(12..=14).contains(&(n % 100)) => "few",
+        20 if n % 10 == 0 || (5..=9).contains(&(n % 10)) || (11..=14).contains(&(n % 100)) => "many",
+        21 if n % 10 == 1 && n % 100 != 11 => "one",
+        21 if n == 2 => "two",
+        21 if n != 2 && (2..=9).contains(&(n % 10)) && !(11..=19).contains(&(n % 100)) => "few",
+        22 if n % 100 == 1 => "one",
+        22 if n % 100 == 2 => "two",
+        22 if (3..=4).contains(&(n % 100)) => "few",
+        23 if n == 1 => "one",
+        23 if (2..=4).contains(&(n % 10)) && !(12..=14).contains(&(n % 100)) => "few",
+        23 if n != 1 && (0..=1).contains(&(n % 10))
+            || (5..=9).contains(&(n % 10))
+            || (12..=14).contains(&(n % 100)) =>
+        {
+            "many"
         }
-        2 => {
-            if (0..=1).contains(&n) || (11..=99).contains(&n) {
-                "one"
-            } else {
-                "other"
-            }
+        24 if n == 1 || n == 11 => "one",
+        24 if n == 2 || n == 12 => "two",
+        24 if (3..=10).contains(&n) || (13..=19).contains(&n) => "few",
+        25 if n % 10 == 1 && n % 100 != 11 && n % 100 != 71 && n % 100 != 91 => "one",
+        25 if n % 10 == 2 && n % 100 != 12 && n % 100 != 72 && n % 100 != 92 => "two",
+        25 if ((3..=4).contains(&(n % 10)) || n % 10 == 9)
+            && !(10..=19).contains(&(n % 100))
+            && !(70..=79).contains(&(n % 100))
+            && !(90..=99).contains(&(n % 100)) =>
+        {
+            "few"
         }
-        3 => {
-            if n % 10 == 1 && n % 100 != 11 {
-                "one"
-            } else {
-                "other"
-            }
+        25 if n != 0 && n % 1000000 == 0 => "many",
+        26 if n == 1 => "one",
+        26 if n == 2 => "two",
+        26 if (3..=6).contains(&n) => "few",
+        26 if (7..=10).contains(&n) => "many",
+        27 if n == 1 => "one",
+        27 if n == 2 => "two",
+        27 if n == 0 || (3..=10).contains(&(n % 100)) => "few",
+        27 if (11..=19).contains(&(n % 100)) => "many",
+        28 if n == 0 => "zero",
+        28 if n == 1 => "one",
+        28 if n % 100 == 2
+            || n % 100 == 22
+            || n % 100 == 42
+            || n % 100 == 62
+            || n % 100 == 82
+            || n % 1000 == 0
+                && ((1000..=20000).contains(&(n % 100000))
+                    || n % 100000 == 40000
+                    || n % 100000 == 60000
+                    || n % 100000 == 80000)
+            || n != 0 && n % 1000000 == 100000 =>
+        {
+            "two"
         }
-        4 => {
-            if n == 0 || n == 1 {
-                "one"
-            } else {
-                "other"
-            }
-        }
-        5 => {
-            if n == 1 {
-                "one"
-            } else {
-                "other"
-            }
-        }
-        6 => {
-            if n == 1 || n == 2 || n == 3 || n % 10 != 4 && n % 10 != 6 && n % 10 != 9 {
-                "one"
-            } else {
-                "other"
-            }
-        }
-        7 => {
-            if (0..=1).contains(&n) {
-                "one"
-            } else if n != 0 && n % 1000000 == 0 {
-                "many"
-            } else {
-                "other"
-            }
-        }
-        8 => {
-            if n % 10 == 1 && !(11..=19).contains(&(n % 100)) {
-                "one"
-            } else if (2..=9).contains(&(n % 10)) && !(11..=19).contains(&(n % 100)) {
-                "few"
-            } else {
-                "other"
-            }
-        }
-        9 => {
-            if n % 10 == 1 && n % 100 != 11 {
-                "one"
-            } else if (2..=4).contains(&(n % 10)) && !(12..=14).contains(&(n % 100)) {
-                "few"
-            } else {
-                "other"
-            }
-        }
-        10 => {
-            if n == 0 || n == 1 {
-                "one"
-            } else if (2..=10).contains(&n) {
-                "few"
-            } else {
-                "other"
-            }
-        }
-        11 => {
-            if n == 0 || n == 1 {
-                "one"
-            } else if n != 0 && n % 1000000 == 0 {
-                "many"
-            } else {
-                "other"
-            }
-        }
-        12 => {
-            if n == 1 {
-                "one"
-            } else if (2..=4).contains(&n) {
-                "few"
-            } else {
-                "other"
-            }
-        }
-        13 => {
-            if n == 1 {
-                "one"
-            } else if n == 0 || n != 1 && (1..=19).contains(&(n % 100)) {
-                "few"
-            } else {
-                "other"
-            }
-        }
-        14 => {
-            if n == 1 {
-                "one"
-            } else if n != 0 && n % 1000000 == 0 {
-                "many"
-            } else {
-                "other"
-            }
-        }
-        15 => {
-            if n == 1 {
-                "one"
-            } else if n == 2 {
-                "two"
-            } else {
-                "other"
-            }
-        }
-        16 => {
-            if n % 10 == 0 || (11..=19).contains(&(n % 100)) {
-                "zero"
-            } else if n % 10 == 1 && n % 100 != 11 {
-                "one"
-            } else {
-                "other"
-            }
-        }
-        17 => {
-            if n == 0 {
-                "zero"
-            } else if (n == 0 || n == 1) && n != 0 {
-                "one"
-            } else {
-                "other"
-            }
-        }
-        18 => {
-            if n == 0 {
-                "zero"
-            } else if n == 1 {
-                "one"
-            } else {
-                "other"
-            }
-        }
-        19 => {
-            if n % 10 == 1 {
-                "one"
-            } else if n % 10 == 2 {
-                "two"
-            } else if n % 100 == 0 || n % 100 == 20 || n % 100 == 40 || n % 100 == 60 || n % 100 == 80 {
-                "few"
-            } else {
-                "other"
-            }
-        }
-        20 => {
-            if n % 10 == 1 && n % 100 != 11 {
-                "one"
-            } else if (2..=4).contains(&(n % 10)) && !(12..=14).contains(&(n % 100)) {
-                "few"
-            } else if n % 10 == 0 || (5..=9).contains(&(n % 10)) || (11..=14).contains(&(n % 100)) {
-                "many"
-            } else {
-                "other"
-            }
-        }
-        21 => {
-            if n % 10 == 1 && n % 100 != 11 {
-                "one"
-            } else if n == 2 {
-                "two"
-            } else if n != 2 && (2..=9).contains(&(n % 10)) && !(11..=19).contains(&(n % 100)) {
-                "few"
-            } else {
-                "other"
-            }
-        }
-        22 => {
-            if n % 100 == 1 {
-                "one"
-            } else if n % 100 == 2 {
-                "two"
-            } else if (3..=4).contains(&(n % 100)) {
-                "few"
-            } else {
-                "other"
-            }
-        }
-        23 => {
-            if n == 1 {
-                "one"
-            } else if (2..=4).contains(&(n % 10)) && !(12..=14).contains(&(n % 100)) {
-                "few"
-            } else if n != 1 && (0..=1).contains(&(n % 10))
-                || (5..=9).contains(&(n % 10))
-                || (12..=14).contains(&(n % 100))
-            {
-                "many"
-            } else {
-                "other"
-            }
-        }
-        24 => {
-            if n == 1 || n == 11 {
-                "one"
-            } else if n == 2 || n == 12 {
-                "two"
-            } else if (3..=10).contains(&n) || (13..=19).contains(&n) {
-                "few"
-            } else {
-                "other"
-            }
-        }
-        25 => {
-            if n % 10 == 1 && n % 100 != 11 && n % 100 != 71 && n % 100 != 91 {
-                "one"
-            } else if n % 10 == 2 && n % 100 != 12 && n % 100 != 72 && n % 100 != 92 {
-                "two"
-            } else if ((3..=4).contains(&(n % 10)) || n % 10 == 9)
-                && !(10..=19).contains(&(n % 100))
-                && !(70..=79).contains(&(n % 100))
-                && !(90..=99).contains(&(n % 100))
-            {
-                "few"
-            } else if n != 0 && n % 1000000 == 0 {
-                "many"
-            } else {
-                "other"
-            }
-        }
-        26 => {
-            if n == 1 {
-                "one"
-            } else if n == 2 {
-                "two"
-            } else if (3..=6).contains(&n) {
-                "few"
-            } else if (7..=10).contains(&n) {
-                "many"
-            } else {
-                "other"
-            }
-        }
-        27 => {
-            if n == 1 {
-                "one"
-            } else if n == 2 {
-                "two"
-            } else if n == 0 || (3..=10).contains(&(n % 100)) {
-                "few"
-            } else if (11..=19).contains(&(n % 100)) {
-                "many"
-            } else {
-                "other"
-            }
-        }
-        28 => {
-            if n == 0 {
-                "zero"
-            } else if n == 1 {
-                "one"
-            } else if n % 100 == 2
-                || n % 100 == 22
-                || n % 100 == 42
-                || n % 100 == 62
-                || n % 100 == 82
-                || n % 1000 == 0
-                    && ((1000..=20000).contains(&(n % 100000))
-                        || n % 100000 == 40000
-                        || n % 100000 == 60000
-                        || n % 100000 == 80000)
-                || n != 0 && n % 1000000 == 100000
-            {
-                "two"
-            } else if n % 100 == 3 || n % 100 == 23 || n % 100 == 43 || n % 100 == 63 || n % 100 == 83 {
-                "few"
-            } else if n != 1 && (n % 100 == 1 || n % 100 == 21 || n % 100 == 41 || n % 100 == 61 || n % 100 == 81) {
-                "many"
-            } else {
-                "other"
-            }
-        }
-        29 => {
-            if n == 0 {
-                "zero"
-            } else if n == 1 {
-                "one"
-            } else if n == 2 {
-                "two"
-            } else if (3..=10).contains(&(n % 100)) {
-                "few"
-            } else if (11..=99).contains(&(n % 100)) {
-                "many"
-            } else {
-                "other"
-            }
-        }
-        30 => {
-            if n == 0 {
-                "zero"
-            } else if n == 1 {
-                "one"
-            } else if n == 2 {
-                "two"
-            } else if n == 3 {
-                "few"
-            } else if n == 6 {
-                "many"
-            } else {
-                "other"
-            }
-        }
+        28 if n % 100 == 3 || n % 100 == 23 || n % 100 == 43 || n % 100 == 63 || n % 100 == 83 => "few",
+        28 if n != 1 && (n % 100 == 1 || n % 100 == 21 || n % 100 == 41 || n % 100 == 61 || n % 100 == 81) => "many",
+        29 if n == 0 => "zero",
+        29 if n == 1 => "one",
+        29 if n == 2 => "two",
+        29 if (3..=10).contains(&(n % 100)) => "few",
+        29 if (11..=99).contains(&(n % 100)) => "many",
+        30 if n == 0 => "zero",
+        30 if n == 1 => "one",
+        30 if n == 2 => "two",
+        30 if n == 3 => "few",
+        30 if n == 6 => "many",
         _ => "other",
     }
 }
