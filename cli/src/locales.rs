@@ -217,12 +217,12 @@ fn check(files: &[PathBuf]) -> ExitCode {
                 .map_err(|e| e.to_string())
         });
         match result {
-            Ok((locale, count, problems)) if problems.is_empty() => {
-                println!("{name}: {locale}, {count} texts, no problem");
+            Ok((locale, texts, problems)) if problems.is_empty() => {
+                println!("{name}: {locale}, {}, no problem", count(texts, "text"));
             }
             Ok((locale, _, problems)) => {
                 failed = true;
-                println!("{name}: {locale}, {} problems", problems.len());
+                println!("{name}: {locale}, {}", count(problems.len(), "problem"));
                 for p in problems {
                     println!("  {p}");
                 }
@@ -237,6 +237,15 @@ fn check(files: &[PathBuf]) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// `1 text`, `3 texts`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 
@@ -255,7 +264,7 @@ fn stamp(path: &Path, keys: &[String], all: bool) -> Result<String, String> {
         "no text (canonical form only)".to_string()
     } else {
         file.stamp(keys);
-        format!("{} texts", keys.len())
+        count(keys.len(), "text")
     };
     std::fs::write(path, file.to_arb(&locale)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(format!("{}: {locale}, stamped {stamped}", path.display()))
