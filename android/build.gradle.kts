@@ -6,15 +6,23 @@
 // Include it from an app's settings.gradle.kts:
 //   include(":latchkey"); project(":latchkey").projectDir = file("path/to/latchkey/android")
 //
+// A module inside the app's build: it declares no plugin versions (the
+// app's pluginManagement, or its root build's `plugins { … apply false }`,
+// decides them), no repositories (the app's dependencyResolutionManagement
+// decides where dependencies come from; a project repository would even
+// fail a build that sets FAIL_ON_PROJECT_REPOS) and nothing resolved from
+// a URL while Gradle configures: every dependency below has a fixed
+// version. What the app must declare is in docs/bindings.md ("Including
+// the library in an app"). settings.gradle.kts is only for building this
+// module on its own.
+//
 // src/jvmTest holds JVM tests that run against a host build with the
 // test-only `sim` feature; scripts/test-kotlin runs them (Gradle does not).
-import org.gradle.api.provider.ValueSource
-import org.gradle.api.provider.ValueSourceParameters
-import org.gradle.api.file.RegularFileProperty
+// scripts/check-packaging checks this file by reading it.
 
 plugins {
-    id("com.android.library") version "8.7.3"
-    id("org.jetbrains.kotlin.android") version "2.1.0"
+    id("com.android.library")
+    id("org.jetbrains.kotlin.android")
 }
 
 android {
@@ -41,14 +49,19 @@ android {
         sourceCompatibility = JavaVersion.VERSION_17
         targetCompatibility = JavaVersion.VERSION_17
     }
+}
 
-    kotlinOptions {
-        jvmTarget = "17"
+// `compilerOptions`, not the `kotlinOptions` block: that one is deprecated
+// since Kotlin 2.0 and an error in later releases, and the app's Kotlin
+// version is the one that applies.
+kotlin {
+    compilerOptions {
+        jvmTarget.set(org.jetbrains.kotlin.gradle.dsl.JvmTarget.JVM_17)
     }
 }
 
 // The translations live once, in the repository's locales/ folder (one ARB
-// file per locale, checked by latchkey-core's tests): copy them into the
+// file per locale, checked by latchkey-core's tests): copied into the
 // assets before every build. English is built into the library.
 val latchkeyLocales by tasks.registering(Sync::class) {
     from(layout.projectDirectory.dir("../locales")) {
@@ -59,45 +72,14 @@ val latchkeyLocales by tasks.registering(Sync::class) {
 }
 tasks.named("preBuild") { dependsOn(latchkeyLocales) }
 
-// The sync engine checks the cloud's certificate with Android's trust store
-// through rustls-platform-verifier, whose small Kotlin component must match
-// the crate's version in Cargo.lock exactly (see LatchkeyAndroid.init).
-repositories {
-    maven {
-        url = uri("https://github.com/rustls/rustls-platform-verifier/raw/maven-archive/android-release-support/maven/")
-    }
-}
-
-abstract class RustlsVerifierVersion : ValueSource<String, RustlsVerifierVersion.Params> {
-    interface Params : ValueSourceParameters {
-        val lockFile: RegularFileProperty
-    }
-
-    override fun obtain(): String {
-        val lines = parameters.lockFile.get().asFile.readLines()
-        val at = lines.indexOfFirst { it.trim() == "name = \"rustls-platform-verifier-android\"" }
-        if (at < 0) throw GradleException("rustls-platform-verifier-android is not in Cargo.lock")
-        return lines.drop(at + 1).firstOrNull { it.trimStart().startsWith("version = ") }
-            ?.substringAfter('"')?.substringBefore('"')
-            ?: throw GradleException("rustls-platform-verifier-android is not in Cargo.lock")
-    }
-}
-
-val rustlsVerifierVersion = providers.of(RustlsVerifierVersion::class) {
-    parameters.lockFile.set(layout.projectDirectory.file("../Cargo.lock"))
-}
-
-configurations.configureEach {
-    resolutionStrategy.eachDependency {
-        if (requested.group == "rustls" && requested.name == "rustls-platform-verifier") {
-            useVersion(rustlsVerifierVersion.get())
-            because("the Kotlin component must match the crate's version")
-        }
-    }
-}
-
 dependencies {
-    implementation("rustls:rustls-platform-verifier:latest.release")
+    // The sync engine checks the cloud's certificate with Android's trust
+    // store through rustls-platform-verifier, whose small Kotlin component
+    // must be exactly the version of the rustls-platform-verifier-android
+    // crate in Cargo.lock (scripts/check-packaging fails otherwise; update
+    // both together). It is published in rustls-platform-verifier's own
+    // Maven repository, which the app lists (docs/bindings.md).
+    implementation("rustls:rustls-platform-verifier:0.2.0")
     // UniFFI's Kotlin bindings call the native library through JNA.
     implementation("net.java.dev.jna:jna:5.13.0@aar")
     implementation("org.jetbrains.kotlinx:kotlinx-coroutines-android:1.9.0")

@@ -11,7 +11,9 @@ import PackageDescription
 
 let package = Package(
     name: "Latchkey",
-    platforms: [.iOS(.v15), .macOS(.v12)],
+    // iOS only: build-xcframework.sh builds device and simulator slices for
+    // iOS and none for macOS (scripts/check-packaging compares the two).
+    platforms: [.iOS(.v15)],
     products: [
         .library(name: "Latchkey", targets: ["Latchkey"]),
     ],

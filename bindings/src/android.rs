@@ -9,6 +9,8 @@ use jni::EnvUnowned;
 
 /// `dev.latchkey.android.LatchkeyAndroid.initPlatformVerifier(Context)`.
 #[no_mangle]
+// Found by the JVM through its symbol name, not reachable from Rust.
+#[allow(unreachable_pub)]
 pub extern "system" fn Java_dev_latchkey_android_LatchkeyAndroid_initPlatformVerifier<'caller>(
     mut env: EnvUnowned<'caller>,
     _class: JClass<'caller>,

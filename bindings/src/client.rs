@@ -2,7 +2,7 @@
 //!
 //! ```kotlin
 //! val client = LatchkeyClientBuilder(ClientConfig(dataDir = dir))
-//!     .bleTransport(GattTransport(context))
+//!     .bleCentral(GattBleCentral(context))
 //!     .keyStore(AndroidKeyStore())
 //!     .signer(StrongBoxSigner())
 //!     .build()                 // suspend
@@ -17,9 +17,9 @@ use crate::errors::ClientError;
 use crate::keys::KeysClient;
 use crate::locks::LocksClient;
 use crate::platform::auth::AuthProvider;
-use crate::platform::ble::BleTransport;
+use crate::platform::ble::BleCentral;
 use crate::platform::keys::{KeyStore, Signer};
-use crate::platform::{ForeignKeyStore, ForeignSigner, ForeignTransport};
+use crate::platform::{ForeignCentral, ForeignKeyStore, ForeignSigner};
 use crate::runtime::blocking;
 use crate::session::Session;
 use crate::sync::SyncClient;
@@ -54,7 +54,7 @@ impl From<Quarantined> for StoreQuarantine {
 #[derive(Clone, Default)]
 struct Parts {
     config: ClientConfig,
-    transport: Option<Arc<dyn BleTransport>>,
+    central: Option<Arc<dyn BleCentral>>,
     key_store: Option<Arc<dyn KeyStore>>,
     signer: Option<Arc<dyn Signer>>,
     auth: Option<Arc<dyn AuthProvider>>,
@@ -90,10 +90,11 @@ impl LatchkeyClientBuilder {
         })
     }
 
-    /// The app's Bluetooth stack (required unless a test build uses the
-    /// simulated radio).
-    pub fn ble_transport(self: Arc<Self>, transport: Arc<dyn BleTransport>) -> Arc<Self> {
-        self.with(|p| p.transport = Some(transport))
+    /// The app's Bluetooth central (required unless a test build uses the
+    /// simulated radio). It is attached to the client's driver when the
+    /// client is built, and asked to do nothing before the first command.
+    pub fn ble_central(self: Arc<Self>, central: Arc<dyn BleCentral>) -> Arc<Self> {
+        self.with(|p| p.central = Some(central))
     }
 
     /// The platform key store that wraps the store's data key. Without it a
@@ -156,7 +157,7 @@ impl LatchkeyClientBuilder {
 #[uniffi::export]
 impl LatchkeyClientBuilder {
     /// Test builds: run in `world`'s virtual time, and use its simulated
-    /// radio unless a `ble_transport` is set.
+    /// radio unless a `ble_central` is set.
     pub fn simulated_world(self: Arc<Self>, world: Arc<crate::sim::SimulatedWorld>) -> Arc<Self> {
         self.with(|p| p.world = Some(world))
     }
@@ -167,16 +168,16 @@ type TransportAndClock = (Arc<dyn Transport>, Arc<dyn PhoneClock>);
 fn transport_and_clock(parts: &Parts) -> Result<TransportAndClock, ClientError> {
     #[cfg(feature = "sim")]
     if let Some(world) = &parts.world {
-        let transport: Arc<dyn Transport> = match &parts.transport {
-            Some(t) => Arc::new(ForeignTransport::new(t.clone())),
+        let transport: Arc<dyn Transport> = match &parts.central {
+            Some(c) => ForeignCentral::driver(c.clone()),
             None => Arc::new(world.radio_transport()),
         };
         return Ok((transport, world.clock()));
     }
-    let transport = parts.transport.clone().ok_or_else(|| ClientError::InvalidConfig {
-        reason: "no Bluetooth transport: call bleTransport() on the builder".into(),
+    let central = parts.central.clone().ok_or_else(|| ClientError::InvalidConfig {
+        reason: "no Bluetooth central: call bleCentral() on the builder".into(),
     })?;
-    Ok((Arc::new(ForeignTransport::new(transport)), Arc::new(SystemClock)))
+    Ok((ForeignCentral::driver(central), Arc::new(SystemClock)))
 }
 
 /// The phone side of latchkey: one per app process, kept for its life.

@@ -23,6 +23,8 @@ pub enum DiagnosisCode {
     BluetoothUnavailable,
     /// The lock was not found nearby.
     LockOutOfRange,
+    /// Android ignored a scan: five already started in the last 30 s.
+    AndroidScanThrottled,
     /// The connection failed or dropped before the request reached the lock.
     ConnectionFailed,
     /// The request reached the lock but no answer came back.

@@ -193,6 +193,12 @@ pub enum CommandError {
         /// What failed.
         detail: String,
     },
+    /// The command's [`CancelToken`](crate::CancelToken) was cancelled:
+    /// the command was dropped as a cancelled coroutine's is (the lock
+    /// acts at most once, the store is intact). Not a failure to explain:
+    /// Swift's task-aware calls throw `CancellationError` instead.
+    #[error("the command was cancelled")]
+    Cancelled,
 }
 
 impl ClientFailure for CommandError {

@@ -6,7 +6,7 @@
 //!
 //! It holds no logic beyond translation: identifiers and keys to and from
 //! hex and bytes, core records and errors to exported ones, the app's
-//! foreign traits (`BleTransport`, `KeyStore`, `Signer`, `AuthProvider`,
+//! foreign traits (`BleCentral`, `KeyStore`, `Signer`, `AuthProvider`,
 //! `ProgressListener`, `LogSink`) to the core's, and running async calls
 //! on the library's runtime. Every decision (unlock path, offline policy,
 //! diagnosis, sync) is latchkey-core's. The dependency goes one way:
@@ -20,7 +20,7 @@
 //! 2. Build one long-lived [`LatchkeyClient`] with a
 //!    [`LatchkeyClientBuilder`]: a [`ClientConfig`] (data directory, cloud
 //!    URL, TLS roots and pins) plus the platform services the app brings:
-//!    a [`BleTransport`] (BluetoothGatt, CoreBluetooth), a [`KeyStore`] and
+//!    a [`BleCentral`] (BluetoothGatt, CoreBluetooth), a [`KeyStore`] and
 //!    a [`Signer`] (Android Keystore/StrongBox, Keychain/Secure Enclave)
 //!    and an [`AuthProvider`] (the account's bearer token).
 //! 3. While online, put credentials in through [`LatchkeyClient::keys`]
@@ -51,6 +51,7 @@
 
 #[cfg(target_os = "android")]
 mod android;
+mod cancel;
 mod client;
 mod config;
 mod diagnostics;
@@ -69,6 +70,7 @@ mod sim;
 mod subclients;
 mod sync;
 
+pub use cancel::CancelToken;
 pub use client::{quarantine_store, LatchkeyClient, LatchkeyClientBuilder, StoreQuarantine};
 pub use config::ClientConfig;
 pub use diagnostics::{
@@ -81,7 +83,8 @@ pub use locks::LocksClient;
 pub use pins::{KeypadInfo, OfflinePin, PendingPinChange, PinChangeKind, PinStatus, PinsClient};
 pub use platform::auth::{AuthError, AuthProvider};
 pub use platform::ble::{
-    latchkey_gatt_service, BleAdvertisement, BleConnection, BleError, BleScanRequest, BleTransport, GattService,
+    latchkey_gatt_service, BleAdapterState, BleCentral, BleError, BleEvents, BleScanRequest, BleStack, BleStart,
+    GattService,
 };
 pub use platform::keys::{KeyStore, KeyStoreError, Signer};
 pub use platform::log::{install_log_sink, LogLevel, LogRecord, LogSink};
@@ -90,8 +93,8 @@ pub use records::{CommandReport, EventGapRange, KeyInfo, KeySchedule, LockFaults
 pub use sheet::{readiness_summary, EmergencyClient, EmergencySheet};
 #[cfg(feature = "sim")]
 pub use sim::{
-    SimulatedCloud, SimulatedFault, SimulatedGrant, SimulatedKeypadOutcome, SimulatedLink, SimulatedLock, SimulatedPin,
-    SimulatedWorld, SimulationError,
+    SimulatedAdvertisement, SimulatedAnswer, SimulatedCloud, SimulatedFault, SimulatedGrant, SimulatedKeypadOutcome,
+    SimulatedLink, SimulatedLock, SimulatedPin, SimulatedWorld, SimulationError,
 };
 pub use sync::{
     CloudKey, CloudLockDrift, CloudPinChange, CloudPinDrift, DeadLetterInfo, KeyRequest, LockDrift, PinChangeRequest,

@@ -2,6 +2,7 @@
 //! lock. Every command is a suspend function / async call that reports its
 //! steps to an optional [`ProgressListener`].
 
+use crate::cancel::{unless_cancelled, CancelToken};
 use crate::errors::{CommandError, CredentialError};
 use crate::platform::progress::ProgressListener;
 use crate::platform::ProgressBridge;
@@ -27,46 +28,62 @@ impl LocksClient {
         lock_id: &str,
         command: Command,
         listener: Option<Arc<dyn ProgressListener>>,
+        cancel: Option<Arc<CancelToken>>,
     ) -> Result<CommandReport, CommandError> {
         let id = LockId::from_hex(lock_id).ok_or_else(|| CommandError::bad_lock_id(lock_id))?;
         let client = self.session.client::<CommandError>()?;
         let bridge = ProgressBridge::new(listener);
         // latchkey-core logs the command, remembers its outcome for
         // diagnostics and wakes the sync loop.
-        let outcome = client.locks().run_command(id, command, &bridge).await;
-        outcome.map(Into::into).map_err(Into::into)
+        let outcome = unless_cancelled(cancel.as_deref(), client.locks().run_command(id, command, &bridge)).await;
+        bridge.flush().await;
+        match outcome {
+            Some(outcome) => outcome.map(Into::into).map_err(Into::into),
+            None => {
+                log::info!(target: "latchkey::command", "{} {id} cancelled", command.name());
+                Err(CommandError::Cancelled)
+            }
+        }
     }
 }
 
 #[uniffi::export(async_runtime = "tokio")]
 impl LocksClient {
-    /// Unlocks the lock (hex id), online or not. Cancelling the call drops
-    /// the command: the lock acts at most once, the store stays intact.
+    /// Unlocks the lock (hex id), online or not. Cancelling the call (the
+    /// Kotlin coroutine, or `cancel`: Swift's task-aware calls use it)
+    /// drops the command: the lock acts at most once, the store stays
+    /// intact.
+    #[uniffi::method(default(cancel = None))]
     pub async fn unlock(
         &self,
         lock_id: String,
         listener: Option<Arc<dyn ProgressListener>>,
+        cancel: Option<Arc<CancelToken>>,
     ) -> Result<CommandReport, CommandError> {
-        self.run(&lock_id, Command::Unlock, listener).await
+        self.run(&lock_id, Command::Unlock, listener, cancel).await
     }
 
     /// Locks the lock.
+    #[uniffi::method(default(cancel = None))]
     pub async fn lock(
         &self,
         lock_id: String,
         listener: Option<Arc<dyn ProgressListener>>,
+        cancel: Option<Arc<CancelToken>>,
     ) -> Result<CommandReport, CommandError> {
-        self.run(&lock_id, Command::Lock, listener).await
+        self.run(&lock_id, Command::Lock, listener, cancel).await
     }
 
     /// Reads the lock's status without moving the bolt (also delivers
     /// revocations and time, and collects its events).
+    #[uniffi::method(default(cancel = None))]
     pub async fn status(
         &self,
         lock_id: String,
         listener: Option<Arc<dyn ProgressListener>>,
+        cancel: Option<Arc<CancelToken>>,
     ) -> Result<CommandReport, CommandError> {
-        self.run(&lock_id, Command::Status, listener).await
+        self.run(&lock_id, Command::Status, listener, cancel).await
     }
 
     /// Every known lock with what the phone last learned about it.

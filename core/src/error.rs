@@ -27,6 +27,9 @@ pub enum DiagnosisCode {
     BluetoothUnavailable,
     /// The lock was not found nearby.
     LockOutOfRange,
+    /// Android ignores a sixth Bluetooth scan an app starts within 30 s;
+    /// the next one could start only after the command's time was up.
+    AndroidScanThrottled,
     /// The connection failed or dropped before the request reached the lock.
     ConnectionFailed,
     /// The request reached the lock but no answer came back.
@@ -103,6 +106,7 @@ impl DiagnosisCode {
             Self::BluetoothStarting => "bluetooth_starting",
             Self::BluetoothUnavailable => "bluetooth_unavailable",
             Self::LockOutOfRange => "lock_out_of_range",
+            Self::AndroidScanThrottled => "android_scan_throttled",
             Self::ConnectionFailed => "connection_failed",
             Self::OutcomeUnknown => "outcome_unknown",
             Self::NoKey => "no_key",
@@ -259,6 +263,7 @@ impl From<TransportError> for LatchkeyError {
             TransportError::PermissionDenied(_) => DiagnosisCode::BluetoothPermission,
             TransportError::Unavailable(_) => DiagnosisCode::BluetoothUnavailable,
             TransportError::NotFound(_) => DiagnosisCode::LockOutOfRange,
+            TransportError::ScanThrottled(_) => DiagnosisCode::AndroidScanThrottled,
             _ => DiagnosisCode::ConnectionFailed,
         };
         Self::Bluetooth {

@@ -249,46 +249,72 @@ typedef void (*UniffiCallbackInterfaceAuthProviderMethod0)(uint64_t, int8_t, Uni
     );
 
 #endif
-#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CONNECTION_METHOD0
-#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CONNECTION_METHOD0
-typedef void (*UniffiCallbackInterfaceBleConnectionMethod0)(uint64_t, uint64_t, UniffiForeignFutureCompleteVoid _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
-    );
-
-#endif
-#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CONNECTION_METHOD1
-#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CONNECTION_METHOD1
-typedef void (*UniffiCallbackInterfaceBleConnectionMethod1)(uint64_t, uint16_t* _Nonnull, 
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD0
+typedef void (*UniffiCallbackInterfaceBleCentralMethod0)(uint64_t, RustBuffer* _Nonnull, 
         RustCallStatus *_Nonnull uniffiCallStatus
     );
 
 #endif
-#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CONNECTION_METHOD2
-#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CONNECTION_METHOD2
-typedef void (*UniffiCallbackInterfaceBleConnectionMethod2)(uint64_t, RustBuffer, UniffiForeignFutureCompleteVoid _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD1
+typedef void (*UniffiCallbackInterfaceBleCentralMethod1)(uint64_t, uint64_t, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
     );
 
 #endif
-#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CONNECTION_METHOD3
-#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CONNECTION_METHOD3
-typedef void (*UniffiCallbackInterfaceBleConnectionMethod3)(uint64_t, uint64_t, UniffiForeignFutureCompleteRustBuffer _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD2
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD2
+typedef void (*UniffiCallbackInterfaceBleCentralMethod2)(uint64_t, uint64_t, RustBuffer, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
     );
 
 #endif
-#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CONNECTION_METHOD4
-#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CONNECTION_METHOD4
-typedef void (*UniffiCallbackInterfaceBleConnectionMethod4)(uint64_t, UniffiForeignFutureCompleteVoid _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD3
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD3
+typedef void (*UniffiCallbackInterfaceBleCentralMethod3)(uint64_t, uint64_t, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
     );
 
 #endif
-#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_TRANSPORT_METHOD0
-#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_TRANSPORT_METHOD0
-typedef void (*UniffiCallbackInterfaceBleTransportMethod0)(uint64_t, RustBuffer, UniffiForeignFutureCompleteRustBuffer _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD4
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD4
+typedef void (*UniffiCallbackInterfaceBleCentralMethod4)(uint64_t, uint64_t, RustBuffer, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
     );
 
 #endif
-#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_TRANSPORT_METHOD1
-#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_TRANSPORT_METHOD1
-typedef void (*UniffiCallbackInterfaceBleTransportMethod1)(uint64_t, RustBuffer, uint64_t* _Nonnull, 
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD5
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD5
+typedef void (*UniffiCallbackInterfaceBleCentralMethod5)(uint64_t, uint64_t, uint16_t, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD6
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD6
+typedef void (*UniffiCallbackInterfaceBleCentralMethod6)(uint64_t, uint64_t, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD7
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD7
+typedef void (*UniffiCallbackInterfaceBleCentralMethod7)(uint64_t, uint64_t, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD8
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD8
+typedef void (*UniffiCallbackInterfaceBleCentralMethod8)(uint64_t, uint64_t, RustBuffer, int8_t, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD9
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD9
+typedef void (*UniffiCallbackInterfaceBleCentralMethod9)(uint64_t, uint64_t, void* _Nonnull, 
         RustCallStatus *_Nonnull uniffiCallStatus
     );
 
@@ -344,27 +370,22 @@ typedef struct UniffiVTableCallbackInterfaceAuthProvider {
 } UniffiVTableCallbackInterfaceAuthProvider;
 
 #endif
-#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_BLE_CONNECTION
-#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_BLE_CONNECTION
-typedef struct UniffiVTableCallbackInterfaceBleConnection {
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_BLE_CENTRAL
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_BLE_CENTRAL
+typedef struct UniffiVTableCallbackInterfaceBleCentral {
     UniffiCallbackInterfaceFree _Nonnull uniffiFree;
     UniffiCallbackInterfaceClone _Nonnull uniffiClone;
-    UniffiCallbackInterfaceBleConnectionMethod0 _Nonnull connect;
-    UniffiCallbackInterfaceBleConnectionMethod1 _Nonnull mtu;
-    UniffiCallbackInterfaceBleConnectionMethod2 _Nonnull write;
-    UniffiCallbackInterfaceBleConnectionMethod3 _Nonnull nextNotification;
-    UniffiCallbackInterfaceBleConnectionMethod4 _Nonnull disconnect;
-} UniffiVTableCallbackInterfaceBleConnection;
-
-#endif
-#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_BLE_TRANSPORT
-#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_BLE_TRANSPORT
-typedef struct UniffiVTableCallbackInterfaceBleTransport {
-    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
-    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
-    UniffiCallbackInterfaceBleTransportMethod0 _Nonnull scan;
-    UniffiCallbackInterfaceBleTransportMethod1 _Nonnull connection;
-} UniffiVTableCallbackInterfaceBleTransport;
+    UniffiCallbackInterfaceBleCentralMethod0 _Nonnull stack;
+    UniffiCallbackInterfaceBleCentralMethod1 _Nonnull attach;
+    UniffiCallbackInterfaceBleCentralMethod2 _Nonnull startScan;
+    UniffiCallbackInterfaceBleCentralMethod3 _Nonnull stopScan;
+    UniffiCallbackInterfaceBleCentralMethod4 _Nonnull connect;
+    UniffiCallbackInterfaceBleCentralMethod5 _Nonnull requestMtu;
+    UniffiCallbackInterfaceBleCentralMethod6 _Nonnull discover;
+    UniffiCallbackInterfaceBleCentralMethod7 _Nonnull subscribe;
+    UniffiCallbackInterfaceBleCentralMethod8 _Nonnull write;
+    UniffiCallbackInterfaceBleCentralMethod9 _Nonnull close;
+} UniffiVTableCallbackInterfaceBleCentral;
 
 #endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_KEY_STORE
@@ -404,6 +425,32 @@ typedef struct UniffiVTableCallbackInterfaceProgressListener {
     UniffiCallbackInterfaceProgressListenerMethod0 _Nonnull onProgress;
 } UniffiVTableCallbackInterfaceProgressListener;
 
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_CANCELTOKEN
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_CANCELTOKEN
+uint64_t uniffi_latchkey_ffi_fn_clone_canceltoken(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_CANCELTOKEN
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_CANCELTOKEN
+void uniffi_latchkey_ffi_fn_free_canceltoken(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CONSTRUCTOR_CANCELTOKEN_NEW
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CONSTRUCTOR_CANCELTOKEN_NEW
+uint64_t uniffi_latchkey_ffi_fn_constructor_canceltoken_new(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_CANCELTOKEN_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_CANCELTOKEN_CANCEL
+void uniffi_latchkey_ffi_fn_method_canceltoken_cancel(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_CANCELTOKEN_IS_CANCELLED
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_CANCELTOKEN_IS_CANCELLED
+int8_t uniffi_latchkey_ffi_fn_method_canceltoken_is_cancelled(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_LATCHKEYCLIENT
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_LATCHKEYCLIENT
@@ -500,9 +547,9 @@ uint64_t uniffi_latchkey_ffi_fn_constructor_latchkeyclientbuilder_new(RustBuffer
 uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclientbuilder_auth_provider(uint64_t ptr, uint64_t auth, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENTBUILDER_BLE_TRANSPORT
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENTBUILDER_BLE_TRANSPORT
-uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclientbuilder_ble_transport(uint64_t ptr, uint64_t transport, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENTBUILDER_BLE_CENTRAL
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENTBUILDER_BLE_CENTRAL
+uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclientbuilder_ble_central(uint64_t ptr, uint64_t central, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENTBUILDER_BUILD
@@ -703,17 +750,17 @@ uint64_t uniffi_latchkey_ffi_fn_method_locksclient_list(uint64_t ptr
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOCKSCLIENT_LOCK
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOCKSCLIENT_LOCK
-uint64_t uniffi_latchkey_ffi_fn_method_locksclient_lock(uint64_t ptr, RustBuffer lock_id, RustBuffer listener
+uint64_t uniffi_latchkey_ffi_fn_method_locksclient_lock(uint64_t ptr, RustBuffer lock_id, RustBuffer listener, RustBuffer cancel
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOCKSCLIENT_STATUS
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOCKSCLIENT_STATUS
-uint64_t uniffi_latchkey_ffi_fn_method_locksclient_status(uint64_t ptr, RustBuffer lock_id, RustBuffer listener
+uint64_t uniffi_latchkey_ffi_fn_method_locksclient_status(uint64_t ptr, RustBuffer lock_id, RustBuffer listener, RustBuffer cancel
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOCKSCLIENT_UNLOCK
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOCKSCLIENT_UNLOCK
-uint64_t uniffi_latchkey_ffi_fn_method_locksclient_unlock(uint64_t ptr, RustBuffer lock_id, RustBuffer listener
+uint64_t uniffi_latchkey_ffi_fn_method_locksclient_unlock(uint64_t ptr, RustBuffer lock_id, RustBuffer listener, RustBuffer cancel
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_PINSCLIENT
@@ -771,69 +818,134 @@ void uniffi_latchkey_ffi_fn_init_callback_vtable_authprovider(const UniffiVTable
 uint64_t uniffi_latchkey_ffi_fn_method_authprovider_bearer_token(uint64_t ptr, int8_t force_refresh
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_BLECONNECTION
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_BLECONNECTION
-uint64_t uniffi_latchkey_ffi_fn_clone_bleconnection(uint64_t handle, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_BLECENTRAL
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_BLECENTRAL
+uint64_t uniffi_latchkey_ffi_fn_clone_blecentral(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_BLECONNECTION
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_BLECONNECTION
-void uniffi_latchkey_ffi_fn_free_bleconnection(uint64_t handle, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_BLECENTRAL
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_BLECENTRAL
+void uniffi_latchkey_ffi_fn_free_blecentral(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_BLECONNECTION
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_BLECONNECTION
-void uniffi_latchkey_ffi_fn_init_callback_vtable_bleconnection(const UniffiVTableCallbackInterfaceBleConnection* _Nonnull vtable
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_BLECENTRAL
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_BLECENTRAL
+void uniffi_latchkey_ffi_fn_init_callback_vtable_blecentral(const UniffiVTableCallbackInterfaceBleCentral* _Nonnull vtable
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECONNECTION_CONNECT
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECONNECTION_CONNECT
-uint64_t uniffi_latchkey_ffi_fn_method_bleconnection_connect(uint64_t ptr, uint64_t timeout_ms
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECENTRAL_STACK
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECENTRAL_STACK
+RustBuffer uniffi_latchkey_ffi_fn_method_blecentral_stack(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECONNECTION_MTU
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECONNECTION_MTU
-uint16_t uniffi_latchkey_ffi_fn_method_bleconnection_mtu(uint64_t ptr, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECENTRAL_ATTACH
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECENTRAL_ATTACH
+void uniffi_latchkey_ffi_fn_method_blecentral_attach(uint64_t ptr, uint64_t events, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECONNECTION_WRITE
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECONNECTION_WRITE
-uint64_t uniffi_latchkey_ffi_fn_method_bleconnection_write(uint64_t ptr, RustBuffer packet
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECENTRAL_START_SCAN
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECENTRAL_START_SCAN
+RustBuffer uniffi_latchkey_ffi_fn_method_blecentral_start_scan(uint64_t ptr, uint64_t scan_id, RustBuffer request, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECONNECTION_NEXT_NOTIFICATION
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECONNECTION_NEXT_NOTIFICATION
-uint64_t uniffi_latchkey_ffi_fn_method_bleconnection_next_notification(uint64_t ptr, uint64_t timeout_ms
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECENTRAL_STOP_SCAN
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECENTRAL_STOP_SCAN
+void uniffi_latchkey_ffi_fn_method_blecentral_stop_scan(uint64_t ptr, uint64_t scan_id, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECONNECTION_DISCONNECT
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECONNECTION_DISCONNECT
-uint64_t uniffi_latchkey_ffi_fn_method_bleconnection_disconnect(uint64_t ptr
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECENTRAL_CONNECT
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECENTRAL_CONNECT
+RustBuffer uniffi_latchkey_ffi_fn_method_blecentral_connect(uint64_t ptr, uint64_t connection_id, RustBuffer address, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_BLETRANSPORT
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_BLETRANSPORT
-uint64_t uniffi_latchkey_ffi_fn_clone_bletransport(uint64_t handle, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECENTRAL_REQUEST_MTU
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECENTRAL_REQUEST_MTU
+RustBuffer uniffi_latchkey_ffi_fn_method_blecentral_request_mtu(uint64_t ptr, uint64_t connection_id, uint16_t mtu, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_BLETRANSPORT
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_BLETRANSPORT
-void uniffi_latchkey_ffi_fn_free_bletransport(uint64_t handle, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECENTRAL_DISCOVER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECENTRAL_DISCOVER
+RustBuffer uniffi_latchkey_ffi_fn_method_blecentral_discover(uint64_t ptr, uint64_t connection_id, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_BLETRANSPORT
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_BLETRANSPORT
-void uniffi_latchkey_ffi_fn_init_callback_vtable_bletransport(const UniffiVTableCallbackInterfaceBleTransport* _Nonnull vtable
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECENTRAL_SUBSCRIBE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECENTRAL_SUBSCRIBE
+RustBuffer uniffi_latchkey_ffi_fn_method_blecentral_subscribe(uint64_t ptr, uint64_t connection_id, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLETRANSPORT_SCAN
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLETRANSPORT_SCAN
-uint64_t uniffi_latchkey_ffi_fn_method_bletransport_scan(uint64_t ptr, RustBuffer request
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECENTRAL_WRITE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECENTRAL_WRITE
+RustBuffer uniffi_latchkey_ffi_fn_method_blecentral_write(uint64_t ptr, uint64_t connection_id, RustBuffer value, int8_t with_response, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLETRANSPORT_CONNECTION
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLETRANSPORT_CONNECTION
-uint64_t uniffi_latchkey_ffi_fn_method_bletransport_connection(uint64_t ptr, RustBuffer address, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECENTRAL_CLOSE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLECENTRAL_CLOSE
+void uniffi_latchkey_ffi_fn_method_blecentral_close(uint64_t ptr, uint64_t connection_id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_BLEEVENTS
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_BLEEVENTS
+uint64_t uniffi_latchkey_ffi_fn_clone_bleevents(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_BLEEVENTS
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_BLEEVENTS
+void uniffi_latchkey_ffi_fn_free_bleevents(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLEEVENTS_ADAPTER_STATE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLEEVENTS_ADAPTER_STATE
+void uniffi_latchkey_ffi_fn_method_bleevents_adapter_state(uint64_t ptr, RustBuffer state, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLEEVENTS_CONNECTED
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLEEVENTS_CONNECTED
+void uniffi_latchkey_ffi_fn_method_bleevents_connected(uint64_t ptr, uint64_t connection_id, int32_t status, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLEEVENTS_DISCONNECTED
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLEEVENTS_DISCONNECTED
+void uniffi_latchkey_ffi_fn_method_bleevents_disconnected(uint64_t ptr, uint64_t connection_id, int32_t status, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLEEVENTS_MTU_CHANGED
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLEEVENTS_MTU_CHANGED
+void uniffi_latchkey_ffi_fn_method_bleevents_mtu_changed(uint64_t ptr, uint64_t connection_id, uint16_t mtu, int32_t status, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLEEVENTS_NOTIFICATION
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLEEVENTS_NOTIFICATION
+void uniffi_latchkey_ffi_fn_method_bleevents_notification(uint64_t ptr, uint64_t connection_id, RustBuffer value, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLEEVENTS_READY_TO_WRITE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLEEVENTS_READY_TO_WRITE
+void uniffi_latchkey_ffi_fn_method_bleevents_ready_to_write(uint64_t ptr, uint64_t connection_id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLEEVENTS_SCAN_FAILED
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLEEVENTS_SCAN_FAILED
+void uniffi_latchkey_ffi_fn_method_bleevents_scan_failed(uint64_t ptr, uint64_t scan_id, int32_t code, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLEEVENTS_SCAN_RESULT
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLEEVENTS_SCAN_RESULT
+void uniffi_latchkey_ffi_fn_method_bleevents_scan_result(uint64_t ptr, uint64_t scan_id, RustBuffer address, int16_t rssi, uint16_t company_id, RustBuffer data, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLEEVENTS_SERVICES_DISCOVERED
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLEEVENTS_SERVICES_DISCOVERED
+void uniffi_latchkey_ffi_fn_method_bleevents_services_discovered(uint64_t ptr, uint64_t connection_id, int32_t status, int8_t latchkey_service, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLEEVENTS_SUBSCRIBED
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLEEVENTS_SUBSCRIBED
+void uniffi_latchkey_ffi_fn_method_bleevents_subscribed(uint64_t ptr, uint64_t connection_id, int32_t status, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLEEVENTS_WRITE_DONE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_BLEEVENTS_WRITE_DONE
+void uniffi_latchkey_ffi_fn_method_bleevents_write_done(uint64_t ptr, uint64_t connection_id, int32_t status, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_KEYSTORE
@@ -1376,6 +1488,18 @@ uint16_t uniffi_latchkey_ffi_checksum_func_readiness_summary(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_CANCELTOKEN_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_CANCELTOKEN_CANCEL
+uint16_t uniffi_latchkey_ffi_checksum_method_canceltoken_cancel(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_CANCELTOKEN_IS_CANCELLED
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_CANCELTOKEN_IS_CANCELLED
+uint16_t uniffi_latchkey_ffi_checksum_method_canceltoken_is_cancelled(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_CONFIG
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_CONFIG
 uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclient_config(void
@@ -1460,9 +1584,9 @@ uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_auth_provider
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENTBUILDER_BLE_TRANSPORT
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENTBUILDER_BLE_TRANSPORT
-uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_ble_transport(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENTBUILDER_BLE_CENTRAL
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENTBUILDER_BLE_CENTRAL
+uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_ble_central(void
     
 );
 #endif
@@ -1688,45 +1812,129 @@ uint16_t uniffi_latchkey_ffi_checksum_method_authprovider_bearer_token(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECONNECTION_CONNECT
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECONNECTION_CONNECT
-uint16_t uniffi_latchkey_ffi_checksum_method_bleconnection_connect(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECENTRAL_STACK
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECENTRAL_STACK
+uint16_t uniffi_latchkey_ffi_checksum_method_blecentral_stack(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECONNECTION_MTU
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECONNECTION_MTU
-uint16_t uniffi_latchkey_ffi_checksum_method_bleconnection_mtu(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECENTRAL_ATTACH
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECENTRAL_ATTACH
+uint16_t uniffi_latchkey_ffi_checksum_method_blecentral_attach(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECONNECTION_WRITE
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECONNECTION_WRITE
-uint16_t uniffi_latchkey_ffi_checksum_method_bleconnection_write(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECENTRAL_START_SCAN
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECENTRAL_START_SCAN
+uint16_t uniffi_latchkey_ffi_checksum_method_blecentral_start_scan(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECONNECTION_NEXT_NOTIFICATION
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECONNECTION_NEXT_NOTIFICATION
-uint16_t uniffi_latchkey_ffi_checksum_method_bleconnection_next_notification(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECENTRAL_STOP_SCAN
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECENTRAL_STOP_SCAN
+uint16_t uniffi_latchkey_ffi_checksum_method_blecentral_stop_scan(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECONNECTION_DISCONNECT
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECONNECTION_DISCONNECT
-uint16_t uniffi_latchkey_ffi_checksum_method_bleconnection_disconnect(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECENTRAL_CONNECT
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECENTRAL_CONNECT
+uint16_t uniffi_latchkey_ffi_checksum_method_blecentral_connect(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLETRANSPORT_SCAN
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLETRANSPORT_SCAN
-uint16_t uniffi_latchkey_ffi_checksum_method_bletransport_scan(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECENTRAL_REQUEST_MTU
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECENTRAL_REQUEST_MTU
+uint16_t uniffi_latchkey_ffi_checksum_method_blecentral_request_mtu(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLETRANSPORT_CONNECTION
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLETRANSPORT_CONNECTION
-uint16_t uniffi_latchkey_ffi_checksum_method_bletransport_connection(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECENTRAL_DISCOVER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECENTRAL_DISCOVER
+uint16_t uniffi_latchkey_ffi_checksum_method_blecentral_discover(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECENTRAL_SUBSCRIBE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECENTRAL_SUBSCRIBE
+uint16_t uniffi_latchkey_ffi_checksum_method_blecentral_subscribe(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECENTRAL_WRITE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECENTRAL_WRITE
+uint16_t uniffi_latchkey_ffi_checksum_method_blecentral_write(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECENTRAL_CLOSE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLECENTRAL_CLOSE
+uint16_t uniffi_latchkey_ffi_checksum_method_blecentral_close(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLEEVENTS_ADAPTER_STATE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLEEVENTS_ADAPTER_STATE
+uint16_t uniffi_latchkey_ffi_checksum_method_bleevents_adapter_state(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLEEVENTS_CONNECTED
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLEEVENTS_CONNECTED
+uint16_t uniffi_latchkey_ffi_checksum_method_bleevents_connected(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLEEVENTS_DISCONNECTED
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLEEVENTS_DISCONNECTED
+uint16_t uniffi_latchkey_ffi_checksum_method_bleevents_disconnected(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLEEVENTS_MTU_CHANGED
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLEEVENTS_MTU_CHANGED
+uint16_t uniffi_latchkey_ffi_checksum_method_bleevents_mtu_changed(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLEEVENTS_NOTIFICATION
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLEEVENTS_NOTIFICATION
+uint16_t uniffi_latchkey_ffi_checksum_method_bleevents_notification(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLEEVENTS_READY_TO_WRITE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLEEVENTS_READY_TO_WRITE
+uint16_t uniffi_latchkey_ffi_checksum_method_bleevents_ready_to_write(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLEEVENTS_SCAN_FAILED
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLEEVENTS_SCAN_FAILED
+uint16_t uniffi_latchkey_ffi_checksum_method_bleevents_scan_failed(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLEEVENTS_SCAN_RESULT
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLEEVENTS_SCAN_RESULT
+uint16_t uniffi_latchkey_ffi_checksum_method_bleevents_scan_result(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLEEVENTS_SERVICES_DISCOVERED
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLEEVENTS_SERVICES_DISCOVERED
+uint16_t uniffi_latchkey_ffi_checksum_method_bleevents_services_discovered(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLEEVENTS_SUBSCRIBED
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLEEVENTS_SUBSCRIBED
+uint16_t uniffi_latchkey_ffi_checksum_method_bleevents_subscribed(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLEEVENTS_WRITE_DONE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_BLEEVENTS_WRITE_DONE
+uint16_t uniffi_latchkey_ffi_checksum_method_bleevents_write_done(void
     
 );
 #endif
@@ -1859,6 +2067,12 @@ uint16_t uniffi_latchkey_ffi_checksum_method_syncclient_pin_drift(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SYNCCLIENT_TIME_TOKEN_AT_DOOR
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SYNCCLIENT_TIME_TOKEN_AT_DOOR
 uint16_t uniffi_latchkey_ffi_checksum_method_syncclient_time_token_at_door(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_CONSTRUCTOR_CANCELTOKEN_NEW
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_CONSTRUCTOR_CANCELTOKEN_NEW
+uint16_t uniffi_latchkey_ffi_checksum_constructor_canceltoken_new(void
     
 );
 #endif

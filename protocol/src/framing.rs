@@ -18,6 +18,8 @@ pub const MIN_MTU: u16 = 23;
 
 const FIRST: u8 = 0x80;
 const LAST: u8 = 0x40;
+/// The header bit of a frame's last packet.
+pub const LAST_PACKET: u8 = LAST;
 const INDEX_MASK: u8 = 0x3f;
 
 /// Data bytes per packet at `mtu`.

@@ -5,7 +5,7 @@
 use super::catalog::Texts;
 use super::error::DiagnosticsError;
 use crate::session::Session;
-use latchkey_core::diagnostics::LockObservations;
+use latchkey_core::diagnostics::{LockObservations, PlatformSnapshot};
 use latchkey_core::LatchkeyError;
 use latchkey_protocol::LockId;
 
@@ -36,5 +36,15 @@ impl DiagnosticsClient {
                 reason: other.to_string(),
             },
         })
+    }
+
+    /// `snapshot` with the radio facts the client's central recorded (an
+    /// Android snapshot's scan count and last GATT status): the app does
+    /// not report them.
+    pub(super) fn complete(&self, snapshot: PlatformSnapshot) -> PlatformSnapshot {
+        match self.session.client::<DiagnosticsError>() {
+            Ok(client) => client.diagnostics().complete_snapshot(snapshot),
+            Err(_) => snapshot,
+        }
     }
 }

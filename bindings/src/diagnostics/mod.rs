@@ -34,6 +34,7 @@ impl DiagnosticsClient {
         lock_id: Option<String>,
     ) -> Result<Vec<Finding>, DiagnosticsError> {
         let observations = self.observe(lock_id).await?;
+        let snapshot = self.complete(snapshot);
         let findings = self
             .texts
             .with(|catalog, locale| core::diagnose_in(&snapshot, &observations, catalog, locale));
@@ -49,6 +50,7 @@ impl DiagnosticsClient {
         lock_id: String,
     ) -> Result<ReadinessReport, DiagnosticsError> {
         let observations = self.observe(Some(lock_id)).await?;
+        let snapshot = self.complete(snapshot);
         let policy = ReadinessPolicy::default();
         let report = self
             .texts

@@ -90,11 +90,12 @@ pub struct AndroidSnapshot {
     /// `ActivityManager.isBackgroundRestricted()`.
     #[uniffi(default = None)]
     pub background_restricted: Option<bool>,
-    /// Scans this app started in the last 30 seconds (Android allows 5).
+    /// Scans started in the last 30 seconds (Android allows 5). Leave it
+    /// 0: the client fills it from its own central's record.
     #[uniffi(default = 0)]
     pub scans_started_last_30s: u32,
-    /// The `status` of the last `onConnectionStateChange` that failed
-    /// (133, 147, 8, 19, 22, …); `None` or 0 when the last connection worked.
+    /// The last failed GATT status (133, 147, 8, 19, 22, …). Leave it
+    /// `null`: the client fills it from its own central's record.
     #[uniffi(default = None)]
     pub last_gatt_status: Option<i32>,
 }

@@ -118,6 +118,7 @@ impl Troubleshooter {
     /// knows about the lock.
     pub async fn current(&self, snapshot: PlatformSnapshot) -> Result<WizardStep, DiagnosticsError> {
         let observations = self.diagnostics.observe(self.lock_id.clone()).await?;
+        let snapshot = self.diagnostics.complete(snapshot);
         let state = self.state().clone();
         let step = self
             .texts()

@@ -8,6 +8,6 @@ pub(crate) mod keys;
 pub(crate) mod log;
 pub(crate) mod progress;
 
-pub(crate) use ble_bridge::ForeignTransport;
+pub(crate) use ble_bridge::ForeignCentral;
 pub(crate) use keys::{ForeignKeyStore, ForeignSigner};
 pub(crate) use progress::ProgressBridge;

@@ -3,7 +3,9 @@
 
 use latchkey_core::unlock::{Progress as CoreProgress, ProgressListener as CoreListener, UnlockPath};
 use latchkey_core::DiagnosisCode;
-use std::sync::Arc;
+use std::sync::mpsc::{channel, Sender};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
 /// One step of a command, in order.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
@@ -64,15 +66,58 @@ impl From<CoreProgress> for Progress {
     }
 }
 
-/// Receives the steps of a command. Called on a background thread: post
-/// to the main thread before touching UI.
+/// Receives the steps of a command, in order, on the library's own
+/// progress thread (never the caller's, so a listener can't stall a
+/// command and a command polled on the main thread can't stall the UI
+/// through it): post to the main thread before touching UI. Every step
+/// is delivered before the command's call returns.
 #[uniffi::export(foreign)]
 pub trait ProgressListener: Send + Sync {
     /// One step, in order.
     fn on_progress(&self, progress: Progress);
 }
 
-/// Forwards the core's steps to the app's listener (if any) and the log.
+/// How long a command waits, at its end, for a slow listener to take its
+/// last steps before returning anyway.
+const FLUSH_WAIT: Duration = Duration::from_secs(2);
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The one thread that calls listeners, started on first use. `None` if
+/// the platform would not start a thread (listeners are then called in
+/// place).
+fn progress_thread() -> Option<&'static Mutex<Sender<Job>>> {
+    static THREAD: OnceLock<Option<Mutex<Sender<Job>>>> = OnceLock::new();
+    THREAD
+        .get_or_init(|| {
+            let (tx, rx) = channel::<Job>();
+            std::thread::Builder::new()
+                .name("latchkey-progress".into())
+                .spawn(move || {
+                    for job in rx {
+                        // A listener that throws loses its step, not the thread.
+                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                    }
+                })
+                .ok()
+                .map(|_| Mutex::new(tx))
+        })
+        .as_ref()
+}
+
+/// Runs `job` on the progress thread (in place if there is none).
+fn dispatch(job: Job) {
+    let Some(thread) = progress_thread() else {
+        return job();
+    };
+    let sender = thread.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    if let Err(returned) = sender.send(job) {
+        (returned.0)();
+    }
+}
+
+/// Forwards the core's steps to the app's listener (if any), on the
+/// progress thread, and to the log.
 pub(crate) struct ProgressBridge {
     listener: Option<Arc<dyn ProgressListener>>,
 }
@@ -81,13 +126,30 @@ impl ProgressBridge {
     pub(crate) fn new(listener: Option<Arc<dyn ProgressListener>>) -> Self {
         Self { listener }
     }
+
+    /// Waits (up to [`FLUSH_WAIT`]) until the listener has taken every
+    /// step sent so far, so a command returns after its last step.
+    pub(crate) async fn flush(&self) {
+        if self.listener.is_none() {
+            return;
+        }
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        dispatch(Box::new(move || {
+            let _ = tx.send(());
+        }));
+        if tokio::time::timeout(FLUSH_WAIT, rx).await.is_err() {
+            log::warn!(target: "latchkey::command", "the progress listener is slow; returning without waiting for it");
+        }
+    }
 }
 
 impl CoreListener for ProgressBridge {
     fn on_progress(&self, progress: CoreProgress) {
         log::debug!(target: "latchkey::command", "{progress:?}");
         if let Some(listener) = &self.listener {
-            listener.on_progress(progress.into());
+            let listener = listener.clone();
+            let progress = Progress::from(progress);
+            dispatch(Box::new(move || listener.on_progress(progress)));
         }
     }
 }

@@ -1,24 +1,33 @@
-//! One simulated BLE connection, driven packet by packet by a test's
-//! foreign `BleConnection` (the Kotlin/Swift transport under test).
+//! One simulated BLE connection, for a test's foreign `BleCentral` (the
+//! Kotlin or Swift glue under test) to move packets over, as the platform
+//! would: a write goes to the lock's RX characteristic, and the lock's
+//! answer comes back as the notifications the platform would deliver.
 
-use crate::platform::ble::BleError;
+use super::error::SimulationError;
+use latchkey_protocol::framing::LAST_PACKET;
 use latchkey_sim::radio::{LinkError, SimConnection};
 use std::sync::Mutex;
 
-/// The simulator's link error as the platform error a real stack reports.
-pub(crate) fn link_error(e: LinkError) -> BleError {
-    match e {
-        LinkError::Timeout { .. } => BleError::Timeout,
-        LinkError::Disconnected | LinkError::NotConnected => BleError::Disconnected,
-        LinkError::OutOfRange(_) | LinkError::UnknownDevice(_) => BleError::ConnectTimeout,
-        other => BleError::Other {
-            reason: other.to_string(),
-        },
-    }
+/// The simulator's link error, for a test.
+pub(crate) fn radio_error(e: LinkError) -> SimulationError {
+    SimulationError::Radio { reason: e.to_string() }
 }
 
-/// One simulated connection, driven packet by packet (by a test's
-/// foreign `BleConnection`). Virtual time: nothing sleeps.
+/// How long the air must stay quiet after a whole frame before the answer
+/// counts as complete (four connection intervals).
+const QUIET_MS: u64 = 120;
+
+/// What the lock sent back after a write.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SimulatedAnswer {
+    /// The notifications, in order (empty when the packet did not end a
+    /// request, or the lock did not answer in time).
+    pub notifications: Vec<Vec<u8>>,
+    /// The link dropped (deliver a disconnect, as the platform would).
+    pub disconnected: bool,
+}
+
+/// One simulated connection. Virtual time: nothing sleeps.
 #[derive(uniffi::Object)]
 pub struct SimulatedLink {
     connection: Mutex<Option<SimConnection>>,
@@ -32,31 +41,50 @@ impl SimulatedLink {
     }
 }
 
-impl SimulatedLink {
-    fn with<T>(&self, f: impl FnOnce(&mut SimConnection) -> Result<T, LinkError>) -> Result<T, BleError> {
-        let mut guard = self.connection.lock().unwrap_or_else(|p| p.into_inner());
-        let connection = guard.as_mut().ok_or(BleError::Disconnected)?;
-        f(connection).map_err(link_error)
-    }
-}
-
 #[uniffi::export]
 impl SimulatedLink {
-    /// The link's ATT MTU.
+    /// The ATT MTU the lock negotiates (what `onMtuChanged` reports).
     pub fn mtu(&self) -> u16 {
-        self.with(|c| Ok(c.mtu()))
-            .unwrap_or(latchkey_protocol::framing::MIN_MTU)
+        let guard = self.connection.lock().unwrap_or_else(|p| p.into_inner());
+        guard
+            .as_ref()
+            .map_or(latchkey_protocol::framing::MIN_MTU, SimConnection::mtu)
     }
 
-    /// Writes one packet to the lock's RX characteristic.
-    pub fn write(&self, packet: Vec<u8>) -> Result<(), BleError> {
-        self.with(|c| c.write_packet(&packet))
-    }
-
-    /// The next packet the lock notifies, waiting at most `timeout_ms` of
-    /// virtual time.
-    pub fn next_notification(&self, timeout_ms: u64) -> Result<Vec<u8>, BleError> {
-        self.with(|c| c.next_notification(timeout_ms))
+    /// Writes one packet to the lock's RX characteristic. When it is the
+    /// last packet of a request, waits up to `answer_wait_ms` of virtual
+    /// time for the lock's answer and returns every notification until the
+    /// air is quiet again.
+    pub fn write(&self, packet: Vec<u8>, answer_wait_ms: u64) -> Result<SimulatedAnswer, SimulationError> {
+        let mut guard = self.connection.lock().unwrap_or_else(|p| p.into_inner());
+        let connection = guard.as_mut().ok_or_else(|| SimulationError::Radio {
+            reason: "the link is closed".into(),
+        })?;
+        connection.write_packet(&packet).map_err(radio_error)?;
+        let mut answer = SimulatedAnswer {
+            notifications: Vec::new(),
+            disconnected: false,
+        };
+        if packet.first().is_none_or(|h| h & LAST_PACKET == 0) {
+            return Ok(answer);
+        }
+        // The first packet may take the lock a while; after each whole
+        // frame, more may follow (a streamed answer) until the air is quiet.
+        let mut wait = answer_wait_ms;
+        loop {
+            match connection.next_notification(wait) {
+                Ok(packet) => {
+                    let last = packet.first().is_some_and(|h| h & LAST_PACKET != 0);
+                    answer.notifications.push(packet);
+                    wait = if last { QUIET_MS } else { answer_wait_ms };
+                }
+                Err(LinkError::Timeout { .. }) => return Ok(answer),
+                Err(_) => {
+                    answer.disconnected = true;
+                    return Ok(answer);
+                }
+            }
+        }
     }
 
     /// Closes the link (idempotent).
@@ -68,6 +96,7 @@ impl SimulatedLink {
 
     /// Whether the link is still open.
     pub fn is_connected(&self) -> bool {
-        self.with(|c| Ok(c.is_connected())).unwrap_or(false)
+        let guard = self.connection.lock().unwrap_or_else(|p| p.into_inner());
+        guard.as_ref().is_some_and(SimConnection::is_connected)
     }
 }

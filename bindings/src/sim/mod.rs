@@ -6,50 +6,44 @@
 //! commissioned locks. A client built with
 //! `LatchkeyClientBuilder.simulatedWorld(world)` runs in its virtual time
 //! and, unless the app sets its own transport, talks to the locks over the
-//! built-in simulated radio. A foreign `BleTransport` can reach the same
-//! locks packet by packet through [`SimulatedWorld::scan`] and
-//! [`SimulatedWorld::connect`] ([`SimulatedLink`]).
+//! built-in simulated radio. A foreign `BleCentral` (the glue under test)
+//! can reach the same locks packet by packet through
+//! [`SimulatedWorld::scan`] and [`SimulatedWorld::connect`]
+//! ([`SimulatedLink`]).
 
 mod cloud;
+mod error;
 mod keypad;
 mod link;
 
 pub use cloud::SimulatedCloud;
+pub use error::SimulationError;
 pub use keypad::{SimulatedKeypadOutcome, SimulatedPin};
-pub use link::SimulatedLink;
+pub use link::{SimulatedAnswer, SimulatedLink};
 
-use crate::platform::ble::{BleAdvertisement, BleError, BleScanRequest};
 use crate::records::LockMetadata;
+use error::invalid;
 use latchkey_core::clock::PhoneClock;
 use latchkey_protocol::{BoltState, KeyGrant, KeyId, PublicKey, Role};
 use latchkey_sim::lock::{Fault, LockConfig};
 use latchkey_sim::radio::{LinkParams, ScanResult};
 use latchkey_testkit::SimTransport;
 use latchkey_testkit::{SimLockHandle, SimWorld};
-use link::link_error;
+use link::radio_error;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-/// What went wrong in the simulation (a test's own mistake, usually).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
-pub enum SimulationError {
-    /// No lock with this id was commissioned in this world.
-    #[error("no simulated lock {lock_id}")]
-    UnknownLock {
-        /// The id asked for.
-        lock_id: String,
-    },
-    /// An argument was invalid (bad key bytes, an empty validity window).
-    #[error("invalid: {reason}")]
-    Invalid {
-        /// What was wrong.
-        reason: String,
-    },
-}
-
-pub(crate) fn invalid(reason: impl std::fmt::Display) -> SimulationError {
-    SimulationError::Invalid {
-        reason: reason.to_string(),
-    }
+/// One advertisement heard on the simulated radio, as a platform scan
+/// callback carries it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SimulatedAdvertisement {
+    /// The device's address.
+    pub address: String,
+    /// Signal strength, dBm.
+    pub rssi: i16,
+    /// The manufacturer data's company id.
+    pub company_id: u16,
+    /// The manufacturer data after the company id.
+    pub manufacturer_data: Vec<u8>,
 }
 
 /// A commissioned simulated lock.
@@ -249,19 +243,24 @@ impl SimulatedWorld {
         Ok(())
     }
 
-    /// Scans the simulated radio as a platform scan would: for
-    /// `request.timeout_ms` of virtual time, returning the advertisements
-    /// with the requested company id and manufacturer-data prefix.
-    pub fn scan(&self, request: BleScanRequest) -> Vec<BleAdvertisement> {
-        let wanted = |r: &ScanResult| {
-            r.company_id == request.company_id && r.manufacturer_data.starts_with(&request.manufacturer_data_prefix)
-        };
+    /// Listens on the simulated radio for up to `listen_ms` of virtual
+    /// time, as a platform scan would, and returns the advertisements with
+    /// `company_id` whose manufacturer data starts with `prefix` (stopping
+    /// at the first one when `stop_at_first_match`).
+    pub fn scan(
+        &self,
+        company_id: u16,
+        prefix: Vec<u8>,
+        listen_ms: u64,
+        stop_at_first_match: bool,
+    ) -> Vec<SimulatedAdvertisement> {
+        let wanted = |r: &ScanResult| r.company_id == company_id && r.manufacturer_data.starts_with(&prefix);
         self.world
             .radio
-            .scan_until(request.timeout_ms, |r| request.stop_at_first_match && wanted(r))
+            .scan_until(listen_ms, |r| stop_at_first_match && wanted(r))
             .into_iter()
             .filter(wanted)
-            .map(|r| BleAdvertisement {
+            .map(|r| SimulatedAdvertisement {
                 address: r.address,
                 rssi: r.rssi,
                 company_id: r.company_id,
@@ -277,13 +276,13 @@ impl SimulatedWorld {
     }
 
     /// Opens a simulated link to `address` (MTU 185), for a foreign
-    /// transport to move packets over.
-    pub fn connect(&self, address: String) -> Result<Arc<SimulatedLink>, BleError> {
+    /// central to move packets over.
+    pub fn connect(&self, address: String) -> Result<Arc<SimulatedLink>, SimulationError> {
         let connection = self
             .world
             .radio
             .connect(&address, LinkParams::mtu185())
-            .map_err(link_error)?;
+            .map_err(radio_error)?;
         Ok(Arc::new(SimulatedLink::new(connection)))
     }
 }

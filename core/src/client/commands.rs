@@ -5,8 +5,8 @@ use super::{blocking, CommandReport, Locks, SKEW_THRESHOLD_S};
 use crate::error::{DiagnosisCode, LatchkeyError};
 use crate::outbox::OutboxEvent;
 use crate::store::UnlockRecord;
-use crate::unlock::{execute, AttemptInput, HousekeepingPlan, Progress, ProgressListener};
-use latchkey_protocol::{Command, CommandId, LockId, Signature};
+use crate::unlock::{execute, AttemptInput, HousekeepingPlan, Progress, ProgressListener, SignFuture};
+use latchkey_protocol::{Command, CommandId, LockId};
 use std::time::Duration;
 
 use super::prepare::{prepare, Prepared};
@@ -79,7 +79,17 @@ impl Locks<'_> {
             }
         };
         let signer = self.0.signer.clone();
-        let sign = move |m: &[u8]| -> Result<Signature, String> { signer.sign(m).map_err(|e| e.to_string()) };
+        // On the blocking pool: a hardware signer can take a while, and
+        // the command's future may be polled on the app's main thread.
+        let sign = move |message: Vec<u8>| -> SignFuture {
+            let signer = signer.clone();
+            Box::pin(async move {
+                match blocking(move || Ok(signer.sign(&message))).await {
+                    Ok(signed) => signed.map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                }
+            })
+        };
         let input = AttemptInput {
             lock_id,
             lock_identity: prepared.meta.identity_key,

@@ -3,9 +3,10 @@
 //! the last command on it ended.
 
 use super::{Diagnostics, LastOutcome};
-use crate::diagnostics::LockObservations;
+use crate::diagnostics::{DeviceSnapshot, LockObservations, PlatformSnapshot};
 use crate::error::LatchkeyError;
 use crate::runtime::blocking;
+use crate::transport::central::RadioRecord;
 use latchkey_protocol::LockId;
 
 impl Diagnostics<'_> {
@@ -28,5 +29,26 @@ impl Diagnostics<'_> {
             Ok(builder.build()?)
         })
         .await
+    }
+
+    /// What this client's own Bluetooth central saw of the radio (scans
+    /// it started in the last 30 s, the last GATT status), when its
+    /// transport keeps a record (the app's central through the bindings).
+    pub fn radio(&self) -> Option<RadioRecord> {
+        self.0.transport.radio_record()
+    }
+
+    /// `snapshot` with the radio facts this client recorded itself: an
+    /// Android snapshot's scan count and last GATT status come from the
+    /// central, not from the app (the larger count and the newer status
+    /// win, so a snapshot from a support tool still counts).
+    pub fn complete_snapshot(&self, mut snapshot: PlatformSnapshot) -> PlatformSnapshot {
+        if let (Some(record), DeviceSnapshot::Android(android)) = (self.radio(), &mut snapshot.device) {
+            android.scans_started_last_30s = android.scans_started_last_30s.max(record.scans_started_last_30s);
+            if record.last_gatt_status.is_some() {
+                android.last_gatt_status = record.last_gatt_status;
+            }
+        }
+        snapshot
     }
 }

@@ -264,6 +264,7 @@ impl FindingCode {
             D::BluetoothStarting => Self::BluetoothStarting,
             D::BluetoothUnavailable => Self::BluetoothUnavailable,
             D::LockOutOfRange => Self::LockOutOfRange,
+            D::AndroidScanThrottled => Self::AndroidScanThrottled,
             D::ConnectionFailed => Self::ConnectionFailed,
             D::OutcomeUnknown => Self::OutcomeUnknown,
             D::NoKey => Self::NoKey,

@@ -148,10 +148,16 @@ impl SyncEngine {
 
     /// The background loop: a pass whenever online and due, then sleep
     /// until the backoff ends, new events arrive, connectivity changes or
-    /// the idle interval passes. Returns after [`SyncEngine::stop`].
+    /// the idle interval passes. Returns after [`SyncEngine::stop`]. One
+    /// loop runs at a time: while one runs, another `run` returns at once;
+    /// after a stop, a new `run` starts once the old loop's pass is over.
     pub async fn run(&self) {
         let inner = &self.inner;
-        while !inner.is_stopped() {
+        let Some(turn) = inner.loop_turn().await else {
+            log::debug!(target: "latchkey::sync", "background loop not started: one runs already, or a stop came first");
+            return;
+        };
+        while turn.goes_on() {
             let wait = if inner.is_online() {
                 let report = inner.pass().await;
                 match report.outcome {
@@ -171,7 +177,8 @@ impl SyncEngine {
         }
     }
 
-    /// Makes [`SyncEngine::run`] return (after its current pass).
+    /// Makes the running [`SyncEngine::run`] return (after its current
+    /// pass); a later `run` starts a new loop.
     pub fn stop(&self) {
         self.inner.stop();
     }

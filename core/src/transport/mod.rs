@@ -8,6 +8,7 @@
 
 #[cfg(feature = "ble")]
 pub mod ble;
+pub mod central;
 mod frames;
 
 pub use frames::FrameLink;
@@ -68,6 +69,11 @@ pub enum TransportError {
     /// The link dropped.
     #[error("the connection to the lock was lost")]
     Disconnected,
+    /// Android allows an app five scan starts per 30 s and silently ignores
+    /// more; the next one could start only after this wait, longer than
+    /// the command may take.
+    #[error("Android allows an app five Bluetooth scans in 30 s; the next can start in {0:?}")]
+    ScanThrottled(Duration),
     /// Anything else the platform reported (e.g. GATT status 133).
     #[error("Bluetooth error: {0}")]
     Other(String),
@@ -81,6 +87,12 @@ pub trait Transport: Send + Sync {
     /// Connects to a scanned device, discovers the latchkey service and
     /// subscribes to its TX characteristic.
     async fn connect(&self, address: &str, timeout: Duration) -> Result<Box<dyn Link>, TransportError>;
+    /// What the transport saw of the radio (scans started, the last GATT
+    /// status), when it keeps a record: the diagnostics read it instead of
+    /// asking the app.
+    fn radio_record(&self) -> Option<central::RadioRecord> {
+        None
+    }
 }
 
 /// One connection to a lock's latchkey GATT service.

@@ -12,10 +12,15 @@ use latchkey_protocol::{
     Command, CommandId, DigitalKey, FastKey, Frame, LockId, ProtocolError, PublicKey, ResultCode, SessionCipher,
     Signature,
 };
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
+/// A signature on its way: a platform signer runs off the caller's thread.
+pub type SignFuture = Pin<Box<dyn Future<Output = Result<Signature, String>> + Send>>;
+
 /// Signs the domain-separated AUTH message with the holder key.
-pub type SignFn<'a> = &'a (dyn Fn(&[u8]) -> Result<Signature, String> + Sync);
+pub type SignFn<'a> = &'a (dyn Fn(Vec<u8>) -> SignFuture + Sync);
 
 /// What the phone brings to one attempt.
 pub struct AttemptInput<'a> {

@@ -7,6 +7,7 @@ use super::status::StatusView;
 use crate::transport::FrameLink;
 use latchkey_protocol::{
     derive_auth_keys, AuthRequest, CertRef, EphemeralKey, Frame, LockContext, ProtocolError, ResultCode, SessionCipher,
+    SigDomain,
 };
 
 /// Why AUTH runs instead of FAST.
@@ -47,13 +48,25 @@ pub(super) async fn run_auth(
             CertRef::Hash(input.cert.hash())
         };
         let ephemeral = EphemeralKey::generate().map_err(|e| AttemptError::Crypto(e.to_string()))?;
+        // The platform signer (StrongBox, the Secure Enclave) may take a
+        // while: it runs off the caller's thread, awaited here.
+        let body = AuthRequest::signing_body(
+            &ctx,
+            &cert_ref.hash(),
+            &ephemeral.public_key(),
+            input.command,
+            &input.command_id,
+        );
+        let signature = (input.sign)(SigDomain::Auth.message(&body))
+            .await
+            .map_err(AttemptError::Signer)?;
         let request = AuthRequest::build(
             &ctx,
             cert_ref,
             ephemeral.public_key(),
             input.command,
             input.command_id,
-            |m| (input.sign)(m).map_err(|_| ProtocolError::Crypto("holder signer failed")),
+            |_| Ok::<_, ProtocolError>(signature),
         )
         .map_err(|e| AttemptError::Signer(e.to_string()))?;
         let request_bytes = request.encode();

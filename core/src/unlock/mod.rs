@@ -22,19 +22,19 @@ pub use progress::{NoProgress, Progress, ProgressListener, UnlockPath};
 // The engine itself is the client's business: apps call
 // `Client::unlock`. Its parts are public only to the unlock benchmark,
 // which measures one attempt alone (feature `bench`, hidden from docs).
-#[cfg(not(feature = "bench"))]
-pub(crate) use {
-    attempt::{AttemptError, AttemptInput},
-    engine::{run_attempt, AttemptOutcome},
-    housekeeping::{HousekeepingPlan, HousekeepingResult},
-};
 #[cfg(feature = "bench")]
 #[doc(hidden)]
 pub use {
-    attempt::{AttemptError, AttemptInput, SignFn},
+    attempt::{AttemptError, AttemptInput, SignFn, SignFuture},
     engine::{run_attempt, AttemptOutcome},
     housekeeping::{HousekeepingPlan, HousekeepingResult},
     status::StatusView,
+};
+#[cfg(not(feature = "bench"))]
+pub(crate) use {
+    attempt::{AttemptError, AttemptInput, SignFuture},
+    engine::{run_attempt, AttemptOutcome},
+    housekeeping::{HousekeepingPlan, HousekeepingResult},
 };
 
 use crate::error::{DiagnosisCode, LatchkeyError};

@@ -28,15 +28,15 @@ final class StoryTests: XCTestCase {
         return SimulatedGrant(role: .resident, notBefore: now - 60, notAfter: now + 30 * 86_400, offlineAllowed: offline)
     }
 
-    func client(_ world: SimulatedWorld, transport: BleTransport? = nil) async throws -> LatchkeyClient {
+    func client(_ world: SimulatedWorld, central: BleCentral? = nil) async throws -> LatchkeyClient {
         var builder = LatchkeyClientBuilder(config: ClientConfig(dataDir: dir.path)).simulatedWorld(world: world)
-        if let transport { builder = builder.bleTransport(transport: transport) }
+        if let central { builder = builder.bleCentral(central: central) }
         return try await builder.build()
     }
 
-    func provisioned(_ world: SimulatedWorld, transport: BleTransport? = nil) async throws -> (LatchkeyClient, SimulatedLock) {
+    func provisioned(_ world: SimulatedWorld, central: BleCentral? = nil) async throws -> (LatchkeyClient, SimulatedLock) {
         let lock = try world.commissionLock(name: "Front door")
-        let client = try await client(world, transport: transport)
+        let client = try await client(world, central: central)
         try await client.keys().addLock(metadata: lock.metadata)
         let key = try world.issueKey(lockId: lock.lockId, holderPublicKey: try client.keys().holderPublicKey(), grant: residentGrant(world))
         _ = try await client.keys().addKey(encoded: key, label: "Front door, resident")
@@ -55,21 +55,21 @@ final class StoryTests: XCTestCase {
         XCTAssertEqual(try world.actuationCount(lockId: lock.lockId), 2)
     }
 
-    func testOfflineUnlockThroughASwiftTransport() async throws {
+    func testOfflineUnlockThroughASwiftCentral() async throws {
         let world = try SimulatedWorld()
-        let transport = SimulatedTransport(world: world)
-        let (client, lock) = try await provisioned(world, transport: transport)
+        let central = SimulatedCentral(world: world)
+        let (client, lock) = try await provisioned(world, central: central)
         client.setOnline(online: false)
         let report = try await client.locks().unlock(lockId: lock.lockId, listener: nil)
         XCTAssertEqual(report.bolt, .unlocked)
-        XCTAssertEqual(transport.connects, 1)
+        XCTAssertEqual(central.connects, 1)
     }
 
     func testErrorsArriveAsTypedSwiftErrors() async throws {
         let world = try SimulatedWorld()
-        let transport = SimulatedTransport(world: world)
-        let (client, lock) = try await provisioned(world, transport: transport)
-        transport.failScansWith = .PermissionDenied(permission: "NSBluetoothAlwaysUsageDescription")
+        let central = SimulatedCentral(world: world)
+        let (client, lock) = try await provisioned(world, central: central)
+        central.failScansWith = .PermissionDenied(permission: "NSBluetoothAlwaysUsageDescription")
         do {
             _ = try await client.locks().unlock(lockId: lock.lockId, listener: nil)
             XCTFail("expected an error")
@@ -84,24 +84,26 @@ final class StoryTests: XCTestCase {
         }
     }
 
-    func testCancellingAnUnlockLeavesNothingHalfDone() async throws {
+    func testCancellingTheTaskStopsACommandWithNothingHalfDone() async throws {
         let world = try SimulatedWorld()
-        let transport = SimulatedTransport(world: world)
-        let (client, lock) = try await provisioned(world, transport: transport)
-        _ = try await client.locks().unlock(lockId: lock.lockId, listener: nil)
-        transport.stallAfterAnswer = true
-        let task = Task { try await client.locks().lock(lockId: lock.lockId, listener: nil) }
-        while !transport.stalled { try await Task.sleep(nanoseconds: 5_000_000) }
+        let central = SimulatedCentral(world: world)
+        let (client, lock) = try await provisioned(world, central: central)
+        _ = try await client.locks().unlock(lock.lockId)
+        central.stallAfterAnswer = true
+        // The task-aware call (Cancellation.swift): Task.cancel() reaches Rust.
+        let task = Task { try await client.locks().lock(lock.lockId) }
+        while !central.stalled { try await Task.sleep(nanoseconds: 5_000_000) }
         task.cancel()
-        _ = await task.result
-        transport.stallAfterAnswer = false
+        let result = await task.result
+        XCTAssertThrowsError(try result.get()) { XCTAssertTrue($0 is CancellationError, "\($0)") }
+        central.stallAfterAnswer = false
         XCTAssertEqual(try world.actuationCount(lockId: lock.lockId), 2, "the cancelled command acted at most once")
-        for _ in 0..<500 where transport.disconnects < transport.connects {
+        for _ in 0..<500 where central.closes < central.connects {
             try await Task.sleep(nanoseconds: 10_000_000)
         }
-        XCTAssertEqual(transport.disconnects, transport.connects, "the connection was closed")
+        XCTAssertEqual(central.closes, central.connects, "the connection was closed")
         XCTAssertEqual(try await client.keys().list().count, 1)
-        let report = try await client.locks().lock(lockId: lock.lockId, listener: nil)
+        let report = try await client.locks().lock(lock.lockId)
         XCTAssertEqual(report.bolt, .locked)
     }
 

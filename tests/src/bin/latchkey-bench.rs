@@ -42,7 +42,7 @@ fn main() {
         Some("sync") => std::process::exit(sync_bench::main(&args[1..])),
         Some("libsize") => std::process::exit(libsize::main(&args[1..])),
         _ => {
-            eprintln!("usage: latchkey-bench <benchmark> [--json]\nbenchmarks: unlock [--json] | outbox-crash [--rounds N] [--dir D] | sync [--json] | sync crash [--rounds N] | libsize [--json]");
+            eprintln!("usage: latchkey-bench <benchmark> [--json]\nbenchmarks: unlock [--json] | outbox-crash [--rounds N] [--dir D] | sync [--json] | sync crash [--rounds N] | libsize [--json] [--target T]");
             std::process::exit(2);
         }
     }

@@ -16,8 +16,8 @@ mod junk;
 pub use junk::{EnergyOps, JunkFlood};
 
 use latchkey_core::transport::{FrameLink, ScanFilter, Transport};
-use latchkey_core::unlock::{run_attempt, AttemptInput, AttemptOutcome, HousekeepingPlan, NoProgress};
-use latchkey_protocol::{Command, CommandId, DigitalKey, FastKey, KeyGrant, KeyId, Role, Signature, SigningKey};
+use latchkey_core::unlock::{run_attempt, AttemptInput, AttemptOutcome, HousekeepingPlan, NoProgress, SignFuture};
+use latchkey_protocol::{Command, CommandId, DigitalKey, FastKey, KeyGrant, KeyId, Role, SigningKey};
 use latchkey_sim::lock::LockConfig;
 use latchkey_sim::radio::{nuki_like, replay_sequence, tedee_like, LinkParams, LinkStats, Step};
 use latchkey_testkit::START;
@@ -153,7 +153,11 @@ async fn attempt(
         .await
         .map_err(|e| e.to_string())?;
     let mut link = FrameLink::new(link);
-    let sign = |m: &[u8]| -> Result<Signature, String> { holder.key.sign_message(m).map_err(|e| e.to_string()) };
+    let sign = |m: Vec<u8>| -> SignFuture {
+        Box::pin(std::future::ready(
+            holder.key.sign_message(&m).map_err(|e| e.to_string()),
+        ))
+    };
     let input = AttemptInput {
         lock_id: lock.id(),
         lock_identity: lock.meta.identity_key,

@@ -87,9 +87,12 @@ pub struct AndroidSnapshot {
     /// `ActivityManager.isBackgroundRestricted()`.
     pub background_restricted: Option<bool>,
     /// Scans this app started in the last 30 seconds (Android allows 5).
+    /// A client fills it from its own central's record
+    /// (`Diagnostics::complete_snapshot`); apps leave it 0.
     pub scans_started_last_30s: u32,
-    /// The `status` of the last `onConnectionStateChange` that failed
-    /// (133, 147, 8, 19, 22, …); `None` or 0 when the last connection worked.
+    /// The `status` of the last GATT callback that failed (133, 147, 8, 19,
+    /// 22, …); `None` or 0 when the last connection worked. A client fills
+    /// it from its own central's record; apps leave it `None`.
     pub last_gatt_status: Option<i32>,
 }
 

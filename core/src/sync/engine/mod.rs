@@ -4,6 +4,7 @@
 //! (`handle.rs`, `calls.rs`) uses its methods, and no step sees it.
 
 mod pass;
+mod turns;
 
 use super::acks::Reported;
 use super::auth::AuthProvider;
@@ -61,7 +62,8 @@ pub(super) struct Inner {
     /// Held for a whole pass: passes never overlap.
     pass: tokio::sync::Mutex<Carried>,
     wake: Notify,
-    stopped: AtomicBool,
+    /// One background loop at a time; stop and start any number of times.
+    loops: turns::LoopControl,
     /// HTTP clients built so far (each drop of the client leads to one more).
     client_builds: AtomicU32,
 }
@@ -106,7 +108,7 @@ impl Inner {
             state: Mutex::new(state),
             pass: tokio::sync::Mutex::new(carried),
             wake: Notify::new(),
-            stopped: AtomicBool::new(false),
+            loops: turns::LoopControl::new(),
             client_builds: AtomicU32::new(0),
             config,
         }
@@ -237,13 +239,13 @@ impl Inner {
 
     /// Asks the background loop to return after its current pass.
     pub(super) fn stop(&self) {
-        self.stopped.store(true, Ordering::SeqCst);
+        self.loops.stop();
         self.wake.notify_one();
     }
 
-    /// Whether [`Inner::stop`] was called.
-    pub(super) fn is_stopped(&self) -> bool {
-        self.stopped.load(Ordering::SeqCst)
+    /// The turn to run the background loop (see [`turns::LoopControl`]).
+    pub(super) async fn loop_turn(&self) -> Option<turns::LoopTurn<'_>> {
+        self.loops.take().await
     }
 }
 

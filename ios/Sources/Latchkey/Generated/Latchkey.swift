@@ -912,43 +912,76 @@ public func FfiConverterTypeAuthProvider_lower(_ value: AuthProvider) -> UInt64 
 
 
 /**
- * One connection to a lock's latchkey GATT service.
+ * The app's Bluetooth central. One platform call per method, made at once.
  */
-public protocol BleConnection: AnyObject, Sendable {
+public protocol BleCentral: AnyObject, Sendable {
     
     /**
-     * Connects, negotiates the MTU, discovers the latchkey service and
-     * subscribes to its TX characteristic, within `timeout_ms`.
+     * Which stack this is.
      */
-    func connect(timeoutMs: UInt64) async throws 
+    func stack()  -> BleStack
     
     /**
-     * The negotiated ATT MTU (23 to 517), once connected.
+     * Where to forward every callback from now on (called once, when the
+     * client is built; keep it).
      */
-    func mtu()  -> UInt16
+    func attach(events: BleEvents) 
     
     /**
-     * Writes one packet to the RX characteristic (write without response).
+     * `BluetoothLeScanner.startScan` / `scanForPeripherals`, as scan
+     * `scan_id` (tag its results with it).
      */
-    func write(packet: Data) async throws 
+    func startScan(scanId: UInt64, request: BleScanRequest)  -> BleStart
     
     /**
-     * The next packet notified on TX, in arrival order, waiting at most
-     * `timeout_ms` ([`BleError::Timeout`] after that).
+     * `stopScan` for scan `scan_id` (idempotent).
      */
-    func nextNotification(timeoutMs: UInt64) async throws  -> Data
+    func stopScan(scanId: UInt64) 
     
     /**
-     * Closes the connection. Idempotent; also called when a command is
-     * cancelled.
+     * `connectGatt(context, false, callback, TRANSPORT_LE)` /
+     * `connect(_:options:)`, as connection `connection_id` (a new id for
+     * every attempt, even to the same device: tag its callbacks with it).
      */
-    func disconnect() async throws 
+    func connect(connectionId: UInt64, address: String)  -> BleStart
+    
+    /**
+     * `requestMtu(mtu)`. CoreBluetooth negotiates by itself: report
+     * `maximumWriteValueLength(for: .withoutResponse) + 3` with
+     * `BleEvents.mtuChanged` and answer `Done`.
+     */
+    func requestMtu(connectionId: UInt64, mtu: UInt16)  -> BleStart
+    
+    /**
+     * `discoverServices()` / `discoverServices([service])` then
+     * `discoverCharacteristics`.
+     */
+    func discover(connectionId: UInt64)  -> BleStart
+    
+    /**
+     * `setCharacteristicNotification(tx, true)` and the CCCD write /
+     * `setNotifyValue(true, for: tx)`.
+     */
+    func subscribe(connectionId: UInt64)  -> BleStart
+    
+    /**
+     * `writeCharacteristic(rx, value, WRITE_TYPE_NO_RESPONSE)` (API 33+
+     * status codes as they are) / `writeValue(_:for:type:)` after checking
+     * `canSendWriteWithoutResponse`.
+     */
+    func write(connectionId: UInt64, value: Data, withResponse: Bool)  -> BleStart
+    
+    /**
+     * `disconnect()` then `close()` / `cancelPeripheralConnection`;
+     * forget the connection. Idempotent.
+     */
+    func close(connectionId: UInt64) 
     
 }
 /**
- * One connection to a lock's latchkey GATT service.
+ * The app's Bluetooth central. One platform call per method, made at once.
  */
-open class BleConnectionImpl: BleConnection, @unchecked Sendable {
+open class BleCentralImpl: BleCentral, @unchecked Sendable {
     fileprivate let handle: UInt64
 
     /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
@@ -985,7 +1018,7 @@ open class BleConnectionImpl: BleConnection, @unchecked Sendable {
     @_documentation(visibility: private)
 #endif
     public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_latchkey_ffi_fn_clone_bleconnection(self.handle, $0) }
+        return try! rustCall { uniffi_latchkey_ffi_fn_clone_blecentral(self.handle, $0) }
     }
     // No primary constructor declared for this class.
 
@@ -995,101 +1028,152 @@ open class BleConnectionImpl: BleConnection, @unchecked Sendable {
             return
         }
 
-        try! rustCall { uniffi_latchkey_ffi_fn_free_bleconnection(handle, $0) }
+        try! rustCall { uniffi_latchkey_ffi_fn_free_blecentral(handle, $0) }
     }
 
     
 
     
     /**
-     * Connects, negotiates the MTU, discovers the latchkey service and
-     * subscribes to its TX characteristic, within `timeout_ms`.
+     * Which stack this is.
      */
-open func connect(timeoutMs: UInt64)async throws   {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_latchkey_ffi_fn_method_bleconnection_connect(
-                        self.uniffiCloneHandle(),FfiConverterUInt64.lower(timeoutMs)
-                )
-            },
-            pollFunc: ffi_latchkey_ffi_rust_future_poll_void,
-            completeFunc: ffi_latchkey_ffi_rust_future_complete_void,
-            freeFunc: ffi_latchkey_ffi_rust_future_free_void,
-            liftFunc: { $0 },
-            errorHandler: FfiConverterTypeBleError_lift
-        )
-}
-    
-    /**
-     * The negotiated ATT MTU (23 to 517), once connected.
-     */
-open func mtu() -> UInt16  {
-    return try!  FfiConverterUInt16.lift(try! rustCall() {
+open func stack() -> BleStack  {
+    return try!  FfiConverterTypeBleStack_lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_bleconnection_mtu(
+    uniffi_latchkey_ffi_fn_method_blecentral_stack(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Writes one packet to the RX characteristic (write without response).
+     * Where to forward every callback from now on (called once, when the
+     * client is built; keep it).
      */
-open func write(packet: Data)async throws   {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_latchkey_ffi_fn_method_bleconnection_write(
-                        self.uniffiCloneHandle(),FfiConverterData.lower(packet)
-                )
-            },
-            pollFunc: ffi_latchkey_ffi_rust_future_poll_void,
-            completeFunc: ffi_latchkey_ffi_rust_future_complete_void,
-            freeFunc: ffi_latchkey_ffi_rust_future_free_void,
-            liftFunc: { $0 },
-            errorHandler: FfiConverterTypeBleError_lift
-        )
+open func attach(events: BleEvents)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_blecentral_attach(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeBleEvents_lower(events),uniffiCallStatus
+    )
+}
 }
     
     /**
-     * The next packet notified on TX, in arrival order, waiting at most
-     * `timeout_ms` ([`BleError::Timeout`] after that).
+     * `BluetoothLeScanner.startScan` / `scanForPeripherals`, as scan
+     * `scan_id` (tag its results with it).
      */
-open func nextNotification(timeoutMs: UInt64)async throws  -> Data  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_latchkey_ffi_fn_method_bleconnection_next_notification(
-                        self.uniffiCloneHandle(),FfiConverterUInt64.lower(timeoutMs)
-                )
-            },
-            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterData.lift,
-            errorHandler: FfiConverterTypeBleError_lift
-        )
+open func startScan(scanId: UInt64, request: BleScanRequest) -> BleStart  {
+    return try!  FfiConverterTypeBleStart_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_blecentral_start_scan(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(scanId),
+        FfiConverterTypeBleScanRequest_lower(request),uniffiCallStatus
+    )
+})
 }
     
     /**
-     * Closes the connection. Idempotent; also called when a command is
-     * cancelled.
+     * `stopScan` for scan `scan_id` (idempotent).
      */
-open func disconnect()async throws   {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_latchkey_ffi_fn_method_bleconnection_disconnect(
-                        self.uniffiCloneHandle()
-                )
-            },
-            pollFunc: ffi_latchkey_ffi_rust_future_poll_void,
-            completeFunc: ffi_latchkey_ffi_rust_future_complete_void,
-            freeFunc: ffi_latchkey_ffi_rust_future_free_void,
-            liftFunc: { $0 },
-            errorHandler: FfiConverterTypeBleError_lift
-        )
+open func stopScan(scanId: UInt64)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_blecentral_stop_scan(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(scanId),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * `connectGatt(context, false, callback, TRANSPORT_LE)` /
+     * `connect(_:options:)`, as connection `connection_id` (a new id for
+     * every attempt, even to the same device: tag its callbacks with it).
+     */
+open func connect(connectionId: UInt64, address: String) -> BleStart  {
+    return try!  FfiConverterTypeBleStart_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_blecentral_connect(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(connectionId),
+        FfiConverterString.lower(address),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `requestMtu(mtu)`. CoreBluetooth negotiates by itself: report
+     * `maximumWriteValueLength(for: .withoutResponse) + 3` with
+     * `BleEvents.mtuChanged` and answer `Done`.
+     */
+open func requestMtu(connectionId: UInt64, mtu: UInt16) -> BleStart  {
+    return try!  FfiConverterTypeBleStart_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_blecentral_request_mtu(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(connectionId),
+        FfiConverterUInt16.lower(mtu),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `discoverServices()` / `discoverServices([service])` then
+     * `discoverCharacteristics`.
+     */
+open func discover(connectionId: UInt64) -> BleStart  {
+    return try!  FfiConverterTypeBleStart_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_blecentral_discover(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(connectionId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `setCharacteristicNotification(tx, true)` and the CCCD write /
+     * `setNotifyValue(true, for: tx)`.
+     */
+open func subscribe(connectionId: UInt64) -> BleStart  {
+    return try!  FfiConverterTypeBleStart_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_blecentral_subscribe(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(connectionId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `writeCharacteristic(rx, value, WRITE_TYPE_NO_RESPONSE)` (API 33+
+     * status codes as they are) / `writeValue(_:for:type:)` after checking
+     * `canSendWriteWithoutResponse`.
+     */
+open func write(connectionId: UInt64, value: Data, withResponse: Bool) -> BleStart  {
+    return try!  FfiConverterTypeBleStart_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_blecentral_write(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(connectionId),
+        FfiConverterData.lower(value),
+        FfiConverterBool.lower(withResponse),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `disconnect()` then `close()` / `cancelPeripheralConnection`;
+     * forget the connection. Idempotent.
+     */
+open func close(connectionId: UInt64)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_blecentral_close(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(connectionId),uniffiCallStatus
+    )
+}
 }
     
 
@@ -1099,84 +1183,217 @@ open func disconnect()async throws   {
 
 
 // Put the implementation in a struct so we don't pollute the top-level namespace
-fileprivate struct UniffiCallbackInterfaceBleConnection {
+fileprivate struct UniffiCallbackInterfaceBleCentral {
 
     // Create the VTable using a series of closures.
     // Swift automatically converts these into C callback functions.
     //
     // Store the vtable directly.
-    static let vtable: UniffiVTableCallbackInterfaceBleConnection = UniffiVTableCallbackInterfaceBleConnection(
+    static let vtable: UniffiVTableCallbackInterfaceBleCentral = UniffiVTableCallbackInterfaceBleCentral(
         uniffiFree: { (uniffiHandle: UInt64) -> () in
             do {
-                try FfiConverterTypeBleConnection.handleMap.remove(handle: uniffiHandle)
+                try FfiConverterTypeBleCentral.handleMap.remove(handle: uniffiHandle)
             } catch {
-                print("Uniffi callback interface BleConnection: handle missing in uniffiFree")
+                print("Uniffi callback interface BleCentral: handle missing in uniffiFree")
             }
         },
         uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
             do {
-                return try FfiConverterTypeBleConnection.handleMap.clone(handle: uniffiHandle)
+                return try FfiConverterTypeBleCentral.handleMap.clone(handle: uniffiHandle)
             } catch {
-                fatalError("Uniffi callback interface BleConnection: handle missing in uniffiClone")
+                fatalError("Uniffi callback interface BleCentral: handle missing in uniffiClone")
             }
         },
-        connect: { (
+        stack: { (
             uniffiHandle: UInt64,
-            timeoutMs: UInt64,
-            uniffiFutureCallback: @escaping UniffiForeignFutureCompleteVoid,
-            uniffiCallbackData: UInt64,
-            uniffiOutDroppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
-        ) in
-            let makeCall = {
-                () async throws -> () in
-                guard let uniffiObj = try? FfiConverterTypeBleConnection.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return try await uniffiObj.connect(
-                     timeoutMs: try FfiConverterUInt64.lift(timeoutMs)
-                )
-            }
-
-            let uniffiHandleSuccess = { (returnValue: ()) in
-                uniffiFutureCallback(
-                    uniffiCallbackData,
-                    UniffiForeignFutureResultVoid(
-                        callStatus: RustCallStatus()
-                    )
-                )
-            }
-            let uniffiHandleError = { (statusCode, errorBuf) in
-                uniffiFutureCallback(
-                    uniffiCallbackData,
-                    UniffiForeignFutureResultVoid(
-                        callStatus: RustCallStatus(code: statusCode, errorBuf: errorBuf)
-                    )
-                )
-            }
-            uniffiTraitInterfaceCallAsyncWithError(
-                makeCall: makeCall,
-                handleSuccess: uniffiHandleSuccess,
-                handleError: uniffiHandleError,
-                lowerError: FfiConverterTypeBleError_lower,
-                droppedCallback: uniffiOutDroppedCallback
-            )
-        },
-        mtu: { (
-            uniffiHandle: UInt64,
-            uniffiOutReturn: UnsafeMutablePointer<UInt16>,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
             uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
         ) in
             let makeCall = {
-                () throws -> UInt16 in
-                guard let uniffiObj = try? FfiConverterTypeBleConnection.handleMap.get(handle: uniffiHandle) else {
+                () throws -> BleStack in
+                guard let uniffiObj = try? FfiConverterTypeBleCentral.handleMap.get(handle: uniffiHandle) else {
                     throw UniffiInternalError.unexpectedStaleHandle
                 }
-                return uniffiObj.mtu(
+                return uniffiObj.stack(
                 )
             }
 
             
-            let writeReturn = { uniffiOutReturn.pointee = FfiConverterUInt16.lower($0) }
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterTypeBleStack_lower($0) }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        attach: { (
+            uniffiHandle: UInt64,
+            events: UInt64,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeBleCentral.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.attach(
+                     events: try FfiConverterTypeBleEvents_lift(events)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        startScan: { (
+            uniffiHandle: UInt64,
+            scanId: UInt64,
+            request: RustBuffer,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> BleStart in
+                guard let uniffiObj = try? FfiConverterTypeBleCentral.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.startScan(
+                     scanId: try FfiConverterUInt64.lift(scanId),
+                     request: try FfiConverterTypeBleScanRequest_lift(request)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterTypeBleStart_lower($0) }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        stopScan: { (
+            uniffiHandle: UInt64,
+            scanId: UInt64,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeBleCentral.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.stopScan(
+                     scanId: try FfiConverterUInt64.lift(scanId)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        connect: { (
+            uniffiHandle: UInt64,
+            connectionId: UInt64,
+            address: RustBuffer,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> BleStart in
+                guard let uniffiObj = try? FfiConverterTypeBleCentral.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.connect(
+                     connectionId: try FfiConverterUInt64.lift(connectionId),
+                     address: try FfiConverterString.lift(address)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterTypeBleStart_lower($0) }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        requestMtu: { (
+            uniffiHandle: UInt64,
+            connectionId: UInt64,
+            mtu: UInt16,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> BleStart in
+                guard let uniffiObj = try? FfiConverterTypeBleCentral.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.requestMtu(
+                     connectionId: try FfiConverterUInt64.lift(connectionId),
+                     mtu: try FfiConverterUInt16.lift(mtu)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterTypeBleStart_lower($0) }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        discover: { (
+            uniffiHandle: UInt64,
+            connectionId: UInt64,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> BleStart in
+                guard let uniffiObj = try? FfiConverterTypeBleCentral.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.discover(
+                     connectionId: try FfiConverterUInt64.lift(connectionId)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterTypeBleStart_lower($0) }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        subscribe: { (
+            uniffiHandle: UInt64,
+            connectionId: UInt64,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> BleStart in
+                guard let uniffiObj = try? FfiConverterTypeBleCentral.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.subscribe(
+                     connectionId: try FfiConverterUInt64.lift(connectionId)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterTypeBleStart_lower($0) }
             uniffiTraitInterfaceCall(
                 callStatus: uniffiCallStatus,
                 makeCall: makeCall,
@@ -1185,125 +1402,54 @@ fileprivate struct UniffiCallbackInterfaceBleConnection {
         },
         write: { (
             uniffiHandle: UInt64,
-            packet: RustBuffer,
-            uniffiFutureCallback: @escaping UniffiForeignFutureCompleteVoid,
-            uniffiCallbackData: UInt64,
-            uniffiOutDroppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
+            connectionId: UInt64,
+            value: RustBuffer,
+            withResponse: Int8,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
         ) in
             let makeCall = {
-                () async throws -> () in
-                guard let uniffiObj = try? FfiConverterTypeBleConnection.handleMap.get(handle: uniffiHandle) else {
+                () throws -> BleStart in
+                guard let uniffiObj = try? FfiConverterTypeBleCentral.handleMap.get(handle: uniffiHandle) else {
                     throw UniffiInternalError.unexpectedStaleHandle
                 }
-                return try await uniffiObj.write(
-                     packet: try FfiConverterData.lift(packet)
+                return uniffiObj.write(
+                     connectionId: try FfiConverterUInt64.lift(connectionId),
+                     value: try FfiConverterData.lift(value),
+                     withResponse: try FfiConverterBool.lift(withResponse)
                 )
             }
 
-            let uniffiHandleSuccess = { (returnValue: ()) in
-                uniffiFutureCallback(
-                    uniffiCallbackData,
-                    UniffiForeignFutureResultVoid(
-                        callStatus: RustCallStatus()
-                    )
-                )
-            }
-            let uniffiHandleError = { (statusCode, errorBuf) in
-                uniffiFutureCallback(
-                    uniffiCallbackData,
-                    UniffiForeignFutureResultVoid(
-                        callStatus: RustCallStatus(code: statusCode, errorBuf: errorBuf)
-                    )
-                )
-            }
-            uniffiTraitInterfaceCallAsyncWithError(
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterTypeBleStart_lower($0) }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
                 makeCall: makeCall,
-                handleSuccess: uniffiHandleSuccess,
-                handleError: uniffiHandleError,
-                lowerError: FfiConverterTypeBleError_lower,
-                droppedCallback: uniffiOutDroppedCallback
+                writeReturn: writeReturn
             )
         },
-        nextNotification: { (
+        close: { (
             uniffiHandle: UInt64,
-            timeoutMs: UInt64,
-            uniffiFutureCallback: @escaping UniffiForeignFutureCompleteRustBuffer,
-            uniffiCallbackData: UInt64,
-            uniffiOutDroppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
+            connectionId: UInt64,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
         ) in
             let makeCall = {
-                () async throws -> Data in
-                guard let uniffiObj = try? FfiConverterTypeBleConnection.handleMap.get(handle: uniffiHandle) else {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeBleCentral.handleMap.get(handle: uniffiHandle) else {
                     throw UniffiInternalError.unexpectedStaleHandle
                 }
-                return try await uniffiObj.nextNotification(
-                     timeoutMs: try FfiConverterUInt64.lift(timeoutMs)
+                return uniffiObj.close(
+                     connectionId: try FfiConverterUInt64.lift(connectionId)
                 )
             }
 
-            let uniffiHandleSuccess = { (returnValue: Data) in
-                uniffiFutureCallback(
-                    uniffiCallbackData,
-                    UniffiForeignFutureResultRustBuffer(
-                        returnValue: FfiConverterData.lower(returnValue),
-                        callStatus: RustCallStatus()
-                    )
-                )
-            }
-            let uniffiHandleError = { (statusCode, errorBuf) in
-                uniffiFutureCallback(
-                    uniffiCallbackData,
-                    UniffiForeignFutureResultRustBuffer(
-                        returnValue: RustBuffer.empty(),
-                        callStatus: RustCallStatus(code: statusCode, errorBuf: errorBuf)
-                    )
-                )
-            }
-            uniffiTraitInterfaceCallAsyncWithError(
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
                 makeCall: makeCall,
-                handleSuccess: uniffiHandleSuccess,
-                handleError: uniffiHandleError,
-                lowerError: FfiConverterTypeBleError_lower,
-                droppedCallback: uniffiOutDroppedCallback
-            )
-        },
-        disconnect: { (
-            uniffiHandle: UInt64,
-            uniffiFutureCallback: @escaping UniffiForeignFutureCompleteVoid,
-            uniffiCallbackData: UInt64,
-            uniffiOutDroppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
-        ) in
-            let makeCall = {
-                () async throws -> () in
-                guard let uniffiObj = try? FfiConverterTypeBleConnection.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return try await uniffiObj.disconnect(
-                )
-            }
-
-            let uniffiHandleSuccess = { (returnValue: ()) in
-                uniffiFutureCallback(
-                    uniffiCallbackData,
-                    UniffiForeignFutureResultVoid(
-                        callStatus: RustCallStatus()
-                    )
-                )
-            }
-            let uniffiHandleError = { (statusCode, errorBuf) in
-                uniffiFutureCallback(
-                    uniffiCallbackData,
-                    UniffiForeignFutureResultVoid(
-                        callStatus: RustCallStatus(code: statusCode, errorBuf: errorBuf)
-                    )
-                )
-            }
-            uniffiTraitInterfaceCallAsyncWithError(
-                makeCall: makeCall,
-                handleSuccess: uniffiHandleSuccess,
-                handleError: uniffiHandleError,
-                lowerError: FfiConverterTypeBleError_lower,
-                droppedCallback: uniffiOutDroppedCallback
+                writeReturn: writeReturn
             )
         }
     )
@@ -1314,39 +1460,39 @@ fileprivate struct UniffiCallbackInterfaceBleConnection {
     // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
     // This is safe because the pointee is initialized once during static init
     // and never mutated by either side of the FFI.  Its fields are C function pointers.
-    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceBleConnection> = {
-        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceBleConnection>.allocate(capacity: 1)
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceBleCentral> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceBleCentral>.allocate(capacity: 1)
         ptr.initialize(to: vtable)
         return UnsafePointer(ptr)
     }()
 }
 
-private func uniffiCallbackInitBleConnection() {
-    uniffi_latchkey_ffi_fn_init_callback_vtable_bleconnection(UniffiCallbackInterfaceBleConnection.vtablePtr)
+private func uniffiCallbackInitBleCentral() {
+    uniffi_latchkey_ffi_fn_init_callback_vtable_blecentral(UniffiCallbackInterfaceBleCentral.vtablePtr)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeBleConnection: FfiConverter {
-    fileprivate static let handleMap = UniffiHandleMap<BleConnection>()
+public struct FfiConverterTypeBleCentral: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<BleCentral>()
 
     typealias FfiType = UInt64
-    typealias SwiftType = BleConnection
+    typealias SwiftType = BleCentral
 
-    public static func lift(_ handle: UInt64) throws -> BleConnection {
+    public static func lift(_ handle: UInt64) throws -> BleCentral {
         if ((handle & 1) == 0) {
             // Rust-generated handle, construct a new class that uses the handle to implement the
             // interface
-            return BleConnectionImpl(unsafeFromHandle: handle)
+            return BleCentralImpl(unsafeFromHandle: handle)
         } else {
             // Swift-generated handle, get the object from the handle map
             return try handleMap.remove(handle: handle)
         }
     }
 
-    public static func lower(_ value: BleConnection) -> UInt64 {
-         if let rustImpl = value as? BleConnectionImpl {
+    public static func lower(_ value: BleCentral) -> UInt64 {
+         if let rustImpl = value as? BleCentralImpl {
              // Rust-implemented object.  Clone the handle and return it
             return rustImpl.uniffiCloneHandle()
          } else {
@@ -1355,12 +1501,12 @@ public struct FfiConverterTypeBleConnection: FfiConverter {
          }
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BleConnection {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BleCentral {
         let handle: UInt64 = try readInt(&buf)
         return try lift(handle)
     }
 
-    public static func write(_ value: BleConnection, into buf: inout [UInt8]) {
+    public static func write(_ value: BleCentral, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -1369,15 +1515,15 @@ public struct FfiConverterTypeBleConnection: FfiConverter {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeBleConnection_lift(_ handle: UInt64) throws -> BleConnection {
-    return try FfiConverterTypeBleConnection.lift(handle)
+public func FfiConverterTypeBleCentral_lift(_ handle: UInt64) throws -> BleCentral {
+    return try FfiConverterTypeBleCentral.lift(handle)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeBleConnection_lower(_ value: BleConnection) -> UInt64 {
-    return FfiConverterTypeBleConnection.lower(value)
+public func FfiConverterTypeBleCentral_lower(_ value: BleCentral) -> UInt64 {
+    return FfiConverterTypeBleCentral.lower(value)
 }
 
 
@@ -1386,27 +1532,77 @@ public func FfiConverterTypeBleConnection_lower(_ value: BleConnection) -> UInt6
 
 
 /**
- * A BLE central. Implemented by the app when it brings its own stack.
+ * Where the app forwards each platform callback, raw. Never blocks.
  */
-public protocol BleTransport: AnyObject, Sendable {
+public protocol BleEventsProtocol: AnyObject, Sendable {
     
     /**
-     * Scans for at most `request.timeout_ms` and returns what was seen
-     * (empty when nothing was: the core reports the lock out of range).
+     * The adapter's state changed (`ACTION_STATE_CHANGED`,
+     * `centralManagerDidUpdateState`).
      */
-    func scan(request: BleScanRequest) async throws  -> [BleAdvertisement]
+    func adapterState(state: BleAdapterState) 
     
     /**
-     * A connection object for the device at `address`, not yet connected
-     * (no radio use; `BleConnection::connect` connects).
+     * `onConnectionStateChange(status, STATE_CONNECTED)` / `didConnect`
+     * (status 0).
      */
-    func connection(address: String) throws  -> BleConnection
+    func connected(connectionId: UInt64, status: Int32) 
+    
+    /**
+     * `onConnectionStateChange(status, STATE_DISCONNECTED)` /
+     * `didDisconnectPeripheral`, `didFailToConnect` (the `CBError` code, 0
+     * without an error).
+     */
+    func disconnected(connectionId: UInt64, status: Int32) 
+    
+    /**
+     * `onMtuChanged(mtu, status)`.
+     */
+    func mtuChanged(connectionId: UInt64, mtu: UInt16, status: Int32) 
+    
+    /**
+     * `onCharacteristicChanged` on TX / `didUpdateValueFor` TX.
+     */
+    func notification(connectionId: UInt64, value: Data) 
+    
+    /**
+     * `peripheralIsReady(toSendWriteWithoutResponse:)`.
+     */
+    func readyToWrite(connectionId: UInt64) 
+    
+    /**
+     * `onScanFailed(errorCode)`.
+     */
+    func scanFailed(scanId: UInt64, code: Int32) 
+    
+    /**
+     * `onScanResult` / `didDiscover`: the manufacturer data of
+     * `company_id`, after the company id.
+     */
+    func scanResult(scanId: UInt64, address: String, rssi: Int16, companyId: UInt16, data: Data) 
+    
+    /**
+     * `onServicesDiscovered(status)` / `didDiscoverCharacteristicsFor`:
+     * whether the latchkey service with its RX and TX characteristics is
+     * there.
+     */
+    func servicesDiscovered(connectionId: UInt64, status: Int32, latchkeyService: Bool) 
+    
+    /**
+     * `onDescriptorWrite` of TX's CCCD / `didUpdateNotificationStateFor`.
+     */
+    func subscribed(connectionId: UInt64, status: Int32) 
+    
+    /**
+     * `onCharacteristicWrite(status)` / `didWriteValueFor`.
+     */
+    func writeDone(connectionId: UInt64, status: Int32) 
     
 }
 /**
- * A BLE central. Implemented by the app when it brings its own stack.
+ * Where the app forwards each platform callback, raw. Never blocks.
  */
-open class BleTransportImpl: BleTransport, @unchecked Sendable {
+open class BleEvents: BleEventsProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
 
     /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
@@ -1443,7 +1639,7 @@ open class BleTransportImpl: BleTransport, @unchecked Sendable {
     @_documentation(visibility: private)
 #endif
     public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_latchkey_ffi_fn_clone_bletransport(self.handle, $0) }
+        return try! rustCall { uniffi_latchkey_ffi_fn_clone_bleevents(self.handle, $0) }
     }
     // No primary constructor declared for this class.
 
@@ -1453,42 +1649,319 @@ open class BleTransportImpl: BleTransport, @unchecked Sendable {
             return
         }
 
-        try! rustCall { uniffi_latchkey_ffi_fn_free_bletransport(handle, $0) }
+        try! rustCall { uniffi_latchkey_ffi_fn_free_bleevents(handle, $0) }
     }
 
     
 
     
     /**
-     * Scans for at most `request.timeout_ms` and returns what was seen
-     * (empty when nothing was: the core reports the lock out of range).
+     * The adapter's state changed (`ACTION_STATE_CHANGED`,
+     * `centralManagerDidUpdateState`).
      */
-open func scan(request: BleScanRequest)async throws  -> [BleAdvertisement]  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_latchkey_ffi_fn_method_bletransport_scan(
-                        self.uniffiCloneHandle(),FfiConverterTypeBleScanRequest_lower(request)
-                )
-            },
-            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterSequenceTypeBleAdvertisement.lift,
-            errorHandler: FfiConverterTypeBleError_lift
-        )
+open func adapterState(state: BleAdapterState)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_bleevents_adapter_state(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeBleAdapterState_lower(state),uniffiCallStatus
+    )
+}
 }
     
     /**
-     * A connection object for the device at `address`, not yet connected
-     * (no radio use; `BleConnection::connect` connects).
+     * `onConnectionStateChange(status, STATE_CONNECTED)` / `didConnect`
+     * (status 0).
      */
-open func connection(address: String)throws  -> BleConnection  {
-    return try  FfiConverterTypeBleConnection_lift(try rustCallWithError(FfiConverterTypeBleError_lift) {
+open func connected(connectionId: UInt64, status: Int32)  {try! rustCall() {
         uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_bletransport_connection(
+    uniffi_latchkey_ffi_fn_method_bleevents_connected(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(address),uniffiCallStatus
+        FfiConverterUInt64.lower(connectionId),
+        FfiConverterInt32.lower(status),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * `onConnectionStateChange(status, STATE_DISCONNECTED)` /
+     * `didDisconnectPeripheral`, `didFailToConnect` (the `CBError` code, 0
+     * without an error).
+     */
+open func disconnected(connectionId: UInt64, status: Int32)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_bleevents_disconnected(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(connectionId),
+        FfiConverterInt32.lower(status),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * `onMtuChanged(mtu, status)`.
+     */
+open func mtuChanged(connectionId: UInt64, mtu: UInt16, status: Int32)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_bleevents_mtu_changed(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(connectionId),
+        FfiConverterUInt16.lower(mtu),
+        FfiConverterInt32.lower(status),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * `onCharacteristicChanged` on TX / `didUpdateValueFor` TX.
+     */
+open func notification(connectionId: UInt64, value: Data)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_bleevents_notification(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(connectionId),
+        FfiConverterData.lower(value),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * `peripheralIsReady(toSendWriteWithoutResponse:)`.
+     */
+open func readyToWrite(connectionId: UInt64)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_bleevents_ready_to_write(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(connectionId),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * `onScanFailed(errorCode)`.
+     */
+open func scanFailed(scanId: UInt64, code: Int32)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_bleevents_scan_failed(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(scanId),
+        FfiConverterInt32.lower(code),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * `onScanResult` / `didDiscover`: the manufacturer data of
+     * `company_id`, after the company id.
+     */
+open func scanResult(scanId: UInt64, address: String, rssi: Int16, companyId: UInt16, data: Data)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_bleevents_scan_result(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(scanId),
+        FfiConverterString.lower(address),
+        FfiConverterInt16.lower(rssi),
+        FfiConverterUInt16.lower(companyId),
+        FfiConverterData.lower(data),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * `onServicesDiscovered(status)` / `didDiscoverCharacteristicsFor`:
+     * whether the latchkey service with its RX and TX characteristics is
+     * there.
+     */
+open func servicesDiscovered(connectionId: UInt64, status: Int32, latchkeyService: Bool)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_bleevents_services_discovered(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(connectionId),
+        FfiConverterInt32.lower(status),
+        FfiConverterBool.lower(latchkeyService),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * `onDescriptorWrite` of TX's CCCD / `didUpdateNotificationStateFor`.
+     */
+open func subscribed(connectionId: UInt64, status: Int32)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_bleevents_subscribed(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(connectionId),
+        FfiConverterInt32.lower(status),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * `onCharacteristicWrite(status)` / `didWriteValueFor`.
+     */
+open func writeDone(connectionId: UInt64, status: Int32)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_bleevents_write_done(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(connectionId),
+        FfiConverterInt32.lower(status),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBleEvents: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = BleEvents
+
+    public static func lift(_ handle: UInt64) throws -> BleEvents {
+        return BleEvents(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: BleEvents) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BleEvents {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: BleEvents, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBleEvents_lift(_ handle: UInt64) throws -> BleEvents {
+    return try FfiConverterTypeBleEvents.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBleEvents_lower(_ value: BleEvents) -> UInt64 {
+    return FfiConverterTypeBleEvents.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Cancels the command it was passed to: the command is dropped where it
+ * stands, exactly as a cancelled Kotlin coroutine drops it.
+ */
+public protocol CancelTokenProtocol: AnyObject, Sendable {
+    
+    /**
+     * Cancels (idempotent; from any thread).
+     */
+    func cancel() 
+    
+    /**
+     * Whether [`CancelToken::cancel`] was called.
+     */
+    func isCancelled()  -> Bool
+    
+}
+/**
+ * Cancels the command it was passed to: the command is dropped where it
+ * stands, exactly as a cancelled Kotlin coroutine drops it.
+ */
+open class CancelToken: CancelTokenProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_latchkey_ffi_fn_clone_canceltoken(self.handle, $0) }
+    }
+    /**
+     * A token not yet cancelled.
+     */
+public convenience init() {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_constructor_canceltoken_new(uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_latchkey_ffi_fn_free_canceltoken(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Cancels (idempotent; from any thread).
+     */
+open func cancel()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_canceltoken_cancel(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Whether [`CancelToken::cancel`] was called.
+     */
+open func isCancelled() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_canceltoken_is_cancelled(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
@@ -1498,152 +1971,27 @@ open func connection(address: String)throws  -> BleConnection  {
 }
 
 
-
-// Put the implementation in a struct so we don't pollute the top-level namespace
-fileprivate struct UniffiCallbackInterfaceBleTransport {
-
-    // Create the VTable using a series of closures.
-    // Swift automatically converts these into C callback functions.
-    //
-    // Store the vtable directly.
-    static let vtable: UniffiVTableCallbackInterfaceBleTransport = UniffiVTableCallbackInterfaceBleTransport(
-        uniffiFree: { (uniffiHandle: UInt64) -> () in
-            do {
-                try FfiConverterTypeBleTransport.handleMap.remove(handle: uniffiHandle)
-            } catch {
-                print("Uniffi callback interface BleTransport: handle missing in uniffiFree")
-            }
-        },
-        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
-            do {
-                return try FfiConverterTypeBleTransport.handleMap.clone(handle: uniffiHandle)
-            } catch {
-                fatalError("Uniffi callback interface BleTransport: handle missing in uniffiClone")
-            }
-        },
-        scan: { (
-            uniffiHandle: UInt64,
-            request: RustBuffer,
-            uniffiFutureCallback: @escaping UniffiForeignFutureCompleteRustBuffer,
-            uniffiCallbackData: UInt64,
-            uniffiOutDroppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
-        ) in
-            let makeCall = {
-                () async throws -> [BleAdvertisement] in
-                guard let uniffiObj = try? FfiConverterTypeBleTransport.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return try await uniffiObj.scan(
-                     request: try FfiConverterTypeBleScanRequest_lift(request)
-                )
-            }
-
-            let uniffiHandleSuccess = { (returnValue: [BleAdvertisement]) in
-                uniffiFutureCallback(
-                    uniffiCallbackData,
-                    UniffiForeignFutureResultRustBuffer(
-                        returnValue: FfiConverterSequenceTypeBleAdvertisement.lower(returnValue),
-                        callStatus: RustCallStatus()
-                    )
-                )
-            }
-            let uniffiHandleError = { (statusCode, errorBuf) in
-                uniffiFutureCallback(
-                    uniffiCallbackData,
-                    UniffiForeignFutureResultRustBuffer(
-                        returnValue: RustBuffer.empty(),
-                        callStatus: RustCallStatus(code: statusCode, errorBuf: errorBuf)
-                    )
-                )
-            }
-            uniffiTraitInterfaceCallAsyncWithError(
-                makeCall: makeCall,
-                handleSuccess: uniffiHandleSuccess,
-                handleError: uniffiHandleError,
-                lowerError: FfiConverterTypeBleError_lower,
-                droppedCallback: uniffiOutDroppedCallback
-            )
-        },
-        connection: { (
-            uniffiHandle: UInt64,
-            address: RustBuffer,
-            uniffiOutReturn: UnsafeMutablePointer<UInt64>,
-            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
-        ) in
-            let makeCall = {
-                () throws -> BleConnection in
-                guard let uniffiObj = try? FfiConverterTypeBleTransport.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return try uniffiObj.connection(
-                     address: try FfiConverterString.lift(address)
-                )
-            }
-
-            
-            let writeReturn = { uniffiOutReturn.pointee = FfiConverterTypeBleConnection_lower($0) }
-            uniffiTraitInterfaceCallWithError(
-                callStatus: uniffiCallStatus,
-                makeCall: makeCall,
-                writeReturn: writeReturn,
-                lowerError: FfiConverterTypeBleError_lower
-            )
-        }
-    )
-
-    // Rust stores this pointer for future callback invocations, so it must live
-    // for the process lifetime (not just for the init function call).
-    //
-    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
-    // This is safe because the pointee is initialized once during static init
-    // and never mutated by either side of the FFI.  Its fields are C function pointers.
-    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceBleTransport> = {
-        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceBleTransport>.allocate(capacity: 1)
-        ptr.initialize(to: vtable)
-        return UnsafePointer(ptr)
-    }()
-}
-
-private func uniffiCallbackInitBleTransport() {
-    uniffi_latchkey_ffi_fn_init_callback_vtable_bletransport(UniffiCallbackInterfaceBleTransport.vtablePtr)
-}
-
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeBleTransport: FfiConverter {
-    fileprivate static let handleMap = UniffiHandleMap<BleTransport>()
-
+public struct FfiConverterTypeCancelToken: FfiConverter {
     typealias FfiType = UInt64
-    typealias SwiftType = BleTransport
+    typealias SwiftType = CancelToken
 
-    public static func lift(_ handle: UInt64) throws -> BleTransport {
-        if ((handle & 1) == 0) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return BleTransportImpl(unsafeFromHandle: handle)
-        } else {
-            // Swift-generated handle, get the object from the handle map
-            return try handleMap.remove(handle: handle)
-        }
+    public static func lift(_ handle: UInt64) throws -> CancelToken {
+        return CancelToken(unsafeFromHandle: handle)
     }
 
-    public static func lower(_ value: BleTransport) -> UInt64 {
-         if let rustImpl = value as? BleTransportImpl {
-             // Rust-implemented object.  Clone the handle and return it
-            return rustImpl.uniffiCloneHandle()
-         } else {
-            // Swift object, generate a new vtable handle and return that.
-            return handleMap.insert(obj: value)
-         }
+    public static func lower(_ value: CancelToken) -> UInt64 {
+        return value.uniffiCloneHandle()
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BleTransport {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CancelToken {
         let handle: UInt64 = try readInt(&buf)
         return try lift(handle)
     }
 
-    public static func write(_ value: BleTransport, into buf: inout [UInt8]) {
+    public static func write(_ value: CancelToken, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -1652,15 +2000,15 @@ public struct FfiConverterTypeBleTransport: FfiConverter {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeBleTransport_lift(_ handle: UInt64) throws -> BleTransport {
-    return try FfiConverterTypeBleTransport.lift(handle)
+public func FfiConverterTypeCancelToken_lift(_ handle: UInt64) throws -> CancelToken {
+    return try FfiConverterTypeCancelToken.lift(handle)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeBleTransport_lower(_ value: BleTransport) -> UInt64 {
-    return FfiConverterTypeBleTransport.lower(value)
+public func FfiConverterTypeCancelToken_lower(_ value: CancelToken) -> UInt64 {
+    return FfiConverterTypeCancelToken.lower(value)
 }
 
 
@@ -2950,10 +3298,11 @@ public protocol LatchkeyClientBuilderProtocol: AnyObject, Sendable {
     func authProvider(auth: AuthProvider)  -> LatchkeyClientBuilder
     
     /**
-     * The app's Bluetooth stack (required unless a test build uses the
-     * simulated radio).
+     * The app's Bluetooth central (required unless a test build uses the
+     * simulated radio). It is attached to the client's driver when the
+     * client is built, and asked to do nothing before the first command.
      */
-    func bleTransport(transport: BleTransport)  -> LatchkeyClientBuilder
+    func bleCentral(central: BleCentral)  -> LatchkeyClientBuilder
     
     /**
      * Opens (or creates) the encrypted store and returns the client. A
@@ -3059,15 +3408,16 @@ open func authProvider(auth: AuthProvider) -> LatchkeyClientBuilder  {
 }
     
     /**
-     * The app's Bluetooth stack (required unless a test build uses the
-     * simulated radio).
+     * The app's Bluetooth central (required unless a test build uses the
+     * simulated radio). It is attached to the client's driver when the
+     * client is built, and asked to do nothing before the first command.
      */
-open func bleTransport(transport: BleTransport) -> LatchkeyClientBuilder  {
+open func bleCentral(central: BleCentral) -> LatchkeyClientBuilder  {
     return try!  FfiConverterTypeLatchkeyClientBuilder_lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_latchkeyclientbuilder_ble_transport(
+    uniffi_latchkey_ffi_fn_method_latchkeyclientbuilder_ble_central(
             self.uniffiCloneHandle(),
-        FfiConverterTypeBleTransport_lower(transport),uniffiCallStatus
+        FfiConverterTypeBleCentral_lower(central),uniffiCallStatus
     )
 })
 }
@@ -3185,19 +3535,21 @@ public protocol LocksClientProtocol: AnyObject, Sendable {
     /**
      * Locks the lock.
      */
-    func lock(lockId: String, listener: ProgressListener?) async throws  -> CommandReport
+    func lock(lockId: String, listener: ProgressListener?, cancel: CancelToken?) async throws  -> CommandReport
     
     /**
      * Reads the lock's status without moving the bolt (also delivers
      * revocations and time, and collects its events).
      */
-    func status(lockId: String, listener: ProgressListener?) async throws  -> CommandReport
+    func status(lockId: String, listener: ProgressListener?, cancel: CancelToken?) async throws  -> CommandReport
     
     /**
-     * Unlocks the lock (hex id), online or not. Cancelling the call drops
-     * the command: the lock acts at most once, the store stays intact.
+     * Unlocks the lock (hex id), online or not. Cancelling the call (the
+     * Kotlin coroutine, or `cancel`: Swift's task-aware calls use it)
+     * drops the command: the lock acts at most once, the store stays
+     * intact.
      */
-    func unlock(lockId: String, listener: ProgressListener?) async throws  -> CommandReport
+    func unlock(lockId: String, listener: ProgressListener?, cancel: CancelToken?) async throws  -> CommandReport
     
 }
 /**
@@ -3278,12 +3630,12 @@ open func list()async throws  -> [LockInfo]  {
     /**
      * Locks the lock.
      */
-open func lock(lockId: String, listener: ProgressListener?)async throws  -> CommandReport  {
+open func lock(lockId: String, listener: ProgressListener?, cancel: CancelToken? = nil)async throws  -> CommandReport  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_latchkey_ffi_fn_method_locksclient_lock(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionTypeProgressListener.lower(listener)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
                 )
             },
             pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
@@ -3298,12 +3650,12 @@ open func lock(lockId: String, listener: ProgressListener?)async throws  -> Comm
      * Reads the lock's status without moving the bolt (also delivers
      * revocations and time, and collects its events).
      */
-open func status(lockId: String, listener: ProgressListener?)async throws  -> CommandReport  {
+open func status(lockId: String, listener: ProgressListener?, cancel: CancelToken? = nil)async throws  -> CommandReport  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_latchkey_ffi_fn_method_locksclient_status(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionTypeProgressListener.lower(listener)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
                 )
             },
             pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
@@ -3315,15 +3667,17 @@ open func status(lockId: String, listener: ProgressListener?)async throws  -> Co
 }
     
     /**
-     * Unlocks the lock (hex id), online or not. Cancelling the call drops
-     * the command: the lock acts at most once, the store stays intact.
+     * Unlocks the lock (hex id), online or not. Cancelling the call (the
+     * Kotlin coroutine, or `cancel`: Swift's task-aware calls use it)
+     * drops the command: the lock acts at most once, the store stays
+     * intact.
      */
-open func unlock(lockId: String, listener: ProgressListener?)async throws  -> CommandReport  {
+open func unlock(lockId: String, listener: ProgressListener?, cancel: CancelToken? = nil)async throws  -> CommandReport  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_latchkey_ffi_fn_method_locksclient_unlock(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionTypeProgressListener.lower(listener)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
                 )
             },
             pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
@@ -4136,8 +4490,11 @@ public func FfiConverterTypePinsClient_lower(_ value: PinsClient) -> UInt64 {
 
 
 /**
- * Receives the steps of a command. Called on a background thread: post
- * to the main thread before touching UI.
+ * Receives the steps of a command, in order, on the library's own
+ * progress thread (never the caller's, so a listener can't stall a
+ * command and a command polled on the main thread can't stall the UI
+ * through it): post to the main thread before touching UI. Every step
+ * is delivered before the command's call returns.
  */
 public protocol ProgressListener: AnyObject, Sendable {
     
@@ -4148,8 +4505,11 @@ public protocol ProgressListener: AnyObject, Sendable {
     
 }
 /**
- * Receives the steps of a command. Called on a background thread: post
- * to the main thread before touching UI.
+ * Receives the steps of a command, in order, on the library's own
+ * progress thread (never the caller's, so a listener can't stall a
+ * command and a command polled on the main thread can't stall the UI
+ * through it): post to the main thread before touching UI. Every step
+ * is delivered before the command's call returns.
  */
 open class ProgressListenerImpl: ProgressListener, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -5421,12 +5781,13 @@ public struct AndroidSnapshot: Equatable, Hashable {
      */
     public var backgroundRestricted: Bool?
     /**
-     * Scans this app started in the last 30 seconds (Android allows 5).
+     * Scans started in the last 30 seconds (Android allows 5). Leave it
+     * 0: the client fills it from its own central's record.
      */
     public var scansStartedLast30s: UInt32
     /**
-     * The `status` of the last `onConnectionStateChange` that failed
-     * (133, 147, 8, 19, 22, …); `None` or 0 when the last connection worked.
+     * The last failed GATT status (133, 147, 8, 19, 22, …). Leave it
+     * `null`: the client fills it from its own central's record.
      */
     public var lastGattStatus: Int32?
 
@@ -5462,11 +5823,12 @@ public struct AndroidSnapshot: Equatable, Hashable {
          * `ActivityManager.isBackgroundRestricted()`.
          */backgroundRestricted: Bool? = nil, 
         /**
-         * Scans this app started in the last 30 seconds (Android allows 5).
+         * Scans started in the last 30 seconds (Android allows 5). Leave it
+         * 0: the client fills it from its own central's record.
          */scansStartedLast30s: UInt32 = UInt32(0), 
         /**
-         * The `status` of the last `onConnectionStateChange` that failed
-         * (133, 147, 8, 19, 22, …); `None` or 0 when the last connection worked.
+         * The last failed GATT status (133, 147, 8, 19, 22, …). Leave it
+         * `null`: the client fills it from its own central's record.
          */lastGattStatus: Int32? = nil) {
         self.apiLevel = apiLevel
         self.targetSdk = targetSdk
@@ -5800,98 +6162,10 @@ public func FfiConverterTypeBatteryReading_lower(_ value: BatteryReading) -> Rus
 
 
 /**
- * One advertisement seen in a scan.
- */
-public struct BleAdvertisement: Equatable, Hashable {
-    /**
-     * The platform's address (Android MAC) or identifier (iOS UUID).
-     */
-    public var address: String
-    /**
-     * Signal strength in dBm.
-     */
-    public var rssi: Int16
-    /**
-     * The manufacturer data's company id.
-     */
-    public var companyId: UInt16
-    /**
-     * The manufacturer data after the company id.
-     */
-    public var manufacturerData: Data
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The platform's address (Android MAC) or identifier (iOS UUID).
-         */address: String, 
-        /**
-         * Signal strength in dBm.
-         */rssi: Int16, 
-        /**
-         * The manufacturer data's company id.
-         */companyId: UInt16, 
-        /**
-         * The manufacturer data after the company id.
-         */manufacturerData: Data) {
-        self.address = address
-        self.rssi = rssi
-        self.companyId = companyId
-        self.manufacturerData = manufacturerData
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension BleAdvertisement: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeBleAdvertisement: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BleAdvertisement {
-        return
-            try BleAdvertisement(
-                address: FfiConverterString.read(from: &buf), 
-                rssi: FfiConverterInt16.read(from: &buf), 
-                companyId: FfiConverterUInt16.read(from: &buf), 
-                manufacturerData: FfiConverterData.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: BleAdvertisement, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.address, into: &buf)
-        FfiConverterInt16.write(value.rssi, into: &buf)
-        FfiConverterUInt16.write(value.companyId, into: &buf)
-        FfiConverterData.write(value.manufacturerData, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBleAdvertisement_lift(_ buf: RustBuffer) throws -> BleAdvertisement {
-    return try FfiConverterTypeBleAdvertisement.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBleAdvertisement_lower(_ value: BleAdvertisement) -> RustBuffer {
-    return FfiConverterTypeBleAdvertisement.lower(value)
-}
-
-
-/**
- * What to scan for. Android: a `ScanFilter` on `service_uuid` or on
- * manufacturer data `company_id` starting with `manufacturer_data_prefix`;
- * iOS: `scanForPeripherals(withServices:)` and a check of the prefix.
+ * What to scan for: manufacturer data of `company_id` starting with
+ * `manufacturer_data_prefix` (Android: a `ScanFilter` with that data and a
+ * mask of 0xFF bytes; iOS: `scanForPeripherals(withServices:
+ * [service_uuid])` and every advertisement forwarded).
  */
 public struct BleScanRequest: Equatable, Hashable {
     /**
@@ -5903,18 +6177,9 @@ public struct BleScanRequest: Equatable, Hashable {
      */
     public var companyId: UInt16
     /**
-     * Manufacturer data must start with these bytes (empty: any latchkey
-     * lock; otherwise the version and the wanted lock's short id).
+     * Manufacturer data must start with these bytes (empty: any).
      */
     public var manufacturerDataPrefix: Data
-    /**
-     * Return as soon as one matching advertisement was seen.
-     */
-    public var stopAtFirstMatch: Bool
-    /**
-     * Scan for at most this long, in milliseconds.
-     */
-    public var timeoutMs: UInt64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5926,20 +6191,11 @@ public struct BleScanRequest: Equatable, Hashable {
          * The Bluetooth SIG company id of latchkey's manufacturer data.
          */companyId: UInt16, 
         /**
-         * Manufacturer data must start with these bytes (empty: any latchkey
-         * lock; otherwise the version and the wanted lock's short id).
-         */manufacturerDataPrefix: Data, 
-        /**
-         * Return as soon as one matching advertisement was seen.
-         */stopAtFirstMatch: Bool, 
-        /**
-         * Scan for at most this long, in milliseconds.
-         */timeoutMs: UInt64) {
+         * Manufacturer data must start with these bytes (empty: any).
+         */manufacturerDataPrefix: Data) {
         self.serviceUuid = serviceUuid
         self.companyId = companyId
         self.manufacturerDataPrefix = manufacturerDataPrefix
-        self.stopAtFirstMatch = stopAtFirstMatch
-        self.timeoutMs = timeoutMs
     }
 
     
@@ -5960,9 +6216,7 @@ public struct FfiConverterTypeBleScanRequest: FfiConverterRustBuffer {
             try BleScanRequest(
                 serviceUuid: FfiConverterString.read(from: &buf), 
                 companyId: FfiConverterUInt16.read(from: &buf), 
-                manufacturerDataPrefix: FfiConverterData.read(from: &buf), 
-                stopAtFirstMatch: FfiConverterBool.read(from: &buf), 
-                timeoutMs: FfiConverterUInt64.read(from: &buf)
+                manufacturerDataPrefix: FfiConverterData.read(from: &buf)
         )
     }
 
@@ -5970,8 +6224,6 @@ public struct FfiConverterTypeBleScanRequest: FfiConverterRustBuffer {
         FfiConverterString.write(value.serviceUuid, into: &buf)
         FfiConverterUInt16.write(value.companyId, into: &buf)
         FfiConverterData.write(value.manufacturerDataPrefix, into: &buf)
-        FfiConverterBool.write(value.stopAtFirstMatch, into: &buf)
-        FfiConverterUInt64.write(value.timeoutMs, into: &buf)
     }
 }
 
@@ -7469,7 +7721,7 @@ public func FfiConverterTypeFinding_lower(_ value: Finding) -> RustBuffer {
 
 
 /**
- * The latchkey GATT service a platform transport connects to.
+ * The latchkey GATT service a platform central connects to.
  */
 public struct GattService: Equatable, Hashable {
     /**
@@ -11361,8 +11613,112 @@ public func FfiConverterTypeBatteryLevel_lower(_ value: BatteryLevel) -> RustBuf
 
 
 /**
- * What the platform reports when a Bluetooth step fails. The core turns
- * each into a diagnosis the app can explain.
+ * The adapter's state as the platform reports it.
+ */
+
+public enum BleAdapterState: Equatable, Hashable {
+    
+    /**
+     * On and usable.
+     */
+    case on
+    /**
+     * Off, or turning off.
+     */
+    case off
+    /**
+     * Resetting or turning on.
+     */
+    case resetting
+    /**
+     * The app may not use Bluetooth.
+     */
+    case unauthorized
+    /**
+     * No Bluetooth LE on this device.
+     */
+    case unsupported
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension BleAdapterState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBleAdapterState: FfiConverterRustBuffer {
+    typealias SwiftType = BleAdapterState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BleAdapterState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .on
+        
+        case 2: return .off
+        
+        case 3: return .resetting
+        
+        case 4: return .unauthorized
+        
+        case 5: return .unsupported
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: BleAdapterState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .on:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .off:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .resetting:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .unauthorized:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .unsupported:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBleAdapterState_lift(_ buf: RustBuffer) throws -> BleAdapterState {
+    return try FfiConverterTypeBleAdapterState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBleAdapterState_lower(_ value: BleAdapterState) -> RustBuffer {
+    return FfiConverterTypeBleAdapterState.lower(value)
+}
+
+
+
+/**
+ * Why the platform refused to start an operation, as it said it.
  */
 public 
 enum BleError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
@@ -11370,15 +11726,16 @@ enum BleError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     
     
     /**
-     * Bluetooth is switched off.
+     * Bluetooth is off, or turning off (`IllegalStateException`).
      */
     case BluetoothOff
     /**
-     * A Bluetooth (or, on older Android, location) permission is missing.
+     * A permission is missing (`SecurityException`; CoreBluetooth
+     * `unauthorized`), by its platform name (`BLUETOOTH_SCAN`).
      */
     case PermissionDenied(
         /**
-         * The permission's platform name (`BLUETOOTH_SCAN`).
+         * The permission's platform name.
          */permission: String
     )
     /**
@@ -11390,24 +11747,23 @@ enum BleError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */reason: String
     )
     /**
-     * Connecting did not complete in time.
+     * The adapter is resetting or starting.
      */
-    case ConnectTimeout
+    case NotReady(
+        /**
+         * What the platform said.
+         */reason: String
+    )
     /**
-     * No notification arrived in time.
-     */
-    case Timeout
-    /**
-     * The link dropped.
-     */
-    case Disconnected
-    /**
-     * Anything else (e.g. GATT status 133).
+     * Anything else, with the platform's status code when it gave one.
      */
     case Other(
         /**
          * What the platform said.
-         */reason: String
+         */reason: String, 
+        /**
+         * The status or error code.
+         */status: Int32?
     )
 
     
@@ -11445,11 +11801,12 @@ public struct FfiConverterTypeBleError: FfiConverterRustBuffer {
         case 3: return .Unavailable(
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 4: return .ConnectTimeout
-        case 5: return .Timeout
-        case 6: return .Disconnected
-        case 7: return .Other(
+        case 4: return .NotReady(
             reason: try FfiConverterString.read(from: &buf)
+            )
+        case 5: return .Other(
+            reason: try FfiConverterString.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf)
             )
 
          default: throw UniffiInternalError.unexpectedEnumCase
@@ -11477,21 +11834,15 @@ public struct FfiConverterTypeBleError: FfiConverterRustBuffer {
             FfiConverterString.write(reason, into: &buf)
             
         
-        case .ConnectTimeout:
+        case let .NotReady(reason):
             writeInt(&buf, Int32(4))
-        
-        
-        case .Timeout:
-            writeInt(&buf, Int32(5))
-        
-        
-        case .Disconnected:
-            writeInt(&buf, Int32(6))
-        
-        
-        case let .Other(reason):
-            writeInt(&buf, Int32(7))
             FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Other(reason,status):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
             
         }
     }
@@ -11511,6 +11862,196 @@ public func FfiConverterTypeBleError_lift(_ buf: RustBuffer) throws -> BleError 
 public func FfiConverterTypeBleError_lower(_ value: BleError) -> RustBuffer {
     return FfiConverterTypeBleError.lower(value)
 }
+
+
+/**
+ * Which stack the app's central drives; the driver applies its rules
+ * (Android's scan budget, whether writes without response are confirmed).
+ */
+
+public enum BleStack: Equatable, Hashable {
+    
+    /**
+     * Android `BluetoothGatt` / `BluetoothLeScanner`.
+     */
+    case android
+    /**
+     * CoreBluetooth.
+     */
+    case coreBluetooth
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension BleStack: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBleStack: FfiConverterRustBuffer {
+    typealias SwiftType = BleStack
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BleStack {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .android
+        
+        case 2: return .coreBluetooth
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: BleStack, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .android:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .coreBluetooth:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBleStack_lift(_ buf: RustBuffer) throws -> BleStack {
+    return try FfiConverterTypeBleStack.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBleStack_lower(_ value: BleStack) -> RustBuffer {
+    return FfiConverterTypeBleStack.lower(value)
+}
+
+
+
+/**
+ * What the platform said when asked to start an operation.
+ */
+
+public enum BleStart: Equatable, Hashable {
+    
+    /**
+     * Started; its callback follows.
+     */
+    case started
+    /**
+     * Busy with another operation (API 33+ `ERROR_GATT_WRITE_REQUEST_BUSY`,
+     * or `false` from an older call).
+     */
+    case busy
+    /**
+     * CoreBluetooth `canSendWriteWithoutResponse == false`: nothing was
+     * sent; `BleEvents.readyToWrite` will follow.
+     */
+    case notReady
+    /**
+     * Done at once, with no callback to wait for (a CoreBluetooth write
+     * without response that was taken; an MTU reported right away).
+     */
+    case done
+    /**
+     * Refused.
+     */
+    case failed(
+        /**
+         * Why.
+         */error: BleError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension BleStart: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBleStart: FfiConverterRustBuffer {
+    typealias SwiftType = BleStart
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BleStart {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .started
+        
+        case 2: return .busy
+        
+        case 3: return .notReady
+        
+        case 4: return .done
+        
+        case 5: return .failed(error: try FfiConverterTypeBleError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: BleStart, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .started:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .busy:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .notReady:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .done:
+            writeInt(&buf, Int32(4))
+        
+        
+        case let .failed(error):
+            writeInt(&buf, Int32(5))
+            FfiConverterTypeBleError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBleStart_lift(_ buf: RustBuffer) throws -> BleStart {
+    return try FfiConverterTypeBleStart.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBleStart_lower(_ value: BleStart) -> RustBuffer {
+    return FfiConverterTypeBleStart.lower(value)
+}
+
 
 
 /**
@@ -12473,6 +13014,13 @@ enum CommandError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * What failed.
          */detail: String
     )
+    /**
+     * The command's [`CancelToken`](crate::CancelToken) was cancelled:
+     * the command was dropped as a cancelled coroutine's is (the lock
+     * acts at most once, the store is intact). Not a failure to explain:
+     * Swift's task-aware calls throw `CancellationError` instead.
+     */
+    case Cancelled
 
     
 
@@ -12534,6 +13082,7 @@ public struct FfiConverterTypeCommandError: FfiConverterRustBuffer {
             code: try FfiConverterTypeDiagnosisCode.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
+        case 9: return .Cancelled
 
          default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -12593,6 +13142,10 @@ public struct FfiConverterTypeCommandError: FfiConverterRustBuffer {
             FfiConverterTypeDiagnosisCode.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
+        
+        case .Cancelled:
+            writeInt(&buf, Int32(9))
+        
         }
     }
 }
@@ -12981,6 +13534,10 @@ public enum DiagnosisCode: Equatable, Hashable {
      */
     case lockOutOfRange
     /**
+     * Android ignored a scan: five already started in the last 30 s.
+     */
+    case androidScanThrottled
+    /**
      * The connection failed or dropped before the request reached the lock.
      */
     case connectionFailed
@@ -13125,59 +13682,61 @@ public struct FfiConverterTypeDiagnosisCode: FfiConverterRustBuffer {
         
         case 6: return .lockOutOfRange
         
-        case 7: return .connectionFailed
+        case 7: return .androidScanThrottled
         
-        case 8: return .outcomeUnknown
+        case 8: return .connectionFailed
         
-        case 9: return .noKey
+        case 9: return .outcomeUnknown
         
-        case 10: return .unknownLock
+        case 10: return .noKey
         
-        case 11: return .keyNotOfflineAllowed
+        case 11: return .unknownLock
         
-        case 12: return .keyExpired
+        case 12: return .keyNotOfflineAllowed
         
-        case 13: return .keyNotYetValid
+        case 13: return .keyExpired
         
-        case 14: return .outsideSchedule
+        case 14: return .keyNotYetValid
         
-        case 15: return .keyRevoked
+        case 15: return .outsideSchedule
         
-        case 16: return .wrongLock
+        case 16: return .keyRevoked
         
-        case 17: return .keyRejected
+        case 17: return .wrongLock
         
-        case 18: return .lockJammed
+        case 18: return .keyRejected
         
-        case 19: return .boltNotThrown
+        case 19: return .lockJammed
         
-        case 20: return .doorAjar
+        case 20: return .boltNotThrown
         
-        case 21: return .batteryCritical
+        case 21: return .doorAjar
         
-        case 22: return .clockUntrusted
+        case 22: return .batteryCritical
         
-        case 23: return .lockNotAuthentic
+        case 23: return .clockUntrusted
         
-        case 24: return .protocolMismatch
+        case 24: return .lockNotAuthentic
         
-        case 25: return .storage
+        case 25: return .protocolMismatch
         
-        case 26: return .lockRefused
+        case 26: return .storage
         
-        case 27: return .cloudUnreachable
+        case 27: return .lockRefused
         
-        case 28: return .cloudAuth
+        case 28: return .cloudUnreachable
         
-        case 29: return .cloudRejected
+        case 29: return .cloudAuth
         
-        case 30: return .keypadLockedOut
+        case 30: return .cloudRejected
         
-        case 31: return .lockBusy
+        case 31: return .keypadLockedOut
         
-        case 32: return .phoneKeyUnavailable
+        case 32: return .lockBusy
         
-        case 33: return .`internal`
+        case 33: return .phoneKeyUnavailable
+        
+        case 34: return .`internal`
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -13211,112 +13770,116 @@ public struct FfiConverterTypeDiagnosisCode: FfiConverterRustBuffer {
             writeInt(&buf, Int32(6))
         
         
-        case .connectionFailed:
+        case .androidScanThrottled:
             writeInt(&buf, Int32(7))
         
         
-        case .outcomeUnknown:
+        case .connectionFailed:
             writeInt(&buf, Int32(8))
         
         
-        case .noKey:
+        case .outcomeUnknown:
             writeInt(&buf, Int32(9))
         
         
-        case .unknownLock:
+        case .noKey:
             writeInt(&buf, Int32(10))
         
         
-        case .keyNotOfflineAllowed:
+        case .unknownLock:
             writeInt(&buf, Int32(11))
         
         
-        case .keyExpired:
+        case .keyNotOfflineAllowed:
             writeInt(&buf, Int32(12))
         
         
-        case .keyNotYetValid:
+        case .keyExpired:
             writeInt(&buf, Int32(13))
         
         
-        case .outsideSchedule:
+        case .keyNotYetValid:
             writeInt(&buf, Int32(14))
         
         
-        case .keyRevoked:
+        case .outsideSchedule:
             writeInt(&buf, Int32(15))
         
         
-        case .wrongLock:
+        case .keyRevoked:
             writeInt(&buf, Int32(16))
         
         
-        case .keyRejected:
+        case .wrongLock:
             writeInt(&buf, Int32(17))
         
         
-        case .lockJammed:
+        case .keyRejected:
             writeInt(&buf, Int32(18))
         
         
-        case .boltNotThrown:
+        case .lockJammed:
             writeInt(&buf, Int32(19))
         
         
-        case .doorAjar:
+        case .boltNotThrown:
             writeInt(&buf, Int32(20))
         
         
-        case .batteryCritical:
+        case .doorAjar:
             writeInt(&buf, Int32(21))
         
         
-        case .clockUntrusted:
+        case .batteryCritical:
             writeInt(&buf, Int32(22))
         
         
-        case .lockNotAuthentic:
+        case .clockUntrusted:
             writeInt(&buf, Int32(23))
         
         
-        case .protocolMismatch:
+        case .lockNotAuthentic:
             writeInt(&buf, Int32(24))
         
         
-        case .storage:
+        case .protocolMismatch:
             writeInt(&buf, Int32(25))
         
         
-        case .lockRefused:
+        case .storage:
             writeInt(&buf, Int32(26))
         
         
-        case .cloudUnreachable:
+        case .lockRefused:
             writeInt(&buf, Int32(27))
         
         
-        case .cloudAuth:
+        case .cloudUnreachable:
             writeInt(&buf, Int32(28))
         
         
-        case .cloudRejected:
+        case .cloudAuth:
             writeInt(&buf, Int32(29))
         
         
-        case .keypadLockedOut:
+        case .cloudRejected:
             writeInt(&buf, Int32(30))
         
         
-        case .lockBusy:
+        case .keypadLockedOut:
             writeInt(&buf, Int32(31))
         
         
-        case .phoneKeyUnavailable:
+        case .lockBusy:
             writeInt(&buf, Int32(32))
         
         
-        case .`internal`:
+        case .phoneKeyUnavailable:
             writeInt(&buf, Int32(33))
+        
+        
+        case .`internal`:
+            writeInt(&buf, Int32(34))
         
         }
     }
@@ -15950,6 +16513,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeCancelToken: FfiConverterRustBuffer {
+    typealias SwiftType = CancelToken?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCancelToken.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCancelToken.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeProgressListener: FfiConverterRustBuffer {
     typealias SwiftType = ProgressListener?
 
@@ -16399,31 +16986,6 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterString.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeBleAdvertisement: FfiConverterRustBuffer {
-    typealias SwiftType = [BleAdvertisement]
-
-    public static func write(_ value: [BleAdvertisement], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeBleAdvertisement.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [BleAdvertisement] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [BleAdvertisement]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeBleAdvertisement.read(from: &buf))
         }
         return seq
     }
@@ -17089,7 +17651,7 @@ public func matchLocale(preferred: [String], available: [String]) -> String?  {
 })
 }
 /**
- * The UUIDs and ids a platform transport needs, from the protocol itself.
+ * The UUIDs and ids a platform central needs, from the protocol itself.
  */
 public func latchkeyGattService() -> GattService  {
     return try!  FfiConverterTypeGattService_lift(try! rustCall() {
@@ -17154,13 +17716,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_func_match_locale() != 54649) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_func_latchkey_gatt_service() != 37645) {
+    if (uniffi_latchkey_ffi_checksum_func_latchkey_gatt_service() != 18063) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_func_install_log_sink() != 40331) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_func_readiness_summary() != 23983) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_canceltoken_cancel() != 26465) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_canceltoken_is_cancelled() != 52757) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_config() != 56035) {
@@ -17205,7 +17773,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_auth_provider() != 55333) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_ble_transport() != 38081) {
+    if (uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_ble_central() != 41833) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_build() != 35205) {
@@ -17292,13 +17860,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_locksclient_list() != 50951) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_locksclient_lock() != 50055) {
+    if (uniffi_latchkey_ffi_checksum_method_locksclient_lock() != 40726) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_locksclient_status() != 42868) {
+    if (uniffi_latchkey_ffi_checksum_method_locksclient_status() != 62923) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_locksclient_unlock() != 20586) {
+    if (uniffi_latchkey_ffi_checksum_method_locksclient_unlock() != 30034) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_pinsclient_add_pin_list() != 2665) {
@@ -17319,25 +17887,67 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_authprovider_bearer_token() != 2876) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_bleconnection_connect() != 43544) {
+    if (uniffi_latchkey_ffi_checksum_method_blecentral_stack() != 47233) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_bleconnection_mtu() != 35881) {
+    if (uniffi_latchkey_ffi_checksum_method_blecentral_attach() != 3127) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_bleconnection_write() != 8579) {
+    if (uniffi_latchkey_ffi_checksum_method_blecentral_start_scan() != 55331) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_bleconnection_next_notification() != 54012) {
+    if (uniffi_latchkey_ffi_checksum_method_blecentral_stop_scan() != 36533) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_bleconnection_disconnect() != 49086) {
+    if (uniffi_latchkey_ffi_checksum_method_blecentral_connect() != 16524) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_bletransport_scan() != 45372) {
+    if (uniffi_latchkey_ffi_checksum_method_blecentral_request_mtu() != 5668) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_bletransport_connection() != 51331) {
+    if (uniffi_latchkey_ffi_checksum_method_blecentral_discover() != 28408) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_blecentral_subscribe() != 40503) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_blecentral_write() != 60004) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_blecentral_close() != 57548) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_bleevents_adapter_state() != 58112) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_bleevents_connected() != 17649) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_bleevents_disconnected() != 9851) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_bleevents_mtu_changed() != 24715) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_bleevents_notification() != 42628) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_bleevents_ready_to_write() != 60015) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_bleevents_scan_failed() != 42407) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_bleevents_scan_result() != 27201) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_bleevents_services_discovered() != 51625) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_bleevents_subscribed() != 61903) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_bleevents_write_done() != 4950) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_keystore_wrap_data_key() != 51352) {
@@ -17406,6 +18016,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_syncclient_time_token_at_door() != 22686) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_ffi_checksum_constructor_canceltoken_new() != 42736) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_ffi_checksum_constructor_latchkeyclientbuilder_new() != 38470) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -17414,8 +18027,7 @@ private let initializationResult: InitializationResult = {
     }
 
     uniffiCallbackInitAuthProvider()
-    uniffiCallbackInitBleConnection()
-    uniffiCallbackInitBleTransport()
+    uniffiCallbackInitBleCentral()
     uniffiCallbackInitKeyStore()
     uniffiCallbackInitLogSink()
     uniffiCallbackInitProgressListener()

@@ -5,15 +5,16 @@ import CoreBluetooth
 import Foundation
 
 public enum PlatformSnapshotCollector {
-    /// The snapshot now. Pass the central the app uses (its `state` is
-    /// `.unknown` until CoreBluetooth has reported it once).
+    /// The snapshot now. Pass the app's `CoreBluetoothCentral` (its state
+    /// is unknown until it was first used and CoreBluetooth reported it;
+    /// collecting never creates the manager, so it never prompts).
     public static func collect(
-        central: CBCentralManager?, appInBackground: Bool = false, online: Bool? = nil
+        central: CoreBluetoothCentral?, appInBackground: Bool = false, online: Bool? = nil
     ) -> PlatformSnapshot {
         let info = Bundle.main.infoDictionary ?? [:]
         let modes = info["UIBackgroundModes"] as? [String] ?? []
         let device = IosSnapshot(
-            state: central.map { managerState($0.state) },
+            state: central?.managerState.map(managerState),
             authorization: authorization(CBManager.authorization),
             usageDescriptionPresent: info["NSBluetoothAlwaysUsageDescription"] != nil,
             backgroundModeDeclared: modes.contains("bluetooth-central"),

@@ -660,26 +660,35 @@ internal interface UniffiForeignFutureCompleteVoid : com.sun.jna.Callback {
 internal interface UniffiCallbackInterfaceAuthProviderMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`forceRefresh`: Byte,`uniffiFutureCallback`: UniffiForeignFutureCompleteRustBuffer,`uniffiCallbackData`: Long,`uniffiOutDroppedCallback`: UniffiForeignFutureDroppedCallbackStruct,)
 }
-internal interface UniffiCallbackInterfaceBleConnectionMethod0 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`timeoutMs`: Long,`uniffiFutureCallback`: UniffiForeignFutureCompleteVoid,`uniffiCallbackData`: Long,`uniffiOutDroppedCallback`: UniffiForeignFutureDroppedCallbackStruct,)
+internal interface UniffiCallbackInterfaceBleCentralMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
 }
-internal interface UniffiCallbackInterfaceBleConnectionMethod1 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: ShortByReference,uniffiCallStatus: UniffiRustCallStatus,)
+internal interface UniffiCallbackInterfaceBleCentralMethod1 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`events`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
-internal interface UniffiCallbackInterfaceBleConnectionMethod2 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`packet`: RustBuffer.ByValue,`uniffiFutureCallback`: UniffiForeignFutureCompleteVoid,`uniffiCallbackData`: Long,`uniffiOutDroppedCallback`: UniffiForeignFutureDroppedCallbackStruct,)
+internal interface UniffiCallbackInterfaceBleCentralMethod2 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`scanId`: Long,`request`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
 }
-internal interface UniffiCallbackInterfaceBleConnectionMethod3 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`timeoutMs`: Long,`uniffiFutureCallback`: UniffiForeignFutureCompleteRustBuffer,`uniffiCallbackData`: Long,`uniffiOutDroppedCallback`: UniffiForeignFutureDroppedCallbackStruct,)
+internal interface UniffiCallbackInterfaceBleCentralMethod3 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`scanId`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
-internal interface UniffiCallbackInterfaceBleConnectionMethod4 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`uniffiFutureCallback`: UniffiForeignFutureCompleteVoid,`uniffiCallbackData`: Long,`uniffiOutDroppedCallback`: UniffiForeignFutureDroppedCallbackStruct,)
+internal interface UniffiCallbackInterfaceBleCentralMethod4 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`connectionId`: Long,`address`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
 }
-internal interface UniffiCallbackInterfaceBleTransportMethod0 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`request`: RustBuffer.ByValue,`uniffiFutureCallback`: UniffiForeignFutureCompleteRustBuffer,`uniffiCallbackData`: Long,`uniffiOutDroppedCallback`: UniffiForeignFutureDroppedCallbackStruct,)
+internal interface UniffiCallbackInterfaceBleCentralMethod5 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`connectionId`: Long,`mtu`: Short,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
 }
-internal interface UniffiCallbackInterfaceBleTransportMethod1 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`address`: RustBuffer.ByValue,`uniffiOutReturn`: LongByReference,uniffiCallStatus: UniffiRustCallStatus,)
+internal interface UniffiCallbackInterfaceBleCentralMethod6 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`connectionId`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceBleCentralMethod7 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`connectionId`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceBleCentralMethod8 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`connectionId`: Long,`value`: RustBuffer.ByValue,`withResponse`: Byte,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceBleCentralMethod9 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`connectionId`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
 internal interface UniffiCallbackInterfaceKeyStoreMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`dataKey`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
@@ -718,56 +727,49 @@ internal open class UniffiVTableCallbackInterfaceAuthProvider(
     }
 
 }
-@Structure.FieldOrder("uniffiFree", "uniffiClone", "connect", "mtu", "write", "nextNotification", "disconnect")
-internal open class UniffiVTableCallbackInterfaceBleConnection(
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "stack", "attach", "startScan", "stopScan", "connect", "requestMtu", "discover", "subscribe", "write", "close")
+internal open class UniffiVTableCallbackInterfaceBleCentral(
     @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
     @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
-    @JvmField internal var `connect`: UniffiCallbackInterfaceBleConnectionMethod0? = null,
-    @JvmField internal var `mtu`: UniffiCallbackInterfaceBleConnectionMethod1? = null,
-    @JvmField internal var `write`: UniffiCallbackInterfaceBleConnectionMethod2? = null,
-    @JvmField internal var `nextNotification`: UniffiCallbackInterfaceBleConnectionMethod3? = null,
-    @JvmField internal var `disconnect`: UniffiCallbackInterfaceBleConnectionMethod4? = null,
+    @JvmField internal var `stack`: UniffiCallbackInterfaceBleCentralMethod0? = null,
+    @JvmField internal var `attach`: UniffiCallbackInterfaceBleCentralMethod1? = null,
+    @JvmField internal var `startScan`: UniffiCallbackInterfaceBleCentralMethod2? = null,
+    @JvmField internal var `stopScan`: UniffiCallbackInterfaceBleCentralMethod3? = null,
+    @JvmField internal var `connect`: UniffiCallbackInterfaceBleCentralMethod4? = null,
+    @JvmField internal var `requestMtu`: UniffiCallbackInterfaceBleCentralMethod5? = null,
+    @JvmField internal var `discover`: UniffiCallbackInterfaceBleCentralMethod6? = null,
+    @JvmField internal var `subscribe`: UniffiCallbackInterfaceBleCentralMethod7? = null,
+    @JvmField internal var `write`: UniffiCallbackInterfaceBleCentralMethod8? = null,
+    @JvmField internal var `close`: UniffiCallbackInterfaceBleCentralMethod9? = null,
 ) : Structure() {
     class UniffiByValue(
         `uniffiFree`: UniffiCallbackInterfaceFree? = null,
         `uniffiClone`: UniffiCallbackInterfaceClone? = null,
-        `connect`: UniffiCallbackInterfaceBleConnectionMethod0? = null,
-        `mtu`: UniffiCallbackInterfaceBleConnectionMethod1? = null,
-        `write`: UniffiCallbackInterfaceBleConnectionMethod2? = null,
-        `nextNotification`: UniffiCallbackInterfaceBleConnectionMethod3? = null,
-        `disconnect`: UniffiCallbackInterfaceBleConnectionMethod4? = null,
-    ): UniffiVTableCallbackInterfaceBleConnection(`uniffiFree`,`uniffiClone`,`connect`,`mtu`,`write`,`nextNotification`,`disconnect`,), Structure.ByValue
+        `stack`: UniffiCallbackInterfaceBleCentralMethod0? = null,
+        `attach`: UniffiCallbackInterfaceBleCentralMethod1? = null,
+        `startScan`: UniffiCallbackInterfaceBleCentralMethod2? = null,
+        `stopScan`: UniffiCallbackInterfaceBleCentralMethod3? = null,
+        `connect`: UniffiCallbackInterfaceBleCentralMethod4? = null,
+        `requestMtu`: UniffiCallbackInterfaceBleCentralMethod5? = null,
+        `discover`: UniffiCallbackInterfaceBleCentralMethod6? = null,
+        `subscribe`: UniffiCallbackInterfaceBleCentralMethod7? = null,
+        `write`: UniffiCallbackInterfaceBleCentralMethod8? = null,
+        `close`: UniffiCallbackInterfaceBleCentralMethod9? = null,
+    ): UniffiVTableCallbackInterfaceBleCentral(`uniffiFree`,`uniffiClone`,`stack`,`attach`,`startScan`,`stopScan`,`connect`,`requestMtu`,`discover`,`subscribe`,`write`,`close`,), Structure.ByValue
 
-   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceBleConnection) {
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceBleCentral) {
         `uniffiFree` = other.`uniffiFree`
         `uniffiClone` = other.`uniffiClone`
+        `stack` = other.`stack`
+        `attach` = other.`attach`
+        `startScan` = other.`startScan`
+        `stopScan` = other.`stopScan`
         `connect` = other.`connect`
-        `mtu` = other.`mtu`
+        `requestMtu` = other.`requestMtu`
+        `discover` = other.`discover`
+        `subscribe` = other.`subscribe`
         `write` = other.`write`
-        `nextNotification` = other.`nextNotification`
-        `disconnect` = other.`disconnect`
-    }
-
-}
-@Structure.FieldOrder("uniffiFree", "uniffiClone", "scan", "connection")
-internal open class UniffiVTableCallbackInterfaceBleTransport(
-    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
-    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
-    @JvmField internal var `scan`: UniffiCallbackInterfaceBleTransportMethod0? = null,
-    @JvmField internal var `connection`: UniffiCallbackInterfaceBleTransportMethod1? = null,
-) : Structure() {
-    class UniffiByValue(
-        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
-        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
-        `scan`: UniffiCallbackInterfaceBleTransportMethod0? = null,
-        `connection`: UniffiCallbackInterfaceBleTransportMethod1? = null,
-    ): UniffiVTableCallbackInterfaceBleTransport(`uniffiFree`,`uniffiClone`,`scan`,`connection`,), Structure.ByValue
-
-   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceBleTransport) {
-        `uniffiFree` = other.`uniffiFree`
-        `uniffiClone` = other.`uniffiClone`
-        `scan` = other.`scan`
-        `connection` = other.`connection`
+        `close` = other.`close`
     }
 
 }
@@ -894,6 +896,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_func_readiness_summary(
     ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_canceltoken_cancel(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_canceltoken_is_cancelled(
+    ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_config(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_diagnostics(
@@ -922,7 +928,7 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_auth_provider(
     ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_ble_transport(
+    external fun uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_ble_central(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_build(
     ): Int
@@ -998,19 +1004,47 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_authprovider_bearer_token(
     ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_bleconnection_connect(
+    external fun uniffi_latchkey_ffi_checksum_method_blecentral_stack(
     ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_bleconnection_mtu(
+    external fun uniffi_latchkey_ffi_checksum_method_blecentral_attach(
     ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_bleconnection_write(
+    external fun uniffi_latchkey_ffi_checksum_method_blecentral_start_scan(
     ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_bleconnection_next_notification(
+    external fun uniffi_latchkey_ffi_checksum_method_blecentral_stop_scan(
     ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_bleconnection_disconnect(
+    external fun uniffi_latchkey_ffi_checksum_method_blecentral_connect(
     ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_bletransport_scan(
+    external fun uniffi_latchkey_ffi_checksum_method_blecentral_request_mtu(
     ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_bletransport_connection(
+    external fun uniffi_latchkey_ffi_checksum_method_blecentral_discover(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_blecentral_subscribe(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_blecentral_write(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_blecentral_close(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_bleevents_adapter_state(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_bleevents_connected(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_bleevents_disconnected(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_bleevents_mtu_changed(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_bleevents_notification(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_bleevents_ready_to_write(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_bleevents_scan_failed(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_bleevents_scan_result(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_bleevents_services_discovered(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_bleevents_subscribed(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_bleevents_write_done(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_keystore_wrap_data_key(
     ): Int
@@ -1056,6 +1090,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_syncclient_time_token_at_door(
     ): Int
+    external fun uniffi_latchkey_ffi_checksum_constructor_canceltoken_new(
+    ): Int
     external fun uniffi_latchkey_ffi_checksum_constructor_latchkeyclientbuilder_new(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_constructor_messagecatalog_new(
@@ -1077,8 +1113,7 @@ internal object UniffiLib {
     init {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "latchkey_ffi"))
         uniffiCallbackInterfaceAuthProvider.register(this)
-        uniffiCallbackInterfaceBleConnection.register(this)
-        uniffiCallbackInterfaceBleTransport.register(this)
+        uniffiCallbackInterfaceBleCentral.register(this)
         uniffiCallbackInterfaceKeyStore.register(this)
         uniffiCallbackInterfaceLogSink.register(this)
         uniffiCallbackInterfaceProgressListener.register(this)
@@ -1087,6 +1122,16 @@ internal object UniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_latchkey_ffi_fn_clone_canceltoken(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_free_canceltoken(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_constructor_canceltoken_new(uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_canceltoken_cancel(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_canceltoken_is_cancelled(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
     external fun uniffi_latchkey_ffi_fn_clone_latchkeyclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_free_latchkeyclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1125,7 +1170,7 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_ffi_fn_method_latchkeyclientbuilder_auth_provider(`ptr`: Long,`auth`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_latchkey_ffi_fn_method_latchkeyclientbuilder_ble_transport(`ptr`: Long,`transport`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_latchkey_ffi_fn_method_latchkeyclientbuilder_ble_central(`ptr`: Long,`central`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_method_latchkeyclientbuilder_build(`ptr`: Long,
     ): Long
@@ -1205,11 +1250,11 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_latchkey_ffi_fn_method_locksclient_list(`ptr`: Long,
     ): Long
-    external fun uniffi_latchkey_ffi_fn_method_locksclient_lock(`ptr`: Long,`lockId`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,
+    external fun uniffi_latchkey_ffi_fn_method_locksclient_lock(`ptr`: Long,`lockId`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`cancel`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_latchkey_ffi_fn_method_locksclient_status(`ptr`: Long,`lockId`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,
+    external fun uniffi_latchkey_ffi_fn_method_locksclient_status(`ptr`: Long,`lockId`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`cancel`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_latchkey_ffi_fn_method_locksclient_unlock(`ptr`: Long,`lockId`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,
+    external fun uniffi_latchkey_ffi_fn_method_locksclient_unlock(`ptr`: Long,`lockId`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`cancel`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_ffi_fn_clone_pinsclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1233,32 +1278,58 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_latchkey_ffi_fn_method_authprovider_bearer_token(`ptr`: Long,`forceRefresh`: Byte,
     ): Long
-    external fun uniffi_latchkey_ffi_fn_clone_bleconnection(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_latchkey_ffi_fn_clone_blecentral(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_latchkey_ffi_fn_free_bleconnection(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_latchkey_ffi_fn_free_blecentral(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_bleconnection(`vtable`: UniffiVTableCallbackInterfaceBleConnection,
+    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_blecentral(`vtable`: UniffiVTableCallbackInterfaceBleCentral,
     ): Unit
-    external fun uniffi_latchkey_ffi_fn_method_bleconnection_connect(`ptr`: Long,`timeoutMs`: Long,
-    ): Long
-    external fun uniffi_latchkey_ffi_fn_method_bleconnection_mtu(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Int
-    external fun uniffi_latchkey_ffi_fn_method_bleconnection_write(`ptr`: Long,`packet`: RustBuffer.ByValue,
-    ): Long
-    external fun uniffi_latchkey_ffi_fn_method_bleconnection_next_notification(`ptr`: Long,`timeoutMs`: Long,
-    ): Long
-    external fun uniffi_latchkey_ffi_fn_method_bleconnection_disconnect(`ptr`: Long,
-    ): Long
-    external fun uniffi_latchkey_ffi_fn_clone_bletransport(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_latchkey_ffi_fn_free_bletransport(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_latchkey_ffi_fn_method_blecentral_stack(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_latchkey_ffi_fn_method_blecentral_attach(`ptr`: Long,`events`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_bletransport(`vtable`: UniffiVTableCallbackInterfaceBleTransport,
+    external fun uniffi_latchkey_ffi_fn_method_blecentral_start_scan(`ptr`: Long,`scanId`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_latchkey_ffi_fn_method_blecentral_stop_scan(`ptr`: Long,`scanId`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_latchkey_ffi_fn_method_bletransport_scan(`ptr`: Long,`request`: RustBuffer.ByValue,
+    external fun uniffi_latchkey_ffi_fn_method_blecentral_connect(`ptr`: Long,`connectionId`: Long,`address`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_latchkey_ffi_fn_method_blecentral_request_mtu(`ptr`: Long,`connectionId`: Long,`mtu`: Short,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_latchkey_ffi_fn_method_blecentral_discover(`ptr`: Long,`connectionId`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_latchkey_ffi_fn_method_blecentral_subscribe(`ptr`: Long,`connectionId`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_latchkey_ffi_fn_method_blecentral_write(`ptr`: Long,`connectionId`: Long,`value`: RustBuffer.ByValue,`withResponse`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_latchkey_ffi_fn_method_blecentral_close(`ptr`: Long,`connectionId`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_clone_bleevents(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_latchkey_ffi_fn_method_bletransport_connection(`ptr`: Long,`address`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
+    external fun uniffi_latchkey_ffi_fn_free_bleevents(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_bleevents_adapter_state(`ptr`: Long,`state`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_bleevents_connected(`ptr`: Long,`connectionId`: Long,`status`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_bleevents_disconnected(`ptr`: Long,`connectionId`: Long,`status`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_bleevents_mtu_changed(`ptr`: Long,`connectionId`: Long,`mtu`: Short,`status`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_bleevents_notification(`ptr`: Long,`connectionId`: Long,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_bleevents_ready_to_write(`ptr`: Long,`connectionId`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_bleevents_scan_failed(`ptr`: Long,`scanId`: Long,`code`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_bleevents_scan_result(`ptr`: Long,`scanId`: Long,`address`: RustBuffer.ByValue,`rssi`: Short,`companyId`: Short,`data`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_bleevents_services_discovered(`ptr`: Long,`connectionId`: Long,`status`: Int,`latchkeyService`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_bleevents_subscribed(`ptr`: Long,`connectionId`: Long,`status`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_bleevents_write_done(`ptr`: Long,`connectionId`: Long,`status`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_latchkey_ffi_fn_clone_keystore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_free_keystore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1485,13 +1556,19 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_func_match_locale() and 0xFFFF) != 54649) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_func_latchkey_gatt_service() and 0xFFFF) != 37645) {
+    if ((lib.uniffi_latchkey_ffi_checksum_func_latchkey_gatt_service() and 0xFFFF) != 18063) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_func_install_log_sink() and 0xFFFF) != 40331) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_func_readiness_summary() and 0xFFFF) != 23983) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_canceltoken_cancel() and 0xFFFF) != 26465) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_canceltoken_is_cancelled() and 0xFFFF) != 52757) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_config() and 0xFFFF) != 56035) {
@@ -1536,7 +1613,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_auth_provider() and 0xFFFF) != 55333) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_ble_transport() and 0xFFFF) != 38081) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_ble_central() and 0xFFFF) != 41833) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_build() and 0xFFFF) != 35205) {
@@ -1623,13 +1700,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_list() and 0xFFFF) != 50951) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_lock() and 0xFFFF) != 50055) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_lock() and 0xFFFF) != 40726) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_status() and 0xFFFF) != 42868) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_status() and 0xFFFF) != 62923) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_unlock() and 0xFFFF) != 20586) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_unlock() and 0xFFFF) != 30034) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_pinsclient_add_pin_list() and 0xFFFF) != 2665) {
@@ -1650,25 +1727,67 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_authprovider_bearer_token() and 0xFFFF) != 2876) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_bleconnection_connect() and 0xFFFF) != 43544) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_blecentral_stack() and 0xFFFF) != 47233) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_bleconnection_mtu() and 0xFFFF) != 35881) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_blecentral_attach() and 0xFFFF) != 3127) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_bleconnection_write() and 0xFFFF) != 8579) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_blecentral_start_scan() and 0xFFFF) != 55331) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_bleconnection_next_notification() and 0xFFFF) != 54012) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_blecentral_stop_scan() and 0xFFFF) != 36533) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_bleconnection_disconnect() and 0xFFFF) != 49086) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_blecentral_connect() and 0xFFFF) != 16524) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_bletransport_scan() and 0xFFFF) != 45372) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_blecentral_request_mtu() and 0xFFFF) != 5668) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_bletransport_connection() and 0xFFFF) != 51331) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_blecentral_discover() and 0xFFFF) != 28408) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_blecentral_subscribe() and 0xFFFF) != 40503) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_blecentral_write() and 0xFFFF) != 60004) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_blecentral_close() and 0xFFFF) != 57548) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_bleevents_adapter_state() and 0xFFFF) != 58112) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_bleevents_connected() and 0xFFFF) != 17649) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_bleevents_disconnected() and 0xFFFF) != 9851) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_bleevents_mtu_changed() and 0xFFFF) != 24715) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_bleevents_notification() and 0xFFFF) != 42628) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_bleevents_ready_to_write() and 0xFFFF) != 60015) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_bleevents_scan_failed() and 0xFFFF) != 42407) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_bleevents_scan_result() and 0xFFFF) != 27201) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_bleevents_services_discovered() and 0xFFFF) != 51625) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_bleevents_subscribed() and 0xFFFF) != 61903) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_bleevents_write_done() and 0xFFFF) != 4950) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_keystore_wrap_data_key() and 0xFFFF) != 51352) {
@@ -1735,6 +1854,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_time_token_at_door() and 0xFFFF) != 22686) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_constructor_canceltoken_new() and 0xFFFF) != 42736) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_constructor_latchkeyclientbuilder_new() and 0xFFFF) != 38470) {
@@ -2783,45 +2905,78 @@ public object FfiConverterTypeAuthProvider: FfiConverter<AuthProvider, Long> {
 
 
 /**
- * One connection to a lock's latchkey GATT service.
+ * The app's Bluetooth central. One platform call per method, made at once.
  */
-public interface BleConnection {
+public interface BleCentral {
     
     /**
-     * Connects, negotiates the MTU, discovers the latchkey service and
-     * subscribes to its TX characteristic, within `timeout_ms`.
+     * Which stack this is.
      */
-    suspend fun `connect`(`timeoutMs`: kotlin.ULong)
+    fun `stack`(): BleStack
     
     /**
-     * The negotiated ATT MTU (23 to 517), once connected.
+     * Where to forward every callback from now on (called once, when the
+     * client is built; keep it).
      */
-    fun `mtu`(): kotlin.UShort
+    fun `attach`(`events`: BleEvents)
     
     /**
-     * Writes one packet to the RX characteristic (write without response).
+     * `BluetoothLeScanner.startScan` / `scanForPeripherals`, as scan
+     * `scan_id` (tag its results with it).
      */
-    suspend fun `write`(`packet`: kotlin.ByteArray)
+    fun `startScan`(`scanId`: kotlin.ULong, `request`: BleScanRequest): BleStart
     
     /**
-     * The next packet notified on TX, in arrival order, waiting at most
-     * `timeout_ms` ([`BleError::Timeout`] after that).
+     * `stopScan` for scan `scan_id` (idempotent).
      */
-    suspend fun `nextNotification`(`timeoutMs`: kotlin.ULong): kotlin.ByteArray
+    fun `stopScan`(`scanId`: kotlin.ULong)
     
     /**
-     * Closes the connection. Idempotent; also called when a command is
-     * cancelled.
+     * `connectGatt(context, false, callback, TRANSPORT_LE)` /
+     * `connect(_:options:)`, as connection `connection_id` (a new id for
+     * every attempt, even to the same device: tag its callbacks with it).
      */
-    suspend fun `disconnect`()
+    fun `connect`(`connectionId`: kotlin.ULong, `address`: kotlin.String): BleStart
+    
+    /**
+     * `requestMtu(mtu)`. CoreBluetooth negotiates by itself: report
+     * `maximumWriteValueLength(for: .withoutResponse) + 3` with
+     * `BleEvents.mtuChanged` and answer `Done`.
+     */
+    fun `requestMtu`(`connectionId`: kotlin.ULong, `mtu`: kotlin.UShort): BleStart
+    
+    /**
+     * `discoverServices()` / `discoverServices([service])` then
+     * `discoverCharacteristics`.
+     */
+    fun `discover`(`connectionId`: kotlin.ULong): BleStart
+    
+    /**
+     * `setCharacteristicNotification(tx, true)` and the CCCD write /
+     * `setNotifyValue(true, for: tx)`.
+     */
+    fun `subscribe`(`connectionId`: kotlin.ULong): BleStart
+    
+    /**
+     * `writeCharacteristic(rx, value, WRITE_TYPE_NO_RESPONSE)` (API 33+
+     * status codes as they are) / `writeValue(_:for:type:)` after checking
+     * `canSendWriteWithoutResponse`.
+     */
+    fun `write`(`connectionId`: kotlin.ULong, `value`: kotlin.ByteArray, `withResponse`: kotlin.Boolean): BleStart
+    
+    /**
+     * `disconnect()` then `close()` / `cancelPeripheralConnection`;
+     * forget the connection. Idempotent.
+     */
+    fun `close`(`connectionId`: kotlin.ULong)
     
     companion object
 }
 
 /**
- * One connection to a lock's latchkey GATT service.
+ * The app's Bluetooth central. One platform call per method, made at once.
  */
-open class BleConnectionImpl: Disposable, AutoCloseable, BleConnection
+open class BleCentralImpl: Disposable, AutoCloseable, BleCentral
 {
 
     @Suppress("UNUSED_PARAMETER")
@@ -2905,7 +3060,7 @@ open class BleConnectionImpl: Disposable, AutoCloseable, BleConnection
                 return;
             }
             uniffiRustCall { status ->
-                UniffiLib.uniffi_latchkey_ffi_fn_free_bleconnection(handle, status)
+                UniffiLib.uniffi_latchkey_ffi_fn_free_blecentral(handle, status)
             }
         }
     }
@@ -2918,45 +3073,18 @@ open class BleConnectionImpl: Disposable, AutoCloseable, BleConnection
             throw InternalException("uniffiCloneHandle() called on NoHandle object");
         }
         return uniffiRustCall() { status ->
-            UniffiLib.uniffi_latchkey_ffi_fn_clone_bleconnection(handle, status)
+            UniffiLib.uniffi_latchkey_ffi_fn_clone_blecentral(handle, status)
         }
     }
 
     
     /**
-     * Connects, negotiates the MTU, discovers the latchkey service and
-     * subscribes to its TX characteristic, within `timeout_ms`.
-     */
-    @Throws(BleException::class)
-    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `connect`(`timeoutMs`: kotlin.ULong) {
-        return uniffiRustCallAsync(
-        callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_latchkey_ffi_fn_method_bleconnection_connect(
-                uniffiHandle,
-                
-        FfiConverterULong.lower(`timeoutMs`),
-            )
-        },
-        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_void(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_void(future, continuation) },
-        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_void(future) },
-        // lift function
-        { },
-        
-        // Error FFI converter
-        BleException.ErrorHandler,
-    )
-    }
-
-    
-    /**
-     * The negotiated ATT MTU (23 to 517), once connected.
-     */override fun `mtu`(): kotlin.UShort {
-            return FfiConverterUShort.lift(
+     * Which stack this is.
+     */override fun `stack`(): BleStack {
+            return FfiConverterTypeBleStack.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_bleconnection_mtu(
+    UniffiLib.uniffi_latchkey_ffi_fn_method_blecentral_stack(
         it,
         _status)
 }
@@ -2967,81 +3095,169 @@ open class BleConnectionImpl: Disposable, AutoCloseable, BleConnection
 
     
     /**
-     * Writes one packet to the RX characteristic (write without response).
-     */
-    @Throws(BleException::class)
-    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `write`(`packet`: kotlin.ByteArray) {
-        return uniffiRustCallAsync(
-        callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_latchkey_ffi_fn_method_bleconnection_write(
-                uniffiHandle,
-                
-        FfiConverterByteArray.lower(`packet`),
-            )
-        },
-        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_void(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_void(future, continuation) },
-        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_void(future) },
-        // lift function
-        { },
+     * Where to forward every callback from now on (called once, when the
+     * client is built; keep it).
+     */override fun `attach`(`events`: BleEvents)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_blecentral_attach(
+        it,
         
-        // Error FFI converter
-        BleException.ErrorHandler,
-    )
+        FfiConverterTypeBleEvents.lower(`events`),_status)
+}
     }
+    
+    
 
     
     /**
-     * The next packet notified on TX, in arrival order, waiting at most
-     * `timeout_ms` ([`BleError::Timeout`] after that).
-     */
-    @Throws(BleException::class)
-    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `nextNotification`(`timeoutMs`: kotlin.ULong) : kotlin.ByteArray {
-        return uniffiRustCallAsync(
-        callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_latchkey_ffi_fn_method_bleconnection_next_notification(
-                uniffiHandle,
-                
-        FfiConverterULong.lower(`timeoutMs`),
-            )
-        },
-        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
-        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
-        // lift function
-        { FfiConverterByteArray.lift(it) },
-        // Error FFI converter
-        BleException.ErrorHandler,
+     * `BluetoothLeScanner.startScan` / `scanForPeripherals`, as scan
+     * `scan_id` (tag its results with it).
+     */override fun `startScan`(`scanId`: kotlin.ULong, `request`: BleScanRequest): BleStart {
+            return FfiConverterTypeBleStart.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_blecentral_start_scan(
+        it,
+        
+        FfiConverterULong.lower(`scanId`),
+        FfiConverterTypeBleScanRequest.lower(`request`),_status)
+}
+    }
     )
     }
+    
 
     
     /**
-     * Closes the connection. Idempotent; also called when a command is
-     * cancelled.
-     */
-    @Throws(BleException::class)
-    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `disconnect`() {
-        return uniffiRustCallAsync(
-        callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_latchkey_ffi_fn_method_bleconnection_disconnect(
-                uniffiHandle,
-                
-            )
-        },
-        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_void(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_void(future, continuation) },
-        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_void(future) },
-        // lift function
-        { },
+     * `stopScan` for scan `scan_id` (idempotent).
+     */override fun `stopScan`(`scanId`: kotlin.ULong)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_blecentral_stop_scan(
+        it,
         
-        // Error FFI converter
-        BleException.ErrorHandler,
+        FfiConverterULong.lower(`scanId`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * `connectGatt(context, false, callback, TRANSPORT_LE)` /
+     * `connect(_:options:)`, as connection `connection_id` (a new id for
+     * every attempt, even to the same device: tag its callbacks with it).
+     */override fun `connect`(`connectionId`: kotlin.ULong, `address`: kotlin.String): BleStart {
+            return FfiConverterTypeBleStart.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_blecentral_connect(
+        it,
+        
+        FfiConverterULong.lower(`connectionId`),
+        FfiConverterString.lower(`address`),_status)
+}
+    }
     )
     }
+    
+
+    
+    /**
+     * `requestMtu(mtu)`. CoreBluetooth negotiates by itself: report
+     * `maximumWriteValueLength(for: .withoutResponse) + 3` with
+     * `BleEvents.mtuChanged` and answer `Done`.
+     */override fun `requestMtu`(`connectionId`: kotlin.ULong, `mtu`: kotlin.UShort): BleStart {
+            return FfiConverterTypeBleStart.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_blecentral_request_mtu(
+        it,
+        
+        FfiConverterULong.lower(`connectionId`),
+        FfiConverterUShort.lower(`mtu`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `discoverServices()` / `discoverServices([service])` then
+     * `discoverCharacteristics`.
+     */override fun `discover`(`connectionId`: kotlin.ULong): BleStart {
+            return FfiConverterTypeBleStart.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_blecentral_discover(
+        it,
+        
+        FfiConverterULong.lower(`connectionId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `setCharacteristicNotification(tx, true)` and the CCCD write /
+     * `setNotifyValue(true, for: tx)`.
+     */override fun `subscribe`(`connectionId`: kotlin.ULong): BleStart {
+            return FfiConverterTypeBleStart.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_blecentral_subscribe(
+        it,
+        
+        FfiConverterULong.lower(`connectionId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `writeCharacteristic(rx, value, WRITE_TYPE_NO_RESPONSE)` (API 33+
+     * status codes as they are) / `writeValue(_:for:type:)` after checking
+     * `canSendWriteWithoutResponse`.
+     */override fun `write`(`connectionId`: kotlin.ULong, `value`: kotlin.ByteArray, `withResponse`: kotlin.Boolean): BleStart {
+            return FfiConverterTypeBleStart.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_blecentral_write(
+        it,
+        
+        FfiConverterULong.lower(`connectionId`),
+        FfiConverterByteArray.lower(`value`),
+        FfiConverterBoolean.lower(`withResponse`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `disconnect()` then `close()` / `cancelPeripheralConnection`;
+     * forget the connection. Idempotent.
+     */override fun `close`(`connectionId`: kotlin.ULong)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_blecentral_close(
+        it,
+        
+        FfiConverterULong.lower(`connectionId`),_status)
+}
+    }
+    
+    
 
     
 
@@ -3060,185 +3276,174 @@ open class BleConnectionImpl: Disposable, AutoCloseable, BleConnection
 
 
 // Put the implementation in an object so we don't pollute the top-level namespace
-internal object uniffiCallbackInterfaceBleConnection {
-    internal object `connect`: UniffiCallbackInterfaceBleConnectionMethod0 {
-        override fun callback(`uniffiHandle`: Long,`timeoutMs`: Long,`uniffiFutureCallback`: UniffiForeignFutureCompleteVoid,`uniffiCallbackData`: Long,`uniffiOutDroppedCallback`: UniffiForeignFutureDroppedCallbackStruct,) {
-            val uniffiObj = FfiConverterTypeBleConnection.handleMap.get(uniffiHandle)
-            val makeCall = suspend { ->
-                uniffiObj.`connect`(
-                    FfiConverterULong.lift(`timeoutMs`),
-                )
-            }
-            val uniffiHandleSuccess = { _: Unit ->
-                val uniffiResult = UniffiForeignFutureResultVoid.UniffiByValue(
-                    UniffiRustCallStatus.ByValue()
-                )
-                uniffiResult.write()
-                uniffiFutureCallback.callback(uniffiCallbackData, uniffiResult)
-            }
-            val uniffiHandleError = { callStatus: UniffiRustCallStatus.ByValue ->
-                uniffiFutureCallback.callback(
-                    uniffiCallbackData,
-                    UniffiForeignFutureResultVoid.UniffiByValue(
-                        callStatus,
-                    ),
-                )
-            }
-            uniffiTraitInterfaceCallAsyncWithError(
-                makeCall,
-                uniffiHandleSuccess,
-                uniffiHandleError,
-                { e: BleException -> FfiConverterTypeBleError.lower(e) },
-                uniffiOutDroppedCallback
-            )
-        }
-    }
-    internal object `mtu`: UniffiCallbackInterfaceBleConnectionMethod1 {
-        override fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: ShortByReference,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeBleConnection.handleMap.get(uniffiHandle)
+internal object uniffiCallbackInterfaceBleCentral {
+    internal object `stack`: UniffiCallbackInterfaceBleCentralMethod0 {
+        override fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeBleCentral.handleMap.get(uniffiHandle)
             val makeCall = { ->
-                uniffiObj.`mtu`(
+                uniffiObj.`stack`(
                 )
             }
-            val writeReturn = { value: kotlin.UShort -> uniffiOutReturn.setValue(FfiConverterUShort.lower(value)) }
+            val writeReturn = { value: BleStack -> uniffiOutReturn.setValue(FfiConverterTypeBleStack.lower(value)) }
             uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
         }
     }
-    internal object `write`: UniffiCallbackInterfaceBleConnectionMethod2 {
-        override fun callback(`uniffiHandle`: Long,`packet`: RustBuffer.ByValue,`uniffiFutureCallback`: UniffiForeignFutureCompleteVoid,`uniffiCallbackData`: Long,`uniffiOutDroppedCallback`: UniffiForeignFutureDroppedCallbackStruct,) {
-            val uniffiObj = FfiConverterTypeBleConnection.handleMap.get(uniffiHandle)
-            val makeCall = suspend { ->
+    internal object `attach`: UniffiCallbackInterfaceBleCentralMethod1 {
+        override fun callback(`uniffiHandle`: Long,`events`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeBleCentral.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`attach`(
+                    FfiConverterTypeBleEvents.lift(`events`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+    internal object `startScan`: UniffiCallbackInterfaceBleCentralMethod2 {
+        override fun callback(`uniffiHandle`: Long,`scanId`: Long,`request`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeBleCentral.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`startScan`(
+                    FfiConverterULong.lift(`scanId`),
+                    FfiConverterTypeBleScanRequest.lift(`request`),
+                )
+            }
+            val writeReturn = { value: BleStart -> uniffiOutReturn.setValue(FfiConverterTypeBleStart.lower(value)) }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+    internal object `stopScan`: UniffiCallbackInterfaceBleCentralMethod3 {
+        override fun callback(`uniffiHandle`: Long,`scanId`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeBleCentral.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`stopScan`(
+                    FfiConverterULong.lift(`scanId`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+    internal object `connect`: UniffiCallbackInterfaceBleCentralMethod4 {
+        override fun callback(`uniffiHandle`: Long,`connectionId`: Long,`address`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeBleCentral.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`connect`(
+                    FfiConverterULong.lift(`connectionId`),
+                    FfiConverterString.lift(`address`),
+                )
+            }
+            val writeReturn = { value: BleStart -> uniffiOutReturn.setValue(FfiConverterTypeBleStart.lower(value)) }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+    internal object `requestMtu`: UniffiCallbackInterfaceBleCentralMethod5 {
+        override fun callback(`uniffiHandle`: Long,`connectionId`: Long,`mtu`: Short,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeBleCentral.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`requestMtu`(
+                    FfiConverterULong.lift(`connectionId`),
+                    FfiConverterUShort.lift(`mtu`),
+                )
+            }
+            val writeReturn = { value: BleStart -> uniffiOutReturn.setValue(FfiConverterTypeBleStart.lower(value)) }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+    internal object `discover`: UniffiCallbackInterfaceBleCentralMethod6 {
+        override fun callback(`uniffiHandle`: Long,`connectionId`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeBleCentral.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`discover`(
+                    FfiConverterULong.lift(`connectionId`),
+                )
+            }
+            val writeReturn = { value: BleStart -> uniffiOutReturn.setValue(FfiConverterTypeBleStart.lower(value)) }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+    internal object `subscribe`: UniffiCallbackInterfaceBleCentralMethod7 {
+        override fun callback(`uniffiHandle`: Long,`connectionId`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeBleCentral.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`subscribe`(
+                    FfiConverterULong.lift(`connectionId`),
+                )
+            }
+            val writeReturn = { value: BleStart -> uniffiOutReturn.setValue(FfiConverterTypeBleStart.lower(value)) }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+    internal object `write`: UniffiCallbackInterfaceBleCentralMethod8 {
+        override fun callback(`uniffiHandle`: Long,`connectionId`: Long,`value`: RustBuffer.ByValue,`withResponse`: Byte,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeBleCentral.handleMap.get(uniffiHandle)
+            val makeCall = { ->
                 uniffiObj.`write`(
-                    FfiConverterByteArray.lift(`packet`),
+                    FfiConverterULong.lift(`connectionId`),
+                    FfiConverterByteArray.lift(`value`),
+                    FfiConverterBoolean.lift(`withResponse`),
                 )
             }
-            val uniffiHandleSuccess = { _: Unit ->
-                val uniffiResult = UniffiForeignFutureResultVoid.UniffiByValue(
-                    UniffiRustCallStatus.ByValue()
-                )
-                uniffiResult.write()
-                uniffiFutureCallback.callback(uniffiCallbackData, uniffiResult)
-            }
-            val uniffiHandleError = { callStatus: UniffiRustCallStatus.ByValue ->
-                uniffiFutureCallback.callback(
-                    uniffiCallbackData,
-                    UniffiForeignFutureResultVoid.UniffiByValue(
-                        callStatus,
-                    ),
-                )
-            }
-            uniffiTraitInterfaceCallAsyncWithError(
-                makeCall,
-                uniffiHandleSuccess,
-                uniffiHandleError,
-                { e: BleException -> FfiConverterTypeBleError.lower(e) },
-                uniffiOutDroppedCallback
-            )
+            val writeReturn = { value: BleStart -> uniffiOutReturn.setValue(FfiConverterTypeBleStart.lower(value)) }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
         }
     }
-    internal object `nextNotification`: UniffiCallbackInterfaceBleConnectionMethod3 {
-        override fun callback(`uniffiHandle`: Long,`timeoutMs`: Long,`uniffiFutureCallback`: UniffiForeignFutureCompleteRustBuffer,`uniffiCallbackData`: Long,`uniffiOutDroppedCallback`: UniffiForeignFutureDroppedCallbackStruct,) {
-            val uniffiObj = FfiConverterTypeBleConnection.handleMap.get(uniffiHandle)
-            val makeCall = suspend { ->
-                uniffiObj.`nextNotification`(
-                    FfiConverterULong.lift(`timeoutMs`),
+    internal object `close`: UniffiCallbackInterfaceBleCentralMethod9 {
+        override fun callback(`uniffiHandle`: Long,`connectionId`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeBleCentral.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`close`(
+                    FfiConverterULong.lift(`connectionId`),
                 )
             }
-            val uniffiHandleSuccess = { returnValue: kotlin.ByteArray ->
-                val uniffiResult = UniffiForeignFutureResultRustBuffer.UniffiByValue(
-                    FfiConverterByteArray.lower(returnValue),
-                    UniffiRustCallStatus.ByValue()
-                )
-                uniffiResult.write()
-                uniffiFutureCallback.callback(uniffiCallbackData, uniffiResult)
-            }
-            val uniffiHandleError = { callStatus: UniffiRustCallStatus.ByValue ->
-                uniffiFutureCallback.callback(
-                    uniffiCallbackData,
-                    UniffiForeignFutureResultRustBuffer.UniffiByValue(
-                        RustBuffer.ByValue(),
-                        callStatus,
-                    ),
-                )
-            }
-            uniffiTraitInterfaceCallAsyncWithError(
-                makeCall,
-                uniffiHandleSuccess,
-                uniffiHandleError,
-                { e: BleException -> FfiConverterTypeBleError.lower(e) },
-                uniffiOutDroppedCallback
-            )
-        }
-    }
-    internal object `disconnect`: UniffiCallbackInterfaceBleConnectionMethod4 {
-        override fun callback(`uniffiHandle`: Long,`uniffiFutureCallback`: UniffiForeignFutureCompleteVoid,`uniffiCallbackData`: Long,`uniffiOutDroppedCallback`: UniffiForeignFutureDroppedCallbackStruct,) {
-            val uniffiObj = FfiConverterTypeBleConnection.handleMap.get(uniffiHandle)
-            val makeCall = suspend { ->
-                uniffiObj.`disconnect`(
-                )
-            }
-            val uniffiHandleSuccess = { _: Unit ->
-                val uniffiResult = UniffiForeignFutureResultVoid.UniffiByValue(
-                    UniffiRustCallStatus.ByValue()
-                )
-                uniffiResult.write()
-                uniffiFutureCallback.callback(uniffiCallbackData, uniffiResult)
-            }
-            val uniffiHandleError = { callStatus: UniffiRustCallStatus.ByValue ->
-                uniffiFutureCallback.callback(
-                    uniffiCallbackData,
-                    UniffiForeignFutureResultVoid.UniffiByValue(
-                        callStatus,
-                    ),
-                )
-            }
-            uniffiTraitInterfaceCallAsyncWithError(
-                makeCall,
-                uniffiHandleSuccess,
-                uniffiHandleError,
-                { e: BleException -> FfiConverterTypeBleError.lower(e) },
-                uniffiOutDroppedCallback
-            )
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
         }
     }
 
     internal object uniffiFree: UniffiCallbackInterfaceFree {
         override fun callback(handle: Long) {
-            FfiConverterTypeBleConnection.handleMap.remove(handle)
+            FfiConverterTypeBleCentral.handleMap.remove(handle)
         }
     }
 
     internal object uniffiClone: UniffiCallbackInterfaceClone {
         override fun callback(handle: Long): Long {
-            return FfiConverterTypeBleConnection.handleMap.clone(handle)
+            return FfiConverterTypeBleCentral.handleMap.clone(handle)
         }
     }
 
-    internal var vtable = UniffiVTableCallbackInterfaceBleConnection.UniffiByValue(
+    internal var vtable = UniffiVTableCallbackInterfaceBleCentral.UniffiByValue(
         uniffiFree,
         uniffiClone,
+        `stack`,
+        `attach`,
+        `startScan`,
+        `stopScan`,
         `connect`,
-        `mtu`,
+        `requestMtu`,
+        `discover`,
+        `subscribe`,
         `write`,
-        `nextNotification`,
-        `disconnect`,
+        `close`,
     )
 
     // Registers the foreign callback with the Rust side.
     // This method is generated for each callback interface.
     internal fun register(lib: UniffiLib) {
-        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_bleconnection(vtable)
+        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_blecentral(vtable)
     }
 }
 
 /**
  * @suppress
  */
-public object FfiConverterTypeBleConnection: FfiConverter<BleConnection, Long> {
-    internal val handleMap = UniffiHandleMap<BleConnection>()
+public object FfiConverterTypeBleCentral: FfiConverter<BleCentral, Long> {
+    internal val handleMap = UniffiHandleMap<BleCentral>()
 
-    override fun lower(value: BleConnection): Long {
-        if (value is BleConnectionImpl) {
+    override fun lower(value: BleCentral): Long {
+        if (value is BleCentralImpl) {
              // Rust-implemented object.  Clone the handle and return it
             return value.uniffiCloneHandle()
          } else {
@@ -3247,24 +3452,24 @@ public object FfiConverterTypeBleConnection: FfiConverter<BleConnection, Long> {
          }
     }
 
-    override fun lift(value: Long): BleConnection {
+    override fun lift(value: Long): BleCentral {
         if ((value and 1.toLong()) == 0.toLong()) {
             // Rust-generated handle, construct a new class that uses the handle to implement the
             // interface
-            return BleConnectionImpl(UniffiWithHandle, value)
+            return BleCentralImpl(UniffiWithHandle, value)
         } else {
             // Kotlin-generated handle, get the object from the handle map
             return handleMap.remove(value)
         }
     }
 
-    override fun read(buf: ByteBuffer): BleConnection {
+    override fun read(buf: ByteBuffer): BleCentral {
         return lift(buf.getLong())
     }
 
-    override fun allocationSize(value: BleConnection) = 8UL
+    override fun allocationSize(value: BleCentral) = 8UL
 
-    override fun write(value: BleConnection, buf: ByteBuffer) {
+    override fun write(value: BleCentral, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -3366,29 +3571,79 @@ public object FfiConverterTypeBleConnection: FfiConverter<BleConnection, Long> {
 
 
 /**
- * A BLE central. Implemented by the app when it brings its own stack.
+ * Where the app forwards each platform callback, raw. Never blocks.
  */
-public interface BleTransport {
+public interface BleEventsInterface {
     
     /**
-     * Scans for at most `request.timeout_ms` and returns what was seen
-     * (empty when nothing was: the core reports the lock out of range).
+     * The adapter's state changed (`ACTION_STATE_CHANGED`,
+     * `centralManagerDidUpdateState`).
      */
-    suspend fun `scan`(`request`: BleScanRequest): List<BleAdvertisement>
+    fun `adapterState`(`state`: BleAdapterState)
     
     /**
-     * A connection object for the device at `address`, not yet connected
-     * (no radio use; `BleConnection::connect` connects).
+     * `onConnectionStateChange(status, STATE_CONNECTED)` / `didConnect`
+     * (status 0).
      */
-    fun `connection`(`address`: kotlin.String): BleConnection
+    fun `connected`(`connectionId`: kotlin.ULong, `status`: kotlin.Int)
+    
+    /**
+     * `onConnectionStateChange(status, STATE_DISCONNECTED)` /
+     * `didDisconnectPeripheral`, `didFailToConnect` (the `CBError` code, 0
+     * without an error).
+     */
+    fun `disconnected`(`connectionId`: kotlin.ULong, `status`: kotlin.Int)
+    
+    /**
+     * `onMtuChanged(mtu, status)`.
+     */
+    fun `mtuChanged`(`connectionId`: kotlin.ULong, `mtu`: kotlin.UShort, `status`: kotlin.Int)
+    
+    /**
+     * `onCharacteristicChanged` on TX / `didUpdateValueFor` TX.
+     */
+    fun `notification`(`connectionId`: kotlin.ULong, `value`: kotlin.ByteArray)
+    
+    /**
+     * `peripheralIsReady(toSendWriteWithoutResponse:)`.
+     */
+    fun `readyToWrite`(`connectionId`: kotlin.ULong)
+    
+    /**
+     * `onScanFailed(errorCode)`.
+     */
+    fun `scanFailed`(`scanId`: kotlin.ULong, `code`: kotlin.Int)
+    
+    /**
+     * `onScanResult` / `didDiscover`: the manufacturer data of
+     * `company_id`, after the company id.
+     */
+    fun `scanResult`(`scanId`: kotlin.ULong, `address`: kotlin.String, `rssi`: kotlin.Short, `companyId`: kotlin.UShort, `data`: kotlin.ByteArray)
+    
+    /**
+     * `onServicesDiscovered(status)` / `didDiscoverCharacteristicsFor`:
+     * whether the latchkey service with its RX and TX characteristics is
+     * there.
+     */
+    fun `servicesDiscovered`(`connectionId`: kotlin.ULong, `status`: kotlin.Int, `latchkeyService`: kotlin.Boolean)
+    
+    /**
+     * `onDescriptorWrite` of TX's CCCD / `didUpdateNotificationStateFor`.
+     */
+    fun `subscribed`(`connectionId`: kotlin.ULong, `status`: kotlin.Int)
+    
+    /**
+     * `onCharacteristicWrite(status)` / `didWriteValueFor`.
+     */
+    fun `writeDone`(`connectionId`: kotlin.ULong, `status`: kotlin.Int)
     
     companion object
 }
 
 /**
- * A BLE central. Implemented by the app when it brings its own stack.
+ * Where the app forwards each platform callback, raw. Never blocks.
  */
-open class BleTransportImpl: Disposable, AutoCloseable, BleTransport
+open class BleEvents: Disposable, AutoCloseable, BleEventsInterface
 {
 
     @Suppress("UNUSED_PARAMETER")
@@ -3472,7 +3727,7 @@ open class BleTransportImpl: Disposable, AutoCloseable, BleTransport
                 return;
             }
             uniffiRustCall { status ->
-                UniffiLib.uniffi_latchkey_ffi_fn_free_bletransport(handle, status)
+                UniffiLib.uniffi_latchkey_ffi_fn_free_bleevents(handle, status)
             }
         }
     }
@@ -3485,49 +3740,501 @@ open class BleTransportImpl: Disposable, AutoCloseable, BleTransport
             throw InternalException("uniffiCloneHandle() called on NoHandle object");
         }
         return uniffiRustCall() { status ->
-            UniffiLib.uniffi_latchkey_ffi_fn_clone_bletransport(handle, status)
+            UniffiLib.uniffi_latchkey_ffi_fn_clone_bleevents(handle, status)
         }
     }
 
     
     /**
-     * Scans for at most `request.timeout_ms` and returns what was seen
-     * (empty when nothing was: the core reports the lock out of range).
+     * The adapter's state changed (`ACTION_STATE_CHANGED`,
+     * `centralManagerDidUpdateState`).
+     */override fun `adapterState`(`state`: BleAdapterState)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_bleevents_adapter_state(
+        it,
+        
+        FfiConverterTypeBleAdapterState.lower(`state`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * `onConnectionStateChange(status, STATE_CONNECTED)` / `didConnect`
+     * (status 0).
+     */override fun `connected`(`connectionId`: kotlin.ULong, `status`: kotlin.Int)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_bleevents_connected(
+        it,
+        
+        FfiConverterULong.lower(`connectionId`),
+        FfiConverterInt.lower(`status`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * `onConnectionStateChange(status, STATE_DISCONNECTED)` /
+     * `didDisconnectPeripheral`, `didFailToConnect` (the `CBError` code, 0
+     * without an error).
+     */override fun `disconnected`(`connectionId`: kotlin.ULong, `status`: kotlin.Int)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_bleevents_disconnected(
+        it,
+        
+        FfiConverterULong.lower(`connectionId`),
+        FfiConverterInt.lower(`status`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * `onMtuChanged(mtu, status)`.
+     */override fun `mtuChanged`(`connectionId`: kotlin.ULong, `mtu`: kotlin.UShort, `status`: kotlin.Int)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_bleevents_mtu_changed(
+        it,
+        
+        FfiConverterULong.lower(`connectionId`),
+        FfiConverterUShort.lower(`mtu`),
+        FfiConverterInt.lower(`status`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * `onCharacteristicChanged` on TX / `didUpdateValueFor` TX.
+     */override fun `notification`(`connectionId`: kotlin.ULong, `value`: kotlin.ByteArray)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_bleevents_notification(
+        it,
+        
+        FfiConverterULong.lower(`connectionId`),
+        FfiConverterByteArray.lower(`value`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * `peripheralIsReady(toSendWriteWithoutResponse:)`.
+     */override fun `readyToWrite`(`connectionId`: kotlin.ULong)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_bleevents_ready_to_write(
+        it,
+        
+        FfiConverterULong.lower(`connectionId`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * `onScanFailed(errorCode)`.
+     */override fun `scanFailed`(`scanId`: kotlin.ULong, `code`: kotlin.Int)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_bleevents_scan_failed(
+        it,
+        
+        FfiConverterULong.lower(`scanId`),
+        FfiConverterInt.lower(`code`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * `onScanResult` / `didDiscover`: the manufacturer data of
+     * `company_id`, after the company id.
+     */override fun `scanResult`(`scanId`: kotlin.ULong, `address`: kotlin.String, `rssi`: kotlin.Short, `companyId`: kotlin.UShort, `data`: kotlin.ByteArray)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_bleevents_scan_result(
+        it,
+        
+        FfiConverterULong.lower(`scanId`),
+        FfiConverterString.lower(`address`),
+        FfiConverterShort.lower(`rssi`),
+        FfiConverterUShort.lower(`companyId`),
+        FfiConverterByteArray.lower(`data`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * `onServicesDiscovered(status)` / `didDiscoverCharacteristicsFor`:
+     * whether the latchkey service with its RX and TX characteristics is
+     * there.
+     */override fun `servicesDiscovered`(`connectionId`: kotlin.ULong, `status`: kotlin.Int, `latchkeyService`: kotlin.Boolean)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_bleevents_services_discovered(
+        it,
+        
+        FfiConverterULong.lower(`connectionId`),
+        FfiConverterInt.lower(`status`),
+        FfiConverterBoolean.lower(`latchkeyService`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * `onDescriptorWrite` of TX's CCCD / `didUpdateNotificationStateFor`.
+     */override fun `subscribed`(`connectionId`: kotlin.ULong, `status`: kotlin.Int)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_bleevents_subscribed(
+        it,
+        
+        FfiConverterULong.lower(`connectionId`),
+        FfiConverterInt.lower(`status`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * `onCharacteristicWrite(status)` / `didWriteValueFor`.
+     */override fun `writeDone`(`connectionId`: kotlin.ULong, `status`: kotlin.Int)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_bleevents_write_done(
+        it,
+        
+        FfiConverterULong.lower(`connectionId`),
+        FfiConverterInt.lower(`status`),_status)
+}
+    }
+    
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
      */
-    @Throws(BleException::class)
-    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `scan`(`request`: BleScanRequest) : List<BleAdvertisement> {
-        return uniffiRustCallAsync(
-        callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_latchkey_ffi_fn_method_bletransport_scan(
-                uniffiHandle,
-                
-        FfiConverterTypeBleScanRequest.lower(`request`),
-            )
-        },
-        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
-        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
-        // lift function
-        { FfiConverterSequenceTypeBleAdvertisement.lift(it) },
-        // Error FFI converter
-        BleException.ErrorHandler,
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBleEvents: FfiConverter<BleEvents, Long> {
+    override fun lower(value: BleEvents): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): BleEvents {
+        return BleEvents(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): BleEvents {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: BleEvents) = 8UL
+
+    override fun write(value: BleEvents, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Cancels the command it was passed to: the command is dropped where it
+ * stands, exactly as a cancelled Kotlin coroutine drops it.
+ */
+public interface CancelTokenInterface {
+    
+    /**
+     * Cancels (idempotent; from any thread).
+     */
+    fun `cancel`()
+    
+    /**
+     * Whether [`CancelToken::cancel`] was called.
+     */
+    fun `isCancelled`(): kotlin.Boolean
+    
+    companion object
+}
+
+/**
+ * Cancels the command it was passed to: the command is dropped where it
+ * stands, exactly as a cancelled Kotlin coroutine drops it.
+ */
+open class CancelToken: Disposable, AutoCloseable, CancelTokenInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * A token not yet cancelled.
+     */
+    constructor() :
+        this(UniffiWithHandle, 
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_constructor_canceltoken_new(
+    
+        _status)
+}
     )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_latchkey_ffi_fn_free_canceltoken(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_latchkey_ffi_fn_clone_canceltoken(handle, status)
+        }
     }
 
     
     /**
-     * A connection object for the device at `address`, not yet connected
-     * (no radio use; `BleConnection::connect` connects).
-     */
-    @Throws(BleException::class)override fun `connection`(`address`: kotlin.String): BleConnection {
-            return FfiConverterTypeBleConnection.lift(
+     * Cancels (idempotent; from any thread).
+     */override fun `cancel`()
+        = 
     callWithHandle {
-    uniffiRustCallWithError(BleException) { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_bletransport_connection(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_canceltoken_cancel(
         it,
-        
-        FfiConverterString.lower(`address`),_status)
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Whether [`CancelToken::cancel`] was called.
+     */override fun `isCancelled`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_canceltoken_is_cancelled(
+        it,
+        _status)
 }
     }
     )
@@ -3549,121 +4256,25 @@ open class BleTransportImpl: Disposable, AutoCloseable, BleTransport
 }
 
 
-
-// Put the implementation in an object so we don't pollute the top-level namespace
-internal object uniffiCallbackInterfaceBleTransport {
-    internal object `scan`: UniffiCallbackInterfaceBleTransportMethod0 {
-        override fun callback(`uniffiHandle`: Long,`request`: RustBuffer.ByValue,`uniffiFutureCallback`: UniffiForeignFutureCompleteRustBuffer,`uniffiCallbackData`: Long,`uniffiOutDroppedCallback`: UniffiForeignFutureDroppedCallbackStruct,) {
-            val uniffiObj = FfiConverterTypeBleTransport.handleMap.get(uniffiHandle)
-            val makeCall = suspend { ->
-                uniffiObj.`scan`(
-                    FfiConverterTypeBleScanRequest.lift(`request`),
-                )
-            }
-            val uniffiHandleSuccess = { returnValue: List<BleAdvertisement> ->
-                val uniffiResult = UniffiForeignFutureResultRustBuffer.UniffiByValue(
-                    FfiConverterSequenceTypeBleAdvertisement.lower(returnValue),
-                    UniffiRustCallStatus.ByValue()
-                )
-                uniffiResult.write()
-                uniffiFutureCallback.callback(uniffiCallbackData, uniffiResult)
-            }
-            val uniffiHandleError = { callStatus: UniffiRustCallStatus.ByValue ->
-                uniffiFutureCallback.callback(
-                    uniffiCallbackData,
-                    UniffiForeignFutureResultRustBuffer.UniffiByValue(
-                        RustBuffer.ByValue(),
-                        callStatus,
-                    ),
-                )
-            }
-            uniffiTraitInterfaceCallAsyncWithError(
-                makeCall,
-                uniffiHandleSuccess,
-                uniffiHandleError,
-                { e: BleException -> FfiConverterTypeBleError.lower(e) },
-                uniffiOutDroppedCallback
-            )
-        }
-    }
-    internal object `connection`: UniffiCallbackInterfaceBleTransportMethod1 {
-        override fun callback(`uniffiHandle`: Long,`address`: RustBuffer.ByValue,`uniffiOutReturn`: LongByReference,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeBleTransport.handleMap.get(uniffiHandle)
-            val makeCall = { ->
-                uniffiObj.`connection`(
-                    FfiConverterString.lift(`address`),
-                )
-            }
-            val writeReturn = { value: BleConnection -> uniffiOutReturn.setValue(FfiConverterTypeBleConnection.lower(value)) }
-            uniffiTraitInterfaceCallWithError(
-                uniffiCallStatus,
-                makeCall,
-                writeReturn,
-                { e: BleException -> FfiConverterTypeBleError.lower(e) }
-            )
-        }
-    }
-
-    internal object uniffiFree: UniffiCallbackInterfaceFree {
-        override fun callback(handle: Long) {
-            FfiConverterTypeBleTransport.handleMap.remove(handle)
-        }
-    }
-
-    internal object uniffiClone: UniffiCallbackInterfaceClone {
-        override fun callback(handle: Long): Long {
-            return FfiConverterTypeBleTransport.handleMap.clone(handle)
-        }
-    }
-
-    internal var vtable = UniffiVTableCallbackInterfaceBleTransport.UniffiByValue(
-        uniffiFree,
-        uniffiClone,
-        `scan`,
-        `connection`,
-    )
-
-    // Registers the foreign callback with the Rust side.
-    // This method is generated for each callback interface.
-    internal fun register(lib: UniffiLib) {
-        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_bletransport(vtable)
-    }
-}
-
 /**
  * @suppress
  */
-public object FfiConverterTypeBleTransport: FfiConverter<BleTransport, Long> {
-    internal val handleMap = UniffiHandleMap<BleTransport>()
-
-    override fun lower(value: BleTransport): Long {
-        if (value is BleTransportImpl) {
-             // Rust-implemented object.  Clone the handle and return it
-            return value.uniffiCloneHandle()
-         } else {
-            // Kotlin object, generate a new vtable handle and return that.
-            return handleMap.insert(value)
-         }
+public object FfiConverterTypeCancelToken: FfiConverter<CancelToken, Long> {
+    override fun lower(value: CancelToken): Long {
+        return value.uniffiCloneHandle()
     }
 
-    override fun lift(value: Long): BleTransport {
-        if ((value and 1.toLong()) == 0.toLong()) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return BleTransportImpl(UniffiWithHandle, value)
-        } else {
-            // Kotlin-generated handle, get the object from the handle map
-            return handleMap.remove(value)
-        }
+    override fun lift(value: Long): CancelToken {
+        return CancelToken(UniffiWithHandle, value)
     }
 
-    override fun read(buf: ByteBuffer): BleTransport {
+    override fun read(buf: ByteBuffer): CancelToken {
         return lift(buf.getLong())
     }
 
-    override fun allocationSize(value: BleTransport) = 8UL
+    override fun allocationSize(value: CancelToken) = 8UL
 
-    override fun write(value: BleTransport, buf: ByteBuffer) {
+    override fun write(value: CancelToken, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -5829,10 +6440,11 @@ public interface LatchkeyClientBuilderInterface {
     fun `authProvider`(`auth`: AuthProvider): LatchkeyClientBuilder
     
     /**
-     * The app's Bluetooth stack (required unless a test build uses the
-     * simulated radio).
+     * The app's Bluetooth central (required unless a test build uses the
+     * simulated radio). It is attached to the client's driver when the
+     * client is built, and asked to do nothing before the first command.
      */
-    fun `bleTransport`(`transport`: BleTransport): LatchkeyClientBuilder
+    fun `bleCentral`(`central`: BleCentral): LatchkeyClientBuilder
     
     /**
      * Opens (or creates) the encrypted store and returns the client. A
@@ -5993,16 +6605,17 @@ open class LatchkeyClientBuilder: Disposable, AutoCloseable, LatchkeyClientBuild
 
     
     /**
-     * The app's Bluetooth stack (required unless a test build uses the
-     * simulated radio).
-     */override fun `bleTransport`(`transport`: BleTransport): LatchkeyClientBuilder {
+     * The app's Bluetooth central (required unless a test build uses the
+     * simulated radio). It is attached to the client's driver when the
+     * client is built, and asked to do nothing before the first command.
+     */override fun `bleCentral`(`central`: BleCentral): LatchkeyClientBuilder {
             return FfiConverterTypeLatchkeyClientBuilder.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_latchkeyclientbuilder_ble_transport(
+    UniffiLib.uniffi_latchkey_ffi_fn_method_latchkeyclientbuilder_ble_central(
         it,
         
-        FfiConverterTypeBleTransport.lower(`transport`),_status)
+        FfiConverterTypeBleCentral.lower(`central`),_status)
 }
     }
     )
@@ -6219,19 +6832,21 @@ public interface LocksClientInterface {
     /**
      * Locks the lock.
      */
-    suspend fun `lock`(`lockId`: kotlin.String, `listener`: ProgressListener?): CommandReport
+    suspend fun `lock`(`lockId`: kotlin.String, `listener`: ProgressListener?, `cancel`: CancelToken? = null): CommandReport
     
     /**
      * Reads the lock's status without moving the bolt (also delivers
      * revocations and time, and collects its events).
      */
-    suspend fun `status`(`lockId`: kotlin.String, `listener`: ProgressListener?): CommandReport
+    suspend fun `status`(`lockId`: kotlin.String, `listener`: ProgressListener?, `cancel`: CancelToken? = null): CommandReport
     
     /**
-     * Unlocks the lock (hex id), online or not. Cancelling the call drops
-     * the command: the lock acts at most once, the store stays intact.
+     * Unlocks the lock (hex id), online or not. Cancelling the call (the
+     * Kotlin coroutine, or `cancel`: Swift's task-aware calls use it)
+     * drops the command: the lock acts at most once, the store stays
+     * intact.
      */
-    suspend fun `unlock`(`lockId`: kotlin.String, `listener`: ProgressListener?): CommandReport
+    suspend fun `unlock`(`lockId`: kotlin.String, `listener`: ProgressListener?, `cancel`: CancelToken? = null): CommandReport
     
     companion object
 }
@@ -6370,7 +6985,7 @@ open class LocksClient: Disposable, AutoCloseable, LocksClientInterface
      */
     @Throws(CommandException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `lock`(`lockId`: kotlin.String, `listener`: ProgressListener?) : CommandReport {
+    override suspend fun `lock`(`lockId`: kotlin.String, `listener`: ProgressListener?, `cancel`: CancelToken?) : CommandReport {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_latchkey_ffi_fn_method_locksclient_lock(
@@ -6378,6 +6993,7 @@ open class LocksClient: Disposable, AutoCloseable, LocksClientInterface
                 
         FfiConverterString.lower(`lockId`),
         FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`cancel`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -6397,7 +7013,7 @@ open class LocksClient: Disposable, AutoCloseable, LocksClientInterface
      */
     @Throws(CommandException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `status`(`lockId`: kotlin.String, `listener`: ProgressListener?) : CommandReport {
+    override suspend fun `status`(`lockId`: kotlin.String, `listener`: ProgressListener?, `cancel`: CancelToken?) : CommandReport {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_latchkey_ffi_fn_method_locksclient_status(
@@ -6405,6 +7021,7 @@ open class LocksClient: Disposable, AutoCloseable, LocksClientInterface
                 
         FfiConverterString.lower(`lockId`),
         FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`cancel`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -6419,12 +7036,14 @@ open class LocksClient: Disposable, AutoCloseable, LocksClientInterface
 
     
     /**
-     * Unlocks the lock (hex id), online or not. Cancelling the call drops
-     * the command: the lock acts at most once, the store stays intact.
+     * Unlocks the lock (hex id), online or not. Cancelling the call (the
+     * Kotlin coroutine, or `cancel`: Swift's task-aware calls use it)
+     * drops the command: the lock acts at most once, the store stays
+     * intact.
      */
     @Throws(CommandException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `unlock`(`lockId`: kotlin.String, `listener`: ProgressListener?) : CommandReport {
+    override suspend fun `unlock`(`lockId`: kotlin.String, `listener`: ProgressListener?, `cancel`: CancelToken?) : CommandReport {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_latchkey_ffi_fn_method_locksclient_unlock(
@@ -6432,6 +7051,7 @@ open class LocksClient: Disposable, AutoCloseable, LocksClientInterface
                 
         FfiConverterString.lower(`lockId`),
         FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`cancel`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -7780,8 +8400,11 @@ public object FfiConverterTypePinsClient: FfiConverter<PinsClient, Long> {
 
 
 /**
- * Receives the steps of a command. Called on a background thread: post
- * to the main thread before touching UI.
+ * Receives the steps of a command, in order, on the library's own
+ * progress thread (never the caller's, so a listener can't stall a
+ * command and a command polled on the main thread can't stall the UI
+ * through it): post to the main thread before touching UI. Every step
+ * is delivered before the command's call returns.
  */
 public interface ProgressListener {
     
@@ -7794,8 +8417,11 @@ public interface ProgressListener {
 }
 
 /**
- * Receives the steps of a command. Called on a background thread: post
- * to the main thread before touching UI.
+ * Receives the steps of a command, in order, on the library's own
+ * progress thread (never the caller's, so a listener can't stall a
+ * command and a command polled on the main thread can't stall the UI
+ * through it): post to the main thread before touching UI. Every step
+ * is delivered before the command's call returns.
  */
 open class ProgressListenerImpl: Disposable, AutoCloseable, ProgressListener
 {
@@ -9551,13 +10177,14 @@ data class AndroidSnapshot (
     var `backgroundRestricted`: kotlin.Boolean? = null 
     , 
     /**
-     * Scans this app started in the last 30 seconds (Android allows 5).
+     * Scans started in the last 30 seconds (Android allows 5). Leave it
+     * 0: the client fills it from its own central's record.
      */
     var `scansStartedLast30s`: kotlin.UInt = 0u 
     , 
     /**
-     * The `status` of the last `onConnectionStateChange` that failed
-     * (133, 147, 8, 19, 22, …); `None` or 0 when the last connection worked.
+     * The last failed GATT status (133, 147, 8, 19, 22, …). Leave it
+     * `null`: the client fills it from its own central's record.
      */
     var `lastGattStatus`: kotlin.Int? = null 
     
@@ -9803,72 +10430,10 @@ public object FfiConverterTypeBatteryReading: FfiConverterRustBuffer<BatteryRead
 
 
 /**
- * One advertisement seen in a scan.
- */
-data class BleAdvertisement (
-    /**
-     * The platform's address (Android MAC) or identifier (iOS UUID).
-     */
-    var `address`: kotlin.String
-    , 
-    /**
-     * Signal strength in dBm.
-     */
-    var `rssi`: kotlin.Short
-    , 
-    /**
-     * The manufacturer data's company id.
-     */
-    var `companyId`: kotlin.UShort
-    , 
-    /**
-     * The manufacturer data after the company id.
-     */
-    var `manufacturerData`: kotlin.ByteArray
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeBleAdvertisement: FfiConverterRustBuffer<BleAdvertisement> {
-    override fun read(buf: ByteBuffer): BleAdvertisement {
-        return BleAdvertisement(
-            FfiConverterString.read(buf),
-            FfiConverterShort.read(buf),
-            FfiConverterUShort.read(buf),
-            FfiConverterByteArray.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: BleAdvertisement) = (
-            FfiConverterString.allocationSize(value.`address`) +
-            FfiConverterShort.allocationSize(value.`rssi`) +
-            FfiConverterUShort.allocationSize(value.`companyId`) +
-            FfiConverterByteArray.allocationSize(value.`manufacturerData`)
-    )
-
-    override fun write(value: BleAdvertisement, buf: ByteBuffer) {
-            FfiConverterString.write(value.`address`, buf)
-            FfiConverterShort.write(value.`rssi`, buf)
-            FfiConverterUShort.write(value.`companyId`, buf)
-            FfiConverterByteArray.write(value.`manufacturerData`, buf)
-    }
-}
-
-
-
-/**
- * What to scan for. Android: a `ScanFilter` on `service_uuid` or on
- * manufacturer data `company_id` starting with `manufacturer_data_prefix`;
- * iOS: `scanForPeripherals(withServices:)` and a check of the prefix.
+ * What to scan for: manufacturer data of `company_id` starting with
+ * `manufacturer_data_prefix` (Android: a `ScanFilter` with that data and a
+ * mask of 0xFF bytes; iOS: `scanForPeripherals(withServices:
+ * [service_uuid])` and every advertisement forwarded).
  */
 data class BleScanRequest (
     /**
@@ -9882,20 +10447,9 @@ data class BleScanRequest (
     var `companyId`: kotlin.UShort
     , 
     /**
-     * Manufacturer data must start with these bytes (empty: any latchkey
-     * lock; otherwise the version and the wanted lock's short id).
+     * Manufacturer data must start with these bytes (empty: any).
      */
     var `manufacturerDataPrefix`: kotlin.ByteArray
-    , 
-    /**
-     * Return as soon as one matching advertisement was seen.
-     */
-    var `stopAtFirstMatch`: kotlin.Boolean
-    , 
-    /**
-     * Scan for at most this long, in milliseconds.
-     */
-    var `timeoutMs`: kotlin.ULong
     
 ){
     
@@ -9915,25 +10469,19 @@ public object FfiConverterTypeBleScanRequest: FfiConverterRustBuffer<BleScanRequ
             FfiConverterString.read(buf),
             FfiConverterUShort.read(buf),
             FfiConverterByteArray.read(buf),
-            FfiConverterBoolean.read(buf),
-            FfiConverterULong.read(buf),
         )
     }
 
     override fun allocationSize(value: BleScanRequest) = (
             FfiConverterString.allocationSize(value.`serviceUuid`) +
             FfiConverterUShort.allocationSize(value.`companyId`) +
-            FfiConverterByteArray.allocationSize(value.`manufacturerDataPrefix`) +
-            FfiConverterBoolean.allocationSize(value.`stopAtFirstMatch`) +
-            FfiConverterULong.allocationSize(value.`timeoutMs`)
+            FfiConverterByteArray.allocationSize(value.`manufacturerDataPrefix`)
     )
 
     override fun write(value: BleScanRequest, buf: ByteBuffer) {
             FfiConverterString.write(value.`serviceUuid`, buf)
             FfiConverterUShort.write(value.`companyId`, buf)
             FfiConverterByteArray.write(value.`manufacturerDataPrefix`, buf)
-            FfiConverterBoolean.write(value.`stopAtFirstMatch`, buf)
-            FfiConverterULong.write(value.`timeoutMs`, buf)
     }
 }
 
@@ -11024,7 +11572,7 @@ public object FfiConverterTypeFinding: FfiConverterRustBuffer<Finding> {
 
 
 /**
- * The latchkey GATT service a platform transport connects to.
+ * The latchkey GATT service a platform central connects to.
  */
 data class GattService (
     /**
@@ -13862,16 +14410,70 @@ public object FfiConverterTypeBatteryLevel: FfiConverterRustBuffer<BatteryLevel>
 
 
 
+/**
+ * The adapter's state as the platform reports it.
+ */
+
+enum class BleAdapterState {
+    
+    /**
+     * On and usable.
+     */
+    ON,
+    /**
+     * Off, or turning off.
+     */
+    OFF,
+    /**
+     * Resetting or turning on.
+     */
+    RESETTING,
+    /**
+     * The app may not use Bluetooth.
+     */
+    UNAUTHORIZED,
+    /**
+     * No Bluetooth LE on this device.
+     */
+    UNSUPPORTED;
+
+    
+
+
+    companion object
+}
 
 
 /**
- * What the platform reports when a Bluetooth step fails. The core turns
- * each into a diagnosis the app can explain.
+ * @suppress
+ */
+public object FfiConverterTypeBleAdapterState: FfiConverterRustBuffer<BleAdapterState> {
+    override fun read(buf: ByteBuffer) = try {
+        BleAdapterState.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: BleAdapterState) = 4UL
+
+    override fun write(value: BleAdapterState, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+
+
+/**
+ * Why the platform refused to start an operation, as it said it.
  */
 sealed class BleException: kotlin.Exception() {
     
     /**
-     * Bluetooth is switched off.
+     * Bluetooth is off, or turning off (`IllegalStateException`).
      */
     class BluetoothOff(
         ) : BleException() {
@@ -13880,12 +14482,13 @@ sealed class BleException: kotlin.Exception() {
     }
     
     /**
-     * A Bluetooth (or, on older Android, location) permission is missing.
+     * A permission is missing (`SecurityException`; CoreBluetooth
+     * `unauthorized`), by its platform name (`BLUETOOTH_SCAN`).
      */
     class PermissionDenied(
         
         /**
-         * The permission's platform name (`BLUETOOTH_SCAN`).
+         * The permission's platform name.
          */
         val `permission`: kotlin.String
         ) : BleException() {
@@ -13908,36 +14511,9 @@ sealed class BleException: kotlin.Exception() {
     }
     
     /**
-     * Connecting did not complete in time.
+     * The adapter is resetting or starting.
      */
-    class ConnectTimeout(
-        ) : BleException() {
-        override val message
-            get() = ""
-    }
-    
-    /**
-     * No notification arrived in time.
-     */
-    class Timeout(
-        ) : BleException() {
-        override val message
-            get() = ""
-    }
-    
-    /**
-     * The link dropped.
-     */
-    class Disconnected(
-        ) : BleException() {
-        override val message
-            get() = ""
-    }
-    
-    /**
-     * Anything else (e.g. GATT status 133).
-     */
-    class Other(
+    class NotReady(
         
         /**
          * What the platform said.
@@ -13946,6 +14522,25 @@ sealed class BleException: kotlin.Exception() {
         ) : BleException() {
         override val message
             get() = "reason=${ `reason` }"
+    }
+    
+    /**
+     * Anything else, with the platform's status code when it gave one.
+     */
+    class Other(
+        
+        /**
+         * What the platform said.
+         */
+        val `reason`: kotlin.String, 
+        
+        /**
+         * The status or error code.
+         */
+        val `status`: kotlin.Int?
+        ) : BleException() {
+        override val message
+            get() = "reason=${ `reason` }, status=${ `status` }"
     }
     
 
@@ -13974,11 +14569,12 @@ public object FfiConverterTypeBleError : FfiConverterRustBuffer<BleException> {
             3 -> BleException.Unavailable(
                 FfiConverterString.read(buf),
                 )
-            4 -> BleException.ConnectTimeout()
-            5 -> BleException.Timeout()
-            6 -> BleException.Disconnected()
-            7 -> BleException.Other(
+            4 -> BleException.NotReady(
                 FfiConverterString.read(buf),
+                )
+            5 -> BleException.Other(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalInt.read(buf),
                 )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
@@ -14000,22 +14596,16 @@ public object FfiConverterTypeBleError : FfiConverterRustBuffer<BleException> {
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
             )
-            is BleException.ConnectTimeout -> (
+            is BleException.NotReady -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-            )
-            is BleException.Timeout -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-            )
-            is BleException.Disconnected -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
             )
             is BleException.Other -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalInt.allocationSize(value.`status`)
             )
         }
     }
@@ -14036,27 +14626,204 @@ public object FfiConverterTypeBleError : FfiConverterRustBuffer<BleException> {
                 FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
-            is BleException.ConnectTimeout -> {
+            is BleException.NotReady -> {
                 buf.putInt(4)
-                Unit
-            }
-            is BleException.Timeout -> {
-                buf.putInt(5)
-                Unit
-            }
-            is BleException.Disconnected -> {
-                buf.putInt(6)
+                FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
             is BleException.Other -> {
-                buf.putInt(7)
+                buf.putInt(5)
                 FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalInt.write(value.`status`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
     }
 
 }
+
+
+
+/**
+ * Which stack the app's central drives; the driver applies its rules
+ * (Android's scan budget, whether writes without response are confirmed).
+ */
+
+enum class BleStack {
+    
+    /**
+     * Android `BluetoothGatt` / `BluetoothLeScanner`.
+     */
+    ANDROID,
+    /**
+     * CoreBluetooth.
+     */
+    CORE_BLUETOOTH;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBleStack: FfiConverterRustBuffer<BleStack> {
+    override fun read(buf: ByteBuffer) = try {
+        BleStack.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: BleStack) = 4UL
+
+    override fun write(value: BleStack, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * What the platform said when asked to start an operation.
+ */
+sealed class BleStart {
+    
+    /**
+     * Started; its callback follows.
+     */
+    object Started : BleStart()
+    
+    
+    /**
+     * Busy with another operation (API 33+ `ERROR_GATT_WRITE_REQUEST_BUSY`,
+     * or `false` from an older call).
+     */
+    object Busy : BleStart()
+    
+    
+    /**
+     * CoreBluetooth `canSendWriteWithoutResponse == false`: nothing was
+     * sent; `BleEvents.readyToWrite` will follow.
+     */
+    object NotReady : BleStart()
+    
+    
+    /**
+     * Done at once, with no callback to wait for (a CoreBluetooth write
+     * without response that was taken; an MTU reported right away).
+     */
+    object Done : BleStart()
+    
+    
+    /**
+     * Refused.
+     */
+    data class Failed(
+        /**
+         * Why.
+         */
+        val `error`: dev.latchkey.BleException) : BleStart()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBleStart : FfiConverterRustBuffer<BleStart>{
+    override fun read(buf: ByteBuffer): BleStart {
+        return when(buf.getInt()) {
+            1 -> BleStart.Started
+            2 -> BleStart.Busy
+            3 -> BleStart.NotReady
+            4 -> BleStart.Done
+            5 -> BleStart.Failed(
+                FfiConverterTypeBleError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: BleStart): ULong = when(value) {
+        is BleStart.Started -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is BleStart.Busy -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is BleStart.NotReady -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is BleStart.Done -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is BleStart.Failed -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeBleError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: BleStart, buf: ByteBuffer) {
+        when(value) {
+            is BleStart.Started -> {
+                buf.putInt(1)
+                Unit
+            }
+            is BleStart.Busy -> {
+                buf.putInt(2)
+                Unit
+            }
+            is BleStart.NotReady -> {
+                buf.putInt(3)
+                Unit
+            }
+            is BleStart.Done -> {
+                buf.putInt(4)
+                Unit
+            }
+            is BleStart.Failed -> {
+                buf.putInt(5)
+                FfiConverterTypeBleError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
 
 
 
@@ -14850,6 +15617,18 @@ sealed class CommandException: kotlin.Exception() {
             get() = "code=${ `code` }, detail=${ `detail` }"
     }
     
+    /**
+     * The command's [`CancelToken`](crate::CancelToken) was cancelled:
+     * the command was dropped as a cancelled coroutine's is (the lock
+     * acts at most once, the store is intact). Not a failure to explain:
+     * Swift's task-aware calls throw `CancellationError` instead.
+     */
+    class Cancelled(
+        ) : CommandException() {
+        override val message
+            get() = ""
+    }
+    
 
     
 
@@ -14901,6 +15680,7 @@ public object FfiConverterTypeCommandError : FfiConverterRustBuffer<CommandExcep
                 FfiConverterTypeDiagnosisCode.read(buf),
                 FfiConverterString.read(buf),
                 )
+            9 -> CommandException.Cancelled()
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
     }
@@ -14955,6 +15735,10 @@ public object FfiConverterTypeCommandError : FfiConverterRustBuffer<CommandExcep
                 + FfiConverterTypeDiagnosisCode.allocationSize(value.`code`)
                 + FfiConverterString.allocationSize(value.`detail`)
             )
+            is CommandException.Cancelled -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+            )
         }
     }
 
@@ -15006,6 +15790,10 @@ public object FfiConverterTypeCommandError : FfiConverterRustBuffer<CommandExcep
                 buf.putInt(8)
                 FfiConverterTypeDiagnosisCode.write(value.`code`, buf)
                 FfiConverterString.write(value.`detail`, buf)
+                Unit
+            }
+            is CommandException.Cancelled -> {
+                buf.putInt(9)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -15424,6 +16212,10 @@ enum class DiagnosisCode {
      * The lock was not found nearby.
      */
     LOCK_OUT_OF_RANGE,
+    /**
+     * Android ignored a scan: five already started in the last 30 s.
+     */
+    ANDROID_SCAN_THROTTLED,
     /**
      * The connection failed or dropped before the request reached the lock.
      */
@@ -17777,6 +18569,38 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeCancelToken: FfiConverterRustBuffer<CancelToken?> {
+    override fun read(buf: ByteBuffer): CancelToken? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCancelToken.read(buf)
+    }
+
+    override fun allocationSize(value: CancelToken?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCancelToken.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CancelToken?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCancelToken.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeProgressListener: FfiConverterRustBuffer<ProgressListener?> {
     override fun read(buf: ByteBuffer): ProgressListener? {
         if (buf.get().toInt() == 0) {
@@ -18371,34 +19195,6 @@ public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.Str
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterString.write(it, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterSequenceTypeBleAdvertisement: FfiConverterRustBuffer<List<BleAdvertisement>> {
-    override fun read(buf: ByteBuffer): List<BleAdvertisement> {
-        val len = buf.getInt()
-        return List<BleAdvertisement>(len) {
-            FfiConverterTypeBleAdvertisement.read(buf)
-        }
-    }
-
-    override fun allocationSize(value: List<BleAdvertisement>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeBleAdvertisement.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
-
-    override fun write(value: List<BleAdvertisement>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterTypeBleAdvertisement.write(it, buf)
         }
     }
 }
@@ -19021,7 +19817,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     
 
         /**
-         * The UUIDs and ids a platform transport needs, from the protocol itself.
+         * The UUIDs and ids a platform central needs, from the protocol itself.
          */ fun `latchkeyGattService`(): GattService {
             return FfiConverterTypeGattService.lift(
     uniffiRustCall() { _status ->

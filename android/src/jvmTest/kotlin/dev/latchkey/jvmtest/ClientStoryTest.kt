@@ -1,9 +1,10 @@
 // The offline story through the bindings: configure, provision, go
 // offline, unlock through the built-in simulated radio and through a
-// Kotlin transport, and cancel an unlock half-way.
+// Kotlin central, and cancel an unlock half-way.
 package dev.latchkey.jvmtest
 
 import dev.latchkey.BoltState
+import dev.latchkey.CancelToken
 import dev.latchkey.Command
 import dev.latchkey.CommandException
 import dev.latchkey.CredentialException
@@ -12,11 +13,13 @@ import dev.latchkey.Progress
 import dev.latchkey.Role
 import dev.latchkey.UnlockPath
 import dev.latchkey.latchkeyVersion
+import kotlinx.coroutines.async
 import kotlinx.coroutines.cancelAndJoin
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withTimeout
 import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
 import kotlin.test.assertTrue
 
 class ClientStoryTest : TestSuite() {
@@ -66,9 +69,9 @@ class ClientStoryTest : TestSuite() {
             }
         }
 
-        test("offline, a Kotlin BleTransport bridged to the simulator unlocks") {
-            var transport: SimulatedBleTransport? = null
-            val services = Services(transport = { w -> SimulatedBleTransport(w).also { transport = it } })
+        test("offline, a Kotlin BleCentral bridged to the simulator unlocks") {
+            var central: SimulatedBleCentral? = null
+            val services = Services(central = { w -> SimulatedBleCentral(w).also { central = it } })
             scene(services).use { s ->
                 s.client.setOnline(false)
                 val report = s.client.locks().unlock(s.lockId, null)
@@ -76,19 +79,19 @@ class ClientStoryTest : TestSuite() {
                 assertEquals(UnlockPath.AUTH, report.path)
                 val again = s.client.locks().status(s.lockId, null)
                 assertEquals(UnlockPath.FAST, again.path)
-                val t = transport!!
+                val t = central!!
                 assertEquals(2, t.connects.get())
                 assertTrue(t.writes.get() >= 2)
-                assertTrue(eventually { t.disconnects.get() == 2 }, "every connection closed")
+                assertTrue(eventually { t.closes.get() == 2 }, "every connection closed")
                 assertEquals(1uL, s.world.actuationCount(s.lockId))
             }
         }
 
         test("cancelling an unlock leaves nothing half-done") {
-            var transport: SimulatedBleTransport? = null
-            val services = Services(transport = { w -> SimulatedBleTransport(w).also { transport = it } })
+            var central: SimulatedBleCentral? = null
+            val services = Services(central = { w -> SimulatedBleCentral(w).also { central = it } })
             scene(services).use { s ->
-                val t = transport!!
+                val t = central!!
                 s.client.setOnline(false)
                 s.client.locks().unlock(s.lockId, null)
                 assertEquals(1uL, s.world.actuationCount(s.lockId))
@@ -103,7 +106,7 @@ class ClientStoryTest : TestSuite() {
                 }
                 t.stallAfterAnswer = false
                 assertEquals(2uL, s.world.actuationCount(s.lockId), "the cancelled command acted at most once")
-                assertTrue(eventually { t.disconnects.get() == t.connects.get() }, "the connection was closed")
+                assertTrue(eventually { t.closes.get() == t.connects.get() }, "the connection was closed")
 
                 // The store is intact and the client still works.
                 assertEquals(1, s.client.keys().list().size)
@@ -111,6 +114,46 @@ class ClientStoryTest : TestSuite() {
                 assertEquals(BoltState.LOCKED, report.bolt)
                 assertTrue(report.eventsCollected >= 1u, "the lock's log is still collected")
                 assertEquals(3uL, s.world.actuationCount(s.lockId))
+            }
+        }
+
+        test("a CancelToken stops a command as Swift's Task.cancel() does, with nothing half-done") {
+            var central: SimulatedBleCentral? = null
+            val services = Services(central = { w -> SimulatedBleCentral(w).also { central = it } })
+            scene(services).use { s ->
+                val t = central!!
+                s.client.setOnline(false)
+                s.client.locks().unlock(s.lockId, null)
+                assertEquals(1uL, s.world.actuationCount(s.lockId))
+
+                // The lock acts, its answer is held back; the token is cancelled
+                // while the core waits for it.
+                t.stallAfterAnswer = true
+                val token = CancelToken()
+                coroutineScope {
+                    val call = async {
+                        runCatching { s.client.locks().lock(s.lockId, null, token) }
+                    }
+                    withTimeout(10_000) { t.stalled.await() }
+                    token.cancel()
+                    val result = withTimeout(5_000) { call.await() }
+                    assertTrue(result.exceptionOrNull() is CommandException.Cancelled, "$result")
+                }
+                t.stallAfterAnswer = false
+                assertTrue(token.isCancelled())
+                assertEquals(2uL, s.world.actuationCount(s.lockId), "the cancelled command acted at most once")
+                assertTrue(eventually { t.closes.get() == t.connects.get() }, "the connection was closed")
+
+                // A token cancelled before the call: nothing is tried.
+                val before = t.connects.get()
+                assertFailsWith<CommandException.Cancelled> {
+                    s.client.locks().unlock(s.lockId, null, CancelToken().also { it.cancel() })
+                }
+                assertEquals(before, t.connects.get())
+
+                // The client still works.
+                val report = s.client.locks().lock(s.lockId, null)
+                assertEquals(BoltState.LOCKED, report.bolt)
             }
         }
 

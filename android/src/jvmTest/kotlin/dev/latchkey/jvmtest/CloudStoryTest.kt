@@ -112,6 +112,27 @@ class CloudStoryTest : TestSuite() {
             }
         }
 
+        test("the background loop stops and starts again, any number of times") {
+            cloudScene().use { s ->
+                val sync = s.client.sync()!!
+                s.client.setOnline(true)
+                sync.syncNow()
+                repeat(3) { round ->
+                    // Stopped, then started again at once (and twice: still one loop).
+                    sync.stopBackground()
+                    sync.startBackground()
+                    sync.startBackground()
+                    val before = s.cloud.receivedEventKinds(s.lock.lockId).size
+                    s.client.locks().status(s.lock.lockId, null)
+                    assertTrue(
+                        eventually(10_000) { s.cloud.receivedEventKinds(s.lock.lockId).size > before },
+                        "round $round: the restarted loop uploaded",
+                    )
+                }
+                sync.stopBackground()
+            }
+        }
+
         test("a refused token arrives as SyncException.Auth after one refresh") {
             cloudScene().use { s ->
                 s.auth.token = "not-a-token"

@@ -54,14 +54,14 @@ class FailureTest : TestSuite() {
         }
 
         test("a platform Bluetooth error becomes a Bluetooth diagnosis") {
-            var created: SimulatedBleTransport? = null
-            scene(Services(transport = { w -> SimulatedBleTransport(w).also { created = it } })).use { s ->
-                val transport = created!!
-                transport.failScansWith = BleException.PermissionDenied("BLUETOOTH_SCAN")
+            var created: SimulatedBleCentral? = null
+            scene(Services(central = { w -> SimulatedBleCentral(w).also { created = it } })).use { s ->
+                val central = created!!
+                central.failScansWith = BleException.PermissionDenied("BLUETOOTH_SCAN")
                 val e = assertFailsWith<CommandException.Bluetooth> { s.client.locks().unlock(s.lockId, null) }
                 assertEquals(DiagnosisCode.BLUETOOTH_PERMISSION, e.code)
                 assertTrue(e.detail.contains("BLUETOOTH_SCAN"), e.detail)
-                transport.failScansWith = BleException.BluetoothOff()
+                central.failScansWith = BleException.BluetoothOff()
                 val off = assertFailsWith<CommandException.Bluetooth> { s.client.locks().unlock(s.lockId, null) }
                 assertEquals(DiagnosisCode.BLUETOOTH_OFF, off.code)
             }

@@ -9,6 +9,8 @@ import dev.latchkey.KeyStoreException
 import dev.latchkey.LogLevel
 import dev.latchkey.LogRecord
 import dev.latchkey.LogSink
+import dev.latchkey.Progress
+import dev.latchkey.ProgressListener
 import dev.latchkey.Signer
 import dev.latchkey.UnlockPath
 import dev.latchkey.installLogSink
@@ -19,7 +21,10 @@ import java.security.Signature
 import java.security.interfaces.ECPublicKey
 import java.security.spec.ECGenParameterSpec
 import java.util.concurrent.CopyOnWriteArrayList
+import java.util.concurrent.Executors
 import java.util.concurrent.atomic.AtomicInteger
+import kotlinx.coroutines.asCoroutineDispatcher
+import kotlinx.coroutines.withContext
 import javax.crypto.AEADBadTagException
 import javax.crypto.Cipher
 import javax.crypto.KeyGenerator
@@ -59,6 +64,7 @@ class JvmSigner : Signer {
     private val pair = KeyPairGenerator.getInstance("EC").apply { initialize(ECGenParameterSpec("secp256r1")) }
         .generateKeyPair()
     val signatures = AtomicInteger()
+    val signThreads: MutableSet<String> = java.util.concurrent.ConcurrentHashMap.newKeySet()
 
     override fun publicKey(): ByteArray {
         val w = (pair.public as ECPublicKey).w
@@ -67,6 +73,7 @@ class JvmSigner : Signer {
 
     override fun sign(message: ByteArray): ByteArray {
         signatures.incrementAndGet()
+        signThreads += Thread.currentThread().name
         return Signature.getInstance("SHA256withECDSA").run {
             initSign(pair.private)
             update(message)
@@ -114,6 +121,33 @@ class PlatformServicesTest : TestSuite() {
                 s.client = buildClient(s.world, s.dir, Services(keyStore = keyStore, signer = signer))
                 assertEquals(1, s.client.keys().list().size)
             }
+        }
+
+        test("the signer and the progress listener never run on the caller's thread") {
+            val signer = JvmSigner()
+            val listenerThreads: MutableSet<String> = java.util.concurrent.ConcurrentHashMap.newKeySet()
+            val steps = java.util.concurrent.CopyOnWriteArrayList<Progress>()
+            val listener = object : ProgressListener {
+                override fun onProgress(progress: Progress) {
+                    listenerThreads += Thread.currentThread().name
+                    steps += progress
+                }
+            }
+            // The app's main thread, as if unlock were called from the UI.
+            val main = Executors.newSingleThreadExecutor { r -> Thread(r, "app-main") }
+            scene(Services(signer = signer)).use { s ->
+                val report = withContext(main.asCoroutineDispatcher()) {
+                    s.client.locks().unlock(s.lockId, listener)
+                }
+                assertEquals(UnlockPath.AUTH, report.path)
+                assertTrue(signer.signThreads.isNotEmpty(), "AUTH was signed")
+                assertTrue("app-main" !in signer.signThreads, "signed on ${signer.signThreads}")
+                assertTrue(listenerThreads.isNotEmpty() && "app-main" !in listenerThreads, "$listenerThreads")
+                // Every step arrived, in order, before the call returned.
+                assertTrue(steps.first() is Progress.Scanning, "$steps")
+                assertTrue(steps.any { it is Progress.Done }, "$steps")
+            }
+            main.shutdown()
         }
 
         test("a key store that is unavailable leaves the store untouched") {

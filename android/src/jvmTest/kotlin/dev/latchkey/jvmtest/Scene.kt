@@ -2,7 +2,7 @@
 // it: the starting point of most tests.
 package dev.latchkey.jvmtest
 
-import dev.latchkey.BleTransport
+import dev.latchkey.BleCentral
 import dev.latchkey.ClientConfig
 import dev.latchkey.KeyStore
 import dev.latchkey.LatchkeyClient
@@ -37,7 +37,7 @@ class Scene(
 
 /** The platform services a test plugs in (null: the library's defaults). */
 class Services(
-    val transport: ((SimulatedWorld) -> BleTransport)? = null,
+    val central: ((SimulatedWorld) -> BleCentral)? = null,
     val keyStore: KeyStore? = null,
     val signer: Signer? = null,
 )
@@ -51,7 +51,7 @@ suspend fun buildClient(
 ): LatchkeyClient {
     val config = ClientConfig(dataDir = dir.toString(), outboxCapacity = outboxCapacity)
     var builder = LatchkeyClientBuilder(config).simulatedWorld(world)
-    services.transport?.let { builder = builder.bleTransport(it(world)) }
+    services.central?.let { builder = builder.bleCentral(it(world)) }
     services.keyStore?.let { builder = builder.keyStore(it) }
     services.signer?.let { builder = builder.signer(it) }
     return builder.build()
