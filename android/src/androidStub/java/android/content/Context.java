@@ -4,6 +4,8 @@
 package android.content;
 
 import android.content.pm.ApplicationInfo;
+import android.content.res.AssetManager;
+import android.content.res.Resources;
 import android.content.pm.PackageManager;
 
 public abstract class Context {
@@ -15,6 +17,10 @@ public abstract class Context {
     public static final String POWER_SERVICE = "power";
 
     public Context() {}
+
+    public abstract AssetManager getAssets();
+
+    public abstract Resources getResources();
 
     public abstract Context getApplicationContext();
 

@@ -3,6 +3,8 @@
 package android.content;
 
 import android.content.pm.ApplicationInfo;
+import android.content.res.AssetManager;
+import android.content.res.Resources;
 import android.content.pm.PackageManager;
 
 public class ContextWrapper extends Context {
@@ -10,6 +12,16 @@ public class ContextWrapper extends Context {
 
     public ContextWrapper(Context base) {
         this.base = base;
+    }
+
+    @Override
+    public AssetManager getAssets() {
+        return base.getAssets();
+    }
+
+    @Override
+    public Resources getResources() {
+        return base.getResources();
     }
 
     @Override

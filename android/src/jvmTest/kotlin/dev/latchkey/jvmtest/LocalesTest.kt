@@ -8,7 +8,10 @@ import dev.latchkey.CheckStatus
 import dev.latchkey.MessageCatalog
 import dev.latchkey.MessageArg
 import dev.latchkey.ReadinessItem
+import dev.latchkey.SimulatedWorld
+import dev.latchkey.android.LatchkeyAndroid
 import dev.latchkey.android.LatchkeyLocales
+import android.os.LocaleList
 import dev.latchkey.readinessSummary
 import java.io.File
 import kotlin.test.assertEquals
@@ -78,6 +81,16 @@ class LocalesTest : TestSuite() {
             catalog.addTranslationsJson(locale, """{"wizard.answer.yes": "Oui, c’est ça"}""")
             assertEquals("Oui, c’est ça", catalog.text(locale, "wizard.answer.yes"))
             assertEquals("Non", catalog.text(locale, "wizard.answer.no"))
+        }
+        test("LatchkeyAndroid.loadLocale reads the module's assets for the phone's languages") {
+            ScriptedBluetooth(SimulatedWorld()).use { bt ->
+                val context = bt.context.apply { languages = LocaleList.forLanguageTags("fr-CA,de-DE") }
+                val catalog = MessageCatalog()
+                assertEquals("fr", LatchkeyAndroid.loadLocale(context, catalog))
+                assertEquals(emptyList<String>(), catalog.missingKeys("fr"))
+                context.languages = LocaleList.forLanguageTags("sv-SE")
+                assertEquals("en", LatchkeyAndroid.loadLocale(context, MessageCatalog()))
+            }
         }
     }
 }

@@ -16,11 +16,17 @@ import android.content.SharedPreferences
 import android.content.pm.ApplicationInfo
 import android.content.pm.PackageInfo
 import android.content.pm.PackageManager
+import android.content.res.AssetManager
+import android.content.res.Configuration
+import android.content.res.Resources
 import android.location.LocationManager
 import android.net.ConnectivityManager
 import android.net.Network
 import android.net.NetworkCapabilities
+import android.os.LocaleList
 import android.os.PowerManager
+import java.io.File
+import java.io.InputStream
 import java.util.concurrent.ConcurrentHashMap
 
 /** The application Context the glue is given: Bluetooth, and a healthy phone for the snapshot collector. */
@@ -31,6 +37,22 @@ class ScriptedContext(private val bt: ScriptedBluetooth) : Context() {
     }
 
     override fun getApplicationContext(): Context = this
+
+    /** The person's languages, in order (Settings > Languages). */
+    var languages: LocaleList = LocaleList.forLanguageTags("en-US")
+
+    /** The module's assets: the repository's locales/ as the Gradle task packages them. */
+    override fun getAssets(): AssetManager = object : AssetManager() {
+        private fun file(path: String) = File(path.replaceFirst(Regex("^latchkey/locales"), "locales"))
+
+        override fun list(path: String): Array<String> = file(path).list()?.filter { it != "en.arb" }?.toTypedArray() ?: emptyArray()
+
+        override fun open(fileName: String): InputStream = file(fileName).inputStream()
+    }
+
+    override fun getResources(): Resources = object : Resources() {
+        override fun getConfiguration() = Configuration().apply { setLocales(languages) }
+    }
 
     override fun getApplicationInfo() = ApplicationInfo().apply { targetSdkVersion = 35 }
 
