@@ -225,7 +225,7 @@ impl ClientBuilder {
             // Set once, right after the client exists: never fails.
             let _ = client.sync.set(Box::new(engine));
         }
-        log::info!(target: "latchkey::client", "client ready (store {})", self.data_dir.display());
+        crate::log_line!(Info, target: "latchkey::client", "client ready (store {})", self.data_dir.display());
         Ok(client)
     }
 
