@@ -23,6 +23,11 @@ impl LocksClient {
         Self { session }
     }
 
+    /// The client and runtime this sub-client works with.
+    pub(crate) fn session(&self) -> &Session {
+        &self.session
+    }
+
     async fn run(
         &self,
         lock_id: &str,
@@ -72,6 +77,19 @@ impl LocksClient {
         cancel: Option<Arc<CancelToken>>,
     ) -> Result<CommandReport, CommandError> {
         self.run(&lock_id, Command::Lock, listener, cancel).await
+    }
+
+    /// Unlocks and pulls the latch, so the door swings open. A service
+    /// key may not (the lock's rule, checked on the phone first): that
+    /// is `Refused` with `ROLE_NOT_ALLOWED`, before any radio use.
+    #[uniffi::method(default(cancel = None))]
+    pub async fn unlatch(
+        &self,
+        lock_id: String,
+        listener: Option<Arc<dyn ProgressListener>>,
+        cancel: Option<Arc<CancelToken>>,
+    ) -> Result<CommandReport, CommandError> {
+        self.run(&lock_id, Command::Unlatch, listener, cancel).await
     }
 
     /// Reads the lock's status without moving the bolt (also delivers

@@ -58,6 +58,12 @@ impl Inner {
 
     async fn finish(&self, mut report: SyncReport, result: Result<(), Failure>) -> SyncReport {
         report.pending_after = self.pending().await;
+        let report = self.settle(report, result);
+        self.standing_changed();
+        report
+    }
+
+    fn settle(&self, mut report: SyncReport, result: Result<(), Failure>) -> SyncReport {
         let now_unix = self.clock.now_unix();
         let mut s = self.state();
         report.outcome = match result {

@@ -1,0 +1,103 @@
+//! The handle a subscription returns, and the task that runs it: the
+//! core's watcher is polled on the library's runtime, and each value goes
+//! to the app's listener on the `latchkey-watch` thread. Cancelling (or
+//! dropping the handle) aborts the task and stops every listener call
+//! that has not started yet.
+
+use crate::platform::callbacks::CallbackThread;
+use async_trait::async_trait;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// The thread that calls subscription listeners.
+static WATCH: CallbackThread = CallbackThread::new("latchkey-watch");
+
+/// A listener call, ready to run.
+pub(crate) type Call = Box<dyn FnOnce() + Send>;
+
+/// What a source yields next.
+pub(crate) enum Step {
+    /// Call the listener with a new value, then ask again.
+    Deliver(Call),
+    /// Tell the listener why it ended; nothing follows.
+    End(Call),
+}
+
+/// A core subscription bound to an app listener (`sources.rs`).
+#[async_trait]
+pub(crate) trait Source: Send {
+    /// Waits for the next value (or the end).
+    async fn next(&mut self) -> Step;
+}
+
+#[derive(Debug)]
+struct Flags {
+    /// Cleared by `cancel`: no listener call starts after that.
+    wanted: AtomicBool,
+    /// Cleared when the source ended.
+    running: AtomicBool,
+}
+
+/// A running subscription. Keep it while the screen shows its values:
+/// `cancel()` (or dropping it: Kotlin `close()`, a Swift deinit) stops it.
+#[derive(Debug, uniffi::Object)]
+pub struct Subscription {
+    flags: Arc<Flags>,
+    task: tokio::task::AbortHandle,
+}
+
+#[uniffi::export]
+impl Subscription {
+    /// Stops the subscription (idempotent, any thread): no listener call
+    /// starts after it returns; one already running finishes.
+    pub fn cancel(&self) {
+        self.flags.wanted.store(false, Ordering::SeqCst);
+        self.task.abort();
+    }
+
+    /// Whether values may still come: not cancelled, and not ended (after
+    /// the listener's `onError`).
+    pub fn is_active(&self) -> bool {
+        self.flags.wanted.load(Ordering::SeqCst) && self.flags.running.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.cancel();
+    }
+}
+
+/// Starts `source` on `runtime`; its listener calls go to the watch
+/// thread while the subscription is wanted.
+pub(crate) fn start(runtime: &tokio::runtime::Handle, mut source: Box<dyn Source>) -> Arc<Subscription> {
+    let flags = Arc::new(Flags {
+        wanted: AtomicBool::new(true),
+        running: AtomicBool::new(true),
+    });
+    let shared = flags.clone();
+    let task = runtime.spawn(async move {
+        loop {
+            let (call, last) = match source.next().await {
+                Step::Deliver(call) => (call, false),
+                Step::End(call) => (call, true),
+            };
+            if last {
+                shared.running.store(false, Ordering::SeqCst);
+            }
+            let wanted = shared.clone();
+            WATCH.run(Box::new(move || {
+                if wanted.wanted.load(Ordering::SeqCst) {
+                    call();
+                }
+            }));
+            if last {
+                break;
+            }
+        }
+    });
+    Arc::new(Subscription {
+        flags,
+        task: task.abort_handle(),
+    })
+}
