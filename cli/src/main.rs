@@ -14,6 +14,7 @@
 //! no crate, test harness or app links it; its tests drive the binary.
 
 mod cloud;
+mod cloud_check;
 mod demo;
 mod doctor;
 mod output;
@@ -51,6 +52,8 @@ enum Command {
     Sheet(sheet::SheetArgs),
     /// Run the reference cloud on its own (HTTPS with a test CA; for the demo and app tests).
     Cloud(cloud::CloudArgs),
+    /// Check a cloud against the API contract with the phone core's own sync engine (the vendor's conformance kit).
+    CloudCheck(cloud_check::CloudCheckArgs),
     /// List latchkey locks in range with signal, battery and pending-events flag.
     Scan {
         /// How long to listen, in seconds.
@@ -95,6 +98,7 @@ fn main() -> ExitCode {
         Command::Doctor(args) => runtime.block_on(doctor::run(args)),
         Command::Sheet(args) => runtime.block_on(sheet::run(args)),
         Command::Cloud(args) => runtime.block_on(cloud::run(args)),
+        Command::CloudCheck(args) => runtime.block_on(cloud_check::run(args)),
         Command::Scan { seconds, target } => runtime.block_on(tech::run(Tech::Scan { seconds }, &target)),
         Command::Status(target) => runtime.block_on(tech::run(Tech::Status, &target)),
         Command::Unlock(target) => runtime.block_on(tech::run(Tech::Unlock, &target)),

@@ -8,7 +8,7 @@ use latchkey_core::sync::{Connectivity, SyncEngine};
 use latchkey_protocol::{EventKind, KeyId, LockEvent};
 use latchkey_sim::lock::LockConfig;
 use latchkey_testkit::SimWorld;
-use latchkey_tests::sync_bench::harness::{cloud_for, cloud_phone, register, test_config, START};
+use latchkey_tests::sync_bench::harness::{cloud_for, cloud_phone, past_keys, register, test_config, START};
 use std::time::{Duration, Instant};
 use tokio::task::JoinHandle;
 
@@ -42,6 +42,8 @@ async fn the_loop_stops_and_starts_any_number_of_times_one_at_a_time() {
     let phone = cloud_phone(&world, &cloud, dirs[1].path(), "phone", false, test_config(&cloud))
         .await
         .unwrap();
+    // The cloud takes events only from a phone that held a key for the lock.
+    past_keys(&cloud, "phone", &[lock.id()], START).unwrap();
     let engine = SyncEngine::builder(&phone.phone, test_config(&cloud), phone.token.clone())
         .build()
         .unwrap();

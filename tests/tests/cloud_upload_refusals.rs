@@ -13,7 +13,9 @@ use latchkey_sim::cloud::CloudServer;
 use latchkey_sim::lock::LockConfig;
 use latchkey_testkit::{SimLockHandle, SimWorld};
 use latchkey_tests::sync_bench::chaos::numbered_event;
-use latchkey_tests::sync_bench::harness::{cloud_for, cloud_phone, register, test_config, CloudPhone, START};
+use latchkey_tests::sync_bench::harness::{
+    cloud_for, cloud_phone, past_keys, register, test_config, CloudPhone, START,
+};
 use std::time::Duration;
 
 /// Text only the poisoned event carries.
@@ -36,6 +38,7 @@ async fn scene() -> Scene {
     let phone = cloud_phone(&world, &cloud, dirs[1].path(), "phone", false, test_config(&cloud))
         .await
         .unwrap();
+    past_keys(&cloud, "phone", &[lock.id()], START).unwrap();
     Scene {
         lock,
         cloud,

@@ -12,7 +12,9 @@ use latchkey_sim::cloud::{ChaosConfig, CloudServer};
 use latchkey_sim::lock::LockConfig;
 use latchkey_testkit::{SimLockHandle, SimWorld};
 use latchkey_tests::sync_bench::chaos::numbered_event;
-use latchkey_tests::sync_bench::harness::{cloud_for, cloud_phone, register, test_config, CloudPhone, START};
+use latchkey_tests::sync_bench::harness::{
+    cloud_for, cloud_phone, past_keys, register, test_config, CloudPhone, START,
+};
 use std::time::Duration;
 
 struct Scene {
@@ -34,6 +36,7 @@ async fn scene(tune: impl FnOnce(&mut SyncConfig)) -> Scene {
     let phone = cloud_phone(&world, &cloud, dirs[1].path(), "phone", false, config)
         .await
         .unwrap();
+    past_keys(&cloud, "phone", &[lock.id()], START).unwrap();
     Scene {
         world,
         lock,

@@ -4,7 +4,8 @@
 //! and virtual clock. Tests play the host and the vendor's back office
 //! with it: register locks and phones, issue keys, count received events.
 
-use super::{invalid, SimulatedLock, SimulatedWorld, SimulationError};
+use super::error::{invalid, SimulationError};
+use super::{SimulatedLock, SimulatedWorld};
 use latchkey_protocol::{LockId, PublicKey, Role};
 use latchkey_sim::cloud::wire::{IssueKeyRequest, LockInfo};
 use latchkey_sim::cloud::{CloudClock, CloudConfig, CloudServer};

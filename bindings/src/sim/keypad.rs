@@ -3,7 +3,8 @@
 //! (what the cloud would send a host's phone), typing a code on the
 //! keypad, and setting the battery voltage.
 
-use super::{invalid, SimulatedWorld, SimulationError};
+use super::error::{invalid, SimulationError};
+use super::SimulatedWorld;
 use latchkey_protocol::{PinClass, PinDigits, PinRule};
 use latchkey_sim::lock::{Fault, KeypadOutcome};
 

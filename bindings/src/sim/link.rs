@@ -3,7 +3,7 @@
 //! would: a write goes to the lock's RX characteristic, and the lock's
 //! answer comes back as the notifications the platform would deliver.
 
-use super::SimulationError;
+use super::error::SimulationError;
 use latchkey_protocol::framing::LAST_PACKET;
 use latchkey_sim::radio::{LinkError, SimConnection};
 use std::sync::Mutex;

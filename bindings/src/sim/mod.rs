@@ -12,11 +12,13 @@
 //! ([`SimulatedLink`]).
 
 mod cloud;
+mod error;
 mod keypad;
 mod link;
 mod signer;
 
 pub use cloud::SimulatedCloud;
+pub use error::SimulationError;
 pub use keypad::{SimulatedKeypadOutcome, SimulatedPin};
 pub use link::{SimulatedAnswer, SimulatedLink};
 pub use signer::{simulated_signer_check, SignerCheck};
@@ -31,6 +33,7 @@ pub(crate) const NEARBY_IN_VIRTUAL_TIME: latchkey_core::watch::NearbyPolicy = la
 };
 
 use crate::records::LockMetadata;
+use error::invalid;
 use latchkey_core::clock::PhoneClock;
 use latchkey_protocol::{BoltState, KeyGrant, KeyId, PublicKey, Role};
 use latchkey_sim::lock::{Fault, LockConfig};
@@ -39,29 +42,6 @@ use latchkey_testkit::SimTransport;
 use latchkey_testkit::{SimLockHandle, SimWorld};
 use link::radio_error;
 use std::sync::{Arc, Mutex, MutexGuard};
-
-/// What went wrong in the simulation (a test's own mistake, usually).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
-pub enum SimulationError {
-    /// No lock with this id was commissioned in this world.
-    #[error("no simulated lock {lock_id}")]
-    UnknownLock {
-        /// The id asked for.
-        lock_id: String,
-    },
-    /// An argument was invalid (bad key bytes, an empty validity window).
-    #[error("invalid: {reason}")]
-    Invalid {
-        /// What was wrong.
-        reason: String,
-    },
-    /// The simulated radio refused (out of range, the link closed).
-    #[error("radio: {reason}")]
-    Radio {
-        /// What happened.
-        reason: String,
-    },
-}
 
 /// One advertisement heard on the simulated radio, as a platform scan
 /// callback carries it.
@@ -75,12 +55,6 @@ pub struct SimulatedAdvertisement {
     pub company_id: u16,
     /// The manufacturer data after the company id.
     pub manufacturer_data: Vec<u8>,
-}
-
-pub(crate) fn invalid(reason: impl std::fmt::Display) -> SimulationError {
-    SimulationError::Invalid {
-        reason: reason.to_string(),
-    }
 }
 
 /// A commissioned simulated lock.

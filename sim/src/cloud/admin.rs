@@ -1,19 +1,20 @@
 //! The operator API (`/admin/…`, admin bearer token): commissioning
-//! records, phone registration and token rotation, received events, chaos
-//! switches. Never subject to chaos. The in-process [`super::CloudServer`]
-//! offers the same operations as methods.
+//! records, phone registration, token rotation and removal, received
+//! events, chaos switches. Never subject to chaos. The in-process
+//! [`super::CloudServer`] offers the same operations as methods.
 
+use super::caller::Admin;
 use super::chaos::{ChaosConfig, ChaosStats};
 use super::error::ApiError;
-use super::extract::{lock_id, ApiJson};
+use super::extract::{lock_id, ApiJson, ApiPath};
 use super::handler::blocking;
+use super::route_table::Routes;
 use super::state::Cloud;
 use super::wire::{EventsResponse, LockInfo, PhoneToken, RegisterPhone};
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -35,29 +36,25 @@ pub struct IssuerInfo {
     pub issuer_key: String,
 }
 
-pub(super) fn routes() -> Router<Arc<Cloud>> {
-    Router::new()
-        .route("/admin/issuer", get(issuer))
-        .route("/admin/locks", post(register_lock))
-        .route("/admin/phones", post(register_phone))
-        .route("/admin/phones/{name}/token", post(rotate_token))
-        .route("/admin/events", get(events))
-        .route("/admin/chaos", get(chaos).put(set_chaos))
+pub(super) fn routes() -> Routes {
+    Routes::new()
+        .get("/admin/issuer", issuer)
+        .post("/admin/locks", register_lock)
+        .post("/admin/phones", register_phone)
+        .delete("/admin/phones/{name}", remove_phone)
+        .post("/admin/phones/{name}/token", rotate_token)
+        .get("/admin/events", events)
+        .get("/admin/chaos", chaos)
+        .put("/admin/chaos", set_chaos)
 }
 
-async fn issuer(State(cloud): Shared, headers: HeaderMap) -> Result<Json<IssuerInfo>, ApiError> {
-    cloud.authenticate_admin(&headers)?;
+async fn issuer(State(cloud): Shared, _: Admin) -> Result<Json<IssuerInfo>, ApiError> {
     Ok(Json(IssuerInfo {
         issuer_key: latchkey_protocol::hex::encode(&cloud.authority.public_key().0),
     }))
 }
 
-async fn register_lock(
-    State(cloud): Shared,
-    headers: HeaderMap,
-    ApiJson(lock): ApiJson<LockInfo>,
-) -> Result<Response, ApiError> {
-    cloud.authenticate_admin(&headers)?;
+async fn register_lock(State(cloud): Shared, _: Admin, ApiJson(lock): ApiJson<LockInfo>) -> Result<Response, ApiError> {
     blocking(cloud, move |c| {
         Ok((StatusCode::CREATED, Json(c.register_lock(&lock)?)).into_response())
     })
@@ -66,10 +63,9 @@ async fn register_lock(
 
 async fn register_phone(
     State(cloud): Shared,
-    headers: HeaderMap,
+    _: Admin,
     ApiJson(phone): ApiJson<RegisterPhone>,
 ) -> Result<Response, ApiError> {
-    cloud.authenticate_admin(&headers)?;
     blocking(cloud, move |c| {
         let token = c.register_phone(&phone.name, phone.holder_key, phone.host)?;
         Ok((StatusCode::CREATED, Json(token)).into_response())
@@ -79,19 +75,17 @@ async fn register_phone(
 
 async fn rotate_token(
     State(cloud): Shared,
-    headers: HeaderMap,
-    Path(name): Path<String>,
+    _: Admin,
+    ApiPath(name): ApiPath<String>,
 ) -> Result<Json<PhoneToken>, ApiError> {
-    cloud.authenticate_admin(&headers)?;
     blocking(cloud, move |c| Ok(Json(c.rotate_token(&name)?))).await
 }
 
-async fn events(
-    State(cloud): Shared,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-) -> Result<Json<EventsResponse>, ApiError> {
-    cloud.authenticate_admin(&headers)?;
+async fn remove_phone(State(cloud): Shared, _: Admin, ApiPath(name): ApiPath<String>) -> Result<StatusCode, ApiError> {
+    blocking(cloud, move |c| c.remove_phone(&name).map(|()| StatusCode::NO_CONTENT)).await
+}
+
+async fn events(State(cloud): Shared, _: Admin, RawQuery(query): RawQuery) -> Result<Json<EventsResponse>, ApiError> {
     let wanted = query
         .as_deref()
         .and_then(|q| q.split('&').find_map(|pair| pair.strip_prefix("lock_id=")));
@@ -104,8 +98,7 @@ async fn events(
     .await
 }
 
-async fn chaos(State(cloud): Shared, headers: HeaderMap) -> Result<Json<ChaosReport>, ApiError> {
-    cloud.authenticate_admin(&headers)?;
+async fn chaos(State(cloud): Shared, _: Admin) -> Result<Json<ChaosReport>, ApiError> {
     Ok(Json(ChaosReport {
         config: cloud.chaos.config(),
         stats: cloud.chaos.stats(),
@@ -114,10 +107,10 @@ async fn chaos(State(cloud): Shared, headers: HeaderMap) -> Result<Json<ChaosRep
 
 async fn set_chaos(
     State(cloud): Shared,
-    headers: HeaderMap,
+    _: Admin,
     ApiJson(config): ApiJson<ChaosConfig>,
 ) -> Result<Json<ChaosReport>, ApiError> {
-    cloud.authenticate_admin(&headers)?;
+    config.check().map_err(ApiError::bad_request)?;
     cloud.chaos.set(config);
     Ok(Json(ChaosReport {
         config: cloud.chaos.config(),

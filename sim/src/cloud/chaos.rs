@@ -35,6 +35,8 @@ pub struct ChaosConfig {
     pub rate_limited: f64,
     /// The Retry-After of chaos 429s, seconds.
     pub retry_after_s: u64,
+    /// The Retry-After of chaos 503s, seconds (none: a 503 without one).
+    pub unavailable_retry_after_s: Option<u64>,
     /// Do the work (commit), then drop the connection before answering.
     pub drop_after_commit: f64,
     /// Do the work, send half the answer, stall `stall_ms`, then drop.
@@ -56,12 +58,45 @@ impl Default for ChaosConfig {
             unavailable: 0.0,
             rate_limited: 0.0,
             retry_after_s: 1,
+            unavailable_retry_after_s: None,
             drop_after_commit: 0.0,
             stall_mid_body: 0.0,
             stall_ms: 5_000,
             slow: 0.0,
             slow_ms: 200,
         }
+    }
+}
+
+/// Longest stall or delay `PUT /admin/chaos` accepts: a switch left on
+/// by mistake slows requests down, it never hangs them.
+const MAX_CHAOS_DELAY_MS: u64 = 60_000;
+/// Longest Retry-After `PUT /admin/chaos` accepts (a day).
+const MAX_CHAOS_RETRY_AFTER_S: u64 = 86_400;
+
+impl ChaosConfig {
+    /// What `PUT /admin/chaos` accepts: probabilities from 0 to 1, delays
+    /// up to a minute, Retry-After up to a day (docs/openapi.json).
+    pub fn check(&self) -> Result<(), String> {
+        let probabilities = [
+            ("unauthorized", self.unauthorized),
+            ("unavailable", self.unavailable),
+            ("rate_limited", self.rate_limited),
+            ("drop_after_commit", self.drop_after_commit),
+            ("stall_mid_body", self.stall_mid_body),
+            ("slow", self.slow),
+        ];
+        if let Some((name, _)) = probabilities.iter().find(|(_, p)| !(0.0..=1.0).contains(p)) {
+            return Err(format!("`{name}` is a probability from 0 to 1"));
+        }
+        if self.stall_ms > MAX_CHAOS_DELAY_MS || self.slow_ms > MAX_CHAOS_DELAY_MS {
+            return Err(format!("`stall_ms` and `slow_ms` are at most {MAX_CHAOS_DELAY_MS}"));
+        }
+        let retry = self.unavailable_retry_after_s.unwrap_or(0).max(self.retry_after_s);
+        if retry > MAX_CHAOS_RETRY_AFTER_S {
+            return Err(format!("a Retry-After is at most {MAX_CHAOS_RETRY_AFTER_S} s"));
+        }
+        Ok(())
     }
 }
 

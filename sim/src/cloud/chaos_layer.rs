@@ -51,7 +51,7 @@ pub(super) async fn inject(State(cloud): State<Arc<Cloud>>, request: Request, ne
     match fault {
         Fault::None => next.run(request).await,
         Fault::Unauthorized => ApiError::token_expired().into_response(),
-        Fault::Unavailable => ApiError::unavailable(None).into_response(),
+        Fault::Unavailable => ApiError::unavailable(config.unavailable_retry_after_s).into_response(),
         Fault::RateLimited => ApiError::rate_limited(config.retry_after_s).into_response(),
         Fault::DropAfterCommit => {
             let _committed = next.run(request).await;

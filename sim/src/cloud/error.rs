@@ -91,6 +91,16 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "not_found", message)
     }
 
+    /// 405 `method_not_allowed`: the path exists, not with this method
+    /// (the `Allow` header lists those it has).
+    pub fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "this path does not take that method",
+        )
+    }
+
     /// 410 `key_revoked`.
     pub fn key_revoked() -> Self {
         Self::new(StatusCode::GONE, "key_revoked", "the key was revoked")

@@ -1,6 +1,9 @@
 //! Received events: idempotent by event id, lock events also by (lock,
 //! epoch, seq), kept in arrival order per lock. One upload is one atomic
-//! sled batch, flushed before the answer.
+//! sled batch, flushed before the answer. An event naming a lock is taken
+//! only from a host or a phone that holds or held a key for that lock
+//! (docs/cloud-api.md, "Access rules"): a stranger can't write into a
+//! lock's history.
 //!
 //! `events` tree layout:
 //!
@@ -44,8 +47,9 @@ struct Pending {
     ids: HashSet<uuid::Uuid>,
     lock_seqs: HashSet<Vec<u8>>,
     counters: HashMap<Vec<u8>, u64>,
-    /// Locks already looked up in this upload, and whether they exist.
-    locks: HashMap<LockId, bool>,
+    /// Locks already looked up in this upload: whether the phone may
+    /// upload for them (`None`: no such lock).
+    locks: HashMap<LockId, Option<bool>>,
     stored: u64,
     duplicates: u64,
 }
@@ -125,16 +129,18 @@ impl Cloud {
             _ => return Err(Rejection::new(format!("a `{kind}` event needs a `lock_id`"))),
         };
         if let Some(lock_id) = &lock_id {
-            let known = match pending.locks.get(lock_id) {
-                Some(known) => *known,
+            let access = match pending.locks.get(lock_id) {
+                Some(access) => *access,
                 None => {
-                    let known = self.db.locks.contains_key(lock_id.0).map_err(Rejection::storage)?;
-                    pending.locks.insert(*lock_id, known);
-                    known
+                    let access = self.upload_access(phone, lock_id).map_err(Rejection::Internal)?;
+                    pending.locks.insert(*lock_id, access);
+                    access
                 }
             };
-            if !known {
-                return Err(Rejection::new(format!("unknown lock {lock_id}")));
+            match access {
+                None => return Err(Rejection::new(format!("unknown lock {lock_id}"))),
+                Some(false) => return Err(Rejection::new(format!("this phone holds no key for lock {lock_id}"))),
+                Some(true) => {}
             }
         }
         if kind == "lock_event" {
@@ -182,6 +188,16 @@ impl Cloud {
         pending.ids.insert(id);
         pending.stored += 1;
         Ok(EventStatus::Stored)
+    }
+
+    /// Whether `phone` may upload events naming `lock_id`: a host, or a
+    /// phone that holds or held a key for it (a revoked guest's attempts
+    /// are history the host wants); `None` for an unknown lock.
+    fn upload_access(&self, phone: &PhoneRecord, lock_id: &LockId) -> Result<Option<bool>, ApiError> {
+        if !self.db.locks.contains_key(lock_id.0)? {
+            return Ok(None);
+        }
+        Ok(Some(phone.host || self.ever_held_key(&phone.name, lock_id)?))
     }
 
     /// Stored events of one lock (or all: by lock id, then lock-less), in

@@ -198,6 +198,13 @@ impl Cloud {
             .any(|k| k.phone == phone && k.lock_id == *lock_id && self.status(k) == KeyStatus::Active))
     }
 
+    /// Whether a phone holds or held a key for a lock, whatever its status.
+    pub(super) fn ever_held_key(&self, phone: &str, lock_id: &LockId) -> Result<bool, ApiError> {
+        Ok(store::list::<KeyRecord>(&self.db.keys)?
+            .iter()
+            .any(|k| k.phone == phone && k.lock_id == *lock_id))
+    }
+
     /// Whether a phone holds an active owner or admin key for a lock.
     pub(super) fn holds_host_key(&self, phone: &str, lock_id: &LockId) -> Result<bool, ApiError> {
         Ok(store::list::<KeyRecord>(&self.db.keys)?.iter().any(|k| {

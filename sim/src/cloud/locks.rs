@@ -15,8 +15,12 @@ impl Cloud {
                 "the lock trusts another issuer key; commission it with this cloud's issuer",
             ));
         }
-        if lock.name.is_empty() || lock.name.len() > 128 {
+        if lock.name.is_empty() || lock.name.chars().count() > 128 {
             return Err(ApiError::bad_request("a lock name is 1 to 128 characters"));
+        }
+        // UTC−12:00 to UTC+14:00: every offset in use.
+        if !(-720..=840).contains(&lock.utc_offset_min) {
+            return Err(ApiError::bad_request("utc_offset_min is from -720 to 840"));
         }
         store::put(&self.db.locks, &lock.lock_id.0, lock)?;
         self.db.flush()?;
@@ -42,7 +46,9 @@ impl Cloud {
 
     /// Records the revocation seqs a phone saw locks acknowledge (only
     /// ever forward; a seq the cloud never issued is ignored) and returns
-    /// the drift of those locks.
+    /// the drift of those locks. Acknowledgements for unknown locks, and
+    /// for locks the phone may not read the lists of, are skipped: a
+    /// revoked guest can't report the list that revokes it as delivered.
     pub(super) fn report_acks(
         &self,
         phone: &PhoneRecord,
@@ -55,6 +61,9 @@ impl Cloud {
             let Some(lock) = self.lock_info(&ack.lock_id)? else {
                 continue;
             };
+            if !self.may_read_lists(phone, &ack.lock_id)? {
+                continue;
+            }
             let cloud_seq = self.revocation_seq(&ack.lock_id)?;
             let old: Option<AckRecord> = store::get(&self.db.acks, &ack.lock_id.0)?;
             let newer = old.as_ref().is_none_or(|o| ack.seq > o.seq);
@@ -72,6 +81,12 @@ impl Cloud {
         }
         self.db.flush()?;
         Ok(out)
+    }
+
+    /// Hosts, and phones holding an active key for the lock, may read its
+    /// revocation and PIN lists and report what it acknowledged.
+    pub(super) fn may_read_lists(&self, phone: &PhoneRecord, lock_id: &LockId) -> Result<bool, ApiError> {
+        Ok(phone.host || self.has_active_key(&phone.name, lock_id)?)
     }
 
     /// Drift of every lock.

@@ -15,12 +15,15 @@
 //!   after commit, stall mid-body, 401 and slow answers, from a seeded
 //!   generator so runs are reproducible.
 //!
-//! docs/cloud-api.md documents the HTTP API. [`CloudServer`] is the
-//! handle tests, the demo and `latchkey cloud` use: start, URL, CA, admin
-//! operations, shutdown.
+//! docs/cloud-api.md documents the HTTP API, docs/openapi.json describes
+//! it (served at `GET /openapi.json`; `openapi_tests/` holds it against
+//! the router and the wire types). [`CloudServer`] is the handle tests,
+//! the demo and `latchkey cloud` use: start, URL, CA, admin operations,
+//! shutdown.
 
 mod admin;
 mod api;
+mod caller;
 mod chaos;
 mod chaos_layer;
 mod config;
@@ -31,7 +34,11 @@ mod handler;
 mod hex;
 mod keys;
 mod locks;
+mod openapi;
+#[cfg(test)]
+mod openapi_tests;
 mod pins;
+mod route_table;
 mod router;
 mod serve;
 mod state;
@@ -48,6 +55,7 @@ pub use error::{ApiError, CloudError};
 pub use events::{MAX_EVENTS_PER_UPLOAD, MAX_EVENT_BYTES};
 pub use extract::MAX_BODY_BYTES;
 pub use keys::{DEFAULT_CERT_LIFETIME_S, TIME_TOKEN_VALID_FOR_S};
+pub use openapi::OPENAPI_JSON;
 
 use crate::authority::KeyAuthority;
 use latchkey_protocol::{KeyId, LockId, PublicKey};
@@ -166,6 +174,11 @@ impl CloudServer {
     /// Gives a phone a new token; the old one is refused from now on.
     pub fn rotate_token(&self, name: &str) -> Result<PhoneToken, CloudError> {
         Ok(self.cloud.rotate_token(name)?)
+    }
+
+    /// Removes a phone (its token is refused from now on; its keys stay).
+    pub fn remove_phone(&self, name: &str) -> Result<(), CloudError> {
+        Ok(self.cloud.remove_phone(name)?)
     }
 
     /// Issues a key (as a host would through `POST /v1/keys`).

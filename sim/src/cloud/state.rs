@@ -109,7 +109,7 @@ impl Cloud {
 
     /// Registers a phone (or replaces its record) and returns a fresh token.
     pub(super) fn register_phone(&self, name: &str, holder_key: PublicKey, host: bool) -> Result<PhoneToken, ApiError> {
-        if name.is_empty() || name.len() > 64 {
+        if name.is_empty() || name.chars().count() > 64 {
             return Err(ApiError::bad_request("a phone name is 1 to 64 characters"));
         }
         let _guard = self.write_guard();
@@ -123,6 +123,19 @@ impl Cloud {
         let old: PhoneRecord = store::get(&self.db.phones, name.as_bytes())?
             .ok_or_else(|| ApiError::not_found(format!("no phone named `{name}`")))?;
         self.issue_token(name, old.holder_key, old.host, Some(old.clone()))
+    }
+
+    /// Removes a phone: its token answers 401 from now on. Its keys stay
+    /// as they are (a host revokes them to shut the locks to it).
+    pub(super) fn remove_phone(&self, name: &str) -> Result<(), ApiError> {
+        let _guard = self.write_guard();
+        let old: PhoneRecord = store::get(&self.db.phones, name.as_bytes())?
+            .ok_or_else(|| ApiError::not_found(format!("no phone named `{name}`")))?;
+        if let Some(old_hash) = latchkey_protocol::hex::decode(&old.token_hash) {
+            self.db.tokens.remove(old_hash)?;
+        }
+        self.db.phones.remove(name.as_bytes())?;
+        self.db.flush()
     }
 
     fn issue_token(

@@ -51,12 +51,20 @@ fn fixture() -> Fixture {
     let holder = SigningKey::generate().unwrap().public_key();
     cloud.register_phone("phone", holder, false).unwrap();
     let phone = cloud.phone("phone").unwrap().unwrap();
-    Fixture {
+    let f = Fixture {
         cloud,
         phone,
         lock,
         dir: ScratchDir(dir),
-    }
+    };
+    // A phone uploads and acknowledges only for locks it has a key for.
+    let resident = IssueKeyRequest {
+        role: "resident".into(),
+        not_after: START + 30 * 86_400,
+        ..guest_key(&f)
+    };
+    f.cloud.issue_key(&resident).unwrap();
+    f
 }
 
 fn upload(id: &str, event: serde_json::Value) -> UploadEvent {

@@ -9,7 +9,8 @@ use latchkey_core::sync::{
     AuthProvider, BackoffPolicy, Connectivity, ManualTimer, StaticToken, SyncConfig, SyncEngine, Timeouts, TrustRoots,
 };
 use latchkey_core::{Client, ClientBuilder};
-use latchkey_sim::cloud::wire::LockInfo;
+use latchkey_protocol::LockId;
+use latchkey_sim::cloud::wire::{IssueKeyRequest, LockInfo};
 use latchkey_sim::cloud::{CloudClock, CloudConfig, CloudServer};
 use latchkey_sim::radio::LinkParams;
 use latchkey_sim::VirtualClock;
@@ -39,6 +40,28 @@ pub fn register(cloud: &CloudServer, lock: &SimLockHandle) -> Result<(), SceneEr
         utc_offset_min: lock.meta.utc_offset_min,
         groups: lock.meta.groups.clone(),
     })?;
+    Ok(())
+}
+
+/// Gives the registered phone `phone` a key for each of `locks` whose
+/// grant ended a day before `now`. The cloud takes events naming a lock
+/// only from a phone that holds or held a key for it; an ended key brings
+/// nothing to sync (no lock record, list or time token), so upload tests
+/// and benchmarks count only what they upload.
+pub fn past_keys(cloud: &CloudServer, phone: &str, locks: &[LockId], now: u32) -> Result<(), SceneError> {
+    for lock_id in locks {
+        cloud.issue_key(&IssueKeyRequest {
+            lock_id: *lock_id,
+            phone: phone.to_string(),
+            role: "resident".into(),
+            not_before: now.saturating_sub(30 * 86_400),
+            not_after: now.saturating_sub(86_400),
+            schedule: None,
+            offline_allowed: true,
+            label: "an ended stay".into(),
+            cert_lifetime_s: None,
+        })?;
+    }
     Ok(())
 }
 

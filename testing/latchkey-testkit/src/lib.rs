@@ -10,6 +10,8 @@
 //! - [`SimTransport`]: the simulated radio as a latchkey-core `Transport`;
 //! - [`cloud`]: the reference cloud on loopback sharing the world's clock
 //!   and issuer, and phones registered with it ([`cloud::cloud_phone`]);
+//! - [`http`]: a plain HTTPS client for a cloud, for requests the sync
+//!   engine would never send;
 //! - [`scene`]: the starting points of most scenarios;
 //! - [`START`]: the instant every scenario's world starts at.
 //!
@@ -18,6 +20,7 @@
 
 mod clock;
 pub mod cloud;
+pub mod http;
 pub mod scene;
 mod transport;
 mod world;

@@ -4,7 +4,7 @@
 //! the run is reproducible); then the cloud's copy is checked: every event
 //! once, in order per lock, nothing left on the phone.
 
-use super::harness::{cloud_for, cloud_phone, register, test_config, SceneError, START};
+use super::harness::{cloud_for, cloud_phone, past_keys, register, test_config, SceneError, START};
 use latchkey_core::outbox::OutboxEvent;
 use latchkey_protocol::{EventKind, KeyId, LockEvent, LockId};
 use latchkey_sim::cloud::{ChaosConfig, ChaosStats};
@@ -21,6 +21,7 @@ pub fn chaos_config(seed: u64) -> ChaosConfig {
         unavailable: 0.08,
         rate_limited: 0.05,
         retry_after_s: 2,
+        unavailable_retry_after_s: None,
         drop_after_commit: 0.08,
         stall_mid_body: 0.03,
         stall_ms: 1_500,
@@ -106,6 +107,7 @@ pub async fn run(events: u64, per_request: usize, seed: u64) -> Result<ChaosRun,
     let mut config = test_config(&cloud);
     config.max_events_per_request = per_request;
     let phone = cloud_phone(&world, &cloud, phone_dir.path(), "chaos-phone", false, config).await?;
+    past_keys(&cloud, "chaos-phone", &locks, START)?;
     let mut queued: HashSet<String> = HashSet::new();
     let mut n = 0;
     while n < events {

@@ -12,7 +12,7 @@
 //! (I: rounds killed mid-upload: the cloud had received some, not all).
 
 use super::chaos::numbered_event;
-use super::harness::{cloud_for, register, SceneError, START};
+use super::harness::{cloud_for, past_keys, register, SceneError, START};
 use latchkey_core::outbox::{Outbox, OutboxConfig};
 use latchkey_core::platform_keys::{Signer, SoftwareKeyStore, SoftwareSigner};
 use latchkey_core::store::Store;
@@ -80,6 +80,7 @@ pub async fn run(exe: &Path, rounds: u32) -> Result<CrashReport, SceneError> {
         SoftwareSigner::load_or_create(&store)?.public_key()
     };
     let token = cloud.register_phone("crash-phone", holder, false)?.token;
+    past_keys(&cloud, "crash-phone", &locks, START)?;
     let ca = work.path().join("ca.pem");
     std::fs::write(&ca, cloud.ca_pem())?;
     let child = ChildArgs {

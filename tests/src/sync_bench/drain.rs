@@ -3,7 +3,7 @@
 //! on loopback.
 
 use super::chaos::numbered_event;
-use super::harness::{cloud_for, cloud_phone, register, test_config, SceneError, START};
+use super::harness::{cloud_for, cloud_phone, past_keys, register, test_config, SceneError, START};
 use latchkey_core::outbox::{Outbox, OutboxConfig};
 use latchkey_core::platform_keys::{Signer, SoftwareKeyStore, SoftwareSigner};
 use latchkey_core::store::{Store, StoredKey};
@@ -74,6 +74,7 @@ pub async fn run() -> Result<DrainFigures, SceneError> {
     let mut config = test_config(&cloud);
     config.timeouts = Timeouts::default();
     let phone = cloud_phone(&world, &cloud, phone_dir.path(), "drain-phone", false, config).await?;
+    past_keys(&cloud, "drain-phone", &locks, START)?;
     phone.online();
     let started = Instant::now();
     let report = phone.engine.sync_until_idle(100).await;

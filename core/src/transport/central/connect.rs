@@ -6,9 +6,8 @@
 
 use super::events::{AdapterState, CentralEvent, ConnId, Router};
 use super::link::CentralLink;
-use super::{CentralOps, CentralTimings, GattCentral, StartResult};
+use super::ops::{adapter_error, gatt_status, start, CentralOps, CentralTimings, Driver, StartResult};
 use crate::transport::{Link, TransportError};
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::Instant;
@@ -17,36 +16,7 @@ use tokio::time::Instant;
 /// supports (Android's largest is 517).
 const WANTED_MTU: u16 = 517;
 /// The ATT default, used until (and unless) a larger one is negotiated.
-pub(super) const DEFAULT_MTU: u16 = 23;
-
-/// The error an adapter state means for a waiting operation, if any.
-pub(super) fn adapter_error(state: AdapterState) -> Option<TransportError> {
-    match state {
-        AdapterState::On => None,
-        AdapterState::Off => Some(TransportError::BluetoothOff),
-        AdapterState::Resetting => Some(TransportError::NotReady("the Bluetooth adapter is resetting".into())),
-        AdapterState::Unauthorized => Some(TransportError::PermissionDenied("Bluetooth".into())),
-        AdapterState::Unsupported => Some(TransportError::Unavailable("no Bluetooth LE on this device".into())),
-    }
-}
-
-/// A GATT status in words (the common ones by name).
-pub(super) fn gatt_status(status: i32) -> String {
-    let name = match status {
-        8 => "connection timeout",
-        19 => "the lock ended the connection",
-        22 => "the phone's Bluetooth ended the connection",
-        62 => "the connection could not be established",
-        133 => "GATT_ERROR",
-        257 => "GATT_FAILURE",
-        _ => "",
-    };
-    if name.is_empty() {
-        format!("GATT status {status}")
-    } else {
-        format!("GATT status {status} ({name})")
-    }
-}
+const DEFAULT_MTU: u16 = 23;
 
 /// Closes the platform connection when dropped, unless handed on to a link.
 struct SetupGuard<'a> {
@@ -66,11 +36,11 @@ impl Drop for SetupGuard<'_> {
 }
 
 /// Connection setup state: the events, the MTU as negotiated so far.
-pub(super) struct Setup<'a> {
-    pub(super) events: UnboundedReceiver<CentralEvent>,
-    pub(super) mtu: u16,
-    pub(super) deadline: Instant,
-    pub(super) early_notifications: Vec<Vec<u8>>,
+struct Setup<'a> {
+    events: UnboundedReceiver<CentralEvent>,
+    mtu: u16,
+    deadline: Instant,
+    early_notifications: Vec<Vec<u8>>,
     timeout: Duration,
     timings: &'a CentralTimings,
 }
@@ -121,28 +91,13 @@ fn disconnected(status: i32) -> TransportError {
     }
 }
 
-/// Starts an operation, trying again while the platform says it is busy.
-pub(super) async fn start(timings: &CentralTimings, mut op: impl FnMut() -> StartResult) -> StartResult {
-    for _ in 1..timings.busy_tries.max(1) {
-        match op() {
-            StartResult::Busy => tokio::time::sleep(timings.busy_retry).await,
-            other => return other,
-        }
-    }
-    op()
-}
-
-pub(super) async fn run(
-    central: &GattCentral,
-    address: &str,
-    timeout: Duration,
-) -> Result<Box<dyn Link>, TransportError> {
-    let ops = central.ops.as_ref();
-    let conn = central.router.next_id();
-    let events = central.router.open_conn(conn);
+pub(super) async fn run(driver: &Driver, address: &str, timeout: Duration) -> Result<Box<dyn Link>, TransportError> {
+    let ops = driver.ops.as_ref();
+    let conn = driver.router.next_id();
+    let events = driver.router.open_conn(conn);
     let mut guard = SetupGuard {
         ops,
-        router: &central.router,
+        router: &driver.router,
         conn,
         armed: true,
     };
@@ -152,7 +107,7 @@ pub(super) async fn run(
         deadline: Instant::now() + timeout,
         early_notifications: Vec::new(),
         timeout,
-        timings: &central.timings,
+        timings: &driver.timings,
     };
     loop {
         match start(s.timings, || ops.connect(conn, address)).await {
@@ -213,7 +168,13 @@ pub(super) async fn run(
     })
     .await?;
     guard.armed = false;
-    Ok(Box::new(CentralLink::new(central, conn, s)))
+    Ok(Box::new(CentralLink::new(
+        driver.clone(),
+        conn,
+        s.events,
+        s.mtu,
+        s.early_notifications,
+    )))
 }
 
 /// Asks for a larger MTU; goes on at the default when the platform can't or
@@ -268,9 +229,4 @@ async fn require(
     }
     let deadline = s.deadline;
     s.next(deadline, done).await?.ok_or_else(|| s.timed_out())
-}
-
-/// What a link needs from the central.
-pub(super) fn parts(central: &GattCentral) -> (Arc<dyn CentralOps>, Arc<Router>, CentralTimings) {
-    (central.ops.clone(), central.router.clone(), central.timings)
 }

@@ -2,7 +2,6 @@
 //! hands each to the operation waiting for it: by connection or scan id,
 //! so a late callback of an old connection never reaches a new one.
 
-use super::RadioRecord;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -159,6 +158,20 @@ impl CentralEvent {
             _ => None,
         }
     }
+}
+
+/// What the driver saw of the radio, for the diagnostics: read by the
+/// client instead of asking the app.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RadioRecord {
+    /// Scans started in the last 30 s (Android ignores a sixth silently).
+    pub scans_started_last_30s: u32,
+    /// Scans the driver held back to stay within the platform's budget.
+    pub scans_delayed: u32,
+    /// The last non-zero GATT status a callback reported.
+    pub last_gatt_status: Option<i32>,
+    /// The adapter's last reported state.
+    pub adapter: Option<AdapterState>,
 }
 
 /// Hands events to the operations waiting for them. Events for ids no one

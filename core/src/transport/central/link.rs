@@ -3,9 +3,8 @@
 //! flow control; notifications in order; the connection closed when the
 //! link is dropped.
 
-use super::connect::{adapter_error, gatt_status, parts, start, Setup};
 use super::events::{CentralEvent, ConnId, Router};
-use super::{CentralOps, CentralTimings, GattCentral, StartResult};
+use super::ops::{adapter_error, gatt_status, start, CentralOps, CentralTimings, Driver, StartResult};
 use crate::transport::{Link, TransportError};
 use async_trait::async_trait;
 use std::collections::VecDeque;
@@ -42,16 +41,24 @@ pub(super) struct CentralLink {
 }
 
 impl CentralLink {
-    pub(super) fn new(central: &GattCentral, conn: ConnId, setup: Setup<'_>) -> Self {
-        let (ops, router, timings) = parts(central);
+    /// The link over connection `conn`, set up with `mtu`, holding the
+    /// notifications that came during setup.
+    pub(super) fn new(
+        driver: Driver,
+        conn: ConnId,
+        events: UnboundedReceiver<CentralEvent>,
+        mtu: u16,
+        early_notifications: Vec<Vec<u8>>,
+    ) -> Self {
+        let Driver { ops, router, timings } = driver;
         Self {
             ops,
             router,
             timings,
             conn,
-            events: setup.events,
-            mtu: setup.mtu,
-            notifications: setup.early_notifications.into(),
+            events,
+            mtu,
+            notifications: early_notifications.into(),
             opened: Instant::now(),
             open: true,
         }

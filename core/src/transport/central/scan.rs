@@ -4,10 +4,11 @@
 //! started and waits for a free slot instead, or says why it can't.
 
 use super::events::CentralEvent;
-use super::{GattCentral, PlatformScanFilter, StartResult};
+use super::ops::{adapter_error, Driver, PlatformScanFilter, StartResult};
 use crate::transport::{ScanFilter, ScannedLock, TransportError};
 use latchkey_protocol::{Advertisement, Challenge, COMPANY_ID, SERVICE_UUID};
 use std::collections::VecDeque;
+use std::sync::Mutex;
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -85,53 +86,46 @@ fn prefix_for(short_lock_id: [u8; 4]) -> Vec<u8> {
 }
 
 pub(super) async fn run(
-    central: &GattCentral,
+    driver: &Driver,
+    budget: &Mutex<ScanBudget>,
     filter: &ScanFilter,
     timeout: Duration,
 ) -> Result<Vec<ScannedLock>, TransportError> {
     let deadline = Instant::now() + timeout;
-    let wait = central
-        .budget
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .wait(Instant::now());
+    let wait = budget.lock().unwrap_or_else(|p| p.into_inner()).wait(Instant::now());
     if !wait.is_zero() {
         if Instant::now() + wait >= deadline {
             return Err(TransportError::ScanThrottled(wait));
         }
-        central.budget.lock().unwrap_or_else(|p| p.into_inner()).delayed += 1;
+        budget.lock().unwrap_or_else(|p| p.into_inner()).delayed += 1;
         log::debug!(target: "latchkey::ble", "scan budget spent: waiting {wait:?} for a free slot");
         tokio::time::sleep(wait).await;
     }
-    let scan = central.router.next_id();
-    let mut events = central.router.open_scan(scan);
+    let scan = driver.router.next_id();
+    let mut events = driver.router.open_scan(scan);
     let platform_filter = PlatformScanFilter {
         service_uuid: SERVICE_UUID.to_string(),
         company_id: COMPANY_ID,
         prefix: filter.short_lock_id.map(prefix_for).unwrap_or_default(),
     };
-    let mut started = central.ops.start_scan(scan, &platform_filter);
+    let mut started = driver.ops.start_scan(scan, &platform_filter);
     // A central made on first use (CoreBluetooth) starts in an unknown
     // state: wait for the adapter to come on, then start again.
     while started == StartResult::NotReady {
         if let Err(e) = adapter_on(&mut events, deadline).await {
-            central.router.close_scan(scan);
+            driver.router.close_scan(scan);
             return Err(e);
         }
-        started = central.ops.start_scan(scan, &platform_filter);
+        started = driver.ops.start_scan(scan, &platform_filter);
     }
-    central
-        .budget
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .started(Instant::now());
+    budget.lock().unwrap_or_else(|p| p.into_inner()).started(Instant::now());
     let result = match started {
         StartResult::Started | StartResult::Done => collect(&mut events, filter, deadline).await,
         StartResult::Busy | StartResult::NotReady => Err(TransportError::NotReady("the scanner is busy".into())),
         StartResult::Failed(e) => Err(e.into_transport()),
     };
-    central.ops.stop_scan(scan);
-    central.router.close_scan(scan);
+    driver.ops.stop_scan(scan);
+    driver.router.close_scan(scan);
     result
 }
 
@@ -142,7 +136,7 @@ async fn adapter_on(
 ) -> Result<(), TransportError> {
     loop {
         match tokio::time::timeout_at(deadline, events.recv()).await {
-            Ok(Some(CentralEvent::Adapter(state))) => match super::connect::adapter_error(state) {
+            Ok(Some(CentralEvent::Adapter(state))) => match adapter_error(state) {
                 None => return Ok(()),
                 Some(TransportError::NotReady(_)) => {}
                 Some(e) => return Err(e),
@@ -198,7 +192,7 @@ async fn collect(
             }
             CentralEvent::ScanFailed { code, .. } => return Err(scan_failed(code)),
             CentralEvent::Adapter(state) => {
-                if let Some(e) = super::connect::adapter_error(state) {
+                if let Some(e) = adapter_error(state) {
                     return Err(e);
                 }
             }

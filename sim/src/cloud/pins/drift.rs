@@ -12,7 +12,8 @@ use latchkey_protocol::LockId;
 impl Cloud {
     /// Records the PIN list seqs a phone saw locks acknowledge (only ever
     /// forward, never past what was issued) and when it last talked to
-    /// them; answers the drift of those locks. Unknown locks are skipped.
+    /// them; answers the drift of those locks. Unknown locks, and locks the
+    /// phone may not read the lists of, are skipped.
     pub(in super::super) fn report_pin_acks(
         &self,
         phone: &PhoneRecord,
@@ -25,6 +26,9 @@ impl Cloud {
             let Some(lock) = self.lock_info(&ack.lock_id)? else {
                 continue;
             };
+            if !self.may_read_lists(phone, &ack.lock_id)? {
+                continue;
+            }
             let registry: PinRegistry = store::get(&self.db.pins, &ack.lock_id.0)?.unwrap_or_default();
             let old: Option<AckRecord> = store::get(&self.db.pin_acks, &ack.lock_id.0)?;
             if old.as_ref().is_none_or(|o| ack.seq > o.seq) && ack.seq <= registry.seq {

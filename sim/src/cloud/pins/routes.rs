@@ -1,26 +1,27 @@
 //! The PIN routes (docs/cloud-api.md): phones fetch lists and report
 //! acknowledgements; hosts create, change and delete PINs and read drift.
 
+use super::super::caller::{Caller, Host};
 use super::super::error::ApiError;
-use super::super::extract::{lock_id, ApiJson};
+use super::super::extract::{lock_id, ApiJson, ApiPath};
 use super::super::handler::{blocking, may_see_lock};
+use super::super::route_table::Routes;
 use super::super::state::Cloud;
 use super::super::wire::{PinAckRequest, PinChangeInfo, PinChangeRequest, PinDriftInfo, PinDriftResponse, PinListInfo};
-use axum::extract::{Path, RawQuery, State};
-use axum::http::HeaderMap;
-use axum::routing::{delete, get, post};
-use axum::{Json, Router};
+use axum::extract::{RawQuery, State};
+use axum::Json;
 use std::sync::Arc;
 
 type Shared = State<Arc<Cloud>>;
 
-pub(in super::super) fn routes() -> Router<Arc<Cloud>> {
-    Router::new()
-        .route("/v1/locks/{lock_id}/pins", get(pins).post(set_pin))
-        .route("/v1/locks/{lock_id}/pins/{slot}", delete(delete_pin))
-        .route("/v1/locks/{lock_id}/pin-drift", get(lock_pin_drift))
-        .route("/v1/pin-acks", post(pin_acks))
-        .route("/v1/pin-drift", get(pin_drift))
+pub(in super::super) fn routes() -> Routes {
+    Routes::new()
+        .get("/v1/locks/{lock_id}/pins", pins)
+        .post("/v1/locks/{lock_id}/pins", set_pin)
+        .delete("/v1/locks/{lock_id}/pins/{slot}", delete_pin)
+        .get("/v1/locks/{lock_id}/pin-drift", lock_pin_drift)
+        .post("/v1/pin-acks", pin_acks)
+        .get("/v1/pin-drift", pin_drift)
 }
 
 /// `since=<seq>` in the query, if present.
@@ -39,14 +40,14 @@ fn since(query: Option<&str>) -> Result<Option<u32>, ApiError> {
 
 async fn pins(
     State(cloud): Shared,
-    headers: HeaderMap,
-    Path(raw): Path<String>,
+    Caller(phone): Caller,
+    ApiPath(raw): ApiPath<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<PinListInfo>, ApiError> {
     let lock_id = lock_id(&raw)?;
     let since = since(query.as_deref())?;
     blocking(cloud, move |c| {
-        let phone = may_see_lock(c, &headers, &lock_id)?;
+        may_see_lock(c, &phone, &lock_id)?;
         Ok(Json(c.pin_list_info(&phone, &lock_id, since)?))
     })
     .await
@@ -54,41 +55,32 @@ async fn pins(
 
 async fn set_pin(
     State(cloud): Shared,
-    headers: HeaderMap,
-    Path(raw): Path<String>,
+    _: Host,
+    ApiPath(raw): ApiPath<String>,
     ApiJson(request): ApiJson<PinChangeRequest>,
 ) -> Result<Json<PinChangeInfo>, ApiError> {
     let lock_id = lock_id(&raw)?;
-    blocking(cloud, move |c| {
-        c.authenticate_host(&headers)?;
-        Ok(Json(c.set_pin(&lock_id, &request)?))
-    })
-    .await
+    blocking(cloud, move |c| Ok(Json(c.set_pin(&lock_id, &request)?))).await
 }
 
 async fn delete_pin(
     State(cloud): Shared,
-    headers: HeaderMap,
-    Path((raw, slot)): Path<(String, String)>,
+    _: Host,
+    ApiPath((raw, slot)): ApiPath<(String, String)>,
 ) -> Result<Json<PinChangeInfo>, ApiError> {
     let lock_id = lock_id(&raw)?;
     let slot: u8 = slot
         .parse()
         .map_err(|_| ApiError::bad_request("a PIN slot is a number from 0 to 255"))?;
-    blocking(cloud, move |c| {
-        c.authenticate_host(&headers)?;
-        Ok(Json(c.delete_pin(&lock_id, slot)?))
-    })
-    .await
+    blocking(cloud, move |c| Ok(Json(c.delete_pin(&lock_id, slot)?))).await
 }
 
 async fn pin_acks(
     State(cloud): Shared,
-    headers: HeaderMap,
+    Caller(phone): Caller,
     ApiJson(request): ApiJson<PinAckRequest>,
 ) -> Result<Json<PinDriftResponse>, ApiError> {
     blocking(cloud, move |c| {
-        let phone = c.authenticate(&headers)?;
         Ok(Json(PinDriftResponse {
             locks: c.report_pin_acks(&phone, &request.acks)?,
         }))
@@ -96,23 +88,15 @@ async fn pin_acks(
     .await
 }
 
-async fn pin_drift(State(cloud): Shared, headers: HeaderMap) -> Result<Json<PinDriftResponse>, ApiError> {
-    blocking(cloud, move |c| {
-        c.authenticate_host(&headers)?;
-        Ok(Json(PinDriftResponse { locks: c.pin_drift()? }))
-    })
-    .await
+async fn pin_drift(State(cloud): Shared, _: Host) -> Result<Json<PinDriftResponse>, ApiError> {
+    blocking(cloud, move |c| Ok(Json(PinDriftResponse { locks: c.pin_drift()? }))).await
 }
 
 async fn lock_pin_drift(
     State(cloud): Shared,
-    headers: HeaderMap,
-    Path(raw): Path<String>,
+    _: Host,
+    ApiPath(raw): ApiPath<String>,
 ) -> Result<Json<PinDriftInfo>, ApiError> {
     let lock_id = lock_id(&raw)?;
-    blocking(cloud, move |c| {
-        c.authenticate_host(&headers)?;
-        Ok(Json(c.lock_pin_drift(&lock_id)?))
-    })
-    .await
+    blocking(cloud, move |c| Ok(Json(c.lock_pin_drift(&lock_id)?))).await
 }

@@ -14,29 +14,35 @@ pub struct PinChangeRequest {
     /// The slot (0–255; a lock holds at most 19).
     pub slot: u8,
     /// The code (4–8 digits); left out, a change keeps the current code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub digits: Option<String>,
     /// What the PIN is for ("Cleaner"); shown in drift and on the sheet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Who holds it ("Maria, Sparkle Cleaning").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub holder: Option<String>,
     /// `master`, `user` (default for a new slot) or `guest`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
     /// First second of validity (new slot: 0).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub not_before: Option<u32>,
     /// First second after validity (new slot: 4294967295, none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub not_after: Option<u32>,
     /// Days and hours allowed: left out keeps it, `null` removes it.
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Option<ScheduleSpec>>,
     /// Burned on first use (new slot: false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "not_null", skip_serializing_if = "Option::is_none")]
     pub one_time: Option<bool>,
+}
+
+/// A field that may be left out but is never `null` (`null` is a 400, as
+/// the schema says): absent stays `None` through `#[serde(default)]`.
+fn not_null<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 /// A field that is present (possibly `null`) becomes `Some(..)`; an
