@@ -3,8 +3,8 @@
 //! ```kotlin
 //! val client = LatchkeyClientBuilder(ClientConfig(dataDir = dir))
 //!     .bleCentral(GattBleCentral(context))
-//!     .keyStore(AndroidKeyStore())
-//!     .signer(StrongBoxSigner())
+//!     .keyStore(AndroidKeystoreKeyStore(context))
+//!     .signer(AndroidKeystoreSigner(context))
 //!     .build()                 // suspend
 //! client.setOnline(true)
 //! client.keys().addLock(metadata)
@@ -116,7 +116,7 @@ impl LatchkeyClientBuilder {
     /// tests and demos, never a phone app's release build. Without it,
     /// `build` throws `InvalidConfig` when either is missing; with it,
     /// `keyCustody()` says which are software. (Test builds with the `sim`
-    /// feature allow them by default.)
+    /// feature allow them in a `simulatedWorld`.)
     pub fn allow_software_keys(self: Arc<Self>) -> Arc<Self> {
         self.with(|p| p.allow_software_keys = true)
     }
@@ -140,15 +140,15 @@ impl LatchkeyClientBuilder {
         let mut builder = ClientBuilder::new(parts.config.store_dir())
             .transport(transport)
             .clock(clock);
+        if software_keys_allowed(&parts) {
+            builder = builder.allow_software_keys();
+        }
         if let Some(k) = parts.key_store {
             builder = builder.key_store(Arc::new(ForeignKeyStore(k)));
         }
         if let Some(s) = parts.signer {
             let signer = ForeignSigner::new(s).map_err(|reason| ClientError::Signer { reason })?;
             builder = builder.signer(Arc::new(signer));
-        }
-        if parts.allow_software_keys || cfg!(feature = "sim") {
-            builder = builder.allow_software_keys();
         }
         #[cfg(feature = "sim")]
         if parts.world.is_some() {
@@ -180,6 +180,17 @@ impl LatchkeyClientBuilder {
     pub fn simulated_world(self: Arc<Self>, world: Arc<crate::sim::SimulatedWorld>) -> Arc<Self> {
         self.with(|p| p.world = Some(world))
     }
+}
+
+/// Whether a missing key store or signer may fall back to software keys:
+/// when the app said so, and (test builds) in a simulated world, which
+/// is a test by definition.
+fn software_keys_allowed(parts: &Parts) -> bool {
+    #[cfg(feature = "sim")]
+    if parts.world.is_some() {
+        return true;
+    }
+    parts.allow_software_keys
 }
 
 type TransportAndClock = (Arc<dyn Transport>, Arc<dyn PhoneClock>);

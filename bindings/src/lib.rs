@@ -65,9 +65,9 @@ mod records;
 mod runtime;
 mod session;
 mod sheet;
+mod sign_out;
 #[cfg(feature = "sim")]
 mod sim;
-mod sign_out;
 mod subclients;
 mod sync;
 mod watch;
@@ -104,6 +104,8 @@ pub use sync::{
     CloudKey, CloudLockDrift, CloudPinChange, CloudPinDrift, DeadLetterInfo, KeyRequest, LockDrift, PinChangeRequest,
     SyncClient, SyncError, SyncFailure, SyncOutcome, SyncReport, SyncStatus,
 };
+#[cfg(feature = "sim")]
+pub use watch::running_subscription_count;
 pub use watch::{
     CommandOutcome, KeysListener, LockView, LockViewListener, NearbyLock, NearbyLocks, NearbyLocksListener,
     NearbyProblem, Subscription, SubscriptionError, SyncStatusListener,

@@ -106,7 +106,14 @@ mod tests {
 
     #[test]
     fn every_sealed_tree_that_app_screens_show_has_an_area() {
-        for tree in ["keys", "lock_meta", "lock_state", "revocations", "pin_lists", "pin_secrets"] {
+        for tree in [
+            "keys",
+            "lock_meta",
+            "lock_state",
+            "revocations",
+            "pin_lists",
+            "pin_secrets",
+        ] {
             assert!(Changes::area_of_tree(tree).is_some(), "{tree}");
         }
         assert_eq!(Changes::area_of_tree("secrets"), None);

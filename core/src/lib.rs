@@ -39,11 +39,11 @@
 //!    removes everything the account has on the phone and says what the
 //!    cloud never got.
 //! 10. Keypad PINs: the newest signed [`latchkey_protocol::PinList`]
-//!    ([`Client::add_pin_list`]) rides along after any command like a
-//!    revocation list; [`Client::pin_status`] shows which PIN changes a lock
-//!    has not received yet; a host's phone makes offline PINs
-//!    ([`Client::offline_pin`]) with no network; [`sheet`] prints what to do
-//!    when the app can't open the door.
+//!     ([`Client::add_pin_list`]) rides along after any command like a
+//!     revocation list; [`Client::pin_status`] shows which PIN changes a lock
+//!     has not received yet; a host's phone makes offline PINs
+//!     ([`Client::offline_pin`]) with no network; [`sheet`] prints what to do
+//!     when the app can't open the door.
 
 pub(crate) mod changes;
 pub mod client;

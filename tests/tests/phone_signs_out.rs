@@ -58,7 +58,12 @@ async fn nothing_readable_is_left_of_an_account_that_signed_out() {
     let lock_id = s.lock.id();
     phone.locks().unlock(lock_id, &NoProgress).await.unwrap();
     let key = phone.keys().list().await.unwrap().remove(0);
-    let fast_key = phone.store().fast_keys().get(&lock_id, &key.key.key_id()).unwrap().unwrap();
+    let fast_key = phone
+        .store()
+        .fast_keys()
+        .get(&lock_id, &key.key.key_id())
+        .unwrap()
+        .unwrap();
     let pin_secret = PinSecret([0x6b; 32]);
     phone.store().pins().put_pin_secret(&lock_id, &pin_secret).unwrap();
     let holder = phone.holder_key().to_sec1().to_vec();
@@ -72,7 +77,10 @@ async fn nothing_readable_is_left_of_an_account_that_signed_out() {
         holder,
         b"Front door".to_vec(),
     ];
-    assert!(files(s.dir.path()).len() > 2, "the store, its marker and the key file are on disk");
+    assert!(
+        files(s.dir.path()).len() > 2,
+        "the store, its marker and the key file are on disk"
+    );
     // A store set aside earlier holds the same account's data: it goes too.
     let aside = store_dir.with_file_name(format!(
         "{}.quarantine-1",

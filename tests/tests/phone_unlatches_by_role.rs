@@ -3,7 +3,7 @@
 //! before any radio use with `role_not_allowed`, and the lock, asked
 //! anyway, refuses with the same diagnosis, which the diagnostics explain.
 
-use latchkey_core::diagnostics::{diagnose, FindingCode, PlatformSnapshot};
+use latchkey_core::diagnostics::{diagnose, DeviceSnapshot, FindingCode, PlatformSnapshot};
 use latchkey_core::unlock::NoProgress;
 use latchkey_core::{Client, DiagnosisCode, LatchkeyError};
 use latchkey_protocol::{Command, EventKind, ResultCode, Role};
@@ -41,7 +41,10 @@ async fn a_service_key_is_refused_unlatch_by_the_phone_before_the_radio() {
     let error = tech.locks().unlatch(s.lock.id(), &NoProgress).await.unwrap_err();
     match &error {
         LatchkeyError::Refused {
-            code, lock_result, reason, ..
+            code,
+            lock_result,
+            reason,
+            ..
         } => {
             assert_eq!(*code, DiagnosisCode::RoleNotAllowed);
             assert_eq!(*lock_result, None, "the phone refused, the lock never heard of it");
@@ -54,7 +57,10 @@ async fn a_service_key_is_refused_unlatch_by_the_phone_before_the_radio() {
     // The diagnostics explain the refusal from the last outcome, though
     // the key itself is valid.
     let observations = tech.diagnostics().observe(s.lock.id()).await.unwrap();
-    let findings = diagnose(&PlatformSnapshot::default(), &observations);
+    let findings = diagnose(
+        &PlatformSnapshot::new(DeviceSnapshot::Linux(Default::default())),
+        &observations,
+    );
     let finding = findings.iter().find(|f| f.code == FindingCode::RoleNotAllowed);
     assert!(finding.is_some(), "{findings:?}");
     assert!(finding.unwrap().steps.iter().any(|step| step.contains("Unlock")));

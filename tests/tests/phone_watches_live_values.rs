@@ -6,7 +6,7 @@
 
 use latchkey_core::outbox::OutboxEvent;
 use latchkey_core::unlock::NoProgress;
-use latchkey_core::watch::{NearbyLocks, NearbyPolicy, Watcher};
+use latchkey_core::watch::{NearbyLocks, NearbyPolicy, NearbyWatcher, Watcher};
 use latchkey_core::{ClientBuilder, DiagnosisCode, LastOutcome};
 use latchkey_protocol::BoltState;
 use latchkey_sim::lock::LockConfig;
@@ -117,6 +117,15 @@ async fn every_subscription_ends_when_the_client_signs_out_or_is_dropped() {
     assert!(timeout(Duration::from_secs(5), keys.next()).await.unwrap().is_none());
 }
 
+/// The session's next value, within 5 s.
+async fn step(nearby: &mut NearbyWatcher) -> NearbyLocks {
+    timeout(Duration::from_secs(5), nearby.next())
+        .await
+        .expect("a value in time")
+        .expect("the session is on")
+        .expect("the store reads")
+}
+
 fn names(nearby: &NearbyLocks) -> Vec<Option<String>> {
     nearby.locks.iter().map(|l| l.name.clone()).collect()
 }
@@ -143,26 +152,28 @@ async fn the_nearby_session_follows_the_radio_and_reports_a_failed_scan() {
         .unwrap();
     phone.keys().add_lock(front.meta.clone()).await.unwrap();
     let mut nearby = phone.watch().nearby();
-    let mut step = || async { timeout(Duration::from_secs(5), nearby.next()).await.unwrap().unwrap().unwrap() };
 
-    let both = step().await;
+    let both = step(&mut nearby).await;
     assert_eq!(both.locks.len(), 2, "{both:?}");
     assert!(names(&both).contains(&Some("Front door".into())));
-    assert!(names(&both).contains(&None), "a lock this phone doesn't know has no name");
+    assert!(
+        names(&both).contains(&None),
+        "a lock this phone doesn't know has no name"
+    );
     let known = both.locks.iter().find(|l| l.lock_id == Some(front.id())).unwrap();
     assert_eq!(known.short_lock_id, front.id().short());
     assert_eq!(both.problem, None);
 
     world.radio.set_in_range(&stranger.address, false).unwrap();
-    assert_eq!(names(&step().await), vec![Some("Front door".to_string())]);
+    assert_eq!(names(&step(&mut nearby).await), vec![Some("Front door".to_string())]);
 
     adapter.set_adapter_state(AdapterState::Off);
-    let off = step().await;
+    let off = step(&mut nearby).await;
     assert!(off.locks.is_empty());
     assert_eq!(off.problem.map(|e| e.diagnosis()), Some(DiagnosisCode::BluetoothOff));
 
     adapter.set_adapter_state(AdapterState::On);
-    assert_eq!(names(&step().await), vec![Some("Front door".to_string())]);
+    assert_eq!(names(&step(&mut nearby).await), vec![Some("Front door".to_string())]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -175,18 +186,25 @@ async fn the_sync_status_watcher_counts_events_queued_and_uploaded() {
     let phone = cloud_phone(&world, &cloud, dirs[1].path(), "phone", false, test_config(&cloud))
         .await
         .unwrap();
-    let mut status = phone.phone.watch().sync_status().expect("a cloud client has a sync status");
+    let mut status = phone
+        .phone
+        .watch()
+        .sync_status()
+        .expect("a cloud client has a sync status");
     let first = next(&mut status).await;
     assert!(!first.connectivity.online);
     assert_eq!(first.pending_events, 0);
 
-    phone.phone.outbox().append(OutboxEvent::Failure {
-        lock_id: None,
-        diagnosis_code: "connection_failed".into(),
-        detail: "a test failure".into(),
-        at: START,
-    })
-    .unwrap();
+    phone
+        .phone
+        .outbox()
+        .append(OutboxEvent::Failure {
+            lock_id: None,
+            diagnosis_code: "connection_failed".into(),
+            detail: "a test failure".into(),
+            at: START,
+        })
+        .unwrap();
     assert_eq!(next(&mut status).await.pending_events, 1);
 
     phone.online();

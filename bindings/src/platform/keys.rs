@@ -5,9 +5,7 @@
 //!
 //! Both are called from a background thread, never the main thread.
 
-use latchkey_core::platform_keys::{
-    KeyProtection, KeyStore as CoreKeyStore, PlatformKeyError, Signer as CoreSigner,
-};
+use latchkey_core::platform_keys::{KeyProtection, KeyStore as CoreKeyStore, PlatformKeyError, Signer as CoreSigner};
 use latchkey_protocol::{PublicKey, Signature};
 use std::sync::Arc;
 

@@ -20,4 +20,6 @@ mod subscription;
 
 pub use listeners::{KeysListener, LockViewListener, NearbyLocksListener, SubscriptionError, SyncStatusListener};
 pub use records::{CommandOutcome, LockView, NearbyLock, NearbyLocks, NearbyProblem};
+#[cfg(feature = "sim")]
+pub use subscription::running_subscription_count;
 pub use subscription::Subscription;

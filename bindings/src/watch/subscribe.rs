@@ -7,6 +7,7 @@ use super::subscription::{start, Subscription};
 use crate::errors::CredentialError;
 use crate::keys::{lock_id as parse_lock_id, KeysClient};
 use crate::locks::LocksClient;
+use crate::runtime::ClientFailure;
 use crate::sync::{SyncClient, SyncError};
 use std::sync::Arc;
 

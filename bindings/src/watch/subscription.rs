@@ -6,11 +6,40 @@
 
 use crate::platform::callbacks::CallbackThread;
 use async_trait::async_trait;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// The thread that calls subscription listeners.
 static WATCH: CallbackThread = CallbackThread::new("latchkey-watch");
+
+/// Subscription tasks alive now (started, not yet ended or cancelled).
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts a task in [`RUNNING`] for as long as it lives (an aborted task
+/// drops it too).
+struct Running;
+
+impl Running {
+    fn start() -> Self {
+        RUNNING.fetch_add(1, Ordering::SeqCst);
+        Self
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        RUNNING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Test builds: how many subscription tasks are alive in this process, so
+/// a test can see that cancelling a `Flow`'s collector or a Swift task
+/// ended the subscription's task, not only its listener calls.
+#[cfg(feature = "sim")]
+#[uniffi::export]
+pub fn running_subscription_count() -> u64 {
+    RUNNING.load(Ordering::SeqCst) as u64
+}
 
 /// A listener call, ready to run.
 pub(crate) type Call = Box<dyn FnOnce() + Send>;
@@ -76,7 +105,9 @@ pub(crate) fn start(runtime: &tokio::runtime::Handle, mut source: Box<dyn Source
         running: AtomicBool::new(true),
     });
     let shared = flags.clone();
+    let running = Running::start();
     let task = runtime.spawn(async move {
+        let _running = running;
         loop {
             let (call, last) = match source.next().await {
                 Step::Deliver(call) => (call, false),

@@ -36,7 +36,12 @@ use std::sync::Arc;
 /// commands' outcomes.
 const LOCK_AREAS: &[ChangeArea] = &[ChangeArea::Locks, ChangeArea::Pins, ChangeArea::Commands];
 /// The sync status: the outbox, the engine, and each lock's drift.
-const SYNC_AREAS: &[ChangeArea] = &[ChangeArea::Outbox, ChangeArea::Sync, ChangeArea::Locks, ChangeArea::Pins];
+const SYNC_AREAS: &[ChangeArea] = &[
+    ChangeArea::Outbox,
+    ChangeArea::Sync,
+    ChangeArea::Locks,
+    ChangeArea::Pins,
+];
 
 /// The subscriptions of one client: `client.watch()`.
 #[derive(Clone, Copy)]

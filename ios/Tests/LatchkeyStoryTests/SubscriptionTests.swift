@@ -63,10 +63,14 @@ final class SubscriptionTests: XCTestCase {
         let world = try SimulatedWorld()
         let (client, lock) = try await provisioned(world)
         let updates = Counter()
+        let before = runningSubscriptionCount()
         let task = Task { for try await _ in client.keys().updates() { updates.add() } }
         while updates.value == 0 { try await Task.sleep(nanoseconds: 5_000_000) }
+        XCTAssertEqual(runningSubscriptionCount(), before + 1)
         task.cancel()
         _ = try? await task.value
+        for _ in 0..<100 where runningSubscriptionCount() > before { try await Task.sleep(nanoseconds: 10_000_000) }
+        XCTAssertEqual(runningSubscriptionCount(), before, "the subscription's task ended with the Swift task")
         let seen = updates.value
         let spare = try world.issueKey(
             lockId: lock.lockId, holderPublicKey: try client.keys().holderPublicKey(), grant: grant(world))
@@ -88,7 +92,7 @@ final class SubscriptionTests: XCTestCase {
     func testAServiceKeyMayNotUnlatch() async throws {
         let world = try SimulatedWorld()
         let (resident, lock) = try await provisioned(world)
-        let report = try await resident.locks().unlatch(lockId: lock.lockId, listener: nil)
+        let report = try await resident.locks().unlatch(lock.lockId)
         XCTAssertEqual(report.command, .unlatch)
         let (tech, _) = try await provisioned(world, role: .service, lock: lock, name: "tech")
         do {

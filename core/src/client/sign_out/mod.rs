@@ -52,7 +52,10 @@ impl Client {
                 left.push(format!("the holder key ({}): {e}", signer.protection().as_str()));
             }
             if let Err(e) = key_store.delete_key() {
-                left.push(format!("the key store's key ({}): {e}", key_store.protection().as_str()));
+                left.push(format!(
+                    "the key store's key ({}): {e}",
+                    key_store.protection().as_str()
+                ));
             }
             // Tried even when clearing failed: the files go either way.
             let removed = store.remove_files();

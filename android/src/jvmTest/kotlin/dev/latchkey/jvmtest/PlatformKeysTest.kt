@@ -4,14 +4,18 @@
 // library and verified in Rust, a client built on both, custody reported.
 package dev.latchkey.jvmtest
 
+import dev.latchkey.ClientConfig
 import dev.latchkey.ClientException
+import dev.latchkey.LatchkeyClientBuilder
 import dev.latchkey.KeyProtection
 import dev.latchkey.UnlockPath
 import dev.latchkey.android.JcaHolderKey
 import dev.latchkey.android.JcaKeyStore
 import dev.latchkey.android.JcaSigner
 import dev.latchkey.android.JcaWrappingKey
+import dev.latchkey.SimulatedWorld
 import dev.latchkey.simulatedSignerCheck
+import java.nio.file.Files
 import java.security.KeyPair
 import java.security.KeyPairGenerator
 import java.security.PrivateKey
@@ -95,6 +99,29 @@ class PlatformKeysTest : TestSuite() {
                 }
                 s.client = buildClient(s.world, s.dir, Services(keyStore = keyStore, signer = signer))
             }
+        }
+
+        test("an app's build without a key store and signer fails unless it allows software keys") {
+            // A real central and no simulated world: what an app's build looks like.
+            val world = SimulatedWorld()
+            val dir = Files.createTempDirectory("latchkey-keys")
+            val builder = { name: String ->
+                LatchkeyClientBuilder(ClientConfig(dataDir = dir.resolve(name).toString()))
+                    .bleCentral(SimulatedBleCentral(world))
+            }
+            val missing = assertFailsWith<ClientException.InvalidConfig> { builder("phone").build() }
+            assertTrue(missing.reason.contains("key store and signer"), missing.reason)
+            assertFailsWith<ClientException.InvalidConfig> {
+                builder("phone").keyStore(JcaKeyStore(JdkWrappingKey())).build()
+            }
+            val desktop = builder("desktop").allowSoftwareKeys().build()
+            assertEquals(KeyProtection.SOFTWARE, desktop.keyCustody().signer)
+            desktop.close()
+            val phone = builder("phone").keyStore(JcaKeyStore(JdkWrappingKey())).signer(JcaSigner(JdkHolderKey())).build()
+            assertEquals(false, phone.keyCustody().usesSoftwareKeys)
+            phone.close()
+            world.close()
+            dir.toFile().deleteRecursively()
         }
 
         test("the software fallbacks of a test build are reported as software") {

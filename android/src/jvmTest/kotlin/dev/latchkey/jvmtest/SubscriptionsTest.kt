@@ -12,6 +12,7 @@ import dev.latchkey.android.keysFlow
 import dev.latchkey.android.nearbyFlow
 import dev.latchkey.android.stateFlow
 import dev.latchkey.android.statusFlow
+import dev.latchkey.runningSubscriptionCount
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.cancelAndJoin
 import kotlinx.coroutines.channels.Channel
@@ -101,6 +102,26 @@ class SubscriptionsTest : TestSuite() {
                 delay(500)
                 assertEquals(seen, views.size, "no call after cancel: ${views.drop(seen)}")
                 subscription.close()
+            }
+        }
+
+        test("cancelling each flow's collector ends its subscription's task in the library") {
+            cloudScene().use { s ->
+                s.client.setOnline(true)
+                s.client.sync()!!.syncNow()
+                val before = runningSubscriptionCount()
+                coroutineScope {
+                    val flows = listOf(
+                        Collected(this, s.client.locks().stateFlow(s.lock.lockId)),
+                        Collected(this, s.client.locks().nearbyFlow()),
+                        Collected(this, s.client.keys().keysFlow()),
+                        Collected(this, s.client.sync()!!.statusFlow()),
+                    )
+                    flows.forEach { it.next() }
+                    assertEquals(before + 4uL, runningSubscriptionCount())
+                    flows.forEach { it.job.cancelAndJoin() }
+                    assertTrue(eventually { runningSubscriptionCount() == before }, "${runningSubscriptionCount()} running")
+                }
             }
         }
 
