@@ -14,7 +14,7 @@ use latchkey_protocol::PinSecret;
 use latchkey_sim::lock::LockConfig;
 use latchkey_testkit::scene::resident_scene;
 use latchkey_testkit::{SimWorld, START};
-use latchkey_tests::sync_bench::harness::{cloud_for, cloud_phone, register, test_config};
+use latchkey_tests::sync_bench::harness::{cloud_for, cloud_phone, past_keys, register, test_config};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -122,6 +122,8 @@ async fn signing_out_online_uploads_first_and_counts_what_never_went_up() {
     let phone = cloud_phone(&world, &cloud, dirs[1].path(), "phone", false, test_config(&cloud))
         .await
         .unwrap();
+    // The cloud takes a lock's events only from a phone that held a key for it.
+    past_keys(&cloud, "phone", &[lock.id()], START).unwrap();
     for at in 0..3 {
         phone
             .phone

@@ -27,13 +27,27 @@ async fn next<T: Clone + Send + 'static>(watcher: &mut Watcher<T>) -> T {
         .expect("the value reads")
 }
 
+/// The first value that shows `done`, within a few: a command's own
+/// steps (the counter reserved, the advertisement seen) may show first.
+async fn until<T: Clone + Send + std::fmt::Debug + 'static>(watcher: &mut Watcher<T>, done: impl Fn(&T) -> bool) -> T {
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        let value = next(watcher).await;
+        if done(&value) {
+            return value;
+        }
+        seen.push(value);
+    }
+    panic!("not shown after {} values: {seen:?}", seen.len())
+}
+
 /// Nothing is delivered for a while.
 async fn quiet<T: Clone + Send + 'static>(watcher: &mut Watcher<T>) {
     assert!(timeout(Duration::from_millis(300), watcher.next()).await.is_err());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_lock_view_shows_the_lock_now_then_each_command_and_nothing_in_between() {
+async fn a_lock_view_shows_the_lock_now_then_each_command_and_nothing_for_other_locks() {
     let s = resident_scene(START, LockConfig::default()).await;
     let mut lock = s.phone.watch().lock(s.lock.id());
     let first = next(&mut lock).await;
@@ -43,7 +57,7 @@ async fn a_lock_view_shows_the_lock_now_then_each_command_and_nothing_in_between
     quiet(&mut lock).await;
 
     s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
-    let unlocked = next(&mut lock).await;
+    let unlocked = until(&mut lock, |v| v.last_outcome.is_some()).await;
     assert_eq!(unlocked.status.map(|st| st.bolt), Some(BoltState::Unlocked));
     assert!(matches!(unlocked.last_outcome, Some(LastOutcome::Succeeded(..))));
     assert!(!unlocked.drifting());
@@ -55,9 +69,9 @@ async fn a_lock_view_shows_the_lock_now_then_each_command_and_nothing_in_between
     quiet(&mut lock).await;
 
     s.phone.locks().lock(s.lock.id(), &NoProgress).await.unwrap();
-    let locked = next(&mut lock).await;
+    let locked = until(&mut lock, |v| v.last_outcome != unlocked.last_outcome).await;
     assert_eq!(locked.status.map(|st| st.bolt), Some(BoltState::Locked));
-    assert_ne!(locked.last_outcome, unlocked.last_outcome);
+    quiet(&mut lock).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -67,7 +81,7 @@ async fn a_failed_command_is_the_views_last_outcome() {
     next(&mut lock).await;
     s.world.radio.set_in_range(&s.lock.address, false).unwrap();
     let failed = s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap_err();
-    let view = next(&mut lock).await;
+    let view = until(&mut lock, |v| v.last_outcome.is_some()).await;
     match view.last_outcome {
         Some(LastOutcome::Failed(e, _)) => {
             assert_eq!(e, failed);

@@ -88,7 +88,13 @@ impl Locks<'_> {
                     self.record_offline_unlock_failure(lock_id, &e, started_at).await;
                 }
                 report_failure(listener, &e);
-                return Err(e);
+                // A refusal before the radio is the last outcome too: the
+                // diagnostics and a lock's live view explain it (a service
+                // key's unlatch shows nothing a stored key's state can).
+                let e = Err(e);
+                self.0.memory.record(lock_id, &e, started_at);
+                self.0.store.changes().touch(ChangeArea::Commands);
+                return e;
             }
         };
         let signer = self.0.signer.clone();

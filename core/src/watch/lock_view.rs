@@ -50,26 +50,15 @@ pub struct LockView {
 
 impl LockView {
     fn new(meta: &LockMeta, state: &LockState, newest: Option<u32>, pins_pending: u32) -> Self {
-        let contact = state.last_contact.map(|c| KnownStatus {
-            bolt: c.status.bolt,
-            door: c.status.door,
-            battery_percent: c.status.battery_percent,
-            faults: c.status.faults,
-            observed_at: c.observed_at,
+        // The newest answer: a short status at least as new as the last
+        // full one wins (a fast unlock moves the bolt without a full report).
+        let status = state.current_status().map(|(s, observed_at)| KnownStatus {
+            bolt: s.bolt,
+            door: s.door,
+            battery_percent: s.battery_percent,
+            faults: s.faults,
+            observed_at,
         });
-        let full = state.last_status.map(|s| KnownStatus {
-            bolt: s.status.bolt,
-            door: s.status.door,
-            battery_percent: s.status.battery_percent,
-            faults: s.status.faults,
-            observed_at: s.observed_at,
-        });
-        // The newer answer wins; a full status at the same moment tells more.
-        let status = match (contact, full) {
-            (Some(c), Some(f)) if c.observed_at > f.observed_at => Some(c),
-            (c, None) => c,
-            (_, f) => f,
-        };
         Self {
             lock_id: meta.lock_id,
             name: meta.name.clone(),

@@ -89,14 +89,15 @@ private fun <T> createPreferringStrongBox(context: Context, create: (strongBox: 
     return create(false)
 }
 
-/** Where Android Keystore put a key, from its KeyInfo. */
+/** Where Android Keystore put a key, from its KeyInfo (before API 31, only "secure hardware" or not). */
+@Suppress("DEPRECATION")
 private fun protectionOf(info: KeyInfo): KeyProtection = when {
     Build.VERSION.SDK_INT >= 31 -> when (info.securityLevel) {
         KeyProperties.SECURITY_LEVEL_STRONGBOX -> KeyProtection.STRONG_BOX
         KeyProperties.SECURITY_LEVEL_TRUSTED_ENVIRONMENT -> KeyProtection.TRUSTED_ENVIRONMENT
         else -> KeyProtection.PLATFORM
     }
-    @Suppress("DEPRECATION") info.isInsideSecureHardware -> KeyProtection.TRUSTED_ENVIRONMENT
+    info.isInsideSecureHardware -> KeyProtection.TRUSTED_ENVIRONMENT
     else -> KeyProtection.PLATFORM
 }
 
