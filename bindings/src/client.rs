@@ -101,14 +101,14 @@ impl LatchkeyClientBuilder {
     /// The platform key store that wraps the store's data key (the glue's
     /// `AndroidKeystoreKeyStore`, `KeychainKeyStore`). Required unless
     /// `allowSoftwareKeys()`.
-    pub fn key_store(self: Arc<Self>, key_store: Arc<dyn KeyStore>) -> Arc<Self> {
-        self.with(|p| p.key_store = Some(key_store))
+    pub fn key_store(self: Arc<Self>, key_store: Box<dyn KeyStore>) -> Arc<Self> {
+        self.with(|p| p.key_store = Some(Arc::from(key_store)))
     }
 
     /// The hardware-backed holder key (the glue's `AndroidKeystoreSigner`,
     /// `SecureEnclaveSigner`). Required unless `allowSoftwareKeys()`.
-    pub fn signer(self: Arc<Self>, signer: Arc<dyn Signer>) -> Arc<Self> {
-        self.with(|p| p.signer = Some(signer))
+    pub fn signer(self: Arc<Self>, signer: Box<dyn Signer>) -> Arc<Self> {
+        self.with(|p| p.signer = Some(Arc::from(signer)))
     }
 
     /// Lets a missing key store or signer fall back to software keys (a

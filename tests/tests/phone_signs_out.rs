@@ -175,3 +175,17 @@ async fn signing_out_while_the_cloud_is_down_says_why_nothing_went_up() {
     assert_eq!(report.not_uploaded_diagnostic, 1);
     assert!(report.oldest_not_uploaded_at_ms.is_some());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_sign_out_while_one_runs_fails_and_the_first_completes() {
+    let s = resident_scene(START, LockConfig::default()).await;
+    let (first, second) = tokio::join!(s.phone.sign_out(), s.phone.sign_out());
+    let (done, refused) = if first.is_ok() {
+        (first, second)
+    } else {
+        (second, first)
+    };
+    assert_eq!(done.unwrap().left_behind, Vec::<String>::new());
+    assert_eq!(refused.unwrap_err().diagnosis(), DiagnosisCode::Internal);
+    assert!(!s.phone.store().dir().exists());
+}

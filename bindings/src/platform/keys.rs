@@ -66,7 +66,7 @@ impl From<KeyStoreError> for PlatformKeyError {
 /// Wraps and unwraps the credential store's 32-byte data key with a key
 /// the platform keystore holds (e.g. AES-GCM under an Android Keystore
 /// key). `unwrap(wrap(k)) == k` must hold while the platform keeps its key.
-#[uniffi::export(foreign)]
+#[uniffi::export(callback_interface)]
 pub trait KeyStore: Send + Sync {
     /// Encrypts (wraps) a data key.
     fn wrap_data_key(&self, data_key: Vec<u8>) -> Result<Vec<u8>, KeyStoreError>;
@@ -84,7 +84,7 @@ pub trait KeyStore: Send + Sync {
 
 /// Holds the phone's P-256 holder key and signs with ECDSA P-256 SHA-256
 /// (Android `SHA256withECDSA`, iOS `ecdsaSignatureMessageX962SHA256`).
-#[uniffi::export(foreign)]
+#[uniffi::export(callback_interface)]
 pub trait Signer: Send + Sync {
     /// The public key, SEC1 uncompressed (65 bytes, `04 ‖ x ‖ y`).
     fn public_key(&self) -> Result<Vec<u8>, KeyStoreError>;

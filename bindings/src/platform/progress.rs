@@ -71,7 +71,7 @@ impl From<CoreProgress> for Progress {
 /// command and a command polled on the main thread can't stall the UI
 /// through it): post to the main thread before touching UI. Every step
 /// is delivered before the command's call returns.
-#[uniffi::export(foreign)]
+#[uniffi::export(callback_interface)]
 pub trait ProgressListener: Send + Sync {
     /// One step, in order.
     fn on_progress(&self, progress: Progress);
@@ -91,7 +91,8 @@ pub(crate) struct ProgressBridge {
 }
 
 impl ProgressBridge {
-    pub(crate) fn new(listener: Option<Arc<dyn ProgressListener>>) -> Self {
+    pub(crate) fn new(listener: Option<Box<dyn ProgressListener>>) -> Self {
+        let listener: Option<Arc<dyn ProgressListener>> = listener.map(Arc::from);
         Self { listener }
     }
 

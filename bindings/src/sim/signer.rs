@@ -35,7 +35,8 @@ pub struct SignerCheck {
 /// as the client's signer bridge does and verifies it in Rust against the
 /// public key the bridge read (test builds only).
 #[uniffi::export]
-pub fn simulated_signer_check(signer: Arc<dyn Signer>, count: u32) -> Result<SignerCheck, SimulationError> {
+pub fn simulated_signer_check(signer: Box<dyn Signer>, count: u32) -> Result<SignerCheck, SimulationError> {
+    let signer: Arc<dyn Signer> = Arc::from(signer);
     let bridge = ForeignSigner::new(signer.clone()).map_err(invalid)?;
     let public = bridge.public_key();
     let mut check = SignerCheck {

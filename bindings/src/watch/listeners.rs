@@ -3,6 +3,10 @@
 //! `latchkey-watch` thread (never the caller's), in order: post to the
 //! main thread before touching UI. The Kotlin `Flow` and Swift
 //! `AsyncSequence` wrappers in the glue implement them for the app.
+//!
+//! Callback interfaces, not foreign traits: only the app implements them,
+//! and a callback interface has no Rust-side scaffolding for the app to
+//! call (about 20 KB less library).
 
 use crate::records::KeyInfo;
 use crate::sync::SyncStatus;
@@ -47,7 +51,7 @@ impl From<LatchkeyError> for SubscriptionError {
 }
 
 /// Receives one lock's state (`client.locks().subscribe`).
-#[uniffi::export(foreign)]
+#[uniffi::export(callback_interface)]
 pub trait LockViewListener: Send + Sync {
     /// The state now, then each change.
     fn on_update(&self, view: LockView);
@@ -56,7 +60,7 @@ pub trait LockViewListener: Send + Sync {
 }
 
 /// Receives the locks in range (`client.locks().subscribeNearby`).
-#[uniffi::export(foreign)]
+#[uniffi::export(callback_interface)]
 pub trait NearbyLocksListener: Send + Sync {
     /// The locks after the first scan window, then after each change.
     fn on_update(&self, nearby: NearbyLocks);
@@ -65,7 +69,7 @@ pub trait NearbyLocksListener: Send + Sync {
 }
 
 /// Receives the sync status (`client.sync()?.subscribeStatus`).
-#[uniffi::export(foreign)]
+#[uniffi::export(callback_interface)]
 pub trait SyncStatusListener: Send + Sync {
     /// The status now, then each change.
     fn on_update(&self, status: SyncStatus);
@@ -74,7 +78,7 @@ pub trait SyncStatusListener: Send + Sync {
 }
 
 /// Receives the keys this phone holds (`client.keys().subscribe`).
-#[uniffi::export(foreign)]
+#[uniffi::export(callback_interface)]
 pub trait KeysListener: Send + Sync {
     /// The keys now, then after each change.
     fn on_update(&self, keys: Vec<KeyInfo>);

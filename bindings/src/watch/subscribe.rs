@@ -21,12 +21,18 @@ impl LocksClient {
     pub fn subscribe(
         &self,
         lock_id: String,
-        listener: Arc<dyn LockViewListener>,
+        listener: Box<dyn LockViewListener>,
     ) -> Result<Arc<Subscription>, CredentialError> {
         let id = parse_lock_id("lock id", &lock_id)?;
         let session = self.session();
         let watcher = session.client::<CredentialError>()?.watch().lock(id);
-        Ok(start(session.runtime(), Box::new(LockSource { watcher, listener })))
+        Ok(start(
+            session.runtime(),
+            Box::new(LockSource {
+                watcher,
+                listener: listener.into(),
+            }),
+        ))
     }
 
     /// The latchkey locks in range, while the subscription runs: a scan
@@ -36,11 +42,17 @@ impl LocksClient {
     /// `problem`, and the next window tries again.
     pub fn subscribe_nearby(
         &self,
-        listener: Arc<dyn NearbyLocksListener>,
+        listener: Box<dyn NearbyLocksListener>,
     ) -> Result<Arc<Subscription>, CredentialError> {
         let session = self.session();
         let watcher = session.client::<CredentialError>()?.watch().nearby();
-        Ok(start(session.runtime(), Box::new(NearbySource { watcher, listener })))
+        Ok(start(
+            session.runtime(),
+            Box::new(NearbySource {
+                watcher,
+                listener: listener.into(),
+            }),
+        ))
     }
 }
 
@@ -48,10 +60,16 @@ impl LocksClient {
 impl KeysClient {
     /// The keys this phone holds, live: now, then after each key added,
     /// renewed or removed (by the app or by sync).
-    pub fn subscribe(&self, listener: Arc<dyn KeysListener>) -> Result<Arc<Subscription>, CredentialError> {
+    pub fn subscribe(&self, listener: Box<dyn KeysListener>) -> Result<Arc<Subscription>, CredentialError> {
         let session = self.session();
         let watcher = session.client::<CredentialError>()?.watch().keys();
-        Ok(start(session.runtime(), Box::new(KeysSource { watcher, listener })))
+        Ok(start(
+            session.runtime(),
+            Box::new(KeysSource {
+                watcher,
+                listener: listener.into(),
+            }),
+        ))
     }
 }
 
@@ -60,8 +78,14 @@ impl SyncClient {
     /// The sync status, live: now, then after each pass, connectivity
     /// change, queued or uploaded event (online, last pass, pending and
     /// dead-lettered events, next retry, drift).
-    pub fn subscribe_status(&self, listener: Arc<dyn SyncStatusListener>) -> Result<Arc<Subscription>, SyncError> {
+    pub fn subscribe_status(&self, listener: Box<dyn SyncStatusListener>) -> Result<Arc<Subscription>, SyncError> {
         let watcher = self.phone()?.watch().sync_status().ok_or_else(SyncError::closed)?;
-        Ok(start(self.runtime(), Box::new(SyncSource { watcher, listener })))
+        Ok(start(
+            self.runtime(),
+            Box::new(SyncSource {
+                watcher,
+                listener: listener.into(),
+            }),
+        ))
     }
 }

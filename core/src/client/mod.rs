@@ -81,6 +81,9 @@ pub struct Client {
     quarantined: Option<Quarantined>,
     /// Set by [`Client::sign_out`]: every later call fails.
     signed_out: AtomicBool,
+    /// Set when [`Client::sign_out`] starts: a second call (a double tap)
+    /// fails at once instead of wiping twice.
+    sign_out_started: AtomicBool,
     /// The sync engine, when built with a cloud ([`Client::sync`]).
     sync: OnceLock<Box<dyn AttachedSync>>,
 }
@@ -117,6 +120,7 @@ impl Client {
             memory: LockMemory::default(),
             quarantined: None,
             signed_out: AtomicBool::new(false),
+            sign_out_started: AtomicBool::new(false),
             sync: OnceLock::new(),
         })
     }

@@ -31,6 +31,11 @@ impl Client {
     /// their records are cleared and their key deleted regardless).
     pub async fn sign_out(&self) -> Result<SignOutReport, LatchkeyError> {
         self.ensure_signed_in()?;
+        if self.sign_out_started.swap(true, Ordering::SeqCst) {
+            return Err(LatchkeyError::Internal {
+                detail: "this client is already signing out".into(),
+            });
+        }
         log::info!(target: "latchkey::client", "signing out");
         let (upload, uploaded) = match self.sync.get() {
             Some(engine) => engine.upload_before_sign_out().await,
