@@ -243,82 +243,6 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
-#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_AUTH_PROVIDER_METHOD0
-#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_AUTH_PROVIDER_METHOD0
-typedef void (*UniffiCallbackInterfaceAuthProviderMethod0)(uint64_t, int8_t, UniffiForeignFutureCompleteRustBuffer _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
-    );
-
-#endif
-#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD0
-#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD0
-typedef void (*UniffiCallbackInterfaceBleCentralMethod0)(uint64_t, RustBuffer* _Nonnull, 
-        RustCallStatus *_Nonnull uniffiCallStatus
-    );
-
-#endif
-#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD1
-#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD1
-typedef void (*UniffiCallbackInterfaceBleCentralMethod1)(uint64_t, uint64_t, void* _Nonnull, 
-        RustCallStatus *_Nonnull uniffiCallStatus
-    );
-
-#endif
-#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD2
-#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD2
-typedef void (*UniffiCallbackInterfaceBleCentralMethod2)(uint64_t, uint64_t, RustBuffer, RustBuffer* _Nonnull, 
-        RustCallStatus *_Nonnull uniffiCallStatus
-    );
-
-#endif
-#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD3
-#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD3
-typedef void (*UniffiCallbackInterfaceBleCentralMethod3)(uint64_t, uint64_t, void* _Nonnull, 
-        RustCallStatus *_Nonnull uniffiCallStatus
-    );
-
-#endif
-#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD4
-#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD4
-typedef void (*UniffiCallbackInterfaceBleCentralMethod4)(uint64_t, uint64_t, RustBuffer, RustBuffer* _Nonnull, 
-        RustCallStatus *_Nonnull uniffiCallStatus
-    );
-
-#endif
-#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD5
-#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD5
-typedef void (*UniffiCallbackInterfaceBleCentralMethod5)(uint64_t, uint64_t, uint16_t, RustBuffer* _Nonnull, 
-        RustCallStatus *_Nonnull uniffiCallStatus
-    );
-
-#endif
-#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD6
-#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD6
-typedef void (*UniffiCallbackInterfaceBleCentralMethod6)(uint64_t, uint64_t, RustBuffer* _Nonnull, 
-        RustCallStatus *_Nonnull uniffiCallStatus
-    );
-
-#endif
-#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD7
-#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD7
-typedef void (*UniffiCallbackInterfaceBleCentralMethod7)(uint64_t, uint64_t, RustBuffer* _Nonnull, 
-        RustCallStatus *_Nonnull uniffiCallStatus
-    );
-
-#endif
-#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD8
-#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD8
-typedef void (*UniffiCallbackInterfaceBleCentralMethod8)(uint64_t, uint64_t, RustBuffer, int8_t, RustBuffer* _Nonnull, 
-        RustCallStatus *_Nonnull uniffiCallStatus
-    );
-
-#endif
-#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD9
-#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD9
-typedef void (*UniffiCallbackInterfaceBleCentralMethod9)(uint64_t, uint64_t, void* _Nonnull, 
-        RustCallStatus *_Nonnull uniffiCallStatus
-    );
-
-#endif
 #ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEY_STORE_METHOD0
 #define UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEY_STORE_METHOD0
 typedef void (*UniffiCallbackInterfaceKeyStoreMethod0)(uint64_t, RustBuffer, RustBuffer* _Nonnull, 
@@ -445,31 +369,80 @@ typedef void (*UniffiCallbackInterfaceSyncStatusListenerMethod1)(uint64_t, RustB
     );
 
 #endif
-#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_AUTH_PROVIDER
-#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_AUTH_PROVIDER
-typedef struct UniffiVTableCallbackInterfaceAuthProvider {
-    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
-    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
-    UniffiCallbackInterfaceAuthProviderMethod0 _Nonnull bearerToken;
-} UniffiVTableCallbackInterfaceAuthProvider;
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_AUTH_PROVIDER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_AUTH_PROVIDER_METHOD0
+typedef void (*UniffiCallbackInterfaceAuthProviderMethod0)(uint64_t, int8_t, UniffiForeignFutureCompleteRustBuffer _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
+    );
 
 #endif
-#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_BLE_CENTRAL
-#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_BLE_CENTRAL
-typedef struct UniffiVTableCallbackInterfaceBleCentral {
-    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
-    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
-    UniffiCallbackInterfaceBleCentralMethod0 _Nonnull stack;
-    UniffiCallbackInterfaceBleCentralMethod1 _Nonnull attach;
-    UniffiCallbackInterfaceBleCentralMethod2 _Nonnull startScan;
-    UniffiCallbackInterfaceBleCentralMethod3 _Nonnull stopScan;
-    UniffiCallbackInterfaceBleCentralMethod4 _Nonnull connect;
-    UniffiCallbackInterfaceBleCentralMethod5 _Nonnull requestMtu;
-    UniffiCallbackInterfaceBleCentralMethod6 _Nonnull discover;
-    UniffiCallbackInterfaceBleCentralMethod7 _Nonnull subscribe;
-    UniffiCallbackInterfaceBleCentralMethod8 _Nonnull write;
-    UniffiCallbackInterfaceBleCentralMethod9 _Nonnull close;
-} UniffiVTableCallbackInterfaceBleCentral;
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD0
+typedef void (*UniffiCallbackInterfaceBleCentralMethod0)(uint64_t, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD1
+typedef void (*UniffiCallbackInterfaceBleCentralMethod1)(uint64_t, uint64_t, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD2
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD2
+typedef void (*UniffiCallbackInterfaceBleCentralMethod2)(uint64_t, uint64_t, RustBuffer, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD3
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD3
+typedef void (*UniffiCallbackInterfaceBleCentralMethod3)(uint64_t, uint64_t, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD4
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD4
+typedef void (*UniffiCallbackInterfaceBleCentralMethod4)(uint64_t, uint64_t, RustBuffer, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD5
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD5
+typedef void (*UniffiCallbackInterfaceBleCentralMethod5)(uint64_t, uint64_t, uint16_t, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD6
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD6
+typedef void (*UniffiCallbackInterfaceBleCentralMethod6)(uint64_t, uint64_t, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD7
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD7
+typedef void (*UniffiCallbackInterfaceBleCentralMethod7)(uint64_t, uint64_t, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD8
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD8
+typedef void (*UniffiCallbackInterfaceBleCentralMethod8)(uint64_t, uint64_t, RustBuffer, int8_t, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD9
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_BLE_CENTRAL_METHOD9
+typedef void (*UniffiCallbackInterfaceBleCentralMethod9)(uint64_t, uint64_t, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
 
 #endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_KEY_STORE
@@ -552,6 +525,33 @@ typedef struct UniffiVTableCallbackInterfaceSyncStatusListener {
     UniffiCallbackInterfaceSyncStatusListenerMethod0 _Nonnull onUpdate;
     UniffiCallbackInterfaceSyncStatusListenerMethod1 _Nonnull onError;
 } UniffiVTableCallbackInterfaceSyncStatusListener;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_AUTH_PROVIDER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_AUTH_PROVIDER
+typedef struct UniffiVTableCallbackInterfaceAuthProvider {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceAuthProviderMethod0 _Nonnull bearerToken;
+} UniffiVTableCallbackInterfaceAuthProvider;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_BLE_CENTRAL
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_BLE_CENTRAL
+typedef struct UniffiVTableCallbackInterfaceBleCentral {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceBleCentralMethod0 _Nonnull stack;
+    UniffiCallbackInterfaceBleCentralMethod1 _Nonnull attach;
+    UniffiCallbackInterfaceBleCentralMethod2 _Nonnull startScan;
+    UniffiCallbackInterfaceBleCentralMethod3 _Nonnull stopScan;
+    UniffiCallbackInterfaceBleCentralMethod4 _Nonnull connect;
+    UniffiCallbackInterfaceBleCentralMethod5 _Nonnull requestMtu;
+    UniffiCallbackInterfaceBleCentralMethod6 _Nonnull discover;
+    UniffiCallbackInterfaceBleCentralMethod7 _Nonnull subscribe;
+    UniffiCallbackInterfaceBleCentralMethod8 _Nonnull write;
+    UniffiCallbackInterfaceBleCentralMethod9 _Nonnull close;
+} UniffiVTableCallbackInterfaceBleCentral;
 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_CANCELTOKEN
@@ -1106,116 +1106,6 @@ void uniffi_latchkey_ffi_fn_method_bleevents_subscribed(uint64_t ptr, uint64_t c
 void uniffi_latchkey_ffi_fn_method_bleevents_write_done(uint64_t ptr, uint64_t connection_id, int32_t status, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_KEYSTORE
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_KEYSTORE
-uint64_t uniffi_latchkey_ffi_fn_clone_keystore(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_KEYSTORE
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_KEYSTORE
-void uniffi_latchkey_ffi_fn_free_keystore(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_KEYSTORE
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_KEYSTORE
-void uniffi_latchkey_ffi_fn_init_callback_vtable_keystore(const UniffiVTableCallbackInterfaceKeyStore* _Nonnull vtable
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_KEYSTORE_WRAP_DATA_KEY
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_KEYSTORE_WRAP_DATA_KEY
-RustBuffer uniffi_latchkey_ffi_fn_method_keystore_wrap_data_key(uint64_t ptr, RustBuffer data_key, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_KEYSTORE_UNWRAP_DATA_KEY
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_KEYSTORE_UNWRAP_DATA_KEY
-RustBuffer uniffi_latchkey_ffi_fn_method_keystore_unwrap_data_key(uint64_t ptr, RustBuffer wrapped, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_KEYSTORE_PROTECTION
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_KEYSTORE_PROTECTION
-RustBuffer uniffi_latchkey_ffi_fn_method_keystore_protection(uint64_t ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_KEYSTORE_DELETE_KEY
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_KEYSTORE_DELETE_KEY
-void uniffi_latchkey_ffi_fn_method_keystore_delete_key(uint64_t ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_SIGNER
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_SIGNER
-uint64_t uniffi_latchkey_ffi_fn_clone_signer(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_SIGNER
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_SIGNER
-void uniffi_latchkey_ffi_fn_free_signer(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_SIGNER
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_SIGNER
-void uniffi_latchkey_ffi_fn_init_callback_vtable_signer(const UniffiVTableCallbackInterfaceSigner* _Nonnull vtable
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SIGNER_PUBLIC_KEY
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SIGNER_PUBLIC_KEY
-RustBuffer uniffi_latchkey_ffi_fn_method_signer_public_key(uint64_t ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SIGNER_SIGN
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SIGNER_SIGN
-RustBuffer uniffi_latchkey_ffi_fn_method_signer_sign(uint64_t ptr, RustBuffer message, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SIGNER_PROTECTION
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SIGNER_PROTECTION
-RustBuffer uniffi_latchkey_ffi_fn_method_signer_protection(uint64_t ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SIGNER_DELETE_KEY
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SIGNER_DELETE_KEY
-void uniffi_latchkey_ffi_fn_method_signer_delete_key(uint64_t ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_LOGSINK
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_LOGSINK
-uint64_t uniffi_latchkey_ffi_fn_clone_logsink(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_LOGSINK
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_LOGSINK
-void uniffi_latchkey_ffi_fn_free_logsink(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_LOGSINK
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_LOGSINK
-void uniffi_latchkey_ffi_fn_init_callback_vtable_logsink(const UniffiVTableCallbackInterfaceLogSink* _Nonnull vtable
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOGSINK_LOG
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOGSINK_LOG
-void uniffi_latchkey_ffi_fn_method_logsink_log(uint64_t ptr, RustBuffer record, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_PROGRESSLISTENER
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_PROGRESSLISTENER
-uint64_t uniffi_latchkey_ffi_fn_clone_progresslistener(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_PROGRESSLISTENER
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_PROGRESSLISTENER
-void uniffi_latchkey_ffi_fn_free_progresslistener(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_PROGRESSLISTENER
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_PROGRESSLISTENER
-void uniffi_latchkey_ffi_fn_init_callback_vtable_progresslistener(const UniffiVTableCallbackInterfaceProgressListener* _Nonnull vtable
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_PROGRESSLISTENER_ON_PROGRESS
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_PROGRESSLISTENER_ON_PROGRESS
-void uniffi_latchkey_ffi_fn_method_progresslistener_on_progress(uint64_t ptr, RustBuffer progress, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_EMERGENCYCLIENT
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_EMERGENCYCLIENT
 uint64_t uniffi_latchkey_ffi_fn_clone_emergencyclient(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -1321,106 +1211,6 @@ uint64_t uniffi_latchkey_ffi_fn_method_syncclient_time_token_at_door(uint64_t pt
 uint64_t uniffi_latchkey_ffi_fn_method_syncclient_subscribe_status(uint64_t ptr, uint64_t listener, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_KEYSLISTENER
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_KEYSLISTENER
-uint64_t uniffi_latchkey_ffi_fn_clone_keyslistener(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_KEYSLISTENER
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_KEYSLISTENER
-void uniffi_latchkey_ffi_fn_free_keyslistener(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_KEYSLISTENER
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_KEYSLISTENER
-void uniffi_latchkey_ffi_fn_init_callback_vtable_keyslistener(const UniffiVTableCallbackInterfaceKeysListener* _Nonnull vtable
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_KEYSLISTENER_ON_UPDATE
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_KEYSLISTENER_ON_UPDATE
-void uniffi_latchkey_ffi_fn_method_keyslistener_on_update(uint64_t ptr, RustBuffer keys, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_KEYSLISTENER_ON_ERROR
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_KEYSLISTENER_ON_ERROR
-void uniffi_latchkey_ffi_fn_method_keyslistener_on_error(uint64_t ptr, RustBuffer error, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_LOCKVIEWLISTENER
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_LOCKVIEWLISTENER
-uint64_t uniffi_latchkey_ffi_fn_clone_lockviewlistener(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_LOCKVIEWLISTENER
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_LOCKVIEWLISTENER
-void uniffi_latchkey_ffi_fn_free_lockviewlistener(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_LOCKVIEWLISTENER
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_LOCKVIEWLISTENER
-void uniffi_latchkey_ffi_fn_init_callback_vtable_lockviewlistener(const UniffiVTableCallbackInterfaceLockViewListener* _Nonnull vtable
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOCKVIEWLISTENER_ON_UPDATE
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOCKVIEWLISTENER_ON_UPDATE
-void uniffi_latchkey_ffi_fn_method_lockviewlistener_on_update(uint64_t ptr, RustBuffer view, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOCKVIEWLISTENER_ON_ERROR
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOCKVIEWLISTENER_ON_ERROR
-void uniffi_latchkey_ffi_fn_method_lockviewlistener_on_error(uint64_t ptr, RustBuffer error, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_NEARBYLOCKSLISTENER
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_NEARBYLOCKSLISTENER
-uint64_t uniffi_latchkey_ffi_fn_clone_nearbylockslistener(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_NEARBYLOCKSLISTENER
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_NEARBYLOCKSLISTENER
-void uniffi_latchkey_ffi_fn_free_nearbylockslistener(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_NEARBYLOCKSLISTENER
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_NEARBYLOCKSLISTENER
-void uniffi_latchkey_ffi_fn_init_callback_vtable_nearbylockslistener(const UniffiVTableCallbackInterfaceNearbyLocksListener* _Nonnull vtable
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_NEARBYLOCKSLISTENER_ON_UPDATE
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_NEARBYLOCKSLISTENER_ON_UPDATE
-void uniffi_latchkey_ffi_fn_method_nearbylockslistener_on_update(uint64_t ptr, RustBuffer nearby, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_NEARBYLOCKSLISTENER_ON_ERROR
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_NEARBYLOCKSLISTENER_ON_ERROR
-void uniffi_latchkey_ffi_fn_method_nearbylockslistener_on_error(uint64_t ptr, RustBuffer error, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_SYNCSTATUSLISTENER
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_SYNCSTATUSLISTENER
-uint64_t uniffi_latchkey_ffi_fn_clone_syncstatuslistener(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_SYNCSTATUSLISTENER
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_SYNCSTATUSLISTENER
-void uniffi_latchkey_ffi_fn_free_syncstatuslistener(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_SYNCSTATUSLISTENER
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_SYNCSTATUSLISTENER
-void uniffi_latchkey_ffi_fn_init_callback_vtable_syncstatuslistener(const UniffiVTableCallbackInterfaceSyncStatusListener* _Nonnull vtable
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SYNCSTATUSLISTENER_ON_UPDATE
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SYNCSTATUSLISTENER_ON_UPDATE
-void uniffi_latchkey_ffi_fn_method_syncstatuslistener_on_update(uint64_t ptr, RustBuffer status, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SYNCSTATUSLISTENER_ON_ERROR
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SYNCSTATUSLISTENER_ON_ERROR
-void uniffi_latchkey_ffi_fn_method_syncstatuslistener_on_error(uint64_t ptr, RustBuffer error, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_SUBSCRIPTION
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_SUBSCRIPTION
 uint64_t uniffi_latchkey_ffi_fn_clone_subscription(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -1439,6 +1229,46 @@ void uniffi_latchkey_ffi_fn_method_subscription_cancel(uint64_t ptr, RustCallSta
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SUBSCRIPTION_IS_ACTIVE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SUBSCRIPTION_IS_ACTIVE
 int8_t uniffi_latchkey_ffi_fn_method_subscription_is_active(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_KEYSTORE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_KEYSTORE
+void uniffi_latchkey_ffi_fn_init_callback_vtable_keystore(const UniffiVTableCallbackInterfaceKeyStore* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_SIGNER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_SIGNER
+void uniffi_latchkey_ffi_fn_init_callback_vtable_signer(const UniffiVTableCallbackInterfaceSigner* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_LOGSINK
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_LOGSINK
+void uniffi_latchkey_ffi_fn_init_callback_vtable_logsink(const UniffiVTableCallbackInterfaceLogSink* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_PROGRESSLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_PROGRESSLISTENER
+void uniffi_latchkey_ffi_fn_init_callback_vtable_progresslistener(const UniffiVTableCallbackInterfaceProgressListener* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_KEYSLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_KEYSLISTENER
+void uniffi_latchkey_ffi_fn_init_callback_vtable_keyslistener(const UniffiVTableCallbackInterfaceKeysListener* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_LOCKVIEWLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_LOCKVIEWLISTENER
+void uniffi_latchkey_ffi_fn_init_callback_vtable_lockviewlistener(const UniffiVTableCallbackInterfaceLockViewListener* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_NEARBYLOCKSLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_NEARBYLOCKSLISTENER
+void uniffi_latchkey_ffi_fn_init_callback_vtable_nearbylockslistener(const UniffiVTableCallbackInterfaceNearbyLocksListener* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_SYNCSTATUSLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_SYNCSTATUSLISTENER
+void uniffi_latchkey_ffi_fn_init_callback_vtable_syncstatuslistener(const UniffiVTableCallbackInterfaceSyncStatusListener* _Nonnull vtable
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FUNC_LATCHKEY_VERSION
@@ -2266,66 +2096,6 @@ uint16_t uniffi_latchkey_ffi_checksum_method_bleevents_write_done(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_WRAP_DATA_KEY
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_WRAP_DATA_KEY
-uint16_t uniffi_latchkey_ffi_checksum_method_keystore_wrap_data_key(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_UNWRAP_DATA_KEY
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_UNWRAP_DATA_KEY
-uint16_t uniffi_latchkey_ffi_checksum_method_keystore_unwrap_data_key(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_PROTECTION
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_PROTECTION
-uint16_t uniffi_latchkey_ffi_checksum_method_keystore_protection(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_DELETE_KEY
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_DELETE_KEY
-uint16_t uniffi_latchkey_ffi_checksum_method_keystore_delete_key(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_PUBLIC_KEY
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_PUBLIC_KEY
-uint16_t uniffi_latchkey_ffi_checksum_method_signer_public_key(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_SIGN
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_SIGN
-uint16_t uniffi_latchkey_ffi_checksum_method_signer_sign(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_PROTECTION
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_PROTECTION
-uint16_t uniffi_latchkey_ffi_checksum_method_signer_protection(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_DELETE_KEY
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_DELETE_KEY
-uint16_t uniffi_latchkey_ffi_checksum_method_signer_delete_key(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LOGSINK_LOG
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LOGSINK_LOG
-uint16_t uniffi_latchkey_ffi_checksum_method_logsink_log(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_PROGRESSLISTENER_ON_PROGRESS
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_PROGRESSLISTENER_ON_PROGRESS
-uint16_t uniffi_latchkey_ffi_checksum_method_progresslistener_on_progress(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_EMERGENCYCLIENT_SET_BACKUP_ENTRY
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_EMERGENCYCLIENT_SET_BACKUP_ENTRY
 uint16_t uniffi_latchkey_ffi_checksum_method_emergencyclient_set_backup_entry(void
@@ -2428,6 +2198,96 @@ uint16_t uniffi_latchkey_ffi_checksum_method_syncclient_subscribe_status(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SUBSCRIPTION_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SUBSCRIPTION_CANCEL
+uint16_t uniffi_latchkey_ffi_checksum_method_subscription_cancel(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SUBSCRIPTION_IS_ACTIVE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SUBSCRIPTION_IS_ACTIVE
+uint16_t uniffi_latchkey_ffi_checksum_method_subscription_is_active(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_CONSTRUCTOR_CANCELTOKEN_NEW
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_CONSTRUCTOR_CANCELTOKEN_NEW
+uint16_t uniffi_latchkey_ffi_checksum_constructor_canceltoken_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_CONSTRUCTOR_LATCHKEYCLIENTBUILDER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_CONSTRUCTOR_LATCHKEYCLIENTBUILDER_NEW
+uint16_t uniffi_latchkey_ffi_checksum_constructor_latchkeyclientbuilder_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_CONSTRUCTOR_MESSAGECATALOG_NEW
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_CONSTRUCTOR_MESSAGECATALOG_NEW
+uint16_t uniffi_latchkey_ffi_checksum_constructor_messagecatalog_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_WRAP_DATA_KEY
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_WRAP_DATA_KEY
+uint16_t uniffi_latchkey_ffi_checksum_method_keystore_wrap_data_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_UNWRAP_DATA_KEY
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_UNWRAP_DATA_KEY
+uint16_t uniffi_latchkey_ffi_checksum_method_keystore_unwrap_data_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_PROTECTION
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_PROTECTION
+uint16_t uniffi_latchkey_ffi_checksum_method_keystore_protection(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_DELETE_KEY
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_DELETE_KEY
+uint16_t uniffi_latchkey_ffi_checksum_method_keystore_delete_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_PUBLIC_KEY
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_PUBLIC_KEY
+uint16_t uniffi_latchkey_ffi_checksum_method_signer_public_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_SIGN
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_SIGN
+uint16_t uniffi_latchkey_ffi_checksum_method_signer_sign(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_PROTECTION
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_PROTECTION
+uint16_t uniffi_latchkey_ffi_checksum_method_signer_protection(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_DELETE_KEY
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_DELETE_KEY
+uint16_t uniffi_latchkey_ffi_checksum_method_signer_delete_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LOGSINK_LOG
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LOGSINK_LOG
+uint16_t uniffi_latchkey_ffi_checksum_method_logsink_log(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_PROGRESSLISTENER_ON_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_PROGRESSLISTENER_ON_PROGRESS
+uint16_t uniffi_latchkey_ffi_checksum_method_progresslistener_on_progress(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSLISTENER_ON_UPDATE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSLISTENER_ON_UPDATE
 uint16_t uniffi_latchkey_ffi_checksum_method_keyslistener_on_update(void
@@ -2473,36 +2333,6 @@ uint16_t uniffi_latchkey_ffi_checksum_method_syncstatuslistener_on_update(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SYNCSTATUSLISTENER_ON_ERROR
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SYNCSTATUSLISTENER_ON_ERROR
 uint16_t uniffi_latchkey_ffi_checksum_method_syncstatuslistener_on_error(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SUBSCRIPTION_CANCEL
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SUBSCRIPTION_CANCEL
-uint16_t uniffi_latchkey_ffi_checksum_method_subscription_cancel(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SUBSCRIPTION_IS_ACTIVE
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SUBSCRIPTION_IS_ACTIVE
-uint16_t uniffi_latchkey_ffi_checksum_method_subscription_is_active(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_CONSTRUCTOR_CANCELTOKEN_NEW
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_CONSTRUCTOR_CANCELTOKEN_NEW
-uint16_t uniffi_latchkey_ffi_checksum_constructor_canceltoken_new(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_CONSTRUCTOR_LATCHKEYCLIENTBUILDER_NEW
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_CONSTRUCTOR_LATCHKEYCLIENTBUILDER_NEW
-uint16_t uniffi_latchkey_ffi_checksum_constructor_latchkeyclientbuilder_new(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_CONSTRUCTOR_MESSAGECATALOG_NEW
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_CONSTRUCTOR_MESSAGECATALOG_NEW
-uint16_t uniffi_latchkey_ffi_checksum_constructor_messagecatalog_new(void
     
 );
 #endif

@@ -2413,345 +2413,6 @@ public func FfiConverterTypeEmergencyClient_lower(_ value: EmergencyClient) -> U
 
 
 /**
- * Wraps and unwraps the credential store's 32-byte data key with a key
- * the platform keystore holds (e.g. AES-GCM under an Android Keystore
- * key). `unwrap(wrap(k)) == k` must hold while the platform keeps its key.
- */
-public protocol KeyStore: AnyObject, Sendable {
-    
-    /**
-     * Encrypts (wraps) a data key.
-     */
-    func wrapDataKey(dataKey: Data) throws  -> Data
-    
-    /**
-     * Decrypts bytes produced by `wrap_data_key`; fails with
-     * [`KeyStoreError::WrongKey`] when they were wrapped under another key.
-     */
-    func unwrapDataKey(wrapped: Data) throws  -> Data
-    
-    /**
-     * Where the wrapping key lives (`StrongBox`, `SecureEnclave`, …).
-     */
-    func protection()  -> KeyProtection
-    
-    /**
-     * Deletes the wrapping key (sign-out); a missing key is no error.
-     */
-    func deleteKey() throws 
-    
-}
-/**
- * Wraps and unwraps the credential store's 32-byte data key with a key
- * the platform keystore holds (e.g. AES-GCM under an Android Keystore
- * key). `unwrap(wrap(k)) == k` must hold while the platform keeps its key.
- */
-open class KeyStoreImpl: KeyStore, @unchecked Sendable {
-    fileprivate let handle: UInt64
-
-    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public struct NoHandle {
-        public init() {}
-    }
-
-    // TODO: We'd like this to be `private` but for Swifty reasons,
-    // we can't implement `FfiConverter` without making this `required` and we can't
-    // make it `required` without making it `public`.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    required public init(unsafeFromHandle handle: UInt64) {
-        self.handle = handle
-    }
-
-    // This constructor can be used to instantiate a fake object.
-    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
-    //
-    // - Warning:
-    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public init(noHandle: NoHandle) {
-        self.handle = 0
-    }
-
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_latchkey_ffi_fn_clone_keystore(self.handle, $0) }
-    }
-    // No primary constructor declared for this class.
-
-    deinit {
-        if handle == 0 {
-            // Mock objects have handle=0 don't try to free them
-            return
-        }
-
-        try! rustCall { uniffi_latchkey_ffi_fn_free_keystore(handle, $0) }
-    }
-
-    
-
-    
-    /**
-     * Encrypts (wraps) a data key.
-     */
-open func wrapDataKey(dataKey: Data)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeKeyStoreError_lift) {
-        uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_keystore_wrap_data_key(
-            self.uniffiCloneHandle(),
-        FfiConverterData.lower(dataKey),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Decrypts bytes produced by `wrap_data_key`; fails with
-     * [`KeyStoreError::WrongKey`] when they were wrapped under another key.
-     */
-open func unwrapDataKey(wrapped: Data)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeKeyStoreError_lift) {
-        uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_keystore_unwrap_data_key(
-            self.uniffiCloneHandle(),
-        FfiConverterData.lower(wrapped),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Where the wrapping key lives (`StrongBox`, `SecureEnclave`, …).
-     */
-open func protection() -> KeyProtection  {
-    return try!  FfiConverterTypeKeyProtection_lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_keystore_protection(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Deletes the wrapping key (sign-out); a missing key is no error.
-     */
-open func deleteKey()throws   {try rustCallWithError(FfiConverterTypeKeyStoreError_lift) {
-        uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_keystore_delete_key(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-}
-}
-    
-
-    
-}
-
-
-
-// Put the implementation in a struct so we don't pollute the top-level namespace
-fileprivate struct UniffiCallbackInterfaceKeyStore {
-
-    // Create the VTable using a series of closures.
-    // Swift automatically converts these into C callback functions.
-    //
-    // Store the vtable directly.
-    static let vtable: UniffiVTableCallbackInterfaceKeyStore = UniffiVTableCallbackInterfaceKeyStore(
-        uniffiFree: { (uniffiHandle: UInt64) -> () in
-            do {
-                try FfiConverterTypeKeyStore.handleMap.remove(handle: uniffiHandle)
-            } catch {
-                print("Uniffi callback interface KeyStore: handle missing in uniffiFree")
-            }
-        },
-        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
-            do {
-                return try FfiConverterTypeKeyStore.handleMap.clone(handle: uniffiHandle)
-            } catch {
-                fatalError("Uniffi callback interface KeyStore: handle missing in uniffiClone")
-            }
-        },
-        wrapDataKey: { (
-            uniffiHandle: UInt64,
-            dataKey: RustBuffer,
-            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
-            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
-        ) in
-            let makeCall = {
-                () throws -> Data in
-                guard let uniffiObj = try? FfiConverterTypeKeyStore.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return try uniffiObj.wrapDataKey(
-                     dataKey: try FfiConverterData.lift(dataKey)
-                )
-            }
-
-            
-            let writeReturn = { uniffiOutReturn.pointee = FfiConverterData.lower($0) }
-            uniffiTraitInterfaceCallWithError(
-                callStatus: uniffiCallStatus,
-                makeCall: makeCall,
-                writeReturn: writeReturn,
-                lowerError: FfiConverterTypeKeyStoreError_lower
-            )
-        },
-        unwrapDataKey: { (
-            uniffiHandle: UInt64,
-            wrapped: RustBuffer,
-            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
-            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
-        ) in
-            let makeCall = {
-                () throws -> Data in
-                guard let uniffiObj = try? FfiConverterTypeKeyStore.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return try uniffiObj.unwrapDataKey(
-                     wrapped: try FfiConverterData.lift(wrapped)
-                )
-            }
-
-            
-            let writeReturn = { uniffiOutReturn.pointee = FfiConverterData.lower($0) }
-            uniffiTraitInterfaceCallWithError(
-                callStatus: uniffiCallStatus,
-                makeCall: makeCall,
-                writeReturn: writeReturn,
-                lowerError: FfiConverterTypeKeyStoreError_lower
-            )
-        },
-        protection: { (
-            uniffiHandle: UInt64,
-            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
-            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
-        ) in
-            let makeCall = {
-                () throws -> KeyProtection in
-                guard let uniffiObj = try? FfiConverterTypeKeyStore.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return uniffiObj.protection(
-                )
-            }
-
-            
-            let writeReturn = { uniffiOutReturn.pointee = FfiConverterTypeKeyProtection_lower($0) }
-            uniffiTraitInterfaceCall(
-                callStatus: uniffiCallStatus,
-                makeCall: makeCall,
-                writeReturn: writeReturn
-            )
-        },
-        deleteKey: { (
-            uniffiHandle: UInt64,
-            uniffiOutReturn: UnsafeMutableRawPointer,
-            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
-        ) in
-            let makeCall = {
-                () throws -> () in
-                guard let uniffiObj = try? FfiConverterTypeKeyStore.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return try uniffiObj.deleteKey(
-                )
-            }
-
-            
-            let writeReturn = { () }
-            uniffiTraitInterfaceCallWithError(
-                callStatus: uniffiCallStatus,
-                makeCall: makeCall,
-                writeReturn: writeReturn,
-                lowerError: FfiConverterTypeKeyStoreError_lower
-            )
-        }
-    )
-
-    // Rust stores this pointer for future callback invocations, so it must live
-    // for the process lifetime (not just for the init function call).
-    //
-    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
-    // This is safe because the pointee is initialized once during static init
-    // and never mutated by either side of the FFI.  Its fields are C function pointers.
-    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceKeyStore> = {
-        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceKeyStore>.allocate(capacity: 1)
-        ptr.initialize(to: vtable)
-        return UnsafePointer(ptr)
-    }()
-}
-
-private func uniffiCallbackInitKeyStore() {
-    uniffi_latchkey_ffi_fn_init_callback_vtable_keystore(UniffiCallbackInterfaceKeyStore.vtablePtr)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeKeyStore: FfiConverter {
-    fileprivate static let handleMap = UniffiHandleMap<KeyStore>()
-
-    typealias FfiType = UInt64
-    typealias SwiftType = KeyStore
-
-    public static func lift(_ handle: UInt64) throws -> KeyStore {
-        if ((handle & 1) == 0) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return KeyStoreImpl(unsafeFromHandle: handle)
-        } else {
-            // Swift-generated handle, get the object from the handle map
-            return try handleMap.remove(handle: handle)
-        }
-    }
-
-    public static func lower(_ value: KeyStore) -> UInt64 {
-         if let rustImpl = value as? KeyStoreImpl {
-             // Rust-implemented object.  Clone the handle and return it
-            return rustImpl.uniffiCloneHandle()
-         } else {
-            // Swift object, generate a new vtable handle and return that.
-            return handleMap.insert(obj: value)
-         }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyStore {
-        let handle: UInt64 = try readInt(&buf)
-        return try lift(handle)
-    }
-
-    public static func write(_ value: KeyStore, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeKeyStore_lift(_ handle: UInt64) throws -> KeyStore {
-    return try FfiConverterTypeKeyStore.lift(handle)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeKeyStore_lower(_ value: KeyStore) -> UInt64 {
-    return FfiConverterTypeKeyStore.lower(value)
-}
-
-
-
-
-
-
-/**
  * Credentials: `client.keys()`.
  */
 public protocol KeysClientProtocol: AnyObject, Sendable {
@@ -2973,7 +2634,7 @@ open func subscribe(listener: KeysListener)throws  -> Subscription  {
         uniffiCallStatus in
     uniffi_latchkey_ffi_fn_method_keysclient_subscribe(
             self.uniffiCloneHandle(),
-        FfiConverterTypeKeysListener_lower(listener),uniffiCallStatus
+        FfiConverterCallbackInterfaceKeysListener_lower(listener),uniffiCallStatus
     )
 })
 }
@@ -3021,257 +2682,6 @@ public func FfiConverterTypeKeysClient_lift(_ handle: UInt64) throws -> KeysClie
 #endif
 public func FfiConverterTypeKeysClient_lower(_ value: KeysClient) -> UInt64 {
     return FfiConverterTypeKeysClient.lower(value)
-}
-
-
-
-
-
-
-/**
- * Receives the keys this phone holds (`client.keys().subscribe`).
- */
-public protocol KeysListener: AnyObject, Sendable {
-    
-    /**
-     * The keys now, then after each change.
-     */
-    func onUpdate(keys: [KeyInfo]) 
-    
-    /**
-     * The subscription ended.
-     */
-    func onError(error: SubscriptionError) 
-    
-}
-/**
- * Receives the keys this phone holds (`client.keys().subscribe`).
- */
-open class KeysListenerImpl: KeysListener, @unchecked Sendable {
-    fileprivate let handle: UInt64
-
-    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public struct NoHandle {
-        public init() {}
-    }
-
-    // TODO: We'd like this to be `private` but for Swifty reasons,
-    // we can't implement `FfiConverter` without making this `required` and we can't
-    // make it `required` without making it `public`.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    required public init(unsafeFromHandle handle: UInt64) {
-        self.handle = handle
-    }
-
-    // This constructor can be used to instantiate a fake object.
-    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
-    //
-    // - Warning:
-    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public init(noHandle: NoHandle) {
-        self.handle = 0
-    }
-
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_latchkey_ffi_fn_clone_keyslistener(self.handle, $0) }
-    }
-    // No primary constructor declared for this class.
-
-    deinit {
-        if handle == 0 {
-            // Mock objects have handle=0 don't try to free them
-            return
-        }
-
-        try! rustCall { uniffi_latchkey_ffi_fn_free_keyslistener(handle, $0) }
-    }
-
-    
-
-    
-    /**
-     * The keys now, then after each change.
-     */
-open func onUpdate(keys: [KeyInfo])  {try! rustCall() {
-        uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_keyslistener_on_update(
-            self.uniffiCloneHandle(),
-        FfiConverterSequenceTypeKeyInfo.lower(keys),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * The subscription ended.
-     */
-open func onError(error: SubscriptionError)  {try! rustCall() {
-        uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_keyslistener_on_error(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeSubscriptionError_lower(error),uniffiCallStatus
-    )
-}
-}
-    
-
-    
-}
-
-
-
-// Put the implementation in a struct so we don't pollute the top-level namespace
-fileprivate struct UniffiCallbackInterfaceKeysListener {
-
-    // Create the VTable using a series of closures.
-    // Swift automatically converts these into C callback functions.
-    //
-    // Store the vtable directly.
-    static let vtable: UniffiVTableCallbackInterfaceKeysListener = UniffiVTableCallbackInterfaceKeysListener(
-        uniffiFree: { (uniffiHandle: UInt64) -> () in
-            do {
-                try FfiConverterTypeKeysListener.handleMap.remove(handle: uniffiHandle)
-            } catch {
-                print("Uniffi callback interface KeysListener: handle missing in uniffiFree")
-            }
-        },
-        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
-            do {
-                return try FfiConverterTypeKeysListener.handleMap.clone(handle: uniffiHandle)
-            } catch {
-                fatalError("Uniffi callback interface KeysListener: handle missing in uniffiClone")
-            }
-        },
-        onUpdate: { (
-            uniffiHandle: UInt64,
-            keys: RustBuffer,
-            uniffiOutReturn: UnsafeMutableRawPointer,
-            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
-        ) in
-            let makeCall = {
-                () throws -> () in
-                guard let uniffiObj = try? FfiConverterTypeKeysListener.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return uniffiObj.onUpdate(
-                     keys: try FfiConverterSequenceTypeKeyInfo.lift(keys)
-                )
-            }
-
-            
-            let writeReturn = { () }
-            uniffiTraitInterfaceCall(
-                callStatus: uniffiCallStatus,
-                makeCall: makeCall,
-                writeReturn: writeReturn
-            )
-        },
-        onError: { (
-            uniffiHandle: UInt64,
-            error: RustBuffer,
-            uniffiOutReturn: UnsafeMutableRawPointer,
-            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
-        ) in
-            let makeCall = {
-                () throws -> () in
-                guard let uniffiObj = try? FfiConverterTypeKeysListener.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return uniffiObj.onError(
-                     error: try FfiConverterTypeSubscriptionError_lift(error)
-                )
-            }
-
-            
-            let writeReturn = { () }
-            uniffiTraitInterfaceCall(
-                callStatus: uniffiCallStatus,
-                makeCall: makeCall,
-                writeReturn: writeReturn
-            )
-        }
-    )
-
-    // Rust stores this pointer for future callback invocations, so it must live
-    // for the process lifetime (not just for the init function call).
-    //
-    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
-    // This is safe because the pointee is initialized once during static init
-    // and never mutated by either side of the FFI.  Its fields are C function pointers.
-    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceKeysListener> = {
-        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceKeysListener>.allocate(capacity: 1)
-        ptr.initialize(to: vtable)
-        return UnsafePointer(ptr)
-    }()
-}
-
-private func uniffiCallbackInitKeysListener() {
-    uniffi_latchkey_ffi_fn_init_callback_vtable_keyslistener(UniffiCallbackInterfaceKeysListener.vtablePtr)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeKeysListener: FfiConverter {
-    fileprivate static let handleMap = UniffiHandleMap<KeysListener>()
-
-    typealias FfiType = UInt64
-    typealias SwiftType = KeysListener
-
-    public static func lift(_ handle: UInt64) throws -> KeysListener {
-        if ((handle & 1) == 0) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return KeysListenerImpl(unsafeFromHandle: handle)
-        } else {
-            // Swift-generated handle, get the object from the handle map
-            return try handleMap.remove(handle: handle)
-        }
-    }
-
-    public static func lower(_ value: KeysListener) -> UInt64 {
-         if let rustImpl = value as? KeysListenerImpl {
-             // Rust-implemented object.  Clone the handle and return it
-            return rustImpl.uniffiCloneHandle()
-         } else {
-            // Swift object, generate a new vtable handle and return that.
-            return handleMap.insert(obj: value)
-         }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeysListener {
-        let handle: UInt64 = try readInt(&buf)
-        return try lift(handle)
-    }
-
-    public static func write(_ value: KeysListener, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeKeysListener_lift(_ handle: UInt64) throws -> KeysListener {
-    return try FfiConverterTypeKeysListener.lift(handle)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeKeysListener_lower(_ value: KeysListener) -> UInt64 {
-    return FfiConverterTypeKeysListener.lower(value)
 }
 
 
@@ -3857,7 +3267,7 @@ open func keyStore(keyStore: KeyStore) -> LatchkeyClientBuilder  {
         uniffiCallStatus in
     uniffi_latchkey_ffi_fn_method_latchkeyclientbuilder_key_store(
             self.uniffiCloneHandle(),
-        FfiConverterTypeKeyStore_lower(keyStore),uniffiCallStatus
+        FfiConverterCallbackInterfaceKeyStore_lower(keyStore),uniffiCallStatus
     )
 })
 }
@@ -3871,7 +3281,7 @@ open func signer(signer: Signer) -> LatchkeyClientBuilder  {
         uniffiCallStatus in
     uniffi_latchkey_ffi_fn_method_latchkeyclientbuilder_signer(
             self.uniffiCloneHandle(),
-        FfiConverterTypeSigner_lower(signer),uniffiCallStatus
+        FfiConverterCallbackInterfaceSigner_lower(signer),uniffiCallStatus
     )
 })
 }
@@ -3919,257 +3329,6 @@ public func FfiConverterTypeLatchkeyClientBuilder_lift(_ handle: UInt64) throws 
 #endif
 public func FfiConverterTypeLatchkeyClientBuilder_lower(_ value: LatchkeyClientBuilder) -> UInt64 {
     return FfiConverterTypeLatchkeyClientBuilder.lower(value)
-}
-
-
-
-
-
-
-/**
- * Receives one lock's state (`client.locks().subscribe`).
- */
-public protocol LockViewListener: AnyObject, Sendable {
-    
-    /**
-     * The state now, then each change.
-     */
-    func onUpdate(view: LockView) 
-    
-    /**
-     * The subscription ended.
-     */
-    func onError(error: SubscriptionError) 
-    
-}
-/**
- * Receives one lock's state (`client.locks().subscribe`).
- */
-open class LockViewListenerImpl: LockViewListener, @unchecked Sendable {
-    fileprivate let handle: UInt64
-
-    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public struct NoHandle {
-        public init() {}
-    }
-
-    // TODO: We'd like this to be `private` but for Swifty reasons,
-    // we can't implement `FfiConverter` without making this `required` and we can't
-    // make it `required` without making it `public`.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    required public init(unsafeFromHandle handle: UInt64) {
-        self.handle = handle
-    }
-
-    // This constructor can be used to instantiate a fake object.
-    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
-    //
-    // - Warning:
-    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public init(noHandle: NoHandle) {
-        self.handle = 0
-    }
-
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_latchkey_ffi_fn_clone_lockviewlistener(self.handle, $0) }
-    }
-    // No primary constructor declared for this class.
-
-    deinit {
-        if handle == 0 {
-            // Mock objects have handle=0 don't try to free them
-            return
-        }
-
-        try! rustCall { uniffi_latchkey_ffi_fn_free_lockviewlistener(handle, $0) }
-    }
-
-    
-
-    
-    /**
-     * The state now, then each change.
-     */
-open func onUpdate(view: LockView)  {try! rustCall() {
-        uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_lockviewlistener_on_update(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeLockView_lower(view),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * The subscription ended.
-     */
-open func onError(error: SubscriptionError)  {try! rustCall() {
-        uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_lockviewlistener_on_error(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeSubscriptionError_lower(error),uniffiCallStatus
-    )
-}
-}
-    
-
-    
-}
-
-
-
-// Put the implementation in a struct so we don't pollute the top-level namespace
-fileprivate struct UniffiCallbackInterfaceLockViewListener {
-
-    // Create the VTable using a series of closures.
-    // Swift automatically converts these into C callback functions.
-    //
-    // Store the vtable directly.
-    static let vtable: UniffiVTableCallbackInterfaceLockViewListener = UniffiVTableCallbackInterfaceLockViewListener(
-        uniffiFree: { (uniffiHandle: UInt64) -> () in
-            do {
-                try FfiConverterTypeLockViewListener.handleMap.remove(handle: uniffiHandle)
-            } catch {
-                print("Uniffi callback interface LockViewListener: handle missing in uniffiFree")
-            }
-        },
-        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
-            do {
-                return try FfiConverterTypeLockViewListener.handleMap.clone(handle: uniffiHandle)
-            } catch {
-                fatalError("Uniffi callback interface LockViewListener: handle missing in uniffiClone")
-            }
-        },
-        onUpdate: { (
-            uniffiHandle: UInt64,
-            view: RustBuffer,
-            uniffiOutReturn: UnsafeMutableRawPointer,
-            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
-        ) in
-            let makeCall = {
-                () throws -> () in
-                guard let uniffiObj = try? FfiConverterTypeLockViewListener.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return uniffiObj.onUpdate(
-                     view: try FfiConverterTypeLockView_lift(view)
-                )
-            }
-
-            
-            let writeReturn = { () }
-            uniffiTraitInterfaceCall(
-                callStatus: uniffiCallStatus,
-                makeCall: makeCall,
-                writeReturn: writeReturn
-            )
-        },
-        onError: { (
-            uniffiHandle: UInt64,
-            error: RustBuffer,
-            uniffiOutReturn: UnsafeMutableRawPointer,
-            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
-        ) in
-            let makeCall = {
-                () throws -> () in
-                guard let uniffiObj = try? FfiConverterTypeLockViewListener.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return uniffiObj.onError(
-                     error: try FfiConverterTypeSubscriptionError_lift(error)
-                )
-            }
-
-            
-            let writeReturn = { () }
-            uniffiTraitInterfaceCall(
-                callStatus: uniffiCallStatus,
-                makeCall: makeCall,
-                writeReturn: writeReturn
-            )
-        }
-    )
-
-    // Rust stores this pointer for future callback invocations, so it must live
-    // for the process lifetime (not just for the init function call).
-    //
-    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
-    // This is safe because the pointee is initialized once during static init
-    // and never mutated by either side of the FFI.  Its fields are C function pointers.
-    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceLockViewListener> = {
-        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceLockViewListener>.allocate(capacity: 1)
-        ptr.initialize(to: vtable)
-        return UnsafePointer(ptr)
-    }()
-}
-
-private func uniffiCallbackInitLockViewListener() {
-    uniffi_latchkey_ffi_fn_init_callback_vtable_lockviewlistener(UniffiCallbackInterfaceLockViewListener.vtablePtr)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeLockViewListener: FfiConverter {
-    fileprivate static let handleMap = UniffiHandleMap<LockViewListener>()
-
-    typealias FfiType = UInt64
-    typealias SwiftType = LockViewListener
-
-    public static func lift(_ handle: UInt64) throws -> LockViewListener {
-        if ((handle & 1) == 0) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return LockViewListenerImpl(unsafeFromHandle: handle)
-        } else {
-            // Swift-generated handle, get the object from the handle map
-            return try handleMap.remove(handle: handle)
-        }
-    }
-
-    public static func lower(_ value: LockViewListener) -> UInt64 {
-         if let rustImpl = value as? LockViewListenerImpl {
-             // Rust-implemented object.  Clone the handle and return it
-            return rustImpl.uniffiCloneHandle()
-         } else {
-            // Swift object, generate a new vtable handle and return that.
-            return handleMap.insert(obj: value)
-         }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LockViewListener {
-        let handle: UInt64 = try readInt(&buf)
-        return try lift(handle)
-    }
-
-    public static func write(_ value: LockViewListener, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeLockViewListener_lift(_ handle: UInt64) throws -> LockViewListener {
-    return try FfiConverterTypeLockViewListener.lift(handle)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeLockViewListener_lower(_ value: LockViewListener) -> UInt64 {
-    return FfiConverterTypeLockViewListener.lower(value)
 }
 
 
@@ -4315,7 +3474,7 @@ open func lock(lockId: String, listener: ProgressListener?, cancel: CancelToken?
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_latchkey_ffi_fn_method_locksclient_lock(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionCallbackInterfaceProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
                 )
             },
             pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
@@ -4335,7 +3494,7 @@ open func status(lockId: String, listener: ProgressListener?, cancel: CancelToke
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_latchkey_ffi_fn_method_locksclient_status(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionCallbackInterfaceProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
                 )
             },
             pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
@@ -4356,7 +3515,7 @@ open func unlatch(lockId: String, listener: ProgressListener?, cancel: CancelTok
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_latchkey_ffi_fn_method_locksclient_unlatch(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionCallbackInterfaceProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
                 )
             },
             pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
@@ -4378,7 +3537,7 @@ open func unlock(lockId: String, listener: ProgressListener?, cancel: CancelToke
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_latchkey_ffi_fn_method_locksclient_unlock(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionCallbackInterfaceProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
                 )
             },
             pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
@@ -4402,7 +3561,7 @@ open func subscribe(lockId: String, listener: LockViewListener)throws  -> Subscr
     uniffi_latchkey_ffi_fn_method_locksclient_subscribe(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(lockId),
-        FfiConverterTypeLockViewListener_lower(listener),uniffiCallStatus
+        FfiConverterCallbackInterfaceLockViewListener_lower(listener),uniffiCallStatus
     )
 })
 }
@@ -4419,7 +3578,7 @@ open func subscribeNearby(listener: NearbyLocksListener)throws  -> Subscription 
         uniffiCallStatus in
     uniffi_latchkey_ffi_fn_method_locksclient_subscribe_nearby(
             self.uniffiCloneHandle(),
-        FfiConverterTypeNearbyLocksListener_lower(listener),uniffiCallStatus
+        FfiConverterCallbackInterfaceNearbyLocksListener_lower(listener),uniffiCallStatus
     )
 })
 }
@@ -4467,218 +3626,6 @@ public func FfiConverterTypeLocksClient_lift(_ handle: UInt64) throws -> LocksCl
 #endif
 public func FfiConverterTypeLocksClient_lower(_ value: LocksClient) -> UInt64 {
     return FfiConverterTypeLocksClient.lower(value)
-}
-
-
-
-
-
-
-/**
- * Receives the library's log lines. Called on any thread; must not call
- * back into latchkey (such lines are dropped).
- */
-public protocol LogSink: AnyObject, Sendable {
-    
-    /**
-     * One line.
-     */
-    func log(record: LogRecord) 
-    
-}
-/**
- * Receives the library's log lines. Called on any thread; must not call
- * back into latchkey (such lines are dropped).
- */
-open class LogSinkImpl: LogSink, @unchecked Sendable {
-    fileprivate let handle: UInt64
-
-    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public struct NoHandle {
-        public init() {}
-    }
-
-    // TODO: We'd like this to be `private` but for Swifty reasons,
-    // we can't implement `FfiConverter` without making this `required` and we can't
-    // make it `required` without making it `public`.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    required public init(unsafeFromHandle handle: UInt64) {
-        self.handle = handle
-    }
-
-    // This constructor can be used to instantiate a fake object.
-    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
-    //
-    // - Warning:
-    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public init(noHandle: NoHandle) {
-        self.handle = 0
-    }
-
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_latchkey_ffi_fn_clone_logsink(self.handle, $0) }
-    }
-    // No primary constructor declared for this class.
-
-    deinit {
-        if handle == 0 {
-            // Mock objects have handle=0 don't try to free them
-            return
-        }
-
-        try! rustCall { uniffi_latchkey_ffi_fn_free_logsink(handle, $0) }
-    }
-
-    
-
-    
-    /**
-     * One line.
-     */
-open func log(record: LogRecord)  {try! rustCall() {
-        uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_logsink_log(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeLogRecord_lower(record),uniffiCallStatus
-    )
-}
-}
-    
-
-    
-}
-
-
-
-// Put the implementation in a struct so we don't pollute the top-level namespace
-fileprivate struct UniffiCallbackInterfaceLogSink {
-
-    // Create the VTable using a series of closures.
-    // Swift automatically converts these into C callback functions.
-    //
-    // Store the vtable directly.
-    static let vtable: UniffiVTableCallbackInterfaceLogSink = UniffiVTableCallbackInterfaceLogSink(
-        uniffiFree: { (uniffiHandle: UInt64) -> () in
-            do {
-                try FfiConverterTypeLogSink.handleMap.remove(handle: uniffiHandle)
-            } catch {
-                print("Uniffi callback interface LogSink: handle missing in uniffiFree")
-            }
-        },
-        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
-            do {
-                return try FfiConverterTypeLogSink.handleMap.clone(handle: uniffiHandle)
-            } catch {
-                fatalError("Uniffi callback interface LogSink: handle missing in uniffiClone")
-            }
-        },
-        log: { (
-            uniffiHandle: UInt64,
-            record: RustBuffer,
-            uniffiOutReturn: UnsafeMutableRawPointer,
-            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
-        ) in
-            let makeCall = {
-                () throws -> () in
-                guard let uniffiObj = try? FfiConverterTypeLogSink.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return uniffiObj.log(
-                     record: try FfiConverterTypeLogRecord_lift(record)
-                )
-            }
-
-            
-            let writeReturn = { () }
-            uniffiTraitInterfaceCall(
-                callStatus: uniffiCallStatus,
-                makeCall: makeCall,
-                writeReturn: writeReturn
-            )
-        }
-    )
-
-    // Rust stores this pointer for future callback invocations, so it must live
-    // for the process lifetime (not just for the init function call).
-    //
-    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
-    // This is safe because the pointee is initialized once during static init
-    // and never mutated by either side of the FFI.  Its fields are C function pointers.
-    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceLogSink> = {
-        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceLogSink>.allocate(capacity: 1)
-        ptr.initialize(to: vtable)
-        return UnsafePointer(ptr)
-    }()
-}
-
-private func uniffiCallbackInitLogSink() {
-    uniffi_latchkey_ffi_fn_init_callback_vtable_logsink(UniffiCallbackInterfaceLogSink.vtablePtr)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeLogSink: FfiConverter {
-    fileprivate static let handleMap = UniffiHandleMap<LogSink>()
-
-    typealias FfiType = UInt64
-    typealias SwiftType = LogSink
-
-    public static func lift(_ handle: UInt64) throws -> LogSink {
-        if ((handle & 1) == 0) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return LogSinkImpl(unsafeFromHandle: handle)
-        } else {
-            // Swift-generated handle, get the object from the handle map
-            return try handleMap.remove(handle: handle)
-        }
-    }
-
-    public static func lower(_ value: LogSink) -> UInt64 {
-         if let rustImpl = value as? LogSinkImpl {
-             // Rust-implemented object.  Clone the handle and return it
-            return rustImpl.uniffiCloneHandle()
-         } else {
-            // Swift object, generate a new vtable handle and return that.
-            return handleMap.insert(obj: value)
-         }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LogSink {
-        let handle: UInt64 = try readInt(&buf)
-        return try lift(handle)
-    }
-
-    public static func write(_ value: LogSink, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeLogSink_lift(_ handle: UInt64) throws -> LogSink {
-    return try FfiConverterTypeLogSink.lift(handle)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeLogSink_lower(_ value: LogSink) -> UInt64 {
-    return FfiConverterTypeLogSink.lower(value)
 }
 
 
@@ -4970,257 +3917,6 @@ public func FfiConverterTypeMessageCatalog_lower(_ value: MessageCatalog) -> UIn
 
 
 /**
- * Receives the locks in range (`client.locks().subscribeNearby`).
- */
-public protocol NearbyLocksListener: AnyObject, Sendable {
-    
-    /**
-     * The locks after the first scan window, then after each change.
-     */
-    func onUpdate(nearby: NearbyLocks) 
-    
-    /**
-     * The subscription ended.
-     */
-    func onError(error: SubscriptionError) 
-    
-}
-/**
- * Receives the locks in range (`client.locks().subscribeNearby`).
- */
-open class NearbyLocksListenerImpl: NearbyLocksListener, @unchecked Sendable {
-    fileprivate let handle: UInt64
-
-    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public struct NoHandle {
-        public init() {}
-    }
-
-    // TODO: We'd like this to be `private` but for Swifty reasons,
-    // we can't implement `FfiConverter` without making this `required` and we can't
-    // make it `required` without making it `public`.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    required public init(unsafeFromHandle handle: UInt64) {
-        self.handle = handle
-    }
-
-    // This constructor can be used to instantiate a fake object.
-    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
-    //
-    // - Warning:
-    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public init(noHandle: NoHandle) {
-        self.handle = 0
-    }
-
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_latchkey_ffi_fn_clone_nearbylockslistener(self.handle, $0) }
-    }
-    // No primary constructor declared for this class.
-
-    deinit {
-        if handle == 0 {
-            // Mock objects have handle=0 don't try to free them
-            return
-        }
-
-        try! rustCall { uniffi_latchkey_ffi_fn_free_nearbylockslistener(handle, $0) }
-    }
-
-    
-
-    
-    /**
-     * The locks after the first scan window, then after each change.
-     */
-open func onUpdate(nearby: NearbyLocks)  {try! rustCall() {
-        uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_nearbylockslistener_on_update(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeNearbyLocks_lower(nearby),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * The subscription ended.
-     */
-open func onError(error: SubscriptionError)  {try! rustCall() {
-        uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_nearbylockslistener_on_error(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeSubscriptionError_lower(error),uniffiCallStatus
-    )
-}
-}
-    
-
-    
-}
-
-
-
-// Put the implementation in a struct so we don't pollute the top-level namespace
-fileprivate struct UniffiCallbackInterfaceNearbyLocksListener {
-
-    // Create the VTable using a series of closures.
-    // Swift automatically converts these into C callback functions.
-    //
-    // Store the vtable directly.
-    static let vtable: UniffiVTableCallbackInterfaceNearbyLocksListener = UniffiVTableCallbackInterfaceNearbyLocksListener(
-        uniffiFree: { (uniffiHandle: UInt64) -> () in
-            do {
-                try FfiConverterTypeNearbyLocksListener.handleMap.remove(handle: uniffiHandle)
-            } catch {
-                print("Uniffi callback interface NearbyLocksListener: handle missing in uniffiFree")
-            }
-        },
-        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
-            do {
-                return try FfiConverterTypeNearbyLocksListener.handleMap.clone(handle: uniffiHandle)
-            } catch {
-                fatalError("Uniffi callback interface NearbyLocksListener: handle missing in uniffiClone")
-            }
-        },
-        onUpdate: { (
-            uniffiHandle: UInt64,
-            nearby: RustBuffer,
-            uniffiOutReturn: UnsafeMutableRawPointer,
-            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
-        ) in
-            let makeCall = {
-                () throws -> () in
-                guard let uniffiObj = try? FfiConverterTypeNearbyLocksListener.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return uniffiObj.onUpdate(
-                     nearby: try FfiConverterTypeNearbyLocks_lift(nearby)
-                )
-            }
-
-            
-            let writeReturn = { () }
-            uniffiTraitInterfaceCall(
-                callStatus: uniffiCallStatus,
-                makeCall: makeCall,
-                writeReturn: writeReturn
-            )
-        },
-        onError: { (
-            uniffiHandle: UInt64,
-            error: RustBuffer,
-            uniffiOutReturn: UnsafeMutableRawPointer,
-            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
-        ) in
-            let makeCall = {
-                () throws -> () in
-                guard let uniffiObj = try? FfiConverterTypeNearbyLocksListener.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return uniffiObj.onError(
-                     error: try FfiConverterTypeSubscriptionError_lift(error)
-                )
-            }
-
-            
-            let writeReturn = { () }
-            uniffiTraitInterfaceCall(
-                callStatus: uniffiCallStatus,
-                makeCall: makeCall,
-                writeReturn: writeReturn
-            )
-        }
-    )
-
-    // Rust stores this pointer for future callback invocations, so it must live
-    // for the process lifetime (not just for the init function call).
-    //
-    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
-    // This is safe because the pointee is initialized once during static init
-    // and never mutated by either side of the FFI.  Its fields are C function pointers.
-    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceNearbyLocksListener> = {
-        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceNearbyLocksListener>.allocate(capacity: 1)
-        ptr.initialize(to: vtable)
-        return UnsafePointer(ptr)
-    }()
-}
-
-private func uniffiCallbackInitNearbyLocksListener() {
-    uniffi_latchkey_ffi_fn_init_callback_vtable_nearbylockslistener(UniffiCallbackInterfaceNearbyLocksListener.vtablePtr)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeNearbyLocksListener: FfiConverter {
-    fileprivate static let handleMap = UniffiHandleMap<NearbyLocksListener>()
-
-    typealias FfiType = UInt64
-    typealias SwiftType = NearbyLocksListener
-
-    public static func lift(_ handle: UInt64) throws -> NearbyLocksListener {
-        if ((handle & 1) == 0) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return NearbyLocksListenerImpl(unsafeFromHandle: handle)
-        } else {
-            // Swift-generated handle, get the object from the handle map
-            return try handleMap.remove(handle: handle)
-        }
-    }
-
-    public static func lower(_ value: NearbyLocksListener) -> UInt64 {
-         if let rustImpl = value as? NearbyLocksListenerImpl {
-             // Rust-implemented object.  Clone the handle and return it
-            return rustImpl.uniffiCloneHandle()
-         } else {
-            // Swift object, generate a new vtable handle and return that.
-            return handleMap.insert(obj: value)
-         }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NearbyLocksListener {
-        let handle: UInt64 = try readInt(&buf)
-        return try lift(handle)
-    }
-
-    public static func write(_ value: NearbyLocksListener, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeNearbyLocksListener_lift(_ handle: UInt64) throws -> NearbyLocksListener {
-    return try FfiConverterTypeNearbyLocksListener.lift(handle)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeNearbyLocksListener_lower(_ value: NearbyLocksListener) -> UInt64 {
-    return FfiConverterTypeNearbyLocksListener.lower(value)
-}
-
-
-
-
-
-
-/**
  * Keypad PINs: `client.pins()`.
  */
 public protocol PinsClientProtocol: AnyObject, Sendable {
@@ -5465,564 +4161,6 @@ public func FfiConverterTypePinsClient_lift(_ handle: UInt64) throws -> PinsClie
 #endif
 public func FfiConverterTypePinsClient_lower(_ value: PinsClient) -> UInt64 {
     return FfiConverterTypePinsClient.lower(value)
-}
-
-
-
-
-
-
-/**
- * Receives the steps of a command, in order, on the library's own
- * progress thread (never the caller's, so a listener can't stall a
- * command and a command polled on the main thread can't stall the UI
- * through it): post to the main thread before touching UI. Every step
- * is delivered before the command's call returns.
- */
-public protocol ProgressListener: AnyObject, Sendable {
-    
-    /**
-     * One step, in order.
-     */
-    func onProgress(progress: Progress) 
-    
-}
-/**
- * Receives the steps of a command, in order, on the library's own
- * progress thread (never the caller's, so a listener can't stall a
- * command and a command polled on the main thread can't stall the UI
- * through it): post to the main thread before touching UI. Every step
- * is delivered before the command's call returns.
- */
-open class ProgressListenerImpl: ProgressListener, @unchecked Sendable {
-    fileprivate let handle: UInt64
-
-    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public struct NoHandle {
-        public init() {}
-    }
-
-    // TODO: We'd like this to be `private` but for Swifty reasons,
-    // we can't implement `FfiConverter` without making this `required` and we can't
-    // make it `required` without making it `public`.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    required public init(unsafeFromHandle handle: UInt64) {
-        self.handle = handle
-    }
-
-    // This constructor can be used to instantiate a fake object.
-    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
-    //
-    // - Warning:
-    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public init(noHandle: NoHandle) {
-        self.handle = 0
-    }
-
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_latchkey_ffi_fn_clone_progresslistener(self.handle, $0) }
-    }
-    // No primary constructor declared for this class.
-
-    deinit {
-        if handle == 0 {
-            // Mock objects have handle=0 don't try to free them
-            return
-        }
-
-        try! rustCall { uniffi_latchkey_ffi_fn_free_progresslistener(handle, $0) }
-    }
-
-    
-
-    
-    /**
-     * One step, in order.
-     */
-open func onProgress(progress: Progress)  {try! rustCall() {
-        uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_progresslistener_on_progress(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeProgress_lower(progress),uniffiCallStatus
-    )
-}
-}
-    
-
-    
-}
-
-
-
-// Put the implementation in a struct so we don't pollute the top-level namespace
-fileprivate struct UniffiCallbackInterfaceProgressListener {
-
-    // Create the VTable using a series of closures.
-    // Swift automatically converts these into C callback functions.
-    //
-    // Store the vtable directly.
-    static let vtable: UniffiVTableCallbackInterfaceProgressListener = UniffiVTableCallbackInterfaceProgressListener(
-        uniffiFree: { (uniffiHandle: UInt64) -> () in
-            do {
-                try FfiConverterTypeProgressListener.handleMap.remove(handle: uniffiHandle)
-            } catch {
-                print("Uniffi callback interface ProgressListener: handle missing in uniffiFree")
-            }
-        },
-        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
-            do {
-                return try FfiConverterTypeProgressListener.handleMap.clone(handle: uniffiHandle)
-            } catch {
-                fatalError("Uniffi callback interface ProgressListener: handle missing in uniffiClone")
-            }
-        },
-        onProgress: { (
-            uniffiHandle: UInt64,
-            progress: RustBuffer,
-            uniffiOutReturn: UnsafeMutableRawPointer,
-            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
-        ) in
-            let makeCall = {
-                () throws -> () in
-                guard let uniffiObj = try? FfiConverterTypeProgressListener.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return uniffiObj.onProgress(
-                     progress: try FfiConverterTypeProgress_lift(progress)
-                )
-            }
-
-            
-            let writeReturn = { () }
-            uniffiTraitInterfaceCall(
-                callStatus: uniffiCallStatus,
-                makeCall: makeCall,
-                writeReturn: writeReturn
-            )
-        }
-    )
-
-    // Rust stores this pointer for future callback invocations, so it must live
-    // for the process lifetime (not just for the init function call).
-    //
-    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
-    // This is safe because the pointee is initialized once during static init
-    // and never mutated by either side of the FFI.  Its fields are C function pointers.
-    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceProgressListener> = {
-        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceProgressListener>.allocate(capacity: 1)
-        ptr.initialize(to: vtable)
-        return UnsafePointer(ptr)
-    }()
-}
-
-private func uniffiCallbackInitProgressListener() {
-    uniffi_latchkey_ffi_fn_init_callback_vtable_progresslistener(UniffiCallbackInterfaceProgressListener.vtablePtr)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeProgressListener: FfiConverter {
-    fileprivate static let handleMap = UniffiHandleMap<ProgressListener>()
-
-    typealias FfiType = UInt64
-    typealias SwiftType = ProgressListener
-
-    public static func lift(_ handle: UInt64) throws -> ProgressListener {
-        if ((handle & 1) == 0) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return ProgressListenerImpl(unsafeFromHandle: handle)
-        } else {
-            // Swift-generated handle, get the object from the handle map
-            return try handleMap.remove(handle: handle)
-        }
-    }
-
-    public static func lower(_ value: ProgressListener) -> UInt64 {
-         if let rustImpl = value as? ProgressListenerImpl {
-             // Rust-implemented object.  Clone the handle and return it
-            return rustImpl.uniffiCloneHandle()
-         } else {
-            // Swift object, generate a new vtable handle and return that.
-            return handleMap.insert(obj: value)
-         }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProgressListener {
-        let handle: UInt64 = try readInt(&buf)
-        return try lift(handle)
-    }
-
-    public static func write(_ value: ProgressListener, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeProgressListener_lift(_ handle: UInt64) throws -> ProgressListener {
-    return try FfiConverterTypeProgressListener.lift(handle)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeProgressListener_lower(_ value: ProgressListener) -> UInt64 {
-    return FfiConverterTypeProgressListener.lower(value)
-}
-
-
-
-
-
-
-/**
- * Holds the phone's P-256 holder key and signs with ECDSA P-256 SHA-256
- * (Android `SHA256withECDSA`, iOS `ecdsaSignatureMessageX962SHA256`).
- */
-public protocol Signer: AnyObject, Sendable {
-    
-    /**
-     * The public key, SEC1 uncompressed (65 bytes, `04 ‖ x ‖ y`).
-     */
-    func publicKey() throws  -> Data
-    
-    /**
-     * Hashes `message` with SHA-256 and signs it. Return what the
-     * platform gives, the DER signature (`SHA256withECDSA`,
-     * `ecdsaSignatureMessageX962SHA256`), or the raw 64-byte `r ‖ s`:
-     * the library converts DER itself (short and zero-padded scalars
-     * included).
-     */
-    func sign(message: Data) throws  -> Data
-    
-    /**
-     * Where the holder key lives (`StrongBox`, `SecureEnclave`, …).
-     */
-    func protection()  -> KeyProtection
-    
-    /**
-     * Deletes the holder key (sign-out); a missing key is no error.
-     */
-    func deleteKey() throws 
-    
-}
-/**
- * Holds the phone's P-256 holder key and signs with ECDSA P-256 SHA-256
- * (Android `SHA256withECDSA`, iOS `ecdsaSignatureMessageX962SHA256`).
- */
-open class SignerImpl: Signer, @unchecked Sendable {
-    fileprivate let handle: UInt64
-
-    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public struct NoHandle {
-        public init() {}
-    }
-
-    // TODO: We'd like this to be `private` but for Swifty reasons,
-    // we can't implement `FfiConverter` without making this `required` and we can't
-    // make it `required` without making it `public`.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    required public init(unsafeFromHandle handle: UInt64) {
-        self.handle = handle
-    }
-
-    // This constructor can be used to instantiate a fake object.
-    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
-    //
-    // - Warning:
-    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public init(noHandle: NoHandle) {
-        self.handle = 0
-    }
-
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_latchkey_ffi_fn_clone_signer(self.handle, $0) }
-    }
-    // No primary constructor declared for this class.
-
-    deinit {
-        if handle == 0 {
-            // Mock objects have handle=0 don't try to free them
-            return
-        }
-
-        try! rustCall { uniffi_latchkey_ffi_fn_free_signer(handle, $0) }
-    }
-
-    
-
-    
-    /**
-     * The public key, SEC1 uncompressed (65 bytes, `04 ‖ x ‖ y`).
-     */
-open func publicKey()throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeKeyStoreError_lift) {
-        uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_signer_public_key(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Hashes `message` with SHA-256 and signs it. Return what the
-     * platform gives, the DER signature (`SHA256withECDSA`,
-     * `ecdsaSignatureMessageX962SHA256`), or the raw 64-byte `r ‖ s`:
-     * the library converts DER itself (short and zero-padded scalars
-     * included).
-     */
-open func sign(message: Data)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeKeyStoreError_lift) {
-        uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_signer_sign(
-            self.uniffiCloneHandle(),
-        FfiConverterData.lower(message),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Where the holder key lives (`StrongBox`, `SecureEnclave`, …).
-     */
-open func protection() -> KeyProtection  {
-    return try!  FfiConverterTypeKeyProtection_lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_signer_protection(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Deletes the holder key (sign-out); a missing key is no error.
-     */
-open func deleteKey()throws   {try rustCallWithError(FfiConverterTypeKeyStoreError_lift) {
-        uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_signer_delete_key(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-}
-}
-    
-
-    
-}
-
-
-
-// Put the implementation in a struct so we don't pollute the top-level namespace
-fileprivate struct UniffiCallbackInterfaceSigner {
-
-    // Create the VTable using a series of closures.
-    // Swift automatically converts these into C callback functions.
-    //
-    // Store the vtable directly.
-    static let vtable: UniffiVTableCallbackInterfaceSigner = UniffiVTableCallbackInterfaceSigner(
-        uniffiFree: { (uniffiHandle: UInt64) -> () in
-            do {
-                try FfiConverterTypeSigner.handleMap.remove(handle: uniffiHandle)
-            } catch {
-                print("Uniffi callback interface Signer: handle missing in uniffiFree")
-            }
-        },
-        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
-            do {
-                return try FfiConverterTypeSigner.handleMap.clone(handle: uniffiHandle)
-            } catch {
-                fatalError("Uniffi callback interface Signer: handle missing in uniffiClone")
-            }
-        },
-        publicKey: { (
-            uniffiHandle: UInt64,
-            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
-            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
-        ) in
-            let makeCall = {
-                () throws -> Data in
-                guard let uniffiObj = try? FfiConverterTypeSigner.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return try uniffiObj.publicKey(
-                )
-            }
-
-            
-            let writeReturn = { uniffiOutReturn.pointee = FfiConverterData.lower($0) }
-            uniffiTraitInterfaceCallWithError(
-                callStatus: uniffiCallStatus,
-                makeCall: makeCall,
-                writeReturn: writeReturn,
-                lowerError: FfiConverterTypeKeyStoreError_lower
-            )
-        },
-        sign: { (
-            uniffiHandle: UInt64,
-            message: RustBuffer,
-            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
-            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
-        ) in
-            let makeCall = {
-                () throws -> Data in
-                guard let uniffiObj = try? FfiConverterTypeSigner.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return try uniffiObj.sign(
-                     message: try FfiConverterData.lift(message)
-                )
-            }
-
-            
-            let writeReturn = { uniffiOutReturn.pointee = FfiConverterData.lower($0) }
-            uniffiTraitInterfaceCallWithError(
-                callStatus: uniffiCallStatus,
-                makeCall: makeCall,
-                writeReturn: writeReturn,
-                lowerError: FfiConverterTypeKeyStoreError_lower
-            )
-        },
-        protection: { (
-            uniffiHandle: UInt64,
-            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
-            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
-        ) in
-            let makeCall = {
-                () throws -> KeyProtection in
-                guard let uniffiObj = try? FfiConverterTypeSigner.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return uniffiObj.protection(
-                )
-            }
-
-            
-            let writeReturn = { uniffiOutReturn.pointee = FfiConverterTypeKeyProtection_lower($0) }
-            uniffiTraitInterfaceCall(
-                callStatus: uniffiCallStatus,
-                makeCall: makeCall,
-                writeReturn: writeReturn
-            )
-        },
-        deleteKey: { (
-            uniffiHandle: UInt64,
-            uniffiOutReturn: UnsafeMutableRawPointer,
-            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
-        ) in
-            let makeCall = {
-                () throws -> () in
-                guard let uniffiObj = try? FfiConverterTypeSigner.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return try uniffiObj.deleteKey(
-                )
-            }
-
-            
-            let writeReturn = { () }
-            uniffiTraitInterfaceCallWithError(
-                callStatus: uniffiCallStatus,
-                makeCall: makeCall,
-                writeReturn: writeReturn,
-                lowerError: FfiConverterTypeKeyStoreError_lower
-            )
-        }
-    )
-
-    // Rust stores this pointer for future callback invocations, so it must live
-    // for the process lifetime (not just for the init function call).
-    //
-    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
-    // This is safe because the pointee is initialized once during static init
-    // and never mutated by either side of the FFI.  Its fields are C function pointers.
-    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceSigner> = {
-        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceSigner>.allocate(capacity: 1)
-        ptr.initialize(to: vtable)
-        return UnsafePointer(ptr)
-    }()
-}
-
-private func uniffiCallbackInitSigner() {
-    uniffi_latchkey_ffi_fn_init_callback_vtable_signer(UniffiCallbackInterfaceSigner.vtablePtr)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeSigner: FfiConverter {
-    fileprivate static let handleMap = UniffiHandleMap<Signer>()
-
-    typealias FfiType = UInt64
-    typealias SwiftType = Signer
-
-    public static func lift(_ handle: UInt64) throws -> Signer {
-        if ((handle & 1) == 0) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return SignerImpl(unsafeFromHandle: handle)
-        } else {
-            // Swift-generated handle, get the object from the handle map
-            return try handleMap.remove(handle: handle)
-        }
-    }
-
-    public static func lower(_ value: Signer) -> UInt64 {
-         if let rustImpl = value as? SignerImpl {
-             // Rust-implemented object.  Clone the handle and return it
-            return rustImpl.uniffiCloneHandle()
-         } else {
-            // Swift object, generate a new vtable handle and return that.
-            return handleMap.insert(obj: value)
-         }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Signer {
-        let handle: UInt64 = try readInt(&buf)
-        return try lift(handle)
-    }
-
-    public static func write(_ value: Signer, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSigner_lift(_ handle: UInt64) throws -> Signer {
-    return try FfiConverterTypeSigner.lift(handle)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSigner_lower(_ value: Signer) -> UInt64 {
-    return FfiConverterTypeSigner.lower(value)
 }
 
 
@@ -6602,7 +4740,7 @@ open func subscribeStatus(listener: SyncStatusListener)throws  -> Subscription  
         uniffiCallStatus in
     uniffi_latchkey_ffi_fn_method_syncclient_subscribe_status(
             self.uniffiCloneHandle(),
-        FfiConverterTypeSyncStatusListener_lower(listener),uniffiCallStatus
+        FfiConverterCallbackInterfaceSyncStatusListener_lower(listener),uniffiCallStatus
     )
 })
 }
@@ -6650,257 +4788,6 @@ public func FfiConverterTypeSyncClient_lift(_ handle: UInt64) throws -> SyncClie
 #endif
 public func FfiConverterTypeSyncClient_lower(_ value: SyncClient) -> UInt64 {
     return FfiConverterTypeSyncClient.lower(value)
-}
-
-
-
-
-
-
-/**
- * Receives the sync status (`client.sync()?.subscribeStatus`).
- */
-public protocol SyncStatusListener: AnyObject, Sendable {
-    
-    /**
-     * The status now, then each change.
-     */
-    func onUpdate(status: SyncStatus) 
-    
-    /**
-     * The subscription ended.
-     */
-    func onError(error: SubscriptionError) 
-    
-}
-/**
- * Receives the sync status (`client.sync()?.subscribeStatus`).
- */
-open class SyncStatusListenerImpl: SyncStatusListener, @unchecked Sendable {
-    fileprivate let handle: UInt64
-
-    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public struct NoHandle {
-        public init() {}
-    }
-
-    // TODO: We'd like this to be `private` but for Swifty reasons,
-    // we can't implement `FfiConverter` without making this `required` and we can't
-    // make it `required` without making it `public`.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    required public init(unsafeFromHandle handle: UInt64) {
-        self.handle = handle
-    }
-
-    // This constructor can be used to instantiate a fake object.
-    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
-    //
-    // - Warning:
-    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public init(noHandle: NoHandle) {
-        self.handle = 0
-    }
-
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_latchkey_ffi_fn_clone_syncstatuslistener(self.handle, $0) }
-    }
-    // No primary constructor declared for this class.
-
-    deinit {
-        if handle == 0 {
-            // Mock objects have handle=0 don't try to free them
-            return
-        }
-
-        try! rustCall { uniffi_latchkey_ffi_fn_free_syncstatuslistener(handle, $0) }
-    }
-
-    
-
-    
-    /**
-     * The status now, then each change.
-     */
-open func onUpdate(status: SyncStatus)  {try! rustCall() {
-        uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_syncstatuslistener_on_update(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeSyncStatus_lower(status),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * The subscription ended.
-     */
-open func onError(error: SubscriptionError)  {try! rustCall() {
-        uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_syncstatuslistener_on_error(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeSubscriptionError_lower(error),uniffiCallStatus
-    )
-}
-}
-    
-
-    
-}
-
-
-
-// Put the implementation in a struct so we don't pollute the top-level namespace
-fileprivate struct UniffiCallbackInterfaceSyncStatusListener {
-
-    // Create the VTable using a series of closures.
-    // Swift automatically converts these into C callback functions.
-    //
-    // Store the vtable directly.
-    static let vtable: UniffiVTableCallbackInterfaceSyncStatusListener = UniffiVTableCallbackInterfaceSyncStatusListener(
-        uniffiFree: { (uniffiHandle: UInt64) -> () in
-            do {
-                try FfiConverterTypeSyncStatusListener.handleMap.remove(handle: uniffiHandle)
-            } catch {
-                print("Uniffi callback interface SyncStatusListener: handle missing in uniffiFree")
-            }
-        },
-        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
-            do {
-                return try FfiConverterTypeSyncStatusListener.handleMap.clone(handle: uniffiHandle)
-            } catch {
-                fatalError("Uniffi callback interface SyncStatusListener: handle missing in uniffiClone")
-            }
-        },
-        onUpdate: { (
-            uniffiHandle: UInt64,
-            status: RustBuffer,
-            uniffiOutReturn: UnsafeMutableRawPointer,
-            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
-        ) in
-            let makeCall = {
-                () throws -> () in
-                guard let uniffiObj = try? FfiConverterTypeSyncStatusListener.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return uniffiObj.onUpdate(
-                     status: try FfiConverterTypeSyncStatus_lift(status)
-                )
-            }
-
-            
-            let writeReturn = { () }
-            uniffiTraitInterfaceCall(
-                callStatus: uniffiCallStatus,
-                makeCall: makeCall,
-                writeReturn: writeReturn
-            )
-        },
-        onError: { (
-            uniffiHandle: UInt64,
-            error: RustBuffer,
-            uniffiOutReturn: UnsafeMutableRawPointer,
-            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
-        ) in
-            let makeCall = {
-                () throws -> () in
-                guard let uniffiObj = try? FfiConverterTypeSyncStatusListener.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return uniffiObj.onError(
-                     error: try FfiConverterTypeSubscriptionError_lift(error)
-                )
-            }
-
-            
-            let writeReturn = { () }
-            uniffiTraitInterfaceCall(
-                callStatus: uniffiCallStatus,
-                makeCall: makeCall,
-                writeReturn: writeReturn
-            )
-        }
-    )
-
-    // Rust stores this pointer for future callback invocations, so it must live
-    // for the process lifetime (not just for the init function call).
-    //
-    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
-    // This is safe because the pointee is initialized once during static init
-    // and never mutated by either side of the FFI.  Its fields are C function pointers.
-    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceSyncStatusListener> = {
-        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceSyncStatusListener>.allocate(capacity: 1)
-        ptr.initialize(to: vtable)
-        return UnsafePointer(ptr)
-    }()
-}
-
-private func uniffiCallbackInitSyncStatusListener() {
-    uniffi_latchkey_ffi_fn_init_callback_vtable_syncstatuslistener(UniffiCallbackInterfaceSyncStatusListener.vtablePtr)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeSyncStatusListener: FfiConverter {
-    fileprivate static let handleMap = UniffiHandleMap<SyncStatusListener>()
-
-    typealias FfiType = UInt64
-    typealias SwiftType = SyncStatusListener
-
-    public static func lift(_ handle: UInt64) throws -> SyncStatusListener {
-        if ((handle & 1) == 0) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return SyncStatusListenerImpl(unsafeFromHandle: handle)
-        } else {
-            // Swift-generated handle, get the object from the handle map
-            return try handleMap.remove(handle: handle)
-        }
-    }
-
-    public static func lower(_ value: SyncStatusListener) -> UInt64 {
-         if let rustImpl = value as? SyncStatusListenerImpl {
-             // Rust-implemented object.  Clone the handle and return it
-            return rustImpl.uniffiCloneHandle()
-         } else {
-            // Swift object, generate a new vtable handle and return that.
-            return handleMap.insert(obj: value)
-         }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SyncStatusListener {
-        let handle: UInt64 = try readInt(&buf)
-        return try lift(handle)
-    }
-
-    public static func write(_ value: SyncStatusListener, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSyncStatusListener_lift(_ handle: UInt64) throws -> SyncStatusListener {
-    return try FfiConverterTypeSyncStatusListener.lift(handle)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSyncStatusListener_lower(_ value: SyncStatusListener) -> UInt64 {
-    return FfiConverterTypeSyncStatusListener.lower(value)
 }
 
 
@@ -18929,6 +16816,1433 @@ public func FfiConverterTypeUnlockPath_lower(_ value: UnlockPath) -> RustBuffer 
 }
 
 
+
+
+
+/**
+ * Wraps and unwraps the credential store's 32-byte data key with a key
+ * the platform keystore holds (e.g. AES-GCM under an Android Keystore
+ * key). `unwrap(wrap(k)) == k` must hold while the platform keeps its key.
+ */
+public protocol KeyStore: AnyObject, Sendable {
+    
+    /**
+     * Encrypts (wraps) a data key.
+     */
+    func wrapDataKey(dataKey: Data) throws  -> Data
+    
+    /**
+     * Decrypts bytes produced by `wrap_data_key`; fails with
+     * [`KeyStoreError::WrongKey`] when they were wrapped under another key.
+     */
+    func unwrapDataKey(wrapped: Data) throws  -> Data
+    
+    /**
+     * Where the wrapping key lives (`StrongBox`, `SecureEnclave`, …).
+     */
+    func protection()  -> KeyProtection
+    
+    /**
+     * Deletes the wrapping key (sign-out); a missing key is no error.
+     */
+    func deleteKey() throws 
+    
+}
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceKeyStore {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceKeyStore = UniffiVTableCallbackInterfaceKeyStore(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterCallbackInterfaceKeyStore.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface KeyStore: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterCallbackInterfaceKeyStore.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface KeyStore: handle missing in uniffiClone")
+            }
+        },
+        wrapDataKey: { (
+            uniffiHandle: UInt64,
+            dataKey: RustBuffer,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> Data in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceKeyStore.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.wrapDataKey(
+                     dataKey: try FfiConverterData.lift(dataKey)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterData.lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeKeyStoreError_lower
+            )
+        },
+        unwrapDataKey: { (
+            uniffiHandle: UInt64,
+            wrapped: RustBuffer,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> Data in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceKeyStore.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.unwrapDataKey(
+                     wrapped: try FfiConverterData.lift(wrapped)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterData.lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeKeyStoreError_lower
+            )
+        },
+        protection: { (
+            uniffiHandle: UInt64,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> KeyProtection in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceKeyStore.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.protection(
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterTypeKeyProtection_lower($0) }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        deleteKey: { (
+            uniffiHandle: UInt64,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceKeyStore.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.deleteKey(
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeKeyStoreError_lower
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceKeyStore> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceKeyStore>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitKeyStore() {
+    uniffi_latchkey_ffi_fn_init_callback_vtable_keystore(UniffiCallbackInterfaceKeyStore.vtablePtr)
+}
+
+// FfiConverter protocol for callback interfaces
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterCallbackInterfaceKeyStore {
+    fileprivate static let handleMap = UniffiHandleMap<KeyStore>()
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+extension FfiConverterCallbackInterfaceKeyStore : FfiConverter {
+    typealias SwiftType = KeyStore
+    typealias FfiType = UInt64
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lift(_ handle: UInt64) throws -> SwiftType {
+        try handleMap.get(handle: handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lower(_ v: SwiftType) -> UInt64 {
+        return handleMap.insert(obj: v)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func write(_ v: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(v))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceKeyStore_lift(_ handle: UInt64) throws -> KeyStore {
+    return try FfiConverterCallbackInterfaceKeyStore.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceKeyStore_lower(_ v: KeyStore) -> UInt64 {
+    return FfiConverterCallbackInterfaceKeyStore.lower(v)
+}
+
+
+
+
+/**
+ * Receives the keys this phone holds (`client.keys().subscribe`).
+ */
+public protocol KeysListener: AnyObject, Sendable {
+    
+    /**
+     * The keys now, then after each change.
+     */
+    func onUpdate(keys: [KeyInfo]) 
+    
+    /**
+     * The subscription ended.
+     */
+    func onError(error: SubscriptionError) 
+    
+}
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceKeysListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceKeysListener = UniffiVTableCallbackInterfaceKeysListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterCallbackInterfaceKeysListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface KeysListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterCallbackInterfaceKeysListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface KeysListener: handle missing in uniffiClone")
+            }
+        },
+        onUpdate: { (
+            uniffiHandle: UInt64,
+            keys: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceKeysListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onUpdate(
+                     keys: try FfiConverterSequenceTypeKeyInfo.lift(keys)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        onError: { (
+            uniffiHandle: UInt64,
+            error: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceKeysListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onError(
+                     error: try FfiConverterTypeSubscriptionError_lift(error)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceKeysListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceKeysListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitKeysListener() {
+    uniffi_latchkey_ffi_fn_init_callback_vtable_keyslistener(UniffiCallbackInterfaceKeysListener.vtablePtr)
+}
+
+// FfiConverter protocol for callback interfaces
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterCallbackInterfaceKeysListener {
+    fileprivate static let handleMap = UniffiHandleMap<KeysListener>()
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+extension FfiConverterCallbackInterfaceKeysListener : FfiConverter {
+    typealias SwiftType = KeysListener
+    typealias FfiType = UInt64
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lift(_ handle: UInt64) throws -> SwiftType {
+        try handleMap.get(handle: handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lower(_ v: SwiftType) -> UInt64 {
+        return handleMap.insert(obj: v)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func write(_ v: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(v))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceKeysListener_lift(_ handle: UInt64) throws -> KeysListener {
+    return try FfiConverterCallbackInterfaceKeysListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceKeysListener_lower(_ v: KeysListener) -> UInt64 {
+    return FfiConverterCallbackInterfaceKeysListener.lower(v)
+}
+
+
+
+
+/**
+ * Receives one lock's state (`client.locks().subscribe`).
+ */
+public protocol LockViewListener: AnyObject, Sendable {
+    
+    /**
+     * The state now, then each change.
+     */
+    func onUpdate(view: LockView) 
+    
+    /**
+     * The subscription ended.
+     */
+    func onError(error: SubscriptionError) 
+    
+}
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceLockViewListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceLockViewListener = UniffiVTableCallbackInterfaceLockViewListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterCallbackInterfaceLockViewListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface LockViewListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterCallbackInterfaceLockViewListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface LockViewListener: handle missing in uniffiClone")
+            }
+        },
+        onUpdate: { (
+            uniffiHandle: UInt64,
+            view: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceLockViewListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onUpdate(
+                     view: try FfiConverterTypeLockView_lift(view)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        onError: { (
+            uniffiHandle: UInt64,
+            error: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceLockViewListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onError(
+                     error: try FfiConverterTypeSubscriptionError_lift(error)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceLockViewListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceLockViewListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitLockViewListener() {
+    uniffi_latchkey_ffi_fn_init_callback_vtable_lockviewlistener(UniffiCallbackInterfaceLockViewListener.vtablePtr)
+}
+
+// FfiConverter protocol for callback interfaces
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterCallbackInterfaceLockViewListener {
+    fileprivate static let handleMap = UniffiHandleMap<LockViewListener>()
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+extension FfiConverterCallbackInterfaceLockViewListener : FfiConverter {
+    typealias SwiftType = LockViewListener
+    typealias FfiType = UInt64
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lift(_ handle: UInt64) throws -> SwiftType {
+        try handleMap.get(handle: handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lower(_ v: SwiftType) -> UInt64 {
+        return handleMap.insert(obj: v)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func write(_ v: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(v))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceLockViewListener_lift(_ handle: UInt64) throws -> LockViewListener {
+    return try FfiConverterCallbackInterfaceLockViewListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceLockViewListener_lower(_ v: LockViewListener) -> UInt64 {
+    return FfiConverterCallbackInterfaceLockViewListener.lower(v)
+}
+
+
+
+
+/**
+ * Receives the library's log lines. Called on any thread; must not call
+ * back into latchkey (such lines are dropped).
+ */
+public protocol LogSink: AnyObject, Sendable {
+    
+    /**
+     * One line.
+     */
+    func log(record: LogRecord) 
+    
+}
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceLogSink {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceLogSink = UniffiVTableCallbackInterfaceLogSink(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterCallbackInterfaceLogSink.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface LogSink: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterCallbackInterfaceLogSink.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface LogSink: handle missing in uniffiClone")
+            }
+        },
+        log: { (
+            uniffiHandle: UInt64,
+            record: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceLogSink.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.log(
+                     record: try FfiConverterTypeLogRecord_lift(record)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceLogSink> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceLogSink>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitLogSink() {
+    uniffi_latchkey_ffi_fn_init_callback_vtable_logsink(UniffiCallbackInterfaceLogSink.vtablePtr)
+}
+
+// FfiConverter protocol for callback interfaces
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterCallbackInterfaceLogSink {
+    fileprivate static let handleMap = UniffiHandleMap<LogSink>()
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+extension FfiConverterCallbackInterfaceLogSink : FfiConverter {
+    typealias SwiftType = LogSink
+    typealias FfiType = UInt64
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lift(_ handle: UInt64) throws -> SwiftType {
+        try handleMap.get(handle: handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lower(_ v: SwiftType) -> UInt64 {
+        return handleMap.insert(obj: v)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func write(_ v: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(v))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceLogSink_lift(_ handle: UInt64) throws -> LogSink {
+    return try FfiConverterCallbackInterfaceLogSink.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceLogSink_lower(_ v: LogSink) -> UInt64 {
+    return FfiConverterCallbackInterfaceLogSink.lower(v)
+}
+
+
+
+
+/**
+ * Receives the locks in range (`client.locks().subscribeNearby`).
+ */
+public protocol NearbyLocksListener: AnyObject, Sendable {
+    
+    /**
+     * The locks after the first scan window, then after each change.
+     */
+    func onUpdate(nearby: NearbyLocks) 
+    
+    /**
+     * The subscription ended.
+     */
+    func onError(error: SubscriptionError) 
+    
+}
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceNearbyLocksListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceNearbyLocksListener = UniffiVTableCallbackInterfaceNearbyLocksListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterCallbackInterfaceNearbyLocksListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface NearbyLocksListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterCallbackInterfaceNearbyLocksListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface NearbyLocksListener: handle missing in uniffiClone")
+            }
+        },
+        onUpdate: { (
+            uniffiHandle: UInt64,
+            nearby: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceNearbyLocksListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onUpdate(
+                     nearby: try FfiConverterTypeNearbyLocks_lift(nearby)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        onError: { (
+            uniffiHandle: UInt64,
+            error: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceNearbyLocksListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onError(
+                     error: try FfiConverterTypeSubscriptionError_lift(error)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceNearbyLocksListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceNearbyLocksListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitNearbyLocksListener() {
+    uniffi_latchkey_ffi_fn_init_callback_vtable_nearbylockslistener(UniffiCallbackInterfaceNearbyLocksListener.vtablePtr)
+}
+
+// FfiConverter protocol for callback interfaces
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterCallbackInterfaceNearbyLocksListener {
+    fileprivate static let handleMap = UniffiHandleMap<NearbyLocksListener>()
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+extension FfiConverterCallbackInterfaceNearbyLocksListener : FfiConverter {
+    typealias SwiftType = NearbyLocksListener
+    typealias FfiType = UInt64
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lift(_ handle: UInt64) throws -> SwiftType {
+        try handleMap.get(handle: handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lower(_ v: SwiftType) -> UInt64 {
+        return handleMap.insert(obj: v)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func write(_ v: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(v))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceNearbyLocksListener_lift(_ handle: UInt64) throws -> NearbyLocksListener {
+    return try FfiConverterCallbackInterfaceNearbyLocksListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceNearbyLocksListener_lower(_ v: NearbyLocksListener) -> UInt64 {
+    return FfiConverterCallbackInterfaceNearbyLocksListener.lower(v)
+}
+
+
+
+
+/**
+ * Receives the steps of a command, in order, on the library's own
+ * progress thread (never the caller's, so a listener can't stall a
+ * command and a command polled on the main thread can't stall the UI
+ * through it): post to the main thread before touching UI. Every step
+ * is delivered before the command's call returns.
+ */
+public protocol ProgressListener: AnyObject, Sendable {
+    
+    /**
+     * One step, in order.
+     */
+    func onProgress(progress: Progress) 
+    
+}
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceProgressListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceProgressListener = UniffiVTableCallbackInterfaceProgressListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterCallbackInterfaceProgressListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface ProgressListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterCallbackInterfaceProgressListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface ProgressListener: handle missing in uniffiClone")
+            }
+        },
+        onProgress: { (
+            uniffiHandle: UInt64,
+            progress: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceProgressListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onProgress(
+                     progress: try FfiConverterTypeProgress_lift(progress)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceProgressListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceProgressListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitProgressListener() {
+    uniffi_latchkey_ffi_fn_init_callback_vtable_progresslistener(UniffiCallbackInterfaceProgressListener.vtablePtr)
+}
+
+// FfiConverter protocol for callback interfaces
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterCallbackInterfaceProgressListener {
+    fileprivate static let handleMap = UniffiHandleMap<ProgressListener>()
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+extension FfiConverterCallbackInterfaceProgressListener : FfiConverter {
+    typealias SwiftType = ProgressListener
+    typealias FfiType = UInt64
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lift(_ handle: UInt64) throws -> SwiftType {
+        try handleMap.get(handle: handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lower(_ v: SwiftType) -> UInt64 {
+        return handleMap.insert(obj: v)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func write(_ v: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(v))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceProgressListener_lift(_ handle: UInt64) throws -> ProgressListener {
+    return try FfiConverterCallbackInterfaceProgressListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceProgressListener_lower(_ v: ProgressListener) -> UInt64 {
+    return FfiConverterCallbackInterfaceProgressListener.lower(v)
+}
+
+
+
+
+/**
+ * Holds the phone's P-256 holder key and signs with ECDSA P-256 SHA-256
+ * (Android `SHA256withECDSA`, iOS `ecdsaSignatureMessageX962SHA256`).
+ */
+public protocol Signer: AnyObject, Sendable {
+    
+    /**
+     * The public key, SEC1 uncompressed (65 bytes, `04 ‖ x ‖ y`).
+     */
+    func publicKey() throws  -> Data
+    
+    /**
+     * Hashes `message` with SHA-256 and signs it. Return what the
+     * platform gives, the DER signature (`SHA256withECDSA`,
+     * `ecdsaSignatureMessageX962SHA256`), or the raw 64-byte `r ‖ s`:
+     * the library converts DER itself (short and zero-padded scalars
+     * included).
+     */
+    func sign(message: Data) throws  -> Data
+    
+    /**
+     * Where the holder key lives (`StrongBox`, `SecureEnclave`, …).
+     */
+    func protection()  -> KeyProtection
+    
+    /**
+     * Deletes the holder key (sign-out); a missing key is no error.
+     */
+    func deleteKey() throws 
+    
+}
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceSigner {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceSigner = UniffiVTableCallbackInterfaceSigner(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterCallbackInterfaceSigner.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface Signer: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterCallbackInterfaceSigner.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface Signer: handle missing in uniffiClone")
+            }
+        },
+        publicKey: { (
+            uniffiHandle: UInt64,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> Data in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceSigner.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.publicKey(
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterData.lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeKeyStoreError_lower
+            )
+        },
+        sign: { (
+            uniffiHandle: UInt64,
+            message: RustBuffer,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> Data in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceSigner.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.sign(
+                     message: try FfiConverterData.lift(message)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterData.lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeKeyStoreError_lower
+            )
+        },
+        protection: { (
+            uniffiHandle: UInt64,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> KeyProtection in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceSigner.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.protection(
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterTypeKeyProtection_lower($0) }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        deleteKey: { (
+            uniffiHandle: UInt64,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceSigner.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.deleteKey(
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeKeyStoreError_lower
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceSigner> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceSigner>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitSigner() {
+    uniffi_latchkey_ffi_fn_init_callback_vtable_signer(UniffiCallbackInterfaceSigner.vtablePtr)
+}
+
+// FfiConverter protocol for callback interfaces
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterCallbackInterfaceSigner {
+    fileprivate static let handleMap = UniffiHandleMap<Signer>()
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+extension FfiConverterCallbackInterfaceSigner : FfiConverter {
+    typealias SwiftType = Signer
+    typealias FfiType = UInt64
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lift(_ handle: UInt64) throws -> SwiftType {
+        try handleMap.get(handle: handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lower(_ v: SwiftType) -> UInt64 {
+        return handleMap.insert(obj: v)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func write(_ v: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(v))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceSigner_lift(_ handle: UInt64) throws -> Signer {
+    return try FfiConverterCallbackInterfaceSigner.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceSigner_lower(_ v: Signer) -> UInt64 {
+    return FfiConverterCallbackInterfaceSigner.lower(v)
+}
+
+
+
+
+/**
+ * Receives the sync status (`client.sync()?.subscribeStatus`).
+ */
+public protocol SyncStatusListener: AnyObject, Sendable {
+    
+    /**
+     * The status now, then each change.
+     */
+    func onUpdate(status: SyncStatus) 
+    
+    /**
+     * The subscription ended.
+     */
+    func onError(error: SubscriptionError) 
+    
+}
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceSyncStatusListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceSyncStatusListener = UniffiVTableCallbackInterfaceSyncStatusListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterCallbackInterfaceSyncStatusListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface SyncStatusListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterCallbackInterfaceSyncStatusListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface SyncStatusListener: handle missing in uniffiClone")
+            }
+        },
+        onUpdate: { (
+            uniffiHandle: UInt64,
+            status: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceSyncStatusListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onUpdate(
+                     status: try FfiConverterTypeSyncStatus_lift(status)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        onError: { (
+            uniffiHandle: UInt64,
+            error: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceSyncStatusListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onError(
+                     error: try FfiConverterTypeSubscriptionError_lift(error)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceSyncStatusListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceSyncStatusListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitSyncStatusListener() {
+    uniffi_latchkey_ffi_fn_init_callback_vtable_syncstatuslistener(UniffiCallbackInterfaceSyncStatusListener.vtablePtr)
+}
+
+// FfiConverter protocol for callback interfaces
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterCallbackInterfaceSyncStatusListener {
+    fileprivate static let handleMap = UniffiHandleMap<SyncStatusListener>()
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+extension FfiConverterCallbackInterfaceSyncStatusListener : FfiConverter {
+    typealias SwiftType = SyncStatusListener
+    typealias FfiType = UInt64
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lift(_ handle: UInt64) throws -> SwiftType {
+        try handleMap.get(handle: handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lower(_ v: SwiftType) -> UInt64 {
+        return handleMap.insert(obj: v)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func write(_ v: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(v))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceSyncStatusListener_lift(_ handle: UInt64) throws -> SyncStatusListener {
+    return try FfiConverterCallbackInterfaceSyncStatusListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceSyncStatusListener_lower(_ v: SyncStatusListener) -> UInt64 {
+    return FfiConverterCallbackInterfaceSyncStatusListener.lower(v)
+}
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -19140,30 +18454,6 @@ fileprivate struct FfiConverterOptionTypeCancelToken: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeCancelToken.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeProgressListener: FfiConverterRustBuffer {
-    typealias SwiftType = ProgressListener?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeProgressListener.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeProgressListener.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -19620,6 +18910,30 @@ fileprivate struct FfiConverterOptionTypePinClass: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypePinClass.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionCallbackInterfaceProgressListener: FfiConverterRustBuffer {
+    typealias SwiftType = ProgressListener?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterCallbackInterfaceProgressListener.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterCallbackInterfaceProgressListener.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -20358,7 +19672,7 @@ public func latchkeyGattService() -> GattService  {
 public func installLogSink(sink: LogSink, maxLevel: LogLevel)  {try! rustCall() {
         uniffiCallStatus in
     uniffi_latchkey_ffi_fn_func_install_log_sink(
-        FfiConverterTypeLogSink_lower(sink),
+        FfiConverterCallbackInterfaceLogSink_lower(sink),
         FfiConverterTypeLogLevel_lower(maxLevel),uniffiCallStatus
     )
 }
@@ -20407,7 +19721,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_func_latchkey_gatt_service() != 18063) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_func_install_log_sink() != 40331) {
+    if (uniffi_latchkey_ffi_checksum_func_install_log_sink() != 27081) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_func_readiness_summary() != 23983) {
@@ -20473,10 +19787,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_build() != 35205) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_key_store() != 1465) {
+    if (uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_key_store() != 2389) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_signer() != 33262) {
+    if (uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_signer() != 57389) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations() != 9524) {
@@ -20551,28 +19865,28 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_keysclient_list() != 26650) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_keysclient_subscribe() != 1130) {
+    if (uniffi_latchkey_ffi_checksum_method_keysclient_subscribe() != 16662) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_locksclient_list() != 50951) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_locksclient_lock() != 40726) {
+    if (uniffi_latchkey_ffi_checksum_method_locksclient_lock() != 9431) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_locksclient_status() != 62923) {
+    if (uniffi_latchkey_ffi_checksum_method_locksclient_status() != 58327) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_locksclient_unlatch() != 10917) {
+    if (uniffi_latchkey_ffi_checksum_method_locksclient_unlatch() != 39536) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_locksclient_unlock() != 30034) {
+    if (uniffi_latchkey_ffi_checksum_method_locksclient_unlock() != 16881) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_locksclient_subscribe() != 35133) {
+    if (uniffi_latchkey_ffi_checksum_method_locksclient_subscribe() != 13463) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_locksclient_subscribe_nearby() != 31761) {
+    if (uniffi_latchkey_ffi_checksum_method_locksclient_subscribe_nearby() != 11193) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_pinsclient_add_pin_list() != 2665) {
@@ -20656,36 +19970,6 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_bleevents_write_done() != 4950) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_keystore_wrap_data_key() != 51352) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_ffi_checksum_method_keystore_unwrap_data_key() != 25923) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_ffi_checksum_method_keystore_protection() != 14215) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_ffi_checksum_method_keystore_delete_key() != 1248) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_ffi_checksum_method_signer_public_key() != 12666) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_ffi_checksum_method_signer_sign() != 54966) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_ffi_checksum_method_signer_protection() != 17786) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_ffi_checksum_method_signer_delete_key() != 59591) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_ffi_checksum_method_logsink_log() != 26269) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_ffi_checksum_method_progresslistener_on_progress() != 62443) {
-        return InitializationResult.apiChecksumMismatch
-    }
     if (uniffi_latchkey_ffi_checksum_method_emergencyclient_set_backup_entry() != 20094) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -20734,7 +20018,52 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_syncclient_time_token_at_door() != 22686) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_syncclient_subscribe_status() != 57968) {
+    if (uniffi_latchkey_ffi_checksum_method_syncclient_subscribe_status() != 64110) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_subscription_cancel() != 59115) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_subscription_is_active() != 19121) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_constructor_canceltoken_new() != 42736) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_constructor_latchkeyclientbuilder_new() != 38470) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_constructor_messagecatalog_new() != 33895) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_keystore_wrap_data_key() != 51352) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_keystore_unwrap_data_key() != 25923) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_keystore_protection() != 14215) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_keystore_delete_key() != 1248) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_signer_public_key() != 12666) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_signer_sign() != 54966) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_signer_protection() != 17786) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_signer_delete_key() != 59591) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_logsink_log() != 26269) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_progresslistener_on_progress() != 62443) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_keyslistener_on_update() != 41968) {
@@ -20759,21 +20088,6 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_syncstatuslistener_on_error() != 2542) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_ffi_checksum_method_subscription_cancel() != 59115) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_ffi_checksum_method_subscription_is_active() != 19121) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_ffi_checksum_constructor_canceltoken_new() != 42736) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_ffi_checksum_constructor_latchkeyclientbuilder_new() != 38470) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_ffi_checksum_constructor_messagecatalog_new() != 33895) {
         return InitializationResult.apiChecksumMismatch
     }
 

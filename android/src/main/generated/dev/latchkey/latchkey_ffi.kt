@@ -657,39 +657,6 @@ internal open class UniffiForeignFutureResultVoid(
 internal interface UniffiForeignFutureCompleteVoid : com.sun.jna.Callback {
     fun callback(`callbackData`: Long,`result`: UniffiForeignFutureResultVoid.UniffiByValue,)
 }
-internal interface UniffiCallbackInterfaceAuthProviderMethod0 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`forceRefresh`: Byte,`uniffiFutureCallback`: UniffiForeignFutureCompleteRustBuffer,`uniffiCallbackData`: Long,`uniffiOutDroppedCallback`: UniffiForeignFutureDroppedCallbackStruct,)
-}
-internal interface UniffiCallbackInterfaceBleCentralMethod0 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
-}
-internal interface UniffiCallbackInterfaceBleCentralMethod1 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`events`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
-}
-internal interface UniffiCallbackInterfaceBleCentralMethod2 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`scanId`: Long,`request`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
-}
-internal interface UniffiCallbackInterfaceBleCentralMethod3 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`scanId`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
-}
-internal interface UniffiCallbackInterfaceBleCentralMethod4 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`connectionId`: Long,`address`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
-}
-internal interface UniffiCallbackInterfaceBleCentralMethod5 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`connectionId`: Long,`mtu`: Short,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
-}
-internal interface UniffiCallbackInterfaceBleCentralMethod6 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`connectionId`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
-}
-internal interface UniffiCallbackInterfaceBleCentralMethod7 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`connectionId`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
-}
-internal interface UniffiCallbackInterfaceBleCentralMethod8 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`connectionId`: Long,`value`: RustBuffer.ByValue,`withResponse`: Byte,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
-}
-internal interface UniffiCallbackInterfaceBleCentralMethod9 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`connectionId`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
-}
 internal interface UniffiCallbackInterfaceKeyStoreMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`dataKey`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
 }
@@ -744,70 +711,38 @@ internal interface UniffiCallbackInterfaceSyncStatusListenerMethod0 : com.sun.jn
 internal interface UniffiCallbackInterfaceSyncStatusListenerMethod1 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`error`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
-@Structure.FieldOrder("uniffiFree", "uniffiClone", "bearerToken")
-internal open class UniffiVTableCallbackInterfaceAuthProvider(
-    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
-    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
-    @JvmField internal var `bearerToken`: UniffiCallbackInterfaceAuthProviderMethod0? = null,
-) : Structure() {
-    class UniffiByValue(
-        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
-        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
-        `bearerToken`: UniffiCallbackInterfaceAuthProviderMethod0? = null,
-    ): UniffiVTableCallbackInterfaceAuthProvider(`uniffiFree`,`uniffiClone`,`bearerToken`,), Structure.ByValue
-
-   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceAuthProvider) {
-        `uniffiFree` = other.`uniffiFree`
-        `uniffiClone` = other.`uniffiClone`
-        `bearerToken` = other.`bearerToken`
-    }
-
+internal interface UniffiCallbackInterfaceAuthProviderMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`forceRefresh`: Byte,`uniffiFutureCallback`: UniffiForeignFutureCompleteRustBuffer,`uniffiCallbackData`: Long,`uniffiOutDroppedCallback`: UniffiForeignFutureDroppedCallbackStruct,)
 }
-@Structure.FieldOrder("uniffiFree", "uniffiClone", "stack", "attach", "startScan", "stopScan", "connect", "requestMtu", "discover", "subscribe", "write", "close")
-internal open class UniffiVTableCallbackInterfaceBleCentral(
-    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
-    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
-    @JvmField internal var `stack`: UniffiCallbackInterfaceBleCentralMethod0? = null,
-    @JvmField internal var `attach`: UniffiCallbackInterfaceBleCentralMethod1? = null,
-    @JvmField internal var `startScan`: UniffiCallbackInterfaceBleCentralMethod2? = null,
-    @JvmField internal var `stopScan`: UniffiCallbackInterfaceBleCentralMethod3? = null,
-    @JvmField internal var `connect`: UniffiCallbackInterfaceBleCentralMethod4? = null,
-    @JvmField internal var `requestMtu`: UniffiCallbackInterfaceBleCentralMethod5? = null,
-    @JvmField internal var `discover`: UniffiCallbackInterfaceBleCentralMethod6? = null,
-    @JvmField internal var `subscribe`: UniffiCallbackInterfaceBleCentralMethod7? = null,
-    @JvmField internal var `write`: UniffiCallbackInterfaceBleCentralMethod8? = null,
-    @JvmField internal var `close`: UniffiCallbackInterfaceBleCentralMethod9? = null,
-) : Structure() {
-    class UniffiByValue(
-        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
-        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
-        `stack`: UniffiCallbackInterfaceBleCentralMethod0? = null,
-        `attach`: UniffiCallbackInterfaceBleCentralMethod1? = null,
-        `startScan`: UniffiCallbackInterfaceBleCentralMethod2? = null,
-        `stopScan`: UniffiCallbackInterfaceBleCentralMethod3? = null,
-        `connect`: UniffiCallbackInterfaceBleCentralMethod4? = null,
-        `requestMtu`: UniffiCallbackInterfaceBleCentralMethod5? = null,
-        `discover`: UniffiCallbackInterfaceBleCentralMethod6? = null,
-        `subscribe`: UniffiCallbackInterfaceBleCentralMethod7? = null,
-        `write`: UniffiCallbackInterfaceBleCentralMethod8? = null,
-        `close`: UniffiCallbackInterfaceBleCentralMethod9? = null,
-    ): UniffiVTableCallbackInterfaceBleCentral(`uniffiFree`,`uniffiClone`,`stack`,`attach`,`startScan`,`stopScan`,`connect`,`requestMtu`,`discover`,`subscribe`,`write`,`close`,), Structure.ByValue
-
-   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceBleCentral) {
-        `uniffiFree` = other.`uniffiFree`
-        `uniffiClone` = other.`uniffiClone`
-        `stack` = other.`stack`
-        `attach` = other.`attach`
-        `startScan` = other.`startScan`
-        `stopScan` = other.`stopScan`
-        `connect` = other.`connect`
-        `requestMtu` = other.`requestMtu`
-        `discover` = other.`discover`
-        `subscribe` = other.`subscribe`
-        `write` = other.`write`
-        `close` = other.`close`
-    }
-
+internal interface UniffiCallbackInterfaceBleCentralMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceBleCentralMethod1 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`events`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceBleCentralMethod2 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`scanId`: Long,`request`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceBleCentralMethod3 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`scanId`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceBleCentralMethod4 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`connectionId`: Long,`address`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceBleCentralMethod5 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`connectionId`: Long,`mtu`: Short,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceBleCentralMethod6 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`connectionId`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceBleCentralMethod7 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`connectionId`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceBleCentralMethod8 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`connectionId`: Long,`value`: RustBuffer.ByValue,`withResponse`: Byte,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceBleCentralMethod9 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`connectionId`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
 @Structure.FieldOrder("uniffiFree", "uniffiClone", "wrapDataKey", "unwrapDataKey", "protection", "deleteKey")
 internal open class UniffiVTableCallbackInterfaceKeyStore(
@@ -988,6 +923,71 @@ internal open class UniffiVTableCallbackInterfaceSyncStatusListener(
         `uniffiClone` = other.`uniffiClone`
         `onUpdate` = other.`onUpdate`
         `onError` = other.`onError`
+    }
+
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "bearerToken")
+internal open class UniffiVTableCallbackInterfaceAuthProvider(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `bearerToken`: UniffiCallbackInterfaceAuthProviderMethod0? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `bearerToken`: UniffiCallbackInterfaceAuthProviderMethod0? = null,
+    ): UniffiVTableCallbackInterfaceAuthProvider(`uniffiFree`,`uniffiClone`,`bearerToken`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceAuthProvider) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `bearerToken` = other.`bearerToken`
+    }
+
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "stack", "attach", "startScan", "stopScan", "connect", "requestMtu", "discover", "subscribe", "write", "close")
+internal open class UniffiVTableCallbackInterfaceBleCentral(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `stack`: UniffiCallbackInterfaceBleCentralMethod0? = null,
+    @JvmField internal var `attach`: UniffiCallbackInterfaceBleCentralMethod1? = null,
+    @JvmField internal var `startScan`: UniffiCallbackInterfaceBleCentralMethod2? = null,
+    @JvmField internal var `stopScan`: UniffiCallbackInterfaceBleCentralMethod3? = null,
+    @JvmField internal var `connect`: UniffiCallbackInterfaceBleCentralMethod4? = null,
+    @JvmField internal var `requestMtu`: UniffiCallbackInterfaceBleCentralMethod5? = null,
+    @JvmField internal var `discover`: UniffiCallbackInterfaceBleCentralMethod6? = null,
+    @JvmField internal var `subscribe`: UniffiCallbackInterfaceBleCentralMethod7? = null,
+    @JvmField internal var `write`: UniffiCallbackInterfaceBleCentralMethod8? = null,
+    @JvmField internal var `close`: UniffiCallbackInterfaceBleCentralMethod9? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `stack`: UniffiCallbackInterfaceBleCentralMethod0? = null,
+        `attach`: UniffiCallbackInterfaceBleCentralMethod1? = null,
+        `startScan`: UniffiCallbackInterfaceBleCentralMethod2? = null,
+        `stopScan`: UniffiCallbackInterfaceBleCentralMethod3? = null,
+        `connect`: UniffiCallbackInterfaceBleCentralMethod4? = null,
+        `requestMtu`: UniffiCallbackInterfaceBleCentralMethod5? = null,
+        `discover`: UniffiCallbackInterfaceBleCentralMethod6? = null,
+        `subscribe`: UniffiCallbackInterfaceBleCentralMethod7? = null,
+        `write`: UniffiCallbackInterfaceBleCentralMethod8? = null,
+        `close`: UniffiCallbackInterfaceBleCentralMethod9? = null,
+    ): UniffiVTableCallbackInterfaceBleCentral(`uniffiFree`,`uniffiClone`,`stack`,`attach`,`startScan`,`stopScan`,`connect`,`requestMtu`,`discover`,`subscribe`,`write`,`close`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceBleCentral) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `stack` = other.`stack`
+        `attach` = other.`attach`
+        `startScan` = other.`startScan`
+        `stopScan` = other.`stopScan`
+        `connect` = other.`connect`
+        `requestMtu` = other.`requestMtu`
+        `discover` = other.`discover`
+        `subscribe` = other.`subscribe`
+        `write` = other.`write`
+        `close` = other.`close`
     }
 
 }
@@ -1192,26 +1192,6 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_bleevents_write_done(
     ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_keystore_wrap_data_key(
-    ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_keystore_unwrap_data_key(
-    ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_keystore_protection(
-    ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_keystore_delete_key(
-    ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_signer_public_key(
-    ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_signer_sign(
-    ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_signer_protection(
-    ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_signer_delete_key(
-    ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_logsink_log(
-    ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_progresslistener_on_progress(
-    ): Int
     external fun uniffi_latchkey_ffi_checksum_method_emergencyclient_set_backup_entry(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_emergencyclient_sheet(
@@ -1246,6 +1226,36 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_syncclient_subscribe_status(
     ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_subscription_cancel(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_subscription_is_active(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_constructor_canceltoken_new(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_constructor_latchkeyclientbuilder_new(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_constructor_messagecatalog_new(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_keystore_wrap_data_key(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_keystore_unwrap_data_key(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_keystore_protection(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_keystore_delete_key(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_signer_public_key(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_signer_sign(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_signer_protection(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_signer_delete_key(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_logsink_log(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_progresslistener_on_progress(
+    ): Int
     external fun uniffi_latchkey_ffi_checksum_method_keyslistener_on_update(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_keyslistener_on_error(
@@ -1261,16 +1271,6 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_latchkey_ffi_checksum_method_syncstatuslistener_on_update(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_syncstatuslistener_on_error(
-    ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_subscription_cancel(
-    ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_subscription_is_active(
-    ): Int
-    external fun uniffi_latchkey_ffi_checksum_constructor_canceltoken_new(
-    ): Int
-    external fun uniffi_latchkey_ffi_checksum_constructor_latchkeyclientbuilder_new(
-    ): Int
-    external fun uniffi_latchkey_ffi_checksum_constructor_messagecatalog_new(
     ): Int
     external fun ffi_latchkey_ffi_uniffi_contract_version(
     ): Int
@@ -1522,50 +1522,6 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_latchkey_ffi_fn_method_bleevents_write_done(`ptr`: Long,`connectionId`: Long,`status`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_latchkey_ffi_fn_clone_keystore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_latchkey_ffi_fn_free_keystore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_keystore(`vtable`: UniffiVTableCallbackInterfaceKeyStore,
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_method_keystore_wrap_data_key(`ptr`: Long,`dataKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_latchkey_ffi_fn_method_keystore_unwrap_data_key(`ptr`: Long,`wrapped`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_latchkey_ffi_fn_method_keystore_protection(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_latchkey_ffi_fn_method_keystore_delete_key(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_clone_signer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_latchkey_ffi_fn_free_signer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_signer(`vtable`: UniffiVTableCallbackInterfaceSigner,
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_method_signer_public_key(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_latchkey_ffi_fn_method_signer_sign(`ptr`: Long,`message`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_latchkey_ffi_fn_method_signer_protection(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_latchkey_ffi_fn_method_signer_delete_key(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_clone_logsink(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_latchkey_ffi_fn_free_logsink(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_logsink(`vtable`: UniffiVTableCallbackInterfaceLogSink,
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_method_logsink_log(`ptr`: Long,`record`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_clone_progresslistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_latchkey_ffi_fn_free_progresslistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_progresslistener(`vtable`: UniffiVTableCallbackInterfaceProgressListener,
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_method_progresslistener_on_progress(`ptr`: Long,`progress`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
     external fun uniffi_latchkey_ffi_fn_clone_emergencyclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_free_emergencyclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1608,46 +1564,6 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_ffi_fn_method_syncclient_subscribe_status(`ptr`: Long,`listener`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_latchkey_ffi_fn_clone_keyslistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_latchkey_ffi_fn_free_keyslistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_keyslistener(`vtable`: UniffiVTableCallbackInterfaceKeysListener,
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_method_keyslistener_on_update(`ptr`: Long,`keys`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_method_keyslistener_on_error(`ptr`: Long,`error`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_clone_lockviewlistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_latchkey_ffi_fn_free_lockviewlistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_lockviewlistener(`vtable`: UniffiVTableCallbackInterfaceLockViewListener,
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_method_lockviewlistener_on_update(`ptr`: Long,`view`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_method_lockviewlistener_on_error(`ptr`: Long,`error`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_clone_nearbylockslistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_latchkey_ffi_fn_free_nearbylockslistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_nearbylockslistener(`vtable`: UniffiVTableCallbackInterfaceNearbyLocksListener,
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_method_nearbylockslistener_on_update(`ptr`: Long,`nearby`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_method_nearbylockslistener_on_error(`ptr`: Long,`error`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_clone_syncstatuslistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_latchkey_ffi_fn_free_syncstatuslistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_syncstatuslistener(`vtable`: UniffiVTableCallbackInterfaceSyncStatusListener,
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_method_syncstatuslistener_on_update(`ptr`: Long,`status`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_method_syncstatuslistener_on_error(`ptr`: Long,`error`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
     external fun uniffi_latchkey_ffi_fn_clone_subscription(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_free_subscription(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1656,6 +1572,22 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_latchkey_ffi_fn_method_subscription_is_active(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
+    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_keystore(`vtable`: UniffiVTableCallbackInterfaceKeyStore,
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_signer(`vtable`: UniffiVTableCallbackInterfaceSigner,
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_logsink(`vtable`: UniffiVTableCallbackInterfaceLogSink,
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_progresslistener(`vtable`: UniffiVTableCallbackInterfaceProgressListener,
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_keyslistener(`vtable`: UniffiVTableCallbackInterfaceKeysListener,
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_lockviewlistener(`vtable`: UniffiVTableCallbackInterfaceLockViewListener,
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_nearbylockslistener(`vtable`: UniffiVTableCallbackInterfaceNearbyLocksListener,
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_syncstatuslistener(`vtable`: UniffiVTableCallbackInterfaceSyncStatusListener,
+    ): Unit
     external fun uniffi_latchkey_ffi_fn_func_latchkey_version(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_latchkey_ffi_fn_func_quarantine_store(`dataDir`: RustBuffer.ByValue,
@@ -1804,7 +1736,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_func_latchkey_gatt_service() and 0xFFFF) != 18063) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_func_install_log_sink() and 0xFFFF) != 40331) {
+    if ((lib.uniffi_latchkey_ffi_checksum_func_install_log_sink() and 0xFFFF) != 27081) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_func_readiness_summary() and 0xFFFF) != 23983) {
@@ -1870,10 +1802,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_build() and 0xFFFF) != 35205) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_key_store() and 0xFFFF) != 1465) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_key_store() and 0xFFFF) != 2389) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_signer() and 0xFFFF) != 33262) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_signer() and 0xFFFF) != 57389) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations() and 0xFFFF) != 9524) {
@@ -1948,28 +1880,28 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_keysclient_list() and 0xFFFF) != 26650) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_keysclient_subscribe() and 0xFFFF) != 1130) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_keysclient_subscribe() and 0xFFFF) != 16662) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_list() and 0xFFFF) != 50951) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_lock() and 0xFFFF) != 40726) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_lock() and 0xFFFF) != 9431) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_status() and 0xFFFF) != 62923) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_status() and 0xFFFF) != 58327) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_unlatch() and 0xFFFF) != 10917) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_unlatch() and 0xFFFF) != 39536) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_unlock() and 0xFFFF) != 30034) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_unlock() and 0xFFFF) != 16881) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_subscribe() and 0xFFFF) != 35133) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_subscribe() and 0xFFFF) != 13463) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_subscribe_nearby() and 0xFFFF) != 31761) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_subscribe_nearby() and 0xFFFF) != 11193) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_pinsclient_add_pin_list() and 0xFFFF) != 2665) {
@@ -2053,36 +1985,6 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_bleevents_write_done() and 0xFFFF) != 4950) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_keystore_wrap_data_key() and 0xFFFF) != 51352) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_keystore_unwrap_data_key() and 0xFFFF) != 25923) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_keystore_protection() and 0xFFFF) != 14215) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_keystore_delete_key() and 0xFFFF) != 1248) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_signer_public_key() and 0xFFFF) != 12666) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_signer_sign() and 0xFFFF) != 54966) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_signer_protection() and 0xFFFF) != 17786) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_signer_delete_key() and 0xFFFF) != 59591) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_logsink_log() and 0xFFFF) != 26269) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_progresslistener_on_progress() and 0xFFFF) != 62443) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
     if ((lib.uniffi_latchkey_ffi_checksum_method_emergencyclient_set_backup_entry() and 0xFFFF) != 20094) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -2131,7 +2033,52 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_time_token_at_door() and 0xFFFF) != 22686) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_subscribe_status() and 0xFFFF) != 57968) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_subscribe_status() and 0xFFFF) != 64110) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_subscription_cancel() and 0xFFFF) != 59115) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_subscription_is_active() and 0xFFFF) != 19121) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_constructor_canceltoken_new() and 0xFFFF) != 42736) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_constructor_latchkeyclientbuilder_new() and 0xFFFF) != 38470) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_constructor_messagecatalog_new() and 0xFFFF) != 33895) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_keystore_wrap_data_key() and 0xFFFF) != 51352) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_keystore_unwrap_data_key() and 0xFFFF) != 25923) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_keystore_protection() and 0xFFFF) != 14215) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_keystore_delete_key() and 0xFFFF) != 1248) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_signer_public_key() and 0xFFFF) != 12666) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_signer_sign() and 0xFFFF) != 54966) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_signer_protection() and 0xFFFF) != 17786) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_signer_delete_key() and 0xFFFF) != 59591) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_logsink_log() and 0xFFFF) != 26269) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_progresslistener_on_progress() and 0xFFFF) != 62443) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_keyslistener_on_update() and 0xFFFF) != 41968) {
@@ -2156,21 +2103,6 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_syncstatuslistener_on_error() and 0xFFFF) != 2542) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_subscription_cancel() and 0xFFFF) != 59115) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_subscription_is_active() and 0xFFFF) != 19121) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_ffi_checksum_constructor_canceltoken_new() and 0xFFFF) != 42736) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_ffi_checksum_constructor_latchkeyclientbuilder_new() and 0xFFFF) != 38470) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_ffi_checksum_constructor_messagecatalog_new() and 0xFFFF) != 33895) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -5391,454 +5323,6 @@ public object FfiConverterTypeEmergencyClient: FfiConverter<EmergencyClient, Lon
 
 
 /**
- * Wraps and unwraps the credential store's 32-byte data key with a key
- * the platform keystore holds (e.g. AES-GCM under an Android Keystore
- * key). `unwrap(wrap(k)) == k` must hold while the platform keeps its key.
- */
-public interface KeyStore {
-    
-    /**
-     * Encrypts (wraps) a data key.
-     */
-    fun `wrapDataKey`(`dataKey`: kotlin.ByteArray): kotlin.ByteArray
-    
-    /**
-     * Decrypts bytes produced by `wrap_data_key`; fails with
-     * [`KeyStoreError::WrongKey`] when they were wrapped under another key.
-     */
-    fun `unwrapDataKey`(`wrapped`: kotlin.ByteArray): kotlin.ByteArray
-    
-    /**
-     * Where the wrapping key lives (`StrongBox`, `SecureEnclave`, …).
-     */
-    fun `protection`(): KeyProtection
-    
-    /**
-     * Deletes the wrapping key (sign-out); a missing key is no error.
-     */
-    fun `deleteKey`()
-    
-    companion object
-}
-
-/**
- * Wraps and unwraps the credential store's 32-byte data key with a key
- * the platform keystore holds (e.g. AES-GCM under an Android Keystore
- * key). `unwrap(wrap(k)) == k` must hold while the platform keeps its key.
- */
-open class KeyStoreImpl: Disposable, AutoCloseable, KeyStore
-{
-
-    @Suppress("UNUSED_PARAMETER")
-    /**
-     * @suppress
-     */
-    constructor(withHandle: UniffiWithHandle, handle: Long) {
-        this.handle = handle
-        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
-    }
-
-    /**
-     * @suppress
-     *
-     * This constructor can be used to instantiate a fake object. Only used for tests. Any
-     * attempt to actually use an object constructed this way will fail as there is no
-     * connected Rust object.
-     */
-    @Suppress("UNUSED_PARAMETER")
-    constructor(noHandle: NoHandle) {
-        this.handle = 0
-        this.cleanable = null
-    }
-
-    protected val handle: Long
-    protected val cleanable: UniffiCleaner.Cleanable?
-
-    private val wasDestroyed = AtomicBoolean(false)
-    private val callCounter = AtomicLong(1)
-
-    /**
-     * Whether the current object has been destroyed and its reference is gone in the Rust side.
-     */
-    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
-
-    override fun destroy() {
-        // Only allow a single call to this method.
-        // TODO: maybe we should log a warning if called more than once?
-        if (this.wasDestroyed.compareAndSet(false, true)) {
-            // This decrement always matches the initial count of 1 given at creation time.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    @Synchronized
-    override fun close() {
-        this.destroy()
-    }
-
-    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
-        // Check and increment the call counter, to keep the object alive.
-        // This needs a compare-and-set retry loop in case of concurrent updates.
-        do {
-            val c = this.callCounter.get()
-            if (c == 0L) {
-                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
-            }
-            if (c == Long.MAX_VALUE) {
-                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
-            }
-        } while (! this.callCounter.compareAndSet(c, c + 1L))
-        // Now we can safely do the method call without the handle being freed concurrently.
-        try {
-            return block(this.uniffiCloneHandle())
-        } finally {
-            // This decrement always matches the increment we performed above.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    // Use a static inner class instead of a closure so as not to accidentally
-    // capture `this` as part of the cleanable's action.
-    private class UniffiCleanAction(private val handle: Long) : Runnable {
-        override fun run() {
-            if (handle == 0.toLong()) {
-                // Fake object created with `NoHandle`, don't try to free.
-                return;
-            }
-            uniffiRustCall { status ->
-                UniffiLib.uniffi_latchkey_ffi_fn_free_keystore(handle, status)
-            }
-        }
-    }
-
-    /**
-     * @suppress
-     */
-    fun uniffiCloneHandle(): Long {
-        if (handle == 0.toLong()) {
-            throw InternalException("uniffiCloneHandle() called on NoHandle object");
-        }
-        return uniffiRustCall() { status ->
-            UniffiLib.uniffi_latchkey_ffi_fn_clone_keystore(handle, status)
-        }
-    }
-
-    
-    /**
-     * Encrypts (wraps) a data key.
-     */
-    @Throws(KeyStoreException::class)override fun `wrapDataKey`(`dataKey`: kotlin.ByteArray): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(KeyStoreException) { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_keystore_wrap_data_key(
-        it,
-        
-        FfiConverterByteArray.lower(`dataKey`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Decrypts bytes produced by `wrap_data_key`; fails with
-     * [`KeyStoreError::WrongKey`] when they were wrapped under another key.
-     */
-    @Throws(KeyStoreException::class)override fun `unwrapDataKey`(`wrapped`: kotlin.ByteArray): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(KeyStoreException) { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_keystore_unwrap_data_key(
-        it,
-        
-        FfiConverterByteArray.lower(`wrapped`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Where the wrapping key lives (`StrongBox`, `SecureEnclave`, …).
-     */override fun `protection`(): KeyProtection {
-            return FfiConverterTypeKeyProtection.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_keystore_protection(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Deletes the wrapping key (sign-out); a missing key is no error.
-     */
-    @Throws(KeyStoreException::class)override fun `deleteKey`()
-        = 
-    callWithHandle {
-    uniffiRustCallWithError(KeyStoreException) { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_keystore_delete_key(
-        it,
-        _status)
-}
-    }
-    
-    
-
-    
-
-    
-
-
-    
-    
-    /**
-     * @suppress
-     */
-    companion object
-    
-}
-
-
-
-// Put the implementation in an object so we don't pollute the top-level namespace
-internal object uniffiCallbackInterfaceKeyStore {
-    internal object `wrapDataKey`: UniffiCallbackInterfaceKeyStoreMethod0 {
-        override fun callback(`uniffiHandle`: Long,`dataKey`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeKeyStore.handleMap.get(uniffiHandle)
-            val makeCall = { ->
-                uniffiObj.`wrapDataKey`(
-                    FfiConverterByteArray.lift(`dataKey`),
-                )
-            }
-            val writeReturn = { value: kotlin.ByteArray -> uniffiOutReturn.setValue(FfiConverterByteArray.lower(value)) }
-            uniffiTraitInterfaceCallWithError(
-                uniffiCallStatus,
-                makeCall,
-                writeReturn,
-                { e: KeyStoreException -> FfiConverterTypeKeyStoreError.lower(e) }
-            )
-        }
-    }
-    internal object `unwrapDataKey`: UniffiCallbackInterfaceKeyStoreMethod1 {
-        override fun callback(`uniffiHandle`: Long,`wrapped`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeKeyStore.handleMap.get(uniffiHandle)
-            val makeCall = { ->
-                uniffiObj.`unwrapDataKey`(
-                    FfiConverterByteArray.lift(`wrapped`),
-                )
-            }
-            val writeReturn = { value: kotlin.ByteArray -> uniffiOutReturn.setValue(FfiConverterByteArray.lower(value)) }
-            uniffiTraitInterfaceCallWithError(
-                uniffiCallStatus,
-                makeCall,
-                writeReturn,
-                { e: KeyStoreException -> FfiConverterTypeKeyStoreError.lower(e) }
-            )
-        }
-    }
-    internal object `protection`: UniffiCallbackInterfaceKeyStoreMethod2 {
-        override fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeKeyStore.handleMap.get(uniffiHandle)
-            val makeCall = { ->
-                uniffiObj.`protection`(
-                )
-            }
-            val writeReturn = { value: KeyProtection -> uniffiOutReturn.setValue(FfiConverterTypeKeyProtection.lower(value)) }
-            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
-        }
-    }
-    internal object `deleteKey`: UniffiCallbackInterfaceKeyStoreMethod3 {
-        override fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeKeyStore.handleMap.get(uniffiHandle)
-            val makeCall = { ->
-                uniffiObj.`deleteKey`(
-                )
-            }
-            val writeReturn = { _: Unit -> Unit }
-            uniffiTraitInterfaceCallWithError(
-                uniffiCallStatus,
-                makeCall,
-                writeReturn,
-                { e: KeyStoreException -> FfiConverterTypeKeyStoreError.lower(e) }
-            )
-        }
-    }
-
-    internal object uniffiFree: UniffiCallbackInterfaceFree {
-        override fun callback(handle: Long) {
-            FfiConverterTypeKeyStore.handleMap.remove(handle)
-        }
-    }
-
-    internal object uniffiClone: UniffiCallbackInterfaceClone {
-        override fun callback(handle: Long): Long {
-            return FfiConverterTypeKeyStore.handleMap.clone(handle)
-        }
-    }
-
-    internal var vtable = UniffiVTableCallbackInterfaceKeyStore.UniffiByValue(
-        uniffiFree,
-        uniffiClone,
-        `wrapDataKey`,
-        `unwrapDataKey`,
-        `protection`,
-        `deleteKey`,
-    )
-
-    // Registers the foreign callback with the Rust side.
-    // This method is generated for each callback interface.
-    internal fun register(lib: UniffiLib) {
-        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_keystore(vtable)
-    }
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeKeyStore: FfiConverter<KeyStore, Long> {
-    internal val handleMap = UniffiHandleMap<KeyStore>()
-
-    override fun lower(value: KeyStore): Long {
-        if (value is KeyStoreImpl) {
-             // Rust-implemented object.  Clone the handle and return it
-            return value.uniffiCloneHandle()
-         } else {
-            // Kotlin object, generate a new vtable handle and return that.
-            return handleMap.insert(value)
-         }
-    }
-
-    override fun lift(value: Long): KeyStore {
-        if ((value and 1.toLong()) == 0.toLong()) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return KeyStoreImpl(UniffiWithHandle, value)
-        } else {
-            // Kotlin-generated handle, get the object from the handle map
-            return handleMap.remove(value)
-        }
-    }
-
-    override fun read(buf: ByteBuffer): KeyStore {
-        return lift(buf.getLong())
-    }
-
-    override fun allocationSize(value: KeyStore) = 8UL
-
-    override fun write(value: KeyStore, buf: ByteBuffer) {
-        buf.putLong(lower(value))
-    }
-}
-
-
-// This template implements a class for working with a Rust struct via a handle
-// to the live Rust struct on the other side of the FFI.
-//
-// There's some subtlety here, because we have to be careful not to operate on a Rust
-// struct after it has been dropped, and because we must expose a public API for freeing
-// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
-//
-//   * Each instance holds an opaque handle to the underlying Rust struct.
-//     Method calls need to read this handle from the object's state and pass it in to
-//     the Rust FFI.
-//
-//   * When an instance is no longer needed, its handle should be passed to a
-//     special destructor function provided by the Rust FFI, which will drop the
-//     underlying Rust struct.
-//
-//   * Given an instance, calling code is expected to call the special
-//     `destroy` method in order to free it after use, either by calling it explicitly
-//     or by using a higher-level helper like the `use` method. Failing to do so risks
-//     leaking the underlying Rust struct.
-//
-//   * We can't assume that calling code will do the right thing, and must be prepared
-//     to handle Kotlin method calls executing concurrently with or even after a call to
-//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
-//
-//   * We must never allow Rust code to operate on the underlying Rust struct after
-//     the destructor has been called, and must never call the destructor more than once.
-//     Doing so may trigger memory unsafety.
-//
-//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
-//     is implemented to call the destructor when the Kotlin object becomes unreachable.
-//     This is done in a background thread. This is not a panacea, and client code should be aware that
-//      1. the thread may starve if some there are objects that have poorly performing
-//     `drop` methods or do significant work in their `drop` methods.
-//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
-//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
-//
-// If we try to implement this with mutual exclusion on access to the handle, there is the
-// possibility of a race between a method call and a concurrent call to `destroy`:
-//
-//    * Thread A starts a method call, reads the value of the handle, but is interrupted
-//      before it can pass the handle over the FFI to Rust.
-//    * Thread B calls `destroy` and frees the underlying Rust struct.
-//    * Thread A resumes, passing the already-read handle value to Rust and triggering
-//      a use-after-free.
-//
-// One possible solution would be to use a `ReadWriteLock`, with each method call taking
-// a read lock (and thus allowed to run concurrently) and the special `destroy` method
-// taking a write lock (and thus blocking on live method calls). However, we aim not to
-// generate methods with any hidden blocking semantics, and a `destroy` method that might
-// block if called incorrectly seems to meet that bar.
-//
-// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
-// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
-// has been called. These are updated according to the following rules:
-//
-//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
-//      The initial value for the flag is false.
-//
-//    * At the start of each method call, we atomically check the counter.
-//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
-//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
-//
-//    * At the end of each method call, we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-//    * When `destroy` is called, we atomically flip the flag from false to true.
-//      If the flag was already true we silently fail.
-//      Otherwise we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
-// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
-//
-// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
-// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
-// of the underlying Rust code.
-//
-// This makes a cleaner a better alternative to _not_ calling `destroy()` as
-// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
-// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
-// thread may be starved, and the app will leak memory.
-//
-// In this case, `destroy`ing manually may be a better solution.
-//
-// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
-// with Rust peers are reclaimed:
-//
-// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
-// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
-// 3. The memory is reclaimed when the process terminates.
-//
-// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
-//
-
-
-/**
  * Credentials: `client.keys()`.
  */
 public interface KeysClientInterface {
@@ -6190,363 +5674,6 @@ public object FfiConverterTypeKeysClient: FfiConverter<KeysClient, Long> {
     override fun allocationSize(value: KeysClient) = 8UL
 
     override fun write(value: KeysClient, buf: ByteBuffer) {
-        buf.putLong(lower(value))
-    }
-}
-
-
-// This template implements a class for working with a Rust struct via a handle
-// to the live Rust struct on the other side of the FFI.
-//
-// There's some subtlety here, because we have to be careful not to operate on a Rust
-// struct after it has been dropped, and because we must expose a public API for freeing
-// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
-//
-//   * Each instance holds an opaque handle to the underlying Rust struct.
-//     Method calls need to read this handle from the object's state and pass it in to
-//     the Rust FFI.
-//
-//   * When an instance is no longer needed, its handle should be passed to a
-//     special destructor function provided by the Rust FFI, which will drop the
-//     underlying Rust struct.
-//
-//   * Given an instance, calling code is expected to call the special
-//     `destroy` method in order to free it after use, either by calling it explicitly
-//     or by using a higher-level helper like the `use` method. Failing to do so risks
-//     leaking the underlying Rust struct.
-//
-//   * We can't assume that calling code will do the right thing, and must be prepared
-//     to handle Kotlin method calls executing concurrently with or even after a call to
-//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
-//
-//   * We must never allow Rust code to operate on the underlying Rust struct after
-//     the destructor has been called, and must never call the destructor more than once.
-//     Doing so may trigger memory unsafety.
-//
-//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
-//     is implemented to call the destructor when the Kotlin object becomes unreachable.
-//     This is done in a background thread. This is not a panacea, and client code should be aware that
-//      1. the thread may starve if some there are objects that have poorly performing
-//     `drop` methods or do significant work in their `drop` methods.
-//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
-//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
-//
-// If we try to implement this with mutual exclusion on access to the handle, there is the
-// possibility of a race between a method call and a concurrent call to `destroy`:
-//
-//    * Thread A starts a method call, reads the value of the handle, but is interrupted
-//      before it can pass the handle over the FFI to Rust.
-//    * Thread B calls `destroy` and frees the underlying Rust struct.
-//    * Thread A resumes, passing the already-read handle value to Rust and triggering
-//      a use-after-free.
-//
-// One possible solution would be to use a `ReadWriteLock`, with each method call taking
-// a read lock (and thus allowed to run concurrently) and the special `destroy` method
-// taking a write lock (and thus blocking on live method calls). However, we aim not to
-// generate methods with any hidden blocking semantics, and a `destroy` method that might
-// block if called incorrectly seems to meet that bar.
-//
-// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
-// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
-// has been called. These are updated according to the following rules:
-//
-//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
-//      The initial value for the flag is false.
-//
-//    * At the start of each method call, we atomically check the counter.
-//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
-//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
-//
-//    * At the end of each method call, we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-//    * When `destroy` is called, we atomically flip the flag from false to true.
-//      If the flag was already true we silently fail.
-//      Otherwise we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
-// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
-//
-// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
-// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
-// of the underlying Rust code.
-//
-// This makes a cleaner a better alternative to _not_ calling `destroy()` as
-// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
-// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
-// thread may be starved, and the app will leak memory.
-//
-// In this case, `destroy`ing manually may be a better solution.
-//
-// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
-// with Rust peers are reclaimed:
-//
-// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
-// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
-// 3. The memory is reclaimed when the process terminates.
-//
-// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
-//
-
-
-/**
- * Receives the keys this phone holds (`client.keys().subscribe`).
- */
-public interface KeysListener {
-    
-    /**
-     * The keys now, then after each change.
-     */
-    fun `onUpdate`(`keys`: List<KeyInfo>)
-    
-    /**
-     * The subscription ended.
-     */
-    fun `onError`(`error`: SubscriptionException)
-    
-    companion object
-}
-
-/**
- * Receives the keys this phone holds (`client.keys().subscribe`).
- */
-open class KeysListenerImpl: Disposable, AutoCloseable, KeysListener
-{
-
-    @Suppress("UNUSED_PARAMETER")
-    /**
-     * @suppress
-     */
-    constructor(withHandle: UniffiWithHandle, handle: Long) {
-        this.handle = handle
-        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
-    }
-
-    /**
-     * @suppress
-     *
-     * This constructor can be used to instantiate a fake object. Only used for tests. Any
-     * attempt to actually use an object constructed this way will fail as there is no
-     * connected Rust object.
-     */
-    @Suppress("UNUSED_PARAMETER")
-    constructor(noHandle: NoHandle) {
-        this.handle = 0
-        this.cleanable = null
-    }
-
-    protected val handle: Long
-    protected val cleanable: UniffiCleaner.Cleanable?
-
-    private val wasDestroyed = AtomicBoolean(false)
-    private val callCounter = AtomicLong(1)
-
-    /**
-     * Whether the current object has been destroyed and its reference is gone in the Rust side.
-     */
-    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
-
-    override fun destroy() {
-        // Only allow a single call to this method.
-        // TODO: maybe we should log a warning if called more than once?
-        if (this.wasDestroyed.compareAndSet(false, true)) {
-            // This decrement always matches the initial count of 1 given at creation time.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    @Synchronized
-    override fun close() {
-        this.destroy()
-    }
-
-    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
-        // Check and increment the call counter, to keep the object alive.
-        // This needs a compare-and-set retry loop in case of concurrent updates.
-        do {
-            val c = this.callCounter.get()
-            if (c == 0L) {
-                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
-            }
-            if (c == Long.MAX_VALUE) {
-                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
-            }
-        } while (! this.callCounter.compareAndSet(c, c + 1L))
-        // Now we can safely do the method call without the handle being freed concurrently.
-        try {
-            return block(this.uniffiCloneHandle())
-        } finally {
-            // This decrement always matches the increment we performed above.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    // Use a static inner class instead of a closure so as not to accidentally
-    // capture `this` as part of the cleanable's action.
-    private class UniffiCleanAction(private val handle: Long) : Runnable {
-        override fun run() {
-            if (handle == 0.toLong()) {
-                // Fake object created with `NoHandle`, don't try to free.
-                return;
-            }
-            uniffiRustCall { status ->
-                UniffiLib.uniffi_latchkey_ffi_fn_free_keyslistener(handle, status)
-            }
-        }
-    }
-
-    /**
-     * @suppress
-     */
-    fun uniffiCloneHandle(): Long {
-        if (handle == 0.toLong()) {
-            throw InternalException("uniffiCloneHandle() called on NoHandle object");
-        }
-        return uniffiRustCall() { status ->
-            UniffiLib.uniffi_latchkey_ffi_fn_clone_keyslistener(handle, status)
-        }
-    }
-
-    
-    /**
-     * The keys now, then after each change.
-     */override fun `onUpdate`(`keys`: List<KeyInfo>)
-        = 
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_keyslistener_on_update(
-        it,
-        
-        FfiConverterSequenceTypeKeyInfo.lower(`keys`),_status)
-}
-    }
-    
-    
-
-    
-    /**
-     * The subscription ended.
-     */override fun `onError`(`error`: SubscriptionException)
-        = 
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_keyslistener_on_error(
-        it,
-        
-        FfiConverterTypeSubscriptionError.lower(`error`),_status)
-}
-    }
-    
-    
-
-    
-
-    
-
-
-    
-    
-    /**
-     * @suppress
-     */
-    companion object
-    
-}
-
-
-
-// Put the implementation in an object so we don't pollute the top-level namespace
-internal object uniffiCallbackInterfaceKeysListener {
-    internal object `onUpdate`: UniffiCallbackInterfaceKeysListenerMethod0 {
-        override fun callback(`uniffiHandle`: Long,`keys`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeKeysListener.handleMap.get(uniffiHandle)
-            val makeCall = { ->
-                uniffiObj.`onUpdate`(
-                    FfiConverterSequenceTypeKeyInfo.lift(`keys`),
-                )
-            }
-            val writeReturn = { _: Unit -> Unit }
-            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
-        }
-    }
-    internal object `onError`: UniffiCallbackInterfaceKeysListenerMethod1 {
-        override fun callback(`uniffiHandle`: Long,`error`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeKeysListener.handleMap.get(uniffiHandle)
-            val makeCall = { ->
-                uniffiObj.`onError`(
-                    FfiConverterTypeSubscriptionError.lift(`error`),
-                )
-            }
-            val writeReturn = { _: Unit -> Unit }
-            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
-        }
-    }
-
-    internal object uniffiFree: UniffiCallbackInterfaceFree {
-        override fun callback(handle: Long) {
-            FfiConverterTypeKeysListener.handleMap.remove(handle)
-        }
-    }
-
-    internal object uniffiClone: UniffiCallbackInterfaceClone {
-        override fun callback(handle: Long): Long {
-            return FfiConverterTypeKeysListener.handleMap.clone(handle)
-        }
-    }
-
-    internal var vtable = UniffiVTableCallbackInterfaceKeysListener.UniffiByValue(
-        uniffiFree,
-        uniffiClone,
-        `onUpdate`,
-        `onError`,
-    )
-
-    // Registers the foreign callback with the Rust side.
-    // This method is generated for each callback interface.
-    internal fun register(lib: UniffiLib) {
-        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_keyslistener(vtable)
-    }
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeKeysListener: FfiConverter<KeysListener, Long> {
-    internal val handleMap = UniffiHandleMap<KeysListener>()
-
-    override fun lower(value: KeysListener): Long {
-        if (value is KeysListenerImpl) {
-             // Rust-implemented object.  Clone the handle and return it
-            return value.uniffiCloneHandle()
-         } else {
-            // Kotlin object, generate a new vtable handle and return that.
-            return handleMap.insert(value)
-         }
-    }
-
-    override fun lift(value: Long): KeysListener {
-        if ((value and 1.toLong()) == 0.toLong()) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return KeysListenerImpl(UniffiWithHandle, value)
-        } else {
-            // Kotlin-generated handle, get the object from the handle map
-            return handleMap.remove(value)
-        }
-    }
-
-    override fun read(buf: ByteBuffer): KeysListener {
-        return lift(buf.getLong())
-    }
-
-    override fun allocationSize(value: KeysListener) = 8UL
-
-    override fun write(value: KeysListener, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -7645,363 +6772,6 @@ public object FfiConverterTypeLatchkeyClientBuilder: FfiConverter<LatchkeyClient
 
 
 /**
- * Receives one lock's state (`client.locks().subscribe`).
- */
-public interface LockViewListener {
-    
-    /**
-     * The state now, then each change.
-     */
-    fun `onUpdate`(`view`: LockView)
-    
-    /**
-     * The subscription ended.
-     */
-    fun `onError`(`error`: SubscriptionException)
-    
-    companion object
-}
-
-/**
- * Receives one lock's state (`client.locks().subscribe`).
- */
-open class LockViewListenerImpl: Disposable, AutoCloseable, LockViewListener
-{
-
-    @Suppress("UNUSED_PARAMETER")
-    /**
-     * @suppress
-     */
-    constructor(withHandle: UniffiWithHandle, handle: Long) {
-        this.handle = handle
-        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
-    }
-
-    /**
-     * @suppress
-     *
-     * This constructor can be used to instantiate a fake object. Only used for tests. Any
-     * attempt to actually use an object constructed this way will fail as there is no
-     * connected Rust object.
-     */
-    @Suppress("UNUSED_PARAMETER")
-    constructor(noHandle: NoHandle) {
-        this.handle = 0
-        this.cleanable = null
-    }
-
-    protected val handle: Long
-    protected val cleanable: UniffiCleaner.Cleanable?
-
-    private val wasDestroyed = AtomicBoolean(false)
-    private val callCounter = AtomicLong(1)
-
-    /**
-     * Whether the current object has been destroyed and its reference is gone in the Rust side.
-     */
-    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
-
-    override fun destroy() {
-        // Only allow a single call to this method.
-        // TODO: maybe we should log a warning if called more than once?
-        if (this.wasDestroyed.compareAndSet(false, true)) {
-            // This decrement always matches the initial count of 1 given at creation time.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    @Synchronized
-    override fun close() {
-        this.destroy()
-    }
-
-    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
-        // Check and increment the call counter, to keep the object alive.
-        // This needs a compare-and-set retry loop in case of concurrent updates.
-        do {
-            val c = this.callCounter.get()
-            if (c == 0L) {
-                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
-            }
-            if (c == Long.MAX_VALUE) {
-                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
-            }
-        } while (! this.callCounter.compareAndSet(c, c + 1L))
-        // Now we can safely do the method call without the handle being freed concurrently.
-        try {
-            return block(this.uniffiCloneHandle())
-        } finally {
-            // This decrement always matches the increment we performed above.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    // Use a static inner class instead of a closure so as not to accidentally
-    // capture `this` as part of the cleanable's action.
-    private class UniffiCleanAction(private val handle: Long) : Runnable {
-        override fun run() {
-            if (handle == 0.toLong()) {
-                // Fake object created with `NoHandle`, don't try to free.
-                return;
-            }
-            uniffiRustCall { status ->
-                UniffiLib.uniffi_latchkey_ffi_fn_free_lockviewlistener(handle, status)
-            }
-        }
-    }
-
-    /**
-     * @suppress
-     */
-    fun uniffiCloneHandle(): Long {
-        if (handle == 0.toLong()) {
-            throw InternalException("uniffiCloneHandle() called on NoHandle object");
-        }
-        return uniffiRustCall() { status ->
-            UniffiLib.uniffi_latchkey_ffi_fn_clone_lockviewlistener(handle, status)
-        }
-    }
-
-    
-    /**
-     * The state now, then each change.
-     */override fun `onUpdate`(`view`: LockView)
-        = 
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_lockviewlistener_on_update(
-        it,
-        
-        FfiConverterTypeLockView.lower(`view`),_status)
-}
-    }
-    
-    
-
-    
-    /**
-     * The subscription ended.
-     */override fun `onError`(`error`: SubscriptionException)
-        = 
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_lockviewlistener_on_error(
-        it,
-        
-        FfiConverterTypeSubscriptionError.lower(`error`),_status)
-}
-    }
-    
-    
-
-    
-
-    
-
-
-    
-    
-    /**
-     * @suppress
-     */
-    companion object
-    
-}
-
-
-
-// Put the implementation in an object so we don't pollute the top-level namespace
-internal object uniffiCallbackInterfaceLockViewListener {
-    internal object `onUpdate`: UniffiCallbackInterfaceLockViewListenerMethod0 {
-        override fun callback(`uniffiHandle`: Long,`view`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeLockViewListener.handleMap.get(uniffiHandle)
-            val makeCall = { ->
-                uniffiObj.`onUpdate`(
-                    FfiConverterTypeLockView.lift(`view`),
-                )
-            }
-            val writeReturn = { _: Unit -> Unit }
-            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
-        }
-    }
-    internal object `onError`: UniffiCallbackInterfaceLockViewListenerMethod1 {
-        override fun callback(`uniffiHandle`: Long,`error`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeLockViewListener.handleMap.get(uniffiHandle)
-            val makeCall = { ->
-                uniffiObj.`onError`(
-                    FfiConverterTypeSubscriptionError.lift(`error`),
-                )
-            }
-            val writeReturn = { _: Unit -> Unit }
-            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
-        }
-    }
-
-    internal object uniffiFree: UniffiCallbackInterfaceFree {
-        override fun callback(handle: Long) {
-            FfiConverterTypeLockViewListener.handleMap.remove(handle)
-        }
-    }
-
-    internal object uniffiClone: UniffiCallbackInterfaceClone {
-        override fun callback(handle: Long): Long {
-            return FfiConverterTypeLockViewListener.handleMap.clone(handle)
-        }
-    }
-
-    internal var vtable = UniffiVTableCallbackInterfaceLockViewListener.UniffiByValue(
-        uniffiFree,
-        uniffiClone,
-        `onUpdate`,
-        `onError`,
-    )
-
-    // Registers the foreign callback with the Rust side.
-    // This method is generated for each callback interface.
-    internal fun register(lib: UniffiLib) {
-        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_lockviewlistener(vtable)
-    }
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeLockViewListener: FfiConverter<LockViewListener, Long> {
-    internal val handleMap = UniffiHandleMap<LockViewListener>()
-
-    override fun lower(value: LockViewListener): Long {
-        if (value is LockViewListenerImpl) {
-             // Rust-implemented object.  Clone the handle and return it
-            return value.uniffiCloneHandle()
-         } else {
-            // Kotlin object, generate a new vtable handle and return that.
-            return handleMap.insert(value)
-         }
-    }
-
-    override fun lift(value: Long): LockViewListener {
-        if ((value and 1.toLong()) == 0.toLong()) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return LockViewListenerImpl(UniffiWithHandle, value)
-        } else {
-            // Kotlin-generated handle, get the object from the handle map
-            return handleMap.remove(value)
-        }
-    }
-
-    override fun read(buf: ByteBuffer): LockViewListener {
-        return lift(buf.getLong())
-    }
-
-    override fun allocationSize(value: LockViewListener) = 8UL
-
-    override fun write(value: LockViewListener, buf: ByteBuffer) {
-        buf.putLong(lower(value))
-    }
-}
-
-
-// This template implements a class for working with a Rust struct via a handle
-// to the live Rust struct on the other side of the FFI.
-//
-// There's some subtlety here, because we have to be careful not to operate on a Rust
-// struct after it has been dropped, and because we must expose a public API for freeing
-// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
-//
-//   * Each instance holds an opaque handle to the underlying Rust struct.
-//     Method calls need to read this handle from the object's state and pass it in to
-//     the Rust FFI.
-//
-//   * When an instance is no longer needed, its handle should be passed to a
-//     special destructor function provided by the Rust FFI, which will drop the
-//     underlying Rust struct.
-//
-//   * Given an instance, calling code is expected to call the special
-//     `destroy` method in order to free it after use, either by calling it explicitly
-//     or by using a higher-level helper like the `use` method. Failing to do so risks
-//     leaking the underlying Rust struct.
-//
-//   * We can't assume that calling code will do the right thing, and must be prepared
-//     to handle Kotlin method calls executing concurrently with or even after a call to
-//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
-//
-//   * We must never allow Rust code to operate on the underlying Rust struct after
-//     the destructor has been called, and must never call the destructor more than once.
-//     Doing so may trigger memory unsafety.
-//
-//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
-//     is implemented to call the destructor when the Kotlin object becomes unreachable.
-//     This is done in a background thread. This is not a panacea, and client code should be aware that
-//      1. the thread may starve if some there are objects that have poorly performing
-//     `drop` methods or do significant work in their `drop` methods.
-//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
-//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
-//
-// If we try to implement this with mutual exclusion on access to the handle, there is the
-// possibility of a race between a method call and a concurrent call to `destroy`:
-//
-//    * Thread A starts a method call, reads the value of the handle, but is interrupted
-//      before it can pass the handle over the FFI to Rust.
-//    * Thread B calls `destroy` and frees the underlying Rust struct.
-//    * Thread A resumes, passing the already-read handle value to Rust and triggering
-//      a use-after-free.
-//
-// One possible solution would be to use a `ReadWriteLock`, with each method call taking
-// a read lock (and thus allowed to run concurrently) and the special `destroy` method
-// taking a write lock (and thus blocking on live method calls). However, we aim not to
-// generate methods with any hidden blocking semantics, and a `destroy` method that might
-// block if called incorrectly seems to meet that bar.
-//
-// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
-// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
-// has been called. These are updated according to the following rules:
-//
-//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
-//      The initial value for the flag is false.
-//
-//    * At the start of each method call, we atomically check the counter.
-//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
-//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
-//
-//    * At the end of each method call, we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-//    * When `destroy` is called, we atomically flip the flag from false to true.
-//      If the flag was already true we silently fail.
-//      Otherwise we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
-// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
-//
-// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
-// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
-// of the underlying Rust code.
-//
-// This makes a cleaner a better alternative to _not_ calling `destroy()` as
-// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
-// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
-// thread may be starved, and the app will leak memory.
-//
-// In this case, `destroy`ing manually may be a better solution.
-//
-// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
-// with Rust peers are reclaimed:
-//
-// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
-// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
-// 3. The memory is reclaimed when the process terminates.
-//
-// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
-//
-
-
-/**
  * Locks: `client.locks()`.
  */
 public interface LocksClientInterface {
@@ -8379,331 +7149,6 @@ public object FfiConverterTypeLocksClient: FfiConverter<LocksClient, Long> {
     override fun allocationSize(value: LocksClient) = 8UL
 
     override fun write(value: LocksClient, buf: ByteBuffer) {
-        buf.putLong(lower(value))
-    }
-}
-
-
-// This template implements a class for working with a Rust struct via a handle
-// to the live Rust struct on the other side of the FFI.
-//
-// There's some subtlety here, because we have to be careful not to operate on a Rust
-// struct after it has been dropped, and because we must expose a public API for freeing
-// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
-//
-//   * Each instance holds an opaque handle to the underlying Rust struct.
-//     Method calls need to read this handle from the object's state and pass it in to
-//     the Rust FFI.
-//
-//   * When an instance is no longer needed, its handle should be passed to a
-//     special destructor function provided by the Rust FFI, which will drop the
-//     underlying Rust struct.
-//
-//   * Given an instance, calling code is expected to call the special
-//     `destroy` method in order to free it after use, either by calling it explicitly
-//     or by using a higher-level helper like the `use` method. Failing to do so risks
-//     leaking the underlying Rust struct.
-//
-//   * We can't assume that calling code will do the right thing, and must be prepared
-//     to handle Kotlin method calls executing concurrently with or even after a call to
-//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
-//
-//   * We must never allow Rust code to operate on the underlying Rust struct after
-//     the destructor has been called, and must never call the destructor more than once.
-//     Doing so may trigger memory unsafety.
-//
-//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
-//     is implemented to call the destructor when the Kotlin object becomes unreachable.
-//     This is done in a background thread. This is not a panacea, and client code should be aware that
-//      1. the thread may starve if some there are objects that have poorly performing
-//     `drop` methods or do significant work in their `drop` methods.
-//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
-//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
-//
-// If we try to implement this with mutual exclusion on access to the handle, there is the
-// possibility of a race between a method call and a concurrent call to `destroy`:
-//
-//    * Thread A starts a method call, reads the value of the handle, but is interrupted
-//      before it can pass the handle over the FFI to Rust.
-//    * Thread B calls `destroy` and frees the underlying Rust struct.
-//    * Thread A resumes, passing the already-read handle value to Rust and triggering
-//      a use-after-free.
-//
-// One possible solution would be to use a `ReadWriteLock`, with each method call taking
-// a read lock (and thus allowed to run concurrently) and the special `destroy` method
-// taking a write lock (and thus blocking on live method calls). However, we aim not to
-// generate methods with any hidden blocking semantics, and a `destroy` method that might
-// block if called incorrectly seems to meet that bar.
-//
-// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
-// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
-// has been called. These are updated according to the following rules:
-//
-//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
-//      The initial value for the flag is false.
-//
-//    * At the start of each method call, we atomically check the counter.
-//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
-//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
-//
-//    * At the end of each method call, we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-//    * When `destroy` is called, we atomically flip the flag from false to true.
-//      If the flag was already true we silently fail.
-//      Otherwise we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
-// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
-//
-// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
-// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
-// of the underlying Rust code.
-//
-// This makes a cleaner a better alternative to _not_ calling `destroy()` as
-// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
-// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
-// thread may be starved, and the app will leak memory.
-//
-// In this case, `destroy`ing manually may be a better solution.
-//
-// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
-// with Rust peers are reclaimed:
-//
-// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
-// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
-// 3. The memory is reclaimed when the process terminates.
-//
-// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
-//
-
-
-/**
- * Receives the library's log lines. Called on any thread; must not call
- * back into latchkey (such lines are dropped).
- */
-public interface LogSink {
-    
-    /**
-     * One line.
-     */
-    fun `log`(`record`: LogRecord)
-    
-    companion object
-}
-
-/**
- * Receives the library's log lines. Called on any thread; must not call
- * back into latchkey (such lines are dropped).
- */
-open class LogSinkImpl: Disposable, AutoCloseable, LogSink
-{
-
-    @Suppress("UNUSED_PARAMETER")
-    /**
-     * @suppress
-     */
-    constructor(withHandle: UniffiWithHandle, handle: Long) {
-        this.handle = handle
-        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
-    }
-
-    /**
-     * @suppress
-     *
-     * This constructor can be used to instantiate a fake object. Only used for tests. Any
-     * attempt to actually use an object constructed this way will fail as there is no
-     * connected Rust object.
-     */
-    @Suppress("UNUSED_PARAMETER")
-    constructor(noHandle: NoHandle) {
-        this.handle = 0
-        this.cleanable = null
-    }
-
-    protected val handle: Long
-    protected val cleanable: UniffiCleaner.Cleanable?
-
-    private val wasDestroyed = AtomicBoolean(false)
-    private val callCounter = AtomicLong(1)
-
-    /**
-     * Whether the current object has been destroyed and its reference is gone in the Rust side.
-     */
-    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
-
-    override fun destroy() {
-        // Only allow a single call to this method.
-        // TODO: maybe we should log a warning if called more than once?
-        if (this.wasDestroyed.compareAndSet(false, true)) {
-            // This decrement always matches the initial count of 1 given at creation time.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    @Synchronized
-    override fun close() {
-        this.destroy()
-    }
-
-    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
-        // Check and increment the call counter, to keep the object alive.
-        // This needs a compare-and-set retry loop in case of concurrent updates.
-        do {
-            val c = this.callCounter.get()
-            if (c == 0L) {
-                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
-            }
-            if (c == Long.MAX_VALUE) {
-                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
-            }
-        } while (! this.callCounter.compareAndSet(c, c + 1L))
-        // Now we can safely do the method call without the handle being freed concurrently.
-        try {
-            return block(this.uniffiCloneHandle())
-        } finally {
-            // This decrement always matches the increment we performed above.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    // Use a static inner class instead of a closure so as not to accidentally
-    // capture `this` as part of the cleanable's action.
-    private class UniffiCleanAction(private val handle: Long) : Runnable {
-        override fun run() {
-            if (handle == 0.toLong()) {
-                // Fake object created with `NoHandle`, don't try to free.
-                return;
-            }
-            uniffiRustCall { status ->
-                UniffiLib.uniffi_latchkey_ffi_fn_free_logsink(handle, status)
-            }
-        }
-    }
-
-    /**
-     * @suppress
-     */
-    fun uniffiCloneHandle(): Long {
-        if (handle == 0.toLong()) {
-            throw InternalException("uniffiCloneHandle() called on NoHandle object");
-        }
-        return uniffiRustCall() { status ->
-            UniffiLib.uniffi_latchkey_ffi_fn_clone_logsink(handle, status)
-        }
-    }
-
-    
-    /**
-     * One line.
-     */override fun `log`(`record`: LogRecord)
-        = 
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_logsink_log(
-        it,
-        
-        FfiConverterTypeLogRecord.lower(`record`),_status)
-}
-    }
-    
-    
-
-    
-
-    
-
-
-    
-    
-    /**
-     * @suppress
-     */
-    companion object
-    
-}
-
-
-
-// Put the implementation in an object so we don't pollute the top-level namespace
-internal object uniffiCallbackInterfaceLogSink {
-    internal object `log`: UniffiCallbackInterfaceLogSinkMethod0 {
-        override fun callback(`uniffiHandle`: Long,`record`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeLogSink.handleMap.get(uniffiHandle)
-            val makeCall = { ->
-                uniffiObj.`log`(
-                    FfiConverterTypeLogRecord.lift(`record`),
-                )
-            }
-            val writeReturn = { _: Unit -> Unit }
-            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
-        }
-    }
-
-    internal object uniffiFree: UniffiCallbackInterfaceFree {
-        override fun callback(handle: Long) {
-            FfiConverterTypeLogSink.handleMap.remove(handle)
-        }
-    }
-
-    internal object uniffiClone: UniffiCallbackInterfaceClone {
-        override fun callback(handle: Long): Long {
-            return FfiConverterTypeLogSink.handleMap.clone(handle)
-        }
-    }
-
-    internal var vtable = UniffiVTableCallbackInterfaceLogSink.UniffiByValue(
-        uniffiFree,
-        uniffiClone,
-        `log`,
-    )
-
-    // Registers the foreign callback with the Rust side.
-    // This method is generated for each callback interface.
-    internal fun register(lib: UniffiLib) {
-        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_logsink(vtable)
-    }
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeLogSink: FfiConverter<LogSink, Long> {
-    internal val handleMap = UniffiHandleMap<LogSink>()
-
-    override fun lower(value: LogSink): Long {
-        if (value is LogSinkImpl) {
-             // Rust-implemented object.  Clone the handle and return it
-            return value.uniffiCloneHandle()
-         } else {
-            // Kotlin object, generate a new vtable handle and return that.
-            return handleMap.insert(value)
-         }
-    }
-
-    override fun lift(value: Long): LogSink {
-        if ((value and 1.toLong()) == 0.toLong()) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return LogSinkImpl(UniffiWithHandle, value)
-        } else {
-            // Kotlin-generated handle, get the object from the handle map
-            return handleMap.remove(value)
-        }
-    }
-
-    override fun read(buf: ByteBuffer): LogSink {
-        return lift(buf.getLong())
-    }
-
-    override fun allocationSize(value: LogSink) = 8UL
-
-    override fun write(value: LogSink, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -9256,363 +7701,6 @@ public object FfiConverterTypeMessageCatalog: FfiConverter<MessageCatalog, Long>
 
 
 /**
- * Receives the locks in range (`client.locks().subscribeNearby`).
- */
-public interface NearbyLocksListener {
-    
-    /**
-     * The locks after the first scan window, then after each change.
-     */
-    fun `onUpdate`(`nearby`: NearbyLocks)
-    
-    /**
-     * The subscription ended.
-     */
-    fun `onError`(`error`: SubscriptionException)
-    
-    companion object
-}
-
-/**
- * Receives the locks in range (`client.locks().subscribeNearby`).
- */
-open class NearbyLocksListenerImpl: Disposable, AutoCloseable, NearbyLocksListener
-{
-
-    @Suppress("UNUSED_PARAMETER")
-    /**
-     * @suppress
-     */
-    constructor(withHandle: UniffiWithHandle, handle: Long) {
-        this.handle = handle
-        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
-    }
-
-    /**
-     * @suppress
-     *
-     * This constructor can be used to instantiate a fake object. Only used for tests. Any
-     * attempt to actually use an object constructed this way will fail as there is no
-     * connected Rust object.
-     */
-    @Suppress("UNUSED_PARAMETER")
-    constructor(noHandle: NoHandle) {
-        this.handle = 0
-        this.cleanable = null
-    }
-
-    protected val handle: Long
-    protected val cleanable: UniffiCleaner.Cleanable?
-
-    private val wasDestroyed = AtomicBoolean(false)
-    private val callCounter = AtomicLong(1)
-
-    /**
-     * Whether the current object has been destroyed and its reference is gone in the Rust side.
-     */
-    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
-
-    override fun destroy() {
-        // Only allow a single call to this method.
-        // TODO: maybe we should log a warning if called more than once?
-        if (this.wasDestroyed.compareAndSet(false, true)) {
-            // This decrement always matches the initial count of 1 given at creation time.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    @Synchronized
-    override fun close() {
-        this.destroy()
-    }
-
-    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
-        // Check and increment the call counter, to keep the object alive.
-        // This needs a compare-and-set retry loop in case of concurrent updates.
-        do {
-            val c = this.callCounter.get()
-            if (c == 0L) {
-                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
-            }
-            if (c == Long.MAX_VALUE) {
-                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
-            }
-        } while (! this.callCounter.compareAndSet(c, c + 1L))
-        // Now we can safely do the method call without the handle being freed concurrently.
-        try {
-            return block(this.uniffiCloneHandle())
-        } finally {
-            // This decrement always matches the increment we performed above.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    // Use a static inner class instead of a closure so as not to accidentally
-    // capture `this` as part of the cleanable's action.
-    private class UniffiCleanAction(private val handle: Long) : Runnable {
-        override fun run() {
-            if (handle == 0.toLong()) {
-                // Fake object created with `NoHandle`, don't try to free.
-                return;
-            }
-            uniffiRustCall { status ->
-                UniffiLib.uniffi_latchkey_ffi_fn_free_nearbylockslistener(handle, status)
-            }
-        }
-    }
-
-    /**
-     * @suppress
-     */
-    fun uniffiCloneHandle(): Long {
-        if (handle == 0.toLong()) {
-            throw InternalException("uniffiCloneHandle() called on NoHandle object");
-        }
-        return uniffiRustCall() { status ->
-            UniffiLib.uniffi_latchkey_ffi_fn_clone_nearbylockslistener(handle, status)
-        }
-    }
-
-    
-    /**
-     * The locks after the first scan window, then after each change.
-     */override fun `onUpdate`(`nearby`: NearbyLocks)
-        = 
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_nearbylockslistener_on_update(
-        it,
-        
-        FfiConverterTypeNearbyLocks.lower(`nearby`),_status)
-}
-    }
-    
-    
-
-    
-    /**
-     * The subscription ended.
-     */override fun `onError`(`error`: SubscriptionException)
-        = 
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_nearbylockslistener_on_error(
-        it,
-        
-        FfiConverterTypeSubscriptionError.lower(`error`),_status)
-}
-    }
-    
-    
-
-    
-
-    
-
-
-    
-    
-    /**
-     * @suppress
-     */
-    companion object
-    
-}
-
-
-
-// Put the implementation in an object so we don't pollute the top-level namespace
-internal object uniffiCallbackInterfaceNearbyLocksListener {
-    internal object `onUpdate`: UniffiCallbackInterfaceNearbyLocksListenerMethod0 {
-        override fun callback(`uniffiHandle`: Long,`nearby`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeNearbyLocksListener.handleMap.get(uniffiHandle)
-            val makeCall = { ->
-                uniffiObj.`onUpdate`(
-                    FfiConverterTypeNearbyLocks.lift(`nearby`),
-                )
-            }
-            val writeReturn = { _: Unit -> Unit }
-            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
-        }
-    }
-    internal object `onError`: UniffiCallbackInterfaceNearbyLocksListenerMethod1 {
-        override fun callback(`uniffiHandle`: Long,`error`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeNearbyLocksListener.handleMap.get(uniffiHandle)
-            val makeCall = { ->
-                uniffiObj.`onError`(
-                    FfiConverterTypeSubscriptionError.lift(`error`),
-                )
-            }
-            val writeReturn = { _: Unit -> Unit }
-            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
-        }
-    }
-
-    internal object uniffiFree: UniffiCallbackInterfaceFree {
-        override fun callback(handle: Long) {
-            FfiConverterTypeNearbyLocksListener.handleMap.remove(handle)
-        }
-    }
-
-    internal object uniffiClone: UniffiCallbackInterfaceClone {
-        override fun callback(handle: Long): Long {
-            return FfiConverterTypeNearbyLocksListener.handleMap.clone(handle)
-        }
-    }
-
-    internal var vtable = UniffiVTableCallbackInterfaceNearbyLocksListener.UniffiByValue(
-        uniffiFree,
-        uniffiClone,
-        `onUpdate`,
-        `onError`,
-    )
-
-    // Registers the foreign callback with the Rust side.
-    // This method is generated for each callback interface.
-    internal fun register(lib: UniffiLib) {
-        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_nearbylockslistener(vtable)
-    }
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeNearbyLocksListener: FfiConverter<NearbyLocksListener, Long> {
-    internal val handleMap = UniffiHandleMap<NearbyLocksListener>()
-
-    override fun lower(value: NearbyLocksListener): Long {
-        if (value is NearbyLocksListenerImpl) {
-             // Rust-implemented object.  Clone the handle and return it
-            return value.uniffiCloneHandle()
-         } else {
-            // Kotlin object, generate a new vtable handle and return that.
-            return handleMap.insert(value)
-         }
-    }
-
-    override fun lift(value: Long): NearbyLocksListener {
-        if ((value and 1.toLong()) == 0.toLong()) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return NearbyLocksListenerImpl(UniffiWithHandle, value)
-        } else {
-            // Kotlin-generated handle, get the object from the handle map
-            return handleMap.remove(value)
-        }
-    }
-
-    override fun read(buf: ByteBuffer): NearbyLocksListener {
-        return lift(buf.getLong())
-    }
-
-    override fun allocationSize(value: NearbyLocksListener) = 8UL
-
-    override fun write(value: NearbyLocksListener, buf: ByteBuffer) {
-        buf.putLong(lower(value))
-    }
-}
-
-
-// This template implements a class for working with a Rust struct via a handle
-// to the live Rust struct on the other side of the FFI.
-//
-// There's some subtlety here, because we have to be careful not to operate on a Rust
-// struct after it has been dropped, and because we must expose a public API for freeing
-// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
-//
-//   * Each instance holds an opaque handle to the underlying Rust struct.
-//     Method calls need to read this handle from the object's state and pass it in to
-//     the Rust FFI.
-//
-//   * When an instance is no longer needed, its handle should be passed to a
-//     special destructor function provided by the Rust FFI, which will drop the
-//     underlying Rust struct.
-//
-//   * Given an instance, calling code is expected to call the special
-//     `destroy` method in order to free it after use, either by calling it explicitly
-//     or by using a higher-level helper like the `use` method. Failing to do so risks
-//     leaking the underlying Rust struct.
-//
-//   * We can't assume that calling code will do the right thing, and must be prepared
-//     to handle Kotlin method calls executing concurrently with or even after a call to
-//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
-//
-//   * We must never allow Rust code to operate on the underlying Rust struct after
-//     the destructor has been called, and must never call the destructor more than once.
-//     Doing so may trigger memory unsafety.
-//
-//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
-//     is implemented to call the destructor when the Kotlin object becomes unreachable.
-//     This is done in a background thread. This is not a panacea, and client code should be aware that
-//      1. the thread may starve if some there are objects that have poorly performing
-//     `drop` methods or do significant work in their `drop` methods.
-//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
-//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
-//
-// If we try to implement this with mutual exclusion on access to the handle, there is the
-// possibility of a race between a method call and a concurrent call to `destroy`:
-//
-//    * Thread A starts a method call, reads the value of the handle, but is interrupted
-//      before it can pass the handle over the FFI to Rust.
-//    * Thread B calls `destroy` and frees the underlying Rust struct.
-//    * Thread A resumes, passing the already-read handle value to Rust and triggering
-//      a use-after-free.
-//
-// One possible solution would be to use a `ReadWriteLock`, with each method call taking
-// a read lock (and thus allowed to run concurrently) and the special `destroy` method
-// taking a write lock (and thus blocking on live method calls). However, we aim not to
-// generate methods with any hidden blocking semantics, and a `destroy` method that might
-// block if called incorrectly seems to meet that bar.
-//
-// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
-// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
-// has been called. These are updated according to the following rules:
-//
-//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
-//      The initial value for the flag is false.
-//
-//    * At the start of each method call, we atomically check the counter.
-//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
-//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
-//
-//    * At the end of each method call, we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-//    * When `destroy` is called, we atomically flip the flag from false to true.
-//      If the flag was already true we silently fail.
-//      Otherwise we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
-// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
-//
-// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
-// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
-// of the underlying Rust code.
-//
-// This makes a cleaner a better alternative to _not_ calling `destroy()` as
-// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
-// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
-// thread may be starved, and the app will leak memory.
-//
-// In this case, `destroy`ing manually may be a better solution.
-//
-// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
-// with Rust peers are reclaimed:
-//
-// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
-// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
-// 3. The memory is reclaimed when the process terminates.
-//
-// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
-//
-
-
-/**
  * Keypad PINs: `client.pins()`.
  */
 public interface PinsClientInterface {
@@ -9933,787 +8021,6 @@ public object FfiConverterTypePinsClient: FfiConverter<PinsClient, Long> {
     override fun allocationSize(value: PinsClient) = 8UL
 
     override fun write(value: PinsClient, buf: ByteBuffer) {
-        buf.putLong(lower(value))
-    }
-}
-
-
-// This template implements a class for working with a Rust struct via a handle
-// to the live Rust struct on the other side of the FFI.
-//
-// There's some subtlety here, because we have to be careful not to operate on a Rust
-// struct after it has been dropped, and because we must expose a public API for freeing
-// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
-//
-//   * Each instance holds an opaque handle to the underlying Rust struct.
-//     Method calls need to read this handle from the object's state and pass it in to
-//     the Rust FFI.
-//
-//   * When an instance is no longer needed, its handle should be passed to a
-//     special destructor function provided by the Rust FFI, which will drop the
-//     underlying Rust struct.
-//
-//   * Given an instance, calling code is expected to call the special
-//     `destroy` method in order to free it after use, either by calling it explicitly
-//     or by using a higher-level helper like the `use` method. Failing to do so risks
-//     leaking the underlying Rust struct.
-//
-//   * We can't assume that calling code will do the right thing, and must be prepared
-//     to handle Kotlin method calls executing concurrently with or even after a call to
-//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
-//
-//   * We must never allow Rust code to operate on the underlying Rust struct after
-//     the destructor has been called, and must never call the destructor more than once.
-//     Doing so may trigger memory unsafety.
-//
-//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
-//     is implemented to call the destructor when the Kotlin object becomes unreachable.
-//     This is done in a background thread. This is not a panacea, and client code should be aware that
-//      1. the thread may starve if some there are objects that have poorly performing
-//     `drop` methods or do significant work in their `drop` methods.
-//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
-//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
-//
-// If we try to implement this with mutual exclusion on access to the handle, there is the
-// possibility of a race between a method call and a concurrent call to `destroy`:
-//
-//    * Thread A starts a method call, reads the value of the handle, but is interrupted
-//      before it can pass the handle over the FFI to Rust.
-//    * Thread B calls `destroy` and frees the underlying Rust struct.
-//    * Thread A resumes, passing the already-read handle value to Rust and triggering
-//      a use-after-free.
-//
-// One possible solution would be to use a `ReadWriteLock`, with each method call taking
-// a read lock (and thus allowed to run concurrently) and the special `destroy` method
-// taking a write lock (and thus blocking on live method calls). However, we aim not to
-// generate methods with any hidden blocking semantics, and a `destroy` method that might
-// block if called incorrectly seems to meet that bar.
-//
-// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
-// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
-// has been called. These are updated according to the following rules:
-//
-//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
-//      The initial value for the flag is false.
-//
-//    * At the start of each method call, we atomically check the counter.
-//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
-//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
-//
-//    * At the end of each method call, we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-//    * When `destroy` is called, we atomically flip the flag from false to true.
-//      If the flag was already true we silently fail.
-//      Otherwise we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
-// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
-//
-// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
-// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
-// of the underlying Rust code.
-//
-// This makes a cleaner a better alternative to _not_ calling `destroy()` as
-// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
-// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
-// thread may be starved, and the app will leak memory.
-//
-// In this case, `destroy`ing manually may be a better solution.
-//
-// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
-// with Rust peers are reclaimed:
-//
-// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
-// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
-// 3. The memory is reclaimed when the process terminates.
-//
-// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
-//
-
-
-/**
- * Receives the steps of a command, in order, on the library's own
- * progress thread (never the caller's, so a listener can't stall a
- * command and a command polled on the main thread can't stall the UI
- * through it): post to the main thread before touching UI. Every step
- * is delivered before the command's call returns.
- */
-public interface ProgressListener {
-    
-    /**
-     * One step, in order.
-     */
-    fun `onProgress`(`progress`: Progress)
-    
-    companion object
-}
-
-/**
- * Receives the steps of a command, in order, on the library's own
- * progress thread (never the caller's, so a listener can't stall a
- * command and a command polled on the main thread can't stall the UI
- * through it): post to the main thread before touching UI. Every step
- * is delivered before the command's call returns.
- */
-open class ProgressListenerImpl: Disposable, AutoCloseable, ProgressListener
-{
-
-    @Suppress("UNUSED_PARAMETER")
-    /**
-     * @suppress
-     */
-    constructor(withHandle: UniffiWithHandle, handle: Long) {
-        this.handle = handle
-        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
-    }
-
-    /**
-     * @suppress
-     *
-     * This constructor can be used to instantiate a fake object. Only used for tests. Any
-     * attempt to actually use an object constructed this way will fail as there is no
-     * connected Rust object.
-     */
-    @Suppress("UNUSED_PARAMETER")
-    constructor(noHandle: NoHandle) {
-        this.handle = 0
-        this.cleanable = null
-    }
-
-    protected val handle: Long
-    protected val cleanable: UniffiCleaner.Cleanable?
-
-    private val wasDestroyed = AtomicBoolean(false)
-    private val callCounter = AtomicLong(1)
-
-    /**
-     * Whether the current object has been destroyed and its reference is gone in the Rust side.
-     */
-    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
-
-    override fun destroy() {
-        // Only allow a single call to this method.
-        // TODO: maybe we should log a warning if called more than once?
-        if (this.wasDestroyed.compareAndSet(false, true)) {
-            // This decrement always matches the initial count of 1 given at creation time.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    @Synchronized
-    override fun close() {
-        this.destroy()
-    }
-
-    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
-        // Check and increment the call counter, to keep the object alive.
-        // This needs a compare-and-set retry loop in case of concurrent updates.
-        do {
-            val c = this.callCounter.get()
-            if (c == 0L) {
-                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
-            }
-            if (c == Long.MAX_VALUE) {
-                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
-            }
-        } while (! this.callCounter.compareAndSet(c, c + 1L))
-        // Now we can safely do the method call without the handle being freed concurrently.
-        try {
-            return block(this.uniffiCloneHandle())
-        } finally {
-            // This decrement always matches the increment we performed above.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    // Use a static inner class instead of a closure so as not to accidentally
-    // capture `this` as part of the cleanable's action.
-    private class UniffiCleanAction(private val handle: Long) : Runnable {
-        override fun run() {
-            if (handle == 0.toLong()) {
-                // Fake object created with `NoHandle`, don't try to free.
-                return;
-            }
-            uniffiRustCall { status ->
-                UniffiLib.uniffi_latchkey_ffi_fn_free_progresslistener(handle, status)
-            }
-        }
-    }
-
-    /**
-     * @suppress
-     */
-    fun uniffiCloneHandle(): Long {
-        if (handle == 0.toLong()) {
-            throw InternalException("uniffiCloneHandle() called on NoHandle object");
-        }
-        return uniffiRustCall() { status ->
-            UniffiLib.uniffi_latchkey_ffi_fn_clone_progresslistener(handle, status)
-        }
-    }
-
-    
-    /**
-     * One step, in order.
-     */override fun `onProgress`(`progress`: Progress)
-        = 
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_progresslistener_on_progress(
-        it,
-        
-        FfiConverterTypeProgress.lower(`progress`),_status)
-}
-    }
-    
-    
-
-    
-
-    
-
-
-    
-    
-    /**
-     * @suppress
-     */
-    companion object
-    
-}
-
-
-
-// Put the implementation in an object so we don't pollute the top-level namespace
-internal object uniffiCallbackInterfaceProgressListener {
-    internal object `onProgress`: UniffiCallbackInterfaceProgressListenerMethod0 {
-        override fun callback(`uniffiHandle`: Long,`progress`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeProgressListener.handleMap.get(uniffiHandle)
-            val makeCall = { ->
-                uniffiObj.`onProgress`(
-                    FfiConverterTypeProgress.lift(`progress`),
-                )
-            }
-            val writeReturn = { _: Unit -> Unit }
-            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
-        }
-    }
-
-    internal object uniffiFree: UniffiCallbackInterfaceFree {
-        override fun callback(handle: Long) {
-            FfiConverterTypeProgressListener.handleMap.remove(handle)
-        }
-    }
-
-    internal object uniffiClone: UniffiCallbackInterfaceClone {
-        override fun callback(handle: Long): Long {
-            return FfiConverterTypeProgressListener.handleMap.clone(handle)
-        }
-    }
-
-    internal var vtable = UniffiVTableCallbackInterfaceProgressListener.UniffiByValue(
-        uniffiFree,
-        uniffiClone,
-        `onProgress`,
-    )
-
-    // Registers the foreign callback with the Rust side.
-    // This method is generated for each callback interface.
-    internal fun register(lib: UniffiLib) {
-        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_progresslistener(vtable)
-    }
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeProgressListener: FfiConverter<ProgressListener, Long> {
-    internal val handleMap = UniffiHandleMap<ProgressListener>()
-
-    override fun lower(value: ProgressListener): Long {
-        if (value is ProgressListenerImpl) {
-             // Rust-implemented object.  Clone the handle and return it
-            return value.uniffiCloneHandle()
-         } else {
-            // Kotlin object, generate a new vtable handle and return that.
-            return handleMap.insert(value)
-         }
-    }
-
-    override fun lift(value: Long): ProgressListener {
-        if ((value and 1.toLong()) == 0.toLong()) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return ProgressListenerImpl(UniffiWithHandle, value)
-        } else {
-            // Kotlin-generated handle, get the object from the handle map
-            return handleMap.remove(value)
-        }
-    }
-
-    override fun read(buf: ByteBuffer): ProgressListener {
-        return lift(buf.getLong())
-    }
-
-    override fun allocationSize(value: ProgressListener) = 8UL
-
-    override fun write(value: ProgressListener, buf: ByteBuffer) {
-        buf.putLong(lower(value))
-    }
-}
-
-
-// This template implements a class for working with a Rust struct via a handle
-// to the live Rust struct on the other side of the FFI.
-//
-// There's some subtlety here, because we have to be careful not to operate on a Rust
-// struct after it has been dropped, and because we must expose a public API for freeing
-// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
-//
-//   * Each instance holds an opaque handle to the underlying Rust struct.
-//     Method calls need to read this handle from the object's state and pass it in to
-//     the Rust FFI.
-//
-//   * When an instance is no longer needed, its handle should be passed to a
-//     special destructor function provided by the Rust FFI, which will drop the
-//     underlying Rust struct.
-//
-//   * Given an instance, calling code is expected to call the special
-//     `destroy` method in order to free it after use, either by calling it explicitly
-//     or by using a higher-level helper like the `use` method. Failing to do so risks
-//     leaking the underlying Rust struct.
-//
-//   * We can't assume that calling code will do the right thing, and must be prepared
-//     to handle Kotlin method calls executing concurrently with or even after a call to
-//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
-//
-//   * We must never allow Rust code to operate on the underlying Rust struct after
-//     the destructor has been called, and must never call the destructor more than once.
-//     Doing so may trigger memory unsafety.
-//
-//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
-//     is implemented to call the destructor when the Kotlin object becomes unreachable.
-//     This is done in a background thread. This is not a panacea, and client code should be aware that
-//      1. the thread may starve if some there are objects that have poorly performing
-//     `drop` methods or do significant work in their `drop` methods.
-//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
-//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
-//
-// If we try to implement this with mutual exclusion on access to the handle, there is the
-// possibility of a race between a method call and a concurrent call to `destroy`:
-//
-//    * Thread A starts a method call, reads the value of the handle, but is interrupted
-//      before it can pass the handle over the FFI to Rust.
-//    * Thread B calls `destroy` and frees the underlying Rust struct.
-//    * Thread A resumes, passing the already-read handle value to Rust and triggering
-//      a use-after-free.
-//
-// One possible solution would be to use a `ReadWriteLock`, with each method call taking
-// a read lock (and thus allowed to run concurrently) and the special `destroy` method
-// taking a write lock (and thus blocking on live method calls). However, we aim not to
-// generate methods with any hidden blocking semantics, and a `destroy` method that might
-// block if called incorrectly seems to meet that bar.
-//
-// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
-// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
-// has been called. These are updated according to the following rules:
-//
-//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
-//      The initial value for the flag is false.
-//
-//    * At the start of each method call, we atomically check the counter.
-//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
-//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
-//
-//    * At the end of each method call, we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-//    * When `destroy` is called, we atomically flip the flag from false to true.
-//      If the flag was already true we silently fail.
-//      Otherwise we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
-// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
-//
-// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
-// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
-// of the underlying Rust code.
-//
-// This makes a cleaner a better alternative to _not_ calling `destroy()` as
-// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
-// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
-// thread may be starved, and the app will leak memory.
-//
-// In this case, `destroy`ing manually may be a better solution.
-//
-// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
-// with Rust peers are reclaimed:
-//
-// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
-// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
-// 3. The memory is reclaimed when the process terminates.
-//
-// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
-//
-
-
-/**
- * Holds the phone's P-256 holder key and signs with ECDSA P-256 SHA-256
- * (Android `SHA256withECDSA`, iOS `ecdsaSignatureMessageX962SHA256`).
- */
-public interface Signer {
-    
-    /**
-     * The public key, SEC1 uncompressed (65 bytes, `04 ‖ x ‖ y`).
-     */
-    fun `publicKey`(): kotlin.ByteArray
-    
-    /**
-     * Hashes `message` with SHA-256 and signs it. Return what the
-     * platform gives, the DER signature (`SHA256withECDSA`,
-     * `ecdsaSignatureMessageX962SHA256`), or the raw 64-byte `r ‖ s`:
-     * the library converts DER itself (short and zero-padded scalars
-     * included).
-     */
-    fun `sign`(`message`: kotlin.ByteArray): kotlin.ByteArray
-    
-    /**
-     * Where the holder key lives (`StrongBox`, `SecureEnclave`, …).
-     */
-    fun `protection`(): KeyProtection
-    
-    /**
-     * Deletes the holder key (sign-out); a missing key is no error.
-     */
-    fun `deleteKey`()
-    
-    companion object
-}
-
-/**
- * Holds the phone's P-256 holder key and signs with ECDSA P-256 SHA-256
- * (Android `SHA256withECDSA`, iOS `ecdsaSignatureMessageX962SHA256`).
- */
-open class SignerImpl: Disposable, AutoCloseable, Signer
-{
-
-    @Suppress("UNUSED_PARAMETER")
-    /**
-     * @suppress
-     */
-    constructor(withHandle: UniffiWithHandle, handle: Long) {
-        this.handle = handle
-        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
-    }
-
-    /**
-     * @suppress
-     *
-     * This constructor can be used to instantiate a fake object. Only used for tests. Any
-     * attempt to actually use an object constructed this way will fail as there is no
-     * connected Rust object.
-     */
-    @Suppress("UNUSED_PARAMETER")
-    constructor(noHandle: NoHandle) {
-        this.handle = 0
-        this.cleanable = null
-    }
-
-    protected val handle: Long
-    protected val cleanable: UniffiCleaner.Cleanable?
-
-    private val wasDestroyed = AtomicBoolean(false)
-    private val callCounter = AtomicLong(1)
-
-    /**
-     * Whether the current object has been destroyed and its reference is gone in the Rust side.
-     */
-    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
-
-    override fun destroy() {
-        // Only allow a single call to this method.
-        // TODO: maybe we should log a warning if called more than once?
-        if (this.wasDestroyed.compareAndSet(false, true)) {
-            // This decrement always matches the initial count of 1 given at creation time.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    @Synchronized
-    override fun close() {
-        this.destroy()
-    }
-
-    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
-        // Check and increment the call counter, to keep the object alive.
-        // This needs a compare-and-set retry loop in case of concurrent updates.
-        do {
-            val c = this.callCounter.get()
-            if (c == 0L) {
-                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
-            }
-            if (c == Long.MAX_VALUE) {
-                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
-            }
-        } while (! this.callCounter.compareAndSet(c, c + 1L))
-        // Now we can safely do the method call without the handle being freed concurrently.
-        try {
-            return block(this.uniffiCloneHandle())
-        } finally {
-            // This decrement always matches the increment we performed above.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    // Use a static inner class instead of a closure so as not to accidentally
-    // capture `this` as part of the cleanable's action.
-    private class UniffiCleanAction(private val handle: Long) : Runnable {
-        override fun run() {
-            if (handle == 0.toLong()) {
-                // Fake object created with `NoHandle`, don't try to free.
-                return;
-            }
-            uniffiRustCall { status ->
-                UniffiLib.uniffi_latchkey_ffi_fn_free_signer(handle, status)
-            }
-        }
-    }
-
-    /**
-     * @suppress
-     */
-    fun uniffiCloneHandle(): Long {
-        if (handle == 0.toLong()) {
-            throw InternalException("uniffiCloneHandle() called on NoHandle object");
-        }
-        return uniffiRustCall() { status ->
-            UniffiLib.uniffi_latchkey_ffi_fn_clone_signer(handle, status)
-        }
-    }
-
-    
-    /**
-     * The public key, SEC1 uncompressed (65 bytes, `04 ‖ x ‖ y`).
-     */
-    @Throws(KeyStoreException::class)override fun `publicKey`(): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(KeyStoreException) { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_signer_public_key(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Hashes `message` with SHA-256 and signs it. Return what the
-     * platform gives, the DER signature (`SHA256withECDSA`,
-     * `ecdsaSignatureMessageX962SHA256`), or the raw 64-byte `r ‖ s`:
-     * the library converts DER itself (short and zero-padded scalars
-     * included).
-     */
-    @Throws(KeyStoreException::class)override fun `sign`(`message`: kotlin.ByteArray): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(KeyStoreException) { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_signer_sign(
-        it,
-        
-        FfiConverterByteArray.lower(`message`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Where the holder key lives (`StrongBox`, `SecureEnclave`, …).
-     */override fun `protection`(): KeyProtection {
-            return FfiConverterTypeKeyProtection.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_signer_protection(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Deletes the holder key (sign-out); a missing key is no error.
-     */
-    @Throws(KeyStoreException::class)override fun `deleteKey`()
-        = 
-    callWithHandle {
-    uniffiRustCallWithError(KeyStoreException) { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_signer_delete_key(
-        it,
-        _status)
-}
-    }
-    
-    
-
-    
-
-    
-
-
-    
-    
-    /**
-     * @suppress
-     */
-    companion object
-    
-}
-
-
-
-// Put the implementation in an object so we don't pollute the top-level namespace
-internal object uniffiCallbackInterfaceSigner {
-    internal object `publicKey`: UniffiCallbackInterfaceSignerMethod0 {
-        override fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeSigner.handleMap.get(uniffiHandle)
-            val makeCall = { ->
-                uniffiObj.`publicKey`(
-                )
-            }
-            val writeReturn = { value: kotlin.ByteArray -> uniffiOutReturn.setValue(FfiConverterByteArray.lower(value)) }
-            uniffiTraitInterfaceCallWithError(
-                uniffiCallStatus,
-                makeCall,
-                writeReturn,
-                { e: KeyStoreException -> FfiConverterTypeKeyStoreError.lower(e) }
-            )
-        }
-    }
-    internal object `sign`: UniffiCallbackInterfaceSignerMethod1 {
-        override fun callback(`uniffiHandle`: Long,`message`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeSigner.handleMap.get(uniffiHandle)
-            val makeCall = { ->
-                uniffiObj.`sign`(
-                    FfiConverterByteArray.lift(`message`),
-                )
-            }
-            val writeReturn = { value: kotlin.ByteArray -> uniffiOutReturn.setValue(FfiConverterByteArray.lower(value)) }
-            uniffiTraitInterfaceCallWithError(
-                uniffiCallStatus,
-                makeCall,
-                writeReturn,
-                { e: KeyStoreException -> FfiConverterTypeKeyStoreError.lower(e) }
-            )
-        }
-    }
-    internal object `protection`: UniffiCallbackInterfaceSignerMethod2 {
-        override fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeSigner.handleMap.get(uniffiHandle)
-            val makeCall = { ->
-                uniffiObj.`protection`(
-                )
-            }
-            val writeReturn = { value: KeyProtection -> uniffiOutReturn.setValue(FfiConverterTypeKeyProtection.lower(value)) }
-            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
-        }
-    }
-    internal object `deleteKey`: UniffiCallbackInterfaceSignerMethod3 {
-        override fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeSigner.handleMap.get(uniffiHandle)
-            val makeCall = { ->
-                uniffiObj.`deleteKey`(
-                )
-            }
-            val writeReturn = { _: Unit -> Unit }
-            uniffiTraitInterfaceCallWithError(
-                uniffiCallStatus,
-                makeCall,
-                writeReturn,
-                { e: KeyStoreException -> FfiConverterTypeKeyStoreError.lower(e) }
-            )
-        }
-    }
-
-    internal object uniffiFree: UniffiCallbackInterfaceFree {
-        override fun callback(handle: Long) {
-            FfiConverterTypeSigner.handleMap.remove(handle)
-        }
-    }
-
-    internal object uniffiClone: UniffiCallbackInterfaceClone {
-        override fun callback(handle: Long): Long {
-            return FfiConverterTypeSigner.handleMap.clone(handle)
-        }
-    }
-
-    internal var vtable = UniffiVTableCallbackInterfaceSigner.UniffiByValue(
-        uniffiFree,
-        uniffiClone,
-        `publicKey`,
-        `sign`,
-        `protection`,
-        `deleteKey`,
-    )
-
-    // Registers the foreign callback with the Rust side.
-    // This method is generated for each callback interface.
-    internal fun register(lib: UniffiLib) {
-        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_signer(vtable)
-    }
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeSigner: FfiConverter<Signer, Long> {
-    internal val handleMap = UniffiHandleMap<Signer>()
-
-    override fun lower(value: Signer): Long {
-        if (value is SignerImpl) {
-             // Rust-implemented object.  Clone the handle and return it
-            return value.uniffiCloneHandle()
-         } else {
-            // Kotlin object, generate a new vtable handle and return that.
-            return handleMap.insert(value)
-         }
-    }
-
-    override fun lift(value: Long): Signer {
-        if ((value and 1.toLong()) == 0.toLong()) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return SignerImpl(UniffiWithHandle, value)
-        } else {
-            // Kotlin-generated handle, get the object from the handle map
-            return handleMap.remove(value)
-        }
-    }
-
-    override fun read(buf: ByteBuffer): Signer {
-        return lift(buf.getLong())
-    }
-
-    override fun allocationSize(value: Signer) = 8UL
-
-    override fun write(value: Signer, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -11701,363 +9008,6 @@ public object FfiConverterTypeSyncClient: FfiConverter<SyncClient, Long> {
     override fun allocationSize(value: SyncClient) = 8UL
 
     override fun write(value: SyncClient, buf: ByteBuffer) {
-        buf.putLong(lower(value))
-    }
-}
-
-
-// This template implements a class for working with a Rust struct via a handle
-// to the live Rust struct on the other side of the FFI.
-//
-// There's some subtlety here, because we have to be careful not to operate on a Rust
-// struct after it has been dropped, and because we must expose a public API for freeing
-// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
-//
-//   * Each instance holds an opaque handle to the underlying Rust struct.
-//     Method calls need to read this handle from the object's state and pass it in to
-//     the Rust FFI.
-//
-//   * When an instance is no longer needed, its handle should be passed to a
-//     special destructor function provided by the Rust FFI, which will drop the
-//     underlying Rust struct.
-//
-//   * Given an instance, calling code is expected to call the special
-//     `destroy` method in order to free it after use, either by calling it explicitly
-//     or by using a higher-level helper like the `use` method. Failing to do so risks
-//     leaking the underlying Rust struct.
-//
-//   * We can't assume that calling code will do the right thing, and must be prepared
-//     to handle Kotlin method calls executing concurrently with or even after a call to
-//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
-//
-//   * We must never allow Rust code to operate on the underlying Rust struct after
-//     the destructor has been called, and must never call the destructor more than once.
-//     Doing so may trigger memory unsafety.
-//
-//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
-//     is implemented to call the destructor when the Kotlin object becomes unreachable.
-//     This is done in a background thread. This is not a panacea, and client code should be aware that
-//      1. the thread may starve if some there are objects that have poorly performing
-//     `drop` methods or do significant work in their `drop` methods.
-//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
-//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
-//
-// If we try to implement this with mutual exclusion on access to the handle, there is the
-// possibility of a race between a method call and a concurrent call to `destroy`:
-//
-//    * Thread A starts a method call, reads the value of the handle, but is interrupted
-//      before it can pass the handle over the FFI to Rust.
-//    * Thread B calls `destroy` and frees the underlying Rust struct.
-//    * Thread A resumes, passing the already-read handle value to Rust and triggering
-//      a use-after-free.
-//
-// One possible solution would be to use a `ReadWriteLock`, with each method call taking
-// a read lock (and thus allowed to run concurrently) and the special `destroy` method
-// taking a write lock (and thus blocking on live method calls). However, we aim not to
-// generate methods with any hidden blocking semantics, and a `destroy` method that might
-// block if called incorrectly seems to meet that bar.
-//
-// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
-// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
-// has been called. These are updated according to the following rules:
-//
-//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
-//      The initial value for the flag is false.
-//
-//    * At the start of each method call, we atomically check the counter.
-//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
-//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
-//
-//    * At the end of each method call, we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-//    * When `destroy` is called, we atomically flip the flag from false to true.
-//      If the flag was already true we silently fail.
-//      Otherwise we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
-// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
-//
-// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
-// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
-// of the underlying Rust code.
-//
-// This makes a cleaner a better alternative to _not_ calling `destroy()` as
-// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
-// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
-// thread may be starved, and the app will leak memory.
-//
-// In this case, `destroy`ing manually may be a better solution.
-//
-// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
-// with Rust peers are reclaimed:
-//
-// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
-// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
-// 3. The memory is reclaimed when the process terminates.
-//
-// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
-//
-
-
-/**
- * Receives the sync status (`client.sync()?.subscribeStatus`).
- */
-public interface SyncStatusListener {
-    
-    /**
-     * The status now, then each change.
-     */
-    fun `onUpdate`(`status`: SyncStatus)
-    
-    /**
-     * The subscription ended.
-     */
-    fun `onError`(`error`: SubscriptionException)
-    
-    companion object
-}
-
-/**
- * Receives the sync status (`client.sync()?.subscribeStatus`).
- */
-open class SyncStatusListenerImpl: Disposable, AutoCloseable, SyncStatusListener
-{
-
-    @Suppress("UNUSED_PARAMETER")
-    /**
-     * @suppress
-     */
-    constructor(withHandle: UniffiWithHandle, handle: Long) {
-        this.handle = handle
-        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
-    }
-
-    /**
-     * @suppress
-     *
-     * This constructor can be used to instantiate a fake object. Only used for tests. Any
-     * attempt to actually use an object constructed this way will fail as there is no
-     * connected Rust object.
-     */
-    @Suppress("UNUSED_PARAMETER")
-    constructor(noHandle: NoHandle) {
-        this.handle = 0
-        this.cleanable = null
-    }
-
-    protected val handle: Long
-    protected val cleanable: UniffiCleaner.Cleanable?
-
-    private val wasDestroyed = AtomicBoolean(false)
-    private val callCounter = AtomicLong(1)
-
-    /**
-     * Whether the current object has been destroyed and its reference is gone in the Rust side.
-     */
-    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
-
-    override fun destroy() {
-        // Only allow a single call to this method.
-        // TODO: maybe we should log a warning if called more than once?
-        if (this.wasDestroyed.compareAndSet(false, true)) {
-            // This decrement always matches the initial count of 1 given at creation time.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    @Synchronized
-    override fun close() {
-        this.destroy()
-    }
-
-    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
-        // Check and increment the call counter, to keep the object alive.
-        // This needs a compare-and-set retry loop in case of concurrent updates.
-        do {
-            val c = this.callCounter.get()
-            if (c == 0L) {
-                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
-            }
-            if (c == Long.MAX_VALUE) {
-                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
-            }
-        } while (! this.callCounter.compareAndSet(c, c + 1L))
-        // Now we can safely do the method call without the handle being freed concurrently.
-        try {
-            return block(this.uniffiCloneHandle())
-        } finally {
-            // This decrement always matches the increment we performed above.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    // Use a static inner class instead of a closure so as not to accidentally
-    // capture `this` as part of the cleanable's action.
-    private class UniffiCleanAction(private val handle: Long) : Runnable {
-        override fun run() {
-            if (handle == 0.toLong()) {
-                // Fake object created with `NoHandle`, don't try to free.
-                return;
-            }
-            uniffiRustCall { status ->
-                UniffiLib.uniffi_latchkey_ffi_fn_free_syncstatuslistener(handle, status)
-            }
-        }
-    }
-
-    /**
-     * @suppress
-     */
-    fun uniffiCloneHandle(): Long {
-        if (handle == 0.toLong()) {
-            throw InternalException("uniffiCloneHandle() called on NoHandle object");
-        }
-        return uniffiRustCall() { status ->
-            UniffiLib.uniffi_latchkey_ffi_fn_clone_syncstatuslistener(handle, status)
-        }
-    }
-
-    
-    /**
-     * The status now, then each change.
-     */override fun `onUpdate`(`status`: SyncStatus)
-        = 
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_syncstatuslistener_on_update(
-        it,
-        
-        FfiConverterTypeSyncStatus.lower(`status`),_status)
-}
-    }
-    
-    
-
-    
-    /**
-     * The subscription ended.
-     */override fun `onError`(`error`: SubscriptionException)
-        = 
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_syncstatuslistener_on_error(
-        it,
-        
-        FfiConverterTypeSubscriptionError.lower(`error`),_status)
-}
-    }
-    
-    
-
-    
-
-    
-
-
-    
-    
-    /**
-     * @suppress
-     */
-    companion object
-    
-}
-
-
-
-// Put the implementation in an object so we don't pollute the top-level namespace
-internal object uniffiCallbackInterfaceSyncStatusListener {
-    internal object `onUpdate`: UniffiCallbackInterfaceSyncStatusListenerMethod0 {
-        override fun callback(`uniffiHandle`: Long,`status`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeSyncStatusListener.handleMap.get(uniffiHandle)
-            val makeCall = { ->
-                uniffiObj.`onUpdate`(
-                    FfiConverterTypeSyncStatus.lift(`status`),
-                )
-            }
-            val writeReturn = { _: Unit -> Unit }
-            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
-        }
-    }
-    internal object `onError`: UniffiCallbackInterfaceSyncStatusListenerMethod1 {
-        override fun callback(`uniffiHandle`: Long,`error`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeSyncStatusListener.handleMap.get(uniffiHandle)
-            val makeCall = { ->
-                uniffiObj.`onError`(
-                    FfiConverterTypeSubscriptionError.lift(`error`),
-                )
-            }
-            val writeReturn = { _: Unit -> Unit }
-            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
-        }
-    }
-
-    internal object uniffiFree: UniffiCallbackInterfaceFree {
-        override fun callback(handle: Long) {
-            FfiConverterTypeSyncStatusListener.handleMap.remove(handle)
-        }
-    }
-
-    internal object uniffiClone: UniffiCallbackInterfaceClone {
-        override fun callback(handle: Long): Long {
-            return FfiConverterTypeSyncStatusListener.handleMap.clone(handle)
-        }
-    }
-
-    internal var vtable = UniffiVTableCallbackInterfaceSyncStatusListener.UniffiByValue(
-        uniffiFree,
-        uniffiClone,
-        `onUpdate`,
-        `onError`,
-    )
-
-    // Registers the foreign callback with the Rust side.
-    // This method is generated for each callback interface.
-    internal fun register(lib: UniffiLib) {
-        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_syncstatuslistener(vtable)
-    }
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeSyncStatusListener: FfiConverter<SyncStatusListener, Long> {
-    internal val handleMap = UniffiHandleMap<SyncStatusListener>()
-
-    override fun lower(value: SyncStatusListener): Long {
-        if (value is SyncStatusListenerImpl) {
-             // Rust-implemented object.  Clone the handle and return it
-            return value.uniffiCloneHandle()
-         } else {
-            // Kotlin object, generate a new vtable handle and return that.
-            return handleMap.insert(value)
-         }
-    }
-
-    override fun lift(value: Long): SyncStatusListener {
-        if ((value and 1.toLong()) == 0.toLong()) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return SyncStatusListenerImpl(UniffiWithHandle, value)
-        } else {
-            // Kotlin-generated handle, get the object from the handle map
-            return handleMap.remove(value)
-        }
-    }
-
-    override fun read(buf: ByteBuffer): SyncStatusListener {
-        return lift(buf.getLong())
-    }
-
-    override fun allocationSize(value: SyncStatusListener) = 8UL
-
-    override fun write(value: SyncStatusListener, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -21583,6 +18533,752 @@ public object FfiConverterTypeUnlockPath: FfiConverterRustBuffer<UnlockPath> {
 
 
 
+
+/**
+ * Wraps and unwraps the credential store's 32-byte data key with a key
+ * the platform keystore holds (e.g. AES-GCM under an Android Keystore
+ * key). `unwrap(wrap(k)) == k` must hold while the platform keeps its key.
+ */
+public interface KeyStore {
+    
+    /**
+     * Encrypts (wraps) a data key.
+     */
+    fun `wrapDataKey`(`dataKey`: kotlin.ByteArray): kotlin.ByteArray
+    
+    /**
+     * Decrypts bytes produced by `wrap_data_key`; fails with
+     * [`KeyStoreError::WrongKey`] when they were wrapped under another key.
+     */
+    fun `unwrapDataKey`(`wrapped`: kotlin.ByteArray): kotlin.ByteArray
+    
+    /**
+     * Where the wrapping key lives (`StrongBox`, `SecureEnclave`, …).
+     */
+    fun `protection`(): KeyProtection
+    
+    /**
+     * Deletes the wrapping key (sign-out); a missing key is no error.
+     */
+    fun `deleteKey`()
+    
+    companion object
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceKeyStore {
+    internal object `wrapDataKey`: UniffiCallbackInterfaceKeyStoreMethod0 {
+        override fun callback(`uniffiHandle`: Long,`dataKey`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeKeyStore.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`wrapDataKey`(
+                    FfiConverterByteArray.lift(`dataKey`),
+                )
+            }
+            val writeReturn = { value: kotlin.ByteArray -> uniffiOutReturn.setValue(FfiConverterByteArray.lower(value)) }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: KeyStoreException -> FfiConverterTypeKeyStoreError.lower(e) }
+            )
+        }
+    }
+    internal object `unwrapDataKey`: UniffiCallbackInterfaceKeyStoreMethod1 {
+        override fun callback(`uniffiHandle`: Long,`wrapped`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeKeyStore.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`unwrapDataKey`(
+                    FfiConverterByteArray.lift(`wrapped`),
+                )
+            }
+            val writeReturn = { value: kotlin.ByteArray -> uniffiOutReturn.setValue(FfiConverterByteArray.lower(value)) }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: KeyStoreException -> FfiConverterTypeKeyStoreError.lower(e) }
+            )
+        }
+    }
+    internal object `protection`: UniffiCallbackInterfaceKeyStoreMethod2 {
+        override fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeKeyStore.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`protection`(
+                )
+            }
+            val writeReturn = { value: KeyProtection -> uniffiOutReturn.setValue(FfiConverterTypeKeyProtection.lower(value)) }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+    internal object `deleteKey`: UniffiCallbackInterfaceKeyStoreMethod3 {
+        override fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeKeyStore.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`deleteKey`(
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: KeyStoreException -> FfiConverterTypeKeyStoreError.lower(e) }
+            )
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeKeyStore.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeKeyStore.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceKeyStore.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `wrapDataKey`,
+        `unwrapDataKey`,
+        `protection`,
+        `deleteKey`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_keystore(vtable)
+    }
+}
+
+/**
+ * The ffiConverter which transforms the Callbacks in to handles to pass to Rust.
+ *
+ * @suppress
+ */
+public object FfiConverterTypeKeyStore: FfiConverterCallbackInterface<KeyStore>()
+
+
+
+
+
+/**
+ * Receives the keys this phone holds (`client.keys().subscribe`).
+ */
+public interface KeysListener {
+    
+    /**
+     * The keys now, then after each change.
+     */
+    fun `onUpdate`(`keys`: List<KeyInfo>)
+    
+    /**
+     * The subscription ended.
+     */
+    fun `onError`(`error`: SubscriptionException)
+    
+    companion object
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceKeysListener {
+    internal object `onUpdate`: UniffiCallbackInterfaceKeysListenerMethod0 {
+        override fun callback(`uniffiHandle`: Long,`keys`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeKeysListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onUpdate`(
+                    FfiConverterSequenceTypeKeyInfo.lift(`keys`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+    internal object `onError`: UniffiCallbackInterfaceKeysListenerMethod1 {
+        override fun callback(`uniffiHandle`: Long,`error`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeKeysListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onError`(
+                    FfiConverterTypeSubscriptionError.lift(`error`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeKeysListener.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeKeysListener.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceKeysListener.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `onUpdate`,
+        `onError`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_keyslistener(vtable)
+    }
+}
+
+/**
+ * The ffiConverter which transforms the Callbacks in to handles to pass to Rust.
+ *
+ * @suppress
+ */
+public object FfiConverterTypeKeysListener: FfiConverterCallbackInterface<KeysListener>()
+
+
+
+
+
+/**
+ * Receives one lock's state (`client.locks().subscribe`).
+ */
+public interface LockViewListener {
+    
+    /**
+     * The state now, then each change.
+     */
+    fun `onUpdate`(`view`: LockView)
+    
+    /**
+     * The subscription ended.
+     */
+    fun `onError`(`error`: SubscriptionException)
+    
+    companion object
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceLockViewListener {
+    internal object `onUpdate`: UniffiCallbackInterfaceLockViewListenerMethod0 {
+        override fun callback(`uniffiHandle`: Long,`view`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeLockViewListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onUpdate`(
+                    FfiConverterTypeLockView.lift(`view`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+    internal object `onError`: UniffiCallbackInterfaceLockViewListenerMethod1 {
+        override fun callback(`uniffiHandle`: Long,`error`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeLockViewListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onError`(
+                    FfiConverterTypeSubscriptionError.lift(`error`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeLockViewListener.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeLockViewListener.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceLockViewListener.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `onUpdate`,
+        `onError`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_lockviewlistener(vtable)
+    }
+}
+
+/**
+ * The ffiConverter which transforms the Callbacks in to handles to pass to Rust.
+ *
+ * @suppress
+ */
+public object FfiConverterTypeLockViewListener: FfiConverterCallbackInterface<LockViewListener>()
+
+
+
+
+
+/**
+ * Receives the library's log lines. Called on any thread; must not call
+ * back into latchkey (such lines are dropped).
+ */
+public interface LogSink {
+    
+    /**
+     * One line.
+     */
+    fun `log`(`record`: LogRecord)
+    
+    companion object
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceLogSink {
+    internal object `log`: UniffiCallbackInterfaceLogSinkMethod0 {
+        override fun callback(`uniffiHandle`: Long,`record`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeLogSink.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`log`(
+                    FfiConverterTypeLogRecord.lift(`record`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeLogSink.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeLogSink.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceLogSink.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `log`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_logsink(vtable)
+    }
+}
+
+/**
+ * The ffiConverter which transforms the Callbacks in to handles to pass to Rust.
+ *
+ * @suppress
+ */
+public object FfiConverterTypeLogSink: FfiConverterCallbackInterface<LogSink>()
+
+
+
+
+
+/**
+ * Receives the locks in range (`client.locks().subscribeNearby`).
+ */
+public interface NearbyLocksListener {
+    
+    /**
+     * The locks after the first scan window, then after each change.
+     */
+    fun `onUpdate`(`nearby`: NearbyLocks)
+    
+    /**
+     * The subscription ended.
+     */
+    fun `onError`(`error`: SubscriptionException)
+    
+    companion object
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceNearbyLocksListener {
+    internal object `onUpdate`: UniffiCallbackInterfaceNearbyLocksListenerMethod0 {
+        override fun callback(`uniffiHandle`: Long,`nearby`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeNearbyLocksListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onUpdate`(
+                    FfiConverterTypeNearbyLocks.lift(`nearby`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+    internal object `onError`: UniffiCallbackInterfaceNearbyLocksListenerMethod1 {
+        override fun callback(`uniffiHandle`: Long,`error`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeNearbyLocksListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onError`(
+                    FfiConverterTypeSubscriptionError.lift(`error`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeNearbyLocksListener.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeNearbyLocksListener.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceNearbyLocksListener.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `onUpdate`,
+        `onError`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_nearbylockslistener(vtable)
+    }
+}
+
+/**
+ * The ffiConverter which transforms the Callbacks in to handles to pass to Rust.
+ *
+ * @suppress
+ */
+public object FfiConverterTypeNearbyLocksListener: FfiConverterCallbackInterface<NearbyLocksListener>()
+
+
+
+
+
+/**
+ * Receives the steps of a command, in order, on the library's own
+ * progress thread (never the caller's, so a listener can't stall a
+ * command and a command polled on the main thread can't stall the UI
+ * through it): post to the main thread before touching UI. Every step
+ * is delivered before the command's call returns.
+ */
+public interface ProgressListener {
+    
+    /**
+     * One step, in order.
+     */
+    fun `onProgress`(`progress`: Progress)
+    
+    companion object
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceProgressListener {
+    internal object `onProgress`: UniffiCallbackInterfaceProgressListenerMethod0 {
+        override fun callback(`uniffiHandle`: Long,`progress`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeProgressListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onProgress`(
+                    FfiConverterTypeProgress.lift(`progress`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeProgressListener.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeProgressListener.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceProgressListener.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `onProgress`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_progresslistener(vtable)
+    }
+}
+
+/**
+ * The ffiConverter which transforms the Callbacks in to handles to pass to Rust.
+ *
+ * @suppress
+ */
+public object FfiConverterTypeProgressListener: FfiConverterCallbackInterface<ProgressListener>()
+
+
+
+
+
+/**
+ * Holds the phone's P-256 holder key and signs with ECDSA P-256 SHA-256
+ * (Android `SHA256withECDSA`, iOS `ecdsaSignatureMessageX962SHA256`).
+ */
+public interface Signer {
+    
+    /**
+     * The public key, SEC1 uncompressed (65 bytes, `04 ‖ x ‖ y`).
+     */
+    fun `publicKey`(): kotlin.ByteArray
+    
+    /**
+     * Hashes `message` with SHA-256 and signs it. Return what the
+     * platform gives, the DER signature (`SHA256withECDSA`,
+     * `ecdsaSignatureMessageX962SHA256`), or the raw 64-byte `r ‖ s`:
+     * the library converts DER itself (short and zero-padded scalars
+     * included).
+     */
+    fun `sign`(`message`: kotlin.ByteArray): kotlin.ByteArray
+    
+    /**
+     * Where the holder key lives (`StrongBox`, `SecureEnclave`, …).
+     */
+    fun `protection`(): KeyProtection
+    
+    /**
+     * Deletes the holder key (sign-out); a missing key is no error.
+     */
+    fun `deleteKey`()
+    
+    companion object
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceSigner {
+    internal object `publicKey`: UniffiCallbackInterfaceSignerMethod0 {
+        override fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeSigner.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`publicKey`(
+                )
+            }
+            val writeReturn = { value: kotlin.ByteArray -> uniffiOutReturn.setValue(FfiConverterByteArray.lower(value)) }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: KeyStoreException -> FfiConverterTypeKeyStoreError.lower(e) }
+            )
+        }
+    }
+    internal object `sign`: UniffiCallbackInterfaceSignerMethod1 {
+        override fun callback(`uniffiHandle`: Long,`message`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeSigner.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`sign`(
+                    FfiConverterByteArray.lift(`message`),
+                )
+            }
+            val writeReturn = { value: kotlin.ByteArray -> uniffiOutReturn.setValue(FfiConverterByteArray.lower(value)) }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: KeyStoreException -> FfiConverterTypeKeyStoreError.lower(e) }
+            )
+        }
+    }
+    internal object `protection`: UniffiCallbackInterfaceSignerMethod2 {
+        override fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeSigner.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`protection`(
+                )
+            }
+            val writeReturn = { value: KeyProtection -> uniffiOutReturn.setValue(FfiConverterTypeKeyProtection.lower(value)) }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+    internal object `deleteKey`: UniffiCallbackInterfaceSignerMethod3 {
+        override fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeSigner.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`deleteKey`(
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: KeyStoreException -> FfiConverterTypeKeyStoreError.lower(e) }
+            )
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeSigner.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeSigner.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceSigner.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `publicKey`,
+        `sign`,
+        `protection`,
+        `deleteKey`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_signer(vtable)
+    }
+}
+
+/**
+ * The ffiConverter which transforms the Callbacks in to handles to pass to Rust.
+ *
+ * @suppress
+ */
+public object FfiConverterTypeSigner: FfiConverterCallbackInterface<Signer>()
+
+
+
+
+
+/**
+ * Receives the sync status (`client.sync()?.subscribeStatus`).
+ */
+public interface SyncStatusListener {
+    
+    /**
+     * The status now, then each change.
+     */
+    fun `onUpdate`(`status`: SyncStatus)
+    
+    /**
+     * The subscription ended.
+     */
+    fun `onError`(`error`: SubscriptionException)
+    
+    companion object
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceSyncStatusListener {
+    internal object `onUpdate`: UniffiCallbackInterfaceSyncStatusListenerMethod0 {
+        override fun callback(`uniffiHandle`: Long,`status`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeSyncStatusListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onUpdate`(
+                    FfiConverterTypeSyncStatus.lift(`status`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+    internal object `onError`: UniffiCallbackInterfaceSyncStatusListenerMethod1 {
+        override fun callback(`uniffiHandle`: Long,`error`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeSyncStatusListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onError`(
+                    FfiConverterTypeSubscriptionError.lift(`error`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeSyncStatusListener.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeSyncStatusListener.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceSyncStatusListener.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `onUpdate`,
+        `onError`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_syncstatuslistener(vtable)
+    }
+}
+
+/**
+ * The ffiConverter which transforms the Callbacks in to handles to pass to Rust.
+ *
+ * @suppress
+ */
+public object FfiConverterTypeSyncStatusListener: FfiConverterCallbackInterface<SyncStatusListener>()
+
+
+
+
 /**
  * @suppress
  */
@@ -21864,38 +19560,6 @@ public object FfiConverterOptionalTypeCancelToken: FfiConverterRustBuffer<Cancel
         } else {
             buf.put(1)
             FfiConverterTypeCancelToken.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterOptionalTypeProgressListener: FfiConverterRustBuffer<ProgressListener?> {
-    override fun read(buf: ByteBuffer): ProgressListener? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterTypeProgressListener.read(buf)
-    }
-
-    override fun allocationSize(value: ProgressListener?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterTypeProgressListener.allocationSize(value)
-        }
-    }
-
-    override fun write(value: ProgressListener?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterTypeProgressListener.write(value, buf)
         }
     }
 }
@@ -22504,6 +20168,38 @@ public object FfiConverterOptionalTypePinClass: FfiConverterRustBuffer<PinClass?
         } else {
             buf.put(1)
             FfiConverterTypePinClass.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeProgressListener: FfiConverterRustBuffer<ProgressListener?> {
+    override fun read(buf: ByteBuffer): ProgressListener? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeProgressListener.read(buf)
+    }
+
+    override fun allocationSize(value: ProgressListener?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeProgressListener.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ProgressListener?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeProgressListener.write(value, buf)
         }
     }
 }
