@@ -132,3 +132,100 @@ pub(crate) fn start(runtime: &tokio::runtime::Handle, mut source: Box<dyn Source
         task: task.abort_handle(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    /// Yields `values` deliveries, then the end (or waits forever).
+    struct Counting {
+        left: u32,
+        ends: bool,
+        calls: Arc<Mutex<Vec<(u32, String)>>>,
+        dropped: Arc<AtomicBool>,
+    }
+
+    impl Drop for Counting {
+        fn drop(&mut self) {
+            self.dropped.store(true, Ordering::SeqCst);
+        }
+    }
+
+    #[async_trait]
+    impl Source for Counting {
+        async fn next(&mut self) -> Step {
+            if self.left == 0 && !self.ends {
+                std::future::pending::<()>().await;
+            }
+            let calls = self.calls.clone();
+            let n = self.left;
+            let call: Call = Box::new(move || {
+                let thread = std::thread::current().name().unwrap_or_default().to_string();
+                calls.lock().unwrap().push((n, thread));
+            });
+            if n == 0 {
+                return Step::End(call);
+            }
+            self.left -= 1;
+            Step::Deliver(call)
+        }
+    }
+
+    fn source(left: u32, ends: bool) -> (Box<Counting>, Arc<Mutex<Vec<(u32, String)>>>, Arc<AtomicBool>) {
+        let calls = Arc::new(Mutex::new(Vec::new()));
+        let dropped = Arc::new(AtomicBool::new(false));
+        let source = Counting {
+            left,
+            ends,
+            calls: calls.clone(),
+            dropped: dropped.clone(),
+        };
+        (Box::new(source), calls, dropped)
+    }
+
+    fn eventually(condition: impl Fn() -> bool) -> bool {
+        for _ in 0..200 {
+            if condition() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        condition()
+    }
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn values_reach_the_listener_in_order_on_the_watch_thread_then_the_end() {
+        let rt = runtime();
+        let (source, calls, dropped) = source(3, true);
+        let subscription = start(rt.handle(), source);
+        assert!(eventually(|| calls.lock().unwrap().len() == 4));
+        let calls = calls.lock().unwrap().clone();
+        assert_eq!(calls.iter().map(|(n, _)| *n).collect::<Vec<_>>(), [3, 2, 1, 0]);
+        assert!(calls.iter().all(|(_, thread)| thread == "latchkey-watch"), "{calls:?}");
+        assert!(eventually(|| dropped.load(Ordering::SeqCst)), "the task ended");
+        assert!(!subscription.is_active());
+    }
+
+    #[test]
+    fn dropping_the_handle_ends_the_task_and_no_call_follows() {
+        let rt = runtime();
+        let (source, calls, dropped) = source(1, false);
+        let subscription = start(rt.handle(), source);
+        assert!(eventually(|| calls.lock().unwrap().len() == 1));
+        assert!(subscription.is_active());
+        drop(subscription);
+        assert!(eventually(|| dropped.load(Ordering::SeqCst)), "the task was aborted");
+        std::thread::sleep(Duration::from_millis(50));
+        assert_eq!(calls.lock().unwrap().len(), 1);
+    }
+}
