@@ -139,11 +139,14 @@ mod tests {
     use std::sync::Mutex;
     use std::time::Duration;
 
-    /// Yields `values` deliveries, then the end (or waits forever).
+    /// The listener calls made: the value's number, the thread's name.
+    type Calls = Arc<Mutex<Vec<(u32, String)>>>;
+
+    /// Yields `left` deliveries, then the end (or waits forever).
     struct Counting {
         left: u32,
         ends: bool,
-        calls: Arc<Mutex<Vec<(u32, String)>>>,
+        calls: Calls,
         dropped: Arc<AtomicBool>,
     }
 
@@ -173,7 +176,7 @@ mod tests {
         }
     }
 
-    fn source(left: u32, ends: bool) -> (Box<Counting>, Arc<Mutex<Vec<(u32, String)>>>, Arc<AtomicBool>) {
+    fn source(left: u32, ends: bool) -> (Box<Counting>, Calls, Arc<AtomicBool>) {
         let calls = Arc::new(Mutex::new(Vec::new()));
         let dropped = Arc::new(AtomicBool::new(false));
         let source = Counting {
