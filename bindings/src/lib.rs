@@ -76,8 +76,8 @@ pub use cancel::CancelToken;
 pub use client::{quarantine_store, LatchkeyClient, LatchkeyClientBuilder, StoreQuarantine};
 pub use config::ClientConfig;
 pub use diagnostics::{
-    explain_diagnosis, explain_diagnosis_in, DiagnosticsClient, DiagnosticsError, Finding, MessageCatalog,
-    ReadinessCheck, ReadinessReport, Troubleshooter, WizardStep,
+    explain_diagnosis, explain_diagnosis_in, match_locale, DiagnosticsClient, DiagnosticsError, Finding,
+    MessageCatalog, ReadinessCheck, ReadinessReport, Troubleshooter, WizardStep,
 };
 pub use errors::{ClientError, CommandError, CredentialError};
 pub use keys::KeysClient;

@@ -1,6 +1,6 @@
 //! The sub-clients added to [`LatchkeyClient`] beside keys, locks,
-//! diagnostics and sync: keypad PINs, the emergency sheet, and diagnostics
-//! in another language.
+//! diagnostics and sync: keypad PINs, the emergency sheet, and both in
+//! another language.
 
 use crate::client::LatchkeyClient;
 use crate::diagnostics::{DiagnosticsClient, MessageCatalog, Texts};
@@ -15,9 +15,16 @@ impl LatchkeyClient {
         Arc::new(PinsClient::new(self.session.clone()))
     }
 
-    /// The backup way in and the emergency access sheet.
+    /// The backup way in and the emergency access sheet, in English.
     pub fn emergency(&self) -> Arc<EmergencyClient> {
-        Arc::new(EmergencyClient::new(self.session.clone()))
+        Arc::new(EmergencyClient::new(self.session.clone(), Texts::default()))
+    }
+
+    /// The emergency access sheet with its texts, dates and schedules in
+    /// `locale` from `catalog` (the same catalog and locale as
+    /// [`LatchkeyClient::diagnostics_in`], so its readiness lines match).
+    pub fn emergency_in(&self, catalog: Arc<MessageCatalog>, locale: String) -> Arc<EmergencyClient> {
+        Arc::new(EmergencyClient::new(self.session.clone(), Texts::new(catalog, locale)))
     }
 
     /// Diagnostics with texts in `locale` (`de`, `pt-BR`) from `catalog`,

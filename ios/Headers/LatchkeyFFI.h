@@ -655,6 +655,11 @@ uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclient_diagnostics_in(uint64_t pt
 uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclient_emergency(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_EMERGENCY_IN
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_EMERGENCY_IN
+uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclient_emergency_in(uint64_t ptr, uint64_t catalog, RustBuffer locale, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_PINS
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_PINS
 uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclient_pins(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -1292,6 +1297,11 @@ RustBuffer uniffi_latchkey_ffi_fn_func_explain_diagnosis(RustBuffer code, RustCa
 RustBuffer uniffi_latchkey_ffi_fn_func_explain_diagnosis_in(RustBuffer code, uint64_t catalog, RustBuffer locale, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FUNC_MATCH_LOCALE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FUNC_MATCH_LOCALE
+RustBuffer uniffi_latchkey_ffi_fn_func_match_locale(RustBuffer preferred, RustBuffer available, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FUNC_LATCHKEY_GATT_SERVICE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FUNC_LATCHKEY_GATT_SERVICE
 RustBuffer uniffi_latchkey_ffi_fn_func_latchkey_gatt_service(RustCallStatus *_Nonnull out_status
@@ -1592,6 +1602,12 @@ uint16_t uniffi_latchkey_ffi_checksum_func_explain_diagnosis_in(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_FUNC_MATCH_LOCALE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_FUNC_MATCH_LOCALE
+uint16_t uniffi_latchkey_ffi_checksum_func_match_locale(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_FUNC_LATCHKEY_GATT_SERVICE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_FUNC_LATCHKEY_GATT_SERVICE
 uint16_t uniffi_latchkey_ffi_checksum_func_latchkey_gatt_service(void
@@ -1697,6 +1713,12 @@ uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclient_diagnostics_in(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_EMERGENCY
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_EMERGENCY
 uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_EMERGENCY_IN
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_EMERGENCY_IN
+uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency_in(void
     
 );
 #endif

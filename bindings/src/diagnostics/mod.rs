@@ -10,8 +10,8 @@ mod findings;
 mod snapshot;
 mod wizard;
 
-pub use catalog::MessageCatalog;
 pub(crate) use catalog::Texts;
+pub use catalog::{match_locale, MessageCatalog};
 pub use client::DiagnosticsClient;
 pub use error::DiagnosticsError;
 pub use findings::{Finding, ReadinessCheck, ReadinessReport};

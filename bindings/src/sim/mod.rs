@@ -289,10 +289,16 @@ impl SimulatedWorld {
     /// Opens a simulated link to `address` (MTU 185), for a foreign
     /// central to move packets over.
     pub fn connect(&self, address: String) -> Result<Arc<SimulatedLink>, SimulationError> {
+        self.connect_with_mtu(address, LinkParams::mtu185().mtu)
+    }
+
+    /// [`SimulatedWorld::connect`] at ATT MTU `mtu` (23–517; Android asks
+    /// for 517), so a test can check what a central writes on a large MTU.
+    pub fn connect_with_mtu(&self, address: String, mtu: u16) -> Result<Arc<SimulatedLink>, SimulationError> {
         let connection = self
             .world
             .radio
-            .connect(&address, LinkParams::mtu185())
+            .connect(&address, LinkParams::with_mtu(mtu))
             .map_err(radio_error)?;
         Ok(Arc::new(SimulatedLink::new(connection)))
     }

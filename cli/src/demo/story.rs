@@ -10,6 +10,7 @@ use super::cast::{grant, Cast};
 use super::check::refused;
 use super::narrator::Story;
 use super::{carry, diagnoses};
+use crate::locales::Language;
 use latchkey_core::sync::SyncOutcome;
 use latchkey_core::unlock::NoProgress;
 use latchkey_protocol::{BoltState, Role, Schedule};
@@ -19,12 +20,12 @@ use latchkey_testkit::START;
 use std::time::Instant;
 
 /// Tells the whole story.
-pub(crate) async fn tell(story: &mut Story) -> Result<(), SceneError> {
+pub(crate) async fn tell(story: &mut Story, language: &Language) -> Result<(), SceneError> {
     let cast = Cast::assemble().await?;
     setup(story, &cast).await?;
     offline(story, &cast).await?;
     let carla_key = carry::revocation(story, &cast).await?;
-    diagnoses::tell(story, &cast).await?;
+    diagnoses::tell(story, &cast, language).await?;
     carry::back_online(story, &cast, carla_key).await?;
     cast.cloud.shutdown().await;
     Ok(())

@@ -2247,7 +2247,8 @@ public func FfiConverterTypeDiagnosticsClient_lower(_ value: DiagnosticsClient) 
 
 
 /**
- * The backup way in and the emergency sheet: `client.emergency()`.
+ * The backup way in and the emergency sheet: `client.emergency()`, or
+ * `client.emergencyIn(catalog, locale)` for a sheet in another language.
  */
 public protocol EmergencyClientProtocol: AnyObject, Sendable {
     
@@ -2260,13 +2261,15 @@ public protocol EmergencyClientProtocol: AnyObject, Sendable {
     
     /**
      * The emergency access sheet for the lock, with the last
-     * offline-readiness check when the app ran one ([`readiness_summary`]).
+     * offline-readiness check when the app ran one ([`readiness_summary`]),
+     * in this client's language.
      */
     func sheet(lockId: String, readiness: ReadinessSummary?) async throws  -> EmergencySheet
     
 }
 /**
- * The backup way in and the emergency sheet: `client.emergency()`.
+ * The backup way in and the emergency sheet: `client.emergency()`, or
+ * `client.emergencyIn(catalog, locale)` for a sheet in another language.
  */
 open class EmergencyClient: EmergencyClientProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -2344,7 +2347,8 @@ open func setBackupEntry(lockId: String, method: BackupMethod, details: String)a
     
     /**
      * The emergency access sheet for the lock, with the last
-     * offline-readiness check when the app ran one ([`readiness_summary`]).
+     * offline-readiness check when the app ran one ([`readiness_summary`]),
+     * in this client's language.
      */
 open func sheet(lockId: String, readiness: ReadinessSummary?)async throws  -> EmergencySheet  {
     return
@@ -2767,9 +2771,16 @@ public protocol LatchkeyClientProtocol: AnyObject, Sendable {
     func diagnosticsIn(catalog: MessageCatalog, locale: String)  -> DiagnosticsClient
     
     /**
-     * The backup way in and the emergency access sheet.
+     * The backup way in and the emergency access sheet, in English.
      */
     func emergency()  -> EmergencyClient
+    
+    /**
+     * The emergency access sheet with its texts, dates and schedules in
+     * `locale` from `catalog` (the same catalog and locale as
+     * [`LatchkeyClient::diagnostics_in`], so its readiness lines match).
+     */
+    func emergencyIn(catalog: MessageCatalog, locale: String)  -> EmergencyClient
     
     /**
      * Keypad PINs: PIN lists, PIN drift, offline PINs (host phones).
@@ -3000,13 +3011,29 @@ open func diagnosticsIn(catalog: MessageCatalog, locale: String) -> DiagnosticsC
 }
     
     /**
-     * The backup way in and the emergency access sheet.
+     * The backup way in and the emergency access sheet, in English.
      */
 open func emergency() -> EmergencyClient  {
     return try!  FfiConverterTypeEmergencyClient_lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_latchkey_ffi_fn_method_latchkeyclient_emergency(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The emergency access sheet with its texts, dates and schedules in
+     * `locale` from `catalog` (the same catalog and locale as
+     * [`LatchkeyClient::diagnostics_in`], so its readiness lines match).
+     */
+open func emergencyIn(catalog: MessageCatalog, locale: String) -> EmergencyClient  {
+    return try!  FfiConverterTypeEmergencyClient_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_latchkeyclient_emergency_in(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeMessageCatalog_lower(catalog),
+        FfiConverterString.lower(locale),uniffiCallStatus
     )
 })
 }
@@ -3647,7 +3674,9 @@ public protocol MessageCatalogProtocol: AnyObject, Sendable {
     func addTranslations(locale: String, entries: [String: String])  -> UInt32
     
     /**
-     * [`MessageCatalog::add_translations`] from a JSON object of key to text.
+     * [`MessageCatalog::add_translations`] from a JSON object of key to
+     * text: a shipped locale file (ARB; its `@` metadata is skipped) or
+     * the app's own overrides.
      */
     func addTranslationsJson(locale: String, json: String) throws  -> UInt32
     
@@ -3770,7 +3799,9 @@ open func addTranslations(locale: String, entries: [String: String]) -> UInt32  
 }
     
     /**
-     * [`MessageCatalog::add_translations`] from a JSON object of key to text.
+     * [`MessageCatalog::add_translations`] from a JSON object of key to
+     * text: a shipped locale file (ARB; its `@` metadata is skipped) or
+     * the app's own overrides.
      */
 open func addTranslationsJson(locale: String, json: String)throws  -> UInt32  {
     return try  FfiConverterUInt32.lift(try rustCallWithError(FfiConverterTypeDiagnosticsError_lift) {
@@ -19656,6 +19687,23 @@ public func explainDiagnosisIn(code: DiagnosisCode, catalog: MessageCatalog, loc
 })
 }
 /**
+ * The locale among `available` (the shipped locale files' names, English
+ * always counts as there) that best fits `preferred`, the person's
+ * languages in order (Android's `LocaleList`, iOS's
+ * `Locale.preferredLanguages`): the same locale, else the same language in
+ * another region (`pt-PT` reads `pt-BR`), Chinese only in the same script.
+ * None when nothing fits: show English.
+ */
+public func matchLocale(preferred: [String], available: [String]) -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_func_match_locale(
+        FfiConverterSequenceString.lower(preferred),
+        FfiConverterSequenceString.lower(available),uniffiCallStatus
+    )
+})
+}
+/**
  * The UUIDs and ids a platform central needs, from the protocol itself.
  */
 public func latchkeyGattService() -> GattService  {
@@ -19718,6 +19766,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_func_explain_diagnosis_in() != 3113) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_ffi_checksum_func_match_locale() != 54649) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_ffi_checksum_func_latchkey_gatt_service() != 18063) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -19769,7 +19820,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_diagnostics_in() != 35541) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency() != 50639) {
+    if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency() != 34200) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency_in() != 48879) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_pins() != 15619) {
@@ -19796,7 +19850,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations() != 9524) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations_json() != 13592) {
+    if (uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations_json() != 19338) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_messagecatalog_english_entries() != 45295) {
@@ -19973,7 +20027,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_emergencyclient_set_backup_entry() != 20094) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_emergencyclient_sheet() != 18355) {
+    if (uniffi_latchkey_ffi_checksum_method_emergencyclient_sheet() != 64) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_syncclient_dead_letters() != 64414) {

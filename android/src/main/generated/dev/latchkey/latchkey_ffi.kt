@@ -1024,6 +1024,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_func_explain_diagnosis_in(
     ): Int
+    external fun uniffi_latchkey_ffi_checksum_func_match_locale(
+    ): Int
     external fun uniffi_latchkey_ffi_checksum_func_latchkey_gatt_service(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_func_install_log_sink(
@@ -1059,6 +1061,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_diagnostics_in(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency_in(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_pins(
     ): Int
@@ -1342,6 +1346,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_emergency(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_emergency_in(`ptr`: Long,`catalog`: Long,`locale`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_pins(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_clone_latchkeyclientbuilder(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1596,6 +1602,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_latchkey_ffi_fn_func_explain_diagnosis_in(`code`: RustBuffer.ByValue,`catalog`: Long,`locale`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_latchkey_ffi_fn_func_match_locale(`preferred`: RustBuffer.ByValue,`available`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_latchkey_ffi_fn_func_latchkey_gatt_service(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_latchkey_ffi_fn_func_install_log_sink(`sink`: Long,`maxLevel`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1733,6 +1741,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_func_explain_diagnosis_in() and 0xFFFF) != 3113) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_ffi_checksum_func_match_locale() and 0xFFFF) != 54649) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_ffi_checksum_func_latchkey_gatt_service() and 0xFFFF) != 18063) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1784,7 +1795,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_diagnostics_in() and 0xFFFF) != 35541) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency() and 0xFFFF) != 50639) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency() and 0xFFFF) != 34200) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency_in() and 0xFFFF) != 48879) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_pins() and 0xFFFF) != 15619) {
@@ -1811,7 +1825,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations() and 0xFFFF) != 9524) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations_json() and 0xFFFF) != 13592) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations_json() and 0xFFFF) != 19338) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_english_entries() and 0xFFFF) != 45295) {
@@ -1988,7 +2002,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_emergencyclient_set_backup_entry() and 0xFFFF) != 20094) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_emergencyclient_sheet() and 0xFFFF) != 18355) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_emergencyclient_sheet() and 0xFFFF) != 64) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_dead_letters() and 0xFFFF) != 64414) {
@@ -5007,7 +5021,8 @@ public object FfiConverterTypeDiagnosticsClient: FfiConverter<DiagnosticsClient,
 
 
 /**
- * The backup way in and the emergency sheet: `client.emergency()`.
+ * The backup way in and the emergency sheet: `client.emergency()`, or
+ * `client.emergencyIn(catalog, locale)` for a sheet in another language.
  */
 public interface EmergencyClientInterface {
     
@@ -5020,7 +5035,8 @@ public interface EmergencyClientInterface {
     
     /**
      * The emergency access sheet for the lock, with the last
-     * offline-readiness check when the app ran one ([`readiness_summary`]).
+     * offline-readiness check when the app ran one ([`readiness_summary`]),
+     * in this client's language.
      */
     suspend fun `sheet`(`lockId`: kotlin.String, `readiness`: ReadinessSummary?): EmergencySheet
     
@@ -5028,7 +5044,8 @@ public interface EmergencyClientInterface {
 }
 
 /**
- * The backup way in and the emergency sheet: `client.emergency()`.
+ * The backup way in and the emergency sheet: `client.emergency()`, or
+ * `client.emergencyIn(catalog, locale)` for a sheet in another language.
  */
 open class EmergencyClient: Disposable, AutoCloseable, EmergencyClientInterface
 {
@@ -5164,7 +5181,8 @@ open class EmergencyClient: Disposable, AutoCloseable, EmergencyClientInterface
     
     /**
      * The emergency access sheet for the lock, with the last
-     * offline-readiness check when the app ran one ([`readiness_summary`]).
+     * offline-readiness check when the app ran one ([`readiness_summary`]),
+     * in this client's language.
      */
     @Throws(CredentialException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -5852,9 +5870,16 @@ public interface LatchkeyClientInterface {
     fun `diagnosticsIn`(`catalog`: MessageCatalog, `locale`: kotlin.String): DiagnosticsClient
     
     /**
-     * The backup way in and the emergency access sheet.
+     * The backup way in and the emergency access sheet, in English.
      */
     fun `emergency`(): EmergencyClient
+    
+    /**
+     * The emergency access sheet with its texts, dates and schedules in
+     * `locale` from `catalog` (the same catalog and locale as
+     * [`LatchkeyClient::diagnostics_in`], so its readiness lines match).
+     */
+    fun `emergencyIn`(`catalog`: MessageCatalog, `locale`: kotlin.String): EmergencyClient
     
     /**
      * Keypad PINs: PIN lists, PIN drift, offline PINs (host phones).
@@ -6185,7 +6210,7 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
 
     
     /**
-     * The backup way in and the emergency access sheet.
+     * The backup way in and the emergency access sheet, in English.
      */override fun `emergency`(): EmergencyClient {
             return FfiConverterTypeEmergencyClient.lift(
     callWithHandle {
@@ -6193,6 +6218,26 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
     UniffiLib.uniffi_latchkey_ffi_fn_method_latchkeyclient_emergency(
         it,
         _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The emergency access sheet with its texts, dates and schedules in
+     * `locale` from `catalog` (the same catalog and locale as
+     * [`LatchkeyClient::diagnostics_in`], so its readiness lines match).
+     */override fun `emergencyIn`(`catalog`: MessageCatalog, `locale`: kotlin.String): EmergencyClient {
+            return FfiConverterTypeEmergencyClient.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_latchkeyclient_emergency_in(
+        it,
+        
+        FfiConverterTypeMessageCatalog.lower(`catalog`),
+        FfiConverterString.lower(`locale`),_status)
 }
     }
     )
@@ -7263,7 +7308,9 @@ public interface MessageCatalogInterface {
     fun `addTranslations`(`locale`: kotlin.String, `entries`: Map<kotlin.String, kotlin.String>): kotlin.UInt
     
     /**
-     * [`MessageCatalog::add_translations`] from a JSON object of key to text.
+     * [`MessageCatalog::add_translations`] from a JSON object of key to
+     * text: a shipped locale file (ARB; its `@` metadata is skipped) or
+     * the app's own overrides.
      */
     fun `addTranslationsJson`(`locale`: kotlin.String, `json`: kotlin.String): kotlin.UInt
     
@@ -7441,7 +7488,9 @@ open class MessageCatalog: Disposable, AutoCloseable, MessageCatalogInterface
 
     
     /**
-     * [`MessageCatalog::add_translations`] from a JSON object of key to text.
+     * [`MessageCatalog::add_translations`] from a JSON object of key to
+     * text: a shipped locale file (ARB; its `@` metadata is skipped) or
+     * the app's own overrides.
      */
     @Throws(DiagnosticsException::class)override fun `addTranslationsJson`(`locale`: kotlin.String, `json`: kotlin.String): kotlin.UInt {
             return FfiConverterUInt.lift(
@@ -20884,6 +20933,26 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
         FfiConverterTypeDiagnosisCode.lower(`code`),
         FfiConverterTypeMessageCatalog.lower(`catalog`),
         FfiConverterString.lower(`locale`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The locale among `available` (the shipped locale files' names, English
+         * always counts as there) that best fits `preferred`, the person's
+         * languages in order (Android's `LocaleList`, iOS's
+         * `Locale.preferredLanguages`): the same locale, else the same language in
+         * another region (`pt-PT` reads `pt-BR`), Chinese only in the same script.
+         * None when nothing fits: show English.
+         */ fun `matchLocale`(`preferred`: List<kotlin.String>, `available`: List<kotlin.String>): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_func_match_locale(
+    
+        
+        FfiConverterSequenceString.lower(`preferred`),
+        FfiConverterSequenceString.lower(`available`),_status)
 }
     )
     }
