@@ -263,7 +263,7 @@ impl LatchkeyClient {
     /// [`LatchkeyClient::set_online`], saying whether the connection is
     /// metered (sync then caps what it uploads per pass).
     pub fn set_connectivity(&self, online: bool, metered: bool) {
-        log::info!(target: "latchkey::client", "connectivity: online {online}, metered {metered}");
+        latchkey_core::log_line!(Info, target: "latchkey::client", "connectivity: online {online}, metered {metered}");
         self.client.set_connectivity(Connectivity { online, metered });
     }
 

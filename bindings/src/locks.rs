@@ -59,7 +59,7 @@ impl LocksClient {
         match outcome {
             Some(outcome) => outcome.map(Into::into).map_err(Into::into),
             None => {
-                log::info!(target: "latchkey::command", "{} {id} cancelled", command.name());
+                latchkey_core::log_line!(Info, target: "latchkey::command", "{} {id} cancelled", command.name());
                 Err(CommandError::Cancelled)
             }
         }

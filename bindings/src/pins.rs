@@ -198,7 +198,7 @@ impl PinsClient {
     pub async fn add_pin_list(&self, encoded: Vec<u8>, labels: HashMap<u8, String>) -> Result<bool, CredentialError> {
         let list = PinList::decode(&encoded).map_err(|e| CredentialError::invalid("PIN list", e))?;
         let labels: BTreeMap<u8, String> = labels.into_iter().collect();
-        log::info!(target: "latchkey::keys", "PIN list {} for {} received", list.seq, list.lock_id);
+        latchkey_core::log_line!(Info, target: "latchkey::keys", "PIN list {} for {} received", list.seq, list.lock_id);
         Ok(self.phone()?.pins().add_pin_list(list, labels).await?)
     }
 
@@ -211,7 +211,7 @@ impl PinsClient {
             .try_into()
             .map_err(|_| CredentialError::invalid("PIN secret", "not 32 bytes"))?;
         self.phone()?.pins().add_pin_secret(id, PinSecret(bytes)).await?;
-        log::info!(target: "latchkey::keys", "PIN secret for {id} stored");
+        latchkey_core::log_line!(Info, target: "latchkey::keys", "PIN secret for {id} stored");
         Ok(())
     }
 
@@ -232,7 +232,7 @@ impl PinsClient {
             .pins()
             .offline_pin(id, start_unix, duration_s, one_time)
             .await?;
-        log::info!(target: "latchkey::keys", "offline PIN for {id} made ({duration_s} s)");
+        latchkey_core::log_line!(Info, target: "latchkey::keys", "offline PIN for {id} made ({duration_s} s)");
         Ok(pin.into())
     }
 

@@ -50,6 +50,8 @@ pub mod client;
 pub mod clock;
 pub mod diagnostics;
 pub mod error;
+#[doc(hidden)]
+pub mod logging;
 pub mod outbox;
 pub mod platform_keys;
 pub(crate) mod runtime;

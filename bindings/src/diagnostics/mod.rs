@@ -38,7 +38,7 @@ impl DiagnosticsClient {
         let findings = self
             .texts
             .with(|catalog, locale| core::diagnose_in(&snapshot, &observations, catalog, locale));
-        log::debug!(target: "latchkey::diagnostics", "{} finding(s)", findings.len());
+        latchkey_core::log_line!(Debug, target: "latchkey::diagnostics", "{} finding(s)", findings.len());
         Ok(findings.into_iter().map(Finding::from).collect())
     }
 

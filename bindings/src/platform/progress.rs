@@ -114,7 +114,7 @@ impl ProgressBridge {
 
 impl CoreListener for ProgressBridge {
     fn on_progress(&self, progress: CoreProgress) {
-        log::debug!(target: "latchkey::command", "{progress:?}");
+        latchkey_core::log_line!(Debug, target: "latchkey::command", "{progress:?}");
         if let Some(listener) = &self.listener {
             let listener = listener.clone();
             let progress = Progress::from(progress);

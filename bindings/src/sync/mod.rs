@@ -60,7 +60,7 @@ impl core::AuthProvider for AuthBridge {
     }
 
     async fn refresh(&self, _rejected: &str) -> Result<String, core::AuthError> {
-        log::info!(target: "latchkey::sync", "the cloud refused the token; asking for a fresh one");
+        latchkey_core::log_line!(Info, target: "latchkey::sync", "the cloud refused the token; asking for a fresh one");
         self.0.bearer_token(true).await.map_err(auth_error)
     }
 }

@@ -270,7 +270,8 @@ impl ClientBuilder {
             let _ = client.sync.set(Box::new(engine));
         }
         let custody = client.key_custody();
-        log::info!(
+        crate::log_line!(
+            Info,
             target: "latchkey::client",
             "client ready (store {}; key store: {}, holder key: {})",
             self.data_dir.display(),

@@ -76,7 +76,7 @@ impl Locks<'_> {
         self.0.ensure_signed_in()?;
         let started_at = self.0.clock.now_unix();
         let online = self.0.is_online();
-        log::debug!(target: "latchkey::command", "{} {lock_id} (online: {online})", command.name());
+        crate::log_line!(Debug, target: "latchkey::command", "{} {lock_id} (online: {online})", command.name());
         let store = self.0.store.clone();
         let holder = self.0.signer.public_key();
         let prepared = blocking(move || prepare(&store, lock_id, holder, command, started_at, online)).await;
@@ -149,8 +149,7 @@ impl Locks<'_> {
             }
         };
         match &outcome {
-            Ok(r) => log::info!(
-                target: "latchkey::command",
+            Ok(r) => crate::log_line!(Info, target: "latchkey::command",
                 "{} {lock_id}: ok via {} in {} ms ({} attempt(s))",
                 command.name(),
                 r.path.name(),

@@ -36,7 +36,7 @@ impl Client {
                 detail: "this client is already signing out".into(),
             });
         }
-        log::info!(target: "latchkey::client", "signing out");
+        crate::log_line!(Info, target: "latchkey::client", "signing out");
         let (upload, uploaded) = match self.sync.get() {
             Some(engine) => engine.upload_before_sign_out().await,
             None => (SignOutUpload::NoCloud, 0),
@@ -88,7 +88,8 @@ impl Client {
         for what in &report.left_behind {
             log::warn!(target: "latchkey::client", "signed out, but not deleted: {what}");
         }
-        log::info!(
+        crate::log_line!(
+            Info,
             target: "latchkey::client",
             "signed out: {} event(s) uploaded first, {} access and {} diagnostic event(s) never uploaded",
             report.uploaded,

@@ -83,8 +83,7 @@ impl Inner {
                 s.not_before = None;
                 s.last_success_at = Some(now_unix);
                 s.last_error = None;
-                log::info!(
-                    target: "latchkey::sync",
+                crate::log_line!(Info, target: "latchkey::sync",
                     "sync done: {} event(s) uploaded in {} request(s), {} left; {} key(s) added, {} renewed, {} removed",
                     report.uploaded,
                     report.upload_requests,
