@@ -23,6 +23,11 @@ impl KeysClient {
     fn phone(&self) -> Result<Arc<Client>, CredentialError> {
         self.session.client()
     }
+
+    /// The client and runtime this sub-client works with.
+    pub(crate) fn session(&self) -> &Session {
+        &self.session
+    }
 }
 
 pub(crate) fn lock_id(what: &str, hex: &str) -> Result<LockId, CredentialError> {

@@ -15,11 +15,22 @@ mod cloud;
 mod error;
 mod keypad;
 mod link;
+mod signer;
 
 pub use cloud::SimulatedCloud;
 pub use error::SimulationError;
 pub use keypad::{SimulatedKeypadOutcome, SimulatedPin};
 pub use link::{SimulatedAnswer, SimulatedLink};
+pub use signer::{simulated_signer_check, SignerCheck};
+
+/// Nearby sessions in a simulated world: the virtual radio answers a
+/// scan at once, so short windows keep tests quick (each still advances
+/// the world's clock by its window).
+pub(crate) const NEARBY_IN_VIRTUAL_TIME: latchkey_core::watch::NearbyPolicy = latchkey_core::watch::NearbyPolicy {
+    window: std::time::Duration::from_millis(500),
+    period: std::time::Duration::from_millis(500),
+    kept_for_missed_windows: 1,
+};
 
 use crate::records::LockMetadata;
 use error::invalid;

@@ -2,6 +2,7 @@
 //! the command over the transport, then record everything it learned.
 
 use super::{blocking, CommandReport, Locks, SKEW_THRESHOLD_S};
+use crate::changes::ChangeArea;
 use crate::error::{DiagnosisCode, LatchkeyError};
 use crate::outbox::OutboxEvent;
 use crate::store::UnlockRecord;
@@ -42,6 +43,17 @@ impl Locks<'_> {
         self.run_command(lock_id, Command::Lock, listener).await
     }
 
+    /// Unlocks and pulls the latch, so the door swings open. A key whose
+    /// role may not (a service key) is refused before the radio with
+    /// [`DiagnosisCode::RoleNotAllowed`], as the lock would refuse it.
+    pub async fn unlatch(
+        &self,
+        lock_id: LockId,
+        listener: &dyn ProgressListener,
+    ) -> Result<CommandReport, LatchkeyError> {
+        self.run_command(lock_id, Command::Unlatch, listener).await
+    }
+
     /// Authenticates and reads the lock's status without moving the bolt
     /// (also delivers revocations and time, and collects events).
     pub async fn status(
@@ -61,12 +73,13 @@ impl Locks<'_> {
         command: Command,
         listener: &dyn ProgressListener,
     ) -> Result<CommandReport, LatchkeyError> {
+        self.0.ensure_signed_in()?;
         let started_at = self.0.clock.now_unix();
         let online = self.0.is_online();
         crate::log_line!(Debug, target: "latchkey::command", "{} {lock_id} (online: {online})", command.name());
         let store = self.0.store.clone();
         let holder = self.0.signer.public_key();
-        let prepared = blocking(move || prepare(&store, lock_id, holder, started_at, online)).await;
+        let prepared = blocking(move || prepare(&store, lock_id, holder, command, started_at, online)).await;
         let prepared = match prepared {
             Ok(p) => p,
             Err(e) => {
@@ -75,7 +88,13 @@ impl Locks<'_> {
                     self.record_offline_unlock_failure(lock_id, &e, started_at).await;
                 }
                 report_failure(listener, &e);
-                return Err(e);
+                // A refusal before the radio is the last outcome too: the
+                // diagnostics and a lock's live view explain it (a service
+                // key's unlatch shows nothing a stored key's state can).
+                let e = Err(e);
+                self.0.memory.record(lock_id, &e, started_at);
+                self.0.store.changes().touch(ChangeArea::Commands);
+                return e;
             }
         };
         let signer = self.0.signer.clone();
@@ -143,6 +162,7 @@ impl Locks<'_> {
             }
         }
         self.0.memory.record(lock_id, &outcome, self.0.clock.now_unix());
+        self.0.store.changes().touch(ChangeArea::Commands);
         // The command queued events: a running sync loop uploads them.
         if let Some(engine) = self.0.sync.get() {
             engine.notify_new_events();

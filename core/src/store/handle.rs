@@ -5,6 +5,7 @@
 use super::error::StoreError;
 use super::records::SealedTree;
 use super::seal::Sealer;
+use crate::changes::Changes;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -37,6 +38,8 @@ pub(crate) struct StoreInner {
     pub(crate) pin_lists: SealedTree,
     pub(crate) pin_lists_acked: SealedTree,
     pub(crate) pin_secrets: SealedTree,
+    /// What changed, for the subscriptions (`crate::changes`).
+    pub(crate) changes: Arc<Changes>,
     /// Serializes read-modify-write updates (lock state, counters, "keep
     /// the newest" records) so concurrent callers can't lose an update.
     update_lock: Mutex<()>,
@@ -46,7 +49,8 @@ pub(crate) struct StoreInner {
 
 impl Store {
     pub(super) fn from_parts(dir: &Path, db: sled::Db, sealer: Sealer) -> Result<Self, StoreError> {
-        let tree = |name| SealedTree::open(&db, name);
+        let changes = Arc::new(Changes::new());
+        let tree = |name| SealedTree::open(&db, name, &changes);
         let inner = StoreInner {
             keys: tree("keys")?,
             revocations: tree("revocations")?,
@@ -58,6 +62,7 @@ impl Store {
             pin_lists: tree("pin_lists")?,
             pin_lists_acked: tree("pin_lists_acked")?,
             pin_secrets: tree("pin_secrets")?,
+            changes: changes.clone(),
             dir: dir.to_path_buf(),
             db,
             sealer,
@@ -81,6 +86,11 @@ impl Store {
     pub fn flush(&self) -> Result<(), StoreError> {
         self.inner.db.flush()?;
         Ok(())
+    }
+
+    /// The change feed the subscriptions watch.
+    pub(crate) fn changes(&self) -> &Changes {
+        &self.inner.changes
     }
 
     pub(crate) fn update_guard(&self) -> MutexGuard<'_, ()> {

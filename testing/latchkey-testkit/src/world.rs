@@ -116,6 +116,7 @@ impl SimWorld {
         settings: impl FnOnce(ClientBuilder) -> ClientBuilder,
     ) -> Result<Arc<Client>, LatchkeyError> {
         let builder = ClientBuilder::new(dir)
+            .allow_software_keys()
             .transport(Arc::new(self.transport(params)))
             .clock(self.phone_clock());
         let phone = settings(builder).build().await?;

@@ -6,6 +6,7 @@ public abstract class PackageManager {
     public static final int GET_PERMISSIONS = 0x00001000;
     public static final String FEATURE_BLUETOOTH = "android.hardware.bluetooth";
     public static final String FEATURE_BLUETOOTH_LE = "android.hardware.bluetooth_le";
+    public static final String FEATURE_STRONGBOX_KEYSTORE = "android.hardware.strongbox_keystore";
 
     public PackageManager() {}
 

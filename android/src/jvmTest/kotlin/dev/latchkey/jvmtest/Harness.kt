@@ -25,6 +25,7 @@ fun main(args: Array<String>) {
     val suites = listOf(
         ClientStoryTest(), FailureTest(), PlatformServicesTest(), DiagnosticsTest(), CloudStoryTest(),
         TroubleshootingTest(), PinsAndSheetTest(), GattBleCentralTest(), GattScanTest(), LocalesTest(),
+        SubscriptionsTest(), PlatformKeysTest(), SignOutAndUnlatchTest(),
     )
     var passed = 0
     var failed = 0
