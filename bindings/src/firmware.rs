@@ -18,7 +18,6 @@ use crate::session::Session;
 use latchkey_core::client::FirmwareStatus as CoreStatus;
 use latchkey_core::store::UpdateReport;
 use latchkey_protocol::{FirmwareVersion, LockId};
-use std::sync::Arc;
 
 /// What the phone knows of one lock's firmware.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -106,7 +105,7 @@ impl FirmwareClient {
     pub async fn check(
         &self,
         lock_id: String,
-        listener: Option<Arc<dyn ProgressListener>>,
+        listener: Option<Box<dyn ProgressListener>>,
     ) -> Result<FirmwareStatus, CommandError> {
         let id = self::lock_id(&lock_id)?;
         let client = self.session.client::<CommandError>()?;
@@ -123,7 +122,7 @@ impl FirmwareClient {
     pub async fn update(
         &self,
         lock_id: String,
-        listener: Option<Arc<dyn ProgressListener>>,
+        listener: Option<Box<dyn ProgressListener>>,
     ) -> Result<FirmwareUpdate, CommandError> {
         let id = self::lock_id(&lock_id)?;
         let client = self.session.client::<CommandError>()?;

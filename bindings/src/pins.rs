@@ -203,7 +203,7 @@ impl PinsClient {
             sorted.insert(slot, label);
         }
         let labels = sorted;
-        log::info!(target: "latchkey::keys", "PIN list {} for {} received", list.seq, list.lock_id);
+        latchkey_core::log_line!(Info, target: "latchkey::keys", "PIN list {} for {} received", list.seq, list.lock_id);
         Ok(self.phone()?.pins().add_pin_list(list, labels).await?)
     }
 
@@ -216,7 +216,7 @@ impl PinsClient {
             .try_into()
             .map_err(|_| CredentialError::invalid("PIN secret", "not 32 bytes"))?;
         self.phone()?.pins().add_pin_secret(id, PinSecret(bytes)).await?;
-        log::info!(target: "latchkey::keys", "PIN secret for {id} stored");
+        latchkey_core::log_line!(Info, target: "latchkey::keys", "PIN secret for {id} stored");
         Ok(())
     }
 
@@ -237,7 +237,7 @@ impl PinsClient {
             .pins()
             .offline_pin(id, start_unix, duration_s, one_time)
             .await?;
-        log::info!(target: "latchkey::keys", "offline PIN for {id} made ({duration_s} s)");
+        latchkey_core::log_line!(Info, target: "latchkey::keys", "offline PIN for {id} made ({duration_s} s)");
         Ok(pin.into())
     }
 

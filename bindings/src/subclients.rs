@@ -21,9 +21,16 @@ impl LatchkeyClient {
         Arc::new(FirmwareClient::new(self.session.clone()))
     }
 
-    /// The backup way in and the emergency access sheet.
+    /// The backup way in and the emergency access sheet, in English.
     pub fn emergency(&self) -> Arc<EmergencyClient> {
-        Arc::new(EmergencyClient::new(self.session.clone()))
+        Arc::new(EmergencyClient::new(self.session.clone(), Texts::default()))
+    }
+
+    /// The emergency access sheet with its texts, dates and schedules in
+    /// `locale` from `catalog` (the same catalog and locale as
+    /// [`LatchkeyClient::diagnostics_in`], so its readiness lines match).
+    pub fn emergency_in(&self, catalog: Arc<MessageCatalog>, locale: String) -> Arc<EmergencyClient> {
+        Arc::new(EmergencyClient::new(self.session.clone(), Texts::new(catalog, locale)))
     }
 
     /// Diagnostics with texts in `locale` (`de`, `pt-BR`) from `catalog`,

@@ -52,6 +52,9 @@ pub enum DiagnosisCode {
     WrongLock,
     /// The lock rejected the key itself (forged, damaged, unknown issuer).
     KeyRejected,
+    /// The key's role may not ask for this command (a service key may not
+    /// unlatch); the phone refuses it before the radio, as the lock would.
+    RoleNotAllowed,
     /// The bolt is jammed (motor stall).
     LockJammed,
     /// The bolt could not be thrown fully (strike misaligned).
@@ -139,6 +142,7 @@ impl DiagnosisCode {
             Self::KeyRevoked => "key_revoked",
             Self::WrongLock => "wrong_lock",
             Self::KeyRejected => "key_rejected",
+            Self::RoleNotAllowed => "role_not_allowed",
             Self::LockJammed => "lock_jammed",
             Self::BoltNotThrown => "bolt_not_thrown",
             Self::DoorAjar => "door_ajar",
@@ -174,7 +178,8 @@ impl DiagnosisCode {
             R::OutsideSchedule => Self::OutsideSchedule,
             R::KeyRevoked => Self::KeyRevoked,
             R::WrongLock => Self::WrongLock,
-            R::UnknownIssuer | R::BadCertificate | R::BadHolderSignature | R::RoleNotAllowed => Self::KeyRejected,
+            R::UnknownIssuer | R::BadCertificate | R::BadHolderSignature => Self::KeyRejected,
+            R::RoleNotAllowed => Self::RoleNotAllowed,
             R::Jammed => Self::LockJammed,
             R::BoltNotThrown => Self::BoltNotThrown,
             R::DoorAjar => Self::DoorAjar,

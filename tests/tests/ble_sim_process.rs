@@ -120,6 +120,7 @@ fn read_commissioning(path: &Path) -> (LockMeta, KeyAuthority) {
 
 async fn phone_for(dir: &Path, clock: &VirtualClock, meta: &LockMeta, authority: &KeyAuthority) -> Arc<Client> {
     let phone = ClientBuilder::new(dir)
+        .allow_software_keys()
         .transport(Arc::new(BleTransport::new(phone_options())))
         .clock(Arc::new(latchkey_testkit::WorldClock(clock.clone())))
         .command_policy(CommandPolicy {

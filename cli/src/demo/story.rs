@@ -11,6 +11,7 @@ use super::cast::{grant, Cast};
 use super::check::refused;
 use super::narrator::Story;
 use super::{carry, diagnoses, life};
+use crate::locales::Language;
 use latchkey_core::sync::SyncOutcome;
 use latchkey_core::unlock::NoProgress;
 use latchkey_protocol::{BoltState, Role, Schedule};
@@ -20,12 +21,12 @@ use latchkey_testkit::START;
 use std::time::Instant;
 
 /// Tells the whole story.
-pub(crate) async fn tell(story: &mut Story) -> Result<(), SceneError> {
+pub(crate) async fn tell(story: &mut Story, language: &Language) -> Result<(), SceneError> {
     let cast = Cast::assemble().await?;
     setup(story, &cast).await?;
     offline(story, &cast).await?;
     let carla_key = carry::revocation(story, &cast).await?;
-    diagnoses::tell(story, &cast).await?;
+    diagnoses::tell(story, &cast, language).await?;
     carry::back_online(story, &cast, carla_key).await?;
     life::tell(story, &cast).await?;
     cast.cloud.shutdown().await;

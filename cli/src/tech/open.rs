@@ -71,6 +71,7 @@ impl Site {
 /// was quarantined: the site's commands say so ([`Site::quarantine`]).
 async fn open_client(dir: &Path, transport: Arc<dyn Transport>) -> Result<Arc<Client>, CliError> {
     Ok(ClientBuilder::new(dir)
+        .allow_software_keys()
         .transport(transport)
         .build()
         .await

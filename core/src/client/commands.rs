@@ -2,6 +2,7 @@
 //! the command over the transport, then record everything it learned.
 
 use super::{blocking, CommandReport, Locks, SKEW_THRESHOLD_S};
+use crate::changes::ChangeArea;
 use crate::error::{DiagnosisCode, LatchkeyError};
 use crate::outbox::OutboxEvent;
 use crate::store::UnlockRecord;
@@ -45,6 +46,17 @@ impl Locks<'_> {
         self.run_command(lock_id, Command::Lock, listener).await
     }
 
+    /// Unlocks and pulls the latch, so the door swings open. A key whose
+    /// role may not (a service key) is refused before the radio with
+    /// [`DiagnosisCode::RoleNotAllowed`], as the lock would refuse it.
+    pub async fn unlatch(
+        &self,
+        lock_id: LockId,
+        listener: &dyn ProgressListener,
+    ) -> Result<CommandReport, LatchkeyError> {
+        self.run_command(lock_id, Command::Unlatch, listener).await
+    }
+
     /// Authenticates and reads the lock's status without moving the bolt
     /// (also delivers revocations and time, and collects events).
     pub async fn status(
@@ -77,13 +89,16 @@ impl Locks<'_> {
         firmware: Option<FirmwareStep>,
         listener: &dyn ProgressListener,
     ) -> (Result<CommandReport, LatchkeyError>, Option<HousekeepingResult>) {
+        if let Err(e) = self.0.ensure_signed_in() {
+            return (Err(e), None);
+        }
         let started_at = self.0.clock.now_unix();
         let firmware_step = firmware.is_some();
         let online = self.0.is_online();
-        log::debug!(target: "latchkey::command", "{} {lock_id} (online: {online})", command.name());
+        crate::log_line!(Debug, target: "latchkey::command", "{} {lock_id} (online: {online})", command.name());
         let store = self.0.store.clone();
         let holder = self.0.signer.public_key();
-        let prepared = blocking(move || prepare(&store, lock_id, holder, started_at, online)).await;
+        let prepared = blocking(move || prepare(&store, lock_id, holder, command, started_at, online)).await;
         let prepared = match prepared {
             Ok(p) => p,
             Err(e) => {
@@ -92,7 +107,13 @@ impl Locks<'_> {
                     self.record_offline_unlock_failure(lock_id, &e, started_at).await;
                 }
                 report_failure(listener, &e);
-                return (Err(e), None);
+                // A refusal before the radio is the last outcome too: the
+                // diagnostics and a lock's live view explain it (a service
+                // key's unlatch shows nothing a stored key's state can).
+                let e = Err(e);
+                self.0.memory.record(lock_id, &e, started_at);
+                self.0.store.changes().touch(ChangeArea::Commands);
+                return (e, None);
             }
         };
         let command_id = match CommandId::random() {
@@ -174,8 +195,7 @@ impl Locks<'_> {
             }
         };
         match &outcome {
-            Ok(r) => log::info!(
-                target: "latchkey::command",
+            Ok(r) => crate::log_line!(Info, target: "latchkey::command",
                 "{} {lock_id}: ok via {} in {} ms ({} attempt(s))",
                 command.name(),
                 r.path.name(),
@@ -188,6 +208,7 @@ impl Locks<'_> {
             }
         }
         self.0.memory.record(lock_id, &outcome, self.0.clock.now_unix());
+        self.0.store.changes().touch(ChangeArea::Commands);
         // The command queued events: a running sync loop uploads them.
         if let Some(engine) = self.0.sync.get() {
             engine.notify_new_events();

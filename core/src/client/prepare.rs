@@ -3,7 +3,7 @@
 
 use crate::error::{DiagnosisCode, LatchkeyError};
 use crate::store::{offline_check, LockMeta, OfflineRefusal, Store, StoredKey};
-use latchkey_protocol::{FastKey, LockId, PinList, ResultCode, RevocationList, TimeToken};
+use latchkey_protocol::{Command, FastKey, LockId, PinList, ResultCode, RevocationList, TimeToken};
 
 /// Everything read from the store before the radio is touched.
 pub(super) struct Prepared {
@@ -25,6 +25,7 @@ pub(super) fn prepare(
     store: &Store,
     lock_id: LockId,
     holder: latchkey_protocol::PublicKey,
+    command: Command,
     now: u32,
     online: bool,
 ) -> Result<Prepared, LatchkeyError> {
@@ -34,7 +35,7 @@ pub(super) fn prepare(
             "this phone has no record of that lock; sync first",
         )
     })?;
-    let key = choose_key(store, &meta, holder, now, online)?;
+    let key = choose_key(store, &meta, holder, command, now, online)?;
     let key_id = key.key.key_id();
     let state = store.locks().state(&lock_id)?;
     // The counter is bumped durably before the request exists, so a crash
@@ -71,22 +72,35 @@ pub(super) fn prepare(
     })
 }
 
-/// The best usable key: for this holder, valid now by the phone's clock,
-/// offline-allowed when offline; the longest-lived wins. When none is
-/// usable, the error explains the most promising one.
+/// The best usable key: for this holder, of a role that may ask for
+/// `command` (the lock's rule, `Role::may`), valid now by the phone's
+/// clock, offline-allowed when offline; the longest-lived wins. When none
+/// is usable, the error explains the most promising one.
 fn choose_key(
     store: &Store,
     meta: &LockMeta,
     holder: latchkey_protocol::PublicKey,
+    command: Command,
     now: u32,
     online: bool,
 ) -> Result<StoredKey, LatchkeyError> {
-    let mut candidates: Vec<StoredKey> = store
+    let (mut candidates, not_for_command): (Vec<StoredKey>, Vec<StoredKey>) = store
         .keys()
         .for_lock(&meta.lock_id, &meta.groups)?
         .into_iter()
         .filter(|k| k.key.grant.holder == holder)
-        .collect();
+        .partition(|k| k.key.grant.role.may(command));
+    if let (true, Some(k)) = (candidates.is_empty(), not_for_command.first()) {
+        return Err(LatchkeyError::refused_locally(
+            DiagnosisCode::RoleNotAllowed,
+            format!(
+                "a {} key may not {} {}: the lock would refuse it (unlock instead)",
+                k.key.grant.role.name(),
+                command.name(),
+                meta.name
+            ),
+        ));
+    }
     latchkey_protocol::order::sort_by_key(&mut candidates, |k| std::cmp::Reverse(k.key.grant.not_after));
     let check = |k: &StoredKey| {
         if online {

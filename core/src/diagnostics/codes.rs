@@ -85,6 +85,8 @@ finding_codes! {
     WrongLock = "wrong_lock", Key, Key, BlocksUnlock, AskAdministrator;
     /// The lock does not accept the key itself.
     KeyRejected = "key_rejected", Key, Key, BlocksUnlock, AskAdministrator;
+    /// The key's role may not ask for this command (a service key may not unlatch).
+    RoleNotAllowed = "role_not_allowed", Key, Key, Degrades, None;
     /// The key works only while the phone is online, and it is not.
     KeyNotOfflineAllowed = "key_not_offline_allowed", Key, Key, BlocksUnlock, SyncWhenOnline;
     /// A PIN code typed on the keypad was refused (troubleshooting flow).
@@ -293,6 +295,7 @@ impl FindingCode {
             D::KeyRevoked => Self::KeyRevoked,
             D::WrongLock => Self::WrongLock,
             D::KeyRejected => Self::KeyRejected,
+            D::RoleNotAllowed => Self::RoleNotAllowed,
             D::LockJammed => Self::LockJammed,
             D::BoltNotThrown => Self::BoltNotThrown,
             D::DoorAjar => Self::DoorAjar,

@@ -45,7 +45,10 @@ mod snapshot;
 mod wire_names;
 mod wizard;
 
-pub use catalog::{Catalog, CatalogError, DEFAULT_LOCALE};
+pub use catalog::{
+    check_translations, english_arb, english_fingerprint, match_locale, plural_categories, Catalog, CatalogError,
+    LocaleFile, ProblemKind, Texts, TranslationProblem, DEFAULT_LOCALE,
+};
 pub use codes::FindingCode;
 pub use finding::{Finding, MessageArg};
 pub use kinds::{FindingArea, PlatformAction, Severity};

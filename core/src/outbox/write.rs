@@ -5,6 +5,7 @@
 use super::event::{DeadRecord, EventClass, EventId, EventRecord, OutboxEvent};
 use super::layout::{self, Counters};
 use super::{now_ms, Outbox, OutboxError};
+use crate::changes::ChangeArea;
 use crate::store::StoreError;
 use std::collections::HashSet;
 use std::sync::MutexGuard;
@@ -61,6 +62,7 @@ impl Outbox {
         batch.insert(layout::COUNTERS, &counters.encode());
         self.tree.apply_batch(batch)?;
         inner.db.flush()?;
+        self.store.changes().touch(ChangeArea::Outbox);
         Ok(ids)
     }
 
@@ -88,6 +90,7 @@ impl Outbox {
         batch.insert(layout::COUNTERS, &counters.encode());
         self.tree.apply_batch(batch)?;
         self.store.inner.db.flush()?;
+        self.store.changes().touch(ChangeArea::Outbox);
         Ok(removed)
     }
 
@@ -166,6 +169,7 @@ impl Outbox {
         batch.insert(layout::COUNTERS, &counters.encode());
         self.tree.apply_batch(batch)?;
         inner.db.flush()?;
+        self.store.changes().touch(ChangeArea::Outbox);
         Ok(())
     }
 

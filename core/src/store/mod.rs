@@ -50,6 +50,7 @@ mod pins;
 mod quarantine;
 pub(crate) mod records;
 pub(crate) mod seal;
+mod wipe;
 
 pub use credentials::{KeyCache, RevocationCache, StoredKey, TimeTokenCache};
 pub use error::StoreError;

@@ -68,6 +68,30 @@ pub(super) fn quarantine(dir: &Path, backup: Option<PathBuf>) -> Result<PathBuf,
     Ok(target)
 }
 
+/// Everything set aside beside the store `dir`: its quarantines and an
+/// unfinished open's backup (a sign-out removes them with the store).
+pub(super) fn set_aside(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
+    let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
+        return Ok(Vec::new());
+    };
+    let name = name.to_string_lossy();
+    let prefixes = [format!("{name}.quarantine"), format!("{name}.opening-backup")];
+    let entries = match fs::read_dir(parent) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(StoreError::io(parent, &e)),
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| StoreError::io(parent, &e))?;
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if prefixes.iter().any(|p| file.starts_with(p.as_str())) {
+            out.push(entry.path());
+        }
+    }
+    Ok(out)
+}
+
 fn copy_dir(from: &Path, to: &Path) -> Result<(), StoreError> {
     fs::create_dir_all(to).map_err(|e| StoreError::io(to, &e))?;
     for entry in fs::read_dir(from).map_err(|e| StoreError::io(from, &e))? {

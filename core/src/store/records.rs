@@ -4,22 +4,35 @@
 
 use super::error::StoreError;
 use super::seal::Sealer;
+use crate::changes::{ChangeArea, Changes};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::sync::Arc;
 
-/// A sled tree whose records are sealed.
+/// A sled tree whose records are sealed. Every write is reported to the
+/// store's change feed under the tree's area.
 #[derive(Clone)]
 pub(crate) struct SealedTree {
     pub(crate) name: &'static str,
     pub(crate) tree: sled::Tree,
+    area: Option<ChangeArea>,
+    changes: Arc<Changes>,
 }
 
 impl SealedTree {
-    pub(crate) fn open(db: &sled::Db, name: &'static str) -> Result<Self, StoreError> {
+    pub(crate) fn open(db: &sled::Db, name: &'static str, changes: &Arc<Changes>) -> Result<Self, StoreError> {
         Ok(Self {
             name,
             tree: db.open_tree(name)?,
+            area: Changes::area_of_tree(name),
+            changes: changes.clone(),
         })
+    }
+
+    fn changed(&self) {
+        if let Some(area) = self.area {
+            self.changes.touch(area);
+        }
     }
 
     /// The tree key for an identifier.
@@ -63,6 +76,7 @@ impl SealedTree {
         let sealed = self.seal_plain(sealer, &key, plain)?;
         self.tree.insert(key, sealed)?;
         db.flush()?;
+        self.changed();
         Ok(())
     }
 
@@ -84,6 +98,7 @@ impl SealedTree {
         let existed = self.tree.remove(self.key(sealer, id))?.is_some();
         if existed {
             db.flush()?;
+            self.changed();
         }
         Ok(existed)
     }

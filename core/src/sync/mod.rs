@@ -74,6 +74,7 @@ mod calls;
 mod common;
 mod config;
 mod credentials;
+mod crypto_provider;
 mod engine;
 mod error;
 mod handle;

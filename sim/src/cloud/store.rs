@@ -100,16 +100,35 @@ pub(super) struct Db {
     pub(super) firmware: sled::Tree,
 }
 
+/// Opens `config`, waiting up to 2 s while an earlier instance in this
+/// process still holds the file lock: sled releases it only when its
+/// background flusher notices the last handle is gone, a moment after the
+/// drop (a cloud restarted at once met "could not acquire lock").
+fn open_when_released(config: &sled::Config) -> Result<sled::Db, sled::Error> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    loop {
+        match config.open() {
+            // sled words it so (its error kind is `Other`).
+            Err(sled::Error::Io(e))
+                if e.to_string().contains("could not acquire lock") && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}
+
 impl Db {
     /// Opens (or creates) the database in `dir`.
     pub(super) fn open(dir: &Path) -> Result<Self, CloudError> {
         std::fs::create_dir_all(dir).map_err(|e| CloudError::Storage(format!("{}: {e}", dir.display())))?;
         // A bounded page cache: sled's default (1 GiB) is far more than a
         // reference server needs.
-        let db = sled::Config::new()
+        let config = sled::Config::new()
             .path(dir.join("cloud.sled"))
-            .cache_capacity(64 * 1024 * 1024)
-            .open()?;
+            .cache_capacity(64 * 1024 * 1024);
+        let db = open_when_released(&config)?;
         Ok(Self {
             meta: db.open_tree("meta")?,
             locks: db.open_tree("locks")?,

@@ -161,6 +161,7 @@ impl SimWorld {
         settings: impl FnOnce(ClientBuilder) -> ClientBuilder,
     ) -> Result<Arc<Client>, LatchkeyError> {
         let builder = ClientBuilder::new(dir)
+            .allow_software_keys()
             .transport(Arc::new(self.transport(params)))
             .clock(self.phone_clock());
         let phone = settings(builder).build().await?;

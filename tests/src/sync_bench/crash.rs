@@ -238,6 +238,7 @@ async fn child(dir: &Path, url: String, ca: &Path, token: String, until_idle: bo
     let mut config = SyncConfig::new(url, TrustRoots::Pem(vec![std::fs::read_to_string(ca)?]));
     config.max_events_per_request = 50;
     let client = ClientBuilder::new(dir)
+        .allow_software_keys()
         .transport(Arc::new(world.transport(LinkParams::mtu185())))
         .clock(world.phone_clock())
         .cloud(config, Arc::new(StaticToken::new(token)))

@@ -175,6 +175,7 @@ pub async fn provisioned_phone(
     policy: CommandPolicy,
 ) -> Arc<Client> {
     let phone = ClientBuilder::new(dir)
+        .allow_software_keys()
         .transport(transport)
         .clock(Arc::new(latchkey_testkit::WorldClock(clock.clone())))
         .command_policy(policy)

@@ -24,7 +24,8 @@ fun main(args: Array<String>) {
     val filter = args.firstOrNull()
     val suites = listOf(
         ClientStoryTest(), FailureTest(), PlatformServicesTest(), DiagnosticsTest(), CloudStoryTest(),
-        TroubleshootingTest(), PinsAndSheetTest(), FirmwareTest(),
+        TroubleshootingTest(), PinsAndSheetTest(), GattBleCentralTest(), GattScanTest(), LocalesTest(),
+        SubscriptionsTest(), PlatformKeysTest(), SignOutAndUnlatchTest(), FirmwareTest(),
     )
     var passed = 0
     var failed = 0
