@@ -48,6 +48,11 @@ impl FirmwareVendor {
         })
     }
 
+    /// The key as PKCS#8, to store it (secret).
+    pub fn pkcs8(&self) -> &[u8] {
+        self.key.pkcs8()
+    }
+
     /// The key locks hold from the factory.
     pub fn public_key(&self) -> latchkey_protocol::PublicKey {
         self.key.public_key()

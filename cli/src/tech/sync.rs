@@ -138,6 +138,9 @@ pub fn engine(site: &Site, url: &str, args: &SyncArgs) -> Result<SyncEngine, Cli
     let engine = SyncEngine::builder(&site.client, SyncConfig::new(url, roots), token)
         .build()
         .map_err(sync_error)?;
+    // A command talks to the cloud now: an engine starts "offline" until
+    // told otherwise (an app tells it from the OS's network callbacks).
+    engine.set_connectivity(Connectivity::ONLINE);
     Ok(engine)
 }
 
