@@ -122,7 +122,7 @@ fn each_gap_fails_its_own_line_with_the_finding_that_explains_it() {
             Some(C::LockUnclaimed),
         ),
         (
-            |o| o.life.credentials_lost = vec!["the keypad PIN list".into()],
+            |o| o.life.credentials_lost = vec!["pin_list".into()],
             I::LockSetup,
             S::Fail,
             Some(C::FirmwareChangedCredentials),

@@ -158,3 +158,39 @@ fn every_text_renders_in_its_own_language_in_every_plural_case() {
         }
     }
 }
+
+#[test]
+fn names_a_finding_carries_are_written_in_the_locale_s_words() {
+    let args = [MessageArg {
+        name: "lost".into(),
+        value: "pin_list,clock_trust".into(),
+    }];
+    let key = "finding.firmware_changed_credentials.explanation";
+    let english = Catalog::new().render(DEFAULT_LOCALE, key, &args);
+    assert!(
+        english.contains("the keypad PIN list, the clock's trusted time"),
+        "{english}"
+    );
+    for (locale, json) in locale_files() {
+        let mut catalog = Catalog::new();
+        catalog.add_translations_json(&locale, &json).unwrap();
+        let file = LocaleFile::parse(&json).unwrap();
+        let out = catalog.render(&locale, key, &args);
+        for name in ["pin_list", "clock_trust"] {
+            let words = &file.texts[&format!("value.lost.{name}")];
+            assert!(out.contains(words.as_str()), "{locale}: {out:?} lacks {words:?}");
+        }
+        assert!(
+            !out.contains("pin_list") && !out.contains("keypad PIN list"),
+            "{locale}: {out:?}"
+        );
+    }
+    // A value that names nothing the catalog knows is shown as it is.
+    let odd = [MessageArg {
+        name: "lost".into(),
+        value: "pin_list,something_new".into(),
+    }];
+    assert!(Catalog::new()
+        .render(DEFAULT_LOCALE, key, &odd)
+        .contains("pin_list,something_new"));
+}

@@ -175,7 +175,7 @@ async fn an_update_that_drops_the_clocks_trust_is_reported_though_the_lock_then_
     assert_eq!(report.unrepaired(), [KeptItem::ClockTrust]);
     let (status, obs) = readiness(&s.phone, &s).await;
     assert_eq!(status, CheckStatus::Fail);
-    assert_eq!(obs.life.credentials_lost, ["the clock's trusted time"]);
+    assert_eq!(obs.life.credentials_lost, ["clock_trust"]);
 }
 
 #[tokio::test]
@@ -210,7 +210,7 @@ async fn when_the_delivering_phone_cannot_repair_readiness_fails_until_another_p
     assert!(!opens(&s, CLEANER));
     let (status, obs) = readiness(&s.phone, &s).await;
     assert_eq!(status, CheckStatus::Fail);
-    assert_eq!(obs.life.credentials_lost, ["the keypad PIN list"]);
+    assert_eq!(obs.life.credentials_lost, ["pin_list"]);
     // The host's phone sees the lock ask for lists and brings its own.
     host.locks().status(s.lock.id(), &NoProgress).await.unwrap();
     assert!(opens(&s, CLEANER));

@@ -51,6 +51,6 @@ pub(crate) fn life_facts(state: &LockState) -> LifeObservation {
             .map(|(_, held, size)| (held, size))
             .filter(|(held, size)| held < size && *held > 0),
         update_rejected: state.life.firmware_rejected.map(|r| r.code.name().to_string()),
-        credentials_lost: lost.iter().map(|i| i.describe().to_string()).collect(),
+        credentials_lost: lost.iter().map(|i| i.name().to_string()).collect(),
     }
 }

@@ -60,8 +60,9 @@ pub struct LifeObservation {
     pub update_held: Option<(u32, u32)>,
     /// The lock refused the last image offered (its result code name).
     pub update_rejected: Option<String>,
-    /// What a firmware update dropped and no phone has put back yet
-    /// ("the keypad PIN list").
+    /// What a firmware update dropped and no phone has put back yet, by
+    /// name (`pin_list`, `revocation_list`, `clock_trust`,
+    /// `keys_and_fast_keys`, `event_log`; findings show them in words).
     pub credentials_lost: Vec<String>,
 }
 

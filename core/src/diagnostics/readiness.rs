@@ -311,7 +311,7 @@ fn lock_setup(obs: &LockObservations) -> Line {
         return Line { status: Fail, ..l }.because(Draft::new(C::LockClaimedElsewhere));
     }
     if !life.credentials_lost.is_empty() {
-        let draft = Draft::new(C::FirmwareChangedCredentials).arg("lost", life.credentials_lost.join(", "));
+        let draft = Draft::new(C::FirmwareChangedCredentials).arg("lost", life.credentials_lost.join(","));
         return Line { status: Fail, ..l }.because(draft);
     }
     if life.update_held.is_some() {

@@ -84,6 +84,18 @@ impl KeptItem {
         Self::EventLog,
     ];
 
+    /// Its stable name (`pin_list`): what diagnostics carry, and the
+    /// catalog's `value.lost.<name>` key of its words in every locale.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::KeysAndFastKeys => "keys_and_fast_keys",
+            Self::PinList => "pin_list",
+            Self::RevocationList => "revocation_list",
+            Self::ClockTrust => "clock_trust",
+            Self::EventLog => "event_log",
+        }
+    }
+
     /// Plain words.
     pub fn describe(self) -> &'static str {
         match self {

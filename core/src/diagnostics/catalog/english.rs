@@ -21,7 +21,12 @@ pub(crate) fn english() -> &'static BTreeMap<String, &'static str> {
                 map.insert(format!("finding.{code}.step.{}", i + 1), *step);
             }
         }
-        for (key, text) in en_flow::TEXTS.iter().chain(en_sheet::TEXTS).chain(en_format::TEXTS) {
+        for (key, text) in en_flow::TEXTS
+            .iter()
+            .chain(en_sheet::TEXTS)
+            .chain(en_format::TEXTS)
+            .chain(en_life::VALUES)
+        {
             map.insert((*key).to_string(), *text);
         }
         map

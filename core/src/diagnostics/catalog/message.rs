@@ -76,9 +76,11 @@ pub(crate) trait Writer {
     fn category(&self, n: u64) -> &'static str;
     /// `n` in the locale's digits and grouping.
     fn number(&self, n: u64) -> String;
-    /// A placeholder's value as inserted into the text (isolated from the
-    /// surrounding text's direction where the script needs it).
-    fn insert(&self, value: &str) -> String;
+    /// Placeholder `name`'s value as inserted into the text: in words
+    /// where the value names things the catalog has words for, and
+    /// isolated from the surrounding text's direction where the script
+    /// needs it.
+    fn insert(&self, name: &str, value: &str) -> String;
 }
 
 impl<'a> Message<'a> {
@@ -141,20 +143,21 @@ impl<'a> Message<'a> {
     /// selects a plural is a number: `#` and `{name}` write it in the
     /// locale's digits. A missing argument stays visible as `{name}`.
     pub(crate) fn write(&self, w: &impl Writer) -> String {
-        let numeric: BTreeSet<&str> = self.plurals().into_iter().map(|(arg, _)| arg).collect();
+        // A list, not a set: collecting a set compiles a sort for it.
+        let numeric: Vec<&str> = self.plurals().into_iter().map(|(arg, _)| arg).collect();
         let mut out = String::new();
         self.write_into(w, &numeric, &mut out);
         out
     }
 
-    fn write_into(&self, w: &impl Writer, numeric: &BTreeSet<&str>, out: &mut String) {
+    fn write_into(&self, w: &impl Writer, numeric: &[&str], out: &mut String) {
         let number_of = |name: &str| w.value(name).and_then(|v| v.trim().parse::<u64>().ok());
         for part in &self.parts {
             match part {
                 Part::Text(t) => out.push_str(t),
                 Part::Arg(name) | Part::Number(name) => match (w.value(name), number_of(name)) {
                     (Some(_), Some(n)) if numeric.contains(name) => out.push_str(&w.number(n)),
-                    (Some(v), _) => out.push_str(&w.insert(v)),
+                    (Some(v), _) => out.push_str(&w.insert(name, v)),
                     (None, _) => {
                         out.push('{');
                         out.push_str(name);
@@ -352,7 +355,7 @@ mod tests {
         fn number(&self, n: u64) -> String {
             format!("<{n}>")
         }
-        fn insert(&self, value: &str) -> String {
+        fn insert(&self, _name: &str, value: &str) -> String {
             value.to_string()
         }
     }

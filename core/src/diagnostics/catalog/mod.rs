@@ -11,6 +11,9 @@
 //! - `sheet.*`: the emergency access sheet;
 //! - `format.*`: how the locale writes numbers, dates, weekdays and
 //!   schedules.
+//! - `value.<arg>.<name>`: the words for a name a finding's argument
+//!   carries (`{lost}` = `pin_list,clock_trust` is written as the
+//!   locale's list of `value.lost.pin_list` and `value.lost.clock_trust`).
 //!
 //! Texts hold `{name}` placeholders, filled from the finding's
 //! [`MessageArg`](super::MessageArg)s, and ICU MessageFormat plurals

@@ -260,13 +260,13 @@ fn check_entry(
     }
     let plurals = message.plurals();
     for (arg, selectors) in &plurals {
-        let have: BTreeSet<&str> = selectors
-            .iter()
-            .filter_map(|s| match s {
-                Selector::Category(c) => Some(*c),
-                Selector::Exact(_) => None,
-            })
-            .collect();
+        // Inserted one by one: collecting a set compiles a sort for it.
+        let mut have = BTreeSet::new();
+        for s in selectors {
+            if let Selector::Category(c) = s {
+                have.insert(*c);
+            }
+        }
         let lacking: Vec<&str> = categories.iter().copied().filter(|c| !have.contains(c)).collect();
         let unused: Vec<&str> = have.iter().copied().filter(|c| !categories.contains(c)).collect();
         if !lacking.is_empty() || !unused.is_empty() {

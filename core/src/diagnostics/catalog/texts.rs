@@ -5,6 +5,7 @@
 //! a locale file carries them and the library carries no locale data
 //! beyond CLDR's plural rules.
 
+use super::english::english;
 use super::locale::{is_right_to_left, normalize};
 use super::message::{Message, Writer};
 use super::plural;
@@ -73,7 +74,9 @@ impl Writer for Fill<'_> {
         self.texts.number(n)
     }
 
-    fn insert(&self, value: &str) -> String {
+    fn insert(&self, name: &str, value: &str) -> String {
+        let named = self.texts.named_values(name, value);
+        let value = named.as_deref().unwrap_or(value);
         if self.isolate && !value.is_empty() {
             format!("{FSI}{value}{PDI}")
         } else {
@@ -222,6 +225,20 @@ impl Texts<'_> {
             "format.weekday_date",
             &[("weekday", weekday), ("date", self.date_of(&t))],
         )
+    }
+
+    /// A value that names things (`pin_list,clock_trust`) the catalog has
+    /// words for under `value.<arg>.<name>`, as the locale's list of those
+    /// words; `None` for any other value, which is shown as it is.
+    fn named_values(&self, arg: &str, value: &str) -> Option<String> {
+        let words = value
+            .split(',')
+            .map(|name| {
+                let key = format!("value.{arg}.{name}");
+                english().contains_key(&key).then(|| self.fill(&key, &[], false))
+            })
+            .collect::<Option<Vec<String>>>()?;
+        Some(self.list(&words))
     }
 
     /// `items` joined the locale's way (`a, b, c`; `a、b、c` in Japanese).

@@ -14,7 +14,7 @@ pub(super) fn rules(obs: &LockObservations, out: &mut Vec<Draft>) {
         out.push(Draft::new(C::LockClaimedElsewhere));
     }
     if !life.credentials_lost.is_empty() {
-        out.push(Draft::new(C::FirmwareChangedCredentials).arg("lost", life.credentials_lost.join(", ")));
+        out.push(Draft::new(C::FirmwareChangedCredentials).arg("lost", life.credentials_lost.join(",")));
     }
     if let Some((held, size)) = life.update_held {
         out.push(
