@@ -50,9 +50,13 @@
 //!    `wire/` (the API's JSON), `error.rs` (the internal `Failure`,
 //!    converted in one place into [`SyncError`]), `common.rs` (what several
 //!    steps share: local work off the executor with typed errors, per-lock
-//!    refusals, credentials that don't decode), `http.rs` (one request:
-//!    the `Api` a pass or a call talks through), `status.rs` (reports and
-//!    the status picture).
+//!    refusals, credentials that don't decode), `http/` (one request:
+//!    the `Api` a pass or a call talks through, in `mod.rs`, over
+//!    latchkey's own HTTP/1.1 client: `client.rs` connects, keeps one
+//!    connection and bounds the request's time, `conn.rs` writes a request
+//!    and reads its answer, `parse.rs` reads heads and chunked bodies,
+//!    `target.rs` splits the URL, `fault.rs` words the failures),
+//!    `status.rs` (reports and the status picture).
 //! 2. Steps, free functions handed only what they use (the `Api`, the
 //!    [`Client`](crate::Client) or its store or outbox, the limits, a `&mut`
 //!    of what they carry from pass to pass), none using another:

@@ -12,7 +12,8 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
 use std::sync::Arc;
 
-/// Builds the client configuration reqwest is handed.
+/// Builds the client configuration the cloud client (`http/client.rs`)
+/// connects with.
 pub(crate) fn client_config(settings: &TlsSettings) -> Result<rustls::ClientConfig, String> {
     let provider = Arc::new(super::crypto_provider::provider());
     let verifier: Arc<dyn ServerCertVerifier> = match &settings.roots {

@@ -11,7 +11,7 @@ use super::auth::AuthProvider;
 use super::backoff::Backoff;
 use super::config::{Connectivity, SyncConfig};
 use super::error::{Failure, SyncError};
-use super::http::{build_client, Api};
+use super::http::{Api, HttpClient};
 use super::status::SyncFailure;
 use super::timer::SyncTimer;
 use super::upload::{Limits, Pace};
@@ -26,9 +26,9 @@ use tokio::sync::Notify;
 /// Mutable engine state, held briefly (never across an await).
 struct State {
     connectivity: Connectivity,
-    /// Dropped when connectivity returns or the network failed, so a pool
-    /// poisoned by a dead network is never reused.
-    client: Option<reqwest::Client>,
+    /// Dropped when connectivity returns or the network failed, so a
+    /// connection kept from a dead network is never reused.
+    client: Option<HttpClient>,
     backoff: Backoff,
     /// Timer time before which no pass is attempted.
     not_before: Option<Duration>,
@@ -203,7 +203,7 @@ impl Inner {
             match &s.client {
                 Some(c) => c.clone(),
                 None => {
-                    let c = build_client(self.tls.clone(), &self.config.timeouts)?;
+                    let c = HttpClient::new(self.tls.clone(), &self.config.timeouts);
                     self.client_builds.fetch_add(1, Ordering::Relaxed);
                     s.client = Some(c.clone());
                     c
