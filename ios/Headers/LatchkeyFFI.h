@@ -527,6 +527,11 @@ uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclient_firmware(uint64_t ptr, Rus
 uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclient_pins(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_SETUP
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_SETUP
+uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclient_setup(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_LATCHKEYCLIENTBUILDER
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_LATCHKEYCLIENTBUILDER
 uint64_t uniffi_latchkey_ffi_fn_clone_latchkeyclientbuilder(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -1063,6 +1068,26 @@ void uniffi_latchkey_ffi_fn_init_callback_vtable_progresslistener(const UniffiVT
 void uniffi_latchkey_ffi_fn_method_progresslistener_on_progress(uint64_t ptr, RustBuffer progress, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_SETUPCLIENT
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_SETUPCLIENT
+uint64_t uniffi_latchkey_ffi_fn_clone_setupclient(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_SETUPCLIENT
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_SETUPCLIENT
+void uniffi_latchkey_ffi_fn_free_setupclient(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SETUPCLIENT_CLAIM
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SETUPCLIENT_CLAIM
+uint64_t uniffi_latchkey_ffi_fn_method_setupclient_claim(uint64_t ptr, RustBuffer setup_code, RustBuffer settings, RustBuffer listener
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SETUPCLIENT_RECOMMISSION
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SETUPCLIENT_RECOMMISSION
+uint64_t uniffi_latchkey_ffi_fn_method_setupclient_recommission(uint64_t ptr, RustBuffer lock_id, RustBuffer setup_code, RustBuffer listener
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_EMERGENCYCLIENT
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_EMERGENCYCLIENT
 uint64_t uniffi_latchkey_ffi_fn_clone_emergencyclient(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -1091,6 +1116,11 @@ uint64_t uniffi_latchkey_ffi_fn_clone_syncclient(uint64_t handle, RustCallStatus
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_SYNCCLIENT
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_SYNCCLIENT
 void uniffi_latchkey_ffi_fn_free_syncclient(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SYNCCLIENT_COMMISSIONING
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SYNCCLIENT_COMMISSIONING
+uint64_t uniffi_latchkey_ffi_fn_method_syncclient_commissioning(uint64_t ptr, RustBuffer lock_id
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SYNCCLIENT_DEAD_LETTERS
@@ -1592,6 +1622,12 @@ uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclient_pins(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_SETUP
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_SETUP
+uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclient_setup(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENTBUILDER_AUTH_PROVIDER
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENTBUILDER_AUTH_PROVIDER
 uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_auth_provider(void
@@ -2006,6 +2042,18 @@ uint16_t uniffi_latchkey_ffi_checksum_method_progresslistener_on_progress(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SETUPCLIENT_CLAIM
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SETUPCLIENT_CLAIM
+uint16_t uniffi_latchkey_ffi_checksum_method_setupclient_claim(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SETUPCLIENT_RECOMMISSION
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SETUPCLIENT_RECOMMISSION
+uint16_t uniffi_latchkey_ffi_checksum_method_setupclient_recommission(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_EMERGENCYCLIENT_SET_BACKUP_ENTRY
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_EMERGENCYCLIENT_SET_BACKUP_ENTRY
 uint16_t uniffi_latchkey_ffi_checksum_method_emergencyclient_set_backup_entry(void
@@ -2015,6 +2063,12 @@ uint16_t uniffi_latchkey_ffi_checksum_method_emergencyclient_set_backup_entry(vo
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_EMERGENCYCLIENT_SHEET
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_EMERGENCYCLIENT_SHEET
 uint16_t uniffi_latchkey_ffi_checksum_method_emergencyclient_sheet(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SYNCCLIENT_COMMISSIONING
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SYNCCLIENT_COMMISSIONING
+uint16_t uniffi_latchkey_ffi_checksum_method_syncclient_commissioning(void
     
 );
 #endif

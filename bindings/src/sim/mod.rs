@@ -16,11 +16,13 @@ mod error;
 mod firmware;
 mod keypad;
 mod link;
+mod setup;
 
 pub use cloud::SimulatedCloud;
 pub use error::SimulationError;
 pub use keypad::{SimulatedKeypadOutcome, SimulatedPin};
 pub use link::{SimulatedAnswer, SimulatedLink};
+pub use setup::SimulatedNewLock;
 
 use crate::records::LockMetadata;
 use error::invalid;
@@ -94,6 +96,10 @@ pub struct SimulatedWorld {
 impl SimulatedWorld {
     fn locks(&self) -> MutexGuard<'_, Vec<SimLockHandle>> {
         self.locks.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn add_handle(&self, handle: SimLockHandle) {
+        self.locks().push(handle);
     }
 
     fn handle(&self, lock_id: &str) -> Result<SimLockHandle, SimulationError> {

@@ -24,7 +24,7 @@ fun main(args: Array<String>) {
     val filter = args.firstOrNull()
     val suites = listOf(
         ClientStoryTest(), FailureTest(), PlatformServicesTest(), DiagnosticsTest(), CloudStoryTest(),
-        TroubleshootingTest(), PinsAndSheetTest(), FirmwareTest(),
+        TroubleshootingTest(), PinsAndSheetTest(), FirmwareTest(), SetupTest(),
     )
     var passed = 0
     var failed = 0
