@@ -65,6 +65,7 @@ mod platform;
 mod records;
 mod runtime;
 mod session;
+mod setup;
 mod sheet;
 mod sign_out;
 #[cfg(feature = "sim")]
@@ -94,13 +95,14 @@ pub use platform::keys::{KeyStore, KeyStoreError, Signer};
 pub use platform::log::{install_log_sink, LogLevel, LogRecord, LogSink};
 pub use platform::progress::{Progress, ProgressListener};
 pub use records::{CommandReport, EventGapRange, KeyInfo, KeySchedule, LockFaults, LockInfo, LockMetadata};
+pub use setup::{ClaimSettings, SetupClient, SetupReport};
 pub use sheet::{readiness_summary, EmergencyClient, EmergencySheet};
 pub use sign_out::{KeyCustody, SignOutReport, SignOutUpload};
 #[cfg(feature = "sim")]
 pub use sim::{
     simulated_signer_check, SignerCheck, SimulatedAdvertisement, SimulatedAnswer, SimulatedCloud, SimulatedFault,
-    SimulatedGrant, SimulatedKeypadOutcome, SimulatedLink, SimulatedLock, SimulatedPin, SimulatedWorld,
-    SimulationError,
+    SimulatedGrant, SimulatedKeypadOutcome, SimulatedLink, SimulatedLock, SimulatedNewLock, SimulatedPin,
+    SimulatedWorld, SimulationError,
 };
 pub use sync::{
     CloudKey, CloudLockDrift, CloudPinChange, CloudPinDrift, DeadLetterInfo, KeyRequest, LockDrift, PinChangeRequest,

@@ -1,11 +1,12 @@
 //! The sub-clients added to [`LatchkeyClient`] beside keys, locks,
 //! diagnostics and sync: keypad PINs, the emergency sheet, diagnostics in
-//! another language, and firmware.
+//! another language, setting locks up, and firmware.
 
 use crate::client::LatchkeyClient;
 use crate::diagnostics::{DiagnosticsClient, MessageCatalog, Texts};
 use crate::firmware::FirmwareClient;
 use crate::pins::PinsClient;
+use crate::setup::SetupClient;
 use crate::sheet::EmergencyClient;
 use std::sync::Arc;
 
@@ -14,6 +15,11 @@ impl LatchkeyClient {
     /// Keypad PINs: PIN lists, PIN drift, offline PINs (host phones).
     pub fn pins(&self) -> Arc<PinsClient> {
         Arc::new(PinsClient::new(self.session.clone()))
+    }
+
+    /// Setting locks up: claiming a new one, re-commissioning a reset one.
+    pub fn setup(&self) -> Arc<SetupClient> {
+        Arc::new(SetupClient::new(self.session.clone()))
     }
 
     /// The lock's firmware: what it runs, and updates delivered offline.

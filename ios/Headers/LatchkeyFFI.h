@@ -670,6 +670,11 @@ uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclient_firmware(uint64_t ptr, Rus
 uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclient_pins(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_SETUP
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_SETUP
+uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclient_setup(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_LATCHKEYCLIENTBUILDER
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_LATCHKEYCLIENTBUILDER
 uint64_t uniffi_latchkey_ffi_fn_clone_latchkeyclientbuilder(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -1141,6 +1146,26 @@ void uniffi_latchkey_ffi_fn_method_bleevents_subscribed(uint64_t ptr, uint64_t c
 void uniffi_latchkey_ffi_fn_method_bleevents_write_done(uint64_t ptr, uint64_t connection_id, int32_t status, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_SETUPCLIENT
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_SETUPCLIENT
+uint64_t uniffi_latchkey_ffi_fn_clone_setupclient(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_SETUPCLIENT
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_SETUPCLIENT
+void uniffi_latchkey_ffi_fn_free_setupclient(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SETUPCLIENT_CLAIM
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SETUPCLIENT_CLAIM
+uint64_t uniffi_latchkey_ffi_fn_method_setupclient_claim(uint64_t ptr, RustBuffer setup_code, RustBuffer settings, RustBuffer listener
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SETUPCLIENT_RECOMMISSION
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SETUPCLIENT_RECOMMISSION
+uint64_t uniffi_latchkey_ffi_fn_method_setupclient_recommission(uint64_t ptr, RustBuffer lock_id, RustBuffer setup_code, RustBuffer listener
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_EMERGENCYCLIENT
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_EMERGENCYCLIENT
 uint64_t uniffi_latchkey_ffi_fn_clone_emergencyclient(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -1169,6 +1194,11 @@ uint64_t uniffi_latchkey_ffi_fn_clone_syncclient(uint64_t handle, RustCallStatus
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_SYNCCLIENT
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_SYNCCLIENT
 void uniffi_latchkey_ffi_fn_free_syncclient(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SYNCCLIENT_COMMISSIONING
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SYNCCLIENT_COMMISSIONING
+uint64_t uniffi_latchkey_ffi_fn_method_syncclient_commissioning(uint64_t ptr, RustBuffer lock_id
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SYNCCLIENT_DEAD_LETTERS
@@ -1764,6 +1794,12 @@ uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclient_pins(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_SETUP
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_SETUP
+uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclient_setup(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENTBUILDER_ALLOW_SOFTWARE_KEYS
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENTBUILDER_ALLOW_SOFTWARE_KEYS
 uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_allow_software_keys(void
@@ -2172,6 +2208,18 @@ uint16_t uniffi_latchkey_ffi_checksum_method_bleevents_write_done(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SETUPCLIENT_CLAIM
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SETUPCLIENT_CLAIM
+uint16_t uniffi_latchkey_ffi_checksum_method_setupclient_claim(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SETUPCLIENT_RECOMMISSION
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SETUPCLIENT_RECOMMISSION
+uint16_t uniffi_latchkey_ffi_checksum_method_setupclient_recommission(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_EMERGENCYCLIENT_SET_BACKUP_ENTRY
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_EMERGENCYCLIENT_SET_BACKUP_ENTRY
 uint16_t uniffi_latchkey_ffi_checksum_method_emergencyclient_set_backup_entry(void
@@ -2181,6 +2229,12 @@ uint16_t uniffi_latchkey_ffi_checksum_method_emergencyclient_set_backup_entry(vo
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_EMERGENCYCLIENT_SHEET
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_EMERGENCYCLIENT_SHEET
 uint16_t uniffi_latchkey_ffi_checksum_method_emergencyclient_sheet(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SYNCCLIENT_COMMISSIONING
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SYNCCLIENT_COMMISSIONING
+uint16_t uniffi_latchkey_ffi_checksum_method_syncclient_commissioning(void
     
 );
 #endif

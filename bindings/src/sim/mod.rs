@@ -16,12 +16,14 @@ mod error;
 mod firmware;
 mod keypad;
 mod link;
+mod setup;
 mod signer;
 
 pub use cloud::SimulatedCloud;
 pub use error::SimulationError;
 pub use keypad::{SimulatedKeypadOutcome, SimulatedPin};
 pub use link::{SimulatedAnswer, SimulatedLink};
+pub use setup::SimulatedNewLock;
 pub use signer::{simulated_signer_check, SignerCheck};
 
 /// Nearby sessions in a simulated world: the virtual radio answers a
@@ -105,6 +107,10 @@ pub struct SimulatedWorld {
 impl SimulatedWorld {
     fn locks(&self) -> MutexGuard<'_, Vec<SimLockHandle>> {
         self.locks.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn add_handle(&self, handle: SimLockHandle) {
+        self.locks().push(handle);
     }
 
     fn handle(&self, lock_id: &str) -> Result<SimLockHandle, SimulationError> {

@@ -156,6 +156,22 @@ impl SyncClient {
         Ok(())
     }
 
+    /// Host: what this phone installs when it claims the lock (hex id) for
+    /// the account: the issuer key and the lock's PIN secret, as hex for
+    /// `ClaimSettings`. Fetch it before going to a new lock: the claim
+    /// needs no network.
+    pub async fn commissioning(&self, lock_id: String) -> Result<Vec<String>, SyncError> {
+        let id = latchkey_protocol::LockId::from_hex(&lock_id).ok_or_else(|| SyncError::Rejected {
+            code: DiagnosisCode::CloudRejected,
+            detail: format!("`{lock_id}` is not a lock id (32 hex digits)"),
+        })?;
+        let kit = self.engine()?.commissioning(&id).await?;
+        Ok(vec![
+            latchkey_protocol::hex::encode(&kit.issuer_key.0),
+            latchkey_protocol::hex::encode(&kit.pin_secret.0),
+        ])
+    }
+
     /// Host: asks the cloud to issue a key to a registered phone.
     pub async fn issue_key(&self, request: KeyRequest) -> Result<CloudKey, SyncError> {
         let request = request.into_core()?;

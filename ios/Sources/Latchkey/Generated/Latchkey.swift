@@ -2986,6 +2986,11 @@ public protocol LatchkeyClientProtocol: AnyObject, Sendable {
      */
     func pins()  -> PinsClient
     
+    /**
+     * Setting locks up: claiming a new one, re-commissioning a reset one.
+     */
+    func setup()  -> SetupClient
+    
 }
 /**
  * The phone side of latchkey: one per app process, kept for its life.
@@ -3256,6 +3261,18 @@ open func pins() -> PinsClient  {
     return try!  FfiConverterTypePinsClient_lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_latchkey_ffi_fn_method_latchkeyclient_pins(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Setting locks up: claiming a new one, re-commissioning a reset one.
+     */
+open func setup() -> SetupClient  {
+    return try!  FfiConverterTypeSetupClient_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_latchkeyclient_setup(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -4411,6 +4428,178 @@ public func FfiConverterTypePinsClient_lower(_ value: PinsClient) -> UInt64 {
 
 
 /**
+ * Claiming and re-commissioning locks: `client.setup()`.
+ */
+public protocol SetupClientProtocol: AnyObject, Sendable {
+    
+    /**
+     * Claims the new (or reset) lock on `setup_code`'s label (the QR
+     * code's text, `LK1.…`) for `settings`' account, offline: proves the
+     * setup secret, installs the issuer key, this phone's time, name and
+     * groups, calibrates the bolt; the cloud registers the lock when the
+     * phone is next online.
+     */
+    func claim(setupCode: String, settings: ClaimSettings, listener: ProgressListener?) async throws  -> SetupReport
+    
+    /**
+     * Brings a reset lock (hex id) this phone knows back in one flow:
+     * issuer, time, name, groups, PIN secret and the newest lists.
+     * `setup_code` defaults to the label kept when this phone set it up.
+     */
+    func recommission(lockId: String, setupCode: String?, listener: ProgressListener?) async throws  -> SetupReport
+    
+}
+/**
+ * Claiming and re-commissioning locks: `client.setup()`.
+ */
+open class SetupClient: SetupClientProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_latchkey_ffi_fn_clone_setupclient(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_latchkey_ffi_fn_free_setupclient(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Claims the new (or reset) lock on `setup_code`'s label (the QR
+     * code's text, `LK1.…`) for `settings`' account, offline: proves the
+     * setup secret, installs the issuer key, this phone's time, name and
+     * groups, calibrates the bolt; the cloud registers the lock when the
+     * phone is next online.
+     */
+open func claim(setupCode: String, settings: ClaimSettings, listener: ProgressListener?)async throws  -> SetupReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_setupclient_claim(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(setupCode),FfiConverterTypeClaimSettings_lower(settings),FfiConverterOptionCallbackInterfaceProgressListener.lower(listener)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSetupReport_lift,
+            errorHandler: FfiConverterTypeCommandError_lift
+        )
+}
+    
+    /**
+     * Brings a reset lock (hex id) this phone knows back in one flow:
+     * issuer, time, name, groups, PIN secret and the newest lists.
+     * `setup_code` defaults to the label kept when this phone set it up.
+     */
+open func recommission(lockId: String, setupCode: String?, listener: ProgressListener?)async throws  -> SetupReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_setupclient_recommission(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionString.lower(setupCode),FfiConverterOptionCallbackInterfaceProgressListener.lower(listener)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSetupReport_lift,
+            errorHandler: FfiConverterTypeCommandError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSetupClient: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = SetupClient
+
+    public static func lift(_ handle: UInt64) throws -> SetupClient {
+        return SetupClient(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: SetupClient) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SetupClient {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: SetupClient, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSetupClient_lift(_ handle: UInt64) throws -> SetupClient {
+    return try FfiConverterTypeSetupClient.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSetupClient_lower(_ value: SetupClient) -> UInt64 {
+    return FfiConverterTypeSetupClient.lower(value)
+}
+
+
+
+
+
+
+/**
  * A running subscription. Keep it while the screen shows its values:
  * `cancel()` (or dropping it: Kotlin `close()`, a Swift deinit) stops it.
  */
@@ -4568,6 +4757,14 @@ public func FfiConverterTypeSubscription_lower(_ value: Subscription) -> UInt64 
 public protocol SyncClientProtocol: AnyObject, Sendable {
     
     /**
+     * Host: what this phone installs when it claims the lock (hex id) for
+     * the account: the issuer key and the lock's PIN secret, as hex for
+     * `ClaimSettings`. Fetch it before going to a new lock: the claim
+     * needs no network.
+     */
+    func commissioning(lockId: String) async throws  -> [String]
+    
+    /**
      * Events the cloud refused for good.
      */
     func deadLetters() async throws  -> [DeadLetterInfo]
@@ -4715,6 +4912,28 @@ open class SyncClient: SyncClientProtocol, @unchecked Sendable {
 
     
 
+    
+    /**
+     * Host: what this phone installs when it claims the lock (hex id) for
+     * the account: the issuer key and the lock's PIN secret, as hex for
+     * `ClaimSettings`. Fetch it before going to a new lock: the claim
+     * needs no network.
+     */
+open func commissioning(lockId: String)async throws  -> [String]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_syncclient_commissioning(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceString.lift,
+            errorHandler: FfiConverterTypeSyncError_lift
+        )
+}
     
     /**
      * Events the cloud refused for good.
@@ -5929,6 +6148,105 @@ public func FfiConverterTypeChoice_lift(_ buf: RustBuffer) throws -> Choice {
 #endif
 public func FfiConverterTypeChoice_lower(_ value: Choice) -> RustBuffer {
     return FfiConverterTypeChoice.lower(value)
+}
+
+
+/**
+ * What an owner installs when claiming a lock (hex of keys and ids).
+ */
+public struct ClaimSettings: Equatable, Hashable {
+    /**
+     * The lock's name.
+     */
+    public var name: String
+    /**
+     * The account's issuer key (128 hex digits; `commissioning` gives it).
+     */
+    public var issuerKey: String
+    /**
+     * The lock's PIN secret (64 hex digits), when the phone has it.
+     */
+    public var pinSecret: String?
+    /**
+     * Local time offset from UTC, minutes.
+     */
+    public var utcOffsetMin: Int16
+    /**
+     * Lock groups it joins (hex ids).
+     */
+    public var groups: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The lock's name.
+         */name: String, 
+        /**
+         * The account's issuer key (128 hex digits; `commissioning` gives it).
+         */issuerKey: String, 
+        /**
+         * The lock's PIN secret (64 hex digits), when the phone has it.
+         */pinSecret: String?, 
+        /**
+         * Local time offset from UTC, minutes.
+         */utcOffsetMin: Int16, 
+        /**
+         * Lock groups it joins (hex ids).
+         */groups: [String]) {
+        self.name = name
+        self.issuerKey = issuerKey
+        self.pinSecret = pinSecret
+        self.utcOffsetMin = utcOffsetMin
+        self.groups = groups
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ClaimSettings: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeClaimSettings: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ClaimSettings {
+        return
+            try ClaimSettings(
+                name: FfiConverterString.read(from: &buf), 
+                issuerKey: FfiConverterString.read(from: &buf), 
+                pinSecret: FfiConverterOptionString.read(from: &buf), 
+                utcOffsetMin: FfiConverterInt16.read(from: &buf), 
+                groups: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ClaimSettings, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.issuerKey, into: &buf)
+        FfiConverterOptionString.write(value.pinSecret, into: &buf)
+        FfiConverterInt16.write(value.utcOffsetMin, into: &buf)
+        FfiConverterSequenceString.write(value.groups, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClaimSettings_lift(_ buf: RustBuffer) throws -> ClaimSettings {
+    return try FfiConverterTypeClaimSettings.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClaimSettings_lower(_ value: ClaimSettings) -> RustBuffer {
+    return FfiConverterTypeClaimSettings.lower(value)
 }
 
 
@@ -10842,6 +11160,125 @@ public func FfiConverterTypeReconnectionFacts_lift(_ buf: RustBuffer) throws -> 
 #endif
 public func FfiConverterTypeReconnectionFacts_lower(_ value: ReconnectionFacts) -> RustBuffer {
     return FfiConverterTypeReconnectionFacts.lower(value)
+}
+
+
+/**
+ * A lock set up by this phone.
+ */
+public struct SetupReport: Equatable, Hashable {
+    /**
+     * The lock (hex id).
+     */
+    public var lockId: String
+    /**
+     * Its name.
+     */
+    public var name: String
+    /**
+     * Its epoch (1 for a new lock, more after resets).
+     */
+    public var epoch: UInt32
+    /**
+     * The firmware it runs (`"1.0.0"`).
+     */
+    public var firmware: String
+    /**
+     * Revocation and PIN list seqs installed with the setup (0: none).
+     */
+    public var revocationSeq: UInt32
+    /**
+     * PIN list seq installed (0: none).
+     */
+    public var pinSeq: UInt32
+    /**
+     * It had an owner before (a reset lock brought back).
+     */
+    public var recommissioned: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The lock (hex id).
+         */lockId: String, 
+        /**
+         * Its name.
+         */name: String, 
+        /**
+         * Its epoch (1 for a new lock, more after resets).
+         */epoch: UInt32, 
+        /**
+         * The firmware it runs (`"1.0.0"`).
+         */firmware: String, 
+        /**
+         * Revocation and PIN list seqs installed with the setup (0: none).
+         */revocationSeq: UInt32, 
+        /**
+         * PIN list seq installed (0: none).
+         */pinSeq: UInt32, 
+        /**
+         * It had an owner before (a reset lock brought back).
+         */recommissioned: Bool) {
+        self.lockId = lockId
+        self.name = name
+        self.epoch = epoch
+        self.firmware = firmware
+        self.revocationSeq = revocationSeq
+        self.pinSeq = pinSeq
+        self.recommissioned = recommissioned
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SetupReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSetupReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SetupReport {
+        return
+            try SetupReport(
+                lockId: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                epoch: FfiConverterUInt32.read(from: &buf), 
+                firmware: FfiConverterString.read(from: &buf), 
+                revocationSeq: FfiConverterUInt32.read(from: &buf), 
+                pinSeq: FfiConverterUInt32.read(from: &buf), 
+                recommissioned: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SetupReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.lockId, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterUInt32.write(value.epoch, into: &buf)
+        FfiConverterString.write(value.firmware, into: &buf)
+        FfiConverterUInt32.write(value.revocationSeq, into: &buf)
+        FfiConverterUInt32.write(value.pinSeq, into: &buf)
+        FfiConverterBool.write(value.recommissioned, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSetupReport_lift(_ buf: RustBuffer) throws -> SetupReport {
+    return try FfiConverterTypeSetupReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSetupReport_lower(_ value: SetupReport) -> RustBuffer {
+    return FfiConverterTypeSetupReport.lower(value)
 }
 
 
@@ -20373,6 +20810,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_pins() != 15619) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_setup() != 14023) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_allow_software_keys() != 21384) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -20577,10 +21017,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_bleevents_write_done() != 4950) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_ffi_checksum_method_setupclient_claim() != 6394) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_setupclient_recommission() != 51517) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_ffi_checksum_method_emergencyclient_set_backup_entry() != 20094) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_emergencyclient_sheet() != 64) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_syncclient_commissioning() != 33387) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_syncclient_dead_letters() != 64414) {

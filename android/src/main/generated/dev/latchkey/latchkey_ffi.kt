@@ -1068,6 +1068,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_pins(
     ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_setup(
+    ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_allow_software_keys(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_auth_provider(
@@ -1204,9 +1206,15 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_bleevents_write_done(
     ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_setupclient_claim(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_setupclient_recommission(
+    ): Int
     external fun uniffi_latchkey_ffi_checksum_method_emergencyclient_set_backup_entry(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_emergencyclient_sheet(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_syncclient_commissioning(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_syncclient_dead_letters(
     ): Int
@@ -1359,6 +1367,8 @@ internal object UniffiLib {
     external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_firmware(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_pins(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_setup(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_clone_latchkeyclientbuilder(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1548,6 +1558,14 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_latchkey_ffi_fn_method_bleevents_write_done(`ptr`: Long,`connectionId`: Long,`status`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_latchkey_ffi_fn_clone_setupclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_free_setupclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_setupclient_claim(`ptr`: Long,`setupCode`: RustBuffer.ByValue,`settings`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_setupclient_recommission(`ptr`: Long,`lockId`: RustBuffer.ByValue,`setupCode`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_latchkey_ffi_fn_clone_emergencyclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_free_emergencyclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1560,6 +1578,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_ffi_fn_free_syncclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_syncclient_commissioning(`ptr`: Long,`lockId`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_latchkey_ffi_fn_method_syncclient_dead_letters(`ptr`: Long,
     ): Long
     external fun uniffi_latchkey_ffi_fn_method_syncclient_issue_key(`ptr`: Long,`request`: RustBuffer.ByValue,
@@ -1827,6 +1847,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_pins() and 0xFFFF) != 15619) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_setup() and 0xFFFF) != 14023) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_allow_software_keys() and 0xFFFF) != 21384) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -2031,10 +2054,19 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_bleevents_write_done() and 0xFFFF) != 4950) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_setupclient_claim() and 0xFFFF) != 6394) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_setupclient_recommission() and 0xFFFF) != 51517) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_ffi_checksum_method_emergencyclient_set_backup_entry() and 0xFFFF) != 20094) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_emergencyclient_sheet() and 0xFFFF) != 64) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_commissioning() and 0xFFFF) != 33387) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_dead_letters() and 0xFFFF) != 64414) {
@@ -6271,6 +6303,11 @@ public interface LatchkeyClientInterface {
      */
     fun `pins`(): PinsClient
     
+    /**
+     * Setting locks up: claiming a new one, re-commissioning a reset one.
+     */
+    fun `setup`(): SetupClient
+    
     companion object
 }
 
@@ -6653,6 +6690,22 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
     callWithHandle {
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_latchkey_ffi_fn_method_latchkeyclient_pins(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Setting locks up: claiming a new one, re-commissioning a reset one.
+     */override fun `setup`(): SetupClient {
+            return FfiConverterTypeSetupClient.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_latchkeyclient_setup(
         it,
         _status)
 }
@@ -8572,6 +8625,328 @@ public object FfiConverterTypePinsClient: FfiConverter<PinsClient, Long> {
 
 
 /**
+ * Claiming and re-commissioning locks: `client.setup()`.
+ */
+public interface SetupClientInterface {
+    
+    /**
+     * Claims the new (or reset) lock on `setup_code`'s label (the QR
+     * code's text, `LK1.…`) for `settings`' account, offline: proves the
+     * setup secret, installs the issuer key, this phone's time, name and
+     * groups, calibrates the bolt; the cloud registers the lock when the
+     * phone is next online.
+     */
+    suspend fun `claim`(`setupCode`: kotlin.String, `settings`: ClaimSettings, `listener`: ProgressListener?): SetupReport
+    
+    /**
+     * Brings a reset lock (hex id) this phone knows back in one flow:
+     * issuer, time, name, groups, PIN secret and the newest lists.
+     * `setup_code` defaults to the label kept when this phone set it up.
+     */
+    suspend fun `recommission`(`lockId`: kotlin.String, `setupCode`: kotlin.String?, `listener`: ProgressListener?): SetupReport
+    
+    companion object
+}
+
+/**
+ * Claiming and re-commissioning locks: `client.setup()`.
+ */
+open class SetupClient: Disposable, AutoCloseable, SetupClientInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_latchkey_ffi_fn_free_setupclient(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_latchkey_ffi_fn_clone_setupclient(handle, status)
+        }
+    }
+
+    
+    /**
+     * Claims the new (or reset) lock on `setup_code`'s label (the QR
+     * code's text, `LK1.…`) for `settings`' account, offline: proves the
+     * setup secret, installs the issuer key, this phone's time, name and
+     * groups, calibrates the bolt; the cloud registers the lock when the
+     * phone is next online.
+     */
+    @Throws(CommandException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `claim`(`setupCode`: kotlin.String, `settings`: ClaimSettings, `listener`: ProgressListener?) : SetupReport {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_setupclient_claim(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`setupCode`),
+        FfiConverterTypeClaimSettings.lower(`settings`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeSetupReport.lift(it) },
+        // Error FFI converter
+        CommandException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Brings a reset lock (hex id) this phone knows back in one flow:
+     * issuer, time, name, groups, PIN secret and the newest lists.
+     * `setup_code` defaults to the label kept when this phone set it up.
+     */
+    @Throws(CommandException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `recommission`(`lockId`: kotlin.String, `setupCode`: kotlin.String?, `listener`: ProgressListener?) : SetupReport {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_setupclient_recommission(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`lockId`),
+        FfiConverterOptionalString.lower(`setupCode`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeSetupReport.lift(it) },
+        // Error FFI converter
+        CommandException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSetupClient: FfiConverter<SetupClient, Long> {
+    override fun lower(value: SetupClient): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): SetupClient {
+        return SetupClient(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): SetupClient {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: SetupClient) = 8UL
+
+    override fun write(value: SetupClient, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * A running subscription. Keep it while the screen shows its values:
  * `cancel()` (or dropping it: Kotlin `close()`, a Swift deinit) stops it.
  */
@@ -8871,6 +9246,14 @@ public object FfiConverterTypeSubscription: FfiConverter<Subscription, Long> {
 public interface SyncClientInterface {
     
     /**
+     * Host: what this phone installs when it claims the lock (hex id) for
+     * the account: the issuer key and the lock's PIN secret, as hex for
+     * `ClaimSettings`. Fetch it before going to a new lock: the claim
+     * needs no network.
+     */
+    suspend fun `commissioning`(`lockId`: kotlin.String): List<kotlin.String>
+    
+    /**
      * Events the cloud refused for good.
      */
     suspend fun `deadLetters`(): List<DeadLetterInfo>
@@ -9067,6 +9450,34 @@ open class SyncClient: Disposable, AutoCloseable, SyncClientInterface
         return uniffiRustCall() { status ->
             UniffiLib.uniffi_latchkey_ffi_fn_clone_syncclient(handle, status)
         }
+    }
+
+    
+    /**
+     * Host: what this phone installs when it claims the lock (hex id) for
+     * the account: the issuer key and the lock's PIN secret, as hex for
+     * `ClaimSettings`. Fetch it before going to a new lock: the claim
+     * needs no network.
+     */
+    @Throws(SyncException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `commissioning`(`lockId`: kotlin.String) : List<kotlin.String> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_syncclient_commissioning(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`lockId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceString.lift(it) },
+        // Error FFI converter
+        SyncException.ErrorHandler,
+    )
     }
 
     
@@ -10317,6 +10728,77 @@ public object FfiConverterTypeChoice: FfiConverterRustBuffer<Choice> {
     override fun write(value: Choice, buf: ByteBuffer) {
             FfiConverterTypeAnswer.write(value.`answer`, buf)
             FfiConverterString.write(value.`label`, buf)
+    }
+}
+
+
+
+/**
+ * What an owner installs when claiming a lock (hex of keys and ids).
+ */
+data class ClaimSettings (
+    /**
+     * The lock's name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * The account's issuer key (128 hex digits; `commissioning` gives it).
+     */
+    var `issuerKey`: kotlin.String
+    , 
+    /**
+     * The lock's PIN secret (64 hex digits), when the phone has it.
+     */
+    var `pinSecret`: kotlin.String?
+    , 
+    /**
+     * Local time offset from UTC, minutes.
+     */
+    var `utcOffsetMin`: kotlin.Short
+    , 
+    /**
+     * Lock groups it joins (hex ids).
+     */
+    var `groups`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeClaimSettings: FfiConverterRustBuffer<ClaimSettings> {
+    override fun read(buf: ByteBuffer): ClaimSettings {
+        return ClaimSettings(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterShort.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ClaimSettings) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`issuerKey`) +
+            FfiConverterOptionalString.allocationSize(value.`pinSecret`) +
+            FfiConverterShort.allocationSize(value.`utcOffsetMin`) +
+            FfiConverterSequenceString.allocationSize(value.`groups`)
+    )
+
+    override fun write(value: ClaimSettings, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`issuerKey`, buf)
+            FfiConverterOptionalString.write(value.`pinSecret`, buf)
+            FfiConverterShort.write(value.`utcOffsetMin`, buf)
+            FfiConverterSequenceString.write(value.`groups`, buf)
     }
 }
 
@@ -13880,6 +14362,93 @@ public object FfiConverterTypeReconnectionFacts: FfiConverterRustBuffer<Reconnec
             FfiConverterUInt.write(value.`locksWithDrift`, buf)
             FfiConverterUInt.write(value.`keysDueForRenewal`, buf)
             FfiConverterOptionalString.write(value.`lastSyncError`, buf)
+    }
+}
+
+
+
+/**
+ * A lock set up by this phone.
+ */
+data class SetupReport (
+    /**
+     * The lock (hex id).
+     */
+    var `lockId`: kotlin.String
+    , 
+    /**
+     * Its name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Its epoch (1 for a new lock, more after resets).
+     */
+    var `epoch`: kotlin.UInt
+    , 
+    /**
+     * The firmware it runs (`"1.0.0"`).
+     */
+    var `firmware`: kotlin.String
+    , 
+    /**
+     * Revocation and PIN list seqs installed with the setup (0: none).
+     */
+    var `revocationSeq`: kotlin.UInt
+    , 
+    /**
+     * PIN list seq installed (0: none).
+     */
+    var `pinSeq`: kotlin.UInt
+    , 
+    /**
+     * It had an owner before (a reset lock brought back).
+     */
+    var `recommissioned`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSetupReport: FfiConverterRustBuffer<SetupReport> {
+    override fun read(buf: ByteBuffer): SetupReport {
+        return SetupReport(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SetupReport) = (
+            FfiConverterString.allocationSize(value.`lockId`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterUInt.allocationSize(value.`epoch`) +
+            FfiConverterString.allocationSize(value.`firmware`) +
+            FfiConverterUInt.allocationSize(value.`revocationSeq`) +
+            FfiConverterUInt.allocationSize(value.`pinSeq`) +
+            FfiConverterBoolean.allocationSize(value.`recommissioned`)
+    )
+
+    override fun write(value: SetupReport, buf: ByteBuffer) {
+            FfiConverterString.write(value.`lockId`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterUInt.write(value.`epoch`, buf)
+            FfiConverterString.write(value.`firmware`, buf)
+            FfiConverterUInt.write(value.`revocationSeq`, buf)
+            FfiConverterUInt.write(value.`pinSeq`, buf)
+            FfiConverterBoolean.write(value.`recommissioned`, buf)
     }
 }
 

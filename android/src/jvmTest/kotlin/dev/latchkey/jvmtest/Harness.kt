@@ -25,7 +25,7 @@ fun main(args: Array<String>) {
     val suites = listOf(
         ClientStoryTest(), FailureTest(), PlatformServicesTest(), DiagnosticsTest(), CloudStoryTest(),
         TroubleshootingTest(), PinsAndSheetTest(), GattBleCentralTest(), GattScanTest(), LocalesTest(),
-        SubscriptionsTest(), PlatformKeysTest(), SignOutAndUnlatchTest(), FirmwareTest(),
+        SubscriptionsTest(), PlatformKeysTest(), SignOutAndUnlatchTest(), FirmwareTest(), SetupTest(),
     )
     var passed = 0
     var failed = 0
