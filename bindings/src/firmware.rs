@@ -49,9 +49,13 @@ pub struct FirmwareUpdate {
     pub before: String,
     /// The version the lock runs now.
     pub running: String,
-    /// What the new firmware kept, in words (none: nothing was installed).
+    /// What the new firmware kept, in English words (none: nothing was
+    /// installed); `still_missing` is what an app words itself.
     pub report: Option<String>,
-    /// What it did not keep that no phone has put back yet.
+    /// What it did not keep that no phone has put back yet, by name
+    /// (`pin_list`, `revocation_list`, `clock_trust`, `keys_and_fast_keys`,
+    /// `event_log`): `MessageCatalog.text(locale, "value.lost.<name>")`
+    /// words each in the app's language.
     pub still_missing: Vec<String>,
 }
 
@@ -137,7 +141,7 @@ impl FirmwareClient {
                 .report
                 .iter()
                 .flat_map(|r| r.unrepaired())
-                .map(|i| i.describe().to_string())
+                .map(|i| i.name().to_string())
                 .collect(),
             report: u.report.as_ref().map(UpdateReport::describe),
         })

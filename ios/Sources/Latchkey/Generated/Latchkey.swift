@@ -7903,11 +7903,15 @@ public struct FirmwareUpdate: Equatable, Hashable {
      */
     public var running: String
     /**
-     * What the new firmware kept, in words (none: nothing was installed).
+     * What the new firmware kept, in English words (none: nothing was
+     * installed); `still_missing` is what an app words itself.
      */
     public var report: String?
     /**
-     * What it did not keep that no phone has put back yet.
+     * What it did not keep that no phone has put back yet, by name
+     * (`pin_list`, `revocation_list`, `clock_trust`, `keys_and_fast_keys`,
+     * `event_log`): `MessageCatalog.text(locale, "value.lost.<name>")`
+     * words each in the app's language.
      */
     public var stillMissing: [String]
 
@@ -7921,10 +7925,14 @@ public struct FirmwareUpdate: Equatable, Hashable {
          * The version the lock runs now.
          */running: String, 
         /**
-         * What the new firmware kept, in words (none: nothing was installed).
+         * What the new firmware kept, in English words (none: nothing was
+         * installed); `still_missing` is what an app words itself.
          */report: String?, 
         /**
-         * What it did not keep that no phone has put back yet.
+         * What it did not keep that no phone has put back yet, by name
+         * (`pin_list`, `revocation_list`, `clock_trust`, `keys_and_fast_keys`,
+         * `event_log`): `MessageCatalog.text(locale, "value.lost.<name>")`
+         * words each in the app's language.
          */stillMissing: [String]) {
         self.before = before
         self.running = running

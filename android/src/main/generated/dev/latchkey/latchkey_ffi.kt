@@ -12024,12 +12024,16 @@ data class FirmwareUpdate (
     var `running`: kotlin.String
     , 
     /**
-     * What the new firmware kept, in words (none: nothing was installed).
+     * What the new firmware kept, in English words (none: nothing was
+     * installed); `still_missing` is what an app words itself.
      */
     var `report`: kotlin.String?
     , 
     /**
-     * What it did not keep that no phone has put back yet.
+     * What it did not keep that no phone has put back yet, by name
+     * (`pin_list`, `revocation_list`, `clock_trust`, `keys_and_fast_keys`,
+     * `event_log`): `MessageCatalog.text(locale, "value.lost.<name>")`
+     * words each in the app's language.
      */
     var `stillMissing`: List<kotlin.String>
     

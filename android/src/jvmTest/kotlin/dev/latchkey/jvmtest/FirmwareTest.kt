@@ -6,6 +6,7 @@ package dev.latchkey.jvmtest
 
 import dev.latchkey.CommandException
 import dev.latchkey.DiagnosisCode
+import dev.latchkey.MessageCatalog
 import dev.latchkey.Progress
 import dev.latchkey.ProgressListener
 import dev.latchkey.SyncOutcome
@@ -59,6 +60,19 @@ class FirmwareTest : TestSuite() {
                 val again = firmware.update(s.lock.lockId, null)
                 assertEquals("1.1.0" to "1.1.0", again.before to again.running)
                 assertNull(again.report, "nothing newer: nothing installed")
+
+                // An image that drops the clock's trust, delivered offline:
+                // what no phone could put back is named, and the catalog
+                // words it in the app's language.
+                s.client.setOnline(true)
+                s.cloud.publishFirmware(s.world, 1u, 2u, listOf("clock_trust"))
+                sync.refreshCredentialsSoon()
+                assertEquals(SyncOutcome.Completed, sync.syncNow().outcome)
+                s.client.setOnline(false)
+                val dropped = firmware.update(s.lock.lockId, null)
+                assertEquals("1.2.0", dropped.running)
+                assertEquals(listOf("clock_trust"), dropped.stillMissing)
+                assertEquals("the clock's trusted time", MessageCatalog().text("en", "value.lost.clock_trust"))
             }
         }
 
