@@ -62,7 +62,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
                 Err(_) => Err(unsent),
             };
         }
-        self.answer(read).await
+        crash_point!("sync.http.request_sent");
+        let answered = self.answer(read).await;
+        crash_point!("sync.http.answer_received");
+        answered
     }
 
     /// Writes the whole request. A failure here means the server never had
