@@ -29,7 +29,7 @@ const PER_ROUND: u64 = 300;
 const UPLOADS_PER_ROUND: u64 = 6;
 /// Where the rounds kill the phone, in turn.
 const KILL_POINTS: [&str; 4] = [
-    "sync.http.request_sent",
+    "sync.http.post.request_sent",
     "sync.upload.committed_not_confirmed",
     "outbox.confirm.before_flush",
     "outbox.confirm.after_flush",
@@ -82,10 +82,8 @@ pub async fn run(exe: &Path, rounds: u32) -> Result<CrashReport, SceneError> {
         scene.queue(PER_ROUND)?;
         let [r] = latchkey_protocol::crypto::random_array::<1>()?;
         let point = KILL_POINTS[round as usize % KILL_POINTS.len()];
-        // `sync.http.request_sent` also passes for the pass's GETs (keys,
-        // locks, lists) before the first upload: aim past them.
-        let offset = if point == "sync.http.request_sent" { 1 } else { 0 };
-        let hit = 1 + offset + u64::from(r) % UPLOADS_PER_ROUND;
+        // Every POST of this scene is an upload (no acks, no renewals).
+        let hit = 1 + u64::from(r) % UPLOADS_PER_ROUND;
         let before = scene.cloud.event_counts()?.unique;
         if scene.child.crash_at(point, hit)? != ChildEnd::Crashed {
             return Err(format!("round {round}: the phone never reached {point}#{hit}").into());

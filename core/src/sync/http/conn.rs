@@ -62,9 +62,18 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
                 Err(_) => Err(unsent),
             };
         }
-        crash_point!("sync.http.request_sent");
+        // Named by method: a POST may change the cloud, a GET never does.
+        crash_point!(if request.starts_with(b"GET ") {
+            "sync.http.get.request_sent"
+        } else {
+            "sync.http.post.request_sent"
+        });
         let answered = self.answer(read).await;
-        crash_point!("sync.http.answer_received");
+        crash_point!(if request.starts_with(b"GET ") {
+            "sync.http.get.answer_received"
+        } else {
+            "sync.http.post.answer_received"
+        });
         answered
     }
 
