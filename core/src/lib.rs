@@ -45,6 +45,9 @@
 //!     ([`Client::offline_pin`]) with no network; [`sheet`] prints what to do
 //!     when the app can't open the door.
 
+// First: its macro is used by the modules below.
+#[macro_use]
+pub mod crash_point;
 pub(crate) mod changes;
 pub mod client;
 pub mod clock;

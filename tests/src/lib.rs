@@ -4,7 +4,8 @@
 //! scenarios in `tests/tests/` that span crates (phone core, lock model,
 //! radio model, reference cloud, BlueZ through BlueZoo), and the code
 //! behind the `latchkey-bench` binary, one module per benchmark
-//! ([`unlock_bench`], [`outbox_crash`], [`sync_bench`], [`libsize`]). The
+//! ([`unlock_bench`], [`outbox_crash`], [`sync_bench`], [`crashpoints`],
+//! [`libsize`]). The
 //! simulated world and the scenes scenarios start from are in the test kit
 //! (`latchkey-testkit`).
 //!
@@ -15,6 +16,7 @@
 //! it never depends on latchkey-ffi or UniFFI (the bindings are tested
 //! from Kotlin and Swift).
 
+pub mod crashpoints;
 pub mod libsize;
 pub mod outbox_crash;
 pub mod sync_bench;

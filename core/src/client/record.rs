@@ -120,11 +120,13 @@ pub(super) fn record(
         Err(OutboxError::Store(e)) => return Err(e.into()),
     };
 
+    crash_point!("unlock.record.events_queued");
     if let Some((key, _epoch)) = &out.new_fast_key {
         store.fast_keys().put(&lock_id, &key_id, key.clone())?;
     } else if out.fast_key_lost {
         store.fast_keys().remove(&lock_id, &key_id)?;
     }
+    crash_point!("unlock.record.fast_key_stored");
     let skew = i64::from(out.status.lock_time) - i64::from(finished_at);
     let events_collected: usize = match queued {
         Ok(()) => hk.batches.iter().map(|b| b.events.len()).sum(),
@@ -189,8 +191,10 @@ pub(super) fn record(
         super::pins::observe(s, hk, out.status.compact.faults, epoch, reset, finished_at);
         super::firmware_state::observe(s, hk.firmware.as_ref(), finished_at);
     })?;
+    crash_point!("unlock.record.state_stored");
     if let Some(seq) = hk.pin_seq_acked {
         store.pins().record_ack(&lock_id, seq)?;
+        crash_point!("unlock.record.pin_ack_stored");
     }
 
     if !out.code.is_ok() {

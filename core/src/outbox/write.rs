@@ -61,7 +61,9 @@ impl Outbox {
         }
         batch.insert(layout::COUNTERS, &counters.encode());
         self.tree.apply_batch(batch)?;
+        crash_point!("outbox.append.before_flush");
         inner.db.flush()?;
+        crash_point!("outbox.append.after_flush");
         self.store.changes().touch(ChangeArea::Outbox);
         Ok(ids)
     }
@@ -89,7 +91,9 @@ impl Outbox {
         }
         batch.insert(layout::COUNTERS, &counters.encode());
         self.tree.apply_batch(batch)?;
+        crash_point!("outbox.confirm.before_flush");
         self.store.inner.db.flush()?;
+        crash_point!("outbox.confirm.after_flush");
         self.store.changes().touch(ChangeArea::Outbox);
         Ok(removed)
     }
@@ -159,6 +163,7 @@ impl Outbox {
         self.dead
             .insert(dead_key, inner.sealer.seal(layout::DEAD_TREE, &dead_key, &plain)?)?;
         inner.db.flush()?;
+        crash_point!("outbox.dead_letter.between_flushes");
 
         let mut counters = self.counters()?;
         let mut batch = sled::Batch::default();
@@ -169,6 +174,7 @@ impl Outbox {
         batch.insert(layout::COUNTERS, &counters.encode());
         self.tree.apply_batch(batch)?;
         inner.db.flush()?;
+        crash_point!("outbox.dead_letter.after_flush");
         self.store.changes().touch(ChangeArea::Outbox);
         Ok(())
     }

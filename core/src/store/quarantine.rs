@@ -33,7 +33,9 @@ pub(super) fn backup_if_unclean(dir: &Path, marker: &Marker) -> Result<Option<Pa
         fs::remove_dir_all(&tmp).map_err(|e| StoreError::io(&tmp, &e))?;
     }
     copy_dir(dir, &tmp)?;
+    crash_point!("store.backup.before_rename");
     fs::rename(&tmp, &backup).map_err(|e| StoreError::io(&backup, &e))?;
+    crash_point!("store.backup.after_rename");
     Ok(Some(backup))
 }
 
@@ -60,6 +62,7 @@ pub(super) fn quarantine(dir: &Path, backup: Option<PathBuf>) -> Result<PathBuf,
     match backup {
         Some(backup) => {
             fs::rename(&backup, &target).map_err(|e| StoreError::io(&backup, &e))?;
+            crash_point!("store.quarantine.between_renames");
             let recovered = target.join("as-recovered");
             fs::rename(dir, &recovered).map_err(|e| StoreError::io(dir, &e))?;
         }

@@ -75,7 +75,9 @@ impl SealedTree {
         let key = self.key(sealer, id);
         let sealed = self.seal_plain(sealer, &key, plain)?;
         self.tree.insert(key, sealed)?;
+        crash_point!(&["store.", self.name, ".put.before_flush"].concat());
         db.flush()?;
+        crash_point!(&["store.", self.name, ".put.after_flush"].concat());
         self.changed();
         Ok(())
     }
@@ -98,6 +100,7 @@ impl SealedTree {
         let existed = self.tree.remove(self.key(sealer, id))?.is_some();
         if existed {
             db.flush()?;
+            crash_point!(&["store.", self.name, ".remove.after_flush"].concat());
             self.changed();
         }
         Ok(existed)

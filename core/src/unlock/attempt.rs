@@ -120,10 +120,14 @@ pub(super) async fn command_exchange(
     listener: &dyn ProgressListener,
 ) -> Result<Vec<u8>, AttemptError> {
     link.send(frame).await.map_err(|e| transport(e, false))?;
+    crash_point!("unlock.request_sent");
     if input.command.actuates() {
         listener.on_progress(Progress::Actuating);
     }
-    link.recv(input.answer_timeout).await.map_err(|e| transport(e, true))
+    let answer = link.recv(input.answer_timeout).await.map_err(|e| transport(e, true))?;
+    // The lock acted (or refused); nothing of it is stored yet.
+    crash_point!("unlock.answer_received");
+    Ok(answer)
 }
 
 /// The answer to a delivered request, decoded; an undecodable one is

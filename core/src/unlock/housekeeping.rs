@@ -144,6 +144,8 @@ async fn steps(
                 SessionResponse::Revocations(ResultCode::Ok, Some(seq)) => result.revocation_seq_acked = Some(seq),
                 other => result.revocation_refused = Some(other.code()),
             }
+            // Installed on the lock; the phone's record of it comes later.
+            crash_point!("unlock.revocations.installed_on_lock");
         } else {
             result.revocation_seq_acked = Some(status.revocation_seq);
         }
@@ -206,6 +208,7 @@ async fn steps(
         });
         match call(link, cipher, SessionRequest::PushPins(list.clone()), input).await? {
             SessionResponse::Pins(code, seq) => {
+                crash_point!("unlock.pins.installed_on_lock");
                 result.pin_seq_acked = Some(seq);
                 if !matches!(code, ResultCode::Ok | ResultCode::PinListOutdated) {
                     result.pin_refused = Some(code);

@@ -62,7 +62,19 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
                 Err(_) => Err(unsent),
             };
         }
-        self.answer(read).await
+        // Named by method: a POST may change the cloud, a GET never does.
+        crash_point!(if request.starts_with(b"GET ") {
+            "sync.http.get.request_sent"
+        } else {
+            "sync.http.post.request_sent"
+        });
+        let answered = self.answer(read).await;
+        crash_point!(if request.starts_with(b"GET ") {
+            "sync.http.get.answer_received"
+        } else {
+            "sync.http.post.answer_received"
+        });
+        answered
     }
 
     /// Writes the whole request. A failure here means the server never had
