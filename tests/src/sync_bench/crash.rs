@@ -6,14 +6,15 @@
 //! 300 more events in the phone's store (closed again before the child
 //! runs) and starts a child (`sync crash-child …`, this binary) that
 //! uploads them 50 to a request and aborts at the k-th passage (k random,
-//! 1–6: one of the round's six uploads) of one of the upload's crash
+//! 1–5: one of the round's first five uploads of at least six) of one of
+//! the upload's crash
 //! points, in turn: the request is on the wire, the cloud committed the
 //! batch but the phone has not recorded it, the confirmation is written
 //! but not flushed, it is flushed. A last child runs until the outbox is
 //! empty. Then every queued event is looked up on the cloud by its number.
 //! Prints
 //! `{"rounds":N,"queued":Q,"server_unique":U,"lost":L,"duplicated":D,"interrupted":I,"committed_not_confirmed":C}`
-//! (I: rounds whose kill came mid-upload: the cloud held part of the
+//! (I: rounds whose kill came mid-upload: the cloud lacked part of the
 //! queue, or held events the phone had not yet confirmed; C: rounds that
 //! ended in that commit-before-confirm window).
 
@@ -48,8 +49,8 @@ pub struct CrashReport {
     pub lost: u64,
     /// Events the cloud holds more than once.
     pub duplicated: u64,
-    /// Rounds whose kill came mid-upload: the cloud held part of the
-    /// queue, or events the phone had not confirmed.
+    /// Rounds whose kill came mid-upload: at the kill, the cloud lacked
+    /// part of the queue, or held events the phone had not confirmed.
     pub interrupted: u32,
     /// Rounds killed after the cloud committed a batch and before the
     /// phone recorded it.
@@ -82,9 +83,12 @@ pub async fn run(exe: &Path, rounds: u32) -> Result<CrashReport, SceneError> {
         scene.queue(PER_ROUND)?;
         let [r] = latchkey_protocol::crypto::random_array::<1>()?;
         let point = KILL_POINTS[round as usize % KILL_POINTS.len()];
-        // Every POST of this scene is an upload (no acks, no renewals).
-        let hit = 1 + u64::from(r) % UPLOADS_PER_ROUND;
-        let before = scene.cloud.event_counts()?.unique;
+        // Every POST of this scene is an upload (no acks, no renewals). A
+        // round has at least UPLOADS_PER_ROUND uploads (more when the last
+        // round left events behind): dying in one of the first
+        // UPLOADS_PER_ROUND - 1 always leaves part of the queue unsent,
+        // where a kill after the last one's confirm would not.
+        let hit = 1 + u64::from(r) % (UPLOADS_PER_ROUND - 1);
         if scene.child.crash_at(point, hit)? != ChildEnd::Crashed {
             return Err(format!("round {round}: the phone never reached {point}#{hit}").into());
         }
@@ -93,7 +97,7 @@ pub async fn run(exe: &Path, rounds: u32) -> Result<CrashReport, SceneError> {
         if unconfirmed > 0 {
             window += 1;
         }
-        if unconfirmed > 0 || (after > before && after < scene.queued) {
+        if unconfirmed > 0 || after < scene.queued {
             interrupted += 1;
         }
     }
