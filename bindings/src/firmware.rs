@@ -53,7 +53,7 @@ pub struct FirmwareUpdate {
     /// installed); `still_missing` is what an app words itself.
     pub report: Option<String>,
     /// What it did not keep that no phone has put back yet, by name
-    /// (`pin_list`, `revocation_list`, `clock_trust`, `keys_and_fast_keys`,
+    /// (`pin_list`, `revocation_list`, `clock_trust`, `certificates`,
     /// `event_log`): `MessageCatalog.text(locale, "value.lost.<name>")`
     /// words each in the app's language.
     pub still_missing: Vec<String>,

@@ -62,7 +62,7 @@ pub struct LifeObservation {
     pub update_rejected: Option<String>,
     /// What a firmware update dropped and no phone has put back yet, by
     /// name (`pin_list`, `revocation_list`, `clock_trust`,
-    /// `keys_and_fast_keys`, `event_log`; findings show them in words).
+    /// `certificates`, `event_log`; findings show them in words).
     pub credentials_lost: Vec<String>,
 }
 

@@ -84,11 +84,12 @@ impl KeptItem {
         Self::EventLog,
     ];
 
-    /// Its stable name (`pin_list`): what diagnostics carry, and the
+    /// Its stable name (`pin_list`; the vendor's loss names where they
+    /// overlap, `FirmwareLosses::names`): what diagnostics carry, and the
     /// catalog's `value.lost.<name>` key of its words in every locale.
     pub fn name(self) -> &'static str {
         match self {
-            Self::KeysAndFastKeys => "keys_and_fast_keys",
+            Self::KeysAndFastKeys => "certificates",
             Self::PinList => "pin_list",
             Self::RevocationList => "revocation_list",
             Self::ClockTrust => "clock_trust",

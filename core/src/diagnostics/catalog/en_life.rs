@@ -81,7 +81,7 @@ pub(super) const TEXTS: &[FindingText] = &[
 /// What a firmware update can drop, by the names findings carry in
 /// `{lost}` (`KeptItem::name`); a finding lists them the locale's way.
 pub(super) const VALUES: &[(&str, &str)] = &[
-    ("value.lost.keys_and_fast_keys", "keys and fast keys"),
+    ("value.lost.certificates", "keys and fast keys"),
     ("value.lost.pin_list", "the keypad PIN list"),
     ("value.lost.revocation_list", "the list of withdrawn keys"),
     ("value.lost.clock_trust", "the clock's trusted time"),

@@ -7909,7 +7909,7 @@ public struct FirmwareUpdate: Equatable, Hashable {
     public var report: String?
     /**
      * What it did not keep that no phone has put back yet, by name
-     * (`pin_list`, `revocation_list`, `clock_trust`, `keys_and_fast_keys`,
+     * (`pin_list`, `revocation_list`, `clock_trust`, `certificates`,
      * `event_log`): `MessageCatalog.text(locale, "value.lost.<name>")`
      * words each in the app's language.
      */
@@ -7930,7 +7930,7 @@ public struct FirmwareUpdate: Equatable, Hashable {
          */report: String?, 
         /**
          * What it did not keep that no phone has put back yet, by name
-         * (`pin_list`, `revocation_list`, `clock_trust`, `keys_and_fast_keys`,
+         * (`pin_list`, `revocation_list`, `clock_trust`, `certificates`,
          * `event_log`): `MessageCatalog.text(locale, "value.lost.<name>")`
          * words each in the app's language.
          */stillMissing: [String]) {

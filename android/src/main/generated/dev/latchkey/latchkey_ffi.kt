@@ -12031,7 +12031,7 @@ data class FirmwareUpdate (
     , 
     /**
      * What it did not keep that no phone has put back yet, by name
-     * (`pin_list`, `revocation_list`, `clock_trust`, `keys_and_fast_keys`,
+     * (`pin_list`, `revocation_list`, `clock_trust`, `certificates`,
      * `event_log`): `MessageCatalog.text(locale, "value.lost.<name>")`
      * words each in the app's language.
      */
