@@ -17,7 +17,9 @@
 // module on its own.
 //
 // src/jvmTest holds JVM tests that run against a host build with the
-// test-only `sim` feature; scripts/test-kotlin runs them (Gradle does not).
+// test-only `sim` feature; scripts/test-kotlin runs them (Gradle does not),
+// compiling src/main/kotlin against the Android API stubs in
+// src/androidStub, which Gradle never sees.
 // scripts/check-packaging checks this file by reading it.
 
 plugins {
@@ -40,6 +42,9 @@ android {
     sourceSets["main"].apply {
         java.srcDirs("src/main/kotlin", "src/main/generated")
         jniLibs.srcDirs("src/main/jniLibs")
+        // The shipped translations, as assets/latchkey/locales/<locale>.arb
+        // (copied by latchkeyLocales below; LatchkeyAndroid.loadLocale reads them).
+        assets.srcDir(layout.buildDirectory.dir("generated/latchkey-locales"))
     }
 
     compileOptions {
@@ -56,6 +61,18 @@ kotlin {
         jvmTarget.set(org.jetbrains.kotlin.gradle.dsl.JvmTarget.JVM_17)
     }
 }
+
+// The translations live once, in the repository's locales/ folder (one ARB
+// file per locale, checked by latchkey-core's tests): copied into the
+// assets before every build. English is built into the library.
+val latchkeyLocales by tasks.registering(Sync::class) {
+    from(layout.projectDirectory.dir("../locales")) {
+        include("*.arb")
+        exclude("en.arb")
+    }
+    into(layout.buildDirectory.dir("generated/latchkey-locales/latchkey/locales"))
+}
+tasks.named("preBuild") { dependsOn(latchkeyLocales) }
 
 dependencies {
     // The sync engine checks the cloud's certificate with Android's trust

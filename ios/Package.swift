@@ -1,6 +1,7 @@
 // swift-tools-version:5.9
-// latchkey for iOS: the generated UniFFI bindings and thin CoreBluetooth
-// glue (Sources/Latchkey) over the Rust library, shipped as an XCFramework
+// latchkey for iOS: the generated UniFFI bindings, thin CoreBluetooth glue
+// and the shipped translations (Sources/Latchkey) over the Rust library,
+// shipped as an XCFramework
 // (LatchkeyFFI.xcframework, built by build-xcframework.sh; not committed).
 //
 // The story tests in Tests/LatchkeyStoryTests need the library's test-only
@@ -22,6 +23,9 @@ let package = Package(
             name: "Latchkey",
             dependencies: ["LatchkeyFFI"],
             path: "Sources/Latchkey",
+            // The shipped translations (LatchkeyLocales), generated from
+            // locales/*.arb by scripts/gen-bindings.
+            resources: [.copy("Resources/locales")],
             linkerSettings: [
                 // The cloud's certificate is checked by the platform's trust
                 // store (rustls-platform-verifier over Security.framework).

@@ -3,8 +3,8 @@
 //! ```kotlin
 //! val client = LatchkeyClientBuilder(ClientConfig(dataDir = dir))
 //!     .bleCentral(GattBleCentral(context))
-//!     .keyStore(AndroidKeyStore())
-//!     .signer(StrongBoxSigner())
+//!     .keyStore(AndroidKeystoreKeyStore(context))
+//!     .signer(AndroidKeystoreSigner(context))
 //!     .build()                 // suspend
 //! client.setOnline(true)
 //! client.keys().addLock(metadata)
@@ -58,6 +58,7 @@ struct Parts {
     key_store: Option<Arc<dyn KeyStore>>,
     signer: Option<Arc<dyn Signer>>,
     auth: Option<Arc<dyn AuthProvider>>,
+    allow_software_keys: bool,
     #[cfg(feature = "sim")]
     world: Option<Arc<crate::sim::SimulatedWorld>>,
 }
@@ -97,17 +98,27 @@ impl LatchkeyClientBuilder {
         self.with(|p| p.central = Some(central))
     }
 
-    /// The platform key store that wraps the store's data key. Without it a
-    /// software key file beside the store is used: fine for desktops and
-    /// tests, not for production phones.
-    pub fn key_store(self: Arc<Self>, key_store: Arc<dyn KeyStore>) -> Arc<Self> {
-        self.with(|p| p.key_store = Some(key_store))
+    /// The platform key store that wraps the store's data key (the glue's
+    /// `AndroidKeystoreKeyStore`, `KeychainKeyStore`). Required unless
+    /// `allowSoftwareKeys()`.
+    pub fn key_store(self: Arc<Self>, key_store: Box<dyn KeyStore>) -> Arc<Self> {
+        self.with(|p| p.key_store = Some(Arc::from(key_store)))
     }
 
-    /// The hardware-backed holder key. Without it a software P-256 key is
-    /// created and kept sealed in the store.
-    pub fn signer(self: Arc<Self>, signer: Arc<dyn Signer>) -> Arc<Self> {
-        self.with(|p| p.signer = Some(signer))
+    /// The hardware-backed holder key (the glue's `AndroidKeystoreSigner`,
+    /// `SecureEnclaveSigner`). Required unless `allowSoftwareKeys()`.
+    pub fn signer(self: Arc<Self>, signer: Box<dyn Signer>) -> Arc<Self> {
+        self.with(|p| p.signer = Some(Arc::from(signer)))
+    }
+
+    /// Lets a missing key store or signer fall back to software keys (a
+    /// key file beside the store, a key sealed in it): for desktops,
+    /// tests and demos, never a phone app's release build. Without it,
+    /// `build` throws `InvalidConfig` when either is missing; with it,
+    /// `keyCustody()` says which are software. (Test builds with the `sim`
+    /// feature allow them in a `simulatedWorld`.)
+    pub fn allow_software_keys(self: Arc<Self>) -> Arc<Self> {
+        self.with(|p| p.allow_software_keys = true)
     }
 
     /// The account's bearer tokens, for the cloud.
@@ -129,12 +140,19 @@ impl LatchkeyClientBuilder {
         let mut builder = ClientBuilder::new(parts.config.store_dir())
             .transport(transport)
             .clock(clock);
+        if software_keys_allowed(&parts) {
+            builder = builder.allow_software_keys();
+        }
         if let Some(k) = parts.key_store {
             builder = builder.key_store(Arc::new(ForeignKeyStore(k)));
         }
         if let Some(s) = parts.signer {
             let signer = ForeignSigner::new(s).map_err(|reason| ClientError::Signer { reason })?;
             builder = builder.signer(Arc::new(signer));
+        }
+        #[cfg(feature = "sim")]
+        if parts.world.is_some() {
+            builder = builder.nearby_policy(crate::sim::NEARBY_IN_VIRTUAL_TIME);
         }
         if let Some(capacity) = parts.config.outbox_capacity {
             builder = builder.outbox_capacity(capacity);
@@ -146,11 +164,12 @@ impl LatchkeyClientBuilder {
             builder = builder.cloud(config, auth);
         }
         let client = builder.build().await?;
+        let runtime = tokio::runtime::Handle::current();
         Ok(Arc::new(LatchkeyClient {
-            session: Session::new(&client),
+            session: Session::new(&client, runtime.clone()),
             quarantined: client.store_quarantine().cloned().map(Into::into),
             client,
-            runtime: tokio::runtime::Handle::current(),
+            runtime,
             config: parts.config,
         }))
     }
@@ -164,6 +183,17 @@ impl LatchkeyClientBuilder {
     pub fn simulated_world(self: Arc<Self>, world: Arc<crate::sim::SimulatedWorld>) -> Arc<Self> {
         self.with(|p| p.world = Some(world))
     }
+}
+
+/// Whether a missing key store or signer may fall back to software keys:
+/// when the app said so, and (test builds) in a simulated world, which
+/// is a test by definition.
+fn software_keys_allowed(parts: &Parts) -> bool {
+    #[cfg(feature = "sim")]
+    if parts.world.is_some() {
+        return true;
+    }
+    parts.allow_software_keys
 }
 
 type TransportAndClock = (Arc<dyn Transport>, Arc<dyn PhoneClock>);
@@ -181,6 +211,13 @@ fn transport_and_clock(parts: &Parts) -> Result<TransportAndClock, ClientError> 
         reason: "no Bluetooth central: call bleCentral() on the builder".into(),
     })?;
     Ok((ForeignCentral::driver(central), Arc::new(SystemClock)))
+}
+
+impl LatchkeyClient {
+    /// The core client.
+    pub(crate) fn core(&self) -> &Arc<Client> {
+        &self.client
+    }
 }
 
 /// The phone side of latchkey: one per app process, kept for its life.
@@ -229,7 +266,7 @@ impl LatchkeyClient {
     /// [`LatchkeyClient::set_online`], saying whether the connection is
     /// metered (sync then caps what it uploads per pass).
     pub fn set_connectivity(&self, online: bool, metered: bool) {
-        log::info!(target: "latchkey::client", "connectivity: online {online}, metered {metered}");
+        latchkey_core::log_line!(Info, target: "latchkey::client", "connectivity: online {online}, metered {metered}");
         self.client.set_connectivity(Connectivity { online, metered });
     }
 

@@ -2,6 +2,7 @@
 //! the declarations below must list exactly the core's variants, so a
 //! variant added in the core fails this build until it is added here.
 
+use latchkey_core::platform_keys::KeyProtection;
 use latchkey_core::unlock::UnlockPath;
 use latchkey_core::DiagnosisCode;
 use latchkey_protocol::{BoltState, Command, DoorState, Role};
@@ -47,6 +48,9 @@ pub enum DiagnosisCode {
     WrongLock,
     /// The lock rejected the key itself (forged, damaged, unknown issuer).
     KeyRejected,
+    /// The key's role may not ask for this command (a service key may not
+    /// unlatch).
+    RoleNotAllowed,
     /// The bolt is jammed (motor stall).
     LockJammed,
     /// The bolt could not be thrown fully (strike misaligned).
@@ -83,6 +87,19 @@ pub enum DiagnosisCode {
     PhoneKeyUnavailable,
     /// Something failed inside latchkey itself.
     Internal,
+    /// The lock has no owner (new, or factory reset): an owner sets it up
+    /// with the setup code on its label.
+    LockUnclaimed,
+    /// The lock belongs to another account.
+    LockClaimedElsewhere,
+    /// The setup code does not match the lock.
+    SetupCodeWrong,
+    /// Setting the lock up could not finish; nothing was installed.
+    SetupIncomplete,
+    /// The lock refused a firmware image; its old firmware keeps running.
+    FirmwareRejected,
+    /// A firmware delivery stopped part-way; the lock keeps what it has.
+    FirmwareUpdateInterrupted,
 }
 
 /// Where the bolt is.
@@ -138,6 +155,24 @@ pub enum Role {
     Guest,
     /// A service technician.
     Service,
+}
+
+/// Where a platform secret lives, from weakest to strongest. The app's
+/// `KeyStore` and `Signer` say which; `client.keyCustody()` reports both.
+#[uniffi::remote(Enum)]
+pub enum KeyProtection {
+    /// latchkey's software fallback (a key file beside the store, a key
+    /// sealed in it): desktops and tests only.
+    Software,
+    /// The platform's key store without hardware isolation (the Keychain
+    /// on the iOS simulator, a software-only Android Keystore).
+    Platform,
+    /// Android Keystore in the trusted execution environment.
+    TrustedEnvironment,
+    /// Android StrongBox.
+    StrongBox,
+    /// The iOS Secure Enclave.
+    SecureEnclave,
 }
 
 /// Which exchange carried a command.

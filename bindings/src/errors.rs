@@ -95,7 +95,9 @@ impl From<BuildError> for ClientError {
             BuildError::Outbox(e) => Self::Storage { reason: e.to_string() },
             e @ BuildError::QuickAccess { .. } => Self::Storage { reason: e.to_string() },
             BuildError::Sync(e) => Self::InvalidConfig { reason: e.to_string() },
-            e @ BuildError::NoTransport => Self::InvalidConfig { reason: e.to_string() },
+            e @ (BuildError::NoTransport | BuildError::SoftwareKeysNotAllowed { .. }) => {
+                Self::InvalidConfig { reason: e.to_string() }
+            }
             e @ BuildError::Task(_) => Self::Internal { reason: e.to_string() },
         }
     }

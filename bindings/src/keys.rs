@@ -23,6 +23,11 @@ impl KeysClient {
     fn phone(&self) -> Result<Arc<Client>, CredentialError> {
         self.session.client()
     }
+
+    /// The client and runtime this sub-client works with.
+    pub(crate) fn session(&self) -> &Session {
+        &self.session
+    }
 }
 
 pub(crate) fn lock_id(what: &str, hex: &str) -> Result<LockId, CredentialError> {
@@ -63,7 +68,7 @@ impl KeysClient {
     /// Records a lock's commissioning data (replacing what was known).
     pub async fn add_lock(&self, metadata: LockMetadata) -> Result<(), CredentialError> {
         let meta = LockMeta::try_from(metadata)?;
-        log::info!(target: "latchkey::keys", "lock {} ({}) added", meta.lock_id, meta.name);
+        latchkey_core::log_line!(Info, target: "latchkey::keys", "lock {} ({}) added", meta.lock_id, meta.name);
         Ok(self.phone()?.keys().add_lock(meta).await?)
     }
 
@@ -73,7 +78,7 @@ impl KeysClient {
         let key = DigitalKey::decode(&encoded).map_err(|e| CredentialError::invalid("digital key", e))?;
         let key_id = key.key_id();
         self.phone()?.keys().add_key(key, label).await?;
-        log::info!(target: "latchkey::keys", "key {key_id} added");
+        latchkey_core::log_line!(Info, target: "latchkey::keys", "key {key_id} added");
         self.list()
             .await?
             .into_iter()

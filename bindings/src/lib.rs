@@ -61,6 +61,7 @@ mod config;
 mod diagnostics;
 mod enums;
 mod errors;
+mod firmware;
 mod keys;
 mod locks;
 mod pins;
@@ -69,20 +70,24 @@ mod quick;
 mod records;
 mod runtime;
 mod session;
+mod setup;
 mod sheet;
+mod sign_out;
 #[cfg(feature = "sim")]
 mod sim;
 mod subclients;
 mod sync;
+mod watch;
 
 pub use cancel::CancelToken;
 pub use client::{quarantine_store, LatchkeyClient, LatchkeyClientBuilder, StoreQuarantine};
 pub use config::ClientConfig;
 pub use diagnostics::{
-    explain_diagnosis, explain_diagnosis_in, DiagnosticsClient, DiagnosticsError, Finding, MessageCatalog,
-    ReadinessCheck, ReadinessReport, Troubleshooter, WizardStep,
+    explain_diagnosis, explain_diagnosis_in, match_locale, DiagnosticsClient, DiagnosticsError, Finding,
+    MessageCatalog, ReadinessCheck, ReadinessReport, Troubleshooter, WizardStep,
 };
 pub use errors::{ClientError, CommandError, CredentialError};
+pub use firmware::{FirmwareClient, FirmwareStatus, FirmwareUpdate};
 pub use keys::KeysClient;
 pub use locks::LocksClient;
 pub use pins::{KeypadInfo, OfflinePin, PendingPinChange, PinChangeKind, PinStatus, PinsClient};
@@ -96,15 +101,24 @@ pub use platform::log::{install_log_sink, LogLevel, LogRecord, LogSink};
 pub use platform::progress::{Progress, ProgressListener};
 pub use quick::QuickUnlock;
 pub use records::{CommandReport, EventGapRange, KeyInfo, KeySchedule, LockFaults, LockInfo, LockMetadata};
+pub use setup::{ClaimSettings, SetupClient, SetupReport};
 pub use sheet::{readiness_summary, EmergencyClient, EmergencySheet};
+pub use sign_out::{KeyCustody, SignOutReport, SignOutUpload};
 #[cfg(feature = "sim")]
 pub use sim::{
-    SimulatedAdvertisement, SimulatedAnswer, SimulatedCloud, SimulatedFault, SimulatedGrant, SimulatedKeypadOutcome,
-    SimulatedLink, SimulatedLock, SimulatedPin, SimulatedWorld, SimulationError,
+    simulated_signer_check, SignerCheck, SimulatedAdvertisement, SimulatedAnswer, SimulatedCloud, SimulatedFault,
+    SimulatedGrant, SimulatedKeypadOutcome, SimulatedLink, SimulatedLock, SimulatedNewLock, SimulatedPin,
+    SimulatedWorld, SimulationError,
 };
 pub use sync::{
     CloudKey, CloudLockDrift, CloudPinChange, CloudPinDrift, DeadLetterInfo, KeyRequest, LockDrift, PinChangeRequest,
     SyncClient, SyncError, SyncFailure, SyncOutcome, SyncReport, SyncStatus,
+};
+#[cfg(feature = "sim")]
+pub use watch::running_subscription_count;
+pub use watch::{
+    CommandOutcome, KeysListener, LockView, LockViewListener, NearbyLock, NearbyLocks, NearbyLocksListener,
+    NearbyProblem, Subscription, SubscriptionError, SyncStatusListener,
 };
 
 uniffi::setup_scaffolding!();

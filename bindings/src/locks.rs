@@ -10,6 +10,8 @@ use crate::records::{CommandReport, LockInfo};
 use crate::runtime::blocking;
 use crate::session::Session;
 use latchkey_protocol::{Command, LockId};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 /// Locks: `client.locks()`.
@@ -23,14 +25,31 @@ impl LocksClient {
         Self { session }
     }
 
-    async fn run(
+    /// The client and runtime this sub-client works with.
+    pub(crate) fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// One command. Boxed: each command's export then holds a pointer,
+    /// not the command's whole state machine (smaller wrappers).
+    fn run(
         &self,
-        lock_id: &str,
+        lock_id: String,
         command: Command,
-        listener: Option<Arc<dyn ProgressListener>>,
+        listener: Option<Box<dyn ProgressListener>>,
+        cancel: Option<Arc<CancelToken>>,
+    ) -> Pin<Box<dyn Future<Output = Result<CommandReport, CommandError>> + Send + '_>> {
+        Box::pin(self.run_inline(lock_id, command, listener, cancel))
+    }
+
+    async fn run_inline(
+        &self,
+        lock_id: String,
+        command: Command,
+        listener: Option<Box<dyn ProgressListener>>,
         cancel: Option<Arc<CancelToken>>,
     ) -> Result<CommandReport, CommandError> {
-        let id = LockId::from_hex(lock_id).ok_or_else(|| CommandError::bad_lock_id(lock_id))?;
+        let id = LockId::from_hex(&lock_id).ok_or_else(|| CommandError::bad_lock_id(&lock_id))?;
         let client = self.session.client::<CommandError>()?;
         let bridge = ProgressBridge::new(listener);
         // latchkey-core logs the command, remembers its outcome for
@@ -40,7 +59,7 @@ impl LocksClient {
         match outcome {
             Some(outcome) => outcome.map(Into::into).map_err(Into::into),
             None => {
-                log::info!(target: "latchkey::command", "{} {id} cancelled", command.name());
+                latchkey_core::log_line!(Info, target: "latchkey::command", "{} {id} cancelled", command.name());
                 Err(CommandError::Cancelled)
             }
         }
@@ -57,10 +76,10 @@ impl LocksClient {
     pub async fn unlock(
         &self,
         lock_id: String,
-        listener: Option<Arc<dyn ProgressListener>>,
+        listener: Option<Box<dyn ProgressListener>>,
         cancel: Option<Arc<CancelToken>>,
     ) -> Result<CommandReport, CommandError> {
-        self.run(&lock_id, Command::Unlock, listener, cancel).await
+        self.run(lock_id, Command::Unlock, listener, cancel).await
     }
 
     /// Locks the lock.
@@ -68,10 +87,23 @@ impl LocksClient {
     pub async fn lock(
         &self,
         lock_id: String,
-        listener: Option<Arc<dyn ProgressListener>>,
+        listener: Option<Box<dyn ProgressListener>>,
         cancel: Option<Arc<CancelToken>>,
     ) -> Result<CommandReport, CommandError> {
-        self.run(&lock_id, Command::Lock, listener, cancel).await
+        self.run(lock_id, Command::Lock, listener, cancel).await
+    }
+
+    /// Unlocks and pulls the latch, so the door swings open. A service
+    /// key may not (the lock's rule, checked on the phone first): that
+    /// is `Refused` with `ROLE_NOT_ALLOWED`, before any radio use.
+    #[uniffi::method(default(cancel = None))]
+    pub async fn unlatch(
+        &self,
+        lock_id: String,
+        listener: Option<Box<dyn ProgressListener>>,
+        cancel: Option<Arc<CancelToken>>,
+    ) -> Result<CommandReport, CommandError> {
+        self.run(lock_id, Command::Unlatch, listener, cancel).await
     }
 
     /// Reads the lock's status without moving the bolt (also delivers
@@ -80,10 +112,10 @@ impl LocksClient {
     pub async fn status(
         &self,
         lock_id: String,
-        listener: Option<Arc<dyn ProgressListener>>,
+        listener: Option<Box<dyn ProgressListener>>,
         cancel: Option<Arc<CancelToken>>,
     ) -> Result<CommandReport, CommandError> {
-        self.run(&lock_id, Command::Status, listener, cancel).await
+        self.run(lock_id, Command::Status, listener, cancel).await
     }
 
     /// Every known lock with what the phone last learned about it.

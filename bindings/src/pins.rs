@@ -197,8 +197,13 @@ impl PinsClient {
     /// With a cloud, sync does this.
     pub async fn add_pin_list(&self, encoded: Vec<u8>, labels: HashMap<u8, String>) -> Result<bool, CredentialError> {
         let list = PinList::decode(&encoded).map_err(|e| CredentialError::invalid("PIN list", e))?;
-        let labels: BTreeMap<u8, String> = labels.into_iter().collect();
-        log::info!(target: "latchkey::keys", "PIN list {} for {} received", list.seq, list.lock_id);
+        // Inserted one by one: collecting would compile a sort for the pairs.
+        let mut sorted = BTreeMap::new();
+        for (slot, label) in labels {
+            sorted.insert(slot, label);
+        }
+        let labels = sorted;
+        latchkey_core::log_line!(Info, target: "latchkey::keys", "PIN list {} for {} received", list.seq, list.lock_id);
         Ok(self.phone()?.pins().add_pin_list(list, labels).await?)
     }
 
@@ -211,7 +216,7 @@ impl PinsClient {
             .try_into()
             .map_err(|_| CredentialError::invalid("PIN secret", "not 32 bytes"))?;
         self.phone()?.pins().add_pin_secret(id, PinSecret(bytes)).await?;
-        log::info!(target: "latchkey::keys", "PIN secret for {id} stored");
+        latchkey_core::log_line!(Info, target: "latchkey::keys", "PIN secret for {id} stored");
         Ok(())
     }
 
@@ -232,7 +237,7 @@ impl PinsClient {
             .pins()
             .offline_pin(id, start_unix, duration_s, one_time)
             .await?;
-        log::info!(target: "latchkey::keys", "offline PIN for {id} made ({duration_s} s)");
+        latchkey_core::log_line!(Info, target: "latchkey::keys", "offline PIN for {id} made ({duration_s} s)");
         Ok(pin.into())
     }
 

@@ -69,11 +69,18 @@ impl QuickUnlock {
     #[uniffi::constructor(default(signer = None))]
     pub fn new(
         quick_dir: String,
-        key_store: Arc<dyn KeyStore>,
+        key_store: Box<dyn KeyStore>,
         ble_central: Arc<dyn BleCentral>,
-        signer: Option<Arc<dyn Signer>>,
+        signer: Option<Box<dyn Signer>>,
     ) -> Result<Arc<Self>, ClientError> {
-        build(quick_dir, key_store, ForeignCentral::driver(ble_central), signer, None)
+        let signer = signer.map(Arc::from);
+        build(
+            quick_dir,
+            Arc::from(key_store),
+            ForeignCentral::driver(ble_central),
+            signer,
+            None,
+        )
     }
 
     /// Unlocks the lock (hex id). `online`: whether the platform reports
@@ -85,7 +92,7 @@ impl QuickUnlock {
         &self,
         lock_id: String,
         online: bool,
-        listener: Option<Arc<dyn ProgressListener>>,
+        listener: Option<Box<dyn ProgressListener>>,
         cancel: Option<Arc<CancelToken>>,
     ) -> Result<CommandReport, CommandError> {
         self.run(&lock_id, Command::Unlock, online, listener, cancel).await
@@ -97,7 +104,7 @@ impl QuickUnlock {
         &self,
         lock_id: String,
         online: bool,
-        listener: Option<Arc<dyn ProgressListener>>,
+        listener: Option<Box<dyn ProgressListener>>,
         cancel: Option<Arc<CancelToken>>,
     ) -> Result<CommandReport, CommandError> {
         self.run(&lock_id, Command::Lock, online, listener, cancel).await
@@ -109,7 +116,7 @@ impl QuickUnlock {
         &self,
         lock_id: String,
         online: bool,
-        listener: Option<Arc<dyn ProgressListener>>,
+        listener: Option<Box<dyn ProgressListener>>,
         cancel: Option<Arc<CancelToken>>,
     ) -> Result<CommandReport, CommandError> {
         self.run(&lock_id, Command::Status, online, listener, cancel).await
@@ -123,11 +130,11 @@ impl QuickUnlock {
     #[uniffi::constructor]
     pub fn simulated(
         quick_dir: String,
-        key_store: Arc<dyn KeyStore>,
+        key_store: Box<dyn KeyStore>,
         world: Arc<crate::sim::SimulatedWorld>,
     ) -> Result<Arc<Self>, ClientError> {
         let transport = Arc::new(world.radio_transport());
-        build(quick_dir, key_store, transport, None, Some(world.clock()))
+        build(quick_dir, Arc::from(key_store), transport, None, Some(world.clock()))
     }
 }
 
@@ -137,7 +144,7 @@ impl QuickUnlock {
         lock_id: &str,
         command: Command,
         online: bool,
-        listener: Option<Arc<dyn ProgressListener>>,
+        listener: Option<Box<dyn ProgressListener>>,
         cancel: Option<Arc<CancelToken>>,
     ) -> Result<CommandReport, CommandError> {
         let id = LockId::from_hex(lock_id).ok_or_else(|| CommandError::bad_lock_id(lock_id))?;

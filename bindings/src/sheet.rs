@@ -12,7 +12,7 @@
 //! print(sheet.markdown)                       // or sheet.text (80 columns)
 //! ```
 
-use crate::diagnostics::{DiagnosticsError, ReadinessReport};
+use crate::diagnostics::{DiagnosticsError, ReadinessReport, Texts};
 use crate::errors::CredentialError;
 use crate::session::Session;
 use latchkey_core::sheet::{
@@ -56,11 +56,12 @@ pub struct EmergencySheet {
     pub text: String,
 }
 
-impl From<CoreSheet> for EmergencySheet {
-    fn from(s: CoreSheet) -> Self {
+impl EmergencySheet {
+    /// The core's sheet, its page rendered with `texts` (those it was made with).
+    fn rendered(s: CoreSheet, texts: &latchkey_core::diagnostics::Texts<'_>) -> Self {
         Self {
-            markdown: s.to_markdown(),
-            text: s.to_text(),
+            markdown: s.to_markdown_in(texts),
+            text: s.to_text_in(texts),
             lock_name: s.lock_name,
             lock_id: s.lock_id.to_hex(),
             generated_at: s.generated_at,
@@ -76,15 +77,17 @@ impl From<CoreSheet> for EmergencySheet {
     }
 }
 
-/// The backup way in and the emergency sheet: `client.emergency()`.
+/// The backup way in and the emergency sheet: `client.emergency()`, or
+/// `client.emergencyIn(catalog, locale)` for a sheet in another language.
 #[derive(uniffi::Object)]
 pub struct EmergencyClient {
     session: Session,
+    texts: Texts,
 }
 
 impl EmergencyClient {
-    pub(crate) fn new(session: Session) -> Self {
-        Self { session }
+    pub(crate) fn new(session: Session, texts: Texts) -> Self {
+        Self { session, texts }
     }
 
     fn phone(&self) -> Result<Arc<Client>, CredentialError> {
@@ -112,14 +115,21 @@ impl EmergencyClient {
     }
 
     /// The emergency access sheet for the lock, with the last
-    /// offline-readiness check when the app ran one ([`readiness_summary`]).
+    /// offline-readiness check when the app ran one ([`readiness_summary`]),
+    /// in this client's language.
     pub async fn sheet(
         &self,
         lock_id: String,
         readiness: Option<ReadinessSummary>,
     ) -> Result<EmergencySheet, CredentialError> {
         let id = self::lock_id(&lock_id)?;
-        Ok(self.phone()?.emergency().sheet(id, readiness).await?.into())
+        let (catalog, locale) = self.texts.with(|catalog, locale| (catalog.clone(), locale.to_string()));
+        let sheet = self
+            .phone()?
+            .emergency()
+            .sheet_in(id, readiness, &catalog, &locale)
+            .await?;
+        Ok(EmergencySheet::rendered(sheet, &catalog.texts(&locale)))
     }
 }
 

@@ -17,6 +17,8 @@ mod cloud;
 mod cloud_check;
 mod demo;
 mod doctor;
+mod life;
+mod locales;
 mod output;
 mod sheet;
 mod tech;
@@ -45,6 +47,8 @@ enum Command {
         /// Plain output without colours (also: NO_COLOR=1).
         #[arg(long)]
         no_color: bool,
+        #[command(flatten)]
+        locale: locales::LocaleArg,
     },
     /// Explain why this computer, a phone snapshot or the lock can't unlock, with the fix.
     Doctor(doctor::DoctorArgs),
@@ -73,7 +77,18 @@ enum Command {
     /// List the keys on this phone, with validity and the offline flag.
     Keys(Target),
     /// Check that this phone would open the lock with no network.
-    OfflineCheck(Target),
+    OfflineCheck(tech::checks::OfflineCheckArgs),
+    /// Claim a new lock with the setup code on its label (simulated: a lock fresh from the factory).
+    Claim(life::ClaimArgs),
+    /// Bring a factory-reset lock back in one flow (simulated: the front door, reset first).
+    Recommission(life::RecommissionArgs),
+    /// A lock's firmware: what it runs (`show`), or deliver the update this phone carries (`update`).
+    Firmware(life::FirmwareArgs),
+    /// The languages latchkey speaks: list them, check locale files against English, stamp updated translations.
+    Locales {
+        #[command(subcommand)]
+        command: locales::LocalesCommand,
+    },
     /// Upload queued events and refresh keys from the cloud.
     Sync {
         #[command(flatten)]
@@ -94,7 +109,9 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Demo { json, no_color } => runtime.block_on(demo::run(json, output::Style::detect(no_color))),
+        Command::Demo { json, no_color, locale } => {
+            runtime.block_on(demo::run(json, output::Style::detect(no_color), locale.language()))
+        }
         Command::Doctor(args) => runtime.block_on(doctor::run(args)),
         Command::Sheet(args) => runtime.block_on(sheet::run(args)),
         Command::Cloud(args) => runtime.block_on(cloud::run(args)),
@@ -105,7 +122,13 @@ fn main() -> ExitCode {
         Command::Lock(target) => runtime.block_on(tech::run(Tech::Lock, &target)),
         Command::Events(target) => runtime.block_on(tech::run(Tech::Events, &target)),
         Command::Keys(target) => runtime.block_on(tech::run(Tech::Keys, &target)),
-        Command::OfflineCheck(target) => runtime.block_on(tech::run(Tech::OfflineCheck, &target)),
+        Command::OfflineCheck(args) => {
+            runtime.block_on(tech::run(Tech::OfflineCheck(args.locale.language()), &args.target))
+        }
+        Command::Locales { command } => locales::run(command),
+        Command::Claim(args) => runtime.block_on(life::claim(args)),
+        Command::Recommission(args) => runtime.block_on(life::recommission(args)),
+        Command::Firmware(args) => runtime.block_on(life::firmware(args)),
         Command::Sync { args, target } => runtime.block_on(tech::run_sync(&target, &args)),
     }
 }

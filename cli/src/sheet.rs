@@ -12,14 +12,18 @@
 //!   (only the app can take the platform snapshot it needs), so the sheet
 //!   says none was run.
 //!
+//! `--locale` (default: the environment's) writes the whole sheet in one
+//! of the shipped languages, its dates in that language's way.
+//!
 //! Everything on the sheet comes from latchkey-core; this file only sets
 //! the scene, opens the store and prints.
 
+use crate::locales::{Language, LocaleArg};
 use crate::tech::output::{self, CliError};
 use crate::tech::site::Site;
 use clap::{Args, ValueEnum};
 use latchkey_core::diagnostics::{
-    offline_readiness, DeviceSnapshot, LockObservations, PlatformSnapshot, ReadinessPolicy, UnlockRecord,
+    offline_readiness_in, DeviceSnapshot, LockObservations, PlatformSnapshot, ReadinessPolicy, UnlockRecord,
 };
 use latchkey_core::sheet::{EmergencySheet, ReadinessSummary};
 use latchkey_core::store::BackupMethod;
@@ -62,6 +66,8 @@ pub struct SheetArgs {
     /// With --data-dir: the lock, by name or id (default: the first the store knows, by name).
     #[arg(long, value_name = "NAME|ID", requires = "data_dir")]
     pub lock: Option<String>,
+    #[command(flatten)]
+    pub locale: LocaleArg,
 }
 
 /// Prints the sheet. Exit status 1 with the diagnosis when the store's
@@ -69,12 +75,13 @@ pub struct SheetArgs {
 /// up), 2 when `--data-dir` names no directory.
 pub async fn run(args: SheetArgs) -> ExitCode {
     let format = if args.json { SheetFormat::Json } else { args.format };
+    let language = args.locale.language();
     let sheet = match &args.data_dir {
-        Some(dir) => match stored(dir, args.lock.as_deref()).await {
+        Some(dir) => match stored(dir, args.lock.as_deref(), &language).await {
             Ok(sheet) => sheet,
             Err(e) => return output::print(Err(e), format == SheetFormat::Json, false),
         },
-        None => match simulated().await {
+        None => match simulated(&language).await {
             Ok(sheet) => sheet,
             Err(e) => {
                 eprintln!("latchkey sheet: {e}");
@@ -82,22 +89,22 @@ pub async fn run(args: SheetArgs) -> ExitCode {
             }
         },
     };
-    print!("{}", render(&sheet, format));
+    print!("{}", render(&sheet, format, &language));
     ExitCode::SUCCESS
 }
 
-/// The sheet in the asked format.
-fn render(sheet: &EmergencySheet, format: SheetFormat) -> String {
+/// The sheet in the asked format and language.
+fn render(sheet: &EmergencySheet, format: SheetFormat, language: &Language) -> String {
     match format {
-        SheetFormat::Markdown => sheet.to_markdown(),
-        SheetFormat::Text => sheet.to_text(),
+        SheetFormat::Markdown => sheet.to_markdown_in(&language.texts()),
+        SheetFormat::Text => sheet.to_text_in(&language.texts()),
         SheetFormat::Json => format!("{}\n", output::pretty(&to_json(sheet))),
     }
 }
 
 /// The sheet of the lock `wanted` (or the first by name) in the phone
 /// store in `dir`, as of this computer's clock.
-async fn stored(dir: &Path, wanted: Option<&str>) -> Result<EmergencySheet, CliError> {
+async fn stored(dir: &Path, wanted: Option<&str>, language: &Language) -> Result<EmergencySheet, CliError> {
     // Opening creates a store where there is none; a mistyped path should
     // not leave an empty one behind.
     if !dir.is_dir() {
@@ -111,11 +118,15 @@ async fn stored(dir: &Path, wanted: Option<&str>) -> Result<EmergencySheet, CliE
         eprintln!("latchkey: {}", crate::tech::output::quarantine_text(q));
     }
     let meta = site.lock(wanted).await?;
-    Ok(site.client.emergency().sheet(meta.lock_id, None).await?)
+    Ok(site
+        .client
+        .emergency()
+        .sheet_in(meta.lock_id, None, &language.catalog, &language.locale)
+        .await?)
 }
 
 /// The sheet of the simulated front door.
-async fn simulated() -> Result<EmergencySheet, String> {
+async fn simulated(language: &Language) -> Result<EmergencySheet, String> {
     let err = |e: &dyn std::fmt::Display| e.to_string();
     let world = SimWorld::new(START).map_err(|e| err(&e))?;
     let config = LockConfig {
@@ -192,11 +203,17 @@ async fn simulated() -> Result<EmergencySheet, String> {
         .build()
         .map_err(|e| err(&e))?;
     let platform = PlatformSnapshot::new(DeviceSnapshot::Linux(Default::default()));
-    let report = offline_readiness(&platform, &observations, &ReadinessPolicy::default());
+    let report = offline_readiness_in(
+        &platform,
+        &observations,
+        &ReadinessPolicy::default(),
+        &language.catalog,
+        &language.locale,
+    );
     let readiness = ReadinessSummary::from_report(&report, now);
     phone
         .emergency()
-        .sheet(lock.id(), Some(readiness))
+        .sheet_in(lock.id(), Some(readiness), &language.catalog, &language.locale)
         .await
         .map_err(|e| err(&e))
 }
@@ -241,14 +258,15 @@ mod tests {
 
     #[tokio::test]
     async fn both_formats_print_the_whole_sheet() {
-        let sheet = simulated().await.unwrap();
-        let md = render(&sheet, SheetFormat::Markdown);
+        let english = Language::english();
+        let sheet = simulated(&english).await.unwrap();
+        let md = render(&sheet, SheetFormat::Markdown, &english);
         assert!(md.starts_with("# Emergency access: Front door"), "{md}");
         assert!(md.contains("| Cleaner | keypad PIN | guest |"), "{md}");
         assert!(md.contains("## Last offline-readiness check"), "{md}");
-        let text = render(&sheet, SheetFormat::Text);
+        let text = render(&sheet, SheetFormat::Text, &english);
         assert!(text.contains("IF THE APP CAN'T CONNECT"), "{text}");
-        let json: Value = serde_json::from_str(&render(&sheet, SheetFormat::Json)).unwrap();
+        let json: Value = serde_json::from_str(&render(&sheet, SheetFormat::Json, &english)).unwrap();
         assert_eq!(json["lock_name"], "Front door");
         assert!(json["credentials"].as_array().is_some_and(|c| c.len() == 4), "{json}");
         let json = json.to_string();

@@ -110,6 +110,7 @@ async fn the_cloud_process_serves_a_phone_over_tls_stops_on_sigterm_and_keeps_it
     let phone_dir = tmp.path().join("phone");
     let world = SimWorld::new(START).unwrap();
     let phone = ClientBuilder::new(&phone_dir)
+        .allow_software_keys()
         .transport(Arc::new(world.transport(LinkParams::mtu185())))
         .build()
         .await

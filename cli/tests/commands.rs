@@ -107,7 +107,10 @@ fn offline_check_says_what_is_missing() {
     assert!(checks.iter().any(|c| c["status"] == "fail"), "{v}");
     assert!(checks.iter().any(|c| c["status"] == "pass"), "{v}");
     let text = stdout(&latchkey(&["offline-check"]).success());
-    assert!(text.contains("NOT ready for an outage") && text.contains('✗'), "{text}");
+    assert!(
+        text.contains("NOT ready to open the lock with no network") && text.contains('✗'),
+        "{text}"
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@ mod support;
 
 use support::{json, latchkey, stdout};
 
-const STEPS: [&str; 14] = [
+const STEPS: [&str; 18] = [
     "1. The reference cloud starts, and a lock is commissioned",
     "2. Hannah, the host, issues keys in the cloud",
     "3. Every phone syncs over TLS",
@@ -20,6 +20,10 @@ const STEPS: [&str; 14] = [
     "12. The bolt jams",
     "13. The network returns: every queued event reaches the cloud exactly once",
     "14. Drift cleared",
+    "15. The vendor publishes firmware 1.1.0, which drops the keypad PIN list",
+    "16. At the door, offline, Alice's phone installs it and puts the PIN list back",
+    "17. The front door is factory reset: the phones say plainly what stopped working",
+    "18. Hannah brings it back in one flow",
 ];
 
 #[test]
@@ -32,10 +36,12 @@ fn the_demo_tells_every_step_and_exits_zero() {
         "auth path, 1 round trip(s)",
         "fast path, 1 round trip(s)",
         "ms on the radio model",
+        "It did not keep the keypad PIN list (the app put it back).",
+        "revocation list #1 and PIN list #1 installed",
     ] {
         assert!(out.contains(figure), "missing {figure:?} in:\n{out}");
     }
-    assert!(out.contains("Every step behaved as told (14 steps"), "{out}");
+    assert!(out.contains("Every step behaved as told (18 steps"), "{out}");
     assert!(!out.contains('✗') && !out.contains("\x1b["), "{out}");
 }
 

@@ -12,8 +12,8 @@ use latchkey_protocol::ResultCode;
 /// A stable name for what went wrong, shared with the diagnostics engine,
 /// logs, the CLI's JSON and the bindings. Values never change meaning.
 /// In JSON it is its [`DiagnosisCode::as_str`] name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "snake_case", remote = "Self")]
 pub enum DiagnosisCode {
     /// Bluetooth is switched off.
     BluetoothOff,
@@ -52,6 +52,9 @@ pub enum DiagnosisCode {
     WrongLock,
     /// The lock rejected the key itself (forged, damaged, unknown issuer).
     KeyRejected,
+    /// The key's role may not ask for this command (a service key may not
+    /// unlatch); the phone refuses it before the radio, as the lock would.
+    RoleNotAllowed,
     /// The bolt is jammed (motor stall).
     LockJammed,
     /// The bolt could not be thrown fully (strike misaligned).
@@ -94,6 +97,27 @@ pub enum DiagnosisCode {
     /// background task, a client used after it was closed): a bug or a
     /// broken device, not something the person did.
     Internal,
+    /// The lock has no owner: it is new, or it was factory reset and forgot
+    /// its owner, keys, PINs and lists. An owner claims or re-commissions
+    /// it with the setup code on its label.
+    LockUnclaimed,
+    /// The lock belongs to another account: its owner has to reset it
+    /// before it can be claimed.
+    LockClaimedElsewhere,
+    /// The setup code did not match the lock (a typing error, or another
+    /// lock's label).
+    SetupCodeWrong,
+    /// Setting the lock up could not finish: a step is missing (the phone
+    /// needs a newer list of withdrawn keys, or the bolt's calibration
+    /// failed). Nothing was installed.
+    SetupIncomplete,
+    /// The lock refused a firmware image (damaged, for another model, not
+    /// signed by the maker, or not newer): the old firmware keeps running.
+    FirmwareRejected,
+    /// A firmware delivery stopped before the lock had all of it (the
+    /// phone moved away, the app was closed): the lock keeps what it has
+    /// and the next visit goes on from there.
+    FirmwareUpdateInterrupted,
 }
 
 impl DiagnosisCode {
@@ -118,6 +142,7 @@ impl DiagnosisCode {
             Self::KeyRevoked => "key_revoked",
             Self::WrongLock => "wrong_lock",
             Self::KeyRejected => "key_rejected",
+            Self::RoleNotAllowed => "role_not_allowed",
             Self::LockJammed => "lock_jammed",
             Self::BoltNotThrown => "bolt_not_thrown",
             Self::DoorAjar => "door_ajar",
@@ -134,6 +159,12 @@ impl DiagnosisCode {
             Self::LockBusy => "lock_busy",
             Self::PhoneKeyUnavailable => "phone_key_unavailable",
             Self::Internal => "internal",
+            Self::LockUnclaimed => "lock_unclaimed",
+            Self::LockClaimedElsewhere => "lock_claimed_elsewhere",
+            Self::SetupCodeWrong => "setup_code_wrong",
+            Self::SetupIncomplete => "setup_incomplete",
+            Self::FirmwareRejected => "firmware_rejected",
+            Self::FirmwareUpdateInterrupted => "firmware_update_interrupted",
         }
     }
 
@@ -147,7 +178,8 @@ impl DiagnosisCode {
             R::OutsideSchedule => Self::OutsideSchedule,
             R::KeyRevoked => Self::KeyRevoked,
             R::WrongLock => Self::WrongLock,
-            R::UnknownIssuer | R::BadCertificate | R::BadHolderSignature | R::RoleNotAllowed => Self::KeyRejected,
+            R::UnknownIssuer | R::BadCertificate | R::BadHolderSignature => Self::KeyRejected,
+            R::RoleNotAllowed => Self::RoleNotAllowed,
             R::Jammed => Self::LockJammed,
             R::BoltNotThrown => Self::BoltNotThrown,
             R::DoorAjar => Self::DoorAjar,
@@ -155,8 +187,32 @@ impl DiagnosisCode {
             R::ClockUntrusted => Self::ClockUntrusted,
             R::KeypadLockedOut => Self::KeypadLockedOut,
             R::LockBusy => Self::LockBusy,
+            R::LockUnclaimed => Self::LockUnclaimed,
+            R::AlreadyClaimed => Self::LockClaimedElsewhere,
+            R::SetupCodeWrong => Self::SetupCodeWrong,
+            R::SetupIncomplete => Self::SetupIncomplete,
+            R::FirmwareInvalid | R::FirmwareDowngrade => Self::FirmwareRejected,
+            R::FirmwareOffset => Self::FirmwareUpdateInterrupted,
             _ => Self::LockRefused,
         })
+    }
+}
+
+// By name; the derived decoding runs behind the name read as a string, so
+// it is compiled once, not once per JSON reader (the library's size is
+// budgeted).
+impl serde::Serialize for DiagnosisCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DiagnosisCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, IntoDeserializer};
+        let name = String::deserialize(d)?;
+        let named: serde::de::value::StrDeserializer<'_, serde::de::value::Error> = name.as_str().into_deserializer();
+        DiagnosisCode::deserialize(named).map_err(D::Error::custom)
     }
 }
 

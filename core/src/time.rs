@@ -1,16 +1,47 @@
 //! Dates, times and schedules as a person reads them, in the lock's local
-//! time (no calendar dependency for a few lines of arithmetic): the
-//! emergency sheet, PIN drift, the CLI and the diagnostics all write them
-//! the same way.
+//! time (no calendar dependency for a few lines of arithmetic): PIN drift,
+//! the CLI and the diagnostics write them the same way in English; the
+//! catalog's `Texts` write them in a locale from the same fields
+//! (`local_time`).
 
 use latchkey_protocol::Schedule;
 
+/// The calendar fields of a moment in local time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LocalTime {
+    pub(crate) year: i64,
+    pub(crate) month: u32,
+    pub(crate) day: u32,
+    pub(crate) hour: u32,
+    pub(crate) minute: u32,
+    /// 0 for Monday … 6 for Sunday.
+    pub(crate) weekday: usize,
+}
+
+/// `unix` at UTC + `utc_offset_min`, as calendar fields.
+pub(crate) fn local_time(unix: u32, utc_offset_min: i16) -> LocalTime {
+    let local = i64::from(unix) + i64::from(utc_offset_min) * 60;
+    let days = local.div_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
+    let secs = local.rem_euclid(86_400);
+    LocalTime {
+        year,
+        month,
+        day,
+        hour: (secs / 3600) as u32,
+        minute: (secs % 3600 / 60) as u32,
+        // 1970-01-01 was a Thursday (index 3 from Monday).
+        weekday: (days + 3).rem_euclid(7) as usize,
+    }
+}
+
 /// `YYYY-MM-DD HH:MM` for `unix` at UTC + `utc_offset_min`.
 pub fn datetime(unix: u32, utc_offset_min: i16) -> String {
-    let local = i64::from(unix) + i64::from(utc_offset_min) * 60;
-    let (y, m, d) = civil_from_days(local.div_euclid(86_400));
-    let secs = local.rem_euclid(86_400);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", secs / 3600, secs % 3600 / 60)
+    let t = local_time(unix, utc_offset_min);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        t.year, t.month, t.day, t.hour, t.minute
+    )
 }
 
 const WEEKDAYS: [&str; 7] = [
@@ -25,12 +56,8 @@ const WEEKDAYS: [&str; 7] = [
 
 /// `Monday 2026-11-16`: the local day of `unix` at UTC + `utc_offset_min`.
 pub fn local_day(unix: u32, utc_offset_min: i16) -> String {
-    let local = i64::from(unix) + i64::from(utc_offset_min) * 60;
-    // 1970-01-01 was a Thursday (index 3 from Monday).
-    let weekday = (local.div_euclid(86_400) + 3).rem_euclid(7) as usize;
-    let datetime = datetime(unix, utc_offset_min);
-    let date = datetime.split(' ').next().unwrap_or(&datetime);
-    format!("{} {date}", WEEKDAYS[weekday])
+    let t = local_time(unix, utc_offset_min);
+    format!("{} {:04}-{:02}-{:02}", WEEKDAYS[t.weekday], t.year, t.month, t.day)
 }
 
 /// `UTC+01:00` for an offset in minutes.

@@ -36,6 +36,7 @@ async fn a_snapshot_gets_the_centrals_scan_count_and_gatt_status() {
     });
     let dir = tempfile::tempdir().expect("dir");
     let client = ClientBuilder::new(dir.path())
+        .allow_software_keys()
         .transport(phone.central.clone() as Arc<dyn Transport>)
         .build()
         .await
@@ -90,6 +91,7 @@ async fn a_transport_without_a_record_leaves_the_snapshot_as_reported() {
     }
     let dir = tempfile::tempdir().expect("dir");
     let client = ClientBuilder::new(dir.path())
+        .allow_software_keys()
         .transport(Arc::new(NoRecord))
         .build()
         .await

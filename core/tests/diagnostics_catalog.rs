@@ -51,6 +51,27 @@ fn code_names_are_stable_snake_case_and_round_trip_through_json() {
     assert_eq!(serde_json::to_value(Severity::BlocksUnlock).unwrap(), "blocks_unlock");
 }
 
+#[test]
+fn diagnosis_codes_read_back_by_name_from_any_json_source() {
+    use latchkey_core::DiagnosisCode as D;
+    for code in [
+        D::BluetoothOff,
+        D::KeyRevoked,
+        D::Internal,
+        D::SetupCodeWrong,
+        D::FirmwareUpdateInterrupted,
+    ] {
+        let json = serde_json::to_string(&code).unwrap();
+        assert_eq!(json, format!("\"{}\"", code.as_str()));
+        assert_eq!(serde_json::from_slice::<D>(json.as_bytes()).unwrap(), code);
+        assert_eq!(serde_json::from_str::<D>(&json).unwrap(), code);
+        assert_eq!(serde_json::from_value::<D>(code.as_str().into()).unwrap(), code);
+    }
+    let err = serde_json::from_str::<D>("\"no_such_code\"").unwrap_err().to_string();
+    assert!(err.contains("no_such_code"), "{err}");
+    assert!(serde_json::from_str::<D>("3").is_err());
+}
+
 /// Every placeholder a rule can produce is filled in the text.
 #[test]
 fn no_placeholder_is_left_unfilled() {

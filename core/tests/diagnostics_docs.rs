@@ -151,6 +151,7 @@ fn the_doc_names_every_flow_step_and_checklist_item() {
         ReadinessItem::LastOfflineUnlock,
         ReadinessItem::BackupEntry,
         ReadinessItem::BackgroundUse,
+        ReadinessItem::LockSetup,
         ReadinessItem::EventsUploaded,
         ReadinessItem::DriftCleared,
         ReadinessItem::KeysRenewed,

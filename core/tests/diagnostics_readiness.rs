@@ -47,7 +47,7 @@ fn status(report: &ReadinessReport, item: I) -> S {
 fn a_well_prepared_phone_and_lock_are_ready() {
     let report = offline_readiness(&android(31, |_| {}), &ready_lock(), &ReadinessPolicy::default());
     assert!(report.ready, "{report:#?}");
-    assert_eq!(report.checks.len(), 7);
+    assert_eq!(report.checks.len(), 8);
     assert!(report
         .checks
         .iter()
@@ -58,7 +58,7 @@ fn a_well_prepared_phone_and_lock_are_ready() {
 #[test]
 fn each_gap_fails_its_own_line_with_the_finding_that_explains_it() {
     type Bend = fn(&mut LockObservations);
-    let table: [(Bend, I, S, Option<C>); 10] = [
+    let table: [(Bend, I, S, Option<C>); 13] = [
         (
             |o| o.key.offline_allowed = Some(false),
             I::OfflineKey,
@@ -115,6 +115,24 @@ fn each_gap_fails_its_own_line_with_the_finding_that_explains_it() {
             Some(C::ClockUntrusted),
         ),
         (|o| o.backup_entry = None, I::BackupEntry, S::Fail, None),
+        (
+            |o| o.life.unclaimed = true,
+            I::LockSetup,
+            S::Fail,
+            Some(C::LockUnclaimed),
+        ),
+        (
+            |o| o.life.credentials_lost = vec!["pin_list".into()],
+            I::LockSetup,
+            S::Fail,
+            Some(C::FirmwareChangedCredentials),
+        ),
+        (
+            |o| o.life.update_held = Some((896, 16_384)),
+            I::LockSetup,
+            S::Warn,
+            Some(C::FirmwareUpdateInterrupted),
+        ),
     ];
     for (bend, item, expected, finding) in table {
         let mut o = ready_lock();

@@ -243,6 +243,132 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEY_STORE_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEY_STORE_METHOD0
+typedef void (*UniffiCallbackInterfaceKeyStoreMethod0)(uint64_t, RustBuffer, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEY_STORE_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEY_STORE_METHOD1
+typedef void (*UniffiCallbackInterfaceKeyStoreMethod1)(uint64_t, RustBuffer, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEY_STORE_METHOD2
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEY_STORE_METHOD2
+typedef void (*UniffiCallbackInterfaceKeyStoreMethod2)(uint64_t, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEY_STORE_METHOD3
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEY_STORE_METHOD3
+typedef void (*UniffiCallbackInterfaceKeyStoreMethod3)(uint64_t, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_SIGNER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_SIGNER_METHOD0
+typedef void (*UniffiCallbackInterfaceSignerMethod0)(uint64_t, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_SIGNER_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_SIGNER_METHOD1
+typedef void (*UniffiCallbackInterfaceSignerMethod1)(uint64_t, RustBuffer, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_SIGNER_METHOD2
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_SIGNER_METHOD2
+typedef void (*UniffiCallbackInterfaceSignerMethod2)(uint64_t, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_SIGNER_METHOD3
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_SIGNER_METHOD3
+typedef void (*UniffiCallbackInterfaceSignerMethod3)(uint64_t, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_LOG_SINK_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_LOG_SINK_METHOD0
+typedef void (*UniffiCallbackInterfaceLogSinkMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_PROGRESS_LISTENER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_PROGRESS_LISTENER_METHOD0
+typedef void (*UniffiCallbackInterfaceProgressListenerMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEYS_LISTENER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEYS_LISTENER_METHOD0
+typedef void (*UniffiCallbackInterfaceKeysListenerMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEYS_LISTENER_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEYS_LISTENER_METHOD1
+typedef void (*UniffiCallbackInterfaceKeysListenerMethod1)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_LOCK_VIEW_LISTENER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_LOCK_VIEW_LISTENER_METHOD0
+typedef void (*UniffiCallbackInterfaceLockViewListenerMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_LOCK_VIEW_LISTENER_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_LOCK_VIEW_LISTENER_METHOD1
+typedef void (*UniffiCallbackInterfaceLockViewListenerMethod1)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_NEARBY_LOCKS_LISTENER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_NEARBY_LOCKS_LISTENER_METHOD0
+typedef void (*UniffiCallbackInterfaceNearbyLocksListenerMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_NEARBY_LOCKS_LISTENER_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_NEARBY_LOCKS_LISTENER_METHOD1
+typedef void (*UniffiCallbackInterfaceNearbyLocksListenerMethod1)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_SYNC_STATUS_LISTENER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_SYNC_STATUS_LISTENER_METHOD0
+typedef void (*UniffiCallbackInterfaceSyncStatusListenerMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_SYNC_STATUS_LISTENER_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_SYNC_STATUS_LISTENER_METHOD1
+typedef void (*UniffiCallbackInterfaceSyncStatusListenerMethod1)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_AUTH_PROVIDER_METHOD0
 #define UNIFFI_FFIDEF_CALLBACK_INTERFACE_AUTH_PROVIDER_METHOD0
 typedef void (*UniffiCallbackInterfaceAuthProviderMethod0)(uint64_t, int8_t, UniffiForeignFutureCompleteRustBuffer _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
@@ -319,46 +445,86 @@ typedef void (*UniffiCallbackInterfaceBleCentralMethod9)(uint64_t, uint64_t, voi
     );
 
 #endif
-#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEY_STORE_METHOD0
-#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEY_STORE_METHOD0
-typedef void (*UniffiCallbackInterfaceKeyStoreMethod0)(uint64_t, RustBuffer, RustBuffer* _Nonnull, 
-        RustCallStatus *_Nonnull uniffiCallStatus
-    );
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_KEY_STORE
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_KEY_STORE
+typedef struct UniffiVTableCallbackInterfaceKeyStore {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceKeyStoreMethod0 _Nonnull wrapDataKey;
+    UniffiCallbackInterfaceKeyStoreMethod1 _Nonnull unwrapDataKey;
+    UniffiCallbackInterfaceKeyStoreMethod2 _Nonnull protection;
+    UniffiCallbackInterfaceKeyStoreMethod3 _Nonnull deleteKey;
+} UniffiVTableCallbackInterfaceKeyStore;
 
 #endif
-#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEY_STORE_METHOD1
-#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEY_STORE_METHOD1
-typedef void (*UniffiCallbackInterfaceKeyStoreMethod1)(uint64_t, RustBuffer, RustBuffer* _Nonnull, 
-        RustCallStatus *_Nonnull uniffiCallStatus
-    );
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_SIGNER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_SIGNER
+typedef struct UniffiVTableCallbackInterfaceSigner {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceSignerMethod0 _Nonnull publicKey;
+    UniffiCallbackInterfaceSignerMethod1 _Nonnull sign;
+    UniffiCallbackInterfaceSignerMethod2 _Nonnull protection;
+    UniffiCallbackInterfaceSignerMethod3 _Nonnull deleteKey;
+} UniffiVTableCallbackInterfaceSigner;
 
 #endif
-#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_SIGNER_METHOD0
-#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_SIGNER_METHOD0
-typedef void (*UniffiCallbackInterfaceSignerMethod0)(uint64_t, RustBuffer* _Nonnull, 
-        RustCallStatus *_Nonnull uniffiCallStatus
-    );
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_LOG_SINK
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_LOG_SINK
+typedef struct UniffiVTableCallbackInterfaceLogSink {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceLogSinkMethod0 _Nonnull log;
+} UniffiVTableCallbackInterfaceLogSink;
 
 #endif
-#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_SIGNER_METHOD1
-#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_SIGNER_METHOD1
-typedef void (*UniffiCallbackInterfaceSignerMethod1)(uint64_t, RustBuffer, RustBuffer* _Nonnull, 
-        RustCallStatus *_Nonnull uniffiCallStatus
-    );
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_PROGRESS_LISTENER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_PROGRESS_LISTENER
+typedef struct UniffiVTableCallbackInterfaceProgressListener {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceProgressListenerMethod0 _Nonnull onProgress;
+} UniffiVTableCallbackInterfaceProgressListener;
 
 #endif
-#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_LOG_SINK_METHOD0
-#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_LOG_SINK_METHOD0
-typedef void (*UniffiCallbackInterfaceLogSinkMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
-        RustCallStatus *_Nonnull uniffiCallStatus
-    );
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_KEYS_LISTENER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_KEYS_LISTENER
+typedef struct UniffiVTableCallbackInterfaceKeysListener {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceKeysListenerMethod0 _Nonnull onUpdate;
+    UniffiCallbackInterfaceKeysListenerMethod1 _Nonnull onError;
+} UniffiVTableCallbackInterfaceKeysListener;
 
 #endif
-#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_PROGRESS_LISTENER_METHOD0
-#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_PROGRESS_LISTENER_METHOD0
-typedef void (*UniffiCallbackInterfaceProgressListenerMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
-        RustCallStatus *_Nonnull uniffiCallStatus
-    );
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_LOCK_VIEW_LISTENER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_LOCK_VIEW_LISTENER
+typedef struct UniffiVTableCallbackInterfaceLockViewListener {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceLockViewListenerMethod0 _Nonnull onUpdate;
+    UniffiCallbackInterfaceLockViewListenerMethod1 _Nonnull onError;
+} UniffiVTableCallbackInterfaceLockViewListener;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_NEARBY_LOCKS_LISTENER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_NEARBY_LOCKS_LISTENER
+typedef struct UniffiVTableCallbackInterfaceNearbyLocksListener {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceNearbyLocksListenerMethod0 _Nonnull onUpdate;
+    UniffiCallbackInterfaceNearbyLocksListenerMethod1 _Nonnull onError;
+} UniffiVTableCallbackInterfaceNearbyLocksListener;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_SYNC_STATUS_LISTENER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_SYNC_STATUS_LISTENER
+typedef struct UniffiVTableCallbackInterfaceSyncStatusListener {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceSyncStatusListenerMethod0 _Nonnull onUpdate;
+    UniffiCallbackInterfaceSyncStatusListenerMethod1 _Nonnull onError;
+} UniffiVTableCallbackInterfaceSyncStatusListener;
 
 #endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_AUTH_PROVIDER
@@ -386,44 +552,6 @@ typedef struct UniffiVTableCallbackInterfaceBleCentral {
     UniffiCallbackInterfaceBleCentralMethod8 _Nonnull write;
     UniffiCallbackInterfaceBleCentralMethod9 _Nonnull close;
 } UniffiVTableCallbackInterfaceBleCentral;
-
-#endif
-#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_KEY_STORE
-#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_KEY_STORE
-typedef struct UniffiVTableCallbackInterfaceKeyStore {
-    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
-    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
-    UniffiCallbackInterfaceKeyStoreMethod0 _Nonnull wrapDataKey;
-    UniffiCallbackInterfaceKeyStoreMethod1 _Nonnull unwrapDataKey;
-} UniffiVTableCallbackInterfaceKeyStore;
-
-#endif
-#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_SIGNER
-#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_SIGNER
-typedef struct UniffiVTableCallbackInterfaceSigner {
-    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
-    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
-    UniffiCallbackInterfaceSignerMethod0 _Nonnull publicKey;
-    UniffiCallbackInterfaceSignerMethod1 _Nonnull sign;
-} UniffiVTableCallbackInterfaceSigner;
-
-#endif
-#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_LOG_SINK
-#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_LOG_SINK
-typedef struct UniffiVTableCallbackInterfaceLogSink {
-    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
-    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
-    UniffiCallbackInterfaceLogSinkMethod0 _Nonnull log;
-} UniffiVTableCallbackInterfaceLogSink;
-
-#endif
-#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_PROGRESS_LISTENER
-#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_PROGRESS_LISTENER
-typedef struct UniffiVTableCallbackInterfaceProgressListener {
-    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
-    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
-    UniffiCallbackInterfaceProgressListenerMethod0 _Nonnull onProgress;
-} UniffiVTableCallbackInterfaceProgressListener;
 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_CANCELTOKEN
@@ -512,6 +640,16 @@ RustBuffer uniffi_latchkey_ffi_fn_method_latchkeyclient_store_quarantine(uint64_
 RustBuffer uniffi_latchkey_ffi_fn_method_latchkeyclient_sync(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_KEY_CUSTODY
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_KEY_CUSTODY
+RustBuffer uniffi_latchkey_ffi_fn_method_latchkeyclient_key_custody(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_SIGN_OUT
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_SIGN_OUT
+uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclient_sign_out(uint64_t ptr
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_DIAGNOSTICS_IN
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_DIAGNOSTICS_IN
 uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclient_diagnostics_in(uint64_t ptr, uint64_t catalog, RustBuffer locale, RustCallStatus *_Nonnull out_status
@@ -522,9 +660,24 @@ uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclient_diagnostics_in(uint64_t pt
 uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclient_emergency(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_EMERGENCY_IN
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_EMERGENCY_IN
+uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclient_emergency_in(uint64_t ptr, uint64_t catalog, RustBuffer locale, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_FIRMWARE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_FIRMWARE
+uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclient_firmware(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_PINS
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_PINS
 uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclient_pins(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_SETUP
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENT_SETUP
+uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclient_setup(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_LATCHKEYCLIENTBUILDER
@@ -540,6 +693,11 @@ void uniffi_latchkey_ffi_fn_free_latchkeyclientbuilder(uint64_t handle, RustCall
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CONSTRUCTOR_LATCHKEYCLIENTBUILDER_NEW
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CONSTRUCTOR_LATCHKEYCLIENTBUILDER_NEW
 uint64_t uniffi_latchkey_ffi_fn_constructor_latchkeyclientbuilder_new(RustBuffer config, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENTBUILDER_ALLOW_SOFTWARE_KEYS
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENTBUILDER_ALLOW_SOFTWARE_KEYS
+uint64_t uniffi_latchkey_ffi_fn_method_latchkeyclientbuilder_allow_software_keys(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LATCHKEYCLIENTBUILDER_AUTH_PROVIDER
@@ -693,6 +851,31 @@ RustBuffer uniffi_latchkey_ffi_fn_method_troubleshooter_symptom(uint64_t ptr, Ru
 RustBuffer uniffi_latchkey_ffi_fn_method_troubleshooter_to_json(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_FIRMWARECLIENT
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_FIRMWARECLIENT
+uint64_t uniffi_latchkey_ffi_fn_clone_firmwareclient(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_FIRMWARECLIENT
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_FIRMWARECLIENT
+void uniffi_latchkey_ffi_fn_free_firmwareclient(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_FIRMWARECLIENT_CHECK
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_FIRMWARECLIENT_CHECK
+uint64_t uniffi_latchkey_ffi_fn_method_firmwareclient_check(uint64_t ptr, RustBuffer lock_id, RustBuffer listener
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_FIRMWARECLIENT_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_FIRMWARECLIENT_STATUS
+uint64_t uniffi_latchkey_ffi_fn_method_firmwareclient_status(uint64_t ptr, RustBuffer lock_id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_FIRMWARECLIENT_UPDATE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_FIRMWARECLIENT_UPDATE
+uint64_t uniffi_latchkey_ffi_fn_method_firmwareclient_update(uint64_t ptr, RustBuffer lock_id, RustBuffer listener
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_KEYSCLIENT
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_KEYSCLIENT
 uint64_t uniffi_latchkey_ffi_fn_clone_keysclient(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -733,6 +916,11 @@ RustBuffer uniffi_latchkey_ffi_fn_method_keysclient_holder_public_key(uint64_t p
 uint64_t uniffi_latchkey_ffi_fn_method_keysclient_list(uint64_t ptr
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_KEYSCLIENT_SUBSCRIBE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_KEYSCLIENT_SUBSCRIBE
+uint64_t uniffi_latchkey_ffi_fn_method_keysclient_subscribe(uint64_t ptr, uint64_t listener, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_LOCKSCLIENT
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_LOCKSCLIENT
 uint64_t uniffi_latchkey_ffi_fn_clone_locksclient(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -758,9 +946,24 @@ uint64_t uniffi_latchkey_ffi_fn_method_locksclient_lock(uint64_t ptr, RustBuffer
 uint64_t uniffi_latchkey_ffi_fn_method_locksclient_status(uint64_t ptr, RustBuffer lock_id, RustBuffer listener, RustBuffer cancel
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOCKSCLIENT_UNLATCH
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOCKSCLIENT_UNLATCH
+uint64_t uniffi_latchkey_ffi_fn_method_locksclient_unlatch(uint64_t ptr, RustBuffer lock_id, RustBuffer listener, RustBuffer cancel
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOCKSCLIENT_UNLOCK
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOCKSCLIENT_UNLOCK
 uint64_t uniffi_latchkey_ffi_fn_method_locksclient_unlock(uint64_t ptr, RustBuffer lock_id, RustBuffer listener, RustBuffer cancel
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOCKSCLIENT_SUBSCRIBE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOCKSCLIENT_SUBSCRIBE
+uint64_t uniffi_latchkey_ffi_fn_method_locksclient_subscribe(uint64_t ptr, RustBuffer lock_id, uint64_t listener, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOCKSCLIENT_SUBSCRIBE_NEARBY
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOCKSCLIENT_SUBSCRIBE_NEARBY
+uint64_t uniffi_latchkey_ffi_fn_method_locksclient_subscribe_nearby(uint64_t ptr, uint64_t listener, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_PINSCLIENT
@@ -948,96 +1151,6 @@ void uniffi_latchkey_ffi_fn_method_bleevents_subscribed(uint64_t ptr, uint64_t c
 void uniffi_latchkey_ffi_fn_method_bleevents_write_done(uint64_t ptr, uint64_t connection_id, int32_t status, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_KEYSTORE
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_KEYSTORE
-uint64_t uniffi_latchkey_ffi_fn_clone_keystore(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_KEYSTORE
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_KEYSTORE
-void uniffi_latchkey_ffi_fn_free_keystore(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_KEYSTORE
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_KEYSTORE
-void uniffi_latchkey_ffi_fn_init_callback_vtable_keystore(const UniffiVTableCallbackInterfaceKeyStore* _Nonnull vtable
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_KEYSTORE_WRAP_DATA_KEY
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_KEYSTORE_WRAP_DATA_KEY
-RustBuffer uniffi_latchkey_ffi_fn_method_keystore_wrap_data_key(uint64_t ptr, RustBuffer data_key, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_KEYSTORE_UNWRAP_DATA_KEY
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_KEYSTORE_UNWRAP_DATA_KEY
-RustBuffer uniffi_latchkey_ffi_fn_method_keystore_unwrap_data_key(uint64_t ptr, RustBuffer wrapped, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_SIGNER
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_SIGNER
-uint64_t uniffi_latchkey_ffi_fn_clone_signer(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_SIGNER
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_SIGNER
-void uniffi_latchkey_ffi_fn_free_signer(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_SIGNER
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_SIGNER
-void uniffi_latchkey_ffi_fn_init_callback_vtable_signer(const UniffiVTableCallbackInterfaceSigner* _Nonnull vtable
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SIGNER_PUBLIC_KEY
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SIGNER_PUBLIC_KEY
-RustBuffer uniffi_latchkey_ffi_fn_method_signer_public_key(uint64_t ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SIGNER_SIGN
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SIGNER_SIGN
-RustBuffer uniffi_latchkey_ffi_fn_method_signer_sign(uint64_t ptr, RustBuffer message, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_LOGSINK
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_LOGSINK
-uint64_t uniffi_latchkey_ffi_fn_clone_logsink(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_LOGSINK
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_LOGSINK
-void uniffi_latchkey_ffi_fn_free_logsink(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_LOGSINK
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_LOGSINK
-void uniffi_latchkey_ffi_fn_init_callback_vtable_logsink(const UniffiVTableCallbackInterfaceLogSink* _Nonnull vtable
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOGSINK_LOG
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_LOGSINK_LOG
-void uniffi_latchkey_ffi_fn_method_logsink_log(uint64_t ptr, RustBuffer record, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_PROGRESSLISTENER
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_PROGRESSLISTENER
-uint64_t uniffi_latchkey_ffi_fn_clone_progresslistener(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_PROGRESSLISTENER
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_PROGRESSLISTENER
-void uniffi_latchkey_ffi_fn_free_progresslistener(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_PROGRESSLISTENER
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_PROGRESSLISTENER
-void uniffi_latchkey_ffi_fn_init_callback_vtable_progresslistener(const UniffiVTableCallbackInterfaceProgressListener* _Nonnull vtable
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_PROGRESSLISTENER_ON_PROGRESS
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_PROGRESSLISTENER_ON_PROGRESS
-void uniffi_latchkey_ffi_fn_method_progresslistener_on_progress(uint64_t ptr, RustBuffer progress, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_QUICKUNLOCK
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_QUICKUNLOCK
 uint64_t uniffi_latchkey_ffi_fn_clone_quickunlock(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -1068,6 +1181,26 @@ uint64_t uniffi_latchkey_ffi_fn_method_quickunlock_status(uint64_t ptr, RustBuff
 uint64_t uniffi_latchkey_ffi_fn_method_quickunlock_unlock(uint64_t ptr, RustBuffer lock_id, int8_t online, RustBuffer listener, RustBuffer cancel
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_SETUPCLIENT
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_SETUPCLIENT
+uint64_t uniffi_latchkey_ffi_fn_clone_setupclient(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_SETUPCLIENT
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_SETUPCLIENT
+void uniffi_latchkey_ffi_fn_free_setupclient(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SETUPCLIENT_CLAIM
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SETUPCLIENT_CLAIM
+uint64_t uniffi_latchkey_ffi_fn_method_setupclient_claim(uint64_t ptr, RustBuffer setup_code, RustBuffer settings, RustBuffer listener
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SETUPCLIENT_RECOMMISSION
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SETUPCLIENT_RECOMMISSION
+uint64_t uniffi_latchkey_ffi_fn_method_setupclient_recommission(uint64_t ptr, RustBuffer lock_id, RustBuffer setup_code, RustBuffer listener
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_EMERGENCYCLIENT
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_EMERGENCYCLIENT
 uint64_t uniffi_latchkey_ffi_fn_clone_emergencyclient(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -1096,6 +1229,11 @@ uint64_t uniffi_latchkey_ffi_fn_clone_syncclient(uint64_t handle, RustCallStatus
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_SYNCCLIENT
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_SYNCCLIENT
 void uniffi_latchkey_ffi_fn_free_syncclient(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SYNCCLIENT_COMMISSIONING
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SYNCCLIENT_COMMISSIONING
+uint64_t uniffi_latchkey_ffi_fn_method_syncclient_commissioning(uint64_t ptr, RustBuffer lock_id
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SYNCCLIENT_DEAD_LETTERS
@@ -1168,6 +1306,71 @@ uint64_t uniffi_latchkey_ffi_fn_method_syncclient_pin_drift(uint64_t ptr
 uint64_t uniffi_latchkey_ffi_fn_method_syncclient_time_token_at_door(uint64_t ptr, RustBuffer lock_id, RustBuffer manufacturer_data
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SYNCCLIENT_SUBSCRIBE_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SYNCCLIENT_SUBSCRIBE_STATUS
+uint64_t uniffi_latchkey_ffi_fn_method_syncclient_subscribe_status(uint64_t ptr, uint64_t listener, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_SUBSCRIPTION
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_CLONE_SUBSCRIPTION
+uint64_t uniffi_latchkey_ffi_fn_clone_subscription(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_SUBSCRIPTION
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FREE_SUBSCRIPTION
+void uniffi_latchkey_ffi_fn_free_subscription(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SUBSCRIPTION_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SUBSCRIPTION_CANCEL
+void uniffi_latchkey_ffi_fn_method_subscription_cancel(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SUBSCRIPTION_IS_ACTIVE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_METHOD_SUBSCRIPTION_IS_ACTIVE
+int8_t uniffi_latchkey_ffi_fn_method_subscription_is_active(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_KEYSTORE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_KEYSTORE
+void uniffi_latchkey_ffi_fn_init_callback_vtable_keystore(const UniffiVTableCallbackInterfaceKeyStore* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_SIGNER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_SIGNER
+void uniffi_latchkey_ffi_fn_init_callback_vtable_signer(const UniffiVTableCallbackInterfaceSigner* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_LOGSINK
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_LOGSINK
+void uniffi_latchkey_ffi_fn_init_callback_vtable_logsink(const UniffiVTableCallbackInterfaceLogSink* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_PROGRESSLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_PROGRESSLISTENER
+void uniffi_latchkey_ffi_fn_init_callback_vtable_progresslistener(const UniffiVTableCallbackInterfaceProgressListener* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_KEYSLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_KEYSLISTENER
+void uniffi_latchkey_ffi_fn_init_callback_vtable_keyslistener(const UniffiVTableCallbackInterfaceKeysListener* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_LOCKVIEWLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_LOCKVIEWLISTENER
+void uniffi_latchkey_ffi_fn_init_callback_vtable_lockviewlistener(const UniffiVTableCallbackInterfaceLockViewListener* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_NEARBYLOCKSLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_NEARBYLOCKSLISTENER
+void uniffi_latchkey_ffi_fn_init_callback_vtable_nearbylockslistener(const UniffiVTableCallbackInterfaceNearbyLocksListener* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_SYNCSTATUSLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_INIT_CALLBACK_VTABLE_SYNCSTATUSLISTENER
+void uniffi_latchkey_ffi_fn_init_callback_vtable_syncstatuslistener(const UniffiVTableCallbackInterfaceSyncStatusListener* _Nonnull vtable
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FUNC_LATCHKEY_VERSION
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FUNC_LATCHKEY_VERSION
 RustBuffer uniffi_latchkey_ffi_fn_func_latchkey_version(RustCallStatus *_Nonnull out_status
@@ -1187,6 +1390,11 @@ RustBuffer uniffi_latchkey_ffi_fn_func_explain_diagnosis(RustBuffer code, RustCa
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FUNC_EXPLAIN_DIAGNOSIS_IN
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FUNC_EXPLAIN_DIAGNOSIS_IN
 RustBuffer uniffi_latchkey_ffi_fn_func_explain_diagnosis_in(RustBuffer code, uint64_t catalog, RustBuffer locale, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FUNC_MATCH_LOCALE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FUNC_MATCH_LOCALE
+RustBuffer uniffi_latchkey_ffi_fn_func_match_locale(RustBuffer preferred, RustBuffer available, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_FN_FUNC_LATCHKEY_GATT_SERVICE
@@ -1489,6 +1697,12 @@ uint16_t uniffi_latchkey_ffi_checksum_func_explain_diagnosis_in(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_FUNC_MATCH_LOCALE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_FUNC_MATCH_LOCALE
+uint16_t uniffi_latchkey_ffi_checksum_func_match_locale(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_FUNC_LATCHKEY_GATT_SERVICE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_FUNC_LATCHKEY_GATT_SERVICE
 uint16_t uniffi_latchkey_ffi_checksum_func_latchkey_gatt_service(void
@@ -1579,6 +1793,18 @@ uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclient_sync(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_KEY_CUSTODY
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_KEY_CUSTODY
+uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclient_key_custody(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_SIGN_OUT
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_SIGN_OUT
+uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclient_sign_out(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_DIAGNOSTICS_IN
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_DIAGNOSTICS_IN
 uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclient_diagnostics_in(void
@@ -1591,9 +1817,33 @@ uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_EMERGENCY_IN
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_EMERGENCY_IN
+uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency_in(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_FIRMWARE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_FIRMWARE
+uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclient_firmware(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_PINS
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_PINS
 uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclient_pins(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_SETUP
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENT_SETUP
+uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclient_setup(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENTBUILDER_ALLOW_SOFTWARE_KEYS
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LATCHKEYCLIENTBUILDER_ALLOW_SOFTWARE_KEYS
+uint16_t uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_allow_software_keys(void
     
 );
 #endif
@@ -1735,6 +1985,24 @@ uint16_t uniffi_latchkey_ffi_checksum_method_troubleshooter_to_json(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_FIRMWARECLIENT_CHECK
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_FIRMWARECLIENT_CHECK
+uint16_t uniffi_latchkey_ffi_checksum_method_firmwareclient_check(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_FIRMWARECLIENT_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_FIRMWARECLIENT_STATUS
+uint16_t uniffi_latchkey_ffi_checksum_method_firmwareclient_status(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_FIRMWARECLIENT_UPDATE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_FIRMWARECLIENT_UPDATE
+uint16_t uniffi_latchkey_ffi_checksum_method_firmwareclient_update(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSCLIENT_ADD_KEY
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSCLIENT_ADD_KEY
 uint16_t uniffi_latchkey_ffi_checksum_method_keysclient_add_key(void
@@ -1771,6 +2039,12 @@ uint16_t uniffi_latchkey_ffi_checksum_method_keysclient_list(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSCLIENT_SUBSCRIBE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSCLIENT_SUBSCRIBE
+uint16_t uniffi_latchkey_ffi_checksum_method_keysclient_subscribe(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LOCKSCLIENT_LIST
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LOCKSCLIENT_LIST
 uint16_t uniffi_latchkey_ffi_checksum_method_locksclient_list(void
@@ -1789,9 +2063,27 @@ uint16_t uniffi_latchkey_ffi_checksum_method_locksclient_status(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LOCKSCLIENT_UNLATCH
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LOCKSCLIENT_UNLATCH
+uint16_t uniffi_latchkey_ffi_checksum_method_locksclient_unlatch(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LOCKSCLIENT_UNLOCK
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LOCKSCLIENT_UNLOCK
 uint16_t uniffi_latchkey_ffi_checksum_method_locksclient_unlock(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LOCKSCLIENT_SUBSCRIBE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LOCKSCLIENT_SUBSCRIBE
+uint16_t uniffi_latchkey_ffi_checksum_method_locksclient_subscribe(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LOCKSCLIENT_SUBSCRIBE_NEARBY
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LOCKSCLIENT_SUBSCRIBE_NEARBY
+uint16_t uniffi_latchkey_ffi_checksum_method_locksclient_subscribe_nearby(void
     
 );
 #endif
@@ -1957,42 +2249,6 @@ uint16_t uniffi_latchkey_ffi_checksum_method_bleevents_write_done(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_WRAP_DATA_KEY
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_WRAP_DATA_KEY
-uint16_t uniffi_latchkey_ffi_checksum_method_keystore_wrap_data_key(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_UNWRAP_DATA_KEY
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_UNWRAP_DATA_KEY
-uint16_t uniffi_latchkey_ffi_checksum_method_keystore_unwrap_data_key(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_PUBLIC_KEY
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_PUBLIC_KEY
-uint16_t uniffi_latchkey_ffi_checksum_method_signer_public_key(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_SIGN
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_SIGN
-uint16_t uniffi_latchkey_ffi_checksum_method_signer_sign(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LOGSINK_LOG
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LOGSINK_LOG
-uint16_t uniffi_latchkey_ffi_checksum_method_logsink_log(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_PROGRESSLISTENER_ON_PROGRESS
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_PROGRESSLISTENER_ON_PROGRESS
-uint16_t uniffi_latchkey_ffi_checksum_method_progresslistener_on_progress(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_QUICKUNLOCK_LOCK
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_QUICKUNLOCK_LOCK
 uint16_t uniffi_latchkey_ffi_checksum_method_quickunlock_lock(void
@@ -2011,6 +2267,18 @@ uint16_t uniffi_latchkey_ffi_checksum_method_quickunlock_unlock(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SETUPCLIENT_CLAIM
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SETUPCLIENT_CLAIM
+uint16_t uniffi_latchkey_ffi_checksum_method_setupclient_claim(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SETUPCLIENT_RECOMMISSION
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SETUPCLIENT_RECOMMISSION
+uint16_t uniffi_latchkey_ffi_checksum_method_setupclient_recommission(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_EMERGENCYCLIENT_SET_BACKUP_ENTRY
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_EMERGENCYCLIENT_SET_BACKUP_ENTRY
 uint16_t uniffi_latchkey_ffi_checksum_method_emergencyclient_set_backup_entry(void
@@ -2020,6 +2288,12 @@ uint16_t uniffi_latchkey_ffi_checksum_method_emergencyclient_set_backup_entry(vo
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_EMERGENCYCLIENT_SHEET
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_EMERGENCYCLIENT_SHEET
 uint16_t uniffi_latchkey_ffi_checksum_method_emergencyclient_sheet(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SYNCCLIENT_COMMISSIONING
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SYNCCLIENT_COMMISSIONING
+uint16_t uniffi_latchkey_ffi_checksum_method_syncclient_commissioning(void
     
 );
 #endif
@@ -2107,6 +2381,24 @@ uint16_t uniffi_latchkey_ffi_checksum_method_syncclient_time_token_at_door(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SYNCCLIENT_SUBSCRIBE_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SYNCCLIENT_SUBSCRIBE_STATUS
+uint16_t uniffi_latchkey_ffi_checksum_method_syncclient_subscribe_status(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SUBSCRIPTION_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SUBSCRIPTION_CANCEL
+uint16_t uniffi_latchkey_ffi_checksum_method_subscription_cancel(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SUBSCRIPTION_IS_ACTIVE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SUBSCRIPTION_IS_ACTIVE
+uint16_t uniffi_latchkey_ffi_checksum_method_subscription_is_active(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_CONSTRUCTOR_CANCELTOKEN_NEW
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_CONSTRUCTOR_CANCELTOKEN_NEW
 uint16_t uniffi_latchkey_ffi_checksum_constructor_canceltoken_new(void
@@ -2128,6 +2420,114 @@ uint16_t uniffi_latchkey_ffi_checksum_constructor_messagecatalog_new(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_CONSTRUCTOR_QUICKUNLOCK_NEW
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_CONSTRUCTOR_QUICKUNLOCK_NEW
 uint16_t uniffi_latchkey_ffi_checksum_constructor_quickunlock_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_WRAP_DATA_KEY
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_WRAP_DATA_KEY
+uint16_t uniffi_latchkey_ffi_checksum_method_keystore_wrap_data_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_UNWRAP_DATA_KEY
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_UNWRAP_DATA_KEY
+uint16_t uniffi_latchkey_ffi_checksum_method_keystore_unwrap_data_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_PROTECTION
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_PROTECTION
+uint16_t uniffi_latchkey_ffi_checksum_method_keystore_protection(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_DELETE_KEY
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSTORE_DELETE_KEY
+uint16_t uniffi_latchkey_ffi_checksum_method_keystore_delete_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_PUBLIC_KEY
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_PUBLIC_KEY
+uint16_t uniffi_latchkey_ffi_checksum_method_signer_public_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_SIGN
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_SIGN
+uint16_t uniffi_latchkey_ffi_checksum_method_signer_sign(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_PROTECTION
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_PROTECTION
+uint16_t uniffi_latchkey_ffi_checksum_method_signer_protection(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_DELETE_KEY
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SIGNER_DELETE_KEY
+uint16_t uniffi_latchkey_ffi_checksum_method_signer_delete_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LOGSINK_LOG
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LOGSINK_LOG
+uint16_t uniffi_latchkey_ffi_checksum_method_logsink_log(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_PROGRESSLISTENER_ON_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_PROGRESSLISTENER_ON_PROGRESS
+uint16_t uniffi_latchkey_ffi_checksum_method_progresslistener_on_progress(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSLISTENER_ON_UPDATE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSLISTENER_ON_UPDATE
+uint16_t uniffi_latchkey_ffi_checksum_method_keyslistener_on_update(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSLISTENER_ON_ERROR
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_KEYSLISTENER_ON_ERROR
+uint16_t uniffi_latchkey_ffi_checksum_method_keyslistener_on_error(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LOCKVIEWLISTENER_ON_UPDATE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LOCKVIEWLISTENER_ON_UPDATE
+uint16_t uniffi_latchkey_ffi_checksum_method_lockviewlistener_on_update(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LOCKVIEWLISTENER_ON_ERROR
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_LOCKVIEWLISTENER_ON_ERROR
+uint16_t uniffi_latchkey_ffi_checksum_method_lockviewlistener_on_error(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_NEARBYLOCKSLISTENER_ON_UPDATE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_NEARBYLOCKSLISTENER_ON_UPDATE
+uint16_t uniffi_latchkey_ffi_checksum_method_nearbylockslistener_on_update(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_NEARBYLOCKSLISTENER_ON_ERROR
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_NEARBYLOCKSLISTENER_ON_ERROR
+uint16_t uniffi_latchkey_ffi_checksum_method_nearbylockslistener_on_error(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SYNCSTATUSLISTENER_ON_UPDATE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SYNCSTATUSLISTENER_ON_UPDATE
+uint16_t uniffi_latchkey_ffi_checksum_method_syncstatuslistener_on_update(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SYNCSTATUSLISTENER_ON_ERROR
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_FFI_CHECKSUM_METHOD_SYNCSTATUSLISTENER_ON_ERROR
+uint16_t uniffi_latchkey_ffi_checksum_method_syncstatuslistener_on_error(void
     
 );
 #endif

@@ -57,6 +57,14 @@ impl Advertisement {
     pub const NEEDS_TIME: u8 = 1 << 2;
     /// A fault is active (jam, misaligned bolt, door ajar).
     pub const FAULT: u8 = 1 << 3;
+    /// The lock has no owner (new, or factory reset): claim it or
+    /// re-commission it.
+    pub const UNCLAIMED: u8 = 1 << 4;
+    /// A firmware update dropped the PIN list: a phone carrying one should
+    /// push it.
+    pub const NEEDS_LISTS: u8 = 1 << 5;
+    /// The lock holds a firmware download not yet installed.
+    pub const UPDATE_HELD: u8 = 1 << 6;
 
     /// The wire encoding.
     pub fn encode(&self) -> Vec<u8> {

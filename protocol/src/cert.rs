@@ -23,6 +23,7 @@ use crate::error::{ProtocolError, Result};
 use crate::ids::{CertHash, IssuerId, KeyId, LockId};
 use crate::result_code::ResultCode;
 use crate::schedule::Schedule;
+use crate::status::Command;
 
 const VERSION: u8 = 1;
 const FLAG_OFFLINE: u8 = 1 << 3;
@@ -69,6 +70,15 @@ impl Role {
         [Self::Owner, Self::Admin, Self::Resident, Self::Guest, Self::Service]
             .into_iter()
             .find(|r| r.name() == s)
+    }
+
+    /// Whether a key of this role may ask for `command`. The lock refuses
+    /// anything else with `role_not_allowed`, and the phone checks the
+    /// same rule before it uses the radio. A `Service` key may not
+    /// `Unlatch`: a technician works on the lock and does not need it to
+    /// open the door by itself.
+    pub fn may(self, command: Command) -> bool {
+        !(self == Self::Service && command == Command::Unlatch)
     }
 }
 

@@ -28,6 +28,10 @@ pub enum SigDomain {
     EventBatch,
     /// Issuer signs a keypad PIN list.
     PinList,
+    /// Lock signs the receipt of its claim.
+    ClaimReceipt,
+    /// Vendor signs a firmware manifest.
+    Firmware,
 }
 
 impl SigDomain {
@@ -40,6 +44,8 @@ impl SigDomain {
             SigDomain::AuthResult => b"latchkey/v1/auth-result\0",
             SigDomain::EventBatch => b"latchkey/v1/event-batch\0",
             SigDomain::PinList => b"latchkey/v1/pin-list\0",
+            SigDomain::ClaimReceipt => b"latchkey/v1/claim-receipt\0",
+            SigDomain::Firmware => b"latchkey/v1/firmware\0",
         }
     }
 
@@ -106,6 +112,8 @@ impl PublicKey {
             SigDomain::AuthResult => "AUTH result",
             SigDomain::EventBatch => "event batch",
             SigDomain::PinList => "PIN list",
+            SigDomain::ClaimReceipt => "claim receipt",
+            SigDomain::Firmware => "firmware manifest",
         };
         let key = signature::UnparsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, self.to_sec1());
         key.verify(&domain.message(body), &sig.0)

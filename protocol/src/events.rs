@@ -59,10 +59,22 @@ pub enum EventKind {
     KeypadLockout = 16,
     /// A newer PIN list was installed (detail: low 16 bits of seq).
     PinsUpdated = 17,
+    /// The lock was claimed (key id: issuer id (4) ‖ firmware version (4)).
+    Claimed = 18,
+    /// New firmware was installed (key id: previous version (4) ‖ new
+    /// version (4); detail: what it did not keep: bit 0 the PIN list, bit 1
+    /// certificates and fast keys, bit 2 the clock's trust).
+    FirmwareInstalled = 19,
+    /// A firmware image was refused (result: why; key id: the version
+    /// offered (4) ‖ 0).
+    FirmwareRejected = 20,
+    /// The bolt's travel was calibrated (result: the motor's code; detail:
+    /// travel in ms).
+    Calibrated = 21,
 }
 
 impl EventKind {
-    const ALL: [EventKind; 17] = [
+    const ALL: [EventKind; 21] = [
         Self::Unlocked,
         Self::Locked,
         Self::Unlatched,
@@ -80,6 +92,10 @@ impl EventKind {
         Self::PinRejected,
         Self::KeypadLockout,
         Self::PinsUpdated,
+        Self::Claimed,
+        Self::FirmwareInstalled,
+        Self::FirmwareRejected,
+        Self::Calibrated,
     ];
 
     /// Decodes a kind byte.
@@ -107,6 +123,10 @@ impl EventKind {
             Self::PinRejected => "pin_rejected",
             Self::KeypadLockout => "keypad_lockout",
             Self::PinsUpdated => "pins_updated",
+            Self::Claimed => "claimed",
+            Self::FirmwareInstalled => "firmware_installed",
+            Self::FirmwareRejected => "firmware_rejected",
+            Self::Calibrated => "calibrated",
         }
     }
 }

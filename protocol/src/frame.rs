@@ -10,8 +10,13 @@
 //! | 0x06 | phone → lock | GET_CHALLENGE (1 byte) |
 //! | 0x07 | lock → phone | CHALLENGE: challenge (8) ‖ epoch (4) ‖ lock id (16) |
 //! | 0x08 | lock → phone | ERROR: code (1), for frames the lock could not decode |
+//! | 0x09 | phone → lock | CLAIM_HELLO ([`crate::ClaimHello`]) |
+//! | 0x0a | lock → phone | CLAIM_OFFER ([`crate::ClaimOffer`]) |
+//! | 0x0b | phone → lock | CLAIM_PROOF: phone MAC (16) |
+//! | 0x0c | lock → phone | CLAIM_ACCEPTED: code (1) ‖ lock MAC (16) |
 
 use crate::auth::{AuthRequest, AuthResult, TYPE_AUTH, TYPE_AUTH_RESULT};
+use crate::claim::{ClaimHello, ClaimOffer, TYPE_CLAIM_ACCEPTED, TYPE_CLAIM_HELLO, TYPE_CLAIM_OFFER, TYPE_CLAIM_PROOF};
 use crate::codec::{Reader, Writer};
 use crate::error::{ProtocolError, Result};
 use crate::fast::{FastRequest, FastResult, TYPE_FAST, TYPE_FAST_RESULT};
@@ -54,6 +59,19 @@ pub enum Frame {
     Challenge(ChallengeInfo),
     /// The lock could not decode a frame.
     Error(ResultCode),
+    /// A phone starts claiming an unclaimed lock.
+    ClaimHello(ClaimHello),
+    /// The lock's answer to a claim.
+    ClaimOffer(ClaimOffer),
+    /// The phone's proof that it holds the setup secret.
+    ClaimProof([u8; 16]),
+    /// The lock's verdict on the proof, and its own proof when `ok`.
+    ClaimAccepted {
+        /// `ok` or `setup_code_wrong`.
+        code: ResultCode,
+        /// The lock's proof (16 zero bytes when refused).
+        mac: [u8; 16],
+    },
 }
 
 impl Frame {
@@ -68,6 +86,10 @@ impl Frame {
             Self::GetChallenge => "GET_CHALLENGE",
             Self::Challenge(_) => "CHALLENGE",
             Self::Error(_) => "ERROR",
+            Self::ClaimHello(_) => "CLAIM_HELLO",
+            Self::ClaimOffer(_) => "CLAIM_OFFER",
+            Self::ClaimProof(_) => "CLAIM_PROOF",
+            Self::ClaimAccepted { .. } => "CLAIM_ACCEPTED",
         }
     }
 
@@ -92,6 +114,10 @@ impl Frame {
             TYPE_GET_CHALLENGE => "GET_CHALLENGE",
             TYPE_CHALLENGE => "CHALLENGE",
             TYPE_ERROR => "ERROR",
+            TYPE_CLAIM_HELLO => "CLAIM_HELLO",
+            TYPE_CLAIM_OFFER => "CLAIM_OFFER",
+            TYPE_CLAIM_PROOF => "CLAIM_PROOF",
+            TYPE_CLAIM_ACCEPTED => "CLAIM_ACCEPTED",
             other => return Err(ProtocolError::UnknownMessageType(other)),
         };
         let mut r = Reader::new(what, &bytes[1..]);
@@ -106,10 +132,14 @@ impl Frame {
                 epoch: r.u32("epoch")?,
                 lock_id: LockId(r.array("lock_id")?),
             }),
-            _ => {
-                let code = r.u8("code")?;
-                Frame::Error(ResultCode::from_u8(code).ok_or_else(|| r.invalid("code", "unknown result code"))?)
-            }
+            TYPE_CLAIM_HELLO => Frame::ClaimHello(ClaimHello::read(&mut r)?),
+            TYPE_CLAIM_OFFER => Frame::ClaimOffer(ClaimOffer::read(&mut r)?),
+            TYPE_CLAIM_PROOF => Frame::ClaimProof(r.array("mac")?),
+            TYPE_CLAIM_ACCEPTED => Frame::ClaimAccepted {
+                code: read_code(&mut r)?,
+                mac: r.array("mac")?,
+            },
+            _ => Frame::Error(read_code(&mut r)?),
         };
         r.finish()?;
         Ok(frame)
@@ -132,6 +162,15 @@ impl Frame {
                 out
             }
             Frame::Error(code) => vec![TYPE_ERROR, *code as u8],
+            Frame::ClaimHello(m) => m.encode(),
+            Frame::ClaimOffer(m) => m.encode(),
+            Frame::ClaimProof(mac) => [&[TYPE_CLAIM_PROOF][..], mac].concat(),
+            Frame::ClaimAccepted { code, mac } => [&[TYPE_CLAIM_ACCEPTED, *code as u8][..], mac].concat(),
         }
     }
+}
+
+fn read_code(r: &mut Reader<'_>) -> Result<ResultCode> {
+    let code = r.u8("code")?;
+    ResultCode::from_u8(code).ok_or_else(|| r.invalid("code", "unknown result code"))
 }

@@ -83,11 +83,28 @@ pub enum ResultCode {
     /// a key (a burst of failed or junk requests): it took this one
     /// unchecked. Sent in an ERROR frame; retry in a few seconds.
     LockBusy = 0x22,
+    /// The lock has no owner (new, or factory reset): claim it or
+    /// re-commission it. Sent in an ERROR frame.
+    LockUnclaimed = 0x23,
+    /// A claim reached a lock that already has an owner.
+    AlreadyClaimed = 0x24,
+    /// The claim's proof of the setup secret did not verify.
+    SetupCodeWrong = 0x25,
+    /// A setup step came too early (finish before configure or calibration,
+    /// a list before configure).
+    SetupIncomplete = 0x26,
+    /// A firmware manifest's signature or model is wrong, or the image
+    /// does not match its hash: nothing was installed.
+    FirmwareInvalid = 0x27,
+    /// The firmware offered is not newer than the running one.
+    FirmwareDowngrade = 0x28,
+    /// A firmware chunk's offset is not where the lock's download stands.
+    FirmwareOffset = 0x29,
 }
 
 impl ResultCode {
     /// All codes, in table order.
-    pub const ALL: [ResultCode; 35] = [
+    pub const ALL: [ResultCode; 42] = [
         Self::Ok,
         Self::BadRequest,
         Self::UnknownIssuer,
@@ -123,6 +140,13 @@ impl ResultCode {
         Self::PinAlreadyUsed,
         Self::KeypadLockedOut,
         Self::LockBusy,
+        Self::LockUnclaimed,
+        Self::AlreadyClaimed,
+        Self::SetupCodeWrong,
+        Self::SetupIncomplete,
+        Self::FirmwareInvalid,
+        Self::FirmwareDowngrade,
+        Self::FirmwareOffset,
     ];
 
     /// Decodes a code byte; `None` for a value this build does not know.
@@ -192,6 +216,13 @@ impl ResultCode {
             Self::PinAlreadyUsed => "pin_already_used",
             Self::KeypadLockedOut => "keypad_locked_out",
             Self::LockBusy => "lock_busy",
+            Self::LockUnclaimed => "lock_unclaimed",
+            Self::AlreadyClaimed => "already_claimed",
+            Self::SetupCodeWrong => "setup_code_wrong",
+            Self::SetupIncomplete => "setup_incomplete",
+            Self::FirmwareInvalid => "firmware_invalid",
+            Self::FirmwareDowngrade => "firmware_downgrade",
+            Self::FirmwareOffset => "firmware_offset",
         }
     }
 }

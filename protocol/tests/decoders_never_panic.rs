@@ -10,9 +10,10 @@ use common::mutation::{mutation, random_bytes};
 use common::*;
 use latchkey_protocol::framing::{self, Reassembler};
 use latchkey_protocol::{
-    Advertisement, AuthResult, CertRef, Challenge, ChallengeInfo, Command, CommandId, DigitalKey, EventBatch, FastKey,
-    FastRequest, FastResult, Frame, KeyId, LockEvent, LockId, ResultCode, RevocationList, SessionCipher,
-    SessionRequest, SessionResponse, SessionSecrets, TimeToken,
+    Advertisement, AuthResult, CertRef, Challenge, ChallengeInfo, ClaimReceipt, Command, CommandId, DigitalKey,
+    EventBatch, FastKey, FastRequest, FastResult, FirmwareManifest, FirmwareVersion, Frame, KeyId, LockEvent, LockId,
+    ResultCode, RevocationList, SessionCipher, SessionRequest, SessionResponse, SessionSecrets, SetupRequest,
+    SetupResponse, TimeToken,
 };
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -78,6 +79,15 @@ fn valid_frames() -> &'static [Vec<u8>] {
                 lock_id: p.lock_id,
             })
             .encode(),
+            Frame::ClaimHello(claim_hello()).encode(),
+            Frame::ClaimOffer(claim_offer(true)).encode(),
+            Frame::ClaimOffer(claim_offer(false)).encode(),
+            Frame::ClaimProof([9; 16]).encode(),
+            Frame::ClaimAccepted {
+                code: ResultCode::SetupCodeWrong,
+                mac: [0; 16],
+            }
+            .encode(),
             Frame::Error(ResultCode::FrameIncomplete).encode(),
         ]
     })
@@ -108,7 +118,7 @@ fn valid_time_tokens() -> Vec<Vec<u8>> {
 }
 
 fn valid_events() -> Vec<Vec<u8>> {
-    (1..=17).map(|seq| event(seq).encode().to_vec()).collect()
+    (1..=21).map(|seq| event(seq).encode().to_vec()).collect()
 }
 
 fn valid_batches() -> &'static [Vec<u8>] {
@@ -128,9 +138,47 @@ fn valid_session_requests() -> Vec<Vec<u8>> {
             command_id: CommandId([2; 8]),
         },
         SessionRequest::PushPins(signed_pins().clone()),
+        SessionRequest::Info,
+        SessionRequest::FirmwareBegin(manifest().clone()),
+        SessionRequest::FirmwareChunk {
+            offset: 896,
+            data: vec![7; 100],
+        },
+        SessionRequest::FirmwareInstall,
     ]
     .iter()
     .map(SessionRequest::encode)
+    .collect()
+}
+
+fn valid_setup_requests() -> Vec<Vec<u8>> {
+    let mut without_secret = configure();
+    without_secret.pin_secret = None;
+    without_secret.groups.clear();
+    [
+        SetupRequest::Configure(configure()),
+        SetupRequest::Configure(without_secret),
+        SetupRequest::Calibrate,
+        SetupRequest::PushRevocations(signed_revocations().clone()),
+        SetupRequest::PushPins(signed_pins().clone()),
+        SetupRequest::Finish,
+    ]
+    .iter()
+    .map(SetupRequest::encode)
+    .collect()
+}
+
+fn valid_setup_responses() -> Vec<Vec<u8>> {
+    [
+        SetupResponse::Configured(ResultCode::Ok, MON_2024_01_01),
+        SetupResponse::Calibrated(ResultCode::Jammed, 0),
+        SetupResponse::Revocations(ResultCode::RevocationListInvalid, 0),
+        SetupResponse::Pins(ResultCode::Ok, 4),
+        SetupResponse::Finished(ResultCode::Ok, Some(receipt().clone())),
+        SetupResponse::Finished(ResultCode::SetupIncomplete, None),
+    ]
+    .iter()
+    .map(SetupResponse::encode)
     .collect()
 }
 
@@ -145,6 +193,11 @@ fn valid_session_responses() -> Vec<Vec<u8>> {
         SessionResponse::Outcome(ResultCode::OutcomeUnknown, None),
         SessionResponse::Actuated(ResultCode::DoorAjar, status()),
         SessionResponse::Pins(ResultCode::PinListOutdated, 12),
+        SessionResponse::Info(ResultCode::Ok, Some(lock_info())),
+        SessionResponse::Info(ResultCode::KeyExpired, None),
+        SessionResponse::FirmwareBegun(ResultCode::Ok, 1792, 5000),
+        SessionResponse::FirmwareChunk(ResultCode::FirmwareOffset, 896, 5000),
+        SessionResponse::FirmwareInstalled(ResultCode::FirmwareInvalid, FirmwareVersion::new(1, 0, 0)),
     ]
     .iter()
     .map(SessionResponse::encode)
@@ -229,6 +282,30 @@ decoder_never_panics!(
     valid_session_responses(),
     SessionResponse::decode,
     SessionResponse::encode
+);
+decoder_never_panics!(
+    setup_request,
+    valid_setup_requests(),
+    SetupRequest::decode,
+    SetupRequest::encode
+);
+decoder_never_panics!(
+    setup_response,
+    valid_setup_responses(),
+    SetupResponse::decode,
+    SetupResponse::encode
+);
+decoder_never_panics!(
+    firmware_manifest,
+    [manifest().encode()],
+    FirmwareManifest::decode,
+    FirmwareManifest::encode
+);
+decoder_never_panics!(
+    claim_receipt,
+    [receipt().encode()],
+    ClaimReceipt::decode,
+    ClaimReceipt::encode
 );
 
 proptest! {
@@ -336,6 +413,14 @@ fn every_valid_sample_decodes() {
     for r in valid_session_responses() {
         SessionResponse::decode(&r).unwrap();
     }
+    for r in valid_setup_requests() {
+        SetupRequest::decode(&r).unwrap();
+    }
+    for r in valid_setup_responses() {
+        SetupResponse::decode(&r).unwrap();
+    }
+    FirmwareManifest::decode(&manifest().encode()).unwrap();
+    ClaimReceipt::decode(&receipt().encode()).unwrap();
     for s in sealed_frames() {
         let plain = SessionCipher::lock(&secrets()).unwrap().open(s).unwrap();
         SessionRequest::decode(&plain).unwrap();

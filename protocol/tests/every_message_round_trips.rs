@@ -319,7 +319,7 @@ fn time_token_is_101_bytes_and_round_trips_bound_and_unbound() {
 
 #[test]
 fn lock_event_is_20_bytes_and_round_trips_every_kind() {
-    for kind_byte in 1..=17u8 {
+    for kind_byte in 1..=21u8 {
         let kind = EventKind::from_u8(kind_byte).unwrap();
         assert_eq!(kind as u8, kind_byte);
         let event = LockEvent {
@@ -337,7 +337,7 @@ fn lock_event_is_20_bytes_and_round_trips_every_kind() {
         assert_rejects_trailing_byte(&bytes, LockEvent::decode);
     }
     assert_eq!(EventKind::from_u8(0), None);
-    assert_eq!(EventKind::from_u8(18), None);
+    assert_eq!(EventKind::from_u8(22), None);
 }
 
 #[test]
@@ -402,7 +402,7 @@ fn session_frame_bytes_pass_through_frame_decode_untouched() {
 #[test]
 fn empty_and_unknown_frames_are_refused_with_a_reason() {
     assert!(matches!(Frame::decode(&[]), Err(ProtocolError::Truncated { .. })));
-    for kind in [0x00, 0x09, 0x7f, 0xff] {
+    for kind in [0x00, 0x0d, 0x7f, 0xff] {
         assert_eq!(Frame::decode(&[kind]), Err(ProtocolError::UnknownMessageType(kind)));
     }
 }
@@ -410,7 +410,7 @@ fn empty_and_unknown_frames_are_refused_with_a_reason() {
 #[test]
 fn result_code_table_is_stable() {
     // The values are a wire contract: this table must only ever grow.
-    let table: [(u8, &str); 35] = [
+    let table: [(u8, &str); 42] = [
         (0x00, "ok"),
         (0x01, "bad_request"),
         (0x02, "unknown_issuer"),
@@ -446,6 +446,13 @@ fn result_code_table_is_stable() {
         (0x20, "pin_already_used"),
         (0x21, "keypad_locked_out"),
         (0x22, "lock_busy"),
+        (0x23, "lock_unclaimed"),
+        (0x24, "already_claimed"),
+        (0x25, "setup_code_wrong"),
+        (0x26, "setup_incomplete"),
+        (0x27, "firmware_invalid"),
+        (0x28, "firmware_downgrade"),
+        (0x29, "firmware_offset"),
     ];
     assert_eq!(ResultCode::ALL.len(), table.len());
     for (code, (value, name)) in ResultCode::ALL.into_iter().zip(table) {

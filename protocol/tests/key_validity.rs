@@ -239,3 +239,15 @@ fn local_time_before_1970_still_has_a_weekday() {
     assert!(!thursday.allows(0, -60));
     assert!(thursday.allows(0, 0));
 }
+
+#[test]
+fn every_role_may_do_everything_except_a_service_key_unlatching() {
+    use latchkey_protocol::{Command, Role};
+    let commands = [Command::Unlock, Command::Lock, Command::Unlatch, Command::Status];
+    for role in [Role::Owner, Role::Admin, Role::Resident, Role::Guest, Role::Service] {
+        for command in commands {
+            let expected = !(role == Role::Service && command == Command::Unlatch);
+            assert_eq!(role.may(command), expected, "{} {}", role.name(), command.name());
+        }
+    }
+}

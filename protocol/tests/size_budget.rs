@@ -8,7 +8,7 @@ use common::*;
 use latchkey_protocol::framing;
 use latchkey_protocol::{
     AuthResult, CertRef, Challenge, Command, CommandId, EphemeralKey, FastKey, FastRequest, FastResult, Frame,
-    ResultCode, SessionCipher, SessionRequest, SessionResponse, SessionSecrets,
+    ResultCode, SessionCipher, SessionRequest, SessionResponse, SessionSecrets, SetupRequest, FIRMWARE_CHUNK_MAX,
 };
 
 /// (name, frame bytes, packets at MTU 23, packets at MTU 185)
@@ -138,6 +138,40 @@ fn budget() -> Vec<(&'static str, usize, usize, usize)> {
                 &mut phone,
             ),
         ),
+        row("CLAIM_HELLO", Frame::ClaimHello(claim_hello()).encode().len()),
+        row(
+            "CLAIM_OFFER (unclaimed, with lock key)",
+            Frame::ClaimOffer(claim_offer(true)).encode().len(),
+        ),
+        row(
+            "CLAIM_OFFER (claimed)",
+            Frame::ClaimOffer(claim_offer(false)).encode().len(),
+        ),
+        row("CLAIM_PROOF", Frame::ClaimProof([0; 16]).encode().len()),
+        row(
+            "CLAIM_ACCEPTED",
+            Frame::ClaimAccepted {
+                code: ResultCode::Ok,
+                mac: [0; 16],
+            }
+            .encode()
+            .len(),
+        ),
+        row(
+            "SESSION configure",
+            sealed(SetupRequest::Configure(configure()).encode(), &mut phone),
+        ),
+        row(
+            "SESSION firmware chunk",
+            sealed(
+                SessionRequest::FirmwareChunk {
+                    offset: 0,
+                    data: vec![0; FIRMWARE_CHUNK_MAX],
+                }
+                .encode(),
+                &mut phone,
+            ),
+        ),
     ]
 }
 
@@ -168,6 +202,13 @@ fn exchange_sizes_match_the_documented_budget() {
         ("SESSION push PINs, 19 scheduled slots", 994, 53, 6),
         ("SESSION PINs response", 27, 2, 1),
         ("SESSION set time", 123, 7, 1),
+        ("CLAIM_HELLO", 69, 4, 1),
+        ("CLAIM_OFFER (unclaimed, with lock key)", 162, 9, 1),
+        ("CLAIM_OFFER (claimed)", 98, 6, 1),
+        ("CLAIM_PROOF", 17, 1, 1),
+        ("CLAIM_ACCEPTED", 18, 1, 1),
+        ("SESSION configure", 223, 12, 2),
+        ("SESSION firmware chunk", 922, 49, 6),
     ];
     assert_eq!(rows, expected);
     for (name, len, ..) in rows {

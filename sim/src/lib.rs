@@ -8,7 +8,8 @@
 //!   keypad, and counts the asymmetric operations it performs.
 //! - [`authority`]: the property's key authority (issuer) that commissions
 //!   locks and signs keys, revocation lists, trusted-time tokens and
-//!   keypad PIN lists.
+//!   keypad PIN lists; [`vendor`]: the lock maker, whose key signs
+//!   firmware images.
 //! - [`radio`]: a BLE link model (MTU, connection interval, per-packet
 //!   timing, injectable drops and disconnects) that runs in virtual time so
 //!   every result is deterministic; [`peripheral`] is what a lock offers
@@ -42,6 +43,7 @@ pub mod cloud;
 pub mod lock;
 pub mod peripheral;
 pub mod radio;
+pub mod vendor;
 
 pub use clock::VirtualClock;
 pub use peripheral::Peripheral;

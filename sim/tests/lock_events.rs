@@ -144,6 +144,7 @@ fn factory_reset_starts_a_new_chain_with_a_reset_event() {
     assert_eq!(events[0].seq, 1);
     assert_eq!(events[0].kind, EventKind::FactoryReset);
 
+    w.recommission();
     let mut phone = w.owner();
     phone.auth(&mut w.lock, Command::Status);
     let batch = fetch(&mut w, &mut phone, 0, 32);

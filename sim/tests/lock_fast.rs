@@ -94,11 +94,20 @@ fn factory_reset_makes_the_old_fast_key_unknown_and_changes_the_epoch() {
     w.lock.factory_reset();
     assert_eq!(w.lock.epoch(), 2);
     assert_eq!(w.lock.advertisement().epoch, 2);
+    // Unclaimed: no key means anything until an owner re-commissions it.
+    let (req, _) = phone.build_fast(&mut w.lock, phone.counter + 1, Command::Unlock, CommandId([1; 8]));
+    assert_eq!(
+        exchange(&mut w.lock, &req.encode()),
+        Frame::Error(ResultCode::LockUnclaimed)
+    );
+
+    w.recommission();
     let result = phone.fast(&mut w.lock, Command::Unlock);
     assert_eq!(result.code, ResultCode::UnknownFastKey);
     assert_eq!(w.lock.actuation_count(), 0);
 
-    // The same key works again through a standard AUTH in the new epoch.
+    // Re-commissioned by the same issuer, the same key works again through
+    // a standard AUTH in the new epoch.
     assert_eq!(phone.auth(&mut w.lock, Command::Unlock).code(), ResultCode::Ok);
     assert_eq!(phone.fast(&mut w.lock, Command::Lock).code, ResultCode::Ok);
 }

@@ -4,7 +4,8 @@
 //! scenarios in `tests/tests/` that span crates (phone core, lock model,
 //! radio model, reference cloud, BlueZ through BlueZoo), and the code
 //! behind the `latchkey-bench` binary, one module per benchmark
-//! ([`unlock_bench`], [`outbox_crash`], [`sync_bench`], [`footprint`],
+//! ([`unlock_bench`], [`outbox_crash`], [`sync_bench`], [`crashpoints`],
+//! [`footprint`],
 //! [`libsize`]). The
 //! simulated world and the scenes scenarios start from are in the test kit
 //! (`latchkey-testkit`).
@@ -16,6 +17,7 @@
 //! it never depends on latchkey-ffi or UniFFI (the bindings are tested
 //! from Kotlin and Swift).
 
+pub mod crashpoints;
 pub mod footprint;
 pub mod libsize;
 pub mod outbox_crash;

@@ -6,13 +6,16 @@
 //!   commit, cold open of a store with 10,000 keys and 100,000 events, and
 //!   a chaos upload of 10,000 events; prints
 //!   `{"drain_100k_s":S,"events_per_request":E,"peak_rss_mb":M,"enqueue_per_s":Q,"cold_open_ms":O,"chaos":{"sent":N,"server_unique":U,"lost":0,"duplicates_delivered":X}}`.
-//! - `sync crash --rounds N`: kill -9 during uploads ([`crash`]).
-//! - `sync crash-child …`: the child of `crash` (hidden).
+//! - `sync crash --rounds N`: the phone killed mid-upload ([`crash`]).
+//! - `sync crash-child …`: the phone child of `crash` and of
+//!   `crashpoints` ([`phone_child`], hidden).
 
 pub mod chaos;
 pub mod crash;
+pub mod crash_scene;
 pub mod drain;
 pub mod harness;
+pub mod phone_child;
 
 /// Events in the benchmark's chaos run.
 pub const CHAOS_EVENTS: u64 = 10_000;
@@ -21,7 +24,7 @@ pub const CHAOS_EVENTS: u64 = 10_000;
 pub fn main(args: &[String]) -> i32 {
     match args.first().map(String::as_str) {
         Some("crash") => crash::main(&args[1..]),
-        Some(crash::CHILD_COMMAND) => crash::child_main(&args[1..]),
+        Some(phone_child::CHILD_COMMAND) => phone_child::child_main(&args[1..]),
         _ => bench(args.iter().any(|a| a == "--json")),
     }
 }

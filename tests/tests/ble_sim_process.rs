@@ -7,7 +7,8 @@
 
 mod ble_support;
 
-use ble_support::{harness_provides, phone_options, unix_now, LOCK_ADAPTER};
+use ble_support::sim_process::{sim_binary, SimProcess};
+use ble_support::{harness_provides, phone_options, unix_now};
 use latchkey_core::store::LockMeta;
 use latchkey_core::transport::ble::BleTransport;
 use latchkey_core::unlock::{CommandPolicy, NoProgress};
@@ -17,86 +18,15 @@ use latchkey_sim::authority::KeyAuthority;
 use latchkey_sim::bluez::WallClockDriver;
 use latchkey_sim::lock::LockConfig;
 use latchkey_sim::VirtualClock;
-use std::io::{BufRead, BufReader};
+use std::ffi::OsStr;
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::mpsc;
 
 /// How long the process holds each answer: room to kill it after the lock
 /// acted and before the answer leaves, within the phone's 3 s answer wait.
 const ANSWER_DELAY_MS: &str = "1000";
-
-/// The running binary; killed (SIGKILL) and reaped on drop, so a failing
-/// test leaves no process behind.
-struct SimProcess {
-    child: Child,
-    lines: mpsc::UnboundedReceiver<String>,
-}
-
-impl SimProcess {
-    fn start(binary: &str, commissioning: &Path) -> Self {
-        let mut child = Command::new(binary)
-            .args([
-                "peripheral",
-                "--adapter",
-                LOCK_ADAPTER,
-                "--answer-delay-ms",
-                ANSWER_DELAY_MS,
-            ])
-            .arg("--commissioning")
-            .arg(commissioning)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("start {binary}: {e}"));
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, lines) = mpsc::unbounded_channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                eprintln!("[latchkey-sim] {line}");
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Self { child, lines }
-    }
-
-    /// The next line that starts with `prefix` (skipping others); `None`
-    /// when the process ended or nothing came within `timeout`.
-    async fn line_starting(&mut self, prefix: &str, timeout: Duration) -> Option<String> {
-        tokio::time::timeout(timeout, async {
-            while let Some(line) = self.lines.recv().await {
-                if line.starts_with(prefix) {
-                    return Some(line);
-                }
-            }
-            None
-        })
-        .await
-        .ok()
-        .flatten()
-    }
-
-    /// Every line the process printed until its stdout closed.
-    async fn rest(&mut self) -> Vec<String> {
-        let mut rest = Vec::new();
-        while let Ok(Some(line)) = tokio::time::timeout(Duration::from_secs(5), self.lines.recv()).await {
-            rest.push(line);
-        }
-        rest
-    }
-}
-
-impl Drop for SimProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// The lock as the commissioning file the process wrote describes it,
 /// and the issuer that can grant keys for it.
@@ -120,6 +50,7 @@ fn read_commissioning(path: &Path) -> (LockMeta, KeyAuthority) {
 
 async fn phone_for(dir: &Path, clock: &VirtualClock, meta: &LockMeta, authority: &KeyAuthority) -> Arc<Client> {
     let phone = ClientBuilder::new(dir)
+        .allow_software_keys()
         .transport(Arc::new(BleTransport::new(phone_options())))
         .clock(Arc::new(latchkey_testkit::WorldClock(clock.clone())))
         .command_policy(CommandPolicy {
@@ -155,13 +86,16 @@ async fn the_peripheral_binary_unlocks_and_when_killed_mid_command_the_phone_say
     if !harness_provides("bluezoo") {
         return;
     }
-    let Ok(binary) = std::env::var("LATCHKEY_SIM_BIN") else {
-        eprintln!("skipped: LATCHKEY_SIM_BIN unset (./scripts/test-ble builds latchkey-sim and sets it)");
-        return;
-    };
+    let Some(binary) = sim_binary() else { return };
     let dir = tempfile::tempdir().expect("temp dir");
     let commissioning = dir.path().join("lock.json");
-    let mut sim = SimProcess::start(&binary, &commissioning);
+    let args = [
+        OsStr::new("--answer-delay-ms"),
+        OsStr::new(ANSWER_DELAY_MS),
+        OsStr::new("--commissioning"),
+        commissioning.as_os_str(),
+    ];
+    let mut sim = SimProcess::start(&binary, args);
     sim.line_starting("advertising", Duration::from_secs(20))
         .await
         .expect("the peripheral process started advertising");

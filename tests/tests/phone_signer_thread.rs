@@ -3,7 +3,7 @@
 //! main thread), and a hardware signature (StrongBox, the Secure Enclave)
 //! takes long enough to stall a UI.
 
-use latchkey_core::platform_keys::{PlatformKeyError, Signer, SoftwareSigner};
+use latchkey_core::platform_keys::{KeyProtection, PlatformKeyError, Signer, SoftwareSigner};
 use latchkey_core::unlock::{NoProgress, UnlockPath};
 use latchkey_protocol::{PublicKey, Signature, SigningKey};
 use latchkey_sim::lock::LockConfig;
@@ -25,6 +25,14 @@ impl Signer for ThreadRecordingSigner {
     fn sign(&self, message: &[u8]) -> Result<Signature, PlatformKeyError> {
         self.threads.lock().unwrap().push(std::thread::current().id());
         self.inner.sign(message)
+    }
+
+    fn protection(&self) -> KeyProtection {
+        KeyProtection::Software
+    }
+
+    fn delete_key(&self) -> Result<(), PlatformKeyError> {
+        Ok(())
     }
 }
 

@@ -105,6 +105,7 @@ async fn after_a_factory_reset_the_phone_detects_it_and_falls_back_to_auth() {
     let s = scene().await;
     s.phone.locks().unlock(s.lock.id(), &NoProgress).await.unwrap();
     s.lock.lock().factory_reset();
+    latchkey_testkit::bench::claim_on_bench(&mut s.lock.lock(), &s.world.authority, s.world.clock.unix_now()).unwrap();
     let report = s.phone.locks().lock(s.lock.id(), &NoProgress).await.unwrap();
     assert!(report.lock_reset_detected);
     assert_eq!(report.path, UnlockPath::Auth);

@@ -212,3 +212,30 @@ async fn the_store_refuses_a_second_opener_with_its_own_lock() {
     assert!(matches!(e, latchkey_core::store::StoreError::InUse { .. }), "{e}");
     assert!(latchkey_core::store::Store::lock_path(t.s.dir.path()).exists());
 }
+
+#[tokio::test]
+async fn signing_out_takes_in_what_widgets_recorded_and_removes_quick_access() {
+    let t = Scene::new().await;
+    t.phone().locks().unlock(t.lock_id(), &NoProgress).await.unwrap();
+    t.quick().unlock(t.lock_id(), false, &NoProgress).await.unwrap();
+    assert_eq!(t.journals().len(), 1);
+    let before = t.phone().outbox().stats().unwrap().access;
+
+    let report = t.phone().sign_out().await.unwrap();
+    assert!(
+        report.not_uploaded_access > before,
+        "the widget's unlock is counted with the rest: {} vs {before}",
+        report.not_uploaded_access
+    );
+    let left = files_in(t.quick_dir.path());
+    assert!(left.is_empty(), "quick access left {left:?}");
+    // A widget started afterwards finds nothing to open.
+    let transport = Arc::new(t.s.world.transport(LinkParams::mtu185()));
+    let key_store = Arc::new(SoftwareKeyStore::beside(t.s.dir.path()).unwrap());
+    let e = QuickUnlock::builder(t.quick_dir.path(), key_store, transport)
+        .build()
+        .unlock(t.lock_id(), true, &NoProgress)
+        .await
+        .unwrap_err();
+    assert_eq!(e.diagnosis(), DiagnosisCode::UnknownLock, "{e}");
+}

@@ -133,7 +133,7 @@ async fn the_sheet_warns_of_pin_changes_the_lock_has_not_received() {
     let sheet = s.phone.emergency().sheet(s.lock.id(), None).await.unwrap();
     assert_eq!(sheet.pending_pin_changes, 3);
     let md = sheet.to_markdown();
-    assert!(md.contains("3 PIN change(s) have not reached the lock yet"), "{md}");
+    assert!(md.contains("3 PIN changes have not reached the lock yet"), "{md}");
     assert!(md.contains("not yet on the lock"));
     assert!(md.contains("No battery reading yet"));
     assert!(md.contains("Not run yet on this phone"));

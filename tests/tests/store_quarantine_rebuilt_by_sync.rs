@@ -26,6 +26,7 @@ use std::sync::Arc;
 async fn phone(world: &SimWorld, cloud: &CloudServer, dir: &Path, holder: &SigningKey, token: &str) -> Arc<Client> {
     let signer = Arc::new(SoftwareSigner::from_pkcs8(holder.pkcs8()).unwrap());
     let client = ClientBuilder::new(dir)
+        .allow_software_keys()
         .transport(Arc::new(world.transport(LinkParams::mtu185())))
         .clock(world.phone_clock())
         .signer(signer)

@@ -4,15 +4,20 @@
 //! flow in that locale, falling back to the language (`pt` for `pt-BR`),
 //! then English, key by key.
 //!
+//! The ten shipped languages are resource files the platform glue loads
+//! (`LatchkeyLocales` on Android and iOS picks the file for the person's
+//! languages with [`match_locale`]):
+//!
 //! ```kotlin
 //! val catalog = MessageCatalog()
-//! catalog.addTranslationsJson("de", assets.open("latchkey-de.json").reader().readText())
-//! val findings = client.diagnosticsIn(catalog, "de-AT").diagnose(snapshot, lockId)
+//! val locale = LatchkeyAndroid.loadLocale(context, catalog)   // "de", "pt-BR", … or "en"
+//! val findings = client.diagnosticsIn(catalog, locale).diagnose(snapshot, lockId)
+//! val sheet = client.emergencyIn(catalog, locale).sheet(lockId, summary)
 //! ```
 
 use super::findings::Finding;
 use super::DiagnosticsError;
-use latchkey_core::diagnostics::{Catalog, MessageArg, DEFAULT_LOCALE};
+use latchkey_core::diagnostics::{self as core, Catalog, MessageArg, DEFAULT_LOCALE};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -49,7 +54,9 @@ impl MessageCatalog {
         self.get().add_translations(&locale, entries) as u32
     }
 
-    /// [`MessageCatalog::add_translations`] from a JSON object of key to text.
+    /// [`MessageCatalog::add_translations`] from a JSON object of key to
+    /// text: a shipped locale file (ARB; its `@` metadata is skipped) or
+    /// the app's own overrides.
     pub fn add_translations_json(&self, locale: String, json: String) -> Result<u32, DiagnosticsError> {
         let taken = self
             .get()
@@ -86,6 +93,17 @@ impl MessageCatalog {
         let core = finding.into_core()?;
         Ok(self.get().localize(&locale, &core).into())
     }
+}
+
+/// The locale among `available` (the shipped locale files' names, English
+/// always counts as there) that best fits `preferred`, the person's
+/// languages in order (Android's `LocaleList`, iOS's
+/// `Locale.preferredLanguages`): the same locale, else the same language in
+/// another region (`pt-PT` reads `pt-BR`), Chinese only in the same script.
+/// None when nothing fits: show English.
+#[uniffi::export]
+pub fn match_locale(preferred: Vec<String>, available: Vec<String>) -> Option<String> {
+    core::match_locale(&preferred, &available)
 }
 
 /// Which catalog and locale a diagnostics client renders texts with.

@@ -243,6 +243,9 @@ pub enum ReadinessItem {
     BackupEntry,
     /// The phone lets the app use Bluetooth in the background.
     BackgroundUse,
+    /// The lock has its owner and no firmware update left it missing
+    /// stored credentials.
+    LockSetup,
     /// After reconnection: every queued event was uploaded.
     EventsUploaded,
     /// After reconnection: no lock is behind on revocations.

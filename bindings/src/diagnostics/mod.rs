@@ -10,8 +10,8 @@ mod findings;
 mod snapshot;
 mod wizard;
 
-pub use catalog::MessageCatalog;
 pub(crate) use catalog::Texts;
+pub use catalog::{match_locale, MessageCatalog};
 pub use client::DiagnosticsClient;
 pub use error::DiagnosticsError;
 pub use findings::{Finding, ReadinessCheck, ReadinessReport};
@@ -38,7 +38,7 @@ impl DiagnosticsClient {
         let findings = self
             .texts
             .with(|catalog, locale| core::diagnose_in(&snapshot, &observations, catalog, locale));
-        log::debug!(target: "latchkey::diagnostics", "{} finding(s)", findings.len());
+        latchkey_core::log_line!(Debug, target: "latchkey::diagnostics", "{} finding(s)", findings.len());
         Ok(findings.into_iter().map(Finding::from).collect())
     }
 

@@ -123,7 +123,7 @@ impl Troubleshooter {
         let step = self
             .texts()
             .with(|catalog, locale| state.current_in(&snapshot, &observations, catalog, locale));
-        log::debug!(target: "latchkey::diagnostics", "troubleshooting {}: step {}", state.symptom.as_str(), step.id.as_str());
+        latchkey_core::log_line!(Debug, target: "latchkey::diagnostics", "troubleshooting {}: step {}", state.symptom.as_str(), step.id.as_str());
         Ok(step.into())
     }
 
@@ -231,7 +231,7 @@ pub struct Choice {
 
 /// Starts a session (used by [`DiagnosticsClient`]).
 pub(crate) fn start(diagnostics: &DiagnosticsClient, symptom: Symptom, lock_id: Option<String>) -> Arc<Troubleshooter> {
-    log::info!(target: "latchkey::diagnostics", "troubleshooting started: {}", symptom.as_str());
+    latchkey_core::log_line!(Info, target: "latchkey::diagnostics", "troubleshooting started: {}", symptom.as_str());
     Arc::new(Troubleshooter::new(
         diagnostics.clone(),
         lock_id,

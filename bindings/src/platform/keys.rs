@@ -5,7 +5,7 @@
 //!
 //! Both are called from a background thread, never the main thread.
 
-use latchkey_core::platform_keys::{KeyStore as CoreKeyStore, PlatformKeyError, Signer as CoreSigner};
+use latchkey_core::platform_keys::{KeyProtection, KeyStore as CoreKeyStore, PlatformKeyError, Signer as CoreSigner};
 use latchkey_protocol::{PublicKey, Signature};
 use std::sync::Arc;
 
@@ -66,7 +66,7 @@ impl From<KeyStoreError> for PlatformKeyError {
 /// Wraps and unwraps the credential store's 32-byte data key with a key
 /// the platform keystore holds (e.g. AES-GCM under an Android Keystore
 /// key). `unwrap(wrap(k)) == k` must hold while the platform keeps its key.
-#[uniffi::export(foreign)]
+#[uniffi::export(callback_interface)]
 pub trait KeyStore: Send + Sync {
     /// Encrypts (wraps) a data key.
     fn wrap_data_key(&self, data_key: Vec<u8>) -> Result<Vec<u8>, KeyStoreError>;
@@ -74,18 +74,33 @@ pub trait KeyStore: Send + Sync {
     /// Decrypts bytes produced by `wrap_data_key`; fails with
     /// [`KeyStoreError::WrongKey`] when they were wrapped under another key.
     fn unwrap_data_key(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, KeyStoreError>;
+
+    /// Where the wrapping key lives (`StrongBox`, `SecureEnclave`, …).
+    fn protection(&self) -> KeyProtection;
+
+    /// Deletes the wrapping key (sign-out); a missing key is no error.
+    fn delete_key(&self) -> Result<(), KeyStoreError>;
 }
 
 /// Holds the phone's P-256 holder key and signs with ECDSA P-256 SHA-256
 /// (Android `SHA256withECDSA`, iOS `ecdsaSignatureMessageX962SHA256`).
-#[uniffi::export(foreign)]
+#[uniffi::export(callback_interface)]
 pub trait Signer: Send + Sync {
     /// The public key, SEC1 uncompressed (65 bytes, `04 ‖ x ‖ y`).
     fn public_key(&self) -> Result<Vec<u8>, KeyStoreError>;
 
-    /// Hashes `message` with SHA-256 and signs it. Either the platform's
-    /// DER signature or the raw 64-byte `r ‖ s` is accepted.
+    /// Hashes `message` with SHA-256 and signs it. Return what the
+    /// platform gives, the DER signature (`SHA256withECDSA`,
+    /// `ecdsaSignatureMessageX962SHA256`), or the raw 64-byte `r ‖ s`:
+    /// the library converts DER itself (short and zero-padded scalars
+    /// included).
     fn sign(&self, message: Vec<u8>) -> Result<Vec<u8>, KeyStoreError>;
+
+    /// Where the holder key lives (`StrongBox`, `SecureEnclave`, …).
+    fn protection(&self) -> KeyProtection;
+
+    /// Deletes the holder key (sign-out); a missing key is no error.
+    fn delete_key(&self) -> Result<(), KeyStoreError>;
 }
 
 /// The app's key store as the core's.
@@ -98,6 +113,14 @@ impl CoreKeyStore for ForeignKeyStore {
 
     fn unwrap_data_key(&self, wrapped: &[u8]) -> Result<Vec<u8>, PlatformKeyError> {
         Ok(self.0.unwrap_data_key(wrapped.to_vec())?)
+    }
+
+    fn protection(&self) -> KeyProtection {
+        self.0.protection()
+    }
+
+    fn delete_key(&self) -> Result<(), PlatformKeyError> {
+        Ok(self.0.delete_key()?)
     }
 }
 
@@ -132,6 +155,14 @@ impl CoreSigner for ForeignSigner {
                 ),
             })
     }
+
+    fn protection(&self) -> KeyProtection {
+        self.inner.protection()
+    }
+
+    fn delete_key(&self) -> Result<(), PlatformKeyError> {
+        Ok(self.inner.delete_key()?)
+    }
 }
 
 /// A signature as platforms return it (DER `SEQUENCE { r, s }`) or raw
@@ -140,6 +171,17 @@ pub(crate) fn signature_from_platform(bytes: &[u8]) -> Option<[u8; 64]> {
     if let Ok(raw) = <[u8; 64]>::try_from(bytes) {
         return Some(raw);
     }
+    let (r, s) = der_scalars(bytes)?;
+    let mut out = [0u8; 64];
+    out[..32].copy_from_slice(&scalar32(r)?);
+    out[32..].copy_from_slice(&scalar32(s)?);
+    Some(out)
+}
+
+/// The two INTEGERs' contents of a DER `SEQUENCE { r, s }`, as encoded
+/// (a leading zero byte when the high bit is set, fewer than 32 bytes for
+/// a small scalar).
+pub(crate) fn der_scalars(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
     let (tag, body, rest) = der_item(bytes)?;
     if tag != 0x30 || !rest.is_empty() {
         return None;
@@ -149,10 +191,7 @@ pub(crate) fn signature_from_platform(bytes: &[u8]) -> Option<[u8; 64]> {
     if r_tag != 0x02 || s_tag != 0x02 || !rest.is_empty() {
         return None;
     }
-    let mut out = [0u8; 64];
-    out[..32].copy_from_slice(&scalar32(r)?);
-    out[32..].copy_from_slice(&scalar32(s)?);
-    Some(out)
+    Some((r, s))
 }
 
 /// One DER item: (tag, contents, what follows). Short and one-byte long

@@ -60,7 +60,7 @@ pub struct LogRecord {
 
 /// Receives the library's log lines. Called on any thread; must not call
 /// back into latchkey (such lines are dropped).
-#[uniffi::export(foreign)]
+#[uniffi::export(callback_interface)]
 pub trait LogSink: Send + Sync {
     /// One line.
     fn log(&self, record: LogRecord);
@@ -78,7 +78,8 @@ thread_local! {
 /// Sends the library's log lines up to `max_level` to `sink` (replacing
 /// any sink installed before). Call once at app start.
 #[uniffi::export]
-pub fn install_log_sink(sink: Arc<dyn LogSink>, max_level: LogLevel) {
+pub fn install_log_sink(sink: Box<dyn LogSink>, max_level: LogLevel) {
+    let sink: Arc<dyn LogSink> = Arc::from(sink);
     *SINK.write().unwrap_or_else(|p| p.into_inner()) = Some(sink);
     // Fails only if another logger was installed first in this process;
     // then lines go there instead.

@@ -4,6 +4,7 @@
 pub(crate) mod auth;
 pub(crate) mod ble;
 mod ble_bridge;
+pub(crate) mod callbacks;
 pub(crate) mod keys;
 pub(crate) mod log;
 pub(crate) mod progress;

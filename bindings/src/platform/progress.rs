@@ -1,10 +1,10 @@
 //! Steps of a command, for the app's "Looking for your lock…",
 //! "Connecting…", "Unlocking…" screens.
 
+use super::callbacks::CallbackThread;
 use latchkey_core::unlock::{Progress as CoreProgress, ProgressListener as CoreListener, UnlockPath};
 use latchkey_core::DiagnosisCode;
-use std::sync::mpsc::{channel, Sender};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// One step of a command, in order.
@@ -47,6 +47,18 @@ pub enum Progress {
         /// What is being done.
         what: String,
     },
+    /// A firmware image on its way to the lock.
+    Transferring {
+        /// Bytes the lock holds.
+        sent: u32,
+        /// The image's size.
+        total: u32,
+    },
+    /// A step of setting a lock up (claiming or re-commissioning it).
+    Setup {
+        /// What is being done.
+        what: String,
+    },
 }
 
 impl From<CoreProgress> for Progress {
@@ -62,6 +74,8 @@ impl From<CoreProgress> for Progress {
             },
             CoreProgress::Failed { code, reason } => Self::Failed { code, reason },
             CoreProgress::Housekeeping { what } => Self::Housekeeping { what: what.to_string() },
+            CoreProgress::Transferring { sent, total } => Self::Transferring { sent, total },
+            CoreProgress::Setup { what } => Self::Setup { what: what.to_string() },
         }
     }
 }
@@ -71,7 +85,7 @@ impl From<CoreProgress> for Progress {
 /// command and a command polled on the main thread can't stall the UI
 /// through it): post to the main thread before touching UI. Every step
 /// is delivered before the command's call returns.
-#[uniffi::export(foreign)]
+#[uniffi::export(callback_interface)]
 pub trait ProgressListener: Send + Sync {
     /// One step, in order.
     fn on_progress(&self, progress: Progress);
@@ -81,40 +95,8 @@ pub trait ProgressListener: Send + Sync {
 /// last steps before returning anyway.
 const FLUSH_WAIT: Duration = Duration::from_secs(2);
 
-type Job = Box<dyn FnOnce() + Send>;
-
-/// The one thread that calls listeners, started on first use. `None` if
-/// the platform would not start a thread (listeners are then called in
-/// place).
-fn progress_thread() -> Option<&'static Mutex<Sender<Job>>> {
-    static THREAD: OnceLock<Option<Mutex<Sender<Job>>>> = OnceLock::new();
-    THREAD
-        .get_or_init(|| {
-            let (tx, rx) = channel::<Job>();
-            std::thread::Builder::new()
-                .name("latchkey-progress".into())
-                .spawn(move || {
-                    for job in rx {
-                        // A listener that throws loses its step, not the thread.
-                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
-                    }
-                })
-                .ok()
-                .map(|_| Mutex::new(tx))
-        })
-        .as_ref()
-}
-
-/// Runs `job` on the progress thread (in place if there is none).
-fn dispatch(job: Job) {
-    let Some(thread) = progress_thread() else {
-        return job();
-    };
-    let sender = thread.lock().unwrap_or_else(|p| p.into_inner()).clone();
-    if let Err(returned) = sender.send(job) {
-        (returned.0)();
-    }
-}
+/// The thread that calls progress listeners.
+static PROGRESS: CallbackThread = CallbackThread::new("latchkey-progress");
 
 /// Forwards the core's steps to the app's listener (if any), on the
 /// progress thread, and to the log.
@@ -123,7 +105,8 @@ pub(crate) struct ProgressBridge {
 }
 
 impl ProgressBridge {
-    pub(crate) fn new(listener: Option<Arc<dyn ProgressListener>>) -> Self {
+    pub(crate) fn new(listener: Option<Box<dyn ProgressListener>>) -> Self {
+        let listener: Option<Arc<dyn ProgressListener>> = listener.map(Arc::from);
         Self { listener }
     }
 
@@ -134,7 +117,7 @@ impl ProgressBridge {
             return;
         }
         let (tx, rx) = tokio::sync::oneshot::channel();
-        dispatch(Box::new(move || {
+        PROGRESS.run(Box::new(move || {
             let _ = tx.send(());
         }));
         if tokio::time::timeout(FLUSH_WAIT, rx).await.is_err() {
@@ -145,11 +128,11 @@ impl ProgressBridge {
 
 impl CoreListener for ProgressBridge {
     fn on_progress(&self, progress: CoreProgress) {
-        log::debug!(target: "latchkey::command", "{progress:?}");
+        latchkey_core::log_line!(Debug, target: "latchkey::command", "{progress:?}");
         if let Some(listener) = &self.listener {
             let listener = listener.clone();
             let progress = Progress::from(progress);
-            dispatch(Box::new(move || listener.on_progress(progress)));
+            PROGRESS.run(Box::new(move || listener.on_progress(progress)));
         }
     }
 }

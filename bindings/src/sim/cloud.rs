@@ -20,7 +20,7 @@ pub struct SimulatedCloud {
 }
 
 impl SimulatedCloud {
-    fn server(&self) -> Result<Arc<CloudServer>, SimulationError> {
+    pub(super) fn server(&self) -> Result<Arc<CloudServer>, SimulationError> {
         self.server
             .lock()
             .unwrap_or_else(|p| p.into_inner())

@@ -13,13 +13,27 @@
 
 mod cloud;
 mod error;
+mod firmware;
 mod keypad;
 mod link;
+mod setup;
+mod signer;
 
 pub use cloud::SimulatedCloud;
 pub use error::SimulationError;
 pub use keypad::{SimulatedKeypadOutcome, SimulatedPin};
 pub use link::{SimulatedAnswer, SimulatedLink};
+pub use setup::SimulatedNewLock;
+pub use signer::{simulated_signer_check, SignerCheck};
+
+/// Nearby sessions in a simulated world: the virtual radio answers a
+/// scan at once, so short windows keep tests quick (each still advances
+/// the world's clock by its window).
+pub(crate) const NEARBY_IN_VIRTUAL_TIME: latchkey_core::watch::NearbyPolicy = latchkey_core::watch::NearbyPolicy {
+    window: std::time::Duration::from_millis(500),
+    period: std::time::Duration::from_millis(500),
+    kept_for_missed_windows: 1,
+};
 
 use crate::records::LockMetadata;
 use error::invalid;
@@ -93,6 +107,10 @@ pub struct SimulatedWorld {
 impl SimulatedWorld {
     fn locks(&self) -> MutexGuard<'_, Vec<SimLockHandle>> {
         self.locks.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn add_handle(&self, handle: SimLockHandle) {
+        self.locks().push(handle);
     }
 
     fn handle(&self, lock_id: &str) -> Result<SimLockHandle, SimulationError> {
@@ -278,10 +296,16 @@ impl SimulatedWorld {
     /// Opens a simulated link to `address` (MTU 185), for a foreign
     /// central to move packets over.
     pub fn connect(&self, address: String) -> Result<Arc<SimulatedLink>, SimulationError> {
+        self.connect_with_mtu(address, LinkParams::mtu185().mtu)
+    }
+
+    /// [`SimulatedWorld::connect`] at ATT MTU `mtu` (23–517; Android asks
+    /// for 517), so a test can check what a central writes on a large MTU.
+    pub fn connect_with_mtu(&self, address: String, mtu: u16) -> Result<Arc<SimulatedLink>, SimulationError> {
         let connection = self
             .world
             .radio
-            .connect(&address, LinkParams::mtu185())
+            .connect(&address, LinkParams::with_mtu(mtu))
             .map_err(radio_error)?;
         Ok(Arc::new(SimulatedLink::new(connection)))
     }

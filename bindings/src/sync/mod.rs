@@ -60,7 +60,7 @@ impl core::AuthProvider for AuthBridge {
     }
 
     async fn refresh(&self, _rejected: &str) -> Result<String, core::AuthError> {
-        log::info!(target: "latchkey::sync", "the cloud refused the token; asking for a fresh one");
+        latchkey_core::log_line!(Info, target: "latchkey::sync", "the cloud refused the token; asking for a fresh one");
         self.0.bearer_token(true).await.map_err(auth_error)
     }
 }
@@ -83,9 +83,26 @@ impl SyncClient {
 
     /// The client's engine (a clone shares everything and holds the client
     /// only weakly, so it keeps nothing open).
-    fn engine(&self) -> Result<SyncEngine, SyncError> {
+    pub(crate) fn engine(&self) -> Result<SyncEngine, SyncError> {
         let client = upgrade::<_, SyncError>(&self.client)?;
+        if client.is_signed_out() {
+            return Err(SyncError::closed());
+        }
         client.sync().cloned().ok_or_else(SyncError::closed)
+    }
+
+    /// The client, unless closed or signed out.
+    pub(crate) fn phone(&self) -> Result<Arc<Client>, SyncError> {
+        let client = upgrade::<_, SyncError>(&self.client)?;
+        if client.is_signed_out() {
+            return Err(SyncError::closed());
+        }
+        Ok(client)
+    }
+
+    /// The runtime the background loop and subscriptions run on.
+    pub(crate) fn runtime(&self) -> &tokio::runtime::Handle {
+        &self.runtime
     }
 }
 
@@ -137,6 +154,22 @@ impl SyncClient {
     pub fn refresh_credentials_soon(&self) -> Result<(), SyncError> {
         self.engine()?.refresh_credentials_soon();
         Ok(())
+    }
+
+    /// Host: what this phone installs when it claims the lock (hex id) for
+    /// the account: the issuer key and the lock's PIN secret, as hex for
+    /// `ClaimSettings`. Fetch it before going to a new lock: the claim
+    /// needs no network.
+    pub async fn commissioning(&self, lock_id: String) -> Result<Vec<String>, SyncError> {
+        let id = latchkey_protocol::LockId::from_hex(&lock_id).ok_or_else(|| SyncError::Rejected {
+            code: DiagnosisCode::CloudRejected,
+            detail: format!("`{lock_id}` is not a lock id (32 hex digits)"),
+        })?;
+        let kit = self.engine()?.commissioning(&id).await?;
+        Ok(vec![
+            latchkey_protocol::hex::encode(&kit.issuer_key.0),
+            latchkey_protocol::hex::encode(&kit.pin_secret.0),
+        ])
     }
 
     /// Host: asks the cloud to issue a key to a registered phone.

@@ -60,8 +60,10 @@ async fn client(
     radio: &SimRadio,
     cloud: Option<(SyncConfig, Arc<StaticToken>)>,
 ) -> Result<Arc<Client>, String> {
-    let mut builder =
-        ClientBuilder::new(dir).transport(Arc::new(SimTransport::new(radio.clone(), LinkParams::mtu185())));
+    // A desktop tool: software keys, as the CLI's own phones use.
+    let mut builder = ClientBuilder::new(dir)
+        .allow_software_keys()
+        .transport(Arc::new(SimTransport::new(radio.clone(), LinkParams::mtu185())));
     if let Some((config, token)) = cloud {
         builder = builder.cloud(config, token);
     }

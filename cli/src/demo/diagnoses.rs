@@ -4,16 +4,18 @@
 use super::cast::Cast;
 use super::check::refused;
 use super::narrator::Story;
-use latchkey_core::diagnostics::{diagnose, LockObservations, PlatformSnapshot, StepKind, Symptom, Troubleshooter};
+use crate::locales::Language;
+use latchkey_core::diagnostics::{diagnose_in, LockObservations, PlatformSnapshot, StepKind, Symptom, Troubleshooter};
 use latchkey_core::unlock::NoProgress;
 use latchkey_sim::lock::Fault;
 use latchkey_testkit::cloud::SceneError;
 
-/// Both diagnoses, as two steps.
-pub(crate) async fn tell(story: &mut Story, cast: &Cast) -> Result<(), SceneError> {
+/// Both diagnoses, as two steps, the phones' texts in `language`.
+pub(crate) async fn tell(story: &mut Story, cast: &Cast, language: &Language) -> Result<(), SceneError> {
+    let (catalog, locale) = (&language.catalog, language.locale.as_str());
     story.step("Gus's Android 12 phone: \"Nearby devices\" was denied for good");
     let denied = PlatformSnapshot::from_json(&android_snapshot("denied_permanently"))?;
-    let findings = diagnose(&denied, &LockObservations::default());
+    let findings = diagnose_in(&denied, &LockObservations::default(), catalog, locale);
     match findings.first() {
         Some(f) => {
             story.say(&format!("{}: {}", f.code, f.title));
@@ -42,7 +44,7 @@ pub(crate) async fn tell(story: &mut Story, cast: &Cast) -> Result<(), SceneErro
     refused(story, result, "lock_jammed");
     let observations = observations.build()?;
     let healthy = PlatformSnapshot::from_json(&android_snapshot("granted"))?;
-    let findings = diagnose(&healthy, &observations);
+    let findings = diagnose_in(&healthy, &observations, catalog, locale);
     if let Some(f) = findings.first() {
         story.say(&format!("{}: {}", f.code, f.title));
         story.detail(&f.explanation);
@@ -52,7 +54,7 @@ pub(crate) async fn tell(story: &mut Story, cast: &Cast) -> Result<(), SceneErro
         "first finding: the bolt, with mechanical steps; nothing about Bluetooth",
     );
     // Alice opens the troubleshooting flow with "the app can't connect".
-    let step = Troubleshooter::new(Symptom::CantConnect).current(&healthy, &observations);
+    let step = Troubleshooter::new(Symptom::CantConnect).current_in(&healthy, &observations, catalog, locale);
     story.check(
         step.kind == StepKind::Done && step.findings.first().is_some_and(|f| f.code.as_str() == "lock_jammed"),
         "the troubleshooting flow for \"the app can't connect\" ends there at once: the lock answered, so the link works",

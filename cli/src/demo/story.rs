@@ -2,14 +2,16 @@
 //! the reference cloud's own records) and checks the outcome. This file
 //! tells the whole story, and holds the set-up and the offline unlocks;
 //! `carry.rs`: the revocation and the return of the network;
-//! `diagnoses.rs`: the two diagnoses. They write through the narrator
+//! `diagnoses.rs`: the two diagnoses; `life.rs`: a firmware update and a
+//! factory reset with the way back. They write through the narrator
 //! (`narrator.rs`) and share the checks in `check.rs`; none of them imports
 //! this file.
 
 use super::cast::{grant, Cast};
 use super::check::refused;
 use super::narrator::Story;
-use super::{carry, diagnoses};
+use super::{carry, diagnoses, life};
+use crate::locales::Language;
 use latchkey_core::sync::SyncOutcome;
 use latchkey_core::unlock::NoProgress;
 use latchkey_protocol::{BoltState, Role, Schedule};
@@ -19,13 +21,14 @@ use latchkey_testkit::START;
 use std::time::Instant;
 
 /// Tells the whole story.
-pub(crate) async fn tell(story: &mut Story) -> Result<(), SceneError> {
+pub(crate) async fn tell(story: &mut Story, language: &Language) -> Result<(), SceneError> {
     let cast = Cast::assemble().await?;
     setup(story, &cast).await?;
     offline(story, &cast).await?;
     let carla_key = carry::revocation(story, &cast).await?;
-    diagnoses::tell(story, &cast).await?;
+    diagnoses::tell(story, &cast, language).await?;
     carry::back_online(story, &cast, carla_key).await?;
+    life::tell(story, &cast).await?;
     cast.cloud.shutdown().await;
     Ok(())
 }

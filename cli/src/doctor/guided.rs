@@ -5,11 +5,12 @@
 //! ends at its diagnosis. With `--json` the conversation goes to stderr
 //! and the transcript and diagnosis to stdout.
 
+use crate::locales::Language;
 use crate::output::Style;
 use crate::tech::output::{pretty, CliError};
 use crate::tech::progress::Spinner;
 use crate::tech::site::{Site, Target};
-use latchkey_core::diagnostics::{Answer, Catalog, StepKind, Symptom, Troubleshooter, WizardStep, DEFAULT_LOCALE};
+use latchkey_core::diagnostics::{Answer, StepKind, Symptom, Troubleshooter, WizardStep};
 use latchkey_core::store::LockMeta;
 use latchkey_protocol::Command;
 use serde_json::json;
@@ -26,15 +27,15 @@ pub fn symptom(name: &str) -> Result<Symptom, String> {
 }
 
 /// After a diagnosis on a terminal: offers the flow, runs it if wanted.
-pub async fn offer(site: &Site, meta: &LockMeta, target: &Target) -> Result<ExitCode, CliError> {
+pub async fn offer(site: &Site, meta: &LockMeta, target: &Target, language: &Language) -> Result<ExitCode, CliError> {
     let mut talk = Talk::new(target);
     talk.line(&format!(
         "\n{}",
         talk.style
             .heading("Walk through a troubleshooting flow? Pick what you see:")
     ));
-    match choose_symptom(&mut talk, true)? {
-        Some(symptom) => flow(site, meta, symptom, target, talk).await,
+    match choose_symptom(&mut talk, true, language)? {
+        Some(symptom) => flow(site, meta, symptom, target, talk, language).await,
         None => Ok(ExitCode::SUCCESS),
     }
 }
@@ -45,16 +46,17 @@ pub async fn run(
     meta: &LockMeta,
     symptom: Option<Symptom>,
     target: &Target,
+    language: &Language,
 ) -> Result<ExitCode, CliError> {
     let mut talk = Talk::new(target);
     let symptom = match symptom {
         Some(s) => s,
         None => {
             talk.line(&talk.style.heading("What do you see?"));
-            choose_symptom(&mut talk, false)?.ok_or_else(|| CliError::Usage("no symptom chosen".into()))?
+            choose_symptom(&mut talk, false, language)?.ok_or_else(|| CliError::Usage("no symptom chosen".into()))?
         }
     };
-    flow(site, meta, symptom, target, talk).await
+    flow(site, meta, symptom, target, talk, language).await
 }
 
 async fn flow(
@@ -63,6 +65,7 @@ async fn flow(
     symptom: Symptom,
     target: &Target,
     mut talk: Talk,
+    language: &Language,
 ) -> Result<ExitCode, CliError> {
     let platform = super::platform::for_site(site, target).await;
     let mut wizard = Troubleshooter::new(symptom);
@@ -70,7 +73,7 @@ async fn flow(
     for number in 1..=40 {
         // The client remembers how the last check on the lock ended.
         let observations = site.client.diagnostics().observe(meta.lock_id).await?;
-        let step = wizard.current(&platform.snapshot, &observations);
+        let step = wizard.current_in(&platform.snapshot, &observations, &language.catalog, &language.locale);
         let heading = match step.kind {
             StepKind::Done if step.resolved => format!("{number}. Solved"),
             StepKind::Done => format!("{number}. Diagnosis"),
@@ -148,11 +151,11 @@ async fn flow(
     Err(CliError::Usage("the flow did not reach a diagnosis in 40 steps".into()))
 }
 
-fn choose_symptom(talk: &mut Talk, optional: bool) -> Result<Option<Symptom>, CliError> {
-    let catalog = Catalog::new();
+fn choose_symptom(talk: &mut Talk, optional: bool, language: &Language) -> Result<Option<Symptom>, CliError> {
+    let texts = language.texts();
     let labels: Vec<String> = Symptom::ALL
         .iter()
-        .map(|s| catalog.render(DEFAULT_LOCALE, &format!("wizard.symptom.{}", s.as_str()), &[]))
+        .map(|s| texts.render(&format!("wizard.symptom.{}", s.as_str()), &[]))
         .collect();
     for (i, label) in labels.iter().enumerate() {
         talk.line(&format!("   [{}] {label}", i + 1));
@@ -227,7 +230,10 @@ impl Talk {
                 .ok()
                 .and_then(|n| n.checked_sub(1))
                 .and_then(|n| step.choices.get(n))
-                .or_else(|| step.choices.iter().find(|c| c.label.eq_ignore_ascii_case(&line)));
+                .or_else(|| {
+                    let typed = line.to_lowercase();
+                    step.choices.iter().find(|c| c.label.to_lowercase() == typed)
+                });
             match picked {
                 Some(choice) => return Ok(choice.answer),
                 None => self.line("   please type one of the numbers above"),

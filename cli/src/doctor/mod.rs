@@ -9,6 +9,7 @@
 //!   (`docs/diagnostics.md`).
 //! - `--guided [SYMPTOM]` walks the troubleshooting flow (`guided.rs`).
 //!
+//! `--locale` (default: the environment's) picks the findings' language.
 //! `--json` prints `{"findings": [...]}` with each finding's code,
 //! severity, title, explanation, steps and action. Exit status: 0 when the
 //! diagnosis was made (whatever it found), 1 when the lock or phone could
@@ -18,11 +19,12 @@ mod guided;
 pub mod platform;
 mod report;
 
+use crate::locales::{Language, LocaleArg};
 use crate::output::Style;
 use crate::tech::output::{self, CliError};
 use crate::tech::progress::Spinner;
 use crate::tech::site::{lock_label, Site, Target};
-use latchkey_core::diagnostics::{diagnose, LockObservations, PlatformSnapshot};
+use latchkey_core::diagnostics::{diagnose_in, LockObservations, PlatformSnapshot};
 use latchkey_core::store::LockMeta;
 use latchkey_protocol::Command;
 use report::DoctorReport;
@@ -46,6 +48,8 @@ pub struct DoctorArgs {
     guided: Option<String>,
     #[command(flatten)]
     target: Target,
+    #[command(flatten)]
+    locale: LocaleArg,
 }
 
 /// Runs `latchkey doctor`.
@@ -58,6 +62,7 @@ pub async fn run(args: DoctorArgs) -> ExitCode {
 
 async fn doctor(args: &DoctorArgs) -> Result<ExitCode, CliError> {
     let target = &args.target;
+    let language = args.locale.language();
     if let Some(name) = &args.guided {
         if args.snapshot.is_some() || args.observations.is_some() {
             return Err(CliError::Usage(
@@ -70,9 +75,9 @@ async fn doctor(args: &DoctorArgs) -> Result<ExitCode, CliError> {
         };
         let site = Site::open(target).await?;
         let meta = site.lock(target.lock.as_deref()).await?;
-        return guided::run(&site, &meta, symptom, target).await;
+        return guided::run(&site, &meta, symptom, target, &language).await;
     }
-    let (report, lock) = report(args).await?;
+    let (report, lock) = report(args, &language).await?;
     if target.json {
         println!("{}", report::to_json(&report));
         return Ok(ExitCode::SUCCESS);
@@ -80,14 +85,14 @@ async fn doctor(args: &DoctorArgs) -> Result<ExitCode, CliError> {
     print!("{}", report::to_text(&report, Style::detect(target.no_color)));
     if let Some((site, meta)) = lock {
         if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
-            return guided::offer(&site, &meta, target).await;
+            return guided::offer(&site, &meta, target, &language).await;
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// The diagnosis, and the lock it read (when it read one).
-async fn report(args: &DoctorArgs) -> Result<(DoctorReport, Option<(Site, LockMeta)>), CliError> {
+async fn report(args: &DoctorArgs, language: &Language) -> Result<(DoctorReport, Option<(Site, LockMeta)>), CliError> {
     let (snapshot, platform_source, probe) = match &args.snapshot {
         Some(path) => {
             let snapshot = PlatformSnapshot::from_json(&read(path)?)
@@ -123,7 +128,7 @@ async fn report(args: &DoctorArgs) -> Result<(DoctorReport, Option<(Site, LockMe
         platform_source,
         probe,
         lock_source,
-        findings: diagnose(&snapshot, &observations),
+        findings: diagnose_in(&snapshot, &observations, &language.catalog, &language.locale),
     };
     Ok((report, lock))
 }

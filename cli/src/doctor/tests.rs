@@ -1,6 +1,6 @@
 use super::*;
 use crate::tech::site::SimFault;
-use latchkey_core::diagnostics::{DeviceSnapshot, FindingCode};
+use latchkey_core::diagnostics::{diagnose, DeviceSnapshot, FindingCode};
 
 fn args(snapshot: Option<&str>, observations: Option<&str>, sim_fault: Option<SimFault>) -> DoctorArgs {
     let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/examples/diagnostics");
@@ -14,11 +14,12 @@ fn args(snapshot: Option<&str>, observations: Option<&str>, sim_fault: Option<Si
             sim_fault,
             ..Target::default()
         },
+        locale: LocaleArg::default(),
     }
 }
 
 async fn usage(args: &DoctorArgs) -> String {
-    match report(args).await {
+    match report(args, &Language::english()).await {
         Err(CliError::Usage(message)) => message,
         Err(CliError::Latchkey(e)) => panic!("expected a usage error, got {e}"),
         Ok(_) => panic!("expected a usage error"),
@@ -27,7 +28,9 @@ async fn usage(args: &DoctorArgs) -> String {
 
 #[tokio::test]
 async fn a_snapshot_file_gives_its_findings_as_json() {
-    let (report, lock) = report(&args(Some("android.json"), None, None)).await.unwrap();
+    let (report, lock) = report(&args(Some("android.json"), None, None), &Language::english())
+        .await
+        .unwrap();
     assert!(lock.is_none());
     let json: serde_json::Value = serde_json::from_str(&report::to_json(&report)).unwrap();
     let first = &json["findings"][0];
@@ -40,11 +43,10 @@ async fn a_snapshot_file_gives_its_findings_as_json() {
 
 #[tokio::test]
 async fn observations_join_the_snapshot() {
-    let (report, _) = report(&args(
-        Some("linux-healthy.json"),
-        Some("observations-jammed.json"),
-        None,
-    ))
+    let (report, _) = report(
+        &args(Some("linux-healthy.json"), Some("observations-jammed.json"), None),
+        &Language::english(),
+    )
     .await
     .unwrap();
     assert_eq!(report.findings[0].code.as_str(), "lock_jammed");

@@ -3,7 +3,8 @@
 use super::output::{CliError, Outcome};
 use super::progress::Spinner;
 use super::site::{lock_label, Site, Target};
-use latchkey_core::diagnostics::{offline_readiness, CheckStatus, ReadinessPolicy};
+use crate::locales::{Language, LocaleArg};
+use latchkey_core::diagnostics::{offline_readiness_in, CheckStatus, MessageArg, ReadinessPolicy};
 use latchkey_protocol::Command;
 use serde_json::json;
 
@@ -63,8 +64,18 @@ pub async fn keys(site: &Site) -> Result<Outcome, CliError> {
     })
 }
 
-/// `offline-check`: would this phone open the lock with no network?
-pub async fn offline_check(site: &Site, target: &Target) -> Result<Outcome, CliError> {
+/// Options of `offline-check`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct OfflineCheckArgs {
+    #[command(flatten)]
+    pub target: Target,
+    #[command(flatten)]
+    pub locale: LocaleArg,
+}
+
+/// `offline-check`: would this phone open the lock with no network? The
+/// checklist in `language`, headed the way the emergency sheet heads it.
+pub async fn offline_check(site: &Site, target: &Target, language: &Language) -> Result<Outcome, CliError> {
     let meta = site.lock(target.lock.as_deref()).await?;
     // A fresh contact makes the check about the lock as it is now.
     let spinner = Spinner::start("reading the lock's status…");
@@ -77,16 +88,24 @@ pub async fn offline_check(site: &Site, target: &Target) -> Result<Outcome, CliE
     spinner.finish();
     let observations = site.client.diagnostics().observe(meta.lock_id).await?;
     let platform = crate::doctor::platform::for_site(site, target).await;
-    let report = offline_readiness(&platform.snapshot, &observations, &ReadinessPolicy::default());
-    let mut text = vec![format!(
-        "{}: {}",
-        lock_label(&meta),
-        if report.ready {
-            "ready for an outage"
-        } else {
-            "NOT ready for an outage"
-        }
-    )];
+    let report = offline_readiness_in(
+        &platform.snapshot,
+        &observations,
+        &ReadinessPolicy::default(),
+        &language.catalog,
+        &language.locale,
+    );
+    let texts = language.texts();
+    let checked = MessageArg {
+        name: "checked".into(),
+        value: texts.datetime(site.now(), meta.utc_offset_min),
+    };
+    let head = if report.ready {
+        "sheet.readiness.ready"
+    } else {
+        "sheet.readiness.not_ready"
+    };
+    let mut text = vec![format!("{}: {}", lock_label(&meta), texts.render(head, &[checked]))];
     for check in &report.checks {
         let mark = match check.status {
             CheckStatus::Pass => "✓",

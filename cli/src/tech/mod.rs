@@ -2,7 +2,7 @@
 //! offline-check and sync, against the simulated site by default or a
 //! real lock over Bluetooth with `--ble`.
 
-mod checks;
+pub mod checks;
 mod display;
 mod events;
 mod open;
@@ -16,6 +16,7 @@ pub mod sync;
 
 pub(crate) use display::{short, when};
 
+use crate::locales::Language;
 use latchkey_protocol::Command;
 use output::CliError;
 use site::{Site, Target};
@@ -23,7 +24,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 /// A technician command.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum Tech {
     /// Locks in range.
     Scan {
@@ -40,8 +41,8 @@ pub enum Tech {
     Events,
     /// Keys on the phone.
     Keys,
-    /// Readiness for an outage.
-    OfflineCheck,
+    /// Readiness for an outage, in a language.
+    OfflineCheck(Language),
 }
 
 /// Runs one command and prints its outcome.
@@ -61,14 +62,14 @@ pub async fn run(command: Tech, target: &Target) -> ExitCode {
             _ => Site::open(target).await?,
         };
         quarantine = site.quarantine().cloned();
-        match command {
-            Tech::Scan { seconds } => radio::scan(&site, Duration::from_secs(seconds)).await,
+        match &command {
+            Tech::Scan { seconds } => radio::scan(&site, Duration::from_secs(*seconds)).await,
             Tech::Status => radio::command(&site, target, Command::Status).await,
             Tech::Unlock => radio::command(&site, target, Command::Unlock).await,
             Tech::Lock => radio::command(&site, target, Command::Lock).await,
             Tech::Events => events::events(&site, target).await,
             Tech::Keys => checks::keys(&site).await,
-            Tech::OfflineCheck => checks::offline_check(&site, target).await,
+            Tech::OfflineCheck(language) => checks::offline_check(&site, target, language).await,
         }
     }
     .await;

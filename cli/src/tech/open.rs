@@ -79,7 +79,7 @@ impl Site {
 /// was quarantined: the site's commands say so ([`Site::quarantine`]).
 /// With `--quick-dir`, the client keeps quick access there.
 async fn open_client(dir: &Path, transport: Arc<dyn Transport>, target: &Target) -> Result<Arc<Client>, CliError> {
-    let mut builder = ClientBuilder::new(dir).transport(transport);
+    let mut builder = ClientBuilder::new(dir).allow_software_keys().transport(transport);
     if let Some(quick) = &target.quick_dir {
         builder = builder.quick_access(quick);
     }

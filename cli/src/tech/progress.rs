@@ -68,6 +68,10 @@ impl ProgressListener for Spinner {
             Progress::Authenticating { path } => format!("authenticating ({})…", path.name()),
             Progress::Actuating => "the lock is moving the bolt…".to_string(),
             Progress::Retrying { attempt } => format!("connection lost, retrying (attempt {attempt})…"),
+            Progress::Transferring { sent, total } => {
+                format!("sending the firmware: {} of {} KiB…", sent / 1024, total / 1024)
+            }
+            Progress::Setup { what } => format!("{what}…"),
             other => format!("{other:?}"),
         };
         self.stage(&text);

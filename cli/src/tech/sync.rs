@@ -73,8 +73,13 @@ async fn sync(target: &Target, args: &SyncArgs, quarantine: &mut Option<Quaranti
             report.uploaded, report.duplicates, report.dead_lettered, report.pending_after
         ),
         format!(
-            "  keys: {} added, {} renewed, {} removed; {} revocation list(s), {} time token(s)",
-            report.keys_added, report.keys_renewed, report.keys_removed, report.revocation_lists, report.time_tokens
+            "  keys: {} added, {} renewed, {} removed; {} revocation list(s), {} time token(s), {} firmware image(s)",
+            report.keys_added,
+            report.keys_renewed,
+            report.keys_removed,
+            report.revocation_lists,
+            report.time_tokens,
+            report.firmware_images
         ),
     ];
     if let Some(held) = held {
@@ -112,12 +117,18 @@ fn report_json(report: &SyncReport, cloud: &str, held: Option<u64>) -> Value {
         "keys_removed": report.keys_removed,
         "revocation_lists": report.revocation_lists,
         "time_tokens": report.time_tokens,
+        "firmware_images": report.firmware_images,
         "cloud_holds": held,
         "problems": report.problems,
     })
 }
 
 async fn real_cloud(site: &Site, url: &str, args: &SyncArgs) -> Result<SyncReport, CliError> {
+    Ok(drain(&engine(site, url, args)?).await)
+}
+
+/// The site's phone's sync engine for the cloud at `url`.
+pub fn engine(site: &Site, url: &str, args: &SyncArgs) -> Result<SyncEngine, CliError> {
     let roots = match &args.ca {
         Some(path) => TrustRoots::Pem(vec![std::fs::read_to_string(path)
             .map_err(|e| CliError::Usage(format!("cannot read the CA file {}: {e}", path.display())))?]),
@@ -127,7 +138,10 @@ async fn real_cloud(site: &Site, url: &str, args: &SyncArgs) -> Result<SyncRepor
     let engine = SyncEngine::builder(&site.client, SyncConfig::new(url, roots), token)
         .build()
         .map_err(sync_error)?;
-    Ok(drain(&engine).await)
+    // A command talks to the cloud now: an engine starts "offline" until
+    // told otherwise (an app tells it from the OS's network callbacks).
+    engine.set_connectivity(Connectivity::ONLINE);
+    Ok(engine)
 }
 
 /// The simulated site's sync: collect every lock's log, then upload it to
@@ -188,7 +202,7 @@ async fn reference_cloud(site: &Site) -> Result<(SyncReport, String, Option<u64>
 
 /// Passes until nothing is pending, stopping at the first failure or
 /// backoff: a technician wants the answer now, not a retry schedule.
-async fn drain(engine: &SyncEngine) -> SyncReport {
+pub async fn drain(engine: &SyncEngine) -> SyncReport {
     engine.set_connectivity(Connectivity::ONLINE);
     let spinner = Spinner::start("uploading queued events…");
     let mut total = engine.sync_once().await;
@@ -218,6 +232,7 @@ fn add(total: &mut SyncReport, pass: SyncReport) {
     total.acks_reported += pass.acks_reported;
     total.pin_lists += pass.pin_lists;
     total.pin_acks_reported += pass.pin_acks_reported;
+    total.firmware_images += pass.firmware_images;
     total.problems.extend(pass.problems);
     total.pending_after = pass.pending_after;
     total.outcome = pass.outcome;
@@ -232,7 +247,7 @@ fn outcome(report: &SyncReport) -> String {
     }
 }
 
-fn sync_error(e: latchkey_core::sync::SyncError) -> LatchkeyError {
+pub fn sync_error(e: latchkey_core::sync::SyncError) -> LatchkeyError {
     LatchkeyError::Refused {
         code: e.diagnosis(),
         lock_result: None,

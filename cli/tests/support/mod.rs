@@ -7,7 +7,8 @@ use assert_cmd::assert::Assert;
 use assert_cmd::Command;
 use serde_json::Value;
 
-/// `latchkey ARGS` with stdin closed.
+/// `latchkey ARGS` with stdin closed, in English (the environment's
+/// language is cleared: `--locale` defaults to it).
 pub fn latchkey(args: &[&str]) -> Assert {
     run(args, "")
 }
@@ -19,7 +20,24 @@ pub fn run(args: &[&str], stdin: &str) -> Assert {
         .args(args)
         .env("NO_COLOR", "1")
         .env_remove("RUST_BACKTRACE")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .write_stdin(stdin)
+        .assert()
+}
+
+/// `latchkey ARGS` with `LANG` set to `lang` (and no LC_ALL or LC_MESSAGES).
+pub fn with_lang(args: &[&str], lang: &str) -> Assert {
+    Command::cargo_bin("latchkey")
+        .expect("the latchkey binary")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", lang)
+        .write_stdin("")
         .assert()
 }
 

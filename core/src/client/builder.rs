@@ -1,19 +1,20 @@
 //! The one way a front end (the bindings, the CLI, the test kit, the
 //! benchmarks) puts a [`Client`] together: open the store with quarantine
 //! reported, choose the platform key store and holder signer (software
-//! fallbacks named as such and logged), size the outbox, attach the sync
-//! engine when a cloud is configured.
+//! fallbacks only when allowed, named as such and logged), size the
+//! outbox, attach the sync engine when a cloud is configured.
 
-use super::{Client, KeyCustody};
+use super::Client;
 use crate::clock::{PhoneClock, SystemClock};
 use crate::error::LatchkeyError;
 use crate::outbox::{OutboxConfig, OutboxError};
-use crate::platform_keys::{KeyStore, PlatformKeyError, Signer, SoftwareKeyStore, SoftwareSigner};
+use crate::platform_keys::{KeyProtection, KeyStore, PlatformKeyError, Signer, SoftwareKeyStore, SoftwareSigner};
 use crate::quick::QuickAccess;
 use crate::store::{Store, StoreError};
 use crate::sync::{AuthProvider, SyncConfig, SyncEngine, SyncError, SyncTimer};
 use crate::transport::Transport;
 use crate::unlock::CommandPolicy;
+use crate::watch::NearbyPolicy;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -24,6 +25,17 @@ pub enum BuildError {
     /// No transport was given ([`ClientBuilder::transport`]).
     #[error("the client needs a transport: call ClientBuilder::transport")]
     NoTransport,
+    /// No platform key store or signer was given, and software keys were
+    /// not allowed ([`ClientBuilder::allow_software_keys`]): a phone app
+    /// passes its Android Keystore or Secure Enclave implementations.
+    #[error(
+        "no platform {missing}: pass the platform's (Android Keystore, the Secure Enclave or Keychain), \
+         or allow software keys explicitly (desktops and tests)"
+    )]
+    SoftwareKeysNotAllowed {
+        /// What is missing: "key store", "signer", or both.
+        missing: &'static str,
+    },
     /// The store refused to open: a newer format, a platform key store
     /// that can't be used or has the wrong key, a store another client has
     /// open, or the data directory itself failing ([`StoreError`] says
@@ -59,23 +71,21 @@ impl From<BuildError> for LatchkeyError {
             BuildError::Outbox(e) => e.into(),
             BuildError::Sync(e) => e.into(),
             e @ BuildError::QuickAccess { .. } => LatchkeyError::Storage(e.to_string()),
-            e @ (BuildError::NoTransport | BuildError::Task(_)) => LatchkeyError::Internal { detail: e.to_string() },
+            e @ (BuildError::NoTransport | BuildError::SoftwareKeysNotAllowed { .. } | BuildError::Task(_)) => {
+                LatchkeyError::Internal { detail: e.to_string() }
+            }
         }
     }
 }
 
 /// Sets quick access up for `client` in `dir`.
-fn open_quick_access(
-    dir: &std::path::Path,
-    key_store: &dyn KeyStore,
-    client: &Client,
-) -> Result<QuickAccess, BuildError> {
+fn open_quick_access(dir: &std::path::Path, client: &Client) -> Result<QuickAccess, BuildError> {
     let failed = |e: &dyn std::fmt::Display| BuildError::QuickAccess { reason: e.to_string() };
-    let pkcs8 = match client.custody.software_signer {
-        true => SoftwareSigner::stored_pkcs8(client.store())?,
-        false => None,
+    let pkcs8 = match client.signer.protection() {
+        KeyProtection::Software => SoftwareSigner::stored_pkcs8(client.store())?,
+        _ => None,
     };
-    QuickAccess::open(dir, key_store, client.holder_key(), pkcs8.as_deref()).map_err(|e| failed(&e))
+    QuickAccess::open(dir, client.key_store.as_ref(), client.holder_key(), pkcs8.as_deref()).map_err(|e| failed(&e))
 }
 
 /// The cloud a client syncs with.
@@ -85,15 +95,17 @@ struct Cloud {
     timer: Option<Arc<dyn SyncTimer>>,
 }
 
-/// Builds a [`Client`]. Only the data directory and the transport are
-/// required; everything else has a default that the documentation of its
-/// setter names.
+/// Builds a [`Client`]. The data directory, the transport and the
+/// platform secrets (a key store and a signer, or explicitly allowed
+/// software ones) are required; everything else has a default that the
+/// documentation of its setter names.
 ///
 /// ```no_run
 /// # async fn example(transport: std::sync::Arc<dyn latchkey_core::transport::Transport>)
 /// #     -> Result<(), latchkey_core::LatchkeyError> {
 /// let client = latchkey_core::ClientBuilder::new("/data/latchkey")
 ///     .transport(transport)
+///     .allow_software_keys() // a desktop: no StrongBox, no Secure Enclave
 ///     .build()
 ///     .await?;
 /// if let Some(q) = client.store_quarantine() {
@@ -107,8 +119,10 @@ pub struct ClientBuilder {
     clock: Arc<dyn PhoneClock>,
     key_store: Option<Arc<dyn KeyStore>>,
     signer: Option<Arc<dyn Signer>>,
+    allow_software_keys: bool,
     outbox: OutboxConfig,
     policy: CommandPolicy,
+    nearby: NearbyPolicy,
     cloud: Option<Cloud>,
     quick_dir: Option<PathBuf>,
 }
@@ -122,8 +136,10 @@ impl ClientBuilder {
             clock: Arc::new(SystemClock),
             key_store: None,
             signer: None,
+            allow_software_keys: false,
             outbox: OutboxConfig::default(),
             policy: CommandPolicy::default(),
+            nearby: NearbyPolicy::default(),
             cloud: None,
             quick_dir: None,
         }
@@ -142,9 +158,10 @@ impl ClientBuilder {
     }
 
     /// The platform key store that wraps the store's data key (Android
-    /// Keystore, the iOS Keychain). Without it a software key file beside
-    /// the store is used ([`SoftwareKeyStore`]): fine for desktops and
-    /// tests, not for production phones; the client logs a warning and
+    /// Keystore, the iOS Keychain). Without it the build fails, unless
+    /// software keys are allowed: a software key file beside the store is
+    /// then used ([`SoftwareKeyStore`]), fine for desktops and tests, not
+    /// for production phones; the client logs a warning and
     /// [`Client::key_custody`] says so.
     pub fn key_store(mut self, key_store: Arc<dyn KeyStore>) -> Self {
         self.key_store = Some(key_store);
@@ -152,10 +169,20 @@ impl ClientBuilder {
     }
 
     /// The hardware-backed holder key (StrongBox, the Secure Enclave).
-    /// Without it a software P-256 key is created and kept sealed in the
-    /// store ([`SoftwareSigner`]); logged and reported likewise.
+    /// Without it the build fails, unless software keys are allowed: a
+    /// software P-256 key is then created and kept sealed in the store
+    /// ([`SoftwareSigner`]); logged and reported likewise.
     pub fn signer(mut self, signer: Arc<dyn Signer>) -> Self {
         self.signer = Some(signer);
+        self
+    }
+
+    /// Lets the client use the software fallbacks for a missing key store
+    /// or signer: desktops (the CLI), tests and demos. An app on a phone
+    /// never calls it; without it a missing platform secret is
+    /// [`BuildError::SoftwareKeysNotAllowed`], never a silent downgrade.
+    pub fn allow_software_keys(mut self) -> Self {
+        self.allow_software_keys = true;
         self
     }
 
@@ -168,6 +195,13 @@ impl ClientBuilder {
     /// Timeouts and retries for commands (default [`CommandPolicy::default`]).
     pub fn command_policy(mut self, policy: CommandPolicy) -> Self {
         self.policy = policy;
+        self
+    }
+
+    /// How nearby-locks sessions scan (default [`NearbyPolicy::default`];
+    /// a simulated radio in virtual time can use short windows).
+    pub fn nearby_policy(mut self, nearby: NearbyPolicy) -> Self {
+        self.nearby = nearby;
         self
     }
 
@@ -212,7 +246,17 @@ impl ClientBuilder {
     /// ([`Client::store_quarantine`] says where it went and why).
     pub fn open(self) -> Result<Arc<Client>, BuildError> {
         let transport = self.transport.ok_or(BuildError::NoTransport)?;
-        let software_key_store = self.key_store.is_none();
+        if !self.allow_software_keys {
+            let missing = match (self.key_store.is_none(), self.signer.is_none()) {
+                (true, true) => Some("key store and signer"),
+                (true, false) => Some("key store"),
+                (false, true) => Some("signer"),
+                (false, false) => None,
+            };
+            if let Some(missing) = missing {
+                return Err(BuildError::SoftwareKeysNotAllowed { missing });
+            }
+        }
         let key_store: Arc<dyn KeyStore> = match self.key_store {
             Some(k) => k,
             None => {
@@ -233,7 +277,6 @@ impl ClientBuilder {
                 q.reason
             );
         }
-        let software_signer = self.signer.is_none();
         let signer: Arc<dyn Signer> = match self.signer {
             Some(s) => s,
             None => {
@@ -245,16 +288,13 @@ impl ClientBuilder {
                 Arc::new(SoftwareSigner::load_or_create(&opened.store)?)
             }
         };
-        let mut client = Client::new(opened.store, signer, transport, self.clock.clone())?
+        let mut client = Client::new(opened.store, key_store, signer, transport, self.clock.clone())?
             .with_outbox(self.outbox)?
-            .with_policy(self.policy);
+            .with_policy(self.policy)
+            .with_nearby_policy(self.nearby);
         client.quarantined = opened.quarantined;
-        client.custody = KeyCustody {
-            software_key_store,
-            software_signer,
-        };
         if let Some(dir) = &self.quick_dir {
-            let quick = open_quick_access(dir, key_store.as_ref(), &client)?;
+            let quick = open_quick_access(dir, &client)?;
             client.quick = Some(Arc::new(quick));
         }
         let client = Arc::new(client);
@@ -274,7 +314,15 @@ impl ClientBuilder {
                 log::warn!(target: "latchkey::quick", "refreshing quick access failed: {e}");
             }
         }
-        log::info!(target: "latchkey::client", "client ready (store {})", self.data_dir.display());
+        let custody = client.key_custody();
+        crate::log_line!(
+            Info,
+            target: "latchkey::client",
+            "client ready (store {}; key store: {}, holder key: {})",
+            self.data_dir.display(),
+            custody.key_store.as_str(),
+            custody.signer.as_str()
+        );
         Ok(client)
     }
 

@@ -3,12 +3,13 @@
 //! record everything it learned (the steps are `crate::command`'s).
 
 use super::{blocking, Locks};
+use crate::changes::ChangeArea;
 use crate::command::failure::{attempt_failure_events, failure_event, offline_unlock_failure, refusal, report_failure};
-use crate::command::{exchange, CommandReport, Finished};
+use crate::command::{exchange, CommandReport, Finished, Request};
 use crate::error::{DiagnosisCode, LatchkeyError};
 use crate::outbox::OutboxEvent;
-use crate::unlock::ProgressListener;
-use latchkey_protocol::{Command, LockId};
+use crate::unlock::{ExecuteError, FirmwareStep, HousekeepingResult, ProgressListener};
+use latchkey_protocol::{Command, CommandId, LockId};
 use std::time::Duration;
 
 use super::prepare::prepare;
@@ -44,6 +45,17 @@ impl Locks<'_> {
         self.run_command(lock_id, Command::Lock, listener).await
     }
 
+    /// Unlocks and pulls the latch, so the door swings open. A key whose
+    /// role may not (a service key) is refused before the radio with
+    /// [`DiagnosisCode::RoleNotAllowed`], as the lock would refuse it.
+    pub async fn unlatch(
+        &self,
+        lock_id: LockId,
+        listener: &dyn ProgressListener,
+    ) -> Result<CommandReport, LatchkeyError> {
+        self.run_command(lock_id, Command::Unlatch, listener).await
+    }
+
     /// Authenticates and reads the lock's status without moving the bolt
     /// (also delivers revocations and time, and collects events).
     pub async fn status(
@@ -63,16 +75,36 @@ impl Locks<'_> {
         command: Command,
         listener: &dyn ProgressListener,
     ) -> Result<CommandReport, LatchkeyError> {
+        self.run(lock_id, command, None, listener).await.0
+    }
+
+    /// [`Locks::run_command`] with firmware work in the session; also
+    /// returns, for a firmware step, what the session did (its findings,
+    /// and what it put back).
+    pub(super) async fn run(
+        &self,
+        lock_id: LockId,
+        command: Command,
+        firmware: Option<FirmwareStep>,
+        listener: &dyn ProgressListener,
+    ) -> (Result<CommandReport, LatchkeyError>, Option<HousekeepingResult>) {
+        if let Err(e) = self.0.ensure_signed_in() {
+            return (Err(e), None);
+        }
         let started_at = self.0.clock.now_unix();
+        let firmware_step = firmware.is_some();
         let online = self.0.is_online();
-        log::debug!(target: "latchkey::command", "{} {lock_id} (online: {online})", command.name());
+        crate::log_line!(Debug, target: "latchkey::command", "{} {lock_id} (online: {online})", command.name());
         let store = self.0.store.clone();
         let outbox = self.0.outbox.clone();
         let quick = self.0.quick.clone();
         let holder = self.0.signer.public_key();
         let prepared = blocking(move || {
             let Some(quick) = quick else {
-                return Ok((prepare(&store, lock_id, holder, started_at, online, None)?, None));
+                return Ok((
+                    prepare(&store, lock_id, holder, command, started_at, online, None)?,
+                    None,
+                ));
             };
             // Held until the answer is recorded: no quick process talks to
             // the lock meanwhile, and what they recorded is taken in first.
@@ -80,7 +112,15 @@ impl Locks<'_> {
             if let Err(e) = quick.ingest(&store, &outbox, &guard) {
                 log::warn!(target: "latchkey::quick", "taking in quick access's records failed: {e}");
             }
-            let prepared = prepare(&store, lock_id, holder, started_at, online, Some((&quick, &guard)))?;
+            let prepared = prepare(
+                &store,
+                lock_id,
+                holder,
+                command,
+                started_at,
+                online,
+                Some((&quick, &guard)),
+            )?;
             Ok((prepared, Some(guard)))
         })
         .await;
@@ -93,24 +133,43 @@ impl Locks<'_> {
                     self.record_offline_unlock_failure(lock_id, &e, started_at).await;
                 }
                 report_failure(listener, &e);
-                return Err(e);
+                // A refusal before the radio is the last outcome too: the
+                // diagnostics and a lock's live view explain it (a service
+                // key's unlatch shows nothing a stored key's state can).
+                let e = Err(e);
+                self.0.memory.record(lock_id, &e, started_at);
+                self.0.store.changes().touch(ChangeArea::Commands);
+                return (e, None);
             }
         };
-        let signer = Some(self.0.signer.clone());
-        let transport = self.0.transport.as_ref();
-        let result = exchange(
-            transport,
-            signer,
-            &prepared,
+        let command_id = match CommandId::random() {
+            Ok(id) => id,
+            Err(e) => return (Err(LatchkeyError::crypto(e)), None),
+        };
+        let request = Request {
+            prepared: &prepared,
             command,
-            &self.0.policy,
-            listener,
+            command_id,
+            firmware,
             started_at,
-        )
-        .await;
+        };
+        let signer = Some(self.0.signer.clone());
+        let result = exchange(self.0.transport.as_ref(), signer, request, &self.0.policy, listener).await;
         let finished_at = self.0.clock.now_unix();
+        let mut session = None;
         let outcome = match result {
             Ok(executed) => {
+                if firmware_step {
+                    // What the firmware flows read, without the session's batches.
+                    let done = &executed.outcome.housekeeping;
+                    session = Some(HousekeepingResult {
+                        firmware: done.firmware.clone(),
+                        pin_seq_acked: done.pin_seq_acked,
+                        revocation_seq_acked: done.revocation_seq_acked,
+                        time_set: done.time_set,
+                        ..HousekeepingResult::default()
+                    });
+                }
                 let store = self.0.store.clone();
                 let outbox = self.0.outbox.clone();
                 let quick = self.0.quick.clone();
@@ -135,6 +194,16 @@ impl Locks<'_> {
                 .and_then(|report| report.map_err(|code| refusal(code, earlier)))
             }
             Err(e) => {
+                if let ExecuteError::Unclaimed(scanned) = &e {
+                    let (store, outbox, scanned) = (self.0.store.clone(), self.0.outbox.clone(), scanned.clone());
+                    let known = prepared.known_epoch;
+                    // Best effort, like the failure events below.
+                    let _ = blocking(move || {
+                        super::record::record_unclaimed(&store, &outbox, lock_id, known, &scanned, finished_at)
+                    })
+                    .await;
+                }
+                let e = LatchkeyError::from(e);
                 let events = attempt_failure_events(&prepared, command, &e, started_at, finished_at);
                 self.append_best_effort(events).await;
                 if command == Command::Unlock && !prepared.online {
@@ -144,8 +213,7 @@ impl Locks<'_> {
             }
         };
         match &outcome {
-            Ok(r) => log::info!(
-                target: "latchkey::command",
+            Ok(r) => crate::log_line!(Info, target: "latchkey::command",
                 "{} {lock_id}: ok via {} in {} ms ({} attempt(s))",
                 command.name(),
                 r.path.name(),
@@ -158,11 +226,12 @@ impl Locks<'_> {
             }
         }
         self.0.memory.record(lock_id, &outcome, self.0.clock.now_unix());
+        self.0.store.changes().touch(ChangeArea::Commands);
         // The command queued events: a running sync loop uploads them.
         if let Some(engine) = self.0.sync.get() {
             engine.notify_new_events();
         }
-        outcome
+        (outcome, session)
     }
 
     /// Diagnostics are best effort: a full outbox must not hide the

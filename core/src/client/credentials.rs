@@ -9,6 +9,7 @@ use latchkey_protocol::{DigitalKey, RevocationList, TimeToken};
 impl Keys<'_> {
     /// Records a lock's commissioning data (from the cloud).
     pub async fn add_lock(&self, meta: LockMeta) -> Result<(), LatchkeyError> {
+        self.0.ensure_signed_in()?;
         let store = self.0.store.clone();
         blocking(move || Ok(store.locks().put_meta(&meta)?)).await?;
         self.0.refresh_quick_access_quietly().await;
@@ -18,6 +19,7 @@ impl Keys<'_> {
     /// Stores a digital key after checking it is for this phone's holder
     /// key and signed by the issuer of a lock this phone knows.
     pub async fn add_key(&self, key: DigitalKey, label: impl Into<String>) -> Result<(), LatchkeyError> {
+        self.0.ensure_signed_in()?;
         if key.grant.holder != self.0.holder_key() {
             return Err(LatchkeyError::refused_locally(
                 DiagnosisCode::KeyRejected,
@@ -55,6 +57,7 @@ impl Keys<'_> {
     /// after verifying it against the issuer of a lock it targets. Returns
     /// whether it was newer.
     pub async fn add_revocation_list(&self, list: RevocationList) -> Result<bool, LatchkeyError> {
+        self.0.ensure_signed_in()?;
         let store = self.0.store.clone();
         let newer = blocking(move || {
             let trusted = store
@@ -77,6 +80,7 @@ impl Keys<'_> {
 
     /// Stores a trusted-time token for later delivery (the newest is kept).
     pub async fn add_time_token(&self, token: TimeToken) -> Result<bool, LatchkeyError> {
+        self.0.ensure_signed_in()?;
         let store = self.0.store.clone();
         let newer = blocking(move || Ok(store.time_tokens().put(&token)?)).await?;
         self.0.refresh_quick_access_quietly().await;

@@ -25,6 +25,14 @@ pub struct Pins<'a>(pub(super) &'a Client);
 #[derive(Clone, Copy)]
 pub struct Emergency<'a>(pub(super) &'a Client);
 
+/// Setting locks up: claiming and re-commissioning (`setup.rs`).
+#[derive(Clone, Copy)]
+pub struct Setup<'a>(pub(super) &'a Client);
+
+/// Firmware updates carried by the phone (`firmware.rs`).
+#[derive(Clone, Copy)]
+pub struct Firmware<'a>(pub(super) &'a Client);
+
 /// What the diagnostics read about a lock (`observe.rs`).
 #[derive(Clone, Copy)]
 pub struct Diagnostics<'a>(pub(super) &'a Client);
@@ -53,5 +61,15 @@ impl Client {
     /// What the diagnostics read about a lock.
     pub fn diagnostics(&self) -> Diagnostics<'_> {
         Diagnostics(self)
+    }
+
+    /// Setting locks up: claiming a new one, re-commissioning a reset one.
+    pub fn setup(&self) -> Setup<'_> {
+        Setup(self)
+    }
+
+    /// Firmware updates carried by the phone.
+    pub fn firmware(&self) -> Firmware<'_> {
+        Firmware(self)
     }
 }

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 /// How the last command on one lock ended, and when (phone clock, unix s).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LastOutcome {
     /// The lock answered `ok`.
     Succeeded(Box<CommandReport>, u32),

@@ -8,33 +8,41 @@ mod attached;
 mod builder;
 mod commands;
 mod credentials;
+mod firmware;
+mod firmware_state;
 mod handles;
 mod memory;
 mod observe;
 mod pins;
 mod prepare;
 mod record;
+mod setup;
 mod sheet;
+mod sign_out;
 
-pub(crate) use attached::AttachedSync;
+pub(crate) use attached::{AttachedSync, EngineFuture};
 pub use builder::{BuildError, ClientBuilder};
-pub use handles::{Diagnostics, Emergency, Keys, Locks, Pins};
+pub use firmware::{FirmwareStatus, FirmwareUpdate};
+pub use handles::{Diagnostics, Emergency, Firmware, Keys, Locks, Pins, Setup};
 pub use memory::LastOutcome;
+pub use setup::{ClaimSettings, SetupReport};
 
 pub use crate::command::CommandReport;
 pub(crate) use pins::read_pin_status;
 pub use pins::{PendingPinChange, PinStatus};
+pub use sign_out::{SignOutReport, SignOutUpload};
 // The submodules reach it as `super::blocking`.
 pub(crate) use crate::runtime::blocking;
 
 use crate::clock::PhoneClock;
 use crate::error::LatchkeyError;
 use crate::outbox::{Outbox, OutboxConfig};
-use crate::platform_keys::Signer;
+use crate::platform_keys::{KeyProtection, KeyStore, Signer};
 use crate::quick::QuickAccess;
 use crate::store::{Quarantined, Store};
 use crate::transport::Transport;
 use crate::unlock::CommandPolicy;
+use crate::watch::NearbyPolicy;
 use memory::LockMemory;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -42,16 +50,24 @@ use std::sync::{Arc, OnceLock};
 /// Deliver a time token when the lock's clock is further off than this.
 pub const SKEW_THRESHOLD_S: u32 = 30;
 
-/// Whether the client's platform secrets are the software fallbacks
-/// (desktops and tests) rather than the platform's hardware-backed ones.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// How the client's two platform secrets are protected: the key that
+/// wraps the store's data key, and the holder key. A support screen shows
+/// it; an app may refuse to hand out keys on a phone without hardware.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyCustody {
-    /// The store's data key is wrapped by a software key file beside the
-    /// store, not by the platform key store.
-    pub software_key_store: bool,
-    /// The holder key is a software key sealed in the store, not held by
-    /// the platform (StrongBox, the Secure Enclave).
-    pub software_signer: bool,
+    /// The key store's wrapping key ([`KeyProtection::Software`]: a key
+    /// file beside the store, desktops and tests only).
+    pub key_store: KeyProtection,
+    /// The holder key ([`KeyProtection::Software`]: a key sealed in the
+    /// store, desktops and tests only).
+    pub signer: KeyProtection,
+}
+
+impl KeyCustody {
+    /// Whether either secret is a software fallback.
+    pub fn uses_software_keys(&self) -> bool {
+        self.key_store == KeyProtection::Software || self.signer == KeyProtection::Software
+    }
 }
 
 /// The phone side of latchkey: what every front end holds, built by
@@ -60,14 +76,20 @@ pub struct KeyCustody {
 pub struct Client {
     store: Store,
     outbox: Outbox,
+    key_store: Arc<dyn KeyStore>,
     signer: Arc<dyn Signer>,
     transport: Arc<dyn Transport>,
     clock: Arc<dyn PhoneClock>,
     online: AtomicBool,
     policy: CommandPolicy,
+    nearby: NearbyPolicy,
     memory: LockMemory,
     quarantined: Option<Quarantined>,
-    custody: KeyCustody,
+    /// Set by [`Client::sign_out`]: every later call fails.
+    signed_out: AtomicBool,
+    /// Set when [`Client::sign_out`] starts: a second call (a double tap)
+    /// fails at once instead of wiping twice.
+    sign_out_started: AtomicBool,
     /// The sync engine, when built with a cloud ([`Client::sync`]).
     sync: OnceLock<Box<dyn AttachedSync>>,
     /// Quick access for other processes, when built with a directory for
@@ -88,6 +110,7 @@ impl Client {
     /// offline until the platform says otherwise ([`Client::set_online`]).
     pub(crate) fn new(
         store: Store,
+        key_store: Arc<dyn KeyStore>,
         signer: Arc<dyn Signer>,
         transport: Arc<dyn Transport>,
         clock: Arc<dyn PhoneClock>,
@@ -96,14 +119,17 @@ impl Client {
         Ok(Self {
             store,
             outbox,
+            key_store,
             signer,
             transport,
             clock,
             online: AtomicBool::new(false),
             policy: CommandPolicy::default(),
+            nearby: NearbyPolicy::default(),
             memory: LockMemory::default(),
             quarantined: None,
-            custody: KeyCustody::default(),
+            signed_out: AtomicBool::new(false),
+            sign_out_started: AtomicBool::new(false),
             sync: OnceLock::new(),
             quick: None,
         })
@@ -121,6 +147,17 @@ impl Client {
         self
     }
 
+    /// Changes how nearby-locks sessions scan.
+    pub(crate) fn with_nearby_policy(mut self, nearby: NearbyPolicy) -> Self {
+        self.nearby = nearby;
+        self
+    }
+
+    /// How nearby-locks sessions scan ([`crate::watch::Watches::nearby`]).
+    pub fn nearby_policy(&self) -> NearbyPolicy {
+        self.nearby
+    }
+
     /// Set when the store could not be read when the client was built: it
     /// was renamed aside and the client started with an empty store. Tell
     /// the person, and sync to refill the credential cache.
@@ -128,9 +165,28 @@ impl Client {
         self.quarantined.as_ref()
     }
 
-    /// Which platform secrets are software fallbacks.
+    /// How the platform secrets are protected (software fallbacks,
+    /// StrongBox, the Secure Enclave…), as the key store and signer say.
     pub fn key_custody(&self) -> KeyCustody {
-        self.custody
+        KeyCustody {
+            key_store: self.key_store.protection(),
+            signer: self.signer.protection(),
+        }
+    }
+
+    /// Whether [`Client::sign_out`] ran: the client is closed for good.
+    pub fn is_signed_out(&self) -> bool {
+        self.signed_out.load(Ordering::SeqCst)
+    }
+
+    /// The error of every call after [`Client::sign_out`].
+    pub(crate) fn ensure_signed_in(&self) -> Result<(), crate::error::LatchkeyError> {
+        if self.is_signed_out() {
+            return Err(crate::error::LatchkeyError::Internal {
+                detail: "this client signed out; build a new one".into(),
+            });
+        }
+        Ok(())
     }
 
     /// The attached sync engine, as the client holds it (`Client::sync`,

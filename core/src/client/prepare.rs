@@ -5,7 +5,7 @@ use crate::command::{plan, unknown_lock, LockSnapshot, Prepared};
 use crate::error::LatchkeyError;
 use crate::quick::{LockGuard, QuickAccess};
 use crate::store::Store;
-use latchkey_protocol::{LockId, PublicKey};
+use latchkey_protocol::{Command, LockId, PublicKey};
 
 /// Reads, plans and reserves: every refusal happens here, before the radio.
 /// With quick access, the caller holds the lock's guard and the counter is
@@ -14,13 +14,14 @@ pub(super) fn prepare(
     store: &Store,
     lock_id: LockId,
     holder: PublicKey,
+    command: Command,
     now: u32,
     online: bool,
     quick: Option<(&QuickAccess, &LockGuard)>,
 ) -> Result<Prepared, LatchkeyError> {
     let snapshot = LockSnapshot::read(store, lock_id)?
         .ok_or_else(|| unknown_lock("this phone has no record of that lock; sync first"))?;
-    let prepared = plan(&snapshot, holder, now, online)?;
+    let prepared = plan(&snapshot, holder, command, now, online)?;
     let key_id = prepared.key.key.key_id();
     if let Some((quick, guard)) = quick {
         return Ok(match quick.reserve(store, guard, &key_id)? {

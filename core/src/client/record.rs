@@ -3,8 +3,8 @@
 
 use crate::command::{CommandReport, FastChange, Finished};
 use crate::error::LatchkeyError;
-use crate::outbox::{Outbox, OutboxError};
-use crate::store::Store;
+use crate::outbox::{Outbox, OutboxError, OutboxEvent};
+use crate::store::{SeenAdvertisement, Store};
 use latchkey_protocol::ResultCode;
 
 /// Persists what the command learned; returns the report, or the lock's
@@ -26,6 +26,7 @@ pub(super) fn record(
         Err(e @ OutboxError::Full { .. }) => Some(e.to_string()),
         Err(OutboxError::Store(e)) => return Err(e.into()),
     };
+    crash_point!("unlock.record.events_queued");
     match finished.fast_change() {
         FastChange::New(key) => store.fast_keys().put(&lock_id, &key_id, key)?,
         FastChange::Forget => {
@@ -33,10 +34,47 @@ pub(super) fn record(
         }
         FastChange::Keep => {}
     }
+    crash_point!("unlock.record.fast_key_stored");
     let queued = not_queued.is_none();
-    store.locks().update_state(&lock_id, |s| finished.apply(s, queued))?;
+    let firmware = finished.executed.outcome.housekeeping.firmware.as_ref();
+    store.locks().update_state(&lock_id, |s| {
+        finished.apply(s, queued);
+        super::firmware_state::observe(s, firmware, finished.finished_at);
+    })?;
+    crash_point!("unlock.record.state_stored");
     if let Some(seq) = finished.pin_ack() {
         store.pins().record_ack(&lock_id, seq)?;
+        crash_point!("unlock.record.pin_ack_stored");
     }
     Ok(finished.report(not_queued))
+}
+
+/// A command met a lock with no owner: remember its advertisement and,
+/// when its epoch moved, the reset (a `lock_reset_detected` event).
+pub(super) fn record_unclaimed(
+    store: &Store,
+    outbox: &crate::outbox::Outbox,
+    lock_id: latchkey_protocol::LockId,
+    known_epoch: Option<u32>,
+    scanned: &crate::transport::ScannedLock,
+    at: u32,
+) -> Result<(), LatchkeyError> {
+    let epoch = scanned.advertisement.epoch;
+    if let Some(previous_epoch) = known_epoch.filter(|known| *known != epoch) {
+        outbox.append_batch(vec![OutboxEvent::LockResetDetected {
+            lock_id,
+            previous_epoch,
+            new_epoch: epoch,
+            at,
+        }])?;
+    }
+    store.locks().update_state(&lock_id, |s| {
+        s.last_seen = Some(SeenAdvertisement {
+            advertisement: scanned.advertisement,
+            rssi: scanned.rssi,
+            seen_at: at,
+        });
+        s.epoch = Some(epoch);
+    })?;
+    Ok(())
 }

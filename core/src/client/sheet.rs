@@ -1,6 +1,7 @@
 //! The backup way in on record, and the emergency access sheet.
 
 use super::{blocking, Emergency};
+use crate::diagnostics::Catalog;
 use crate::error::LatchkeyError;
 use crate::sheet::{EmergencySheet, ReadinessSummary};
 use crate::store::{BackupEntry, BackupMethod};
@@ -41,5 +42,21 @@ impl Emergency<'_> {
         let store = self.0.store.clone();
         let now = self.0.clock.now_unix();
         blocking(move || EmergencySheet::from_store(&store, &lock_id, now, readiness)).await
+    }
+
+    /// [`Emergency::sheet`] in `locale`: steps, advice, notes and
+    /// schedules from `catalog`; render it with the same texts
+    /// ([`EmergencySheet::to_markdown_in`]).
+    pub async fn sheet_in(
+        &self,
+        lock_id: LockId,
+        readiness: Option<ReadinessSummary>,
+        catalog: &Catalog,
+        locale: &str,
+    ) -> Result<EmergencySheet, LatchkeyError> {
+        let store = self.0.store.clone();
+        let now = self.0.clock.now_unix();
+        let (catalog, locale) = (catalog.clone(), locale.to_string());
+        blocking(move || EmergencySheet::from_store_in(&store, &lock_id, now, readiness, &catalog.texts(&locale))).await
     }
 }

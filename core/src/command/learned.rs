@@ -55,7 +55,7 @@ impl Finished<'_> {
         i64::from(self.executed.outcome.status.lock_time) - i64::from(self.finished_at)
     }
 
-    /// The events to queue, in order: the lock's events, gaps, a reset,
+    /// The events to queue, in order: the lock's events, gaps (a reset's too),
     /// deliveries, and the attempt itself.
     pub(crate) fn events(&self) -> Vec<OutboxEvent> {
         let lock_id = self.prepared.meta.lock_id;
@@ -78,20 +78,39 @@ impl Finished<'_> {
                 at,
             });
         }
-        if let (true, Some(previous_epoch)) = (self.reset(), self.prepared.known_epoch) {
-            events.push(OutboxEvent::LockResetDetected {
-                lock_id,
-                previous_epoch,
-                new_epoch: epoch,
-                at,
-            });
+        // A factory reset names the old epoch's events no phone collected:
+        // they went with the old log, and are marked as a gap of that epoch.
+        let resets = hk
+            .batches
+            .iter()
+            .flat_map(|b| b.events.iter().map(move |e| (b.epoch, e)));
+        for (epoch, e) in resets.filter(|(epoch, e)| e.kind == latchkey_protocol::EventKind::FactoryReset && *epoch > 1)
+        {
+            let old = epoch - 1;
+            let [h0, h1, h2, h3, c0, c1, c2, c3] = e.key_id.0;
+            let (head, collected) = (
+                u32::from_be_bytes([h0, h1, h2, h3]),
+                u32::from_be_bytes([c0, c1, c2, c3]),
+            );
+            let cursor = self.prepared.event_cursors.get(&old).copied().unwrap_or(0);
+            let first = collected.max(cursor) + 1;
+            if first <= head {
+                events.push(OutboxEvent::GapDetected {
+                    lock_id,
+                    epoch: old,
+                    first_seq: first,
+                    last_seq: head,
+                    at,
+                });
+            }
         }
         if let (Some(seq), Some(list)) = (hk.revocation_seq_acked, &self.prepared.revocations) {
             if seq >= list.seq {
                 events.push(OutboxEvent::RevocationDelivered { lock_id, seq, at });
             }
         }
-        keypad::delivery_events(&mut events, lock_id, self.prepared.pins.as_ref(), hk, at);
+        let carried = self.prepared.pins.as_ref().or(self.prepared.pins_held.as_ref());
+        keypad::delivery_events(&mut events, lock_id, carried, hk, at);
         if let Some(t) = hk.time_set {
             events.push(OutboxEvent::TimeDelivered {
                 lock_id,

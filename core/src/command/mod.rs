@@ -22,7 +22,7 @@ mod plan;
 mod report;
 mod snapshot;
 
-pub(crate) use exchange::exchange;
+pub(crate) use exchange::{exchange, Request};
 pub(crate) use learned::{FastChange, Finished};
 pub(crate) use plan::{plan, unknown_lock, Prepared};
 pub use report::CommandReport;

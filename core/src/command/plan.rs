@@ -7,7 +7,8 @@
 use super::snapshot::LockSnapshot;
 use crate::error::{DiagnosisCode, LatchkeyError};
 use crate::store::{offline_check, LockMeta, OfflineRefusal, StoredKey};
-use latchkey_protocol::{FastKey, PinList, PublicKey, ResultCode, RevocationList, TimeToken};
+use latchkey_protocol::{Command, FastKey, PinList, PublicKey, ResultCode, RevocationList, TimeToken};
+use std::collections::BTreeMap;
 
 /// Everything a command takes to the lock, decided before the radio.
 #[derive(Debug, Clone)]
@@ -19,9 +20,14 @@ pub(crate) struct Prepared {
     pub(crate) fast: Option<(FastKey, u32, u32)>,
     pub(crate) revocations: Option<RevocationList>,
     pub(crate) pins: Option<PinList>,
+    /// The newest PIN list held, for a lock that asks for its lists again.
+    pub(crate) pins_held: Option<PinList>,
     pub(crate) time_token: Option<TimeToken>,
     pub(crate) event_cursor: Option<(u32, u32)>,
     pub(crate) known_epoch: Option<u32>,
+    /// The event cursor of each epoch before the command (a factory reset
+    /// names the old epoch's events no phone collected).
+    pub(crate) event_cursors: BTreeMap<u32, u32>,
     /// The platform reported the phone online when the command started.
     pub(crate) online: bool,
 }
@@ -39,16 +45,17 @@ pub(crate) fn unknown_lock(reason: &str) -> LatchkeyError {
     LatchkeyError::refused_locally(DiagnosisCode::UnknownLock, reason)
 }
 
-/// Plans a command on the lock in `snapshot` for `holder` at `now`.
+/// Plans `command` on the lock in `snapshot` for `holder` at `now`.
 pub(crate) fn plan(
     snapshot: &LockSnapshot,
     holder: PublicKey,
+    command: Command,
     now: u32,
     online: bool,
 ) -> Result<Prepared, LatchkeyError> {
     let meta = &snapshot.meta;
     let state = &snapshot.state;
-    let key = choose_key(snapshot, holder, now, online)?;
+    let key = choose_key(snapshot, holder, command, now, online)?;
     let acked = state.revocation_ack.map(|a| a.seq).unwrap_or(0);
     let revocations = snapshot
         .revocations
@@ -63,24 +70,44 @@ pub(crate) fn plan(
         fast: None,
         revocations,
         pins: snapshot.pin_list.clone().filter(|l| l.seq > pin_acked),
+        pins_held: snapshot.pin_list.clone(),
         time_token: snapshot.time_token.clone(),
         event_cursor: state.epoch.map(|epoch| (state.event_cursor(epoch), epoch)),
         known_epoch: state.epoch,
+        event_cursors: state.event_cursors.clone(),
         online,
     })
 }
 
-/// The best usable key: for this holder, valid now by the phone's clock,
-/// offline-allowed when offline; the longest-lived wins. When none is
-/// usable, the error explains the most promising one.
-fn choose_key(snapshot: &LockSnapshot, holder: PublicKey, now: u32, online: bool) -> Result<StoredKey, LatchkeyError> {
+/// The best usable key: for this holder, of a role that may ask for
+/// `command` (the lock's rule, `Role::may`), valid now by the phone's
+/// clock, offline-allowed when offline; the longest-lived wins. When none
+/// is usable, the error explains the most promising one.
+fn choose_key(
+    snapshot: &LockSnapshot,
+    holder: PublicKey,
+    command: Command,
+    now: u32,
+    online: bool,
+) -> Result<StoredKey, LatchkeyError> {
     let meta = &snapshot.meta;
-    let mut candidates: Vec<&StoredKey> = snapshot
+    let (mut candidates, not_for_command): (Vec<&StoredKey>, Vec<&StoredKey>) = snapshot
         .keys
         .iter()
         .filter(|k| k.key.grant.holder == holder && k.key.applies_to(&meta.lock_id, &meta.groups))
-        .collect();
-    candidates.sort_by_key(|k| std::cmp::Reverse(k.key.grant.not_after));
+        .partition(|k| k.key.grant.role.may(command));
+    if let (true, Some(k)) = (candidates.is_empty(), not_for_command.first()) {
+        return Err(LatchkeyError::refused_locally(
+            DiagnosisCode::RoleNotAllowed,
+            format!(
+                "a {} key may not {} {}: the lock would refuse it (unlock instead)",
+                k.key.grant.role.name(),
+                command.name(),
+                meta.name
+            ),
+        ));
+    }
+    latchkey_protocol::order::sort_by_key(&mut candidates, |k| std::cmp::Reverse(k.key.grant.not_after));
     let check = |k: &StoredKey| {
         if online {
             k.key.check_time(now, meta.utc_offset_min).map_err(|code| match code {

@@ -85,6 +85,8 @@ finding_codes! {
     WrongLock = "wrong_lock", Key, Key, BlocksUnlock, AskAdministrator;
     /// The lock does not accept the key itself.
     KeyRejected = "key_rejected", Key, Key, BlocksUnlock, AskAdministrator;
+    /// The key's role may not ask for this command (a service key may not unlatch).
+    RoleNotAllowed = "role_not_allowed", Key, Key, Degrades, None;
     /// The key works only while the phone is online, and it is not.
     KeyNotOfflineAllowed = "key_not_offline_allowed", Key, Key, BlocksUnlock, SyncWhenOnline;
     /// A PIN code typed on the keypad was refused (troubleshooting flow).
@@ -189,6 +191,16 @@ finding_codes! {
     ProtocolMismatch = "protocol_mismatch", Lock, LockTrust, BlocksUnlock, None;
     /// The lock refused for another reason.
     LockRefused = "lock_refused", Lock, LockTrust, BlocksUnlock, WaitAndRetry;
+    /// The lock has no owner (new, or factory reset): claim or
+    /// re-commission it.
+    LockUnclaimed = "lock_unclaimed", Lock, LockTrust, BlocksUnlock, AskAdministrator;
+    /// The lock belongs to another account.
+    LockClaimedElsewhere = "lock_claimed_elsewhere", Lock, LockTrust, BlocksUnlock, AskAdministrator;
+    /// The setup code does not match the lock.
+    SetupCodeWrong = "setup_code_wrong", Lock, LockTrust, BlocksUnlock, None;
+    /// Setting the lock up could not finish (a newer list is needed, or the
+    /// bolt's calibration failed).
+    SetupIncomplete = "setup_incomplete", Lock, LockTrust, BlocksUnlock, SyncWhenOnline;
     /// The lock shows no sign of life (troubleshooting flow).
     LockUnresponsive = "lock_unresponsive", LockPower, Power, BlocksUnlock, ReplaceBatteries;
     /// The lock's battery is too weak to move the bolt.
@@ -213,6 +225,13 @@ finding_codes! {
     PinDrift = "pin_drift", Lock, Upkeep, Degrades, MoveCloser;
     /// The lock was factory reset since this phone last saw it.
     LockFactoryReset = "lock_factory_reset", Lock, Upkeep, Info, AskAdministrator;
+    /// A firmware update dropped stored credentials (the PIN list, keys,
+    /// the clock's trust) and no phone has put them back yet.
+    FirmwareChangedCredentials = "firmware_changed_credentials", Lock, Upkeep, Degrades, MoveCloser;
+    /// The lock refused a firmware image; the old firmware keeps running.
+    FirmwareRejected = "firmware_rejected", Lock, Upkeep, Degrades, SyncWhenOnline;
+    /// A firmware delivery stopped part-way; the lock keeps what it has.
+    FirmwareUpdateInterrupted = "firmware_update_interrupted", Lock, Upkeep, Info, MoveCloser;
     /// The key expires soon.
     KeyExpiringSoon = "key_expiring_soon", Key, Upkeep, Info, SyncWhenOnline;
     /// The phone is offline (unlocking still works with offline keys).
@@ -276,6 +295,7 @@ impl FindingCode {
             D::KeyRevoked => Self::KeyRevoked,
             D::WrongLock => Self::WrongLock,
             D::KeyRejected => Self::KeyRejected,
+            D::RoleNotAllowed => Self::RoleNotAllowed,
             D::LockJammed => Self::LockJammed,
             D::BoltNotThrown => Self::BoltNotThrown,
             D::DoorAjar => Self::DoorAjar,
@@ -292,6 +312,12 @@ impl FindingCode {
             D::CloudRejected => Self::CloudRejected,
             D::KeypadLockedOut => Self::KeypadLockedOut,
             D::LockBusy => Self::LockBusy,
+            D::LockUnclaimed => Self::LockUnclaimed,
+            D::LockClaimedElsewhere => Self::LockClaimedElsewhere,
+            D::SetupCodeWrong => Self::SetupCodeWrong,
+            D::SetupIncomplete => Self::SetupIncomplete,
+            D::FirmwareRejected => Self::FirmwareRejected,
+            D::FirmwareUpdateInterrupted => Self::FirmwareUpdateInterrupted,
         }
     }
 }

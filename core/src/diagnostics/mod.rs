@@ -13,7 +13,8 @@
 //!    state; network). Its JSON form is documented in `docs/diagnostics.md`.
 //! 2. The core fills [`LockObservations`] from its store with
 //!    [`LockObservations::builder`] (last status, battery, bolt and door,
-//!    clock, key state, revocation drift) plus the last failure.
+//!    clock, key state, revocation drift, whether the lock has an owner and
+//!    what its firmware updates did) plus the last failure.
 //! 3. [`diagnose`] returns [`Finding`]s, root cause first: a stable
 //!    [`FindingCode`], a [`Severity`], a title, an explanation, numbered
 //!    steps and the [`PlatformAction`] to offer. Only real causes: nothing
@@ -35,6 +36,7 @@ mod catalog;
 mod codes;
 mod finding;
 mod kinds;
+mod life_facts;
 mod observations;
 mod observe;
 mod readiness;
@@ -43,13 +45,16 @@ mod snapshot;
 mod wire_names;
 mod wizard;
 
-pub use catalog::{Catalog, CatalogError, DEFAULT_LOCALE};
+pub use catalog::{
+    check_translations, english_arb, english_fingerprint, match_locale, plural_categories, Catalog, CatalogError,
+    LocaleFile, ProblemKind, Texts, TranslationProblem, DEFAULT_LOCALE,
+};
 pub use codes::FindingCode;
 pub use finding::{Finding, MessageArg};
 pub use kinds::{FindingArea, PlatformAction, Severity};
 pub use observations::{
     BatteryObservation, BatterySample, BatteryTrend, ClockObservation, KeyObservation, KeyState, LastError, LastSeen,
-    LockObservations, MechanicsObservation, PinObservation, RevocationObservation, UnlockRecord,
+    LifeObservation, LockObservations, MechanicsObservation, PinObservation, RevocationObservation, UnlockRecord,
 };
 pub use observe::ObservationsBuilder;
 pub use readiness::{

@@ -41,6 +41,36 @@ pub struct LockObservations {
     pub backup_entry: Option<BackupMethod>,
     /// The last unlock tried while the phone was offline (readiness check).
     pub last_offline_unlock: Option<UnlockRecord>,
+    /// Whose lock it is and what its firmware did.
+    pub life: LifeObservation,
+}
+
+/// The lock's life: whether it has an owner, and what its firmware did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LifeObservation {
+    /// The lock advertises that it has no owner (new, or factory reset).
+    pub unclaimed: bool,
+    /// A claim found the lock set up by another account.
+    pub claimed_elsewhere: bool,
+    /// The firmware it runs, as it last said ("1.1.0").
+    pub firmware: Option<String>,
+    /// A firmware delivery stopped part-way: bytes the lock holds, of the
+    /// image's size.
+    pub update_held: Option<(u32, u32)>,
+    /// The lock refused the last image offered (its result code name).
+    pub update_rejected: Option<String>,
+    /// What a firmware update dropped and no phone has put back yet, by
+    /// name (`pin_list`, `revocation_list`, `clock_trust`,
+    /// `certificates`, `event_log`; findings show them in words).
+    pub credentials_lost: Vec<String>,
+}
+
+impl LifeObservation {
+    /// Whether anything about the lock's setup or firmware needs a person.
+    pub fn needs_attention(&self) -> bool {
+        self.unclaimed || self.claimed_elsewhere || !self.credentials_lost.is_empty()
+    }
 }
 
 /// The lock's advertisement as last heard.
@@ -248,6 +278,7 @@ impl RevocationObservation {
 impl LockObservations {
     /// Reads the JSON format documented in `docs/diagnostics.md`.
     pub fn from_json(json: &str) -> Result<Self, super::SnapshotError> {
-        serde_json::from_str(json).map_err(|e| super::SnapshotError::Invalid(e.to_string()))
+        // As bytes, like the store's records: one compiled decoder per type.
+        serde_json::from_slice(json.as_bytes()).map_err(|e| super::SnapshotError::Invalid(e.to_string()))
     }
 }

@@ -108,6 +108,8 @@ impl<'a> ObservationsBuilder<'a> {
         };
         let Some(meta) = self.store.locks().get_meta(&self.lock_id)? else {
             obs.key.state = KeyState::UnknownLock;
+            // A lock this phone failed to claim: whose it is still counts.
+            obs.life = super::life_facts::life_facts(&self.store.locks().state(&self.lock_id)?);
             return Ok(obs);
         };
         obs.lock_name = Some(meta.name.clone());
@@ -122,6 +124,7 @@ impl<'a> ObservationsBuilder<'a> {
             at: s.seen_at,
         });
         self.status_facts(&state, &mut obs);
+        obs.life = super::life_facts::life_facts(&state);
         obs.revocation = self.revocation(&meta, &state)?;
         obs.pins = self.pins(&meta)?;
         obs.key = self.key(&meta)?;
@@ -254,7 +257,7 @@ impl<'a> ObservationsBuilder<'a> {
             .collect();
         // The longest-lived usable key wins, as when unlocking; when none is
         // usable, the longest-lived one explains why.
-        keys.sort_by_key(|k| std::cmp::Reverse(k.key.grant.not_after));
+        latchkey_protocol::order::sort_by_key(&mut keys, |k| std::cmp::Reverse(k.key.grant.not_after));
         let judged: Vec<(KeyState, &StoredKey)> = keys
             .iter()
             .map(|k| {

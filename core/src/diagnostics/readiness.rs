@@ -56,6 +56,9 @@ pub enum ReadinessItem {
     BackupEntry,
     /// The phone lets the app use Bluetooth in the background.
     BackgroundUse,
+    /// The lock is set up (it has an owner, this account) and no firmware
+    /// update left it without stored credentials.
+    LockSetup,
     /// After reconnection: every queued event was uploaded.
     EventsUploaded,
     /// After reconnection: no lock is behind on revocations.
@@ -77,6 +80,7 @@ impl ReadinessItem {
             Self::LastOfflineUnlock => "last_offline_unlock",
             Self::BackupEntry => "backup_entry",
             Self::BackgroundUse => "background_use",
+            Self::LockSetup => "lock_setup",
             Self::EventsUploaded => "events_uploaded",
             Self::DriftCleared => "drift_cleared",
             Self::KeysRenewed => "keys_renewed",
@@ -288,8 +292,35 @@ pub fn offline_readiness_in(
         last_unlock,
         backup,
         background_use(snapshot),
+        lock_setup(obs),
     ];
     report(lines, catalog, locale)
+}
+
+/// The lock's setup and firmware: a lock with no owner, or whose firmware
+/// update dropped credentials no phone has put back, is not ready; an
+/// update stopped part-way or refused only warns (the old firmware runs).
+fn lock_setup(obs: &LockObservations) -> Line {
+    use CheckStatus::{Fail, Pass, Warn};
+    let life = &obs.life;
+    let l = line(ReadinessItem::LockSetup, Pass);
+    if life.unclaimed {
+        return Line { status: Fail, ..l }.because(Draft::new(C::LockUnclaimed));
+    }
+    if life.claimed_elsewhere {
+        return Line { status: Fail, ..l }.because(Draft::new(C::LockClaimedElsewhere));
+    }
+    if !life.credentials_lost.is_empty() {
+        let draft = Draft::new(C::FirmwareChangedCredentials).arg("lost", life.credentials_lost.join(","));
+        return Line { status: Fail, ..l }.because(draft);
+    }
+    if life.update_held.is_some() {
+        return Line { status: Warn, ..l }.because(Draft::new(C::FirmwareUpdateInterrupted));
+    }
+    if life.update_rejected.is_some() {
+        return Line { status: Warn, ..l }.because(Draft::new(C::FirmwareRejected));
+    }
+    l
 }
 
 /// Evaluates the platform as if the app were in the background: anything

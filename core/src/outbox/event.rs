@@ -1,8 +1,8 @@
 //! What goes into the outbox: lock events collected over the radio and the
 //! phone's own events, each with a UUIDv7 id the server dedupes on.
 
-use crate::store::{hex, hex_opt};
-use latchkey_protocol::{KeyId, LockEvent, LockId};
+use crate::store::{hex, hex_opt, hex_vec};
+use latchkey_protocol::{KeyId, LockEvent, LockId, PublicKey};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -50,8 +50,8 @@ pub enum EventClass {
 }
 
 /// One event to upload. Times are unix seconds; lock events carry the
-/// lock's clock, phone events the phone's.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// lock's clock, phone events the phone's. Read back by `event_decode.rs`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum OutboxEvent {
     /// An entry of the lock's tamper-evident log, as collected.
@@ -148,6 +148,28 @@ pub enum OutboxEvent {
         /// When (phone clock).
         at: u32,
     },
+    /// This phone claimed (or re-commissioned) the lock: the cloud
+    /// registers its identity key with the lock-signed receipt.
+    LockClaimed {
+        /// The lock.
+        #[serde(with = "hex")]
+        lock_id: LockId,
+        /// The name it was given.
+        name: String,
+        /// The lock's identity key.
+        #[serde(with = "hex")]
+        identity_key: PublicKey,
+        /// Local time offset from UTC, minutes.
+        utc_offset_min: i16,
+        /// Lock groups it joined.
+        #[serde(with = "hex_vec", default)]
+        groups: Vec<LockId>,
+        /// The lock's signed receipt ([`latchkey_protocol::ClaimReceipt`]).
+        #[serde(with = "hex")]
+        receipt: Vec<u8>,
+        /// When (phone clock).
+        at: u32,
+    },
     /// The lock confirmed holding the keypad PIN list this phone carried
     /// (the portal's PIN drift view is built from these).
     PinListDelivered {
@@ -175,12 +197,14 @@ impl OutboxEvent {
 
     /// Access or diagnostic. Lock events and unlock attempts are access
     /// events; so is a gap report, because it stands for access events the
-    /// lock lost: dropping it would hide them.
+    /// lock lost: dropping it would hide them; and a claim, without which
+    /// the cloud would not know the lock at all.
     pub fn class(&self) -> EventClass {
         match self {
-            OutboxEvent::LockEvent { .. } | OutboxEvent::UnlockAttempt { .. } | OutboxEvent::GapDetected { .. } => {
-                EventClass::Access
-            }
+            OutboxEvent::LockEvent { .. }
+            | OutboxEvent::UnlockAttempt { .. }
+            | OutboxEvent::GapDetected { .. }
+            | OutboxEvent::LockClaimed { .. } => EventClass::Access,
             _ => EventClass::Diagnostic,
         }
     }
@@ -194,6 +218,7 @@ impl OutboxEvent {
             | OutboxEvent::RevocationDelivered { lock_id, .. }
             | OutboxEvent::TimeDelivered { lock_id, .. }
             | OutboxEvent::GapDetected { lock_id, .. }
+            | OutboxEvent::LockClaimed { lock_id, .. }
             | OutboxEvent::PinListDelivered { lock_id, .. } => Some(*lock_id),
             OutboxEvent::Failure { lock_id, .. } => *lock_id,
         }
@@ -210,6 +235,7 @@ impl OutboxEvent {
             OutboxEvent::TimeDelivered { .. } => "time_delivered",
             OutboxEvent::GapDetected { .. } => "gap_detected",
             OutboxEvent::PinListDelivered { .. } => "pin_list_delivered",
+            OutboxEvent::LockClaimed { .. } => "lock_claimed",
         }
     }
 }

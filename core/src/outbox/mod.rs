@@ -19,6 +19,7 @@
 //! layout is in `layout.rs`.
 
 mod event;
+mod event_decode;
 mod ingested;
 mod layout;
 mod write;

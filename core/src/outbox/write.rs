@@ -5,6 +5,7 @@
 use super::event::{DeadRecord, EventClass, EventId, EventRecord, OutboxEvent};
 use super::layout::{self, Counters};
 use super::{now_ms, Outbox, OutboxError};
+use crate::changes::ChangeArea;
 use crate::store::StoreError;
 use std::collections::HashSet;
 use std::sync::MutexGuard;
@@ -71,7 +72,10 @@ impl Outbox {
         batch.insert(layout::COUNTERS, &counters.encode());
         also(&mut batch);
         self.tree.apply_batch(batch)?;
+        crash_point!("outbox.append.before_flush");
         inner.db.flush()?;
+        crash_point!("outbox.append.after_flush");
+        self.store.changes().touch(ChangeArea::Outbox);
         Ok(ids)
     }
 
@@ -98,7 +102,10 @@ impl Outbox {
         }
         batch.insert(layout::COUNTERS, &counters.encode());
         self.tree.apply_batch(batch)?;
+        crash_point!("outbox.confirm.before_flush");
         self.store.inner.db.flush()?;
+        crash_point!("outbox.confirm.after_flush");
+        self.store.changes().touch(ChangeArea::Outbox);
         Ok(removed)
     }
 
@@ -167,6 +174,7 @@ impl Outbox {
         self.dead
             .insert(dead_key, inner.sealer.seal(layout::DEAD_TREE, &dead_key, &plain)?)?;
         inner.db.flush()?;
+        crash_point!("outbox.dead_letter.between_flushes");
 
         let mut counters = self.counters()?;
         let mut batch = sled::Batch::default();
@@ -177,6 +185,8 @@ impl Outbox {
         batch.insert(layout::COUNTERS, &counters.encode());
         self.tree.apply_batch(batch)?;
         inner.db.flush()?;
+        crash_point!("outbox.dead_letter.after_flush");
+        self.store.changes().touch(ChangeArea::Outbox);
         Ok(())
     }
 

@@ -8,7 +8,14 @@
 //!   [`SoftwareSigner`] keeps its PKCS#8 sealed in the store.
 //!
 //! Both traits are synchronous and object-safe so that the bindings can
-//! implement them in Kotlin or Swift.
+//! implement them in Kotlin or Swift. Each says how its key is protected
+//! ([`KeyProtection`], which [`crate::Client::key_custody`] reports) and
+//! can delete it (sign-out, [`crate::Client::sign_out`]).
+//!
+//! The software fallbacks are for desktops and tests: a client builder
+//! refuses to build without a platform key store and signer unless the
+//! front end allows them explicitly
+//! ([`crate::ClientBuilder::allow_software_keys`]).
 
 mod software_keystore;
 mod software_signer;
@@ -52,6 +59,43 @@ pub enum PlatformKeyError {
     },
 }
 
+/// Where a platform secret lives, from weakest to strongest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KeyProtection {
+    /// latchkey's software fallback: a key file beside the store, or a key
+    /// sealed in it. Anyone who copies the data directory has it.
+    Software,
+    /// The platform's key store without hardware isolation: the Keychain
+    /// where there is no Secure Enclave (the iOS simulator), an Android
+    /// Keystore that is software-only.
+    Platform,
+    /// Android Keystore in the trusted execution environment (TEE): the
+    /// key can't leave the device.
+    TrustedEnvironment,
+    /// Android StrongBox: a separate secure chip.
+    StrongBox,
+    /// The iOS Secure Enclave.
+    SecureEnclave,
+}
+
+impl KeyProtection {
+    /// Whether the key is held by hardware the app's process can't read.
+    pub fn hardware_backed(self) -> bool {
+        self >= Self::TrustedEnvironment
+    }
+
+    /// The stable snake_case name (logs, the CLI's JSON).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Software => "software",
+            Self::Platform => "platform",
+            Self::TrustedEnvironment => "trusted_environment",
+            Self::StrongBox => "strongbox",
+            Self::SecureEnclave => "secure_enclave",
+        }
+    }
+}
+
 /// Wraps and unwraps the credential store's data key.
 ///
 /// The app implements it with the platform keystore; the wrapped bytes are
@@ -66,6 +110,14 @@ pub trait KeyStore: Send + Sync {
     /// Must fail with [`PlatformKeyError::WrongKey`] when they were wrapped under
     /// another key.
     fn unwrap_data_key(&self, wrapped: &[u8]) -> Result<Vec<u8>, PlatformKeyError>;
+
+    /// Where the wrapping key lives.
+    fn protection(&self) -> KeyProtection;
+
+    /// Deletes the wrapping key for good (sign-out): whatever it wrapped
+    /// can never be opened again. Deleting a key that is not there is no
+    /// error.
+    fn delete_key(&self) -> Result<(), PlatformKeyError>;
 }
 
 /// Signs with the phone's P-256 holder key (ECDSA P-256 SHA-256).
@@ -77,4 +129,11 @@ pub trait Signer: Send + Sync {
     /// (`SigDomain::message`): the signer hashes it with SHA-256 and returns
     /// the fixed-size `r ‖ s` signature.
     fn sign(&self, message: &[u8]) -> Result<Signature, PlatformKeyError>;
+
+    /// Where the holder key lives.
+    fn protection(&self) -> KeyProtection;
+
+    /// Deletes the holder key for good (sign-out); keys issued to it stop
+    /// working. Deleting a key that is not there is no error.
+    fn delete_key(&self) -> Result<(), PlatformKeyError>;
 }

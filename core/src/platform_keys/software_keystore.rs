@@ -3,7 +3,7 @@
 //! KEK belongs in the platform keystore, where it can't be copied off the
 //! device, so production apps implement [`KeyStore`] with it instead.
 
-use super::{KeyStore, PlatformKeyError};
+use super::{KeyProtection, KeyStore, PlatformKeyError};
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
 use ring::rand::{SecureRandom, SystemRandom};
 use std::fs::{self, OpenOptions};
@@ -23,6 +23,8 @@ const KEK_LEN: usize = 32;
 /// contents); use it on desktops, in the CLI and in tests.
 pub struct SoftwareKeyStore {
     kek: LessSafeKey,
+    /// The KEK's file, when it has one (deleted by [`KeyStore::delete_key`]).
+    file: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for SoftwareKeyStore {
@@ -38,6 +40,7 @@ impl SoftwareKeyStore {
         let kek = UnboundKey::new(&AES_256_GCM, &kek).map(LessSafeKey::new);
         Self {
             kek: kek.unwrap_or_else(|_| unreachable!("AES-256 key length is 32")),
+            file: None,
         }
     }
 
@@ -63,7 +66,7 @@ impl SoftwareKeyStore {
                 let kek: [u8; KEK_LEN] = bytes.try_into().map_err(|b: Vec<u8>| PlatformKeyError::Storage {
                     reason: format!("{} holds {} bytes, a KEK is {KEK_LEN}", path.display(), b.len()),
                 })?;
-                Ok(Self::in_memory(kek))
+                Ok(Self::in_memory(kek).with_file(path))
             }
             Err(e) if e.kind() == ErrorKind::NotFound => Self::create_file(path),
             Err(e) => Err(storage_error(path, &e)),
@@ -73,6 +76,11 @@ impl SoftwareKeyStore {
     /// Opens [`SoftwareKeyStore::path_beside`] `store_dir`.
     pub fn beside(store_dir: &Path) -> Result<Self, PlatformKeyError> {
         Self::open_file(&Self::path_beside(store_dir))
+    }
+
+    fn with_file(mut self, path: &Path) -> Self {
+        self.file = Some(path.to_path_buf());
+        self
     }
 
     fn create_file(path: &Path) -> Result<Self, PlatformKeyError> {
@@ -92,7 +100,7 @@ impl SoftwareKeyStore {
                 file.write_all(&kek)
                     .and_then(|()| file.sync_all())
                     .map_err(|e| storage_error(path, &e))?;
-                Ok(Self::in_memory(kek))
+                Ok(Self::in_memory(kek).with_file(path))
             }
             // Another process created it first: use theirs.
             Err(e) if e.kind() == ErrorKind::AlreadyExists => Self::open_file(path),
@@ -148,6 +156,21 @@ impl KeyStore for SoftwareKeyStore {
             .map_err(|_| PlatformKeyError::WrongKey)?;
         Ok(plain.to_vec())
     }
+
+    fn protection(&self) -> KeyProtection {
+        KeyProtection::Software
+    }
+
+    fn delete_key(&self) -> Result<(), PlatformKeyError> {
+        let Some(path) = &self.file else {
+            return Ok(());
+        };
+        match fs::remove_file(path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(storage_error(path, &e)),
+        }
+    }
 }
 
 fn random_kek() -> Result<[u8; KEK_LEN], PlatformKeyError> {
@@ -196,5 +219,19 @@ mod tests {
             let mode = fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn a_deleted_kek_file_leaves_what_it_wrapped_unopenable() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = SoftwareKeyStore::path_beside(&dir.path().join("store"));
+        let store = SoftwareKeyStore::open_file(&path).unwrap();
+        let wrapped = store.wrap_data_key(&[3; 32]).unwrap();
+        assert_eq!(store.protection(), KeyProtection::Software);
+        store.delete_key().unwrap();
+        assert!(!path.exists());
+        store.delete_key().unwrap();
+        let fresh = SoftwareKeyStore::open_file(&path).unwrap();
+        assert_eq!(fresh.unwrap_data_key(&wrapped), Err(PlatformKeyError::WrongKey));
     }
 }

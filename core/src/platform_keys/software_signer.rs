@@ -2,7 +2,7 @@
 //! the credential store. Created on first use, loaded afterwards. Phones
 //! that can should use a hardware-backed signer (StrongBox, Secure Enclave).
 
-use super::{PlatformKeyError, Signer};
+use super::{KeyProtection, PlatformKeyError, Signer};
 use crate::store::{Store, StoreError};
 use latchkey_protocol::{PublicKey, Signature};
 use ring::rand::SystemRandom;
@@ -77,5 +77,15 @@ impl Signer for SoftwareSigner {
             reason: "ECDSA signature is not 64 bytes".into(),
         })?;
         Ok(Signature(bytes))
+    }
+
+    fn protection(&self) -> KeyProtection {
+        KeyProtection::Software
+    }
+
+    /// The key is a secret in the store: signing out wipes it with the
+    /// store's records, so there is nothing else to delete.
+    fn delete_key(&self) -> Result<(), PlatformKeyError> {
+        Ok(())
     }
 }

@@ -83,6 +83,27 @@ impl QuickAccess {
         self.dir.root()
     }
 
+    /// Removes what quick access keeps (sign-out): the quick key first (a
+    /// file left behind after it can't be opened), then the holder file,
+    /// every lock's file and the journals. A quick process started later
+    /// finds nothing to open and says to open the app.
+    pub(crate) fn remove_all(&self) -> Result<(), QuickError> {
+        let _upkeep = self.upkeep();
+        for file in [self.dir.key_file(), self.dir.holder_file()] {
+            match std::fs::remove_file(&file) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(QuickError::io(&file, &e)),
+                _ => {}
+            }
+        }
+        for dir in [self.dir.locks_dir(), self.dir.journal_dir()] {
+            match std::fs::remove_dir_all(&dir) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(QuickError::io(&dir, &e)),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
     /// Takes `lock_id`'s guard for a command (waiting for a quick process
     /// that is talking to the lock).
     pub(crate) fn guard(&self, lock_id: latchkey_protocol::LockId) -> Result<LockGuard, QuickError> {

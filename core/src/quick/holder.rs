@@ -6,7 +6,7 @@
 
 use super::error::QuickError;
 use super::layout::{read_optional, write_atomically, QuickDir};
-use crate::platform_keys::{PlatformKeyError, Signer, SoftwareSigner};
+use crate::platform_keys::{KeyProtection, PlatformKeyError, Signer, SoftwareSigner};
 use crate::store::seal::Sealer;
 use latchkey_protocol::{PublicKey, Signature};
 use std::sync::{Arc, OnceLock};
@@ -79,6 +79,22 @@ impl Signer for StoredHolder {
         match self.loaded.get_or_init(|| self.load()) {
             Ok(signer) => signer.sign(message),
             Err(e) => Err(e.clone()),
+        }
+    }
+
+    fn protection(&self) -> KeyProtection {
+        KeyProtection::Software
+    }
+
+    /// Removes the holder file: the copy of the key quick processes read
+    /// (the app's own copy is the store's, removed by its sign-out).
+    fn delete_key(&self) -> Result<(), PlatformKeyError> {
+        let path = self.dir.holder_file();
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(PlatformKeyError::Unavailable {
+                reason: format!("{}: {e}", path.display()),
+            }),
+            _ => Ok(()),
         }
     }
 }

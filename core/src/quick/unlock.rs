@@ -14,7 +14,7 @@ use super::layout::QuickDir;
 use super::{credentials, key};
 use crate::clock::{PhoneClock, SystemClock};
 use crate::command::failure::{attempt_failure_events, failure_event, offline_unlock_failure, refusal, report_failure};
-use crate::command::{exchange, plan, CommandReport, FastChange, Finished, Prepared};
+use crate::command::{exchange, plan, CommandReport, FastChange, Finished, Prepared, Request};
 use crate::error::{DiagnosisCode, LatchkeyError};
 use crate::platform_keys::{KeyStore, Signer};
 use crate::runtime::blocking;
@@ -22,7 +22,7 @@ use crate::store::seal::Sealer;
 use crate::store::FastKeyEntry;
 use crate::transport::Transport;
 use crate::unlock::{CommandPolicy, Executed, ProgressListener};
-use latchkey_protocol::{Command, LockId, ResultCode};
+use latchkey_protocol::{Command, CommandId, LockId, ResultCode};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -114,7 +114,7 @@ impl QuickUnlock {
     ) -> Result<CommandReport, LatchkeyError> {
         let started_at = self.inner.clock.now_unix();
         let inner = self.inner.clone();
-        let prepared = blocking(move || inner.prepare(lock_id, started_at, online)).await;
+        let prepared = blocking(move || inner.prepare(lock_id, command, started_at, online)).await;
         let (guard, creds, prepared) = match prepared {
             Ok(p) => p,
             Err(e) => {
@@ -128,7 +128,16 @@ impl QuickUnlock {
         let signer = self.inner.signer_for(&creds);
         let transport = self.inner.transport.as_ref();
         let policy = &self.inner.policy;
-        let result = exchange(transport, signer, &prepared, command, policy, listener, started_at).await;
+        let request = Request {
+            prepared: &prepared,
+            command,
+            command_id: CommandId::random().map_err(LatchkeyError::crypto)?,
+            firmware: None,
+            started_at,
+        };
+        let result = exchange(transport, signer, request, policy, listener)
+            .await
+            .map_err(LatchkeyError::from);
         let finished_at = self.inner.clock.now_unix();
         let inner = self.inner.clone();
         let outcome = match result {
@@ -218,7 +227,7 @@ impl Inner {
 
     /// Takes the lock's guard, reads its file, plans, and reserves the
     /// FAST counter in the file (flushed) before any request exists.
-    fn prepare(&self, lock_id: LockId, now: u32, online: bool) -> Result<Planned, LatchkeyError> {
+    fn prepare(&self, lock_id: LockId, command: Command, now: u32, online: bool) -> Result<Planned, LatchkeyError> {
         let sealer = self.sealer()?;
         let guard = LockGuard::acquire(&self.dir, &sealer, lock_id, self.patience)?;
         let mut creds = credentials::read(&self.dir, &sealer, &lock_id)?.ok_or(QuickError::NotShared)?;
@@ -230,7 +239,7 @@ impl Inner {
                 });
             }
         }
-        let prepared = plan(&creds.snapshot, creds.holder, now, online)?;
+        let prepared = plan(&creds.snapshot, creds.holder, command, now, online)?;
         let key_id = prepared.key.key.key_id();
         let Some(mut entry) = creds.fast_entry(&key_id).cloned() else {
             return Ok((guard, creds, prepared));

@@ -1,6 +1,8 @@
 //! The advice on the sheet: what the battery reading means and what to do,
 //! and the steps to take when the app can't connect.
 
+use super::words::{args, method};
+use crate::diagnostics::{Catalog, Texts, DEFAULT_LOCALE};
 use crate::store::{BackupEntry, BackupMethod};
 
 /// A battery reading from the lock's last full status.
@@ -48,44 +50,34 @@ pub struct BatteryAdvice {
 const STALE_AFTER_S: u32 = 30 * 86_400;
 
 impl BatteryAdvice {
-    /// The advice for `reading`, as of `now`.
+    /// The advice for `reading`, as of `now`, in English.
     pub fn from_reading(reading: Option<BatteryReading>, now: u32) -> Self {
+        Self::from_reading_in(reading, now, &Catalog::new().texts(DEFAULT_LOCALE))
+    }
+
+    /// The advice for `reading`, as of `now`, in the locale of `texts`.
+    pub fn from_reading_in(reading: Option<BatteryReading>, now: u32, texts: &Texts<'_>) -> Self {
         let Some(r) = reading else {
             return Self {
                 reading,
                 level: BatteryLevel::Unknown,
-                advice: "No battery reading yet: open the lock once with the app to record one.".into(),
+                advice: texts.render("sheet.battery.advice.none", &[]),
             };
         };
-        let (level, mut advice) = if r.critical {
-            (
-                BatteryLevel::Critical,
-                "Replace the batteries now: they are too weak to move the bolt. If the lock no longer \
-                 reacts, power it from outside (emergency contacts, if the model has them) or use the \
-                 backup way in."
-                    .to_string(),
-            )
+        let (level, key) = if r.critical {
+            (BatteryLevel::Critical, "critical")
         } else if r.low {
-            (
-                BatteryLevel::Low,
-                "Replace the batteries within the next two weeks; keep a fresh set next to this sheet.".to_string(),
-            )
+            (BatteryLevel::Low, "low")
         } else if r.percent < 30 {
-            (
-                BatteryLevel::Fair,
-                "Plan a battery replacement in the coming weeks.".to_string(),
-            )
+            (BatteryLevel::Fair, "fair")
         } else {
-            (
-                BatteryLevel::Good,
-                "No action needed. The app warns when the battery runs low.".to_string(),
-            )
+            (BatteryLevel::Good, "good")
         };
-        let age_days = now.saturating_sub(r.observed_at) / 86_400;
+        let mut advice = texts.render(&format!("sheet.battery.advice.{key}"), &[]);
         if now.saturating_sub(r.observed_at) > STALE_AFTER_S {
-            advice.push_str(&format!(
-                " This reading is {age_days} days old: open the lock with the app to refresh it."
-            ));
+            let days = now.saturating_sub(r.observed_at) / 86_400;
+            advice.push(' ');
+            advice.push_str(&texts.render("sheet.battery.advice.old_reading", &args(&[("days", days.to_string())])));
         }
         Self { reading, level, advice }
     }
@@ -102,69 +94,43 @@ pub(super) struct StepFacts<'a> {
 }
 
 /// The steps to take when the app can't connect, most likely fix first.
-pub(super) fn steps(f: &StepFacts<'_>) -> Vec<String> {
-    let mut out = vec![
-        "Stand within two metres of the lock. Make sure Bluetooth is on (airplane mode may switch it \
-         off) and that the app may use Bluetooth (and, on Android, Location or Nearby devices)."
-            .to_string(),
-        "Close the app and open it again; switch Bluetooth off and on; try once more.".to_string(),
-    ];
-    if f.has_offline_key {
-        out.push(
-            "No internet is needed: a key marked \"works offline\" opens the lock without any \
-             network. Do not sign out or reinstall the app while offline: the key would only come \
-             back once you are online."
-                .to_string(),
-        );
+pub(super) fn steps(f: &StepFacts<'_>, texts: &Texts<'_>) -> Vec<String> {
+    let step = |key: &str| texts.render(&format!("sheet.step.{key}"), &[]);
+    let mut out = vec![step("get_close"), step("restart")];
+    out.push(step(if f.has_offline_key {
+        "offline_key"
     } else {
-        out.push(
-            "This phone holds no key that works offline: connect to the internet (mobile data or \
-             Wi-Fi) and try again, or use one of the ways below."
-                .to_string(),
-        );
-    }
+        "no_offline_key"
+    }));
     if matches!(
         f.battery,
         BatteryLevel::Critical | BatteryLevel::Low | BatteryLevel::Unknown
     ) {
-        out.push(
-            "If the lock shows no light and makes no sound, its batteries may be empty: power it \
-             from outside if the model has emergency contacts, or use the backup way in."
-                .to_string(),
-        );
+        out.push(step("batteries"));
     }
-    if f.has_keypad_pins || f.can_make_offline_pins {
-        let mut s = "Use the keypad: type your PIN".to_string();
-        if f.can_make_offline_pins {
-            s.push_str(", or make an offline PIN in this app (works with no network on either side)");
-        }
-        s.push_str(
-            ". After five wrong codes the keypad locks for a minute, then longer each time: wait \
-             rather than guess.",
-        );
-        out.push(s);
+    if f.can_make_offline_pins {
+        out.push(step("keypad_or_offline_pin"));
+    } else if f.has_keypad_pins {
+        out.push(step("keypad"));
     }
     out.push(match f.backup {
-        Some(b) => format!("Use the backup way in: {} ({}).", b.method.describe(), b.details),
-        None => "No backup way in is on record: record one in the app (a mechanical key, a neighbour) \
-                 while you can."
-            .to_string(),
+        Some(b) => texts.render(
+            "sheet.step.backup",
+            &args(&[("method", method(texts, b.method)), ("details", b.details.clone())]),
+        ),
+        None => step("no_backup"),
     });
     if !f.other_holders.is_empty() {
-        out.push(format!(
-            "Ask someone else who holds a key: {}.",
-            f.other_holders.join(", ")
+        out.push(texts.render(
+            "sheet.step.ask_others",
+            &args(&[("holders", texts.list(&f.other_holders))]),
         ));
     }
     let backup_is_keypad = f.backup.is_some_and(|b| b.method == BackupMethod::KeypadCode);
     if !backup_is_keypad && !f.has_keypad_pins {
-        out.push("If all else fails, call a locksmith; keep this sheet to show who may enter.".to_string());
+        out.push(step("locksmith"));
     }
-    out.push(
-        "Once inside and online, run \"App can't connect\" in the app's troubleshooting, so the \
-         cause is found and fixed, and tell the host."
-            .to_string(),
-    );
+    out.push(step("afterwards"));
     out
 }
 

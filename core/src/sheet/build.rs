@@ -3,7 +3,9 @@
 //! certificate, key, PIN hash, salt or secret.
 
 use super::advice::{steps, BatteryAdvice, BatteryReading, StepFacts};
+use super::words::args;
 use super::{CredentialKind, EmergencySheet, ReadinessSummary, SheetCredential};
+use crate::diagnostics::{Catalog, Texts, DEFAULT_LOCALE};
 use crate::error::{DiagnosisCode, LatchkeyError};
 use crate::store::Store;
 use latchkey_protocol::pin::PinSlotChange;
@@ -11,13 +13,27 @@ use latchkey_protocol::{Faults, LockId, PinClass};
 
 impl EmergencySheet {
     /// The sheet for `lock_id` as of `now` (phone clock), from what `store`
-    /// holds, with the last readiness check if the app ran one.
+    /// holds, with the last readiness check if the app ran one, in English.
     pub fn from_store(
         store: &Store,
         lock_id: &LockId,
         now: u32,
         readiness: Option<ReadinessSummary>,
     ) -> Result<Self, LatchkeyError> {
+        Self::from_store_in(store, lock_id, now, readiness, &Catalog::new().texts(DEFAULT_LOCALE))
+    }
+
+    /// [`EmergencySheet::from_store`] with its steps, advice, notes and
+    /// schedules in the locale of `texts` (render it with the same texts:
+    /// [`EmergencySheet::to_markdown_in`]).
+    pub fn from_store_in(
+        store: &Store,
+        lock_id: &LockId,
+        now: u32,
+        readiness: Option<ReadinessSummary>,
+        texts: &Texts<'_>,
+    ) -> Result<Self, LatchkeyError> {
+        let note = |key: &str| texts.render(&format!("sheet.note.{key}"), &[]);
         let meta = store.locks().get_meta(lock_id)?.ok_or_else(|| {
             LatchkeyError::refused_locally(DiagnosisCode::UnknownLock, "this phone has no record of that lock")
         })?;
@@ -35,7 +51,7 @@ impl EmergencySheet {
 
         let mut credentials = Vec::new();
         let mut keys = store.keys().for_lock(lock_id, &meta.groups)?;
-        keys.sort_by(|a, b| a.label.cmp(&b.label));
+        latchkey_protocol::order::sort_by(&mut keys, |a, b| a.label.cmp(&b.label));
         for k in keys.iter().filter(|k| k.key.grant.not_after > now) {
             let g = &k.key.grant;
             credentials.push(SheetCredential {
@@ -44,9 +60,9 @@ impl EmergencySheet {
                 role: g.role.name().to_string(),
                 valid_from: Some(g.not_before).filter(|t| *t != 0),
                 valid_until: Some(g.not_after).filter(|t| *t != u32::MAX),
-                schedule: g.schedule.as_ref().map(crate::time::schedule),
+                schedule: g.schedule.as_ref().map(|s| texts.schedule(s)),
                 works_offline: g.offline_allowed,
-                notes: vec!["on this phone".to_string()],
+                notes: vec![note("on_this_phone")],
             });
         }
         let held = store.pins().newest(lock_id)?;
@@ -59,25 +75,26 @@ impl EmergencySheet {
                 }
                 let mut notes = Vec::new();
                 if slot.one_time {
-                    notes.push("one-time".to_string());
+                    notes.push(note("one_time"));
                 }
                 if pin_status.pending && pending_slots.contains(&slot.slot) {
-                    notes.push("not yet on the lock".to_string());
+                    notes.push(note("not_on_lock_yet"));
                 }
                 credentials.push(SheetCredential {
                     kind: CredentialKind::KeypadPin,
-                    holder: label.unwrap_or_else(|| format!("PIN slot {}", slot.slot)),
+                    holder: label
+                        .unwrap_or_else(|| texts.render("sheet.pin_slot", &args(&[("slot", slot.slot.to_string())]))),
                     role: slot.class.name().to_string(),
                     valid_from: Some(slot.not_before).filter(|t| *t != 0),
                     valid_until: Some(slot.not_after).filter(|t| *t != u32::MAX),
-                    schedule: slot.schedule.as_ref().map(crate::time::schedule),
+                    schedule: slot.schedule.as_ref().map(|s| texts.schedule(s)),
                     works_offline: true,
                     notes,
                 });
             }
         }
 
-        let battery = BatteryAdvice::from_reading(
+        let battery = BatteryAdvice::from_reading_in(
             state.last_status.map(|o| BatteryReading {
                 percent: o.status.battery_percent,
                 millivolts: o.status.battery_mv,
@@ -86,6 +103,7 @@ impl EmergencySheet {
                 observed_at: o.observed_at,
             }),
             now,
+            texts,
         );
         let can_make_offline_pins = store.pins().pin_secret(lock_id)?.is_some();
         let facts = StepFacts {
@@ -98,7 +116,7 @@ impl EmergencySheet {
             backup: state.backup_entry.as_ref(),
             battery: battery.level,
         };
-        let steps = steps(&facts);
+        let steps = steps(&facts, texts);
         Ok(Self {
             lock_name: meta.name,
             lock_id: *lock_id,

@@ -18,12 +18,18 @@
 //!    [`crate::diagnostics::offline_readiness`]), since only the app can
 //!    take the platform snapshot it needs.
 //! 2. [`EmergencySheet::to_markdown`] or [`EmergencySheet::to_text`]
-//!    renders it. (No PDF: none of the well-kept Rust PDF crates makes a
-//!    readable page without bundling fonts; print the Markdown or text.)
+//!    renders it. In another language, make it with
+//!    [`EmergencySheet::from_store_in`] and render it with
+//!    [`EmergencySheet::to_markdown_in`] / [`EmergencySheet::to_text_in`]
+//!    and the same [`crate::diagnostics::Texts`]: every text comes from the
+//!    catalog's `sheet.*` keys, dates and schedules from its `format.*`.
+//!    (No PDF: none of the well-kept Rust PDF crates makes a readable page
+//!    without bundling fonts; print the Markdown or text.)
 
 mod advice;
 mod build;
 mod render;
+mod words;
 
 pub use advice::{BatteryAdvice, BatteryLevel, BatteryReading};
 
@@ -68,11 +74,19 @@ pub enum CredentialKind {
 }
 
 impl CredentialKind {
-    /// A short name.
+    /// A short name, in English.
     pub fn name(self) -> &'static str {
         match self {
             Self::PhoneKey => "phone key",
             Self::KeypadPin => "keypad PIN",
+        }
+    }
+
+    /// The stable snake_case name (`phone_key`, `keypad_pin`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::PhoneKey => "phone_key",
+            Self::KeypadPin => "keypad_pin",
         }
     }
 }
@@ -84,7 +98,8 @@ pub struct SheetCredential {
     pub kind: CredentialKind,
     /// Who holds it, as the host named it.
     pub holder: String,
-    /// Its role (owner, resident, guest…) or PIN class (master, user, guest).
+    /// Its role (`owner`, `resident`, `guest`…) or PIN class (`master`,
+    /// `user`, `guest`): a code, named in the locale when rendered.
     pub role: String,
     /// First second it works (unix seconds; `None`: no start).
     pub valid_from: Option<u32>,

@@ -5,8 +5,8 @@
 //! clear error, never a panic.
 
 use latchkey_protocol::{
-    hex as hexstr, Advertisement, BoltState, CompactStatus, DigitalKey, DoorState, FastKey, Faults, KeyId, LockId,
-    LockStatus, PublicKey, RevocationList, TimeToken,
+    hex as hexstr, Advertisement, BoltState, ClaimReceipt, CompactStatus, DigitalKey, DoorState, FastKey, Faults,
+    FirmwareManifest, KeyId, LockId, LockStatus, PublicKey, RevocationList, TimeToken,
 };
 
 /// A value with a byte encoding that round-trips.
@@ -43,7 +43,14 @@ macro_rules! wire {
         }
     )*};
 }
-wire!(DigitalKey, RevocationList, TimeToken, Advertisement);
+wire!(
+    DigitalKey,
+    RevocationList,
+    TimeToken,
+    Advertisement,
+    FirmwareManifest,
+    ClaimReceipt
+);
 
 impl HexBytes for Vec<u8> {
     fn to_bytes(&self) -> Vec<u8> {

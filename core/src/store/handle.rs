@@ -5,6 +5,7 @@
 use super::error::StoreError;
 use super::records::SealedTree;
 use super::seal::Sealer;
+use crate::changes::Changes;
 use crate::file_lock::FileLock;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -38,6 +39,9 @@ pub(crate) struct StoreInner {
     pub(crate) pin_lists: SealedTree,
     pub(crate) pin_lists_acked: SealedTree,
     pub(crate) pin_secrets: SealedTree,
+    pub(crate) firmware: SealedTree,
+    /// What changed, for the subscriptions (`crate::changes`).
+    pub(crate) changes: Arc<Changes>,
     /// Serializes read-modify-write updates (lock state, counters, "keep
     /// the newest" records) so concurrent callers can't lose an update.
     update_lock: Mutex<()>,
@@ -51,7 +55,8 @@ pub(crate) struct StoreInner {
 
 impl Store {
     pub(super) fn from_parts(dir: &Path, db: sled::Db, sealer: Sealer, lock: FileLock) -> Result<Self, StoreError> {
-        let tree = |name| SealedTree::open(&db, name);
+        let changes = Arc::new(Changes::new());
+        let tree = |name| SealedTree::open(&db, name, &changes);
         let inner = StoreInner {
             keys: tree("keys")?,
             revocations: tree("revocations")?,
@@ -63,6 +68,8 @@ impl Store {
             pin_lists: tree("pin_lists")?,
             pin_lists_acked: tree("pin_lists_acked")?,
             pin_secrets: tree("pin_secrets")?,
+            firmware: tree("firmware_images")?,
+            changes: changes.clone(),
             dir: dir.to_path_buf(),
             db,
             sealer,
@@ -87,6 +94,11 @@ impl Store {
     pub fn flush(&self) -> Result<(), StoreError> {
         self.inner.db.flush()?;
         Ok(())
+    }
+
+    /// The change feed the subscriptions watch.
+    pub(crate) fn changes(&self) -> &Changes {
+        &self.inner.changes
     }
 
     pub(crate) fn update_guard(&self) -> MutexGuard<'_, ()> {

@@ -3,6 +3,7 @@
 
 use super::codec::{hex, hex_vec};
 use super::history::{BatterySample, UnlockRecord};
+use super::life::LockLife;
 use super::pins::{KeypadObservation, PinAck};
 use super::{Store, StoreError};
 use latchkey_protocol::{Advertisement, CompactStatus, LockId, LockStatus, PublicKey};
@@ -115,6 +116,9 @@ pub struct LockState {
     /// Battery readings from the lock's answers, oldest first (bounded:
     /// [`super::history::push_battery_sample`]).
     pub battery_history: Vec<BatterySample>,
+    /// Its firmware, updates, owner and label, as the phone knows them.
+    #[serde(with = "hex")]
+    pub life: LockLife,
 }
 
 /// How a person gets in when the app can't open the lock; also what the

@@ -66,7 +66,7 @@ pub(super) fn fingerprint(dir: &Path) -> Result<String, StoreError> {
             .map_or(0, |d| d.as_nanos());
         parts.push(format!("{name}:{}:{mtime}", meta.len()));
     }
-    parts.sort();
+    latchkey_protocol::order::sort_by(&mut parts, Ord::cmp);
     Ok(parts.join(","))
 }
 
@@ -110,6 +110,7 @@ pub(super) fn advance(dir: &Path, db: &sled::Db, meta: &sled::Tree, clean: bool)
     let next = read_db(meta)?.max(read(dir)?.generation.unwrap_or(0)) + 1;
     meta.insert(GENERATION_KEY, &next.to_be_bytes())?;
     db.flush()?;
+    crash_point!("store.generation.between_db_and_marker");
     let clean = if clean {
         format!("clean {}\n", fingerprint(dir)?)
     } else {
@@ -124,6 +125,7 @@ pub(super) fn advance(dir: &Path, db: &sled::Db, meta: &sled::Tree, clean: bool)
         let mut f = fs::File::create(&tmp)?;
         f.write_all(text.as_bytes())?;
         f.sync_all()?;
+        crash_point!("store.marker.before_rename");
         fs::rename(&tmp, dir.join(FILE))
     };
     write().map_err(|e| StoreError::io(dir.join(FILE), &e))

@@ -1,8 +1,8 @@
 //! The encrypted credential store: one sled database in one directory,
 //! holding digital keys, revocation lists, keypad PIN lists and PIN
 //! secrets, trusted-time tokens, lock metadata and per-lock state, fast
-//! keys, the software signer's key and (see [`crate::outbox`]) the event
-//! outbox.
+//! keys, firmware images, the software signer's key and (see
+//! [`crate::outbox`]) the event outbox.
 //!
 //! # At rest
 //!
@@ -40,6 +40,8 @@ mod error;
 mod fast_keys;
 mod handle;
 mod history;
+mod life;
+mod life_codec;
 mod locks;
 mod marker;
 mod merge;
@@ -49,6 +51,7 @@ mod pins;
 mod quarantine;
 pub(crate) mod records;
 pub(crate) mod seal;
+mod wipe;
 
 pub use credentials::{KeyCache, RevocationCache, StoredKey, TimeTokenCache};
 pub use error::StoreError;
@@ -57,6 +60,10 @@ pub use handle::Store;
 pub use history::{
     push_battery_sample, BatterySample, UnlockRecord, BATTERY_HISTORY_LEN, BATTERY_REPLACED_RISE,
     BATTERY_SAMPLE_SPACING_S,
+};
+pub use life::{
+    FirmwareImages, FirmwareRecord, FirmwareRejection, KeptCheck, KeptItem, LockLife, StoredImage, StoredSetupSecret,
+    UpdateReport,
 };
 pub use locks::{
     BackupEntry, BackupMethod, ClockSkew, LockCache, LockMeta, LockState, ObservedContact, ObservedStatus,
@@ -145,6 +152,11 @@ impl Store {
         FastKeys { store: self }
     }
 
+    /// Firmware images the phone carries, one per lock model.
+    pub fn firmware(&self) -> FirmwareImages<'_> {
+        FirmwareImages { store: self }
+    }
+
     /// Every record that can't be read (listing skips them; they stay on
     /// disk untouched). Empty for a healthy store.
     pub fn unreadable_records(&self) -> Result<Vec<StoreError>, StoreError> {
@@ -161,6 +173,7 @@ impl Store {
         out.extend(i.pin_lists.unreadable::<StoredPinList>(s)?);
         out.extend(i.pin_lists_acked.unreadable::<StoredPinList>(s)?);
         out.extend(i.pin_secrets.unreadable::<pins::PinSecretRecord>(s)?);
+        out.extend(i.firmware.unreadable::<String>(s)?);
         Ok(out)
     }
 }

@@ -87,6 +87,7 @@ pub(super) fn open(dir: &Path, keystore: Arc<dyn KeyStore>) -> Result<OpenOutcom
         }
     };
     let path = quarantine::quarantine(dir, backup)?;
+    crash_point!("store.quarantine.before_fresh_store");
     fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, &e))?;
     match attempt(dir, &Marker::default(), keystore.as_ref())? {
         Attempt::Opened(db, sealer) => Ok(OpenOutcome {

@@ -33,7 +33,9 @@ pub(super) fn backup_if_unclean(dir: &Path, marker: &Marker) -> Result<Option<Pa
         fs::remove_dir_all(&tmp).map_err(|e| StoreError::io(&tmp, &e))?;
     }
     copy_dir(dir, &tmp)?;
+    crash_point!("store.backup.before_rename");
     fs::rename(&tmp, &backup).map_err(|e| StoreError::io(&backup, &e))?;
+    crash_point!("store.backup.after_rename");
     Ok(Some(backup))
 }
 
@@ -60,12 +62,37 @@ pub(super) fn quarantine(dir: &Path, backup: Option<PathBuf>) -> Result<PathBuf,
     match backup {
         Some(backup) => {
             fs::rename(&backup, &target).map_err(|e| StoreError::io(&backup, &e))?;
+            crash_point!("store.quarantine.between_renames");
             let recovered = target.join("as-recovered");
             fs::rename(dir, &recovered).map_err(|e| StoreError::io(dir, &e))?;
         }
         None => fs::rename(dir, &target).map_err(|e| StoreError::io(dir, &e))?,
     }
     Ok(target)
+}
+
+/// Everything set aside beside the store `dir`: its quarantines and an
+/// unfinished open's backup (a sign-out removes them with the store).
+pub(super) fn set_aside(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
+    let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
+        return Ok(Vec::new());
+    };
+    let name = name.to_string_lossy();
+    let prefixes = [format!("{name}.quarantine"), format!("{name}.opening-backup")];
+    let entries = match fs::read_dir(parent) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(StoreError::io(parent, &e)),
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| StoreError::io(parent, &e))?;
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if prefixes.iter().any(|p| file.starts_with(p.as_str())) {
+            out.push(entry.path());
+        }
+    }
+    Ok(out)
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<(), StoreError> {

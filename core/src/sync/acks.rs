@@ -54,6 +54,7 @@ pub(super) async fn report_revocations(
     }
     let sent: Vec<(LockId, u32)> = fresh.iter().map(|a| (a.lock_id, a.seq)).collect();
     let _drift: DriftResponse = api.post("/v1/revocation-acks", &AckRequest { acks: fresh }).await?;
+    crash_point!("sync.revocation_acks.reported");
     for (lock_id, seq) in sent {
         reported.revocations.insert(lock_id, seq);
         report.acks_reported += 1;
@@ -99,6 +100,7 @@ pub(super) async fn report_pins(
     }
     let sent: Vec<(LockId, (u32, u32, u32))> = fresh.iter().map(|a| (a.lock_id, a.mark())).collect();
     let _drift: PinDriftBody = api.post("/v1/pin-acks", &PinAckBody { acks: fresh }).await?;
+    crash_point!("sync.pin_acks.reported");
     for (lock_id, mark) in sent {
         // A later contact alone is news for the cloud, not a new ack.
         if reported.pins.get(&lock_id).map(|m| m.0) != Some(mark.0) {

@@ -8,6 +8,7 @@ use super::common::on_disk;
 use super::error::{Failure, SyncError};
 use super::handle::SyncEngine;
 use super::host::{self, CloudKey, IssueKey};
+use super::life::{self, Commissioning};
 use super::pins::{self, PinChange};
 use super::status::{LocalPicture, SyncStatus};
 use super::wire::{CloudLockDrift, CloudPinChange, CloudPinDrift};
@@ -39,6 +40,14 @@ impl SyncEngine {
         host::time_token_at_door(&api, &client, lock_id, challenge)
             .await
             .map_err(|f| f.public())
+    }
+
+    /// Host: what this phone installs when it claims `lock_id` for the
+    /// account (its issuer key and the lock's PIN secret). Fetch it before
+    /// going to a new lock: the claim itself needs no network.
+    pub async fn commissioning(&self, lock_id: &LockId) -> Result<Commissioning, SyncError> {
+        let api = self.inner.on_demand()?;
+        life::commissioning(&api, lock_id).await.map_err(|f| f.public())
     }
 
     /// Host: asks the cloud to issue a key to a registered phone.

@@ -28,14 +28,16 @@ pub struct TlsSettings {
     pub spki_sha256_pins: Vec<String>,
 }
 
-/// Network timeouts. reqwest has none by default; every one is explicit.
+/// Network timeouts of the cloud client: every wait is bounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
-    /// TCP + TLS connection setup.
+    /// Connection setup: DNS, TCP and the TLS handshake.
     pub connect: Duration,
-    /// Longest silence while reading an answer.
+    /// Longest silence while reading an answer (each read of the head or
+    /// body).
     pub read: Duration,
-    /// Whole request, from sending to the last byte of the answer.
+    /// Whole request, from connecting (or reusing a connection) to the
+    /// last byte of the answer.
     pub total: Duration,
 }
 

@@ -126,6 +126,8 @@ async fn renew(api: &Api<'_>, phone: &Client, held: &StoredKey, report: &mut Syn
         }
         Err(other) => return Err(other),
     };
+    // The cloud issued the renewed key; the phone has not stored it yet.
+    crash_point!("sync.renewal.issued_not_stored");
     let Some(cert) = decode::<DigitalKey>(&info.certificate, DigitalKey::decode, &mut report.problems) else {
         return Ok(());
     };

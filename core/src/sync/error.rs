@@ -117,9 +117,6 @@ pub(crate) enum Failure {
     /// blocking pool that ran local work: already the public error.
     #[error(transparent)]
     Phone(#[from] LatchkeyError),
-    /// Configuration.
-    #[error("{0}")]
-    Config(String),
     /// The client was dropped: nothing to sync.
     #[error("the client was closed")]
     ClientClosed,
@@ -160,7 +157,6 @@ impl Failure {
                 detail: format!("the cloud sent what this phone can't use: {other}"),
                 retry_after_ms: None,
             },
-            Failure::Config(s) => SyncError::Config(s.clone()),
             Failure::ClientClosed => SyncError::ClientClosed,
         }
     }

@@ -154,7 +154,7 @@ impl SyncEngine {
     pub async fn run(&self) {
         let inner = &self.inner;
         let Some(turn) = inner.loop_turn().await else {
-            log::debug!(target: "latchkey::sync", "background loop not started: one runs already, or a stop came first");
+            crate::log_line!(Debug, target: "latchkey::sync", "background loop not started: one runs already, or a stop came first");
             return;
         };
         while turn.goes_on() {

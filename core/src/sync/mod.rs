@@ -50,9 +50,13 @@
 //!    `wire/` (the API's JSON), `error.rs` (the internal `Failure`,
 //!    converted in one place into [`SyncError`]), `common.rs` (what several
 //!    steps share: local work off the executor with typed errors, per-lock
-//!    refusals, credentials that don't decode), `http.rs` (one request:
-//!    the `Api` a pass or a call talks through), `status.rs` (reports and
-//!    the status picture).
+//!    refusals, credentials that don't decode), `http/` (one request:
+//!    the `Api` a pass or a call talks through, in `mod.rs`, over
+//!    latchkey's own HTTP/1.1 client: `client.rs` connects, keeps one
+//!    connection and bounds the request's time, `conn.rs` writes a request
+//!    and reads its answer, `parse.rs` reads heads and chunked bodies,
+//!    `target.rs` splits the URL, `fault.rs` words the failures),
+//!    `status.rs` (reports and the status picture).
 //! 2. Steps, free functions handed only what they use (the `Api`, the
 //!    [`Client`](crate::Client) or its store or outbox, the limits, a `&mut`
 //!    of what they carry from pass to pass), none using another:
@@ -74,11 +78,13 @@ mod calls;
 mod common;
 mod config;
 mod credentials;
+mod crypto_provider;
 mod engine;
 mod error;
 mod handle;
 mod host;
 mod http;
+mod life;
 mod pins;
 mod status;
 #[cfg(test)]
@@ -93,6 +99,7 @@ pub use config::{BackoffPolicy, Connectivity, SyncConfig, Timeouts, TlsSettings,
 pub use error::SyncError;
 pub use handle::{SyncEngine, SyncEngineBuilder};
 pub use host::{CloudKey, IssueKey};
+pub use life::Commissioning;
 pub use pins::PinChange;
 pub use status::{LockDrift, SyncFailure, SyncOutcome, SyncReport, SyncStatus};
 pub use timer::{ManualTimer, SyncTimer, TokioTimer};

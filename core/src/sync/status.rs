@@ -67,6 +67,9 @@ pub struct SyncReport {
     pub pin_lists: u32,
     /// Acknowledged PIN list seqs reported.
     pub pin_acks_reported: u32,
+    /// Newer firmware images stored, for the models of the locks this
+    /// phone knows.
+    pub firmware_images: u32,
     /// Credentials the cloud sent that this phone could not use (bad
     /// encoding, wrong holder, unknown issuer), one sentence each.
     pub problems: Vec<String>,
@@ -92,6 +95,7 @@ impl SyncReport {
             acks_reported: 0,
             pin_lists: 0,
             pin_acks_reported: 0,
+            firmware_images: 0,
             problems: Vec::new(),
             pending_after: 0,
         }
@@ -121,6 +125,7 @@ impl SyncReport {
         self.acks_reported += other.acks_reported;
         self.pin_lists += other.pin_lists;
         self.pin_acks_reported += other.pin_acks_reported;
+        self.firmware_images += other.firmware_images;
         self.problems.extend(other.problems);
         self.pending_after = other.pending_after;
         self.outcome = other.outcome;

@@ -28,7 +28,11 @@ impl Transport for NoRadio {
 /// An engine's insides over a client with no radio; the client is
 /// returned too, since the engine holds it only weakly.
 fn engine(dir: &std::path::Path) -> (Arc<Client>, Inner) {
-    let client = ClientBuilder::new(dir).transport(Arc::new(NoRadio)).open().unwrap();
+    let client = ClientBuilder::new(dir)
+        .transport(Arc::new(NoRadio))
+        .allow_software_keys()
+        .open()
+        .unwrap();
     // No request is made: the roots only have to make a valid configuration.
     let tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
         .with_safe_default_protocol_versions()

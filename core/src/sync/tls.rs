@@ -1,4 +1,5 @@
-//! The rustls client configuration: ring as the only crypto provider,
+//! The rustls client configuration: ring as the only crypto provider
+//! (the algorithms it offers: `crypto_provider.rs`),
 //! explicit roots (configured PEM or the platform's verifier), optional
 //! SPKI pinning on top, ALPN http/1.1 (the client speaks HTTP/1.1 only).
 
@@ -11,9 +12,10 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
 use std::sync::Arc;
 
-/// Builds the client configuration reqwest is handed.
+/// Builds the client configuration the cloud client (`http/client.rs`)
+/// connects with.
 pub(crate) fn client_config(settings: &TlsSettings) -> Result<rustls::ClientConfig, String> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(super::crypto_provider::provider());
     let verifier: Arc<dyn ServerCertVerifier> = match &settings.roots {
         TrustRoots::Pem(pems) => {
             let mut roots = RootCertStore::empty();

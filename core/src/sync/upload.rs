@@ -89,10 +89,15 @@ pub(super) async fn drain(
         let (body, count) = encode(&batch, budget)?;
         sent_bytes = sent_bytes.saturating_add(body.len());
         let sent = &batch[..count];
+        crash_point!("sync.upload.before_request");
         match api.post_encoded::<UploadResponse>(UPLOAD_PATH, body).await {
             Ok(answer) => {
+                // The cloud committed the batch; the phone has not yet
+                // recorded it: the window where a crash means a resend.
+                crash_point!("sync.upload.committed_not_confirmed");
                 report.upload_requests += 1;
                 settle(outbox, sent, answer, report).await?;
+                crash_point!("sync.upload.confirmed");
                 // Back to full batches, doubling (after isolating a refused
                 // event, its neighbours go in small batches first).
                 let max = limits.max_events.max(1);

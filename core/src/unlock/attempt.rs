@@ -81,6 +81,9 @@ pub enum AttemptError {
     /// requests that prove no key. Nothing happened; a later try may pass.
     #[error("the lock is busy turning away requests without a valid key; try again in a few seconds")]
     LockBusy,
+    /// The lock has no owner: it checked nothing.
+    #[error("the lock has no owner")]
+    Unclaimed,
     /// The holder signer failed.
     #[error("signing failed: {0}")]
     Signer(String),
@@ -117,10 +120,14 @@ pub(super) async fn command_exchange(
     listener: &dyn ProgressListener,
 ) -> Result<Vec<u8>, AttemptError> {
     link.send(frame).await.map_err(|e| transport(e, false))?;
+    crash_point!("unlock.request_sent");
     if input.command.actuates() {
         listener.on_progress(Progress::Actuating);
     }
-    link.recv(input.answer_timeout).await.map_err(|e| transport(e, true))
+    let answer = link.recv(input.answer_timeout).await.map_err(|e| transport(e, true))?;
+    // The lock acted (or refused); nothing of it is stored yet.
+    crash_point!("unlock.answer_received");
+    Ok(answer)
 }
 
 /// The answer to a delivered request, decoded; an undecodable one is
@@ -138,6 +145,7 @@ pub(super) fn decode_answer(answer: &[u8], wanted: &str) -> Result<Frame, Attemp
 pub(super) fn not_wanted(wanted: &str, got: &Frame) -> AttemptError {
     match got {
         Frame::Error(ResultCode::LockBusy) => AttemptError::LockBusy,
+        Frame::Error(ResultCode::LockUnclaimed) => AttemptError::Unclaimed,
         Frame::Error(code) => AttemptError::BadAnswer(format!("the lock refused the frame: {code}")),
         other => AttemptError::UntrustedAnswer {
             reason: format!("expected {wanted}, got {}", other.name()),

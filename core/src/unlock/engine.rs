@@ -12,8 +12,9 @@
 use super::attempt::{Answer, AttemptError, AttemptInput};
 use super::auth::{run_auth, AuthAfter};
 use super::fast::{run_fast, FastStep};
-use super::housekeeping::{run_housekeeping, HousekeepingResult, SessionContext};
+use super::housekeeping::{run_housekeeping, HousekeepingResult};
 use super::progress::{Progress, ProgressListener, UnlockPath};
+use super::session_call::SessionContext;
 use super::status::StatusView;
 use crate::transport::FrameLink;
 use latchkey_protocol::{Advertisement, FastKey, LockContext, ResultCode};
@@ -120,6 +121,11 @@ async fn finish(
     // known, so a failure here only leaves work for the next contact.
     let mut plan = input.housekeeping.clone();
     plan.fetch_events &= ad.has(Advertisement::EVENTS_PENDING) || input.command.actuates();
+    // The lock asks for lists (a firmware update dropped its own): carry
+    // the newest this phone holds, whatever the lock confirmed before.
+    if ad.has(Advertisement::NEEDS_LISTS) && plan.pins.is_none() {
+        plan.pins = plan.pins_if_asked.clone();
+    }
     // A cursor from before a factory reset does not apply to the new log.
     let epoch = outcome.status.full.map(|s| s.epoch).unwrap_or(ad.epoch);
     plan.event_cursor = plan.event_cursor.filter(|(_, cursor_epoch)| *cursor_epoch == epoch);

@@ -7,14 +7,15 @@
 // `pub` for the unlock benchmark (feature `bench`); crate-private otherwise.
 #![cfg_attr(not(feature = "bench"), allow(unreachable_pub))]
 
+use super::firmware_step::{self, FirmwareOutcome, FirmwareStep};
 use super::progress::{Progress, ProgressListener};
+use super::session_call::{call, SessionContext};
 use super::status::StatusView;
 use crate::transport::FrameLink;
 use latchkey_protocol::{
-    Command, CommandId, EventBatch, EventGap, Faults, Frame, LockId, LockStatus, PinList, PublicKey, ResultCode,
-    RevocationList, SessionCipher, SessionRequest, SessionResponse, TimeToken,
+    Command, CommandId, EventBatch, EventGap, Faults, LockStatus, PinList, ResultCode, RevocationList, SessionCipher,
+    SessionRequest, SessionResponse, TimeToken,
 };
-use std::time::Duration;
 
 /// Most batches fetched in one connection (32 events each).
 const MAX_BATCHES: usize = 16;
@@ -41,6 +42,11 @@ pub struct HousekeepingPlan {
     pub event_cursor: Option<(u32, u32)>,
     /// A keypad PIN list newer than the lock last confirmed holding.
     pub pins: Option<PinList>,
+    /// The newest PIN list the phone holds, carried anyway when the lock
+    /// asks for lists (a firmware update dropped its own).
+    pub pins_if_asked: Option<PinList>,
+    /// Firmware work, last (an install restarts the lock).
+    pub firmware: Option<FirmwareStep>,
 }
 
 /// What the session achieved.
@@ -70,24 +76,8 @@ pub struct HousekeepingResult {
     /// The lock refused the PIN list (`pin_list_invalid`); an outdated list
     /// is not a refusal.
     pub pin_refused: Option<ResultCode>,
-}
-
-/// What the session steps need to know of the attempt.
-pub(super) struct SessionContext {
-    /// The lock (event batches must name it).
-    pub lock_id: LockId,
-    /// The lock's epoch (event batches must name it too: a batch from the
-    /// lock's life before a reset is not this log).
-    pub epoch: u32,
-    /// The command's answer was an authorized one. If not (an untrusted
-    /// clock refused a time-limited key), the lock limits the session to
-    /// time delivery and signed lists until a token makes the key valid
-    /// again, and its status there is redacted.
-    pub authorized: bool,
-    /// The lock's identity key (verifies event batches).
-    pub lock_identity: PublicKey,
-    /// How long to wait for each answer.
-    pub answer_timeout: Duration,
+    /// What the firmware step found and did.
+    pub firmware: Option<FirmwareOutcome>,
 }
 
 pub(super) async fn run_housekeeping(
@@ -99,8 +89,27 @@ pub(super) async fn run_housekeeping(
     input: &SessionContext,
 ) -> HousekeepingResult {
     let mut result = HousekeepingResult::default();
+    // Only for a key the lock authorized: a limited session has no rights
+    // to firmware. A check comes first, a delivery last.
+    let firmware = plan.firmware.as_ref().filter(|_| input.authorized);
+    let mut outcome = FirmwareOutcome::default();
+    if let Some(step @ FirmwareStep::Check) = firmware {
+        let checked = firmware_step::run(step, link, cipher, input, listener, &mut outcome).await;
+        result.firmware = Some(outcome.clone());
+        if let Err(e) = checked {
+            result.error = Some(e);
+            return result;
+        }
+    }
     if let Err(e) = steps(link, cipher, plan, answer, listener, input, &mut result).await {
         result.error = Some(e);
+        return result;
+    }
+    if let Some(step @ FirmwareStep::Deliver(_)) = firmware {
+        if let Err(e) = firmware_step::run(step, link, cipher, input, listener, &mut outcome).await {
+            result.error = Some(e);
+        }
+        result.firmware = Some(outcome);
     }
     result
 }
@@ -135,6 +144,8 @@ async fn steps(
                 SessionResponse::Revocations(ResultCode::Ok, Some(seq)) => result.revocation_seq_acked = Some(seq),
                 other => result.revocation_refused = Some(other.code()),
             }
+            // Installed on the lock; the phone's record of it comes later.
+            crash_point!("unlock.revocations.installed_on_lock");
         } else {
             result.revocation_seq_acked = Some(status.revocation_seq);
         }
@@ -197,6 +208,7 @@ async fn steps(
         });
         match call(link, cipher, SessionRequest::PushPins(list.clone()), input).await? {
             SessionResponse::Pins(code, seq) => {
+                crash_point!("unlock.pins.installed_on_lock");
                 result.pin_seq_acked = Some(seq);
                 if !matches!(code, ResultCode::Ok | ResultCode::PinListOutdated) {
                     result.pin_refused = Some(code);
@@ -227,31 +239,11 @@ fn accept_batch(batch: &EventBatch, input: &SessionContext) -> Result<(), String
     Ok(())
 }
 
-async fn call(
-    link: &mut FrameLink,
-    cipher: &mut SessionCipher,
-    request: SessionRequest,
-    input: &SessionContext,
-) -> Result<SessionResponse, String> {
-    let sealed = cipher.seal(&request.encode()).map_err(|e| e.to_string())?;
-    let answer = link
-        .exchange(&sealed, input.answer_timeout)
-        .await
-        .map_err(|e| e.to_string())?;
-    match Frame::decode(&answer).map_err(|e| e.to_string())? {
-        Frame::Session(bytes) => {
-            let plain = cipher.open(&bytes).map_err(|e| e.to_string())?;
-            SessionResponse::decode(&plain).map_err(|e| e.to_string())
-        }
-        Frame::Error(code) => Err(format!("the lock refused the session frame: {code}")),
-        other => Err(format!("expected a session frame, got {other:?}")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use latchkey_protocol::{chain_start, SigningKey};
+    use latchkey_protocol::{chain_start, LockId, SigningKey};
+    use std::time::Duration;
 
     fn context(lock: &SigningKey, lock_id: LockId, epoch: u32) -> SessionContext {
         SessionContext {

@@ -13,10 +13,13 @@ mod attempt;
 mod auth;
 mod engine;
 mod fast;
+mod firmware_step;
 mod housekeeping;
 mod progress;
+mod session_call;
 mod status;
 
+pub(crate) use firmware_step::{FirmwareOutcome, FirmwareStep};
 pub use progress::{NoProgress, Progress, ProgressListener, UnlockPath};
 
 // The engine itself is the client's business: apps call
@@ -103,6 +106,11 @@ pub(crate) enum ExecuteError {
         /// The last verification failure.
         last: String,
     },
+    /// The lock has no owner (new, or factory reset): no key means
+    /// anything to it until an owner sets it up again. Nothing was sent,
+    /// or the lock checked nothing.
+    #[error("the lock has no owner: it is new or was factory reset")]
+    Unclaimed(Box<ScannedLock>),
     /// Every attempt found the lock busy turning away requests that prove
     /// no key (and none reached it before): nothing happened at the door.
     #[error("the lock kept refusing to check the request for now (a burst of failed or junk requests nearby); try again in a few seconds")]
@@ -159,6 +167,9 @@ pub(crate) async fn execute(
                 continue;
             }
         };
+        if scanned.advertisement.has(latchkey_protocol::Advertisement::UNCLAIMED) {
+            return Err(ExecuteError::Unclaimed(Box::new(scanned)));
+        }
         listener.on_progress(Progress::Connecting { rssi: scanned.rssi });
         let link = match transport.connect(&scanned.address, policy.connect_timeout).await {
             Ok(link) => link,
@@ -191,6 +202,7 @@ pub(crate) async fn execute(
             // The lock may have acted on the request this answers: ask
             // again by command id, as after a lost answer.
             Err(AttemptError::UntrustedAnswer { reason, forged }) => delivered.untrusted(reason, forged),
+            Err(AttemptError::Unclaimed) => return Err(ExecuteError::Unclaimed(Box::new(scanned))),
             // Nothing was checked, so nothing happened: try again.
             Err(AttemptError::LockBusy) => {
                 busy = true;
@@ -278,6 +290,7 @@ impl From<ExecuteError> for LatchkeyError {
         match e {
             ExecuteError::Unreachable(t) => t.into(),
             ExecuteError::OutcomeUnknown { last } => Self::OutcomeUnknown { detail: last },
+            ExecuteError::Unclaimed(_) => unclaimed(),
             e @ ExecuteError::NotAuthentic { .. } => Self::Lock {
                 code: DiagnosisCode::LockNotAuthentic,
                 detail: e.to_string(),
@@ -316,10 +329,24 @@ impl From<AttemptError> for LatchkeyError {
                 code: DiagnosisCode::LockBusy,
                 detail: e.to_string(),
             },
+            AttemptError::Unclaimed => unclaimed(),
             AttemptError::Signer(s) => Self::PhoneKey {
                 detail: format!("the holder key could not sign: {s}"),
             },
             AttemptError::Crypto(s) => Self::Internal { detail: s },
         }
+    }
+}
+
+/// A lock with no owner, in plain words: what stopped working and who can
+/// bring it back.
+fn unclaimed() -> LatchkeyError {
+    LatchkeyError::Refused {
+        code: DiagnosisCode::LockUnclaimed,
+        lock_result: Some(latchkey_protocol::ResultCode::LockUnclaimed),
+        reason: "the lock has no owner: it is new, or it was factory reset and forgot its owner, so fast keys, \
+                 keypad PINs and guests' offline keys stopped working; an owner sets it up again with the setup \
+                 code on its label"
+            .into(),
     }
 }

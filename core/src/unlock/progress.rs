@@ -69,6 +69,19 @@ pub enum Progress {
         /// What is being done.
         what: &'static str,
     },
+    /// A firmware image on its way to the lock: bytes the lock holds, of
+    /// the whole.
+    Transferring {
+        /// Bytes the lock holds.
+        sent: u32,
+        /// The image's size.
+        total: u32,
+    },
+    /// A step of setting a lock up (claiming or re-commissioning it).
+    Setup {
+        /// What is being done.
+        what: &'static str,
+    },
 }
 
 /// Receives progress reports. Implemented by the app (through the bindings)

@@ -291,7 +291,7 @@ impl PinList {
         offline_valid_from: u32,
         mut slots: Vec<PinSlot>,
     ) -> Result<Self> {
-        slots.sort_by_key(|s| s.slot);
+        crate::order::sort_by_key(&mut slots, |s| s.slot);
         let mut list = Self {
             issuer_id: issuer.public_key().issuer_id(),
             lock_id,
@@ -416,7 +416,7 @@ impl PinList {
                 out.push(PinSlotChange::Added(s.slot));
             }
         }
-        out.sort_by_key(|c| match c {
+        crate::order::sort_by_key(&mut out, |c| match c {
             PinSlotChange::Added(n) | PinSlotChange::Removed(n) | PinSlotChange::Changed(n) => *n,
         });
         out

@@ -8,9 +8,10 @@
 pub mod mutation;
 
 use latchkey_protocol::{
-    AuthRequest, AuthResult, BoltState, CertRef, Challenge, Command, CommandId, DigitalKey, DoorState, EphemeralKey,
-    EventBatch, EventKind, Faults, KeyGrant, KeyId, LockContext, LockEvent, LockId, LockStatus, PinClass, PinList,
-    PinSecret, PinSlot, RevocationList, Role, Schedule, SigningKey, TimeToken,
+    AuthRequest, AuthResult, BoltState, CertRef, Challenge, ClaimHello, ClaimOffer, ClaimReceipt, Command, CommandId,
+    Configure, DigitalKey, DoorState, DownloadState, EphemeralKey, EventBatch, EventKind, Faults, FirmwareManifest,
+    FirmwareVersion, IssuerId, KeyGrant, KeyId, LockContext, LockEvent, LockId, LockInfo, LockStatus, PinClass,
+    PinList, PinSecret, PinSlot, ResultCode, RevocationList, Role, Schedule, Signature, SigningKey, TimeToken,
 };
 use std::sync::OnceLock;
 
@@ -40,6 +41,8 @@ pub struct Parties {
     pub other_lock_id: LockId,
     /// A group the lock belongs to.
     pub group_id: LockId,
+    /// The lock maker's firmware key.
+    pub vendor: SigningKey,
 }
 
 /// The same parties for every test in a binary.
@@ -53,6 +56,7 @@ pub fn parties() -> &'static Parties {
         lock_id: LockId([0x11; 16]),
         other_lock_id: LockId([0x22; 16]),
         group_id: LockId([0x33; 16]),
+        vendor: SigningKey::generate().unwrap(),
     })
 }
 
@@ -300,4 +304,102 @@ pub fn batch(first: u32, last: u32, oldest_held: u32, head: u32) -> EventBatch {
 pub fn signed_batch() -> &'static EventBatch {
     static BATCH: OnceLock<EventBatch> = OnceLock::new();
     BATCH.get_or_init(|| batch(5, 9, 1, 12))
+}
+
+/// The reference image bytes of the firmware fixtures.
+pub fn firmware_image() -> Vec<u8> {
+    (0..5_000u32).map(|i| (i * 7 + 3) as u8).collect()
+}
+
+/// A vendor-signed manifest for [`firmware_image`], version 1.2.3.
+pub fn manifest() -> &'static FirmwareManifest {
+    static MANIFEST: OnceLock<FirmwareManifest> = OnceLock::new();
+    MANIFEST.get_or_init(|| {
+        FirmwareManifest::sign(
+            &parties().vendor,
+            7,
+            FirmwareVersion::new(1, 2, 3),
+            &firmware_image(),
+            MON_2024_01_01,
+        )
+        .unwrap()
+    })
+}
+
+/// A CLAIM_HELLO naming the fixture issuer.
+pub fn claim_hello() -> ClaimHello {
+    ClaimHello {
+        issuer_id: parties().issuer.public_key().issuer_id(),
+        ephemeral: parties().holder.public_key(),
+    }
+}
+
+/// A CLAIM_OFFER: with a lock key (an unclaimed lock) or without.
+pub fn claim_offer(unclaimed: bool) -> ClaimOffer {
+    ClaimOffer {
+        code: if unclaimed {
+            ResultCode::Ok
+        } else {
+            ResultCode::AlreadyClaimed
+        },
+        same_issuer: !unclaimed,
+        calibrated: true,
+        lock_id: parties().lock_id,
+        epoch: 3,
+        firmware: FirmwareVersion::new(1, 0, 0).0,
+        model: 7,
+        revocation_floor: 41,
+        identity_key: parties().lock_key.public_key(),
+        ephemeral: unclaimed.then(|| parties().stranger.public_key()),
+    }
+}
+
+/// A receipt signed by the fixture lock.
+pub fn receipt() -> &'static ClaimReceipt {
+    static RECEIPT: OnceLock<ClaimReceipt> = OnceLock::new();
+    RECEIPT.get_or_init(|| {
+        ClaimReceipt {
+            lock_id: parties().lock_id,
+            epoch: 3,
+            issuer_id: IssuerId([1, 2, 3, 4]),
+            firmware: FirmwareVersion::new(1, 0, 0),
+            revocation_seq: 41,
+            pin_seq: 4,
+            claimed_at: MON_2024_01_01,
+            signature: Signature([0; 64]),
+        }
+        .sign(&parties().lock_key)
+        .unwrap()
+    })
+}
+
+/// Lock info with a download in progress.
+pub fn lock_info() -> LockInfo {
+    LockInfo {
+        firmware: FirmwareVersion::new(1, 0, 0),
+        model: 7,
+        calibrated: true,
+        needs_lists: false,
+        pin_seq: 4,
+        certificates_cached: 3,
+        fast_keys: 2,
+        download: Some(DownloadState {
+            version: FirmwareVersion::new(1, 2, 3),
+            offset: 1792,
+            size: 5000,
+        }),
+        name: "Front door".into(),
+    }
+}
+
+/// The largest configure: a PIN secret, four groups, a 32-byte name.
+pub fn configure() -> Configure {
+    Configure {
+        issuer: parties().issuer.public_key(),
+        pin_secret: Some(pin_secret()),
+        utc_offset_min: -300,
+        phone_time: MON_2024_01_01,
+        groups: vec![LockId([1; 16]), LockId([2; 16]), LockId([3; 16]), LockId([4; 16])],
+        name: "Back door by the garden, level 2".into(),
+    }
 }

@@ -1,23 +1,26 @@
-//! `latchkey-sim peripheral`: a simulated lock, commissioned in memory,
-//! served as a BLE peripheral on a real adapter (a Raspberry Pi becomes a
-//! test lock) or on BlueZoo.
+//! `latchkey-sim peripheral`: a simulated lock served as a BLE peripheral
+//! on a real adapter (a Raspberry Pi becomes a test lock) or on BlueZoo:
+//! commissioned in memory, or (`--unclaimed`) as it leaves the factory,
+//! waiting to be claimed with the setup code it prints.
 //!
-//! Each bolt movement is printed as it happens (`bolt: unlocked
-//! (actuation 1)`), so whoever watches the lock (a person, or a test
-//! driving the process) sees what the door did even when the process is
-//! killed before it answered.
+//! What happens to the lock is printed as it happens (`narrated.rs`): the
+//! bolt moving, a claim, a new firmware, a factory reset, which SIGUSR1
+//! does (the button inside the lock). `--firmware-vendor DIR` makes the
+//! lock trust a lock maker kept in DIR, which writes its next image there
+//! for a phone to carry (`vendor_dir.rs`).
 
-use super::{BluezPeripheral, PeripheralOptions, WallClockDriver};
+use super::narrated::{say, Narrated};
+use super::{vendor_dir, BluezPeripheral, PeripheralOptions, WallClockDriver};
 use crate::authority::KeyAuthority;
 use crate::lock::{LockConfig, SimLock};
 use crate::{Peripheral, VirtualClock};
-use latchkey_protocol::{hex, Advertisement, LockId, SigningKey};
+use latchkey_protocol::{hex, LockId, SetupSecret, SigningKey};
 use serde_json::{json, Value};
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::signal::unix::{signal, SignalKind};
 
 /// Arguments of `latchkey-sim peripheral`.
 #[derive(Debug, Clone, clap::Args)]
@@ -38,6 +41,16 @@ pub struct PeripheralArgs {
     /// before it answered.
     #[arg(long, default_value_t = 0)]
     pub answer_delay_ms: u64,
+    /// Start as the lock leaves the factory: unclaimed, for a phone to
+    /// claim with the setup code printed (the label inside its battery
+    /// cover). The commissioning file then gives only its id and identity.
+    #[arg(long)]
+    pub unclaimed: bool,
+    /// The lock maker's folder: the lock trusts the firmware key kept
+    /// there (made when missing), and the maker's next image is written
+    /// there for a phone to carry (`firmware-1.1.0.manifest`, `.image`).
+    #[arg(long, value_name = "DIR")]
+    pub firmware_vendor: Option<PathBuf>,
 }
 
 /// Runs the `peripheral` subcommand to completion.
@@ -69,22 +82,38 @@ async fn serve(args: PeripheralArgs) -> Result<(), String> {
         Some(path) if path.exists() => Commissioning::load(path)?,
         _ => Commissioning::generate()?,
     };
-    let lock = SimLock::commission_with_identity(
-        SigningKey::from_pkcs8(&commissioning.identity_pkcs8).map_err(|e| format!("identity key: {e}"))?,
-        commissioning.issuer.public_key(),
-        commissioning.lock_id,
-        clock,
-        LockConfig::default(),
-    )
+    let mut config = LockConfig::default();
+    let vendor = match &args.firmware_vendor {
+        Some(dir) => Some(vendor_dir::open(dir, now)?),
+        None => None,
+    };
+    config.vendor_key = vendor.as_ref().map(|v| v.key);
+    let identity = SigningKey::from_pkcs8(&commissioning.identity_pkcs8).map_err(|e| format!("identity key: {e}"))?;
+    let lock = if args.unclaimed {
+        let secret = SetupSecret(latchkey_protocol::crypto::random_array().map_err(|e| format!("setup secret: {e}"))?);
+        SimLock::factory_new(identity, commissioning.lock_id, secret, clock, config)
+    } else {
+        SimLock::commission_with_identity(
+            identity,
+            commissioning.issuer.public_key(),
+            commissioning.lock_id,
+            clock,
+            config,
+        )
+    }
     .map_err(|e| format!("commissioning the lock: {e}"))?;
     let identity = lock.identity_public_key();
-    let lock: Arc<Mutex<dyn Peripheral>> = Arc::new(Mutex::new(Narrated { lock, actuations: 0 }));
+    let label = lock.label().to_text();
+    let lock = Arc::new(Mutex::new(Narrated::new(lock)));
+    let served: Arc<Mutex<dyn Peripheral>> = lock.clone();
     let options = PeripheralOptions {
         adapter: args.adapter.clone(),
         answer_delay: Duration::from_millis(args.answer_delay_ms),
         ..PeripheralOptions::default()
     };
-    let peripheral = BluezPeripheral::start(lock, options).await.map_err(|e| e.to_string())?;
+    let peripheral = BluezPeripheral::start(served, options)
+        .await
+        .map_err(|e| e.to_string())?;
 
     let record = json!({
         "lock_id": commissioning.lock_id.to_hex(),
@@ -102,10 +131,13 @@ async fn serve(args: PeripheralArgs) -> Result<(), String> {
     );
     println!("lock id:              {}", commissioning.lock_id.to_hex());
     println!("identity key (SEC1):  {}", hex::encode(&identity.to_sec1()));
-    println!(
-        "issuer key (SEC1):    {}",
-        hex::encode(&commissioning.issuer.public_key().to_sec1())
-    );
+    // An unclaimed lock has no issuer until a phone installs its account's.
+    if !args.unclaimed {
+        println!(
+            "issuer key (SEC1):    {}",
+            hex::encode(&commissioning.issuer.public_key().to_sec1())
+        );
+    }
     match &args.commissioning {
         Some(path) => {
             let text = serde_json::to_string_pretty(&record).map_err(|e| e.to_string())?;
@@ -115,14 +147,40 @@ async fn serve(args: PeripheralArgs) -> Result<(), String> {
                 path.display()
             );
         }
-        None => println!("issuer PKCS#8 (secret): {}", hex::encode(commissioning.issuer.pkcs8())),
+        None if !args.unclaimed => {
+            println!("issuer PKCS#8 (secret): {}", hex::encode(commissioning.issuer.pkcs8()))
+        }
+        None => {}
     }
-    println!("advertising; Ctrl-C stops");
+    if args.unclaimed {
+        println!("unclaimed; setup code: {label}");
+    }
+    if let Some(vendor) = &vendor {
+        println!(
+            "vendor's next firmware: {} (manifest), {} (image)",
+            vendor.manifest.display(),
+            vendor.image.display()
+        );
+    }
+    let mut reset_button = signal(SignalKind::user_defined1()).map_err(|e| format!("SIGUSR1: {e}"))?;
+    say(&format!(
+        "advertising; SIGUSR1 factory-resets (kill -USR1 {}), Ctrl-C stops",
+        std::process::id()
+    ));
 
-    match args.seconds {
-        Some(seconds) => tokio::time::sleep(Duration::from_secs(seconds)).await,
-        None => {
-            let _ = tokio::signal::ctrl_c().await;
+    let stop = async {
+        match args.seconds {
+            Some(seconds) => tokio::time::sleep(Duration::from_secs(seconds)).await,
+            None => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    };
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            _ = &mut stop => break,
+            _ = reset_button.recv() => lock.lock().unwrap_or_else(|p| p.into_inner()).factory_reset(),
         }
     }
     let stats = peripheral.stats();
@@ -132,43 +190,6 @@ async fn serve(args: PeripheralArgs) -> Result<(), String> {
         stats.connects, stats.packets_in, stats.frames_out
     );
     Ok(())
-}
-
-/// The lock, printing a line each time its bolt moves.
-struct Narrated {
-    lock: SimLock,
-    actuations: u64,
-}
-
-impl Peripheral for Narrated {
-    fn advertisement(&mut self) -> Advertisement {
-        self.lock.advertisement()
-    }
-    fn on_connect(&mut self, mtu: u16) {
-        self.lock.on_connect(mtu);
-    }
-    fn on_disconnect(&mut self) {
-        self.lock.on_disconnect();
-    }
-    fn on_packet(&mut self, packet: &[u8]) -> Option<Vec<u8>> {
-        let answer = self.lock.on_packet(packet);
-        let actuations = self.lock.actuation_count();
-        if actuations != self.actuations {
-            self.actuations = actuations;
-            let bolt = format!("{:?}", self.lock.status().bolt).to_lowercase();
-            // Flushed at once: the process may be killed before it answers.
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "bolt: {bolt} (actuation {actuations})");
-            let _ = out.flush();
-        }
-        answer
-    }
-    fn on_tick(&mut self) -> Option<Vec<u8>> {
-        self.lock.on_tick()
-    }
-    fn asym_ops(&self) -> u64 {
-        self.lock.asym_ops()
-    }
 }
 
 /// What a phone needs to know about the lock, and the secrets to recreate it.

@@ -37,11 +37,14 @@ mod cli;
 mod error;
 mod gatt;
 mod link;
+mod narrated;
+mod vendor_dir;
 mod wall_clock;
 
 pub use cli::{run_peripheral_command, PeripheralArgs};
 pub use error::BluezError;
 pub use link::{ExchangeRecord, PeripheralStats};
+pub use vendor_dir::NEXT_FIRMWARE;
 pub use wall_clock::WallClockDriver;
 
 /// The BlueZ bindings this module is built on, for tools and tests that

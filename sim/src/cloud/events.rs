@@ -16,6 +16,7 @@
 //! | `s` ‖ lock id ‖ epoch ‖ seq | event id of that lock event |
 //! | `n`, `d` | unique events stored, duplicates received (u64 BE) |
 
+use super::claims::ClaimRefusal;
 use super::error::ApiError;
 use super::state::Cloud;
 use super::store::PhoneRecord;
@@ -34,6 +35,7 @@ const KINDS: &[(&str, bool)] = &[
     ("time_delivered", true),
     ("gap_detected", true),
     ("pin_list_delivered", true),
+    ("lock_claimed", true),
 ];
 /// Largest single event accepted.
 pub const MAX_EVENT_BYTES: usize = 16 * 1024;
@@ -128,6 +130,16 @@ impl Cloud {
             Some(Value::String(s)) => Some(LockId::from_hex(s).ok_or_else(|| Rejection::new("bad `lock_id`"))?),
             _ => return Err(Rejection::new(format!("a `{kind}` event needs a `lock_id`"))),
         };
+        // A claim registers its lock first (from a host, with a receipt
+        // the lock signed): the claim and what follows it are then the
+        // lock's history like any other.
+        if let (Some(lock_id), "lock_claimed") = (&lock_id, kind) {
+            match self.register_claim(phone, &upload.event) {
+                Ok(()) => pending.locks.remove(lock_id),
+                Err(ClaimRefusal::Refused(why)) => return Err(Rejection::new(why)),
+                Err(ClaimRefusal::Internal(e)) => return Err(Rejection::Internal(e)),
+            };
+        }
         if let Some(lock_id) = &lock_id {
             let access = match pending.locks.get(lock_id) {
                 Some(access) => *access,

@@ -26,6 +26,7 @@ mod api;
 mod caller;
 mod chaos;
 mod chaos_layer;
+mod claims;
 mod config;
 mod error;
 mod events;
@@ -33,6 +34,7 @@ mod extract;
 mod handler;
 mod hex;
 mod keys;
+mod life;
 mod locks;
 mod openapi;
 #[cfg(test)]
@@ -55,6 +57,7 @@ pub use error::{ApiError, CloudError};
 pub use events::{MAX_EVENTS_PER_UPLOAD, MAX_EVENT_BYTES};
 pub use extract::MAX_BODY_BYTES;
 pub use keys::{DEFAULT_CERT_LIFETIME_S, TIME_TOKEN_VALID_FOR_S};
+pub use life::losses_of;
 pub use openapi::OPENAPI_JSON;
 
 use crate::authority::KeyAuthority;
@@ -65,8 +68,8 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use wire::{
-    DriftInfo, IssueKeyRequest, KeyInfo, LockInfo, PhoneToken, PinChangeInfo, PinChangeRequest, PinDriftInfo,
-    ReceivedEvent, RevokeResponse,
+    DriftInfo, FirmwareRelease, IssueKeyRequest, KeyInfo, LockInfo, PhoneToken, PinChangeInfo, PinChangeRequest,
+    PinDriftInfo, PublishFirmware, ReceivedEvent, RevokeResponse,
 };
 
 /// Unique events stored and duplicate deliveries received.
@@ -164,6 +167,12 @@ impl CloudServer {
     /// Registers a lock's commissioning record.
     pub fn register_lock(&self, lock: &LockInfo) -> Result<LockInfo, CloudError> {
         Ok(self.cloud.register_lock(lock)?)
+    }
+
+    /// Hosts a firmware image for phones to carry (what
+    /// `POST /admin/firmware` does).
+    pub fn publish_firmware(&self, request: &PublishFirmware) -> Result<FirmwareRelease, CloudError> {
+        Ok(self.cloud.publish_firmware(request)?)
     }
 
     /// Registers a phone by name and holder key; returns its bearer token.

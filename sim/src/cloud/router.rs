@@ -10,7 +10,7 @@ use super::error::ApiError;
 use super::extract::{read_body_first, MAX_BODY_BYTES};
 use super::route_table::Routes;
 use super::state::Cloud;
-use super::{admin, api, openapi, pins};
+use super::{admin, api, life, openapi, pins};
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
 use std::sync::Arc;
@@ -20,6 +20,7 @@ pub(super) fn routes() -> Routes {
     Routes::new()
         .merge(api::routes())
         .merge(pins::routes())
+        .merge(life::routes())
         .merge(admin::routes())
         .get("/openapi.json", openapi::document)
 }

@@ -15,6 +15,7 @@
 //! | `pin_acks` | lock id | [`AckRecord`] (of the PIN list) |
 //! | `contacts` | lock id | [`ContactRecord`] |
 //! | `events` | see `events.rs` | |
+//! | `firmware` | model (u16 BE) | [`super::wire::FirmwareRelease`], the newest |
 
 use super::error::{ApiError, CloudError};
 use super::hex;
@@ -96,6 +97,26 @@ pub(super) struct Db {
     pub(super) pin_acks: sled::Tree,
     pub(super) contacts: sled::Tree,
     pub(super) events: sled::Tree,
+    pub(super) firmware: sled::Tree,
+}
+
+/// Opens `config`, waiting up to 2 s while an earlier instance in this
+/// process still holds the file lock: sled releases it only when its
+/// background flusher notices the last handle is gone, a moment after the
+/// drop (a cloud restarted at once met "could not acquire lock").
+fn open_when_released(config: &sled::Config) -> Result<sled::Db, sled::Error> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    loop {
+        match config.open() {
+            // sled words it so (its error kind is `Other`).
+            Err(sled::Error::Io(e))
+                if e.to_string().contains("could not acquire lock") && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
 }
 
 impl Db {
@@ -104,10 +125,10 @@ impl Db {
         std::fs::create_dir_all(dir).map_err(|e| CloudError::Storage(format!("{}: {e}", dir.display())))?;
         // A bounded page cache: sled's default (1 GiB) is far more than a
         // reference server needs.
-        let db = sled::Config::new()
+        let config = sled::Config::new()
             .path(dir.join("cloud.sled"))
-            .cache_capacity(64 * 1024 * 1024)
-            .open()?;
+            .cache_capacity(64 * 1024 * 1024);
+        let db = open_when_released(&config)?;
         Ok(Self {
             meta: db.open_tree("meta")?,
             locks: db.open_tree("locks")?,
@@ -120,6 +141,7 @@ impl Db {
             pin_acks: db.open_tree("pin_acks")?,
             contacts: db.open_tree("contacts")?,
             events: db.open_tree("events")?,
+            firmware: db.open_tree("firmware")?,
             db,
         })
     }

@@ -4,7 +4,7 @@
 
 use super::credentials::StoredOutcome;
 use super::SimLock;
-use latchkey_protocol::{Command, CommandId, DigitalKey, EventKind, KeyId, ResultCode, Role};
+use latchkey_protocol::{Command, CommandId, DigitalKey, EventKind, KeyId, ResultCode};
 
 impl SimLock {
     /// The outcome stored for an earlier identical command, if any: the
@@ -28,7 +28,7 @@ impl SimLock {
         } else if time_limited {
             return Err(ResultCode::ClockUntrusted);
         }
-        if cert.grant.role == Role::Service && command == Command::Unlatch {
+        if !cert.grant.role.may(command) {
             return Err(ResultCode::RoleNotAllowed);
         }
         Ok(())

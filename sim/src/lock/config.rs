@@ -2,7 +2,8 @@
 //! lock's error type, and its count of asymmetric operations.
 
 use super::mechanics::MechanicsConfig;
-use latchkey_protocol::{LockId, PinDigits, PinSecret, ProtocolError};
+use crate::vendor::{FACTORY_FIRMWARE, REFERENCE_MODEL};
+use latchkey_protocol::{FirmwareVersion, LockId, PinDigits, PinSecret, ProtocolError, PublicKey};
 use thiserror::Error;
 
 /// How a [`super::SimLock`] is built and installed. `Default` models a
@@ -54,6 +55,13 @@ pub struct LockConfig {
     pub unauth_ops_refill_ms: u64,
     /// Most such operations in one connection.
     pub unauth_ops_per_connection: u32,
+    /// The lock model (firmware images name it).
+    pub model: u16,
+    /// The firmware it leaves the factory with.
+    pub firmware: FirmwareVersion,
+    /// The vendor's firmware key, installed at the factory (`None`: the
+    /// lock takes no firmware image).
+    pub vendor_key: Option<PublicKey>,
 }
 
 impl Default for LockConfig {
@@ -84,6 +92,9 @@ impl Default for LockConfig {
             unauth_ops_burst: 8,
             unauth_ops_refill_ms: 5_000,
             unauth_ops_per_connection: 6,
+            model: REFERENCE_MODEL,
+            firmware: FACTORY_FIRMWARE,
+            vendor_key: None,
         }
     }
 }

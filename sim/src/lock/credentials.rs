@@ -69,6 +69,11 @@ impl<K: PartialEq, V> Lru<K, V> {
         self.entries.iter().any(|(k, _, _)| k == key)
     }
 
+    /// Entries held.
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
     pub(crate) fn clear(&mut self) {
         self.entries.clear();
     }
@@ -124,6 +129,13 @@ impl Credentials {
     /// Replaces the list (the caller checked signature and seq).
     pub(crate) fn install_revocations(&mut self, list: RevocationList) {
         self.revocations = Some(list);
+    }
+
+    /// A firmware that does not keep them: certificates and fast keys go
+    /// (every phone runs AUTH again); outcomes and the list stay.
+    pub(crate) fn drop_certificates(&mut self) {
+        self.cert_cache.clear();
+        self.fast_keys.clear();
     }
 
     /// Forgets everything (factory reset).

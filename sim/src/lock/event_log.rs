@@ -70,6 +70,11 @@ impl EventLog {
         self.ring.front().map_or(0, |(e, _)| e.seq)
     }
 
+    /// Highest seq a session has fetched (0: none).
+    pub(crate) fn fetched_through(&self) -> u32 {
+        self.fetched_through
+    }
+
     /// Whether events were recorded since the last fetch.
     pub(crate) fn pending(&self) -> bool {
         self.head_seq > self.fetched_through

@@ -1,6 +1,7 @@
 //! Packets in, frames out: reassembly, dispatch, and the two one-round-trip
 //! unlocks (AUTH and FAST).
 
+use super::claim_state::ClaimState;
 use super::credentials::FastEntry;
 use super::{Session, SimLock};
 use latchkey_protocol::{
@@ -49,7 +50,16 @@ impl SimLock {
     }
 
     fn handle_frame(&mut self, bytes: &[u8]) -> Frame {
-        match Frame::decode(bytes) {
+        let decoded = Frame::decode(bytes);
+        let setup_open = matches!(self.conn.claim, Some(ClaimState::Setup(_)));
+        match decoded {
+            Ok(Frame::ClaimHello(hello)) => self.handle_claim_hello(&hello, bytes),
+            Ok(Frame::ClaimProof(mac)) => self.handle_claim_proof(&mac),
+            Ok(Frame::Session(sealed)) if setup_open => self.handle_setup_session(&sealed),
+            // No issuer: nothing a key proves means anything yet.
+            Ok(Frame::Auth(_) | Frame::Fast(_) | Frame::Session(_)) if self.owner.is_none() => {
+                Frame::Error(ResultCode::LockUnclaimed)
+            }
             Ok(Frame::Auth(req)) => self.handle_auth(&req, bytes),
             Ok(Frame::Fast(req)) => Frame::FastResult(self.handle_fast(&req)),
             Ok(Frame::Session(sealed)) => self.handle_session(&sealed),
@@ -95,11 +105,11 @@ impl SimLock {
                 // A cache hit skips the ECDSA verify: the point of the cache.
                 // An unknown issuer is refused on its id alone.
                 if self.creds.cert_cache.peek(&hash).is_none() {
-                    if cert.issuer_id == self.issuer.issuer_id() {
+                    if cert.issuer_id == self.issuer_key().issuer_id() {
                         self.spend_unproven(spent)?;
                         self.ops.ecdsa_verify += 1;
                     }
-                    cert.verify(&self.issuer).map_err(Unproven::Refused)?;
+                    cert.verify(&self.issuer_key()).map_err(Unproven::Refused)?;
                 }
                 cert.clone()
             }
@@ -110,7 +120,7 @@ impl SimLock {
                 .cloned()
                 .ok_or(Unproven::Refused(ResultCode::CertificateNotCached))?,
         };
-        if !cert.applies_to(&self.lock_id, &self.groups) {
+        if !cert.applies_to(&self.lock_id, self.groups()) {
             return Err(Unproven::Refused(ResultCode::WrongLock));
         }
         self.spend_unproven(spent)?;

@@ -90,26 +90,28 @@ pub(crate) struct Keypad {
     list: Option<PinList>,
     /// Hashes of one-time slots already used (salted, so unique per slot).
     burned_slots: Vec<[u8; 16]>,
-    /// Keys every PIN hash and offline PIN: the secret shared with the
-    /// issuer, or a random one of the lock's own when none was shared.
-    secret: PinSecret,
-    /// Whether `secret` is shared with the issuer (else no offline PINs).
-    shared_secret: bool,
+    /// Keys the commissioning master's hash: the secret shared with the
+    /// issuer at the factory, or a random one of the lock's own. Kept for
+    /// the lock's life, so the factory master PIN survives a reset.
+    master_secret: PinSecret,
+    /// Keys list slots and offline PINs: the secret shared with the
+    /// issuer when the lock was claimed (`None`: unclaimed, or claimed
+    /// without one: no list slot or offline PIN matches).
+    secret: Option<PinSecret>,
     offline_burned: Vec<BurnedOffline>,
     pub(crate) limiter: KeypadLimiter,
 }
 
 impl Keypad {
     pub(crate) fn new(master: Option<&PinDigits>, shared: Option<PinSecret>) -> Result<Self> {
-        let shared_secret = shared.is_some();
-        let secret = match shared {
-            Some(s) => s,
+        let master_secret = match &shared {
+            Some(s) => s.clone(),
             None => PinSecret::random()?,
         };
         let commissioning_master = match master {
             Some(digits) => {
                 let salt = crypto::random_array()?;
-                Some((salt, pin_hash(&secret, &salt, digits.as_str())))
+                Some((salt, pin_hash(&master_secret, &salt, digits.as_str())))
             }
             None => None,
         };
@@ -118,8 +120,8 @@ impl Keypad {
             master_replaced: false,
             list: None,
             burned_slots: Vec::new(),
-            secret,
-            shared_secret,
+            master_secret,
+            secret: shared,
             offline_burned: Vec::new(),
             limiter: KeypadLimiter::new(),
         })
@@ -141,14 +143,31 @@ impl Keypad {
         self.list = Some(list);
     }
 
-    /// Factory reset: the list and its used slots go, the commissioning
-    /// master returns. The PIN secret and used offline codes stay (they
-    /// belong to the commissioning, which the model keeps).
+    /// Factory reset: the list, its used slots, the PIN secret and the
+    /// used offline codes go (they belong to the owner); the commissioning
+    /// master returns.
     pub(crate) fn factory_reset(&mut self) {
         self.master_replaced = false;
         self.list = None;
         self.burned_slots.clear();
+        self.secret = None;
+        self.offline_burned.clear();
         self.limiter = KeypadLimiter::new();
+    }
+
+    /// The PIN secret an owner installed when claiming the lock.
+    pub(crate) fn set_secret(&mut self, secret: Option<PinSecret>) {
+        self.secret = secret;
+    }
+
+    /// A firmware update that does not keep the list: the list and its
+    /// used slots go; returns the seq lost (0: there was none).
+    pub(crate) fn drop_list(&mut self) -> u32 {
+        let seq = self.pin_seq();
+        self.list = None;
+        self.burned_slots.clear();
+        self.master_replaced = false;
+        seq
     }
 
     /// Decides an entry: the PIN it is, or why not (with the PIN it
@@ -170,13 +189,13 @@ impl Keypad {
         digits: &str,
         clock: KeypadClock,
     ) -> std::result::Result<PinUse, (ResultCode, Option<PinUse>)> {
-        if !self.shared_secret {
+        let Some(secret) = &self.secret else {
             return Err((ResultCode::PinNotRecognized, None));
-        }
+        };
         if !clock.trusted {
             return Err((ResultCode::ClockUntrusted, None));
         }
-        let found = match_offline_pin(&self.secret, digits, clock.now, clock.utc_offset_min)
+        let found = match_offline_pin(secret, digits, clock.now, clock.utc_offset_min)
             .ok_or((ResultCode::PinNotRecognized, None))?;
         let pin = PinUse::Offline {
             menu: found.kind.menu(),
@@ -215,17 +234,17 @@ impl Keypad {
         clock: KeypadClock,
     ) -> std::result::Result<PinUse, (ResultCode, Option<PinUse>)> {
         if let (false, Some((salt, hash))) = (self.master_replaced, &self.commissioning_master) {
-            if pin_matches(&self.secret, salt, hash, digits) {
+            if pin_matches(&self.master_secret, salt, hash, digits) {
                 return Ok(PinUse::CommissioningMaster);
             }
         }
-        let Some(list) = &self.list else {
+        let (Some(list), Some(secret)) = (&self.list, &self.secret) else {
             return Err((ResultCode::PinNotRecognized, None));
         };
         // The same digits may sit in several slots (a cleaner on two
         // schedules): any slot that works now lets them in.
         let mut refusal = (ResultCode::PinNotRecognized, None);
-        for slot in list.slots.iter().filter(|s| s.matches(&self.secret, digits)) {
+        for slot in list.slots.iter().filter(|s| s.matches(secret, digits)) {
             let pin = PinUse::Slot {
                 slot: slot.slot,
                 class: slot.class,

@@ -57,7 +57,13 @@ pub(crate) struct Mechanics {
     /// Re-armed when the voltage rises above the low threshold again.
     low_reported: bool,
     actuations: u64,
+    /// The bolt's end-to-end travel, once calibrated (kept across a reset:
+    /// it belongs to the door, not to the owner).
+    travel_ms: Option<u16>,
 }
+
+/// The reference bolt's travel from fully retracted to fully thrown.
+const REFERENCE_TRAVEL_MS: u16 = 640;
 
 impl Mechanics {
     pub(crate) fn new(cfg: MechanicsConfig, battery_mv: u16) -> Self {
@@ -74,7 +80,44 @@ impl Mechanics {
             door_opened_at_ms: None,
             low_reported: battery_mv < cfg.low_mv,
             actuations: 0,
+            travel_ms: None,
         }
+    }
+
+    /// Drives the bolt out and back in to learn its travel (the door's
+    /// position does not matter: nothing is locked by it). Ends unlocked.
+    pub(crate) fn calibrate(&mut self) -> (ResultCode, u16, Vec<HardwareEvent>) {
+        if self.battery_mv < self.cfg.critical_mv {
+            return (ResultCode::BatteryCritical, 0, Vec::new());
+        }
+        self.actuations += 2;
+        let events = self.set_battery(self.battery_mv.saturating_sub(2 * self.cfg.drop_per_actuation_mv));
+        let code = if self.jammed {
+            self.bolt = BoltState::Jammed;
+            ResultCode::Jammed
+        } else if self.misaligned {
+            self.bolt = BoltState::PartiallyThrown;
+            ResultCode::BoltNotThrown
+        } else {
+            self.bolt = BoltState::Unlocked;
+            self.travel_ms = Some(REFERENCE_TRAVEL_MS);
+            ResultCode::Ok
+        };
+        self.stalled = code == ResultCode::Jammed;
+        self.not_thrown = code == ResultCode::BoltNotThrown;
+        let travel = if code.is_ok() { REFERENCE_TRAVEL_MS } else { 0 };
+        (code, travel, events)
+    }
+
+    /// Whether the bolt's travel is known.
+    pub(crate) fn calibrated(&self) -> bool {
+        self.travel_ms.is_some()
+    }
+
+    /// A lock set up on the bench (the test and demo shortcut
+    /// `SimLock::commission`) comes calibrated.
+    pub(crate) fn set_calibrated(&mut self) {
+        self.travel_ms = Some(REFERENCE_TRAVEL_MS);
     }
 
     /// Drives the motor for `command` (not for `Status`).

@@ -3,9 +3,14 @@
 //!
 //! The life of a lock, in order:
 //!
-//! 1. [`SimLock::commission`] installs the issuer's public key, the lock id
-//!    and groups, generates the lock's P-256 identity key, sets the RTC
-//!    from true time and starts epoch 1 with an empty event chain.
+//! 1. [`SimLock::factory_new`] makes an unclaimed lock: its lock id,
+//!    P-256 identity key, setup secret (the label, [`SimLock::label`]) and
+//!    the vendor's firmware key; no issuer, no trusted time. A phone claims
+//!    it over the radio (`claim.rs`, `setup_ops.rs`): proof of the setup
+//!    secret, then the issuer key, time, name, groups, calibration and
+//!    lists in one setup session committed at its end.
+//!    [`SimLock::commission`] is the bench shortcut: a lock claimed for
+//!    an issuer at once, with true time and a calibrated bolt.
 //! 2. It advertises ([`Peripheral::advertisement`]) a rotating challenge.
 //!    Two challenges are live (current and previous); only a request that
 //!    authenticated (valid holder signature or fast-key MAC) consumes one,
@@ -31,6 +36,10 @@
 //!    outcomes by command id, further actuations.
 //! 6. At the door, [`SimLock::enter_pin`]: the keypad (see `keypad.rs`;
 //!    the entry itself is in `pin_entry.rs`).
+//! 7. Firmware arrives in sessions, chunk by chunk, and installs only
+//!    once the whole image is checked (`firmware.rs`, `firmware_ops.rs`);
+//!    [`SimLock::factory_reset`] takes the lock back to unclaimed
+//!    (`life.rs` says what it wipes and keeps).
 //!
 //! Decisions worth knowing:
 //!
@@ -66,15 +75,21 @@
 mod access;
 mod budget;
 mod challenges;
+mod claim;
+mod claim_state;
 mod config;
 mod credentials;
 mod event_log;
+mod firmware;
+mod firmware_ops;
 mod handler;
 mod keypad;
+mod life;
 mod mechanics;
 mod pin_entry;
 mod rtc;
 mod session_ops;
+mod setup_ops;
 
 pub use config::{AsymOpCounts, LockConfig, LockError};
 pub use keypad::KeypadOutcome;
@@ -84,13 +99,15 @@ pub use rtc::{RTC_RESET_UNIX, RTC_WATERMARK_INTERVAL_S};
 use crate::{Peripheral, VirtualClock};
 use budget::UnauthBudget;
 use challenges::Challenges;
+use claim_state::ClaimState;
 use credentials::Credentials;
 use event_log::EventLog;
+use firmware::FirmwareState;
 use keypad::Keypad;
 use latchkey_protocol::framing::Reassembler;
 use latchkey_protocol::{
-    Advertisement, BoltState, Challenge, DigitalKey, DoorState, EventKind, Faults, KeyId, LockEvent, LockId,
-    LockStatus, PublicKey, SessionCipher, SigningKey, SESSION_LIFETIME_MS,
+    Advertisement, BoltState, Challenge, DigitalKey, DoorState, EventKind, Faults, IssuerId, KeyId, LockEvent, LockId,
+    LockStatus, PublicKey, SessionCipher, SetupSecret, SigningKey, SESSION_LIFETIME_MS,
 };
 use mechanics::{HardwareEvent, Mechanics};
 use rtc::Rtc;
@@ -116,6 +133,11 @@ struct Session {
 struct Connection {
     reassembler: Reassembler,
     session: Option<Session>,
+    /// A claim in progress (offer made, or setup session open).
+    claim: Option<ClaimState>,
+    /// The running firmware answered an install: the lock restarts into
+    /// the new one once the answer is out.
+    restart_after_answer: bool,
 }
 
 impl Connection {
@@ -123,8 +145,17 @@ impl Connection {
         Self {
             reassembler: Reassembler::default(),
             session: None,
+            claim: None,
+            restart_after_answer: false,
         }
     }
+}
+
+/// What a claim installed: whose lock this is.
+#[derive(Debug, Clone)]
+struct Owner {
+    issuer: PublicKey,
+    groups: Vec<LockId>,
 }
 
 /// A simulated lock. See the module documentation for its behaviour.
@@ -133,8 +164,19 @@ pub struct SimLock {
     identity_public: PublicKey,
     lock_id: LockId,
     epoch: u32,
-    issuer: PublicKey,
-    groups: Vec<LockId>,
+    /// `None` while unclaimed (new, or factory reset).
+    owner: Option<Owner>,
+    /// The proof of physical possession on the label (kept for life).
+    setup_secret: SetupSecret,
+    /// The name given when claimed.
+    name: String,
+    /// Issuer id and revocation seq of the owner before the last reset:
+    /// re-commissioning by the same issuer must bring a list this new.
+    previous_owner: Option<(IssuerId, u32)>,
+    /// A firmware update dropped the PIN list of this seq: the
+    /// advertisement asks phones to bring a list at least this new.
+    lost_pin_seq: Option<u32>,
+    firmware: FirmwareState,
     clock: VirtualClock,
     rtc: Rtc,
     challenges: Challenges,
@@ -154,57 +196,6 @@ impl std::fmt::Debug for SimLock {
 }
 
 impl SimLock {
-    /// Commissions a lock: installs `issuer`, generates the identity key,
-    /// sets the RTC to `clock`'s true time (trusted) and starts epoch 1.
-    pub fn commission(
-        issuer: PublicKey,
-        lock_id: LockId,
-        clock: VirtualClock,
-        config: LockConfig,
-    ) -> Result<Self, LockError> {
-        Self::commission_with_identity(SigningKey::generate()?, issuer, lock_id, clock, config)
-    }
-
-    /// Like [`SimLock::commission`] with a given identity key (a lock whose
-    /// key was provisioned at the factory, or a reproducible demo).
-    pub fn commission_with_identity(
-        identity: SigningKey,
-        issuer: PublicKey,
-        lock_id: LockId,
-        clock: VirtualClock,
-        config: LockConfig,
-    ) -> Result<Self, LockError> {
-        config.validate()?;
-        let now_ms = clock.now_ms();
-        Ok(Self {
-            identity_public: identity.public_key(),
-            identity,
-            lock_id,
-            epoch: 1,
-            issuer,
-            groups: config.groups.clone(),
-            rtc: Rtc::new(clock.unix_now(), now_ms, config.rtc_drift_ppm, config.utc_offset_min),
-            challenges: Challenges::new(config.challenge_rotation_ms, now_ms),
-            creds: Credentials::new(
-                config.cert_cache_capacity,
-                config.fast_key_capacity,
-                config.stored_outcome_capacity,
-            ),
-            log: EventLog::new(lock_id, 1, config.event_capacity),
-            mech: Mechanics::new(config.mechanics(), config.battery_mv),
-            keypad: Keypad::new(config.master_pin.as_ref(), config.pin_secret.clone())?,
-            conn: Connection::new(),
-            ops: AsymOpCounts::default(),
-            unauth: UnauthBudget::new(
-                config.unauth_ops_burst,
-                config.unauth_ops_refill_ms,
-                config.unauth_ops_per_connection,
-                now_ms,
-            ),
-            clock,
-        })
-    }
-
     /// The lock's identity public key (phones verify its signatures).
     pub fn identity_public_key(&self) -> PublicKey {
         self.identity_public
@@ -220,14 +211,22 @@ impl SimLock {
         self.epoch
     }
 
-    /// The issuer key installed at commissioning.
-    pub fn issuer(&self) -> PublicKey {
-        self.issuer
+    /// The issuer key installed when the lock was claimed (`None`:
+    /// unclaimed).
+    pub fn issuer(&self) -> Option<PublicKey> {
+        self.owner.as_ref().map(|o| o.issuer)
     }
 
     /// The lock groups it belongs to.
     pub fn groups(&self) -> &[LockId] {
-        &self.groups
+        self.owner.as_ref().map_or(&[], |o| &o.groups)
+    }
+
+    /// The issuer key to verify with: the owner's, or (unclaimed) a key
+    /// no signature verifies under. Frames that need an issuer never get
+    /// this far on an unclaimed lock (`handler.rs`).
+    fn issuer_key(&self) -> PublicKey {
+        self.owner.as_ref().map_or(PublicKey([0; 64]), |o| o.issuer)
     }
 
     /// The full status report.
@@ -319,22 +318,6 @@ impl SimLock {
             .is_some_and(|s| self.now_ms().saturating_sub(s.opened_ms) <= SESSION_LIFETIME_MS)
     }
 
-    /// Factory reset: bumps the epoch and wipes fast keys, counters, the
-    /// certificate cache, stored outcomes, the revocation list and the PIN
-    /// list (the commissioning master PIN returns); the
-    /// event log restarts a new chain whose first event is `factory_reset`.
-    /// Keeps the identity key, lock id, groups and issuer key: the model
-    /// treats re-commissioning by the same authority as immediate.
-    pub fn factory_reset(&mut self) {
-        self.epoch = self.epoch.saturating_add(1);
-        self.creds.wipe();
-        self.keypad.factory_reset();
-        self.log.restart(self.epoch);
-        self.record(EventKind::FactoryReset, KeyId::default(), 0, 0);
-        self.conn = Connection::new();
-        self.challenges.restart(self.now_ms());
-    }
-
     /// Power loss and reboot: the RTC restarts from the last clock reading
     /// saved to flash (every [`RTC_WATERMARK_INTERVAL_S`]) and is untrusted until a time token arrives; the connection drops; a
     /// `boot` event is logged. Credentials, outcomes, the revocation list,
@@ -396,6 +379,15 @@ impl Peripheral for SimLock {
         }
         if status.faults.0 & (Faults::MOTOR_STALL | Faults::BOLT_NOT_THROWN | Faults::DOOR_AJAR) != 0 {
             flags |= Advertisement::FAULT;
+        }
+        if self.owner.is_none() {
+            flags |= Advertisement::UNCLAIMED;
+        }
+        if self.lost_pin_seq.is_some() {
+            flags |= Advertisement::NEEDS_LISTS;
+        }
+        if self.firmware.download().is_some() {
+            flags |= Advertisement::UPDATE_HELD;
         }
         Advertisement {
             short_lock_id: self.lock_id.short(),

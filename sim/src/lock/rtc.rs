@@ -41,6 +41,39 @@ impl Rtc {
         }
     }
 
+    /// A clock that never learnt the time (a lock out of the factory):
+    /// it starts at `unix`, untrusted.
+    pub(crate) fn untrusted(unix: u32, now_ms: u64, drift_ppm: i32, utc_offset_min: i16) -> Self {
+        Self {
+            trusted: false,
+            ..Self::new(unix, now_ms, drift_ppm, utc_offset_min)
+        }
+    }
+
+    /// The earliest time the clock may be set to by a claimant: never
+    /// behind its own reading or the newest token it accepted.
+    pub(crate) fn floor(&self, now_ms: u64) -> u32 {
+        self.now(now_ms).max(self.last_accepted)
+    }
+
+    /// Sets the clock (trusted): a claim, or the bench shortcut.
+    pub(crate) fn set(&mut self, unix: u32, now_ms: u64) {
+        self.base_unix = unix;
+        self.base_ms = now_ms;
+        self.trusted = true;
+    }
+
+    /// Adopts a local-time offset given at a claim.
+    pub(crate) fn set_utc_offset(&mut self, utc_offset_min: i16) {
+        self.utc_offset_min = utc_offset_min;
+    }
+
+    /// A firmware that does not keep the clock's trust: the reading stays,
+    /// untrusted until a token arrives.
+    pub(crate) fn untrust(&mut self) {
+        self.trusted = false;
+    }
+
     /// The lock's reading at virtual time `now_ms`.
     pub(crate) fn now(&self, now_ms: u64) -> u32 {
         let elapsed_ms = i128::from(now_ms.saturating_sub(self.base_ms));

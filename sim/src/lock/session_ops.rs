@@ -12,7 +12,7 @@
 //! reason) deliver a time token. Events, outcomes and actuation are
 //! refused with the credential's code.
 
-use super::{Session, SimLock};
+use super::{Connection, Session, SimLock};
 use latchkey_protocol::{
     ChallengeAge, Command, CommandId, EventBatch, EventKind, Frame, PinList, ResultCode, RevocationList,
     SessionRequest, SessionResponse, TimeToken, SESSION_LIFETIME_MS,
@@ -41,11 +41,17 @@ impl SimLock {
                 return Frame::Error(ResultCode::BadRequest);
             }
         };
-        match session.cipher.seal(&response.encode()) {
-            Ok(frame) => {
-                self.conn.session = Some(session);
-                Frame::Session(frame)
-            }
+        let sealed = session.cipher.seal(&response.encode());
+        if self.conn.restart_after_answer {
+            // New firmware: the lock restarts into it once this answer is
+            // out; the session and the challenges answered before are gone.
+            self.conn = Connection::new();
+            self.challenges.restart(self.now_ms());
+        } else {
+            self.conn.session = Some(session);
+        }
+        match sealed {
+            Ok(frame) => Frame::Session(frame),
             Err(_) => Frame::Error(ResultCode::NoSession),
         }
     }
@@ -69,6 +75,16 @@ impl SimLock {
                 None => SessionResponse::Outcome(ResultCode::OutcomeUnknown, None),
             },
             (SessionRequest::Outcome(_), Some(code)) => SessionResponse::Outcome(code, None),
+            (SessionRequest::Info, None) => SessionResponse::Info(ResultCode::Ok, Some(self.info())),
+            (SessionRequest::Info, Some(code)) => SessionResponse::Info(code, None),
+            (SessionRequest::FirmwareBegin(manifest), None) => self.firmware_begin(manifest),
+            (SessionRequest::FirmwareBegin(_), Some(code)) => SessionResponse::FirmwareBegun(code, 0, 0),
+            (SessionRequest::FirmwareChunk { offset, data }, None) => self.firmware_chunk(offset, &data),
+            (SessionRequest::FirmwareChunk { .. }, Some(code)) => SessionResponse::FirmwareChunk(code, 0, 0),
+            (SessionRequest::FirmwareInstall, None) => self.firmware_install(),
+            (SessionRequest::FirmwareInstall, Some(code)) => {
+                SessionResponse::FirmwareInstalled(code, self.firmware.running)
+            }
             (SessionRequest::Actuate { command, command_id }, _) => {
                 let code = self.session_actuate(session, command, command_id);
                 let status = if self.authorize(&session.cert, command).is_ok() {
@@ -84,11 +100,11 @@ impl SimLock {
     /// Like revocations: only a valid list with a higher seq is installed.
     /// The answer always carries the seq the lock holds after.
     fn push_pins(&mut self, session: &Session, list: PinList) -> SessionResponse {
-        if list.lock_id == self.lock_id && list.issuer_id == self.issuer.issuer_id() {
+        if list.lock_id == self.lock_id && list.issuer_id == self.issuer_key().issuer_id() {
             self.ops.ecdsa_verify += 1;
         }
         let held = self.keypad.pin_seq();
-        if let Err(code) = list.verify_for(&self.issuer, &self.lock_id) {
+        if let Err(code) = list.verify_for(&self.issuer_key(), &self.lock_id) {
             return SessionResponse::Pins(code, held);
         }
         if list.seq <= held {
@@ -96,6 +112,11 @@ impl SimLock {
         }
         let seq = list.seq;
         self.keypad.install(list);
+        // A list at least as new as one a firmware update dropped: the
+        // lock no longer asks phones for lists.
+        if self.lost_pin_seq.is_some_and(|lost| seq >= lost) {
+            self.lost_pin_seq = None;
+        }
         // Detail: low 16 bits of the new seq.
         self.record(EventKind::PinsUpdated, session.key_id, 0, seq as u16);
         SessionResponse::Pins(ResultCode::Ok, seq)
@@ -124,14 +145,14 @@ impl SimLock {
 
     fn push_revocations(&mut self, session: &Session, list: RevocationList) -> SessionResponse {
         let target_ok = if list.lock_group {
-            self.groups.contains(&list.lock_id)
+            self.groups().contains(&list.lock_id)
         } else {
             list.lock_id == self.lock_id
         };
-        if target_ok && list.issuer_id == self.issuer.issuer_id() {
+        if target_ok && list.issuer_id == self.issuer_key().issuer_id() {
             self.ops.ecdsa_verify += 1;
         }
-        if let Err(code) = list.verify_for(&self.issuer, &self.lock_id, &self.groups) {
+        if let Err(code) = list.verify_for(&self.issuer_key(), &self.lock_id, self.groups()) {
             return SessionResponse::Revocations(code, None);
         }
         if list.seq <= self.creds.revocation_seq() {
@@ -159,12 +180,12 @@ impl SimLock {
                 age_s: age_s(at),
             })
             .collect();
-        if token.lock_id == self.lock_id && token.issuer_id == self.issuer.issuer_id() {
+        if token.lock_id == self.lock_id && token.issuer_id == self.issuer_key().issuer_id() {
             self.ops.ecdsa_verify += 1;
         }
         match self
             .rtc
-            .apply_token(token, &self.issuer, &self.lock_id, &minted, now_ms)
+            .apply_token(token, &self.issuer_key(), &self.lock_id, &minted, now_ms)
         {
             Ok(new_time) => {
                 self.record(EventKind::TimeSet, session.key_id, 0, 0);

@@ -7,12 +7,14 @@
 
 use latchkey_protocol::framing::fragment;
 use latchkey_protocol::{
-    derive_auth_keys, phone_agree, AuthRequest, AuthResult, CertRef, Challenge, Command, CommandId, DigitalKey,
-    EphemeralKey, FastKey, FastRequest, FastResult, Frame, KeyGrant, KeyId, LockContext, LockId, ResultCode, Role,
-    SessionCipher, SessionRequest, SessionResponse, SigningKey,
+    derive_auth_keys, phone_agree, AuthRequest, AuthResult, CertRef, Challenge, ClaimHello, ClaimKeys, ClaimOffer,
+    Command, CommandId, Configure, DigitalKey, EphemeralKey, FastKey, FastRequest, FastResult, Frame, IssuerId,
+    KeyGrant, KeyId, LockContext, LockId, PublicKey, ResultCode, Role, SessionCipher, SessionRequest, SessionResponse,
+    SetupRequest, SetupResponse, SetupSecret, SigningKey,
 };
 use latchkey_sim::authority::KeyAuthority;
 use latchkey_sim::lock::{LockConfig, SimLock};
+use latchkey_sim::vendor::FirmwareVendor;
 use latchkey_sim::{Peripheral, VirtualClock};
 
 /// Monday 2025-06-16 10:00:00 UTC: true time when every test starts.
@@ -33,12 +35,48 @@ impl World {
     }
 
     pub fn with_config(config: LockConfig) -> Self {
-        let authority = KeyAuthority::generate().expect("authority key");
+        Self::for_authority(KeyAuthority::generate().expect("authority key"), config)
+    }
+
+    fn for_authority(authority: KeyAuthority, config: LockConfig) -> Self {
         let clock = VirtualClock::starting_at(START);
         let lock_id = LockId::random().expect("lock id");
         let mut lock = SimLock::commission(authority.public_key(), lock_id, clock.clone(), config).expect("commission");
         lock.on_connect(MTU);
         Self { authority, clock, lock }
+    }
+
+    /// An unclaimed lock, as it leaves the factory, taking firmware signed
+    /// by `vendor`.
+    pub fn factory_new(vendor: Option<&FirmwareVendor>) -> Self {
+        let authority = KeyAuthority::generate().expect("authority key");
+        let clock = VirtualClock::starting_at(START);
+        let config = LockConfig {
+            vendor_key: vendor.map(|v| v.public_key()),
+            ..LockConfig::default()
+        };
+        let identity = SigningKey::generate().expect("identity");
+        let secret = SetupSecret(latchkey_protocol::crypto::random_array().expect("secret"));
+        let lock_id = LockId::random().expect("lock id");
+        let mut lock = SimLock::factory_new(identity, lock_id, secret, clock.clone(), config).expect("lock");
+        lock.on_connect(MTU);
+        Self { authority, clock, lock }
+    }
+
+    /// A claimed lock that takes firmware signed by `vendor`, with the
+    /// PIN secret its authority derives for it.
+    pub fn with_vendor(vendor: &FirmwareVendor) -> Self {
+        let authority = KeyAuthority::generate().expect("authority key");
+        let mut w = Self::for_authority(authority, LockConfig::default());
+        let lock_id = w.lock_id();
+        let config = LockConfig {
+            vendor_key: Some(vendor.public_key()),
+            pin_secret: Some(w.authority.pin_secret(&lock_id).expect("secret")),
+            ..LockConfig::default()
+        };
+        w.lock = SimLock::commission(w.authority.public_key(), lock_id, w.clock.clone(), config).expect("lock");
+        w.lock.on_connect(MTU);
+        w
     }
 
     /// A lock whose budget for unproven work never runs out: for tests
@@ -80,6 +118,18 @@ impl World {
         edit(&mut grant);
         let cert = self.authority.issue_key(grant).expect("issue key");
         Phone::new(holder, cert, &self.lock)
+    }
+
+    /// Claims the (reset) lock again for the world's authority, over the
+    /// radio, with the label's setup code: configure, then finish.
+    pub fn recommission(&mut self) {
+        let issuer = self.authority.public_key();
+        let label = self.lock.label();
+        let mut claim = Claimant::start(&mut self.lock, issuer.issuer_id(), &label.secret).expect("an offer");
+        let configured = claim.setup(&mut self.lock, SetupRequest::Configure(configure_for(issuer, START)));
+        assert_eq!(configured.code(), ResultCode::Ok);
+        let finished = claim.setup(&mut self.lock, SetupRequest::Finish);
+        assert_eq!(finished.code(), ResultCode::Ok, "{finished:?}");
     }
 
     /// A guest key valid from an hour ago until `not_after`.
@@ -285,5 +335,79 @@ impl Phone {
         };
         let plain = cipher.open(&sealed).expect("lock's session frame opens");
         SessionResponse::decode(&plain).expect("session response decodes")
+    }
+}
+
+/// What an owner installs: `issuer`, the phone's clock at `time`, no PIN
+/// secret, no groups.
+pub fn configure_for(issuer: PublicKey, time: u32) -> Configure {
+    Configure {
+        issuer,
+        pin_secret: None,
+        utc_offset_min: 0,
+        phone_time: time,
+        groups: Vec::new(),
+        name: "Front door".into(),
+    }
+}
+
+/// A phone claiming a lock over the radio protocol.
+pub struct Claimant {
+    pub offer: ClaimOffer,
+    pub keys: ClaimKeys,
+    pub cipher: SessionCipher,
+}
+
+#[allow(clippy::result_large_err)] // a test helper: the refusal frame is the point
+impl Claimant {
+    /// HELLO, OFFER, PROOF, ACCEPTED with `secret`. `Err` carries the frame
+    /// the lock answered instead of a session (an offer refusing the claim,
+    /// a refused proof, an ERROR).
+    pub fn start(lock: &mut SimLock, issuer_id: IssuerId, secret: &SetupSecret) -> Result<Self, Frame> {
+        let eph = EphemeralKey::generate().expect("ephemeral");
+        let hello = Frame::ClaimHello(ClaimHello {
+            issuer_id,
+            ephemeral: eph.public_key(),
+        })
+        .encode();
+        let offer_bytes = exchange_raw(lock, &hello);
+        let offer = match Frame::decode(&offer_bytes).expect("offer decodes") {
+            Frame::ClaimOffer(offer) if offer.ephemeral.is_some() => offer,
+            other => return Err(other),
+        };
+        let shared = eph.agree(&offer.ephemeral.expect("lock key")).expect("ECDH");
+        let keys = ClaimKeys::derive(&shared, secret, &offer.lock_id, &hello, &offer_bytes).expect("keys");
+        match exchange(lock, &Frame::ClaimProof(keys.phone_mac()).encode()) {
+            Frame::ClaimAccepted {
+                code: ResultCode::Ok,
+                mac,
+            } => {
+                assert!(
+                    keys.lock_proof_ok(&mac),
+                    "the lock proves it holds the setup secret too"
+                );
+                let cipher = SessionCipher::phone(&keys.session).expect("cipher");
+                Ok(Self { offer, keys, cipher })
+            }
+            other => Err(other),
+        }
+    }
+
+    /// One setup request; panics unless the lock answers in the session.
+    pub fn setup(&mut self, lock: &mut SimLock, request: SetupRequest) -> SetupResponse {
+        self.try_setup(lock, request).expect("a setup answer")
+    }
+
+    /// One setup request; the ERROR code when the lock answers with one.
+    pub fn try_setup(&mut self, lock: &mut SimLock, request: SetupRequest) -> Result<SetupResponse, ResultCode> {
+        let frame = self.cipher.seal(&request.encode()).expect("seal");
+        match exchange(lock, &frame) {
+            Frame::Session(sealed) => {
+                let plain = self.cipher.open(&sealed).expect("the lock's setup frame opens");
+                Ok(SetupResponse::decode(&plain).expect("setup response decodes"))
+            }
+            Frame::Error(code) => Err(code),
+            other => panic!("unexpected answer {other:?}"),
+        }
     }
 }

@@ -169,6 +169,7 @@ pub async fn cloud_phone_with(
     let token = Arc::new(StaticToken::new(""));
     let timer = Arc::new(ManualTimer::new());
     let phone = ClientBuilder::new(dir)
+        .allow_software_keys()
         .transport(Arc::new(world.transport(LinkParams::mtu185())))
         .clock(Arc::new(clock.clone()))
         .cloud(config, auth.unwrap_or_else(|| token.clone()))

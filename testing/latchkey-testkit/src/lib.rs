@@ -15,11 +15,14 @@
 //! - [`lock_socket`]: a world's radio served to other processes on a Unix
 //!   socket, and the transport they reach it with (multi-process tests);
 //! - [`scene`]: the starting points of most scenarios;
+//! - [`bench`]: the installer's bench, claiming a reset lock again without
+//!   a phone;
 //! - [`START`]: the instant every scenario's world starts at.
 //!
 //! It may depend on anything in the workspace except latchkey-tests and
 //! latchkey-ffi; latchkey-core must never depend on it.
 
+pub mod bench;
 mod clock;
 pub mod cloud;
 pub mod http;

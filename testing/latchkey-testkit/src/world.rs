@@ -3,13 +3,15 @@
 
 use crate::clock::WorldClock;
 use crate::transport::SimTransport;
+use latchkey_core::client::ClaimSettings;
 use latchkey_core::clock::PhoneClock;
 use latchkey_core::store::LockMeta;
 use latchkey_core::{Client, ClientBuilder, LatchkeyError};
-use latchkey_protocol::{DigitalKey, KeyGrant, KeyId, LockId, Role, Schedule};
+use latchkey_protocol::{DigitalKey, KeyGrant, KeyId, LockId, Role, Schedule, SetupSecret, SigningKey};
 use latchkey_sim::authority::KeyAuthority;
 use latchkey_sim::lock::{LockConfig, SimLock};
 use latchkey_sim::radio::{LinkParams, SimRadio};
+use latchkey_sim::vendor::FirmwareVendor;
 use latchkey_sim::{Peripheral, VirtualClock};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -36,14 +38,20 @@ impl SimLockHandle {
     }
 }
 
-/// Clock, key authority, radio and locks.
+/// Clock, key authority, lock maker, radio and locks.
 pub struct SimWorld {
     /// Shared virtual time.
     pub clock: VirtualClock,
     /// The property's key authority.
     pub authority: KeyAuthority,
+    /// The maker of the locks: its key signs their firmware.
+    pub vendor: FirmwareVendor,
     /// The radio all locks and phones share.
     pub radio: SimRadio,
+}
+
+fn fail(e: impl ToString) -> LatchkeyError {
+    LatchkeyError::Storage(e.to_string())
 }
 
 impl SimWorld {
@@ -52,7 +60,8 @@ impl SimWorld {
         let clock = VirtualClock::starting_at(start_unix);
         Ok(Self {
             radio: SimRadio::new(clock.clone()),
-            authority: KeyAuthority::generate().map_err(|e| LatchkeyError::Storage(e.to_string()))?,
+            authority: KeyAuthority::generate().map_err(fail)?,
+            vendor: FirmwareVendor::generate().map_err(fail)?,
             clock,
         })
     }
@@ -62,6 +71,7 @@ impl SimWorld {
     /// the authority derives for it.
     pub fn add_lock(&self, name: &str, mut config: LockConfig) -> Result<SimLockHandle, LatchkeyError> {
         let lock_id = LockId::random().map_err(|e| LatchkeyError::Storage(e.to_string()))?;
+        config.vendor_key = config.vendor_key.or(Some(self.vendor.public_key()));
         if config.pin_secret.is_none() {
             let secret = self.authority.pin_secret(&lock_id);
             config.pin_secret = Some(secret.map_err(|e| LatchkeyError::Storage(e.to_string()))?);
@@ -70,6 +80,29 @@ impl SimWorld {
         let groups = config.groups.clone();
         let lock = SimLock::commission(self.authority.public_key(), lock_id, self.clock.clone(), config)
             .map_err(|e| LatchkeyError::Storage(e.to_string()))?;
+        Ok(self.on_radio(lock, name, utc_offset_min, groups))
+    }
+
+    /// A lock as it leaves the factory, unclaimed, on the radio (it takes
+    /// the world's vendor's firmware). Its label is [`SimLock::label`];
+    /// `meta` is what it will be once claimed for the world's authority.
+    pub fn add_new_lock(&self, name: &str, mut config: LockConfig) -> Result<SimLockHandle, LatchkeyError> {
+        config.vendor_key = config.vendor_key.or(Some(self.vendor.public_key()));
+        let secret = SetupSecret(latchkey_protocol::crypto::random_array().map_err(fail)?);
+        let (utc_offset_min, groups) = (config.utc_offset_min, config.groups.clone());
+        let lock = SimLock::factory_new(
+            SigningKey::generate().map_err(fail)?,
+            LockId::random().map_err(fail)?,
+            secret,
+            self.clock.clone(),
+            config,
+        )
+        .map_err(fail)?;
+        Ok(self.on_radio(lock, name, utc_offset_min, groups))
+    }
+
+    fn on_radio(&self, lock: SimLock, name: &str, utc_offset_min: i16, groups: Vec<LockId>) -> SimLockHandle {
+        let lock_id = lock.lock_id();
         let meta = LockMeta {
             lock_id,
             name: name.to_string(),
@@ -82,7 +115,19 @@ impl SimWorld {
         let address = format!("sim:{}", &lock_id.to_hex()[..8]);
         let peripheral: Arc<Mutex<dyn Peripheral>> = lock.clone();
         self.radio.add_peripheral(address.clone(), -60, peripheral);
-        Ok(SimLockHandle { lock, address, meta })
+        SimLockHandle { lock, address, meta }
+    }
+
+    /// What an owner's phone installs when it claims `lock` for the world's
+    /// authority (its PIN secret included).
+    pub fn claim_settings(&self, lock: &SimLockHandle) -> Result<ClaimSettings, LatchkeyError> {
+        Ok(ClaimSettings {
+            name: lock.meta.name.clone(),
+            issuer_key: self.authority.public_key(),
+            pin_secret: Some(self.authority.pin_secret(&lock.id()).map_err(fail)?),
+            utc_offset_min: lock.meta.utc_offset_min,
+            groups: lock.meta.groups.clone(),
+        })
     }
 
     /// The world's virtual time as a phone's clock.
@@ -116,6 +161,7 @@ impl SimWorld {
         settings: impl FnOnce(ClientBuilder) -> ClientBuilder,
     ) -> Result<Arc<Client>, LatchkeyError> {
         let builder = ClientBuilder::new(dir)
+            .allow_software_keys()
             .transport(Arc::new(self.transport(params)))
             .clock(self.phone_clock());
         let phone = settings(builder).build().await?;

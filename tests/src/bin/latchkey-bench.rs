@@ -2,7 +2,7 @@
 //!
 //! The measured figures in docs/benchmarks.md, reproducible with one
 //! command each: `unlock`, `outbox-crash`, `sync` (and `sync crash`),
-//! `footprint` and `libsize`, printing JSON. A binary rather than timed tests: the
+//! `crashpoints`, `footprint` and `libsize`, printing JSON. A binary rather than timed tests: the
 //! figures come from a release build, and timing never decides whether a
 //! test passes.
 //!
@@ -11,7 +11,7 @@
 //! may depend on it. Like the rest of latchkey-tests it never depends on
 //! latchkey-ffi or UniFFI.
 
-use latchkey_tests::{footprint, libsize, outbox_crash, sync_bench, unlock_bench};
+use latchkey_tests::{crashpoints, footprint, libsize, outbox_crash, sync_bench, unlock_bench};
 
 fn unlock(_args: &[String]) -> i32 {
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
@@ -40,10 +40,11 @@ fn main() {
         Some("outbox-crash") => std::process::exit(outbox_crash::main(&args[1..])),
         Some(outbox_crash::CHILD_COMMAND) => std::process::exit(outbox_crash::child_main(&args[1..])),
         Some("sync") => std::process::exit(sync_bench::main(&args[1..])),
+        Some("crashpoints") => std::process::exit(crashpoints::main(&args[1..])),
         Some("footprint") => std::process::exit(footprint::main(&args[1..])),
         Some("libsize") => std::process::exit(libsize::main(&args[1..])),
         _ => {
-            eprintln!("usage: latchkey-bench <benchmark> [--json]\nbenchmarks: unlock [--json] | outbox-crash [--rounds N] [--dir D] | sync [--json] | sync crash [--rounds N] | footprint [--json] [--starts N] [--events N] [--widgets N] [--per-process N] [--rounds N] | libsize [--json] [--target T]");
+            eprintln!("usage: latchkey-bench <benchmark> [--json]\nbenchmarks: unlock [--json] | outbox-crash [--rounds N] [--dir D] | sync [--json] | sync crash [--rounds N] | crashpoints [--json] [--quick] | footprint [--json] [--starts N] [--events N] [--widgets N] [--per-process N] [--rounds N] | libsize [--json] [--target T]");
             std::process::exit(2);
         }
     }

@@ -132,6 +132,7 @@ async fn quick(args: &[String]) -> Result<(), SceneError> {
 async fn app(args: &[String]) -> Result<(), SceneError> {
     let (count, lock) = count_and_lock(args)?;
     let client = ClientBuilder::new(required(args, "--store")?)
+        .allow_software_keys()
         .transport(Arc::new(SocketTransport::new(required(args, "--socket")?)))
         .clock(Arc::new(SystemClock))
         .quick_access(required(args, "--quick-dir")?)
@@ -156,6 +157,7 @@ async fn drain(args: &[String]) -> Result<(), SceneError> {
     let clock = latchkey_sim::VirtualClock::starting_at(latchkey_testkit::START);
     let radio = latchkey_sim::radio::SimRadio::new(clock.clone());
     let client = ClientBuilder::new(required(args, "--store")?)
+        .allow_software_keys()
         .transport(Arc::new(SimTransport::new(radio, LinkParams::mtu185())))
         .clock(Arc::new(WorldClock(clock)))
         .cloud(config, Arc::new(StaticToken::new(required(args, "--token")?)))

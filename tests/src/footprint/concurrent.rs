@@ -161,6 +161,7 @@ fn kill_round(
 /// commands collect what the lock still holds. Counts what the outbox has.
 async fn settle(site: &Site, f: &mut ConcurrentFigures) -> Result<(), SceneError> {
     let client = ClientBuilder::new(&site.store)
+        .allow_software_keys()
         .transport(Arc::new(SocketTransport::new(site.socket.path())))
         .quick_access(&site.quick)
         .build()
@@ -204,7 +205,10 @@ async fn settle(site: &Site, f: &mut ConcurrentFigures) -> Result<(), SceneError
         .count() as u64;
     let missing: Vec<_> = log.iter().filter(|e| !copies.contains_key(&e.seq)).collect();
     for e in &missing {
-        eprintln!("concurrent: the lock's event {} ({:?}, result {}) is not in the outbox", e.seq, e.kind, e.result);
+        eprintln!(
+            "concurrent: the lock's event {} ({:?}, result {}) is not in the outbox",
+            e.seq, e.kind, e.result
+        );
     }
     let missing = missing.len() as u64;
     f.lost = missing + acknowledged.saturating_sub(attempts);

@@ -88,6 +88,11 @@ pub async fn scene() -> Scene {
 }
 
 impl Scene {
+    /// The cloud's issuer, as a world that commissions locks for it holds it.
+    pub fn authority(&self) -> latchkey_sim::authority::KeyAuthority {
+        self.cloud.authority().unwrap()
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> Answer {
         self.http.get(path, Some(token)).await.unwrap()
     }

@@ -9,6 +9,8 @@
 // Each test file uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod sim_process;
+
 use latchkey_core::store::LockMeta;
 use latchkey_core::transport::ble::{BleOptions, BleTransport};
 use latchkey_core::unlock::{CommandPolicy, Progress, ProgressListener};
@@ -175,6 +177,7 @@ pub async fn provisioned_phone(
     policy: CommandPolicy,
 ) -> Arc<Client> {
     let phone = ClientBuilder::new(dir)
+        .allow_software_keys()
         .transport(transport)
         .clock(Arc::new(latchkey_testkit::WorldClock(clock.clone())))
         .command_policy(policy)
@@ -254,9 +257,14 @@ pub struct Recorder {
 impl Recorder {
     /// Wraps `lock`; returns the wrapper and the shared record.
     pub fn wrap(lock: &TestLock) -> (Arc<Mutex<dyn Peripheral>>, ExchangeLog) {
+        Self::wrap_model(lock.model.clone())
+    }
+
+    /// Wraps a lock model shared with the test.
+    pub fn wrap_model(inner: Arc<Mutex<SimLock>>) -> (Arc<Mutex<dyn Peripheral>>, ExchangeLog) {
         let exchanges = Arc::new(Mutex::new(Vec::new()));
         let recorder = Self {
-            inner: lock.model.clone(),
+            inner,
             packets: 0,
             exchanges: exchanges.clone(),
         };

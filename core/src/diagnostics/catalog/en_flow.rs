@@ -137,6 +137,20 @@ pub(super) const TEXTS: &[(&str, &str)] = &[
         "readiness.background_use.unknown",
         "The app couldn't check background use on this device.",
     ),
+    ("readiness.lock_setup.title", "Lock set up, updates complete"),
+    (
+        "readiness.lock_setup.pass",
+        "The lock has its owner, and no update left it missing anything the app knows of.",
+    ),
+    (
+        "readiness.lock_setup.warn",
+        "A software update for the lock is unfinished or was refused; the lock keeps running its current software.",
+    ),
+    (
+        "readiness.lock_setup.fail",
+        "The lock can't work as it should: it has no owner, belongs to another account, or a software update dropped something it had stored (see below).",
+    ),
+    ("readiness.lock_setup.unknown", "The app couldn't check the lock's setup."),
     ("readiness.events_uploaded.title", "Records sent"),
     (
         "readiness.events_uploaded.pass",
@@ -144,11 +158,11 @@ pub(super) const TEXTS: &[(&str, &str)] = &[
     ),
     (
         "readiness.events_uploaded.warn",
-        "All records were sent, but {count} were refused by the service and kept aside for support.",
+        "All records were sent, but {count, plural, one {# was} other {# were}} refused by the service and kept aside for support.",
     ),
     (
         "readiness.events_uploaded.fail",
-        "{count} records are still waiting to be sent: stay online a moment.",
+        "{count, plural, one {# record is} other {# records are}} still waiting to be sent: stay online a moment.",
     ),
     ("readiness.drift_cleared.title", "Locks up to date"),
     (
@@ -157,13 +171,13 @@ pub(super) const TEXTS: &[(&str, &str)] = &[
     ),
     (
         "readiness.drift_cleared.fail",
-        "{count} locks haven't received the latest withdrawn keys yet: a phone must visit them.",
+        "{count, plural, one {# lock hasn't received the latest withdrawn keys yet: a phone must visit it.} other {# locks haven't received the latest withdrawn keys yet: a phone must visit them.}}",
     ),
     ("readiness.keys_renewed.title", "Keys renewed"),
     ("readiness.keys_renewed.pass", "Your keys are renewed."),
     (
         "readiness.keys_renewed.fail",
-        "{count} keys are due for renewal and weren't renewed yet.",
+        "{count, plural, one {# key is due for renewal and wasn't renewed yet.} other {# keys are due for renewal and weren't renewed yet.}}",
     ),
     ("readiness.sync_working.title", "Syncing works"),
     ("readiness.sync_working.pass", "The last sync worked."),

@@ -75,6 +75,15 @@ pub(super) const TEXTS: &[FindingText] = &[
         ],
     },
     FindingText {
+        code: C::RoleNotAllowed,
+        title: "This key can't open the door by itself",
+        explanation: "A service key may unlock and lock, but not unlatch (pull the latch so the door swings open): the lock refuses it, so the phone didn't ask.",
+        steps: &[
+            "Unlock the door instead, then open it by hand.",
+            "If you need to unlatch, ask your host or administrator for a resident key.",
+        ],
+    },
+    FindingText {
         code: C::KeyNotOfflineAllowed,
         title: "This key works only while you're online",
         explanation: "Whoever issued your key set it to work only while the phone has internet, and the phone is offline now.",
@@ -254,12 +263,6 @@ pub(super) const TEXTS: &[FindingText] = &[
             "Open the app near the lock (checking its status is enough).",
             "Try the new code, or check that the deleted one no longer works.",
         ],
-    },
-    FindingText {
-        code: C::LockFactoryReset,
-        title: "The lock was reset",
-        explanation: "The lock was reset to its factory settings since this phone last saw it.",
-        steps: &["If you didn't expect this, tell your host or administrator."],
     },
     FindingText {
         code: C::KeyExpiringSoon,

@@ -287,7 +287,7 @@ pub(super) const TEXTS: &[FindingText] = &[
         title: "Too many searches: Android is pausing them",
         explanation: "Android lets an app start only 5 Bluetooth searches every 30 seconds and silently ignores the rest, so searching again now only makes the wait longer.",
         steps: &[
-            "Don't refresh or tap again for {seconds} seconds.",
+            "Don't refresh or tap again for {seconds, plural, one {# second} other {# seconds}}.",
             "Then try once.",
         ],
     },

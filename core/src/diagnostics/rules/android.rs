@@ -15,7 +15,7 @@ const BACKGROUND: &str = "android.permission.ACCESS_BACKGROUND_LOCATION";
 /// "Android 12" for API 31, as people know their phone.
 pub(crate) fn android_version(api_level: u32) -> String {
     let name = match api_level {
-        0..=22 => return "this Android version".into(),
+        0..=22 => return "Android".into(),
         23 => "6",
         24 => "7",
         25 => "7.1",

@@ -97,8 +97,11 @@ fn last_error(obs: &LockObservations, snapshot: &PlatformSnapshot, out: &mut Vec
                 (KeyState::Valid, _) if judged_by_lock_clock => {
                     Draft::new(C::LockClockSkewed).severity(Severity::BlocksUnlock)
                 }
-                // Only the lock can know these.
-                (_, C::KeyRevoked | C::WrongLock | C::KeyRejected | C::KeypadLockedOut) => Draft::new(code),
+                // Only the lock can know these, or (a role the command is
+                // not for) a valid key can't show them.
+                (_, C::KeyRevoked | C::WrongLock | C::KeyRejected | C::RoleNotAllowed | C::KeypadLockedOut) => {
+                    Draft::new(code)
+                }
                 (_, C::KeyNotOfflineAllowed) if snapshot.network.online == Some(true) => return,
                 _ if key_known => return,
                 _ => Draft::new(code),

@@ -8,6 +8,7 @@
 mod android;
 mod apple;
 mod draft;
+mod life;
 mod linux;
 mod lock;
 mod network;
@@ -33,13 +34,14 @@ pub(crate) fn evaluate(snapshot: &PlatformSnapshot, observations: &LockObservati
     }
     network::rules(&snapshot.network, airplane, &mut out);
     lock::rules(observations, snapshot, &mut out);
+    life::rules(observations, &mut out);
     order(out)
 }
 
 /// Sorts by severity, then by stage (what must work first), keeping the
 /// rules' own order among equals, and drops repeated codes.
 pub(crate) fn order(mut drafts: Vec<Draft>) -> Vec<Draft> {
-    drafts.sort_by_key(|d| (d.severity, d.code.spec().stage));
+    latchkey_protocol::order::sort_by_key(&mut drafts, |d| (d.severity, d.code.spec().stage));
     let mut seen = std::collections::HashSet::new();
     drafts.retain(|d| seen.insert(d.code));
     drafts

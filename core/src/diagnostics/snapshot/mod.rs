@@ -115,7 +115,9 @@ impl PlatformSnapshot {
 
     /// Reads the JSON format documented in `docs/diagnostics.md`.
     pub fn from_json(json: &str) -> Result<Self, SnapshotError> {
-        let snapshot: Self = serde_json::from_str(json).map_err(|e| SnapshotError::Invalid(e.to_string()))?;
+        // As bytes, like the store's records: one compiled decoder per type.
+        let snapshot: Self =
+            serde_json::from_slice(json.as_bytes()).map_err(|e| SnapshotError::Invalid(e.to_string()))?;
         if snapshot.format > SNAPSHOT_FORMAT {
             return Err(SnapshotError::TooNew {
                 found: snapshot.format,

@@ -141,7 +141,8 @@ impl Troubleshooter {
 
     /// Resumes a saved session.
     pub fn from_json(json: &str) -> Result<Self, super::SnapshotError> {
-        serde_json::from_str(json).map_err(|e| super::SnapshotError::Invalid(e.to_string()))
+        // As bytes, like the store's records: one compiled decoder per type.
+        serde_json::from_slice(json.as_bytes()).map_err(|e| super::SnapshotError::Invalid(e.to_string()))
     }
 }
 

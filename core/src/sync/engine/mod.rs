@@ -11,10 +11,11 @@ use super::auth::AuthProvider;
 use super::backoff::Backoff;
 use super::config::{Connectivity, SyncConfig};
 use super::error::{Failure, SyncError};
-use super::http::{build_client, Api};
+use super::http::{Api, HttpClient};
 use super::status::SyncFailure;
 use super::timer::SyncTimer;
 use super::upload::{Limits, Pace};
+use crate::changes::ChangeArea;
 use crate::clock::PhoneClock;
 use crate::Client;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -25,9 +26,9 @@ use tokio::sync::Notify;
 /// Mutable engine state, held briefly (never across an await).
 struct State {
     connectivity: Connectivity,
-    /// Dropped when connectivity returns or the network failed, so a pool
-    /// poisoned by a dead network is never reused.
-    client: Option<reqwest::Client>,
+    /// Dropped when connectivity returns or the network failed, so a
+    /// connection kept from a dead network is never reused.
+    client: Option<HttpClient>,
     backoff: Backoff,
     /// Timer time before which no pass is attempted.
     not_before: Option<Duration>,
@@ -119,9 +120,34 @@ impl Inner {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The client this engine syncs; gone once the app dropped it.
+    /// The client this engine syncs; gone once the app dropped it or it
+    /// signed out.
     pub(super) fn client(&self) -> Result<Arc<Client>, Failure> {
-        self.client.upgrade().ok_or(Failure::ClientClosed)
+        self.client
+            .upgrade()
+            .filter(|c| !c.is_signed_out())
+            .ok_or(Failure::ClientClosed)
+    }
+
+    /// Tells the subscriptions that the engine's standing changed.
+    pub(super) fn standing_changed(&self) {
+        if let Some(client) = self.client.upgrade() {
+            client.store().changes().touch(ChangeArea::Sync);
+        }
+    }
+
+    /// Forgets the backoff: the next pass is attempted at once (a sign-out
+    /// uploads what it can, whatever the last failure was).
+    pub(super) fn clear_backoff(&self) {
+        let mut s = self.state();
+        s.backoff.reset();
+        s.not_before = None;
+    }
+
+    /// Waits until no pass runs; a pass that starts later finds the client
+    /// signed out and does nothing.
+    pub(super) async fn quiesce(&self) {
+        drop(self.pass.lock().await);
     }
 
     /// The cloud's base URL, without a trailing slash.
@@ -149,6 +175,7 @@ impl Inner {
         if let Some(client) = self.client.upgrade() {
             client.set_online(connectivity.online);
         }
+        self.standing_changed();
         self.wake.notify_one();
     }
 
@@ -176,7 +203,7 @@ impl Inner {
             match &s.client {
                 Some(c) => c.clone(),
                 None => {
-                    let c = build_client(self.tls.clone(), &self.config.timeouts)?;
+                    let c = HttpClient::new(self.tls.clone(), &self.config.timeouts);
                     self.client_builds.fetch_add(1, Ordering::Relaxed);
                     s.client = Some(c.clone());
                     c

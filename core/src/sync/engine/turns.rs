@@ -11,7 +11,7 @@ const NONE: u64 = u64::MAX;
 /// The loop's generations: every stop starts a new one.
 pub(super) struct LoopControl {
     generation: AtomicU64,
-    /// The generation of the loop that runs, or [`NONE`].
+    /// The generation of the loop that runs or waits for its turn, or [`NONE`].
     running: AtomicU64,
     /// Held by the running loop for its whole life.
     turn: Mutex<()>,
@@ -40,23 +40,34 @@ impl LoopControl {
     /// runs, or a stop came while waiting.
     pub(super) async fn take(&self) -> Option<LoopTurn<'_>> {
         let generation = self.current();
-        if self.running.load(Ordering::SeqCst) == generation {
+        // Claimed before waiting for the turn: a second start while the
+        // first still waits for the old loop returns at once too.
+        let claimed = self.running.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |r| {
+            (r != generation).then_some(generation)
+        });
+        if claimed.is_err() {
             return None;
         }
         let guard = self.turn.lock().await;
-        if self.current() != generation || self.running.load(Ordering::SeqCst) == generation {
+        if self.current() != generation {
+            self.release(generation);
             return None;
         }
-        self.running.store(generation, Ordering::SeqCst);
         Some(LoopTurn {
             control: self,
             generation,
             _guard: guard,
         })
     }
+
+    /// Gives up `generation`'s claim, unless a newer one holds it.
+    fn release(&self, generation: u64) {
+        let _ = self
+            .running
+            .compare_exchange(generation, NONE, Ordering::SeqCst, Ordering::SeqCst);
+    }
 }
 
-/// A running loop's turn; dropping it lets the next loop start.
 pub(in crate::sync) struct LoopTurn<'a> {
     control: &'a LoopControl,
     generation: u64,
@@ -72,6 +83,6 @@ impl LoopTurn<'_> {
 
 impl Drop for LoopTurn<'_> {
     fn drop(&mut self) {
-        self.control.running.store(NONE, Ordering::SeqCst);
+        self.control.release(self.generation);
     }
 }

@@ -2,8 +2,10 @@
 //! (docs/cloud-api.md is the contract; latchkey-sim's reference cloud
 //! implements the other side).
 
+mod life;
 mod pins;
 
+pub(crate) use life::{CommissioningBody, FirmwareBody};
 pub use pins::{CloudPinChange, CloudPinDrift};
 pub(crate) use pins::{PinAckBody, PinAckItem, PinDriftBody, PinListBody};
 

@@ -183,7 +183,7 @@ impl BleTransport {
         // Claimed only once it worked: a refused power-on is an error above.
         if was_off && adapter::powered(&adapter).await {
             self.powered_on_by_us.store(true, Ordering::SeqCst);
-            log::info!(target: "latchkey::ble", "Bluetooth adapter {name} was off; latchkey switched it on");
+            crate::log_line!(Info, target: "latchkey::ble", "Bluetooth adapter {name} was off; latchkey switched it on");
         }
         result
     }

@@ -192,7 +192,7 @@ async fn negotiate_mtu(ops: &dyn CentralOps, conn: ConnId, s: &mut Setup<'_>) ->
                 .await?;
             match got {
                 Some(mtu) => s.mtu = mtu.max(DEFAULT_MTU),
-                None => log::debug!(target: "latchkey::ble", "no MTU answer; going on at {}", s.mtu),
+                None => crate::log_line!(Debug, target: "latchkey::ble", "no MTU answer; going on at {}", s.mtu),
             }
         }
         // The MTU came with the call (CoreBluetooth): take it from the queue.
@@ -205,7 +205,9 @@ async fn negotiate_mtu(ops: &dyn CentralOps, conn: ConnId, s: &mut Setup<'_>) ->
             .into_iter()
             .for_each(|mtu| s.mtu = mtu.max(DEFAULT_MTU));
         }
-        other => log::debug!(target: "latchkey::ble", "MTU request not taken ({other:?}); going on at {}", s.mtu),
+        other => {
+            crate::log_line!(Debug, target: "latchkey::ble", "MTU request not taken ({other:?}); going on at {}", s.mtu)
+        }
     }
     Ok(())
 }

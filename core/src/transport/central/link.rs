@@ -119,7 +119,7 @@ impl CentralLink {
                 }
                 Next::Event(_) | Next::Queued => {}
                 Next::TimedOut => {
-                    log::debug!(target: "latchkey::ble", "write unconfirmed; waiting for the lock's answer");
+                    crate::log_line!(Debug, target: "latchkey::ble", "write unconfirmed; waiting for the lock's answer");
                     return Ok(());
                 }
             }

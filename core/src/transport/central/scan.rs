@@ -98,7 +98,7 @@ pub(super) async fn run(
             return Err(TransportError::ScanThrottled(wait));
         }
         budget.lock().unwrap_or_else(|p| p.into_inner()).delayed += 1;
-        log::debug!(target: "latchkey::ble", "scan budget spent: waiting {wait:?} for a free slot");
+        crate::log_line!(Debug, target: "latchkey::ble", "scan budget spent: waiting {wait:?} for a free slot");
         tokio::time::sleep(wait).await;
     }
     let scan = driver.router.next_id();

@@ -2247,7 +2247,8 @@ public func FfiConverterTypeDiagnosticsClient_lower(_ value: DiagnosticsClient) 
 
 
 /**
- * The backup way in and the emergency sheet: `client.emergency()`.
+ * The backup way in and the emergency sheet: `client.emergency()`, or
+ * `client.emergencyIn(catalog, locale)` for a sheet in another language.
  */
 public protocol EmergencyClientProtocol: AnyObject, Sendable {
     
@@ -2260,13 +2261,15 @@ public protocol EmergencyClientProtocol: AnyObject, Sendable {
     
     /**
      * The emergency access sheet for the lock, with the last
-     * offline-readiness check when the app ran one ([`readiness_summary`]).
+     * offline-readiness check when the app ran one ([`readiness_summary`]),
+     * in this client's language.
      */
     func sheet(lockId: String, readiness: ReadinessSummary?) async throws  -> EmergencySheet
     
 }
 /**
- * The backup way in and the emergency sheet: `client.emergency()`.
+ * The backup way in and the emergency sheet: `client.emergency()`, or
+ * `client.emergencyIn(catalog, locale)` for a sheet in another language.
  */
 open class EmergencyClient: EmergencyClientProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -2344,7 +2347,8 @@ open func setBackupEntry(lockId: String, method: BackupMethod, details: String)a
     
     /**
      * The emergency access sheet for the lock, with the last
-     * offline-readiness check when the app ran one ([`readiness_summary`]).
+     * offline-readiness check when the app ran one ([`readiness_summary`]),
+     * in this client's language.
      */
 open func sheet(lockId: String, readiness: ReadinessSummary?)async throws  -> EmergencySheet  {
     return
@@ -2413,30 +2417,35 @@ public func FfiConverterTypeEmergencyClient_lower(_ value: EmergencyClient) -> U
 
 
 /**
- * Wraps and unwraps the credential store's 32-byte data key with a key
- * the platform keystore holds (e.g. AES-GCM under an Android Keystore
- * key). `unwrap(wrap(k)) == k` must hold while the platform keeps its key.
+ * Firmware reads and updates: `client.firmware()`.
  */
-public protocol KeyStore: AnyObject, Sendable {
+public protocol FirmwareClientProtocol: AnyObject, Sendable {
     
     /**
-     * Encrypts (wraps) a data key.
+     * Reads at the door which firmware the lock runs and which model it
+     * is (one status command); the next sync fetches images for that
+     * model.
      */
-    func wrapDataKey(dataKey: Data) throws  -> Data
+    func check(lockId: String, listener: ProgressListener?) async throws  -> FirmwareStatus
     
     /**
-     * Decrypts bytes produced by `wrap_data_key`; fails with
-     * [`KeyStoreError::WrongKey`] when they were wrapped under another key.
+     * What the phone knows of the lock's firmware (no radio).
      */
-    func unwrapDataKey(wrapped: Data) throws  -> Data
+    func status(lockId: String) async throws  -> FirmwareStatus
+    
+    /**
+     * Delivers the newest image this phone carries and installs it,
+     * offline, resuming where the lock stands; then checks what the new
+     * firmware kept and puts back what this phone carries. With nothing
+     * newer carried, it only reads what the lock runs.
+     */
+    func update(lockId: String, listener: ProgressListener?) async throws  -> FirmwareUpdate
     
 }
 /**
- * Wraps and unwraps the credential store's 32-byte data key with a key
- * the platform keystore holds (e.g. AES-GCM under an Android Keystore
- * key). `unwrap(wrap(k)) == k` must hold while the platform keeps its key.
+ * Firmware reads and updates: `client.firmware()`.
  */
-open class KeyStoreImpl: KeyStore, @unchecked Sendable {
+open class FirmwareClient: FirmwareClientProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
 
     /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
@@ -2473,7 +2482,7 @@ open class KeyStoreImpl: KeyStore, @unchecked Sendable {
     @_documentation(visibility: private)
 #endif
     public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_latchkey_ffi_fn_clone_keystore(self.handle, $0) }
+        return try! rustCall { uniffi_latchkey_ffi_fn_clone_firmwareclient(self.handle, $0) }
     }
     // No primary constructor declared for this class.
 
@@ -2483,172 +2492,100 @@ open class KeyStoreImpl: KeyStore, @unchecked Sendable {
             return
         }
 
-        try! rustCall { uniffi_latchkey_ffi_fn_free_keystore(handle, $0) }
+        try! rustCall { uniffi_latchkey_ffi_fn_free_firmwareclient(handle, $0) }
     }
 
     
 
     
     /**
-     * Encrypts (wraps) a data key.
+     * Reads at the door which firmware the lock runs and which model it
+     * is (one status command); the next sync fetches images for that
+     * model.
      */
-open func wrapDataKey(dataKey: Data)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeKeyStoreError_lift) {
-        uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_keystore_wrap_data_key(
-            self.uniffiCloneHandle(),
-        FfiConverterData.lower(dataKey),uniffiCallStatus
-    )
-})
+open func check(lockId: String, listener: ProgressListener?)async throws  -> FirmwareStatus  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_firmwareclient_check(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionCallbackInterfaceProgressListener.lower(listener)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeFirmwareStatus_lift,
+            errorHandler: FfiConverterTypeCommandError_lift
+        )
 }
     
     /**
-     * Decrypts bytes produced by `wrap_data_key`; fails with
-     * [`KeyStoreError::WrongKey`] when they were wrapped under another key.
+     * What the phone knows of the lock's firmware (no radio).
      */
-open func unwrapDataKey(wrapped: Data)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeKeyStoreError_lift) {
-        uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_keystore_unwrap_data_key(
-            self.uniffiCloneHandle(),
-        FfiConverterData.lower(wrapped),uniffiCallStatus
-    )
-})
+open func status(lockId: String)async throws  -> FirmwareStatus  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_firmwareclient_status(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeFirmwareStatus_lift,
+            errorHandler: FfiConverterTypeCredentialError_lift
+        )
+}
+    
+    /**
+     * Delivers the newest image this phone carries and installs it,
+     * offline, resuming where the lock stands; then checks what the new
+     * firmware kept and puts back what this phone carries. With nothing
+     * newer carried, it only reads what the lock runs.
+     */
+open func update(lockId: String, listener: ProgressListener?)async throws  -> FirmwareUpdate  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_firmwareclient_update(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionCallbackInterfaceProgressListener.lower(listener)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeFirmwareUpdate_lift,
+            errorHandler: FfiConverterTypeCommandError_lift
+        )
 }
     
 
     
 }
 
-
-
-// Put the implementation in a struct so we don't pollute the top-level namespace
-fileprivate struct UniffiCallbackInterfaceKeyStore {
-
-    // Create the VTable using a series of closures.
-    // Swift automatically converts these into C callback functions.
-    //
-    // Store the vtable directly.
-    static let vtable: UniffiVTableCallbackInterfaceKeyStore = UniffiVTableCallbackInterfaceKeyStore(
-        uniffiFree: { (uniffiHandle: UInt64) -> () in
-            do {
-                try FfiConverterTypeKeyStore.handleMap.remove(handle: uniffiHandle)
-            } catch {
-                print("Uniffi callback interface KeyStore: handle missing in uniffiFree")
-            }
-        },
-        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
-            do {
-                return try FfiConverterTypeKeyStore.handleMap.clone(handle: uniffiHandle)
-            } catch {
-                fatalError("Uniffi callback interface KeyStore: handle missing in uniffiClone")
-            }
-        },
-        wrapDataKey: { (
-            uniffiHandle: UInt64,
-            dataKey: RustBuffer,
-            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
-            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
-        ) in
-            let makeCall = {
-                () throws -> Data in
-                guard let uniffiObj = try? FfiConverterTypeKeyStore.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return try uniffiObj.wrapDataKey(
-                     dataKey: try FfiConverterData.lift(dataKey)
-                )
-            }
-
-            
-            let writeReturn = { uniffiOutReturn.pointee = FfiConverterData.lower($0) }
-            uniffiTraitInterfaceCallWithError(
-                callStatus: uniffiCallStatus,
-                makeCall: makeCall,
-                writeReturn: writeReturn,
-                lowerError: FfiConverterTypeKeyStoreError_lower
-            )
-        },
-        unwrapDataKey: { (
-            uniffiHandle: UInt64,
-            wrapped: RustBuffer,
-            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
-            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
-        ) in
-            let makeCall = {
-                () throws -> Data in
-                guard let uniffiObj = try? FfiConverterTypeKeyStore.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return try uniffiObj.unwrapDataKey(
-                     wrapped: try FfiConverterData.lift(wrapped)
-                )
-            }
-
-            
-            let writeReturn = { uniffiOutReturn.pointee = FfiConverterData.lower($0) }
-            uniffiTraitInterfaceCallWithError(
-                callStatus: uniffiCallStatus,
-                makeCall: makeCall,
-                writeReturn: writeReturn,
-                lowerError: FfiConverterTypeKeyStoreError_lower
-            )
-        }
-    )
-
-    // Rust stores this pointer for future callback invocations, so it must live
-    // for the process lifetime (not just for the init function call).
-    //
-    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
-    // This is safe because the pointee is initialized once during static init
-    // and never mutated by either side of the FFI.  Its fields are C function pointers.
-    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceKeyStore> = {
-        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceKeyStore>.allocate(capacity: 1)
-        ptr.initialize(to: vtable)
-        return UnsafePointer(ptr)
-    }()
-}
-
-private func uniffiCallbackInitKeyStore() {
-    uniffi_latchkey_ffi_fn_init_callback_vtable_keystore(UniffiCallbackInterfaceKeyStore.vtablePtr)
-}
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeKeyStore: FfiConverter {
-    fileprivate static let handleMap = UniffiHandleMap<KeyStore>()
-
+public struct FfiConverterTypeFirmwareClient: FfiConverter {
     typealias FfiType = UInt64
-    typealias SwiftType = KeyStore
+    typealias SwiftType = FirmwareClient
 
-    public static func lift(_ handle: UInt64) throws -> KeyStore {
-        if ((handle & 1) == 0) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return KeyStoreImpl(unsafeFromHandle: handle)
-        } else {
-            // Swift-generated handle, get the object from the handle map
-            return try handleMap.remove(handle: handle)
-        }
+    public static func lift(_ handle: UInt64) throws -> FirmwareClient {
+        return FirmwareClient(unsafeFromHandle: handle)
     }
 
-    public static func lower(_ value: KeyStore) -> UInt64 {
-         if let rustImpl = value as? KeyStoreImpl {
-             // Rust-implemented object.  Clone the handle and return it
-            return rustImpl.uniffiCloneHandle()
-         } else {
-            // Swift object, generate a new vtable handle and return that.
-            return handleMap.insert(obj: value)
-         }
+    public static func lower(_ value: FirmwareClient) -> UInt64 {
+        return value.uniffiCloneHandle()
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyStore {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FirmwareClient {
         let handle: UInt64 = try readInt(&buf)
         return try lift(handle)
     }
 
-    public static func write(_ value: KeyStore, into buf: inout [UInt8]) {
+    public static func write(_ value: FirmwareClient, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -2657,15 +2594,15 @@ public struct FfiConverterTypeKeyStore: FfiConverter {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeKeyStore_lift(_ handle: UInt64) throws -> KeyStore {
-    return try FfiConverterTypeKeyStore.lift(handle)
+public func FfiConverterTypeFirmwareClient_lift(_ handle: UInt64) throws -> FirmwareClient {
+    return try FfiConverterTypeFirmwareClient.lift(handle)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeKeyStore_lower(_ value: KeyStore) -> UInt64 {
-    return FfiConverterTypeKeyStore.lower(value)
+public func FfiConverterTypeFirmwareClient_lower(_ value: FirmwareClient) -> UInt64 {
+    return FfiConverterTypeFirmwareClient.lower(value)
 }
 
 
@@ -2711,6 +2648,12 @@ public protocol KeysClientProtocol: AnyObject, Sendable {
      * Keys held by this phone.
      */
     func list() async throws  -> [KeyInfo]
+    
+    /**
+     * The keys this phone holds, live: now, then after each key added,
+     * renewed or removed (by the app or by sync).
+     */
+    func subscribe(listener: KeysListener) throws  -> Subscription
     
 }
 /**
@@ -2880,6 +2823,20 @@ open func list()async throws  -> [KeyInfo]  {
         )
 }
     
+    /**
+     * The keys this phone holds, live: now, then after each key added,
+     * renewed or removed (by the app or by sync).
+     */
+open func subscribe(listener: KeysListener)throws  -> Subscription  {
+    return try  FfiConverterTypeSubscription_lift(try rustCallWithError(FfiConverterTypeCredentialError_lift) {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_keysclient_subscribe(
+            self.uniffiCloneHandle(),
+        FfiConverterCallbackInterfaceKeysListener_lower(listener),uniffiCallStatus
+    )
+})
+}
+    
 
     
 }
@@ -2995,20 +2952,54 @@ public protocol LatchkeyClientProtocol: AnyObject, Sendable {
     func sync()  -> SyncClient?
     
     /**
+     * How the key store's key and the holder key are protected, as the
+     * app's `KeyStore` and `Signer` say (software fallbacks in tests).
+     */
+    func keyCustody()  -> KeyCustody
+    
+    /**
+     * Signs out (or the account was deleted): uploads the waiting events
+     * while online, then deletes the account's keys, secrets, PIN
+     * secrets, records and store files and the platform keys (the app's
+     * `KeyStore.deleteKey` and `Signer.deleteKey` are called). The
+     * client is closed afterwards: close it and build a new one for the
+     * next account. Throws `Storage` when the store's files could not all
+     * be removed (their records are cleared and their key deleted anyway).
+     */
+    func signOut() async throws  -> SignOutReport
+    
+    /**
      * Diagnostics with texts in `locale` (`de`, `pt-BR`) from `catalog`,
      * falling back to the language, then English, key by key.
      */
     func diagnosticsIn(catalog: MessageCatalog, locale: String)  -> DiagnosticsClient
     
     /**
-     * The backup way in and the emergency access sheet.
+     * The backup way in and the emergency access sheet, in English.
      */
     func emergency()  -> EmergencyClient
+    
+    /**
+     * The emergency access sheet with its texts, dates and schedules in
+     * `locale` from `catalog` (the same catalog and locale as
+     * [`LatchkeyClient::diagnostics_in`], so its readiness lines match).
+     */
+    func emergencyIn(catalog: MessageCatalog, locale: String)  -> EmergencyClient
+    
+    /**
+     * The lock's firmware: what it runs, and updates delivered offline.
+     */
+    func firmware()  -> FirmwareClient
     
     /**
      * Keypad PINs: PIN lists, PIN drift, offline PINs (host phones).
      */
     func pins()  -> PinsClient
+    
+    /**
+     * Setting locks up: claiming a new one, re-commissioning a reset one.
+     */
+    func setup()  -> SetupClient
     
 }
 /**
@@ -3205,6 +3196,44 @@ open func sync() -> SyncClient?  {
 }
     
     /**
+     * How the key store's key and the holder key are protected, as the
+     * app's `KeyStore` and `Signer` say (software fallbacks in tests).
+     */
+open func keyCustody() -> KeyCustody  {
+    return try!  FfiConverterTypeKeyCustody_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_latchkeyclient_key_custody(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Signs out (or the account was deleted): uploads the waiting events
+     * while online, then deletes the account's keys, secrets, PIN
+     * secrets, records and store files and the platform keys (the app's
+     * `KeyStore.deleteKey` and `Signer.deleteKey` are called). The
+     * client is closed afterwards: close it and build a new one for the
+     * next account. Throws `Storage` when the store's files could not all
+     * be removed (their records are cleared and their key deleted anyway).
+     */
+open func signOut()async throws  -> SignOutReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_latchkeyclient_sign_out(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSignOutReport_lift,
+            errorHandler: FfiConverterTypeClientError_lift
+        )
+}
+    
+    /**
      * Diagnostics with texts in `locale` (`de`, `pt-BR`) from `catalog`,
      * falling back to the language, then English, key by key.
      */
@@ -3220,12 +3249,40 @@ open func diagnosticsIn(catalog: MessageCatalog, locale: String) -> DiagnosticsC
 }
     
     /**
-     * The backup way in and the emergency access sheet.
+     * The backup way in and the emergency access sheet, in English.
      */
 open func emergency() -> EmergencyClient  {
     return try!  FfiConverterTypeEmergencyClient_lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_latchkey_ffi_fn_method_latchkeyclient_emergency(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The emergency access sheet with its texts, dates and schedules in
+     * `locale` from `catalog` (the same catalog and locale as
+     * [`LatchkeyClient::diagnostics_in`], so its readiness lines match).
+     */
+open func emergencyIn(catalog: MessageCatalog, locale: String) -> EmergencyClient  {
+    return try!  FfiConverterTypeEmergencyClient_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_latchkeyclient_emergency_in(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeMessageCatalog_lower(catalog),
+        FfiConverterString.lower(locale),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The lock's firmware: what it runs, and updates delivered offline.
+     */
+open func firmware() -> FirmwareClient  {
+    return try!  FfiConverterTypeFirmwareClient_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_latchkeyclient_firmware(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -3238,6 +3295,18 @@ open func pins() -> PinsClient  {
     return try!  FfiConverterTypePinsClient_lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_latchkey_ffi_fn_method_latchkeyclient_pins(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Setting locks up: claiming a new one, re-commissioning a reset one.
+     */
+open func setup() -> SetupClient  {
+    return try!  FfiConverterTypeSetupClient_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_latchkeyclient_setup(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -3300,6 +3369,16 @@ public func FfiConverterTypeLatchkeyClient_lower(_ value: LatchkeyClient) -> UIn
 public protocol LatchkeyClientBuilderProtocol: AnyObject, Sendable {
     
     /**
+     * Lets a missing key store or signer fall back to software keys (a
+     * key file beside the store, a key sealed in it): for desktops,
+     * tests and demos, never a phone app's release build. Without it,
+     * `build` throws `InvalidConfig` when either is missing; with it,
+     * `keyCustody()` says which are software. (Test builds with the `sim`
+     * feature allow them in a `simulatedWorld`.)
+     */
+    func allowSoftwareKeys()  -> LatchkeyClientBuilder
+    
+    /**
      * The account's bearer tokens, for the cloud.
      */
     func authProvider(auth: AuthProvider)  -> LatchkeyClientBuilder
@@ -3319,15 +3398,15 @@ public protocol LatchkeyClientBuilderProtocol: AnyObject, Sendable {
     func build() async throws  -> LatchkeyClient
     
     /**
-     * The platform key store that wraps the store's data key. Without it a
-     * software key file beside the store is used: fine for desktops and
-     * tests, not for production phones.
+     * The platform key store that wraps the store's data key (the glue's
+     * `AndroidKeystoreKeyStore`, `KeychainKeyStore`). Required unless
+     * `allowSoftwareKeys()`.
      */
     func keyStore(keyStore: KeyStore)  -> LatchkeyClientBuilder
     
     /**
-     * The hardware-backed holder key. Without it a software P-256 key is
-     * created and kept sealed in the store.
+     * The hardware-backed holder key (the glue's `AndroidKeystoreSigner`,
+     * `SecureEnclaveSigner`). Required unless `allowSoftwareKeys()`.
      */
     func signer(signer: Signer)  -> LatchkeyClientBuilder
     
@@ -3402,6 +3481,23 @@ public convenience init(config: ClientConfig) {
 
     
     /**
+     * Lets a missing key store or signer fall back to software keys (a
+     * key file beside the store, a key sealed in it): for desktops,
+     * tests and demos, never a phone app's release build. Without it,
+     * `build` throws `InvalidConfig` when either is missing; with it,
+     * `keyCustody()` says which are software. (Test builds with the `sim`
+     * feature allow them in a `simulatedWorld`.)
+     */
+open func allowSoftwareKeys() -> LatchkeyClientBuilder  {
+    return try!  FfiConverterTypeLatchkeyClientBuilder_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_latchkeyclientbuilder_allow_software_keys(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * The account's bearer tokens, for the cloud.
      */
 open func authProvider(auth: AuthProvider) -> LatchkeyClientBuilder  {
@@ -3451,30 +3547,30 @@ open func build()async throws  -> LatchkeyClient  {
 }
     
     /**
-     * The platform key store that wraps the store's data key. Without it a
-     * software key file beside the store is used: fine for desktops and
-     * tests, not for production phones.
+     * The platform key store that wraps the store's data key (the glue's
+     * `AndroidKeystoreKeyStore`, `KeychainKeyStore`). Required unless
+     * `allowSoftwareKeys()`.
      */
 open func keyStore(keyStore: KeyStore) -> LatchkeyClientBuilder  {
     return try!  FfiConverterTypeLatchkeyClientBuilder_lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_latchkey_ffi_fn_method_latchkeyclientbuilder_key_store(
             self.uniffiCloneHandle(),
-        FfiConverterTypeKeyStore_lower(keyStore),uniffiCallStatus
+        FfiConverterCallbackInterfaceKeyStore_lower(keyStore),uniffiCallStatus
     )
 })
 }
     
     /**
-     * The hardware-backed holder key. Without it a software P-256 key is
-     * created and kept sealed in the store.
+     * The hardware-backed holder key (the glue's `AndroidKeystoreSigner`,
+     * `SecureEnclaveSigner`). Required unless `allowSoftwareKeys()`.
      */
 open func signer(signer: Signer) -> LatchkeyClientBuilder  {
     return try!  FfiConverterTypeLatchkeyClientBuilder_lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_latchkey_ffi_fn_method_latchkeyclientbuilder_signer(
             self.uniffiCloneHandle(),
-        FfiConverterTypeSigner_lower(signer),uniffiCallStatus
+        FfiConverterCallbackInterfaceSigner_lower(signer),uniffiCallStatus
     )
 })
 }
@@ -3551,12 +3647,37 @@ public protocol LocksClientProtocol: AnyObject, Sendable {
     func status(lockId: String, listener: ProgressListener?, cancel: CancelToken?) async throws  -> CommandReport
     
     /**
+     * Unlocks and pulls the latch, so the door swings open. A service
+     * key may not (the lock's rule, checked on the phone first): that
+     * is `Refused` with `ROLE_NOT_ALLOWED`, before any radio use.
+     */
+    func unlatch(lockId: String, listener: ProgressListener?, cancel: CancelToken?) async throws  -> CommandReport
+    
+    /**
      * Unlocks the lock (hex id), online or not. Cancelling the call (the
      * Kotlin coroutine, or `cancel`: Swift's task-aware calls use it)
      * drops the command: the lock acts at most once, the store stays
      * intact.
      */
     func unlock(lockId: String, listener: ProgressListener?, cancel: CancelToken?) async throws  -> CommandReport
+    
+    /**
+     * One lock's state, live: `listener` gets it now, then after every
+     * change (a command, a sync, a status read): bolt, door, battery,
+     * faults, the last outcome, drift. Ends with `UnknownLock` if the
+     * phone has no record of the lock. Keep the returned handle; cancel
+     * it (or drop it) to stop.
+     */
+    func subscribe(lockId: String, listener: LockViewListener) throws  -> Subscription
+    
+    /**
+     * The latchkey locks in range, while the subscription runs: a scan
+     * session (an 8 s scan every 12 s, within Android's scan budget)
+     * naming the locks this phone knows, strongest signal first. A
+     * failed scan (Bluetooth off, a permission) arrives as the value's
+     * `problem`, and the next window tries again.
+     */
+    func subscribeNearby(listener: NearbyLocksListener) throws  -> Subscription
     
 }
 /**
@@ -3642,7 +3763,7 @@ open func lock(lockId: String, listener: ProgressListener?, cancel: CancelToken?
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_latchkey_ffi_fn_method_locksclient_lock(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionCallbackInterfaceProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
                 )
             },
             pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
@@ -3662,7 +3783,28 @@ open func status(lockId: String, listener: ProgressListener?, cancel: CancelToke
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_latchkey_ffi_fn_method_locksclient_status(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionCallbackInterfaceProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCommandReport_lift,
+            errorHandler: FfiConverterTypeCommandError_lift
+        )
+}
+    
+    /**
+     * Unlocks and pulls the latch, so the door swings open. A service
+     * key may not (the lock's rule, checked on the phone first): that
+     * is `Refused` with `ROLE_NOT_ALLOWED`, before any radio use.
+     */
+open func unlatch(lockId: String, listener: ProgressListener?, cancel: CancelToken? = nil)async throws  -> CommandReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_locksclient_unlatch(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionCallbackInterfaceProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
                 )
             },
             pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
@@ -3684,7 +3826,7 @@ open func unlock(lockId: String, listener: ProgressListener?, cancel: CancelToke
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_latchkey_ffi_fn_method_locksclient_unlock(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionCallbackInterfaceProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
                 )
             },
             pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
@@ -3693,6 +3835,41 @@ open func unlock(lockId: String, listener: ProgressListener?, cancel: CancelToke
             liftFunc: FfiConverterTypeCommandReport_lift,
             errorHandler: FfiConverterTypeCommandError_lift
         )
+}
+    
+    /**
+     * One lock's state, live: `listener` gets it now, then after every
+     * change (a command, a sync, a status read): bolt, door, battery,
+     * faults, the last outcome, drift. Ends with `UnknownLock` if the
+     * phone has no record of the lock. Keep the returned handle; cancel
+     * it (or drop it) to stop.
+     */
+open func subscribe(lockId: String, listener: LockViewListener)throws  -> Subscription  {
+    return try  FfiConverterTypeSubscription_lift(try rustCallWithError(FfiConverterTypeCredentialError_lift) {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_locksclient_subscribe(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(lockId),
+        FfiConverterCallbackInterfaceLockViewListener_lower(listener),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The latchkey locks in range, while the subscription runs: a scan
+     * session (an 8 s scan every 12 s, within Android's scan budget)
+     * naming the locks this phone knows, strongest signal first. A
+     * failed scan (Bluetooth off, a permission) arrives as the value's
+     * `problem`, and the next window tries again.
+     */
+open func subscribeNearby(listener: NearbyLocksListener)throws  -> Subscription  {
+    return try  FfiConverterTypeSubscription_lift(try rustCallWithError(FfiConverterTypeCredentialError_lift) {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_locksclient_subscribe_nearby(
+            self.uniffiCloneHandle(),
+        FfiConverterCallbackInterfaceNearbyLocksListener_lower(listener),uniffiCallStatus
+    )
+})
 }
     
 
@@ -3746,218 +3923,6 @@ public func FfiConverterTypeLocksClient_lower(_ value: LocksClient) -> UInt64 {
 
 
 /**
- * Receives the library's log lines. Called on any thread; must not call
- * back into latchkey (such lines are dropped).
- */
-public protocol LogSink: AnyObject, Sendable {
-    
-    /**
-     * One line.
-     */
-    func log(record: LogRecord) 
-    
-}
-/**
- * Receives the library's log lines. Called on any thread; must not call
- * back into latchkey (such lines are dropped).
- */
-open class LogSinkImpl: LogSink, @unchecked Sendable {
-    fileprivate let handle: UInt64
-
-    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public struct NoHandle {
-        public init() {}
-    }
-
-    // TODO: We'd like this to be `private` but for Swifty reasons,
-    // we can't implement `FfiConverter` without making this `required` and we can't
-    // make it `required` without making it `public`.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    required public init(unsafeFromHandle handle: UInt64) {
-        self.handle = handle
-    }
-
-    // This constructor can be used to instantiate a fake object.
-    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
-    //
-    // - Warning:
-    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public init(noHandle: NoHandle) {
-        self.handle = 0
-    }
-
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_latchkey_ffi_fn_clone_logsink(self.handle, $0) }
-    }
-    // No primary constructor declared for this class.
-
-    deinit {
-        if handle == 0 {
-            // Mock objects have handle=0 don't try to free them
-            return
-        }
-
-        try! rustCall { uniffi_latchkey_ffi_fn_free_logsink(handle, $0) }
-    }
-
-    
-
-    
-    /**
-     * One line.
-     */
-open func log(record: LogRecord)  {try! rustCall() {
-        uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_logsink_log(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeLogRecord_lower(record),uniffiCallStatus
-    )
-}
-}
-    
-
-    
-}
-
-
-
-// Put the implementation in a struct so we don't pollute the top-level namespace
-fileprivate struct UniffiCallbackInterfaceLogSink {
-
-    // Create the VTable using a series of closures.
-    // Swift automatically converts these into C callback functions.
-    //
-    // Store the vtable directly.
-    static let vtable: UniffiVTableCallbackInterfaceLogSink = UniffiVTableCallbackInterfaceLogSink(
-        uniffiFree: { (uniffiHandle: UInt64) -> () in
-            do {
-                try FfiConverterTypeLogSink.handleMap.remove(handle: uniffiHandle)
-            } catch {
-                print("Uniffi callback interface LogSink: handle missing in uniffiFree")
-            }
-        },
-        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
-            do {
-                return try FfiConverterTypeLogSink.handleMap.clone(handle: uniffiHandle)
-            } catch {
-                fatalError("Uniffi callback interface LogSink: handle missing in uniffiClone")
-            }
-        },
-        log: { (
-            uniffiHandle: UInt64,
-            record: RustBuffer,
-            uniffiOutReturn: UnsafeMutableRawPointer,
-            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
-        ) in
-            let makeCall = {
-                () throws -> () in
-                guard let uniffiObj = try? FfiConverterTypeLogSink.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return uniffiObj.log(
-                     record: try FfiConverterTypeLogRecord_lift(record)
-                )
-            }
-
-            
-            let writeReturn = { () }
-            uniffiTraitInterfaceCall(
-                callStatus: uniffiCallStatus,
-                makeCall: makeCall,
-                writeReturn: writeReturn
-            )
-        }
-    )
-
-    // Rust stores this pointer for future callback invocations, so it must live
-    // for the process lifetime (not just for the init function call).
-    //
-    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
-    // This is safe because the pointee is initialized once during static init
-    // and never mutated by either side of the FFI.  Its fields are C function pointers.
-    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceLogSink> = {
-        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceLogSink>.allocate(capacity: 1)
-        ptr.initialize(to: vtable)
-        return UnsafePointer(ptr)
-    }()
-}
-
-private func uniffiCallbackInitLogSink() {
-    uniffi_latchkey_ffi_fn_init_callback_vtable_logsink(UniffiCallbackInterfaceLogSink.vtablePtr)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeLogSink: FfiConverter {
-    fileprivate static let handleMap = UniffiHandleMap<LogSink>()
-
-    typealias FfiType = UInt64
-    typealias SwiftType = LogSink
-
-    public static func lift(_ handle: UInt64) throws -> LogSink {
-        if ((handle & 1) == 0) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return LogSinkImpl(unsafeFromHandle: handle)
-        } else {
-            // Swift-generated handle, get the object from the handle map
-            return try handleMap.remove(handle: handle)
-        }
-    }
-
-    public static func lower(_ value: LogSink) -> UInt64 {
-         if let rustImpl = value as? LogSinkImpl {
-             // Rust-implemented object.  Clone the handle and return it
-            return rustImpl.uniffiCloneHandle()
-         } else {
-            // Swift object, generate a new vtable handle and return that.
-            return handleMap.insert(obj: value)
-         }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LogSink {
-        let handle: UInt64 = try readInt(&buf)
-        return try lift(handle)
-    }
-
-    public static func write(_ value: LogSink, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeLogSink_lift(_ handle: UInt64) throws -> LogSink {
-    return try FfiConverterTypeLogSink.lift(handle)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeLogSink_lower(_ value: LogSink) -> UInt64 {
-    return FfiConverterTypeLogSink.lower(value)
-}
-
-
-
-
-
-
-/**
  * English plus the translations the app adds. Keys are stable
  * (`finding.<code>.title`, `wizard.question.<step>`, …; the list is in
  * docs/diagnostics.md and [`MessageCatalog::english_entries`]).
@@ -3971,7 +3936,9 @@ public protocol MessageCatalogProtocol: AnyObject, Sendable {
     func addTranslations(locale: String, entries: [String: String])  -> UInt32
     
     /**
-     * [`MessageCatalog::add_translations`] from a JSON object of key to text.
+     * [`MessageCatalog::add_translations`] from a JSON object of key to
+     * text: a shipped locale file (ARB; its `@` metadata is skipped) or
+     * the app's own overrides.
      */
     func addTranslationsJson(locale: String, json: String) throws  -> UInt32
     
@@ -4094,7 +4061,9 @@ open func addTranslations(locale: String, entries: [String: String]) -> UInt32  
 }
     
     /**
-     * [`MessageCatalog::add_translations`] from a JSON object of key to text.
+     * [`MessageCatalog::add_translations`] from a JSON object of key to
+     * text: a shipped locale file (ARB; its `@` metadata is skipped) or
+     * the app's own overrides.
      */
 open func addTranslationsJson(locale: String, json: String)throws  -> UInt32  {
     return try  FfiConverterUInt32.lift(try rustCallWithError(FfiConverterTypeDiagnosticsError_lift) {
@@ -4493,224 +4462,6 @@ public func FfiConverterTypePinsClient_lower(_ value: PinsClient) -> UInt64 {
 
 
 /**
- * Receives the steps of a command, in order, on the library's own
- * progress thread (never the caller's, so a listener can't stall a
- * command and a command polled on the main thread can't stall the UI
- * through it): post to the main thread before touching UI. Every step
- * is delivered before the command's call returns.
- */
-public protocol ProgressListener: AnyObject, Sendable {
-    
-    /**
-     * One step, in order.
-     */
-    func onProgress(progress: Progress) 
-    
-}
-/**
- * Receives the steps of a command, in order, on the library's own
- * progress thread (never the caller's, so a listener can't stall a
- * command and a command polled on the main thread can't stall the UI
- * through it): post to the main thread before touching UI. Every step
- * is delivered before the command's call returns.
- */
-open class ProgressListenerImpl: ProgressListener, @unchecked Sendable {
-    fileprivate let handle: UInt64
-
-    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public struct NoHandle {
-        public init() {}
-    }
-
-    // TODO: We'd like this to be `private` but for Swifty reasons,
-    // we can't implement `FfiConverter` without making this `required` and we can't
-    // make it `required` without making it `public`.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    required public init(unsafeFromHandle handle: UInt64) {
-        self.handle = handle
-    }
-
-    // This constructor can be used to instantiate a fake object.
-    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
-    //
-    // - Warning:
-    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public init(noHandle: NoHandle) {
-        self.handle = 0
-    }
-
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_latchkey_ffi_fn_clone_progresslistener(self.handle, $0) }
-    }
-    // No primary constructor declared for this class.
-
-    deinit {
-        if handle == 0 {
-            // Mock objects have handle=0 don't try to free them
-            return
-        }
-
-        try! rustCall { uniffi_latchkey_ffi_fn_free_progresslistener(handle, $0) }
-    }
-
-    
-
-    
-    /**
-     * One step, in order.
-     */
-open func onProgress(progress: Progress)  {try! rustCall() {
-        uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_progresslistener_on_progress(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeProgress_lower(progress),uniffiCallStatus
-    )
-}
-}
-    
-
-    
-}
-
-
-
-// Put the implementation in a struct so we don't pollute the top-level namespace
-fileprivate struct UniffiCallbackInterfaceProgressListener {
-
-    // Create the VTable using a series of closures.
-    // Swift automatically converts these into C callback functions.
-    //
-    // Store the vtable directly.
-    static let vtable: UniffiVTableCallbackInterfaceProgressListener = UniffiVTableCallbackInterfaceProgressListener(
-        uniffiFree: { (uniffiHandle: UInt64) -> () in
-            do {
-                try FfiConverterTypeProgressListener.handleMap.remove(handle: uniffiHandle)
-            } catch {
-                print("Uniffi callback interface ProgressListener: handle missing in uniffiFree")
-            }
-        },
-        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
-            do {
-                return try FfiConverterTypeProgressListener.handleMap.clone(handle: uniffiHandle)
-            } catch {
-                fatalError("Uniffi callback interface ProgressListener: handle missing in uniffiClone")
-            }
-        },
-        onProgress: { (
-            uniffiHandle: UInt64,
-            progress: RustBuffer,
-            uniffiOutReturn: UnsafeMutableRawPointer,
-            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
-        ) in
-            let makeCall = {
-                () throws -> () in
-                guard let uniffiObj = try? FfiConverterTypeProgressListener.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return uniffiObj.onProgress(
-                     progress: try FfiConverterTypeProgress_lift(progress)
-                )
-            }
-
-            
-            let writeReturn = { () }
-            uniffiTraitInterfaceCall(
-                callStatus: uniffiCallStatus,
-                makeCall: makeCall,
-                writeReturn: writeReturn
-            )
-        }
-    )
-
-    // Rust stores this pointer for future callback invocations, so it must live
-    // for the process lifetime (not just for the init function call).
-    //
-    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
-    // This is safe because the pointee is initialized once during static init
-    // and never mutated by either side of the FFI.  Its fields are C function pointers.
-    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceProgressListener> = {
-        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceProgressListener>.allocate(capacity: 1)
-        ptr.initialize(to: vtable)
-        return UnsafePointer(ptr)
-    }()
-}
-
-private func uniffiCallbackInitProgressListener() {
-    uniffi_latchkey_ffi_fn_init_callback_vtable_progresslistener(UniffiCallbackInterfaceProgressListener.vtablePtr)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeProgressListener: FfiConverter {
-    fileprivate static let handleMap = UniffiHandleMap<ProgressListener>()
-
-    typealias FfiType = UInt64
-    typealias SwiftType = ProgressListener
-
-    public static func lift(_ handle: UInt64) throws -> ProgressListener {
-        if ((handle & 1) == 0) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return ProgressListenerImpl(unsafeFromHandle: handle)
-        } else {
-            // Swift-generated handle, get the object from the handle map
-            return try handleMap.remove(handle: handle)
-        }
-    }
-
-    public static func lower(_ value: ProgressListener) -> UInt64 {
-         if let rustImpl = value as? ProgressListenerImpl {
-             // Rust-implemented object.  Clone the handle and return it
-            return rustImpl.uniffiCloneHandle()
-         } else {
-            // Swift object, generate a new vtable handle and return that.
-            return handleMap.insert(obj: value)
-         }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProgressListener {
-        let handle: UInt64 = try readInt(&buf)
-        return try lift(handle)
-    }
-
-    public static func write(_ value: ProgressListener, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeProgressListener_lift(_ handle: UInt64) throws -> ProgressListener {
-    return try FfiConverterTypeProgressListener.lift(handle)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeProgressListener_lower(_ value: ProgressListener) -> UInt64 {
-    return FfiConverterTypeProgressListener.lower(value)
-}
-
-
-
-
-
-
-/**
  * Opens locks from an extension's process through the quick-access
  * directory the app keeps; never opens the app's store.
  */
@@ -4793,9 +4544,9 @@ public convenience init(quickDir: String, keyStore: KeyStore, bleCentral: BleCen
         uniffiCallStatus in
     uniffi_latchkey_ffi_fn_constructor_quickunlock_new(
         FfiConverterString.lower(quickDir),
-        FfiConverterTypeKeyStore_lower(keyStore),
+        FfiConverterCallbackInterfaceKeyStore_lower(keyStore),
         FfiConverterTypeBleCentral_lower(bleCentral),
-        FfiConverterOptionTypeSigner.lower(signer),uniffiCallStatus
+        FfiConverterOptionCallbackInterfaceSigner.lower(signer),uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -4821,7 +4572,7 @@ open func lock(lockId: String, online: Bool, listener: ProgressListener?, cancel
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_latchkey_ffi_fn_method_quickunlock_lock(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterBool.lower(online),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterBool.lower(online),FfiConverterOptionCallbackInterfaceProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
                 )
             },
             pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
@@ -4840,7 +4591,7 @@ open func status(lockId: String, online: Bool, listener: ProgressListener?, canc
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_latchkey_ffi_fn_method_quickunlock_status(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterBool.lower(online),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterBool.lower(online),FfiConverterOptionCallbackInterfaceProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
                 )
             },
             pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
@@ -4862,7 +4613,7 @@ open func unlock(lockId: String, online: Bool, listener: ProgressListener?, canc
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_latchkey_ffi_fn_method_quickunlock_unlock(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterBool.lower(online),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterBool.lower(online),FfiConverterOptionCallbackInterfaceProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(cancel)
                 )
             },
             pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
@@ -4924,28 +4675,31 @@ public func FfiConverterTypeQuickUnlock_lower(_ value: QuickUnlock) -> UInt64 {
 
 
 /**
- * Holds the phone's P-256 holder key and signs with ECDSA P-256 SHA-256
- * (Android `SHA256withECDSA`, iOS `ecdsaSignatureMessageX962SHA256`).
+ * Claiming and re-commissioning locks: `client.setup()`.
  */
-public protocol Signer: AnyObject, Sendable {
+public protocol SetupClientProtocol: AnyObject, Sendable {
     
     /**
-     * The public key, SEC1 uncompressed (65 bytes, `04 ‖ x ‖ y`).
+     * Claims the new (or reset) lock on `setup_code`'s label (the QR
+     * code's text, `LK1.…`) for `settings`' account, offline: proves the
+     * setup secret, installs the issuer key, this phone's time, name and
+     * groups, calibrates the bolt; the cloud registers the lock when the
+     * phone is next online.
      */
-    func publicKey() throws  -> Data
+    func claim(setupCode: String, settings: ClaimSettings, listener: ProgressListener?) async throws  -> SetupReport
     
     /**
-     * Hashes `message` with SHA-256 and signs it. Either the platform's
-     * DER signature or the raw 64-byte `r ‖ s` is accepted.
+     * Brings a reset lock (hex id) this phone knows back in one flow:
+     * issuer, time, name, groups, PIN secret and the newest lists.
+     * `setup_code` defaults to the label kept when this phone set it up.
      */
-    func sign(message: Data) throws  -> Data
+    func recommission(lockId: String, setupCode: String?, listener: ProgressListener?) async throws  -> SetupReport
     
 }
 /**
- * Holds the phone's P-256 holder key and signs with ECDSA P-256 SHA-256
- * (Android `SHA256withECDSA`, iOS `ecdsaSignatureMessageX962SHA256`).
+ * Claiming and re-commissioning locks: `client.setup()`.
  */
-open class SignerImpl: Signer, @unchecked Sendable {
+open class SetupClient: SetupClientProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
 
     /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
@@ -4982,7 +4736,7 @@ open class SignerImpl: Signer, @unchecked Sendable {
     @_documentation(visibility: private)
 #endif
     public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_latchkey_ffi_fn_clone_signer(self.handle, $0) }
+        return try! rustCall { uniffi_latchkey_ffi_fn_clone_setupclient(self.handle, $0) }
     }
     // No primary constructor declared for this class.
 
@@ -4992,169 +4746,82 @@ open class SignerImpl: Signer, @unchecked Sendable {
             return
         }
 
-        try! rustCall { uniffi_latchkey_ffi_fn_free_signer(handle, $0) }
+        try! rustCall { uniffi_latchkey_ffi_fn_free_setupclient(handle, $0) }
     }
 
     
 
     
     /**
-     * The public key, SEC1 uncompressed (65 bytes, `04 ‖ x ‖ y`).
+     * Claims the new (or reset) lock on `setup_code`'s label (the QR
+     * code's text, `LK1.…`) for `settings`' account, offline: proves the
+     * setup secret, installs the issuer key, this phone's time, name and
+     * groups, calibrates the bolt; the cloud registers the lock when the
+     * phone is next online.
      */
-open func publicKey()throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeKeyStoreError_lift) {
-        uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_signer_public_key(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
+open func claim(setupCode: String, settings: ClaimSettings, listener: ProgressListener?)async throws  -> SetupReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_setupclient_claim(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(setupCode),FfiConverterTypeClaimSettings_lower(settings),FfiConverterOptionCallbackInterfaceProgressListener.lower(listener)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSetupReport_lift,
+            errorHandler: FfiConverterTypeCommandError_lift
+        )
 }
     
     /**
-     * Hashes `message` with SHA-256 and signs it. Either the platform's
-     * DER signature or the raw 64-byte `r ‖ s` is accepted.
+     * Brings a reset lock (hex id) this phone knows back in one flow:
+     * issuer, time, name, groups, PIN secret and the newest lists.
+     * `setup_code` defaults to the label kept when this phone set it up.
      */
-open func sign(message: Data)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeKeyStoreError_lift) {
-        uniffiCallStatus in
-    uniffi_latchkey_ffi_fn_method_signer_sign(
-            self.uniffiCloneHandle(),
-        FfiConverterData.lower(message),uniffiCallStatus
-    )
-})
+open func recommission(lockId: String, setupCode: String?, listener: ProgressListener?)async throws  -> SetupReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_setupclient_recommission(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId),FfiConverterOptionString.lower(setupCode),FfiConverterOptionCallbackInterfaceProgressListener.lower(listener)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSetupReport_lift,
+            errorHandler: FfiConverterTypeCommandError_lift
+        )
 }
     
 
     
 }
 
-
-
-// Put the implementation in a struct so we don't pollute the top-level namespace
-fileprivate struct UniffiCallbackInterfaceSigner {
-
-    // Create the VTable using a series of closures.
-    // Swift automatically converts these into C callback functions.
-    //
-    // Store the vtable directly.
-    static let vtable: UniffiVTableCallbackInterfaceSigner = UniffiVTableCallbackInterfaceSigner(
-        uniffiFree: { (uniffiHandle: UInt64) -> () in
-            do {
-                try FfiConverterTypeSigner.handleMap.remove(handle: uniffiHandle)
-            } catch {
-                print("Uniffi callback interface Signer: handle missing in uniffiFree")
-            }
-        },
-        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
-            do {
-                return try FfiConverterTypeSigner.handleMap.clone(handle: uniffiHandle)
-            } catch {
-                fatalError("Uniffi callback interface Signer: handle missing in uniffiClone")
-            }
-        },
-        publicKey: { (
-            uniffiHandle: UInt64,
-            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
-            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
-        ) in
-            let makeCall = {
-                () throws -> Data in
-                guard let uniffiObj = try? FfiConverterTypeSigner.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return try uniffiObj.publicKey(
-                )
-            }
-
-            
-            let writeReturn = { uniffiOutReturn.pointee = FfiConverterData.lower($0) }
-            uniffiTraitInterfaceCallWithError(
-                callStatus: uniffiCallStatus,
-                makeCall: makeCall,
-                writeReturn: writeReturn,
-                lowerError: FfiConverterTypeKeyStoreError_lower
-            )
-        },
-        sign: { (
-            uniffiHandle: UInt64,
-            message: RustBuffer,
-            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
-            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
-        ) in
-            let makeCall = {
-                () throws -> Data in
-                guard let uniffiObj = try? FfiConverterTypeSigner.handleMap.get(handle: uniffiHandle) else {
-                    throw UniffiInternalError.unexpectedStaleHandle
-                }
-                return try uniffiObj.sign(
-                     message: try FfiConverterData.lift(message)
-                )
-            }
-
-            
-            let writeReturn = { uniffiOutReturn.pointee = FfiConverterData.lower($0) }
-            uniffiTraitInterfaceCallWithError(
-                callStatus: uniffiCallStatus,
-                makeCall: makeCall,
-                writeReturn: writeReturn,
-                lowerError: FfiConverterTypeKeyStoreError_lower
-            )
-        }
-    )
-
-    // Rust stores this pointer for future callback invocations, so it must live
-    // for the process lifetime (not just for the init function call).
-    //
-    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
-    // This is safe because the pointee is initialized once during static init
-    // and never mutated by either side of the FFI.  Its fields are C function pointers.
-    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceSigner> = {
-        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceSigner>.allocate(capacity: 1)
-        ptr.initialize(to: vtable)
-        return UnsafePointer(ptr)
-    }()
-}
-
-private func uniffiCallbackInitSigner() {
-    uniffi_latchkey_ffi_fn_init_callback_vtable_signer(UniffiCallbackInterfaceSigner.vtablePtr)
-}
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeSigner: FfiConverter {
-    fileprivate static let handleMap = UniffiHandleMap<Signer>()
-
+public struct FfiConverterTypeSetupClient: FfiConverter {
     typealias FfiType = UInt64
-    typealias SwiftType = Signer
+    typealias SwiftType = SetupClient
 
-    public static func lift(_ handle: UInt64) throws -> Signer {
-        if ((handle & 1) == 0) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return SignerImpl(unsafeFromHandle: handle)
-        } else {
-            // Swift-generated handle, get the object from the handle map
-            return try handleMap.remove(handle: handle)
-        }
+    public static func lift(_ handle: UInt64) throws -> SetupClient {
+        return SetupClient(unsafeFromHandle: handle)
     }
 
-    public static func lower(_ value: Signer) -> UInt64 {
-         if let rustImpl = value as? SignerImpl {
-             // Rust-implemented object.  Clone the handle and return it
-            return rustImpl.uniffiCloneHandle()
-         } else {
-            // Swift object, generate a new vtable handle and return that.
-            return handleMap.insert(obj: value)
-         }
+    public static func lower(_ value: SetupClient) -> UInt64 {
+        return value.uniffiCloneHandle()
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Signer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SetupClient {
         let handle: UInt64 = try readInt(&buf)
         return try lift(handle)
     }
 
-    public static func write(_ value: Signer, into buf: inout [UInt8]) {
+    public static func write(_ value: SetupClient, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -5163,15 +4830,166 @@ public struct FfiConverterTypeSigner: FfiConverter {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeSigner_lift(_ handle: UInt64) throws -> Signer {
-    return try FfiConverterTypeSigner.lift(handle)
+public func FfiConverterTypeSetupClient_lift(_ handle: UInt64) throws -> SetupClient {
+    return try FfiConverterTypeSetupClient.lift(handle)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeSigner_lower(_ value: Signer) -> UInt64 {
-    return FfiConverterTypeSigner.lower(value)
+public func FfiConverterTypeSetupClient_lower(_ value: SetupClient) -> UInt64 {
+    return FfiConverterTypeSetupClient.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A running subscription. Keep it while the screen shows its values:
+ * `cancel()` (or dropping it: Kotlin `close()`, a Swift deinit) stops it.
+ */
+public protocol SubscriptionProtocol: AnyObject, Sendable {
+    
+    /**
+     * Stops the subscription (idempotent, any thread): no listener call
+     * starts after it returns; one already running finishes.
+     */
+    func cancel() 
+    
+    /**
+     * Whether values may still come: not cancelled, and not ended (after
+     * the listener's `onError`).
+     */
+    func isActive()  -> Bool
+    
+}
+/**
+ * A running subscription. Keep it while the screen shows its values:
+ * `cancel()` (or dropping it: Kotlin `close()`, a Swift deinit) stops it.
+ */
+open class Subscription: SubscriptionProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_latchkey_ffi_fn_clone_subscription(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_latchkey_ffi_fn_free_subscription(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Stops the subscription (idempotent, any thread): no listener call
+     * starts after it returns; one already running finishes.
+     */
+open func cancel()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_subscription_cancel(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Whether values may still come: not cancelled, and not ended (after
+     * the listener's `onError`).
+     */
+open func isActive() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_subscription_is_active(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSubscription: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Subscription
+
+    public static func lift(_ handle: UInt64) throws -> Subscription {
+        return Subscription(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Subscription) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Subscription {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Subscription, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubscription_lift(_ handle: UInt64) throws -> Subscription {
+    return try FfiConverterTypeSubscription.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubscription_lower(_ value: Subscription) -> UInt64 {
+    return FfiConverterTypeSubscription.lower(value)
 }
 
 
@@ -5184,6 +5002,14 @@ public func FfiConverterTypeSigner_lower(_ value: Signer) -> UInt64 {
  * stops the background loop and closes the store.
  */
 public protocol SyncClientProtocol: AnyObject, Sendable {
+    
+    /**
+     * Host: what this phone installs when it claims the lock (hex id) for
+     * the account: the issuer key and the lock's PIN secret, as hex for
+     * `ClaimSettings`. Fetch it before going to a new lock: the claim
+     * needs no network.
+     */
+    func commissioning(lockId: String) async throws  -> [String]
     
     /**
      * Events the cloud refused for good.
@@ -5269,6 +5095,13 @@ public protocol SyncClientProtocol: AnyObject, Sendable {
      */
     func timeTokenAtDoor(lockId: String, manufacturerData: Data) async throws  -> UInt32
     
+    /**
+     * The sync status, live: now, then after each pass, connectivity
+     * change, queued or uploaded event (online, last pass, pending and
+     * dead-lettered events, next retry, drift).
+     */
+    func subscribeStatus(listener: SyncStatusListener) throws  -> Subscription
+    
 }
 /**
  * Sync: `client.sync()`. Holds the client weakly: closing the client
@@ -5326,6 +5159,28 @@ open class SyncClient: SyncClientProtocol, @unchecked Sendable {
 
     
 
+    
+    /**
+     * Host: what this phone installs when it claims the lock (hex id) for
+     * the account: the issuer key and the lock's PIN secret, as hex for
+     * `ClaimSettings`. Fetch it before going to a new lock: the claim
+     * needs no network.
+     */
+open func commissioning(lockId: String)async throws  -> [String]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_ffi_fn_method_syncclient_commissioning(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(lockId)
+                )
+            },
+            pollFunc: ffi_latchkey_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceString.lift,
+            errorHandler: FfiConverterTypeSyncError_lift
+        )
+}
     
     /**
      * Events the cloud refused for good.
@@ -5581,6 +5436,21 @@ open func timeTokenAtDoor(lockId: String, manufacturerData: Data)async throws  -
             liftFunc: FfiConverterUInt32.lift,
             errorHandler: FfiConverterTypeSyncError_lift
         )
+}
+    
+    /**
+     * The sync status, live: now, then after each pass, connectivity
+     * change, queued or uploaded event (online, last pass, pending and
+     * dead-lettered events, next retry, drift).
+     */
+open func subscribeStatus(listener: SyncStatusListener)throws  -> Subscription  {
+    return try  FfiConverterTypeSubscription_lift(try rustCallWithError(FfiConverterTypeSyncError_lift) {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_method_syncclient_subscribe_status(
+            self.uniffiCloneHandle(),
+        FfiConverterCallbackInterfaceSyncStatusListener_lower(listener),uniffiCallStatus
+    )
+})
 }
     
 
@@ -6529,6 +6399,105 @@ public func FfiConverterTypeChoice_lower(_ value: Choice) -> RustBuffer {
 
 
 /**
+ * What an owner installs when claiming a lock (hex of keys and ids).
+ */
+public struct ClaimSettings: Equatable, Hashable {
+    /**
+     * The lock's name.
+     */
+    public var name: String
+    /**
+     * The account's issuer key (128 hex digits; `commissioning` gives it).
+     */
+    public var issuerKey: String
+    /**
+     * The lock's PIN secret (64 hex digits), when the phone has it.
+     */
+    public var pinSecret: String?
+    /**
+     * Local time offset from UTC, minutes.
+     */
+    public var utcOffsetMin: Int16
+    /**
+     * Lock groups it joins (hex ids).
+     */
+    public var groups: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The lock's name.
+         */name: String, 
+        /**
+         * The account's issuer key (128 hex digits; `commissioning` gives it).
+         */issuerKey: String, 
+        /**
+         * The lock's PIN secret (64 hex digits), when the phone has it.
+         */pinSecret: String?, 
+        /**
+         * Local time offset from UTC, minutes.
+         */utcOffsetMin: Int16, 
+        /**
+         * Lock groups it joins (hex ids).
+         */groups: [String]) {
+        self.name = name
+        self.issuerKey = issuerKey
+        self.pinSecret = pinSecret
+        self.utcOffsetMin = utcOffsetMin
+        self.groups = groups
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ClaimSettings: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeClaimSettings: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ClaimSettings {
+        return
+            try ClaimSettings(
+                name: FfiConverterString.read(from: &buf), 
+                issuerKey: FfiConverterString.read(from: &buf), 
+                pinSecret: FfiConverterOptionString.read(from: &buf), 
+                utcOffsetMin: FfiConverterInt16.read(from: &buf), 
+                groups: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ClaimSettings, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.issuerKey, into: &buf)
+        FfiConverterOptionString.write(value.pinSecret, into: &buf)
+        FfiConverterInt16.write(value.utcOffsetMin, into: &buf)
+        FfiConverterSequenceString.write(value.groups, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClaimSettings_lift(_ buf: RustBuffer) throws -> ClaimSettings {
+    return try FfiConverterTypeClaimSettings.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClaimSettings_lower(_ value: ClaimSettings) -> RustBuffer {
+    return FfiConverterTypeClaimSettings.lower(value)
+}
+
+
+/**
  * The client's configuration. Cloud fields are carried to the sync engine;
  * everything else works without them.
  */
@@ -7219,6 +7188,105 @@ public func FfiConverterTypeCloudPinDrift_lift(_ buf: RustBuffer) throws -> Clou
 #endif
 public func FfiConverterTypeCloudPinDrift_lower(_ value: CloudPinDrift) -> RustBuffer {
     return FfiConverterTypeCloudPinDrift.lower(value)
+}
+
+
+/**
+ * How the last command on a lock ended, in this process.
+ */
+public struct CommandOutcome: Equatable, Hashable {
+    /**
+     * When it ended (phone clock, unix seconds).
+     */
+    public var at: UInt32
+    /**
+     * The lock answered `ok`.
+     */
+    public var succeeded: Bool
+    /**
+     * What was asked, when it succeeded.
+     */
+    public var command: Command?
+    /**
+     * Why it failed (`key_expired`, `lock_out_of_range`…).
+     */
+    public var code: DiagnosisCode?
+    /**
+     * A sentence for logs, when it failed.
+     */
+    public var message: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * When it ended (phone clock, unix seconds).
+         */at: UInt32, 
+        /**
+         * The lock answered `ok`.
+         */succeeded: Bool, 
+        /**
+         * What was asked, when it succeeded.
+         */command: Command?, 
+        /**
+         * Why it failed (`key_expired`, `lock_out_of_range`…).
+         */code: DiagnosisCode?, 
+        /**
+         * A sentence for logs, when it failed.
+         */message: String?) {
+        self.at = at
+        self.succeeded = succeeded
+        self.command = command
+        self.code = code
+        self.message = message
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CommandOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCommandOutcome: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CommandOutcome {
+        return
+            try CommandOutcome(
+                at: FfiConverterUInt32.read(from: &buf), 
+                succeeded: FfiConverterBool.read(from: &buf), 
+                command: FfiConverterOptionTypeCommand.read(from: &buf), 
+                code: FfiConverterOptionTypeDiagnosisCode.read(from: &buf), 
+                message: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CommandOutcome, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.at, into: &buf)
+        FfiConverterBool.write(value.succeeded, into: &buf)
+        FfiConverterOptionTypeCommand.write(value.command, into: &buf)
+        FfiConverterOptionTypeDiagnosisCode.write(value.code, into: &buf)
+        FfiConverterOptionString.write(value.message, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCommandOutcome_lift(_ buf: RustBuffer) throws -> CommandOutcome {
+    return try FfiConverterTypeCommandOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCommandOutcome_lower(_ value: CommandOutcome) -> RustBuffer {
+    return FfiConverterTypeCommandOutcome.lower(value)
 }
 
 
@@ -7955,6 +8023,236 @@ public func FfiConverterTypeFinding_lower(_ value: Finding) -> RustBuffer {
 
 
 /**
+ * What the phone knows of one lock's firmware.
+ */
+public struct FirmwareStatus: Equatable, Hashable {
+    /**
+     * The version the lock runs, as it last said (none: never asked).
+     */
+    public var running: String?
+    /**
+     * Bytes the lock holds of an image it has not installed yet (a
+     * delivery that stopped: the next update goes on from there).
+     */
+    public var downloadHeld: UInt32?
+    /**
+     * That image's size in bytes.
+     */
+    public var downloadSize: UInt32?
+    /**
+     * The newest image this phone carries for the lock's model.
+     */
+    public var available: String?
+    /**
+     * The phone carries a newer image than the lock runs.
+     */
+    public var updateAvailable: Bool
+    /**
+     * What the vendor says the available image does not keep
+     * (`pin_list`, `certificates`, `clock_trust`).
+     */
+    public var availableLosses: [String]
+    /**
+     * The last update this phone delivered, in words.
+     */
+    public var lastUpdate: String?
+    /**
+     * The result code of the last image the lock refused.
+     */
+    public var rejected: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The version the lock runs, as it last said (none: never asked).
+         */running: String?, 
+        /**
+         * Bytes the lock holds of an image it has not installed yet (a
+         * delivery that stopped: the next update goes on from there).
+         */downloadHeld: UInt32?, 
+        /**
+         * That image's size in bytes.
+         */downloadSize: UInt32?, 
+        /**
+         * The newest image this phone carries for the lock's model.
+         */available: String?, 
+        /**
+         * The phone carries a newer image than the lock runs.
+         */updateAvailable: Bool, 
+        /**
+         * What the vendor says the available image does not keep
+         * (`pin_list`, `certificates`, `clock_trust`).
+         */availableLosses: [String], 
+        /**
+         * The last update this phone delivered, in words.
+         */lastUpdate: String?, 
+        /**
+         * The result code of the last image the lock refused.
+         */rejected: String?) {
+        self.running = running
+        self.downloadHeld = downloadHeld
+        self.downloadSize = downloadSize
+        self.available = available
+        self.updateAvailable = updateAvailable
+        self.availableLosses = availableLosses
+        self.lastUpdate = lastUpdate
+        self.rejected = rejected
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FirmwareStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFirmwareStatus: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FirmwareStatus {
+        return
+            try FirmwareStatus(
+                running: FfiConverterOptionString.read(from: &buf), 
+                downloadHeld: FfiConverterOptionUInt32.read(from: &buf), 
+                downloadSize: FfiConverterOptionUInt32.read(from: &buf), 
+                available: FfiConverterOptionString.read(from: &buf), 
+                updateAvailable: FfiConverterBool.read(from: &buf), 
+                availableLosses: FfiConverterSequenceString.read(from: &buf), 
+                lastUpdate: FfiConverterOptionString.read(from: &buf), 
+                rejected: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FirmwareStatus, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.running, into: &buf)
+        FfiConverterOptionUInt32.write(value.downloadHeld, into: &buf)
+        FfiConverterOptionUInt32.write(value.downloadSize, into: &buf)
+        FfiConverterOptionString.write(value.available, into: &buf)
+        FfiConverterBool.write(value.updateAvailable, into: &buf)
+        FfiConverterSequenceString.write(value.availableLosses, into: &buf)
+        FfiConverterOptionString.write(value.lastUpdate, into: &buf)
+        FfiConverterOptionString.write(value.rejected, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFirmwareStatus_lift(_ buf: RustBuffer) throws -> FirmwareStatus {
+    return try FfiConverterTypeFirmwareStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFirmwareStatus_lower(_ value: FirmwareStatus) -> RustBuffer {
+    return FfiConverterTypeFirmwareStatus.lower(value)
+}
+
+
+/**
+ * How an update ended.
+ */
+public struct FirmwareUpdate: Equatable, Hashable {
+    /**
+     * The version before.
+     */
+    public var before: String
+    /**
+     * The version the lock runs now.
+     */
+    public var running: String
+    /**
+     * What the new firmware kept, in English words (none: nothing was
+     * installed); `still_missing` is what an app words itself.
+     */
+    public var report: String?
+    /**
+     * What it did not keep that no phone has put back yet, by name
+     * (`pin_list`, `revocation_list`, `clock_trust`, `certificates`,
+     * `event_log`): `MessageCatalog.text(locale, "value.lost.<name>")`
+     * words each in the app's language.
+     */
+    public var stillMissing: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The version before.
+         */before: String, 
+        /**
+         * The version the lock runs now.
+         */running: String, 
+        /**
+         * What the new firmware kept, in English words (none: nothing was
+         * installed); `still_missing` is what an app words itself.
+         */report: String?, 
+        /**
+         * What it did not keep that no phone has put back yet, by name
+         * (`pin_list`, `revocation_list`, `clock_trust`, `certificates`,
+         * `event_log`): `MessageCatalog.text(locale, "value.lost.<name>")`
+         * words each in the app's language.
+         */stillMissing: [String]) {
+        self.before = before
+        self.running = running
+        self.report = report
+        self.stillMissing = stillMissing
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FirmwareUpdate: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFirmwareUpdate: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FirmwareUpdate {
+        return
+            try FirmwareUpdate(
+                before: FfiConverterString.read(from: &buf), 
+                running: FfiConverterString.read(from: &buf), 
+                report: FfiConverterOptionString.read(from: &buf), 
+                stillMissing: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FirmwareUpdate, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.before, into: &buf)
+        FfiConverterString.write(value.running, into: &buf)
+        FfiConverterOptionString.write(value.report, into: &buf)
+        FfiConverterSequenceString.write(value.stillMissing, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFirmwareUpdate_lift(_ buf: RustBuffer) throws -> FirmwareUpdate {
+    return try FfiConverterTypeFirmwareUpdate.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFirmwareUpdate_lower(_ value: FirmwareUpdate) -> RustBuffer {
+    return FfiConverterTypeFirmwareUpdate.lower(value)
+}
+
+
+/**
  * The latchkey GATT service a platform central connects to.
  */
 public struct GattService: Equatable, Hashable {
@@ -8151,6 +8449,85 @@ public func FfiConverterTypeIosSnapshot_lift(_ buf: RustBuffer) throws -> IosSna
 #endif
 public func FfiConverterTypeIosSnapshot_lower(_ value: IosSnapshot) -> RustBuffer {
     return FfiConverterTypeIosSnapshot.lower(value)
+}
+
+
+/**
+ * How the client's two platform secrets are protected.
+ */
+public struct KeyCustody: Equatable, Hashable {
+    /**
+     * The key that wraps the store's data key.
+     */
+    public var keyStore: KeyProtection
+    /**
+     * The holder key that signs for this phone.
+     */
+    public var signer: KeyProtection
+    /**
+     * Either is latchkey's software fallback (desktops and tests only).
+     */
+    public var usesSoftwareKeys: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The key that wraps the store's data key.
+         */keyStore: KeyProtection, 
+        /**
+         * The holder key that signs for this phone.
+         */signer: KeyProtection, 
+        /**
+         * Either is latchkey's software fallback (desktops and tests only).
+         */usesSoftwareKeys: Bool) {
+        self.keyStore = keyStore
+        self.signer = signer
+        self.usesSoftwareKeys = usesSoftwareKeys
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension KeyCustody: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeKeyCustody: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyCustody {
+        return
+            try KeyCustody(
+                keyStore: FfiConverterTypeKeyProtection.read(from: &buf), 
+                signer: FfiConverterTypeKeyProtection.read(from: &buf), 
+                usesSoftwareKeys: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: KeyCustody, into buf: inout [UInt8]) {
+        FfiConverterTypeKeyProtection.write(value.keyStore, into: &buf)
+        FfiConverterTypeKeyProtection.write(value.signer, into: &buf)
+        FfiConverterBool.write(value.usesSoftwareKeys, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyCustody_lift(_ buf: RustBuffer) throws -> KeyCustody {
+    return try FfiConverterTypeKeyCustody.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyCustody_lower(_ value: KeyCustody) -> RustBuffer {
+    return FfiConverterTypeKeyCustody.lower(value)
 }
 
 
@@ -9202,6 +9579,199 @@ public func FfiConverterTypeLockMetadata_lower(_ value: LockMetadata) -> RustBuf
 
 
 /**
+ * One lock, live (`client.locks().subscribe`).
+ */
+public struct LockView: Equatable, Hashable {
+    /**
+     * The lock (hex id).
+     */
+    public var lockId: String
+    /**
+     * Its display name.
+     */
+    public var name: String
+    /**
+     * Bolt position from the newest authentic answer (none: never
+     * contacted, or only refused).
+     */
+    public var bolt: BoltState?
+    /**
+     * Door sensor, likewise.
+     */
+    public var door: DoorState?
+    /**
+     * Battery estimate, 0–100, likewise.
+     */
+    public var batteryPercent: UInt8?
+    /**
+     * Faults, likewise.
+     */
+    public var faults: LockFaults?
+    /**
+     * When that answer came (unix seconds).
+     */
+    public var statusObservedAt: UInt32?
+    /**
+     * When a command last saw its advertisement (unix seconds).
+     */
+    public var lastSeenAt: UInt32?
+    /**
+     * How the last command on it ended, in this process.
+     */
+    public var lastOutcome: CommandOutcome?
+    /**
+     * The revocation list the lock confirmed holding.
+     */
+    public var revocationSeqAcked: UInt32?
+    /**
+     * The newest revocation list this phone carries for it.
+     */
+    public var revocationSeqNewest: UInt32?
+    /**
+     * Keypad PIN changes the lock has not received yet.
+     */
+    public var pinChangesPending: UInt32
+    /**
+     * The lock lacks a revocation list or PIN changes this phone carries
+     * (the next command delivers them).
+     */
+    public var drifting: Bool
+    /**
+     * Lock clock minus phone clock at the last contact, in seconds.
+     */
+    public var clockSkewS: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The lock (hex id).
+         */lockId: String, 
+        /**
+         * Its display name.
+         */name: String, 
+        /**
+         * Bolt position from the newest authentic answer (none: never
+         * contacted, or only refused).
+         */bolt: BoltState?, 
+        /**
+         * Door sensor, likewise.
+         */door: DoorState?, 
+        /**
+         * Battery estimate, 0–100, likewise.
+         */batteryPercent: UInt8?, 
+        /**
+         * Faults, likewise.
+         */faults: LockFaults?, 
+        /**
+         * When that answer came (unix seconds).
+         */statusObservedAt: UInt32?, 
+        /**
+         * When a command last saw its advertisement (unix seconds).
+         */lastSeenAt: UInt32?, 
+        /**
+         * How the last command on it ended, in this process.
+         */lastOutcome: CommandOutcome?, 
+        /**
+         * The revocation list the lock confirmed holding.
+         */revocationSeqAcked: UInt32?, 
+        /**
+         * The newest revocation list this phone carries for it.
+         */revocationSeqNewest: UInt32?, 
+        /**
+         * Keypad PIN changes the lock has not received yet.
+         */pinChangesPending: UInt32, 
+        /**
+         * The lock lacks a revocation list or PIN changes this phone carries
+         * (the next command delivers them).
+         */drifting: Bool, 
+        /**
+         * Lock clock minus phone clock at the last contact, in seconds.
+         */clockSkewS: Int64?) {
+        self.lockId = lockId
+        self.name = name
+        self.bolt = bolt
+        self.door = door
+        self.batteryPercent = batteryPercent
+        self.faults = faults
+        self.statusObservedAt = statusObservedAt
+        self.lastSeenAt = lastSeenAt
+        self.lastOutcome = lastOutcome
+        self.revocationSeqAcked = revocationSeqAcked
+        self.revocationSeqNewest = revocationSeqNewest
+        self.pinChangesPending = pinChangesPending
+        self.drifting = drifting
+        self.clockSkewS = clockSkewS
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LockView: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLockView: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LockView {
+        return
+            try LockView(
+                lockId: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                bolt: FfiConverterOptionTypeBoltState.read(from: &buf), 
+                door: FfiConverterOptionTypeDoorState.read(from: &buf), 
+                batteryPercent: FfiConverterOptionUInt8.read(from: &buf), 
+                faults: FfiConverterOptionTypeLockFaults.read(from: &buf), 
+                statusObservedAt: FfiConverterOptionUInt32.read(from: &buf), 
+                lastSeenAt: FfiConverterOptionUInt32.read(from: &buf), 
+                lastOutcome: FfiConverterOptionTypeCommandOutcome.read(from: &buf), 
+                revocationSeqAcked: FfiConverterOptionUInt32.read(from: &buf), 
+                revocationSeqNewest: FfiConverterOptionUInt32.read(from: &buf), 
+                pinChangesPending: FfiConverterUInt32.read(from: &buf), 
+                drifting: FfiConverterBool.read(from: &buf), 
+                clockSkewS: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LockView, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.lockId, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterOptionTypeBoltState.write(value.bolt, into: &buf)
+        FfiConverterOptionTypeDoorState.write(value.door, into: &buf)
+        FfiConverterOptionUInt8.write(value.batteryPercent, into: &buf)
+        FfiConverterOptionTypeLockFaults.write(value.faults, into: &buf)
+        FfiConverterOptionUInt32.write(value.statusObservedAt, into: &buf)
+        FfiConverterOptionUInt32.write(value.lastSeenAt, into: &buf)
+        FfiConverterOptionTypeCommandOutcome.write(value.lastOutcome, into: &buf)
+        FfiConverterOptionUInt32.write(value.revocationSeqAcked, into: &buf)
+        FfiConverterOptionUInt32.write(value.revocationSeqNewest, into: &buf)
+        FfiConverterUInt32.write(value.pinChangesPending, into: &buf)
+        FfiConverterBool.write(value.drifting, into: &buf)
+        FfiConverterOptionInt64.write(value.clockSkewS, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLockView_lift(_ buf: RustBuffer) throws -> LockView {
+    return try FfiConverterTypeLockView.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLockView_lower(_ value: LockView) -> RustBuffer {
+    return FfiConverterTypeLockView.lower(value)
+}
+
+
+/**
  * One log line.
  */
 public struct LogRecord: Equatable, Hashable {
@@ -9430,6 +10000,287 @@ public func FfiConverterTypeMessageArg_lift(_ buf: RustBuffer) throws -> Message
 #endif
 public func FfiConverterTypeMessageArg_lower(_ value: MessageArg) -> RustBuffer {
     return FfiConverterTypeMessageArg.lower(value)
+}
+
+
+/**
+ * A latchkey lock in range.
+ */
+public struct NearbyLock: Equatable, Hashable {
+    /**
+     * The short id it advertises (8 hex digits: its lock id's first 4 bytes).
+     */
+    public var shortLockId: String
+    /**
+     * The lock (hex id), when this phone knows it.
+     */
+    public var lockId: String?
+    /**
+     * Its display name, when this phone knows it.
+     */
+    public var name: String?
+    /**
+     * The platform's address or identifier of the device.
+     */
+    public var address: String
+    /**
+     * Signal strength in dBm.
+     */
+    public var rssi: Int16
+    /**
+     * It advertises events waiting to be collected.
+     */
+    public var eventsPending: Bool
+    /**
+     * It advertises a low battery.
+     */
+    public var batteryLow: Bool
+    /**
+     * It advertises that its clock needs a trusted time.
+     */
+    public var needsTime: Bool
+    /**
+     * It advertises a fault.
+     */
+    public var fault: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The short id it advertises (8 hex digits: its lock id's first 4 bytes).
+         */shortLockId: String, 
+        /**
+         * The lock (hex id), when this phone knows it.
+         */lockId: String?, 
+        /**
+         * Its display name, when this phone knows it.
+         */name: String?, 
+        /**
+         * The platform's address or identifier of the device.
+         */address: String, 
+        /**
+         * Signal strength in dBm.
+         */rssi: Int16, 
+        /**
+         * It advertises events waiting to be collected.
+         */eventsPending: Bool, 
+        /**
+         * It advertises a low battery.
+         */batteryLow: Bool, 
+        /**
+         * It advertises that its clock needs a trusted time.
+         */needsTime: Bool, 
+        /**
+         * It advertises a fault.
+         */fault: Bool) {
+        self.shortLockId = shortLockId
+        self.lockId = lockId
+        self.name = name
+        self.address = address
+        self.rssi = rssi
+        self.eventsPending = eventsPending
+        self.batteryLow = batteryLow
+        self.needsTime = needsTime
+        self.fault = fault
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NearbyLock: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNearbyLock: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NearbyLock {
+        return
+            try NearbyLock(
+                shortLockId: FfiConverterString.read(from: &buf), 
+                lockId: FfiConverterOptionString.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                address: FfiConverterString.read(from: &buf), 
+                rssi: FfiConverterInt16.read(from: &buf), 
+                eventsPending: FfiConverterBool.read(from: &buf), 
+                batteryLow: FfiConverterBool.read(from: &buf), 
+                needsTime: FfiConverterBool.read(from: &buf), 
+                fault: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NearbyLock, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.shortLockId, into: &buf)
+        FfiConverterOptionString.write(value.lockId, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterString.write(value.address, into: &buf)
+        FfiConverterInt16.write(value.rssi, into: &buf)
+        FfiConverterBool.write(value.eventsPending, into: &buf)
+        FfiConverterBool.write(value.batteryLow, into: &buf)
+        FfiConverterBool.write(value.needsTime, into: &buf)
+        FfiConverterBool.write(value.fault, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNearbyLock_lift(_ buf: RustBuffer) throws -> NearbyLock {
+    return try FfiConverterTypeNearbyLock.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNearbyLock_lower(_ value: NearbyLock) -> RustBuffer {
+    return FfiConverterTypeNearbyLock.lower(value)
+}
+
+
+/**
+ * The locks in range (`client.locks().subscribeNearby`).
+ */
+public struct NearbyLocks: Equatable, Hashable {
+    /**
+     * Strongest signal first.
+     */
+    public var locks: [NearbyLock]
+    /**
+     * Why the last scan failed (the list is then empty); the session
+     * tries again at its next window.
+     */
+    public var problem: NearbyProblem?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Strongest signal first.
+         */locks: [NearbyLock], 
+        /**
+         * Why the last scan failed (the list is then empty); the session
+         * tries again at its next window.
+         */problem: NearbyProblem?) {
+        self.locks = locks
+        self.problem = problem
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NearbyLocks: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNearbyLocks: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NearbyLocks {
+        return
+            try NearbyLocks(
+                locks: FfiConverterSequenceTypeNearbyLock.read(from: &buf), 
+                problem: FfiConverterOptionTypeNearbyProblem.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NearbyLocks, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeNearbyLock.write(value.locks, into: &buf)
+        FfiConverterOptionTypeNearbyProblem.write(value.problem, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNearbyLocks_lift(_ buf: RustBuffer) throws -> NearbyLocks {
+    return try FfiConverterTypeNearbyLocks.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNearbyLocks_lower(_ value: NearbyLocks) -> RustBuffer {
+    return FfiConverterTypeNearbyLocks.lower(value)
+}
+
+
+/**
+ * Why the last scan of a nearby session failed.
+ */
+public struct NearbyProblem: Equatable, Hashable {
+    /**
+     * `bluetooth_off`, `bluetooth_permission`, … (explain it with
+     * `explainDiagnosis`).
+     */
+    public var code: DiagnosisCode
+    /**
+     * A sentence for logs.
+     */
+    public var reason: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `bluetooth_off`, `bluetooth_permission`, … (explain it with
+         * `explainDiagnosis`).
+         */code: DiagnosisCode, 
+        /**
+         * A sentence for logs.
+         */reason: String) {
+        self.code = code
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NearbyProblem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNearbyProblem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NearbyProblem {
+        return
+            try NearbyProblem(
+                code: FfiConverterTypeDiagnosisCode.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NearbyProblem, into buf: inout [UInt8]) {
+        FfiConverterTypeDiagnosisCode.write(value.code, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNearbyProblem_lift(_ buf: RustBuffer) throws -> NearbyProblem {
+    return try FfiConverterTypeNearbyProblem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNearbyProblem_lower(_ value: NearbyProblem) -> RustBuffer {
+    return FfiConverterTypeNearbyProblem.lower(value)
 }
 
 
@@ -10586,6 +11437,125 @@ public func FfiConverterTypeReconnectionFacts_lower(_ value: ReconnectionFacts) 
 
 
 /**
+ * A lock set up by this phone.
+ */
+public struct SetupReport: Equatable, Hashable {
+    /**
+     * The lock (hex id).
+     */
+    public var lockId: String
+    /**
+     * Its name.
+     */
+    public var name: String
+    /**
+     * Its epoch (1 for a new lock, more after resets).
+     */
+    public var epoch: UInt32
+    /**
+     * The firmware it runs (`"1.0.0"`).
+     */
+    public var firmware: String
+    /**
+     * Revocation and PIN list seqs installed with the setup (0: none).
+     */
+    public var revocationSeq: UInt32
+    /**
+     * PIN list seq installed (0: none).
+     */
+    public var pinSeq: UInt32
+    /**
+     * It had an owner before (a reset lock brought back).
+     */
+    public var recommissioned: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The lock (hex id).
+         */lockId: String, 
+        /**
+         * Its name.
+         */name: String, 
+        /**
+         * Its epoch (1 for a new lock, more after resets).
+         */epoch: UInt32, 
+        /**
+         * The firmware it runs (`"1.0.0"`).
+         */firmware: String, 
+        /**
+         * Revocation and PIN list seqs installed with the setup (0: none).
+         */revocationSeq: UInt32, 
+        /**
+         * PIN list seq installed (0: none).
+         */pinSeq: UInt32, 
+        /**
+         * It had an owner before (a reset lock brought back).
+         */recommissioned: Bool) {
+        self.lockId = lockId
+        self.name = name
+        self.epoch = epoch
+        self.firmware = firmware
+        self.revocationSeq = revocationSeq
+        self.pinSeq = pinSeq
+        self.recommissioned = recommissioned
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SetupReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSetupReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SetupReport {
+        return
+            try SetupReport(
+                lockId: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                epoch: FfiConverterUInt32.read(from: &buf), 
+                firmware: FfiConverterString.read(from: &buf), 
+                revocationSeq: FfiConverterUInt32.read(from: &buf), 
+                pinSeq: FfiConverterUInt32.read(from: &buf), 
+                recommissioned: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SetupReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.lockId, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterUInt32.write(value.epoch, into: &buf)
+        FfiConverterString.write(value.firmware, into: &buf)
+        FfiConverterUInt32.write(value.revocationSeq, into: &buf)
+        FfiConverterUInt32.write(value.pinSeq, into: &buf)
+        FfiConverterBool.write(value.recommissioned, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSetupReport_lift(_ buf: RustBuffer) throws -> SetupReport {
+    return try FfiConverterTypeSetupReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSetupReport_lower(_ value: SetupReport) -> RustBuffer {
+    return FfiConverterTypeSetupReport.lower(value)
+}
+
+
+/**
  * One credential, described without any secret.
  */
 public struct SheetCredential: Equatable, Hashable {
@@ -10711,6 +11681,128 @@ public func FfiConverterTypeSheetCredential_lift(_ buf: RustBuffer) throws -> Sh
 #endif
 public func FfiConverterTypeSheetCredential_lower(_ value: SheetCredential) -> RustBuffer {
     return FfiConverterTypeSheetCredential.lower(value)
+}
+
+
+/**
+ * What `signOut` did. The account's keys, secrets, PIN secrets, records
+ * and store files are gone either way; this says what the cloud never got.
+ */
+public struct SignOutReport: Equatable, Hashable {
+    /**
+     * How the upload before the wipe went.
+     */
+    public var upload: SignOutUpload
+    /**
+     * Events uploaded during the sign-out.
+     */
+    public var uploaded: UInt64
+    /**
+     * Access events (entries, refusals at the door) never uploaded: gone
+     * from this phone (each lock keeps its own log while its memory holds it).
+     */
+    public var notUploadedAccessEvents: UInt64
+    /**
+     * The phone's own diagnostic events never uploaded.
+     */
+    public var notUploadedDiagnosticEvents: UInt64
+    /**
+     * When the oldest of them was queued (unix milliseconds).
+     */
+    public var oldestNotUploadedAtMs: UInt64?
+    /**
+     * Events the cloud had refused for good, gone too.
+     */
+    public var deadLetters: UInt64
+    /**
+     * What could not be deleted (a platform key), one sentence each.
+     */
+    public var leftBehind: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * How the upload before the wipe went.
+         */upload: SignOutUpload, 
+        /**
+         * Events uploaded during the sign-out.
+         */uploaded: UInt64, 
+        /**
+         * Access events (entries, refusals at the door) never uploaded: gone
+         * from this phone (each lock keeps its own log while its memory holds it).
+         */notUploadedAccessEvents: UInt64, 
+        /**
+         * The phone's own diagnostic events never uploaded.
+         */notUploadedDiagnosticEvents: UInt64, 
+        /**
+         * When the oldest of them was queued (unix milliseconds).
+         */oldestNotUploadedAtMs: UInt64?, 
+        /**
+         * Events the cloud had refused for good, gone too.
+         */deadLetters: UInt64, 
+        /**
+         * What could not be deleted (a platform key), one sentence each.
+         */leftBehind: [String]) {
+        self.upload = upload
+        self.uploaded = uploaded
+        self.notUploadedAccessEvents = notUploadedAccessEvents
+        self.notUploadedDiagnosticEvents = notUploadedDiagnosticEvents
+        self.oldestNotUploadedAtMs = oldestNotUploadedAtMs
+        self.deadLetters = deadLetters
+        self.leftBehind = leftBehind
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SignOutReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSignOutReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SignOutReport {
+        return
+            try SignOutReport(
+                upload: FfiConverterTypeSignOutUpload.read(from: &buf), 
+                uploaded: FfiConverterUInt64.read(from: &buf), 
+                notUploadedAccessEvents: FfiConverterUInt64.read(from: &buf), 
+                notUploadedDiagnosticEvents: FfiConverterUInt64.read(from: &buf), 
+                oldestNotUploadedAtMs: FfiConverterOptionUInt64.read(from: &buf), 
+                deadLetters: FfiConverterUInt64.read(from: &buf), 
+                leftBehind: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SignOutReport, into buf: inout [UInt8]) {
+        FfiConverterTypeSignOutUpload.write(value.upload, into: &buf)
+        FfiConverterUInt64.write(value.uploaded, into: &buf)
+        FfiConverterUInt64.write(value.notUploadedAccessEvents, into: &buf)
+        FfiConverterUInt64.write(value.notUploadedDiagnosticEvents, into: &buf)
+        FfiConverterOptionUInt64.write(value.oldestNotUploadedAtMs, into: &buf)
+        FfiConverterUInt64.write(value.deadLetters, into: &buf)
+        FfiConverterSequenceString.write(value.leftBehind, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignOutReport_lift(_ buf: RustBuffer) throws -> SignOutReport {
+    return try FfiConverterTypeSignOutReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignOutReport_lower(_ value: SignOutReport) -> RustBuffer {
+    return FfiConverterTypeSignOutReport.lower(value)
 }
 
 
@@ -13816,6 +14908,11 @@ public enum DiagnosisCode: Equatable, Hashable {
      */
     case keyRejected
     /**
+     * The key's role may not ask for this command (a service key may not
+     * unlatch).
+     */
+    case roleNotAllowed
+    /**
      * The bolt is jammed (motor stall).
      */
     case lockJammed
@@ -13883,6 +14980,31 @@ public enum DiagnosisCode: Equatable, Hashable {
      * Something failed inside latchkey itself.
      */
     case `internal`
+    /**
+     * The lock has no owner (new, or factory reset): an owner sets it up
+     * with the setup code on its label.
+     */
+    case lockUnclaimed
+    /**
+     * The lock belongs to another account.
+     */
+    case lockClaimedElsewhere
+    /**
+     * The setup code does not match the lock.
+     */
+    case setupCodeWrong
+    /**
+     * Setting the lock up could not finish; nothing was installed.
+     */
+    case setupIncomplete
+    /**
+     * The lock refused a firmware image; its old firmware keeps running.
+     */
+    case firmwareRejected
+    /**
+     * A firmware delivery stopped part-way; the lock keeps what it has.
+     */
+    case firmwareUpdateInterrupted
 
 
 
@@ -13940,37 +15062,51 @@ public struct FfiConverterTypeDiagnosisCode: FfiConverterRustBuffer {
         
         case 18: return .keyRejected
         
-        case 19: return .lockJammed
+        case 19: return .roleNotAllowed
         
-        case 20: return .boltNotThrown
+        case 20: return .lockJammed
         
-        case 21: return .doorAjar
+        case 21: return .boltNotThrown
         
-        case 22: return .batteryCritical
+        case 22: return .doorAjar
         
-        case 23: return .clockUntrusted
+        case 23: return .batteryCritical
         
-        case 24: return .lockNotAuthentic
+        case 24: return .clockUntrusted
         
-        case 25: return .protocolMismatch
+        case 25: return .lockNotAuthentic
         
-        case 26: return .storage
+        case 26: return .protocolMismatch
         
-        case 27: return .lockRefused
+        case 27: return .storage
         
-        case 28: return .cloudUnreachable
+        case 28: return .lockRefused
         
-        case 29: return .cloudAuth
+        case 29: return .cloudUnreachable
         
-        case 30: return .cloudRejected
+        case 30: return .cloudAuth
         
-        case 31: return .keypadLockedOut
+        case 31: return .cloudRejected
         
-        case 32: return .lockBusy
+        case 32: return .keypadLockedOut
         
-        case 33: return .phoneKeyUnavailable
+        case 33: return .lockBusy
         
-        case 34: return .`internal`
+        case 34: return .phoneKeyUnavailable
+        
+        case 35: return .`internal`
+        
+        case 36: return .lockUnclaimed
+        
+        case 37: return .lockClaimedElsewhere
+        
+        case 38: return .setupCodeWrong
+        
+        case 39: return .setupIncomplete
+        
+        case 40: return .firmwareRejected
+        
+        case 41: return .firmwareUpdateInterrupted
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -14052,68 +15188,96 @@ public struct FfiConverterTypeDiagnosisCode: FfiConverterRustBuffer {
             writeInt(&buf, Int32(18))
         
         
-        case .lockJammed:
+        case .roleNotAllowed:
             writeInt(&buf, Int32(19))
         
         
-        case .boltNotThrown:
+        case .lockJammed:
             writeInt(&buf, Int32(20))
         
         
-        case .doorAjar:
+        case .boltNotThrown:
             writeInt(&buf, Int32(21))
         
         
-        case .batteryCritical:
+        case .doorAjar:
             writeInt(&buf, Int32(22))
         
         
-        case .clockUntrusted:
+        case .batteryCritical:
             writeInt(&buf, Int32(23))
         
         
-        case .lockNotAuthentic:
+        case .clockUntrusted:
             writeInt(&buf, Int32(24))
         
         
-        case .protocolMismatch:
+        case .lockNotAuthentic:
             writeInt(&buf, Int32(25))
         
         
-        case .storage:
+        case .protocolMismatch:
             writeInt(&buf, Int32(26))
         
         
-        case .lockRefused:
+        case .storage:
             writeInt(&buf, Int32(27))
         
         
-        case .cloudUnreachable:
+        case .lockRefused:
             writeInt(&buf, Int32(28))
         
         
-        case .cloudAuth:
+        case .cloudUnreachable:
             writeInt(&buf, Int32(29))
         
         
-        case .cloudRejected:
+        case .cloudAuth:
             writeInt(&buf, Int32(30))
         
         
-        case .keypadLockedOut:
+        case .cloudRejected:
             writeInt(&buf, Int32(31))
         
         
-        case .lockBusy:
+        case .keypadLockedOut:
             writeInt(&buf, Int32(32))
         
         
-        case .phoneKeyUnavailable:
+        case .lockBusy:
             writeInt(&buf, Int32(33))
         
         
-        case .`internal`:
+        case .phoneKeyUnavailable:
             writeInt(&buf, Int32(34))
+        
+        
+        case .`internal`:
+            writeInt(&buf, Int32(35))
+        
+        
+        case .lockUnclaimed:
+            writeInt(&buf, Int32(36))
+        
+        
+        case .lockClaimedElsewhere:
+            writeInt(&buf, Int32(37))
+        
+        
+        case .setupCodeWrong:
+            writeInt(&buf, Int32(38))
+        
+        
+        case .setupIncomplete:
+            writeInt(&buf, Int32(39))
+        
+        
+        case .firmwareRejected:
+            writeInt(&buf, Int32(40))
+        
+        
+        case .firmwareUpdateInterrupted:
+            writeInt(&buf, Int32(41))
         
         }
     }
@@ -14542,6 +15706,114 @@ public func FfiConverterTypeFindingArea_lift(_ buf: RustBuffer) throws -> Findin
 #endif
 public func FfiConverterTypeFindingArea_lower(_ value: FindingArea) -> RustBuffer {
     return FfiConverterTypeFindingArea.lower(value)
+}
+
+
+
+/**
+ * Where a platform secret lives, from weakest to strongest. The app's
+ * `KeyStore` and `Signer` say which; `client.keyCustody()` reports both.
+ */
+
+public enum KeyProtection: Equatable, Hashable {
+    
+    /**
+     * latchkey's software fallback (a key file beside the store, a key
+     * sealed in it): desktops and tests only.
+     */
+    case software
+    /**
+     * The platform's key store without hardware isolation (the Keychain
+     * on the iOS simulator, a software-only Android Keystore).
+     */
+    case platform
+    /**
+     * Android Keystore in the trusted execution environment.
+     */
+    case trustedEnvironment
+    /**
+     * Android StrongBox.
+     */
+    case strongBox
+    /**
+     * The iOS Secure Enclave.
+     */
+    case secureEnclave
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension KeyProtection: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeKeyProtection: FfiConverterRustBuffer {
+    typealias SwiftType = KeyProtection
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyProtection {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .software
+        
+        case 2: return .platform
+        
+        case 3: return .trustedEnvironment
+        
+        case 4: return .strongBox
+        
+        case 5: return .secureEnclave
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: KeyProtection, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .software:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .platform:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .trustedEnvironment:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .strongBox:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .secureEnclave:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyProtection_lift(_ buf: RustBuffer) throws -> KeyProtection {
+    return try FfiConverterTypeKeyProtection.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyProtection_lower(_ value: KeyProtection) -> RustBuffer {
+    return FfiConverterTypeKeyProtection.lower(value)
 }
 
 
@@ -15323,6 +16595,25 @@ public enum Progress: Equatable, Hashable {
          * What is being done.
          */what: String
     )
+    /**
+     * A firmware image on its way to the lock.
+     */
+    case transferring(
+        /**
+         * Bytes the lock holds.
+         */sent: UInt32, 
+        /**
+         * The image's size.
+         */total: UInt32
+    )
+    /**
+     * A step of setting a lock up (claiming or re-commissioning it).
+     */
+    case setup(
+        /**
+         * What is being done.
+         */what: String
+    )
 
 
 
@@ -15364,6 +16655,12 @@ public struct FfiConverterTypeProgress: FfiConverterRustBuffer {
         )
         
         case 8: return .housekeeping(what: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 9: return .transferring(sent: try FfiConverterUInt32.read(from: &buf), total: try FfiConverterUInt32.read(from: &buf)
+        )
+        
+        case 10: return .setup(what: try FfiConverterString.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -15410,6 +16707,17 @@ public struct FfiConverterTypeProgress: FfiConverterRustBuffer {
         
         case let .housekeeping(what):
             writeInt(&buf, Int32(8))
+            FfiConverterString.write(what, into: &buf)
+            
+        
+        case let .transferring(sent,total):
+            writeInt(&buf, Int32(9))
+            FfiConverterUInt32.write(sent, into: &buf)
+            FfiConverterUInt32.write(total, into: &buf)
+            
+        
+        case let .setup(what):
+            writeInt(&buf, Int32(10))
             FfiConverterString.write(what, into: &buf)
             
         }
@@ -15468,6 +16776,11 @@ public enum ReadinessItem: Equatable, Hashable {
      */
     case backgroundUse
     /**
+     * The lock has its owner and no firmware update left it missing
+     * stored credentials.
+     */
+    case lockSetup
+    /**
      * After reconnection: every queued event was uploaded.
      */
     case eventsUploaded
@@ -15518,13 +16831,15 @@ public struct FfiConverterTypeReadinessItem: FfiConverterRustBuffer {
         
         case 7: return .backgroundUse
         
-        case 8: return .eventsUploaded
+        case 8: return .lockSetup
         
-        case 9: return .driftCleared
+        case 9: return .eventsUploaded
         
-        case 10: return .keysRenewed
+        case 10: return .driftCleared
         
-        case 11: return .syncWorking
+        case 11: return .keysRenewed
+        
+        case 12: return .syncWorking
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -15562,20 +16877,24 @@ public struct FfiConverterTypeReadinessItem: FfiConverterRustBuffer {
             writeInt(&buf, Int32(7))
         
         
-        case .eventsUploaded:
+        case .lockSetup:
             writeInt(&buf, Int32(8))
         
         
-        case .driftCleared:
+        case .eventsUploaded:
             writeInt(&buf, Int32(9))
         
         
-        case .keysRenewed:
+        case .driftCleared:
             writeInt(&buf, Int32(10))
         
         
-        case .syncWorking:
+        case .keysRenewed:
             writeInt(&buf, Int32(11))
+        
+        
+        case .syncWorking:
+            writeInt(&buf, Int32(12))
         
         }
     }
@@ -15785,6 +17104,107 @@ public func FfiConverterTypeSeverity_lift(_ buf: RustBuffer) throws -> Severity 
 #endif
 public func FfiConverterTypeSeverity_lower(_ value: Severity) -> RustBuffer {
     return FfiConverterTypeSeverity.lower(value)
+}
+
+
+
+/**
+ * How the upload before a sign-out went.
+ */
+
+public enum SignOutUpload: Equatable, Hashable {
+    
+    /**
+     * Every waiting event reached the cloud (or none was waiting).
+     */
+    case completed
+    /**
+     * The client has no cloud.
+     */
+    case noCloud
+    /**
+     * The phone was offline: nothing was attempted.
+     */
+    case offline
+    /**
+     * The upload stopped at this error.
+     */
+    case failed(
+        /**
+         * Why.
+         */error: SyncError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SignOutUpload: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSignOutUpload: FfiConverterRustBuffer {
+    typealias SwiftType = SignOutUpload
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SignOutUpload {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .completed
+        
+        case 2: return .noCloud
+        
+        case 3: return .offline
+        
+        case 4: return .failed(error: try FfiConverterTypeSyncError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SignOutUpload, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .completed:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .noCloud:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .offline:
+            writeInt(&buf, Int32(3))
+        
+        
+        case let .failed(error):
+            writeInt(&buf, Int32(4))
+            FfiConverterTypeSyncError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignOutUpload_lift(_ buf: RustBuffer) throws -> SignOutUpload {
+    return try FfiConverterTypeSignOutUpload.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignOutUpload_lower(_ value: SignOutUpload) -> RustBuffer {
+    return FfiConverterTypeSignOutUpload.lower(value)
 }
 
 
@@ -16028,6 +17448,132 @@ public func FfiConverterTypeStepKind_lower(_ value: StepKind) -> RustBuffer {
     return FfiConverterTypeStepKind.lower(value)
 }
 
+
+
+/**
+ * Why a subscription ended. After `on_error` the listener hears nothing
+ * more; subscribe again to start over.
+ */
+public 
+enum SubscriptionError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+
+    
+    
+    /**
+     * The phone has no record of the lock (any more): sync first.
+     */
+    case UnknownLock(
+        /**
+         * Which lock.
+         */reason: String
+    )
+    /**
+     * Reading the store failed.
+     */
+    case Storage(
+        /**
+         * What failed.
+         */reason: String
+    )
+    /**
+     * The client was closed or signed out.
+     */
+    case ClientClosed
+    /**
+     * A failure inside the library.
+     */
+    case Internal(
+        /**
+         * What failed.
+         */reason: String
+    )
+
+    
+
+    
+
+    
+    public var errorDescription: String? {
+        String(reflecting: self)
+    }
+    
+}
+
+#if compiler(>=6)
+extension SubscriptionError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSubscriptionError: FfiConverterRustBuffer {
+    typealias SwiftType = SubscriptionError
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SubscriptionError {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+
+        
+
+        
+        case 1: return .UnknownLock(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 2: return .Storage(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 3: return .ClientClosed
+        case 4: return .Internal(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+
+         default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SubscriptionError, into buf: inout [UInt8]) {
+        switch value {
+
+        
+
+        
+        
+        case let .UnknownLock(reason):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Storage(reason):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case .ClientClosed:
+            writeInt(&buf, Int32(3))
+        
+        
+        case let .Internal(reason):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(reason, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubscriptionError_lift(_ buf: RustBuffer) throws -> SubscriptionError {
+    return try FfiConverterTypeSubscriptionError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubscriptionError_lower(_ value: SubscriptionError) -> RustBuffer {
+    return FfiConverterTypeSubscriptionError.lower(value)
+}
 
 
 /**
@@ -16552,6 +18098,1433 @@ public func FfiConverterTypeUnlockPath_lower(_ value: UnlockPath) -> RustBuffer 
 }
 
 
+
+
+
+/**
+ * Wraps and unwraps the credential store's 32-byte data key with a key
+ * the platform keystore holds (e.g. AES-GCM under an Android Keystore
+ * key). `unwrap(wrap(k)) == k` must hold while the platform keeps its key.
+ */
+public protocol KeyStore: AnyObject, Sendable {
+    
+    /**
+     * Encrypts (wraps) a data key.
+     */
+    func wrapDataKey(dataKey: Data) throws  -> Data
+    
+    /**
+     * Decrypts bytes produced by `wrap_data_key`; fails with
+     * [`KeyStoreError::WrongKey`] when they were wrapped under another key.
+     */
+    func unwrapDataKey(wrapped: Data) throws  -> Data
+    
+    /**
+     * Where the wrapping key lives (`StrongBox`, `SecureEnclave`, …).
+     */
+    func protection()  -> KeyProtection
+    
+    /**
+     * Deletes the wrapping key (sign-out); a missing key is no error.
+     */
+    func deleteKey() throws 
+    
+}
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceKeyStore {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceKeyStore = UniffiVTableCallbackInterfaceKeyStore(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterCallbackInterfaceKeyStore.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface KeyStore: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterCallbackInterfaceKeyStore.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface KeyStore: handle missing in uniffiClone")
+            }
+        },
+        wrapDataKey: { (
+            uniffiHandle: UInt64,
+            dataKey: RustBuffer,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> Data in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceKeyStore.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.wrapDataKey(
+                     dataKey: try FfiConverterData.lift(dataKey)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterData.lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeKeyStoreError_lower
+            )
+        },
+        unwrapDataKey: { (
+            uniffiHandle: UInt64,
+            wrapped: RustBuffer,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> Data in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceKeyStore.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.unwrapDataKey(
+                     wrapped: try FfiConverterData.lift(wrapped)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterData.lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeKeyStoreError_lower
+            )
+        },
+        protection: { (
+            uniffiHandle: UInt64,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> KeyProtection in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceKeyStore.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.protection(
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterTypeKeyProtection_lower($0) }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        deleteKey: { (
+            uniffiHandle: UInt64,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceKeyStore.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.deleteKey(
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeKeyStoreError_lower
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceKeyStore> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceKeyStore>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitKeyStore() {
+    uniffi_latchkey_ffi_fn_init_callback_vtable_keystore(UniffiCallbackInterfaceKeyStore.vtablePtr)
+}
+
+// FfiConverter protocol for callback interfaces
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterCallbackInterfaceKeyStore {
+    fileprivate static let handleMap = UniffiHandleMap<KeyStore>()
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+extension FfiConverterCallbackInterfaceKeyStore : FfiConverter {
+    typealias SwiftType = KeyStore
+    typealias FfiType = UInt64
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lift(_ handle: UInt64) throws -> SwiftType {
+        try handleMap.get(handle: handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lower(_ v: SwiftType) -> UInt64 {
+        return handleMap.insert(obj: v)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func write(_ v: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(v))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceKeyStore_lift(_ handle: UInt64) throws -> KeyStore {
+    return try FfiConverterCallbackInterfaceKeyStore.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceKeyStore_lower(_ v: KeyStore) -> UInt64 {
+    return FfiConverterCallbackInterfaceKeyStore.lower(v)
+}
+
+
+
+
+/**
+ * Receives the keys this phone holds (`client.keys().subscribe`).
+ */
+public protocol KeysListener: AnyObject, Sendable {
+    
+    /**
+     * The keys now, then after each change.
+     */
+    func onUpdate(keys: [KeyInfo]) 
+    
+    /**
+     * The subscription ended.
+     */
+    func onError(error: SubscriptionError) 
+    
+}
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceKeysListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceKeysListener = UniffiVTableCallbackInterfaceKeysListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterCallbackInterfaceKeysListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface KeysListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterCallbackInterfaceKeysListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface KeysListener: handle missing in uniffiClone")
+            }
+        },
+        onUpdate: { (
+            uniffiHandle: UInt64,
+            keys: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceKeysListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onUpdate(
+                     keys: try FfiConverterSequenceTypeKeyInfo.lift(keys)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        onError: { (
+            uniffiHandle: UInt64,
+            error: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceKeysListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onError(
+                     error: try FfiConverterTypeSubscriptionError_lift(error)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceKeysListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceKeysListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitKeysListener() {
+    uniffi_latchkey_ffi_fn_init_callback_vtable_keyslistener(UniffiCallbackInterfaceKeysListener.vtablePtr)
+}
+
+// FfiConverter protocol for callback interfaces
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterCallbackInterfaceKeysListener {
+    fileprivate static let handleMap = UniffiHandleMap<KeysListener>()
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+extension FfiConverterCallbackInterfaceKeysListener : FfiConverter {
+    typealias SwiftType = KeysListener
+    typealias FfiType = UInt64
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lift(_ handle: UInt64) throws -> SwiftType {
+        try handleMap.get(handle: handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lower(_ v: SwiftType) -> UInt64 {
+        return handleMap.insert(obj: v)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func write(_ v: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(v))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceKeysListener_lift(_ handle: UInt64) throws -> KeysListener {
+    return try FfiConverterCallbackInterfaceKeysListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceKeysListener_lower(_ v: KeysListener) -> UInt64 {
+    return FfiConverterCallbackInterfaceKeysListener.lower(v)
+}
+
+
+
+
+/**
+ * Receives one lock's state (`client.locks().subscribe`).
+ */
+public protocol LockViewListener: AnyObject, Sendable {
+    
+    /**
+     * The state now, then each change.
+     */
+    func onUpdate(view: LockView) 
+    
+    /**
+     * The subscription ended.
+     */
+    func onError(error: SubscriptionError) 
+    
+}
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceLockViewListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceLockViewListener = UniffiVTableCallbackInterfaceLockViewListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterCallbackInterfaceLockViewListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface LockViewListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterCallbackInterfaceLockViewListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface LockViewListener: handle missing in uniffiClone")
+            }
+        },
+        onUpdate: { (
+            uniffiHandle: UInt64,
+            view: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceLockViewListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onUpdate(
+                     view: try FfiConverterTypeLockView_lift(view)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        onError: { (
+            uniffiHandle: UInt64,
+            error: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceLockViewListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onError(
+                     error: try FfiConverterTypeSubscriptionError_lift(error)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceLockViewListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceLockViewListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitLockViewListener() {
+    uniffi_latchkey_ffi_fn_init_callback_vtable_lockviewlistener(UniffiCallbackInterfaceLockViewListener.vtablePtr)
+}
+
+// FfiConverter protocol for callback interfaces
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterCallbackInterfaceLockViewListener {
+    fileprivate static let handleMap = UniffiHandleMap<LockViewListener>()
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+extension FfiConverterCallbackInterfaceLockViewListener : FfiConverter {
+    typealias SwiftType = LockViewListener
+    typealias FfiType = UInt64
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lift(_ handle: UInt64) throws -> SwiftType {
+        try handleMap.get(handle: handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lower(_ v: SwiftType) -> UInt64 {
+        return handleMap.insert(obj: v)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func write(_ v: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(v))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceLockViewListener_lift(_ handle: UInt64) throws -> LockViewListener {
+    return try FfiConverterCallbackInterfaceLockViewListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceLockViewListener_lower(_ v: LockViewListener) -> UInt64 {
+    return FfiConverterCallbackInterfaceLockViewListener.lower(v)
+}
+
+
+
+
+/**
+ * Receives the library's log lines. Called on any thread; must not call
+ * back into latchkey (such lines are dropped).
+ */
+public protocol LogSink: AnyObject, Sendable {
+    
+    /**
+     * One line.
+     */
+    func log(record: LogRecord) 
+    
+}
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceLogSink {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceLogSink = UniffiVTableCallbackInterfaceLogSink(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterCallbackInterfaceLogSink.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface LogSink: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterCallbackInterfaceLogSink.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface LogSink: handle missing in uniffiClone")
+            }
+        },
+        log: { (
+            uniffiHandle: UInt64,
+            record: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceLogSink.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.log(
+                     record: try FfiConverterTypeLogRecord_lift(record)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceLogSink> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceLogSink>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitLogSink() {
+    uniffi_latchkey_ffi_fn_init_callback_vtable_logsink(UniffiCallbackInterfaceLogSink.vtablePtr)
+}
+
+// FfiConverter protocol for callback interfaces
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterCallbackInterfaceLogSink {
+    fileprivate static let handleMap = UniffiHandleMap<LogSink>()
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+extension FfiConverterCallbackInterfaceLogSink : FfiConverter {
+    typealias SwiftType = LogSink
+    typealias FfiType = UInt64
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lift(_ handle: UInt64) throws -> SwiftType {
+        try handleMap.get(handle: handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lower(_ v: SwiftType) -> UInt64 {
+        return handleMap.insert(obj: v)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func write(_ v: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(v))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceLogSink_lift(_ handle: UInt64) throws -> LogSink {
+    return try FfiConverterCallbackInterfaceLogSink.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceLogSink_lower(_ v: LogSink) -> UInt64 {
+    return FfiConverterCallbackInterfaceLogSink.lower(v)
+}
+
+
+
+
+/**
+ * Receives the locks in range (`client.locks().subscribeNearby`).
+ */
+public protocol NearbyLocksListener: AnyObject, Sendable {
+    
+    /**
+     * The locks after the first scan window, then after each change.
+     */
+    func onUpdate(nearby: NearbyLocks) 
+    
+    /**
+     * The subscription ended.
+     */
+    func onError(error: SubscriptionError) 
+    
+}
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceNearbyLocksListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceNearbyLocksListener = UniffiVTableCallbackInterfaceNearbyLocksListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterCallbackInterfaceNearbyLocksListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface NearbyLocksListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterCallbackInterfaceNearbyLocksListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface NearbyLocksListener: handle missing in uniffiClone")
+            }
+        },
+        onUpdate: { (
+            uniffiHandle: UInt64,
+            nearby: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceNearbyLocksListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onUpdate(
+                     nearby: try FfiConverterTypeNearbyLocks_lift(nearby)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        onError: { (
+            uniffiHandle: UInt64,
+            error: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceNearbyLocksListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onError(
+                     error: try FfiConverterTypeSubscriptionError_lift(error)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceNearbyLocksListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceNearbyLocksListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitNearbyLocksListener() {
+    uniffi_latchkey_ffi_fn_init_callback_vtable_nearbylockslistener(UniffiCallbackInterfaceNearbyLocksListener.vtablePtr)
+}
+
+// FfiConverter protocol for callback interfaces
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterCallbackInterfaceNearbyLocksListener {
+    fileprivate static let handleMap = UniffiHandleMap<NearbyLocksListener>()
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+extension FfiConverterCallbackInterfaceNearbyLocksListener : FfiConverter {
+    typealias SwiftType = NearbyLocksListener
+    typealias FfiType = UInt64
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lift(_ handle: UInt64) throws -> SwiftType {
+        try handleMap.get(handle: handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lower(_ v: SwiftType) -> UInt64 {
+        return handleMap.insert(obj: v)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func write(_ v: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(v))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceNearbyLocksListener_lift(_ handle: UInt64) throws -> NearbyLocksListener {
+    return try FfiConverterCallbackInterfaceNearbyLocksListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceNearbyLocksListener_lower(_ v: NearbyLocksListener) -> UInt64 {
+    return FfiConverterCallbackInterfaceNearbyLocksListener.lower(v)
+}
+
+
+
+
+/**
+ * Receives the steps of a command, in order, on the library's own
+ * progress thread (never the caller's, so a listener can't stall a
+ * command and a command polled on the main thread can't stall the UI
+ * through it): post to the main thread before touching UI. Every step
+ * is delivered before the command's call returns.
+ */
+public protocol ProgressListener: AnyObject, Sendable {
+    
+    /**
+     * One step, in order.
+     */
+    func onProgress(progress: Progress) 
+    
+}
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceProgressListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceProgressListener = UniffiVTableCallbackInterfaceProgressListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterCallbackInterfaceProgressListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface ProgressListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterCallbackInterfaceProgressListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface ProgressListener: handle missing in uniffiClone")
+            }
+        },
+        onProgress: { (
+            uniffiHandle: UInt64,
+            progress: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceProgressListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onProgress(
+                     progress: try FfiConverterTypeProgress_lift(progress)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceProgressListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceProgressListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitProgressListener() {
+    uniffi_latchkey_ffi_fn_init_callback_vtable_progresslistener(UniffiCallbackInterfaceProgressListener.vtablePtr)
+}
+
+// FfiConverter protocol for callback interfaces
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterCallbackInterfaceProgressListener {
+    fileprivate static let handleMap = UniffiHandleMap<ProgressListener>()
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+extension FfiConverterCallbackInterfaceProgressListener : FfiConverter {
+    typealias SwiftType = ProgressListener
+    typealias FfiType = UInt64
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lift(_ handle: UInt64) throws -> SwiftType {
+        try handleMap.get(handle: handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lower(_ v: SwiftType) -> UInt64 {
+        return handleMap.insert(obj: v)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func write(_ v: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(v))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceProgressListener_lift(_ handle: UInt64) throws -> ProgressListener {
+    return try FfiConverterCallbackInterfaceProgressListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceProgressListener_lower(_ v: ProgressListener) -> UInt64 {
+    return FfiConverterCallbackInterfaceProgressListener.lower(v)
+}
+
+
+
+
+/**
+ * Holds the phone's P-256 holder key and signs with ECDSA P-256 SHA-256
+ * (Android `SHA256withECDSA`, iOS `ecdsaSignatureMessageX962SHA256`).
+ */
+public protocol Signer: AnyObject, Sendable {
+    
+    /**
+     * The public key, SEC1 uncompressed (65 bytes, `04 ‖ x ‖ y`).
+     */
+    func publicKey() throws  -> Data
+    
+    /**
+     * Hashes `message` with SHA-256 and signs it. Return what the
+     * platform gives, the DER signature (`SHA256withECDSA`,
+     * `ecdsaSignatureMessageX962SHA256`), or the raw 64-byte `r ‖ s`:
+     * the library converts DER itself (short and zero-padded scalars
+     * included).
+     */
+    func sign(message: Data) throws  -> Data
+    
+    /**
+     * Where the holder key lives (`StrongBox`, `SecureEnclave`, …).
+     */
+    func protection()  -> KeyProtection
+    
+    /**
+     * Deletes the holder key (sign-out); a missing key is no error.
+     */
+    func deleteKey() throws 
+    
+}
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceSigner {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceSigner = UniffiVTableCallbackInterfaceSigner(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterCallbackInterfaceSigner.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface Signer: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterCallbackInterfaceSigner.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface Signer: handle missing in uniffiClone")
+            }
+        },
+        publicKey: { (
+            uniffiHandle: UInt64,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> Data in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceSigner.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.publicKey(
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterData.lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeKeyStoreError_lower
+            )
+        },
+        sign: { (
+            uniffiHandle: UInt64,
+            message: RustBuffer,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> Data in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceSigner.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.sign(
+                     message: try FfiConverterData.lift(message)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterData.lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeKeyStoreError_lower
+            )
+        },
+        protection: { (
+            uniffiHandle: UInt64,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> KeyProtection in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceSigner.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.protection(
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterTypeKeyProtection_lower($0) }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        deleteKey: { (
+            uniffiHandle: UInt64,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceSigner.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.deleteKey(
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeKeyStoreError_lower
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceSigner> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceSigner>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitSigner() {
+    uniffi_latchkey_ffi_fn_init_callback_vtable_signer(UniffiCallbackInterfaceSigner.vtablePtr)
+}
+
+// FfiConverter protocol for callback interfaces
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterCallbackInterfaceSigner {
+    fileprivate static let handleMap = UniffiHandleMap<Signer>()
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+extension FfiConverterCallbackInterfaceSigner : FfiConverter {
+    typealias SwiftType = Signer
+    typealias FfiType = UInt64
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lift(_ handle: UInt64) throws -> SwiftType {
+        try handleMap.get(handle: handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lower(_ v: SwiftType) -> UInt64 {
+        return handleMap.insert(obj: v)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func write(_ v: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(v))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceSigner_lift(_ handle: UInt64) throws -> Signer {
+    return try FfiConverterCallbackInterfaceSigner.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceSigner_lower(_ v: Signer) -> UInt64 {
+    return FfiConverterCallbackInterfaceSigner.lower(v)
+}
+
+
+
+
+/**
+ * Receives the sync status (`client.sync()?.subscribeStatus`).
+ */
+public protocol SyncStatusListener: AnyObject, Sendable {
+    
+    /**
+     * The status now, then each change.
+     */
+    func onUpdate(status: SyncStatus) 
+    
+    /**
+     * The subscription ended.
+     */
+    func onError(error: SubscriptionError) 
+    
+}
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceSyncStatusListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceSyncStatusListener = UniffiVTableCallbackInterfaceSyncStatusListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterCallbackInterfaceSyncStatusListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface SyncStatusListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterCallbackInterfaceSyncStatusListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface SyncStatusListener: handle missing in uniffiClone")
+            }
+        },
+        onUpdate: { (
+            uniffiHandle: UInt64,
+            status: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceSyncStatusListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onUpdate(
+                     status: try FfiConverterTypeSyncStatus_lift(status)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        onError: { (
+            uniffiHandle: UInt64,
+            error: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceSyncStatusListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onError(
+                     error: try FfiConverterTypeSubscriptionError_lift(error)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceSyncStatusListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceSyncStatusListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitSyncStatusListener() {
+    uniffi_latchkey_ffi_fn_init_callback_vtable_syncstatuslistener(UniffiCallbackInterfaceSyncStatusListener.vtablePtr)
+}
+
+// FfiConverter protocol for callback interfaces
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterCallbackInterfaceSyncStatusListener {
+    fileprivate static let handleMap = UniffiHandleMap<SyncStatusListener>()
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+extension FfiConverterCallbackInterfaceSyncStatusListener : FfiConverter {
+    typealias SwiftType = SyncStatusListener
+    typealias FfiType = UInt64
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lift(_ handle: UInt64) throws -> SwiftType {
+        try handleMap.get(handle: handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lower(_ v: SwiftType) -> UInt64 {
+        return handleMap.insert(obj: v)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func write(_ v: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(v))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceSyncStatusListener_lift(_ handle: UInt64) throws -> SyncStatusListener {
+    return try FfiConverterCallbackInterfaceSyncStatusListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceSyncStatusListener_lower(_ v: SyncStatusListener) -> UInt64 {
+    return FfiConverterCallbackInterfaceSyncStatusListener.lower(v)
+}
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -16771,54 +19744,6 @@ fileprivate struct FfiConverterOptionTypeCancelToken: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeProgressListener: FfiConverterRustBuffer {
-    typealias SwiftType = ProgressListener?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeProgressListener.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeProgressListener.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeSigner: FfiConverterRustBuffer {
-    typealias SwiftType = Signer?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeSigner.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeSigner.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeSyncClient: FfiConverterRustBuffer {
     typealias SwiftType = SyncClient?
 
@@ -16891,6 +19816,30 @@ fileprivate struct FfiConverterOptionTypeBatteryReading: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeCommandOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = CommandOutcome?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCommandOutcome.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCommandOutcome.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeKeySchedule: FfiConverterRustBuffer {
     typealias SwiftType = KeySchedule?
 
@@ -16955,6 +19904,30 @@ fileprivate struct FfiConverterOptionTypeLockFaults: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeLockFaults.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeNearbyProblem: FfiConverterRustBuffer {
+    typealias SwiftType = NearbyProblem?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeNearbyProblem.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeNearbyProblem.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -17131,6 +20104,30 @@ fileprivate struct FfiConverterOptionTypeCbManagerState: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeCommand: FfiConverterRustBuffer {
+    typealias SwiftType = Command?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCommand.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCommand.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeDiagnosisCode: FfiConverterRustBuffer {
     typealias SwiftType = DiagnosisCode?
 
@@ -17195,6 +20192,54 @@ fileprivate struct FfiConverterOptionTypePinClass: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypePinClass.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionCallbackInterfaceProgressListener: FfiConverterRustBuffer {
+    typealias SwiftType = ProgressListener?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterCallbackInterfaceProgressListener.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterCallbackInterfaceProgressListener.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionCallbackInterfaceSigner: FfiConverterRustBuffer {
+    typealias SwiftType = Signer?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterCallbackInterfaceSigner.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterCallbackInterfaceSigner.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -17519,6 +20564,31 @@ fileprivate struct FfiConverterSequenceTypeMessageArg: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeMessageArg.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeNearbyLock: FfiConverterRustBuffer {
+    typealias SwiftType = [NearbyLock]
+
+    public static func write(_ value: [NearbyLock], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeNearbyLock.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [NearbyLock] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [NearbyLock]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeNearbyLock.read(from: &buf))
         }
         return seq
     }
@@ -17892,6 +20962,23 @@ public func explainDiagnosisIn(code: DiagnosisCode, catalog: MessageCatalog, loc
 })
 }
 /**
+ * The locale among `available` (the shipped locale files' names, English
+ * always counts as there) that best fits `preferred`, the person's
+ * languages in order (Android's `LocaleList`, iOS's
+ * `Locale.preferredLanguages`): the same locale, else the same language in
+ * another region (`pt-PT` reads `pt-BR`), Chinese only in the same script.
+ * None when nothing fits: show English.
+ */
+public func matchLocale(preferred: [String], available: [String]) -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_ffi_fn_func_match_locale(
+        FfiConverterSequenceString.lower(preferred),
+        FfiConverterSequenceString.lower(available),uniffiCallStatus
+    )
+})
+}
+/**
  * The UUIDs and ids a platform central needs, from the protocol itself.
  */
 public func latchkeyGattService() -> GattService  {
@@ -17908,7 +20995,7 @@ public func latchkeyGattService() -> GattService  {
 public func installLogSink(sink: LogSink, maxLevel: LogLevel)  {try! rustCall() {
         uniffiCallStatus in
     uniffi_latchkey_ffi_fn_func_install_log_sink(
-        FfiConverterTypeLogSink_lower(sink),
+        FfiConverterCallbackInterfaceLogSink_lower(sink),
         FfiConverterTypeLogLevel_lower(maxLevel),uniffiCallStatus
     )
 }
@@ -17954,10 +21041,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_func_explain_diagnosis_in() != 3113) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_ffi_checksum_func_match_locale() != 54649) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_ffi_checksum_func_latchkey_gatt_service() != 18063) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_func_install_log_sink() != 40331) {
+    if (uniffi_latchkey_ffi_checksum_func_install_log_sink() != 27081) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_func_readiness_summary() != 23983) {
@@ -17999,13 +21089,31 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_sync() != 1889) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_key_custody() != 5536) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_sign_out() != 44493) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_diagnostics_in() != 35541) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency() != 50639) {
+    if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency() != 34200) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency_in() != 48879) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_firmware() != 45556) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_pins() != 15619) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_latchkeyclient_setup() != 14023) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_allow_software_keys() != 21384) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_auth_provider() != 55333) {
@@ -18017,16 +21125,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_build() != 35205) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_key_store() != 16344) {
+    if (uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_key_store() != 2389) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_signer() != 56900) {
+    if (uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_signer() != 57389) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations() != 9524) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations_json() != 13592) {
+    if (uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations_json() != 19338) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_messagecatalog_english_entries() != 45295) {
@@ -18077,6 +21185,15 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_troubleshooter_to_json() != 11051) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_ffi_checksum_method_firmwareclient_check() != 20002) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_firmwareclient_status() != 57565) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_firmwareclient_update() != 64826) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_ffi_checksum_method_keysclient_add_key() != 260) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -18095,16 +21212,28 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_keysclient_list() != 26650) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_ffi_checksum_method_keysclient_subscribe() != 16662) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_ffi_checksum_method_locksclient_list() != 50951) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_locksclient_lock() != 40726) {
+    if (uniffi_latchkey_ffi_checksum_method_locksclient_lock() != 9431) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_locksclient_status() != 62923) {
+    if (uniffi_latchkey_ffi_checksum_method_locksclient_status() != 58327) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_locksclient_unlock() != 30034) {
+    if (uniffi_latchkey_ffi_checksum_method_locksclient_unlatch() != 39536) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_locksclient_unlock() != 16881) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_locksclient_subscribe() != 13463) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_locksclient_subscribe_nearby() != 11193) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_pinsclient_add_pin_list() != 2665) {
@@ -18188,37 +21317,28 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_bleevents_write_done() != 4950) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_keystore_wrap_data_key() != 51352) {
+    if (uniffi_latchkey_ffi_checksum_method_quickunlock_lock() != 28570) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_keystore_unwrap_data_key() != 25923) {
+    if (uniffi_latchkey_ffi_checksum_method_quickunlock_status() != 15775) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_signer_public_key() != 12666) {
+    if (uniffi_latchkey_ffi_checksum_method_quickunlock_unlock() != 44849) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_signer_sign() != 53843) {
+    if (uniffi_latchkey_ffi_checksum_method_setupclient_claim() != 6394) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_logsink_log() != 26269) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_ffi_checksum_method_progresslistener_on_progress() != 62443) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_ffi_checksum_method_quickunlock_lock() != 30765) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_ffi_checksum_method_quickunlock_status() != 2549) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_ffi_checksum_method_quickunlock_unlock() != 26976) {
+    if (uniffi_latchkey_ffi_checksum_method_setupclient_recommission() != 51517) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_emergencyclient_set_backup_entry() != 20094) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_method_emergencyclient_sheet() != 18355) {
+    if (uniffi_latchkey_ffi_checksum_method_emergencyclient_sheet() != 64) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_syncclient_commissioning() != 33387) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_ffi_checksum_method_syncclient_dead_letters() != 64414) {
@@ -18263,6 +21383,15 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_method_syncclient_time_token_at_door() != 22686) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_ffi_checksum_method_syncclient_subscribe_status() != 64110) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_subscription_cancel() != 59115) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_subscription_is_active() != 19121) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_ffi_checksum_constructor_canceltoken_new() != 42736) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -18272,16 +21401,74 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_ffi_checksum_constructor_messagecatalog_new() != 33895) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_ffi_checksum_constructor_quickunlock_new() != 530) {
+    if (uniffi_latchkey_ffi_checksum_constructor_quickunlock_new() != 64263) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_keystore_wrap_data_key() != 51352) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_keystore_unwrap_data_key() != 25923) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_keystore_protection() != 14215) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_keystore_delete_key() != 1248) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_signer_public_key() != 12666) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_signer_sign() != 54966) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_signer_protection() != 17786) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_signer_delete_key() != 59591) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_logsink_log() != 26269) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_progresslistener_on_progress() != 62443) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_keyslistener_on_update() != 41968) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_keyslistener_on_error() != 47782) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_lockviewlistener_on_update() != 35536) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_lockviewlistener_on_error() != 62934) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_nearbylockslistener_on_update() != 14112) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_nearbylockslistener_on_error() != 9894) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_syncstatuslistener_on_update() != 38472) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_ffi_checksum_method_syncstatuslistener_on_error() != 2542) {
         return InitializationResult.apiChecksumMismatch
     }
 
     uniffiCallbackInitAuthProvider()
     uniffiCallbackInitBleCentral()
     uniffiCallbackInitKeyStore()
+    uniffiCallbackInitKeysListener()
+    uniffiCallbackInitLockViewListener()
     uniffiCallbackInitLogSink()
+    uniffiCallbackInitNearbyLocksListener()
     uniffiCallbackInitProgressListener()
     uniffiCallbackInitSigner()
+    uniffiCallbackInitSyncStatusListener()
     return InitializationResult.ok
 }()
 

@@ -17,6 +17,12 @@ extension LocksClient {
         try await cancellable { try await self.lock(lockId: lockId, listener: listener, cancel: $0) }
     }
 
+    /// Unlocks `lockId` and pulls the latch (a service key may not:
+    /// `CommandError.Refused` with `.roleNotAllowed`); `Task.cancel()` stops it.
+    public func unlatch(_ lockId: String, listener: ProgressListener? = nil) async throws -> CommandReport {
+        try await cancellable { try await self.unlatch(lockId: lockId, listener: listener, cancel: $0) }
+    }
+
     /// Reads `lockId`'s status; `Task.cancel()` stops it.
     public func status(_ lockId: String, listener: ProgressListener? = nil) async throws -> CommandReport {
         try await cancellable { try await self.status(lockId: lockId, listener: listener, cancel: $0) }

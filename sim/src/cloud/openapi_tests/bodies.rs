@@ -133,3 +133,46 @@ fn the_admin_bodies_match_their_schemas() {
     };
     check("ChaosReport", &report, &report);
 }
+
+#[test]
+fn the_life_bodies_match_their_schemas() {
+    let release = |losses: Vec<String>| FirmwareRelease {
+        model: 1,
+        version: "1.1.0".into(),
+        version_code: 0x0101_0000,
+        manifest: "01".into(),
+        image: "00".into(),
+        known_losses: losses,
+        released_at: 3,
+    };
+    check("FirmwareRelease", &release(vec!["pin_list".into()]), &release(vec![]));
+    check(
+        "FirmwareResponse",
+        &FirmwareResponse {
+            model: 1,
+            release: Some(release(vec![])),
+        },
+        &FirmwareResponse {
+            model: 1,
+            release: None,
+        },
+    );
+    examples_decode::<FirmwareResponse>("FirmwareResponse");
+    let publish = |losses: Vec<String>| PublishFirmware {
+        manifest: "01".into(),
+        image: "00".into(),
+        known_losses: losses,
+    };
+    check(
+        "PublishFirmware",
+        &publish(vec!["clock_trust".into()]),
+        &publish(vec![]),
+    );
+    examples_decode::<PublishFirmware>("PublishFirmware");
+    let kit = CommissioningInfo {
+        lock_id: LOCK,
+        issuer_key: PUB,
+        pin_secret: "ab".repeat(32),
+    };
+    check("CommissioningInfo", &kit, &kit);
+}

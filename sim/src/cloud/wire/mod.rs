@@ -247,8 +247,10 @@ pub struct PhoneToken {
 }
 
 mod events;
+mod life;
 mod pins;
 mod schedule;
 pub use events::*;
+pub use life::*;
 pub use pins::*;
 pub use schedule::ScheduleSpec;

@@ -657,6 +657,60 @@ internal open class UniffiForeignFutureResultVoid(
 internal interface UniffiForeignFutureCompleteVoid : com.sun.jna.Callback {
     fun callback(`callbackData`: Long,`result`: UniffiForeignFutureResultVoid.UniffiByValue,)
 }
+internal interface UniffiCallbackInterfaceKeyStoreMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`dataKey`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceKeyStoreMethod1 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`wrapped`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceKeyStoreMethod2 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceKeyStoreMethod3 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceSignerMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceSignerMethod1 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`message`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceSignerMethod2 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceSignerMethod3 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceLogSinkMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`record`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceProgressListenerMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`progress`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceKeysListenerMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`keys`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceKeysListenerMethod1 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`error`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceLockViewListenerMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`view`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceLockViewListenerMethod1 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`error`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceNearbyLocksListenerMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`nearby`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceNearbyLocksListenerMethod1 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`error`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceSyncStatusListenerMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`status`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceSyncStatusListenerMethod1 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`error`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
 internal interface UniffiCallbackInterfaceAuthProviderMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`forceRefresh`: Byte,`uniffiFutureCallback`: UniffiForeignFutureCompleteRustBuffer,`uniffiCallbackData`: Long,`uniffiOutDroppedCallback`: UniffiForeignFutureDroppedCallbackStruct,)
 }
@@ -690,23 +744,187 @@ internal interface UniffiCallbackInterfaceBleCentralMethod8 : com.sun.jna.Callba
 internal interface UniffiCallbackInterfaceBleCentralMethod9 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`connectionId`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
-internal interface UniffiCallbackInterfaceKeyStoreMethod0 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`dataKey`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "wrapDataKey", "unwrapDataKey", "protection", "deleteKey")
+internal open class UniffiVTableCallbackInterfaceKeyStore(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `wrapDataKey`: UniffiCallbackInterfaceKeyStoreMethod0? = null,
+    @JvmField internal var `unwrapDataKey`: UniffiCallbackInterfaceKeyStoreMethod1? = null,
+    @JvmField internal var `protection`: UniffiCallbackInterfaceKeyStoreMethod2? = null,
+    @JvmField internal var `deleteKey`: UniffiCallbackInterfaceKeyStoreMethod3? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `wrapDataKey`: UniffiCallbackInterfaceKeyStoreMethod0? = null,
+        `unwrapDataKey`: UniffiCallbackInterfaceKeyStoreMethod1? = null,
+        `protection`: UniffiCallbackInterfaceKeyStoreMethod2? = null,
+        `deleteKey`: UniffiCallbackInterfaceKeyStoreMethod3? = null,
+    ): UniffiVTableCallbackInterfaceKeyStore(`uniffiFree`,`uniffiClone`,`wrapDataKey`,`unwrapDataKey`,`protection`,`deleteKey`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceKeyStore) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `wrapDataKey` = other.`wrapDataKey`
+        `unwrapDataKey` = other.`unwrapDataKey`
+        `protection` = other.`protection`
+        `deleteKey` = other.`deleteKey`
+    }
+
 }
-internal interface UniffiCallbackInterfaceKeyStoreMethod1 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`wrapped`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "publicKey", "sign", "protection", "deleteKey")
+internal open class UniffiVTableCallbackInterfaceSigner(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `publicKey`: UniffiCallbackInterfaceSignerMethod0? = null,
+    @JvmField internal var `sign`: UniffiCallbackInterfaceSignerMethod1? = null,
+    @JvmField internal var `protection`: UniffiCallbackInterfaceSignerMethod2? = null,
+    @JvmField internal var `deleteKey`: UniffiCallbackInterfaceSignerMethod3? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `publicKey`: UniffiCallbackInterfaceSignerMethod0? = null,
+        `sign`: UniffiCallbackInterfaceSignerMethod1? = null,
+        `protection`: UniffiCallbackInterfaceSignerMethod2? = null,
+        `deleteKey`: UniffiCallbackInterfaceSignerMethod3? = null,
+    ): UniffiVTableCallbackInterfaceSigner(`uniffiFree`,`uniffiClone`,`publicKey`,`sign`,`protection`,`deleteKey`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceSigner) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `publicKey` = other.`publicKey`
+        `sign` = other.`sign`
+        `protection` = other.`protection`
+        `deleteKey` = other.`deleteKey`
+    }
+
 }
-internal interface UniffiCallbackInterfaceSignerMethod0 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "log")
+internal open class UniffiVTableCallbackInterfaceLogSink(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `log`: UniffiCallbackInterfaceLogSinkMethod0? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `log`: UniffiCallbackInterfaceLogSinkMethod0? = null,
+    ): UniffiVTableCallbackInterfaceLogSink(`uniffiFree`,`uniffiClone`,`log`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceLogSink) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `log` = other.`log`
+    }
+
 }
-internal interface UniffiCallbackInterfaceSignerMethod1 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`message`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "onProgress")
+internal open class UniffiVTableCallbackInterfaceProgressListener(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `onProgress`: UniffiCallbackInterfaceProgressListenerMethod0? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `onProgress`: UniffiCallbackInterfaceProgressListenerMethod0? = null,
+    ): UniffiVTableCallbackInterfaceProgressListener(`uniffiFree`,`uniffiClone`,`onProgress`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceProgressListener) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `onProgress` = other.`onProgress`
+    }
+
 }
-internal interface UniffiCallbackInterfaceLogSinkMethod0 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`record`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "onUpdate", "onError")
+internal open class UniffiVTableCallbackInterfaceKeysListener(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `onUpdate`: UniffiCallbackInterfaceKeysListenerMethod0? = null,
+    @JvmField internal var `onError`: UniffiCallbackInterfaceKeysListenerMethod1? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `onUpdate`: UniffiCallbackInterfaceKeysListenerMethod0? = null,
+        `onError`: UniffiCallbackInterfaceKeysListenerMethod1? = null,
+    ): UniffiVTableCallbackInterfaceKeysListener(`uniffiFree`,`uniffiClone`,`onUpdate`,`onError`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceKeysListener) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `onUpdate` = other.`onUpdate`
+        `onError` = other.`onError`
+    }
+
 }
-internal interface UniffiCallbackInterfaceProgressListenerMethod0 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`progress`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "onUpdate", "onError")
+internal open class UniffiVTableCallbackInterfaceLockViewListener(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `onUpdate`: UniffiCallbackInterfaceLockViewListenerMethod0? = null,
+    @JvmField internal var `onError`: UniffiCallbackInterfaceLockViewListenerMethod1? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `onUpdate`: UniffiCallbackInterfaceLockViewListenerMethod0? = null,
+        `onError`: UniffiCallbackInterfaceLockViewListenerMethod1? = null,
+    ): UniffiVTableCallbackInterfaceLockViewListener(`uniffiFree`,`uniffiClone`,`onUpdate`,`onError`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceLockViewListener) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `onUpdate` = other.`onUpdate`
+        `onError` = other.`onError`
+    }
+
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "onUpdate", "onError")
+internal open class UniffiVTableCallbackInterfaceNearbyLocksListener(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `onUpdate`: UniffiCallbackInterfaceNearbyLocksListenerMethod0? = null,
+    @JvmField internal var `onError`: UniffiCallbackInterfaceNearbyLocksListenerMethod1? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `onUpdate`: UniffiCallbackInterfaceNearbyLocksListenerMethod0? = null,
+        `onError`: UniffiCallbackInterfaceNearbyLocksListenerMethod1? = null,
+    ): UniffiVTableCallbackInterfaceNearbyLocksListener(`uniffiFree`,`uniffiClone`,`onUpdate`,`onError`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceNearbyLocksListener) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `onUpdate` = other.`onUpdate`
+        `onError` = other.`onError`
+    }
+
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "onUpdate", "onError")
+internal open class UniffiVTableCallbackInterfaceSyncStatusListener(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `onUpdate`: UniffiCallbackInterfaceSyncStatusListenerMethod0? = null,
+    @JvmField internal var `onError`: UniffiCallbackInterfaceSyncStatusListenerMethod1? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `onUpdate`: UniffiCallbackInterfaceSyncStatusListenerMethod0? = null,
+        `onError`: UniffiCallbackInterfaceSyncStatusListenerMethod1? = null,
+    ): UniffiVTableCallbackInterfaceSyncStatusListener(`uniffiFree`,`uniffiClone`,`onUpdate`,`onError`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceSyncStatusListener) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `onUpdate` = other.`onUpdate`
+        `onError` = other.`onError`
+    }
+
 }
 @Structure.FieldOrder("uniffiFree", "uniffiClone", "bearerToken")
 internal open class UniffiVTableCallbackInterfaceAuthProvider(
@@ -773,88 +991,6 @@ internal open class UniffiVTableCallbackInterfaceBleCentral(
     }
 
 }
-@Structure.FieldOrder("uniffiFree", "uniffiClone", "wrapDataKey", "unwrapDataKey")
-internal open class UniffiVTableCallbackInterfaceKeyStore(
-    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
-    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
-    @JvmField internal var `wrapDataKey`: UniffiCallbackInterfaceKeyStoreMethod0? = null,
-    @JvmField internal var `unwrapDataKey`: UniffiCallbackInterfaceKeyStoreMethod1? = null,
-) : Structure() {
-    class UniffiByValue(
-        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
-        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
-        `wrapDataKey`: UniffiCallbackInterfaceKeyStoreMethod0? = null,
-        `unwrapDataKey`: UniffiCallbackInterfaceKeyStoreMethod1? = null,
-    ): UniffiVTableCallbackInterfaceKeyStore(`uniffiFree`,`uniffiClone`,`wrapDataKey`,`unwrapDataKey`,), Structure.ByValue
-
-   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceKeyStore) {
-        `uniffiFree` = other.`uniffiFree`
-        `uniffiClone` = other.`uniffiClone`
-        `wrapDataKey` = other.`wrapDataKey`
-        `unwrapDataKey` = other.`unwrapDataKey`
-    }
-
-}
-@Structure.FieldOrder("uniffiFree", "uniffiClone", "publicKey", "sign")
-internal open class UniffiVTableCallbackInterfaceSigner(
-    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
-    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
-    @JvmField internal var `publicKey`: UniffiCallbackInterfaceSignerMethod0? = null,
-    @JvmField internal var `sign`: UniffiCallbackInterfaceSignerMethod1? = null,
-) : Structure() {
-    class UniffiByValue(
-        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
-        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
-        `publicKey`: UniffiCallbackInterfaceSignerMethod0? = null,
-        `sign`: UniffiCallbackInterfaceSignerMethod1? = null,
-    ): UniffiVTableCallbackInterfaceSigner(`uniffiFree`,`uniffiClone`,`publicKey`,`sign`,), Structure.ByValue
-
-   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceSigner) {
-        `uniffiFree` = other.`uniffiFree`
-        `uniffiClone` = other.`uniffiClone`
-        `publicKey` = other.`publicKey`
-        `sign` = other.`sign`
-    }
-
-}
-@Structure.FieldOrder("uniffiFree", "uniffiClone", "log")
-internal open class UniffiVTableCallbackInterfaceLogSink(
-    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
-    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
-    @JvmField internal var `log`: UniffiCallbackInterfaceLogSinkMethod0? = null,
-) : Structure() {
-    class UniffiByValue(
-        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
-        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
-        `log`: UniffiCallbackInterfaceLogSinkMethod0? = null,
-    ): UniffiVTableCallbackInterfaceLogSink(`uniffiFree`,`uniffiClone`,`log`,), Structure.ByValue
-
-   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceLogSink) {
-        `uniffiFree` = other.`uniffiFree`
-        `uniffiClone` = other.`uniffiClone`
-        `log` = other.`log`
-    }
-
-}
-@Structure.FieldOrder("uniffiFree", "uniffiClone", "onProgress")
-internal open class UniffiVTableCallbackInterfaceProgressListener(
-    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
-    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
-    @JvmField internal var `onProgress`: UniffiCallbackInterfaceProgressListenerMethod0? = null,
-) : Structure() {
-    class UniffiByValue(
-        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
-        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
-        `onProgress`: UniffiCallbackInterfaceProgressListenerMethod0? = null,
-    ): UniffiVTableCallbackInterfaceProgressListener(`uniffiFree`,`uniffiClone`,`onProgress`,), Structure.ByValue
-
-   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceProgressListener) {
-        `uniffiFree` = other.`uniffiFree`
-        `uniffiClone` = other.`uniffiClone`
-        `onProgress` = other.`onProgress`
-    }
-
-}
 
 // A JNA Library to expose the extern-C FFI definitions.
 // This is an implementation detail which will be called internally by the public API.
@@ -888,6 +1024,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_func_explain_diagnosis_in(
     ): Int
+    external fun uniffi_latchkey_ffi_checksum_func_match_locale(
+    ): Int
     external fun uniffi_latchkey_ffi_checksum_func_latchkey_gatt_service(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_func_install_log_sink(
@@ -918,11 +1056,23 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_sync(
     ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_key_custody(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_sign_out(
+    ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_diagnostics_in(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency(
     ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency_in(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_firmware(
+    ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_pins(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_latchkeyclient_setup(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_allow_software_keys(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_auth_provider(
     ): Int
@@ -970,6 +1120,12 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_troubleshooter_to_json(
     ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_firmwareclient_check(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_firmwareclient_status(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_firmwareclient_update(
+    ): Int
     external fun uniffi_latchkey_ffi_checksum_method_keysclient_add_key(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_keysclient_add_lock(
@@ -982,13 +1138,21 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_keysclient_list(
     ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_keysclient_subscribe(
+    ): Int
     external fun uniffi_latchkey_ffi_checksum_method_locksclient_list(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_locksclient_lock(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_locksclient_status(
     ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_locksclient_unlatch(
+    ): Int
     external fun uniffi_latchkey_ffi_checksum_method_locksclient_unlock(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_locksclient_subscribe(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_locksclient_subscribe_nearby(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_pinsclient_add_pin_list(
     ): Int
@@ -1044,27 +1208,21 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_bleevents_write_done(
     ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_keystore_wrap_data_key(
-    ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_keystore_unwrap_data_key(
-    ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_signer_public_key(
-    ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_signer_sign(
-    ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_logsink_log(
-    ): Int
-    external fun uniffi_latchkey_ffi_checksum_method_progresslistener_on_progress(
-    ): Int
     external fun uniffi_latchkey_ffi_checksum_method_quickunlock_lock(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_quickunlock_status(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_quickunlock_unlock(
     ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_setupclient_claim(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_setupclient_recommission(
+    ): Int
     external fun uniffi_latchkey_ffi_checksum_method_emergencyclient_set_backup_entry(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_emergencyclient_sheet(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_syncclient_commissioning(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_syncclient_dead_letters(
     ): Int
@@ -1094,6 +1252,12 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_ffi_checksum_method_syncclient_time_token_at_door(
     ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_syncclient_subscribe_status(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_subscription_cancel(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_subscription_is_active(
+    ): Int
     external fun uniffi_latchkey_ffi_checksum_constructor_canceltoken_new(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_constructor_latchkeyclientbuilder_new(
@@ -1101,6 +1265,42 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_latchkey_ffi_checksum_constructor_messagecatalog_new(
     ): Int
     external fun uniffi_latchkey_ffi_checksum_constructor_quickunlock_new(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_keystore_wrap_data_key(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_keystore_unwrap_data_key(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_keystore_protection(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_keystore_delete_key(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_signer_public_key(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_signer_sign(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_signer_protection(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_signer_delete_key(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_logsink_log(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_progresslistener_on_progress(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_keyslistener_on_update(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_keyslistener_on_error(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_lockviewlistener_on_update(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_lockviewlistener_on_error(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_nearbylockslistener_on_update(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_nearbylockslistener_on_error(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_syncstatuslistener_on_update(
+    ): Int
+    external fun uniffi_latchkey_ffi_checksum_method_syncstatuslistener_on_error(
     ): Int
     external fun ffi_latchkey_ffi_uniffi_contract_version(
     ): Int
@@ -1121,9 +1321,13 @@ internal object UniffiLib {
         uniffiCallbackInterfaceAuthProvider.register(this)
         uniffiCallbackInterfaceBleCentral.register(this)
         uniffiCallbackInterfaceKeyStore.register(this)
+        uniffiCallbackInterfaceKeysListener.register(this)
+        uniffiCallbackInterfaceLockViewListener.register(this)
         uniffiCallbackInterfaceLogSink.register(this)
+        uniffiCallbackInterfaceNearbyLocksListener.register(this)
         uniffiCallbackInterfaceProgressListener.register(this)
         uniffiCallbackInterfaceSigner.register(this)
+        uniffiCallbackInterfaceSyncStatusListener.register(this)
         
     }
 
@@ -1162,17 +1366,29 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_sync(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_key_custody(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_sign_out(`ptr`: Long,
+    ): Long
     external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_diagnostics_in(`ptr`: Long,`catalog`: Long,`locale`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_emergency(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_emergency_in(`ptr`: Long,`catalog`: Long,`locale`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_firmware(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_pins(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_latchkeyclient_setup(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_clone_latchkeyclientbuilder(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_free_latchkeyclientbuilder(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_latchkey_ffi_fn_constructor_latchkeyclientbuilder_new(`config`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_latchkeyclientbuilder_allow_software_keys(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_method_latchkeyclientbuilder_auth_provider(`ptr`: Long,`auth`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1234,6 +1450,16 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_latchkey_ffi_fn_method_troubleshooter_to_json(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_latchkey_ffi_fn_clone_firmwareclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_free_firmwareclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_firmwareclient_check(`ptr`: Long,`lockId`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_firmwareclient_status(`ptr`: Long,`lockId`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_firmwareclient_update(`ptr`: Long,`lockId`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_latchkey_ffi_fn_clone_keysclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_free_keysclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1250,6 +1476,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_latchkey_ffi_fn_method_keysclient_list(`ptr`: Long,
     ): Long
+    external fun uniffi_latchkey_ffi_fn_method_keysclient_subscribe(`ptr`: Long,`listener`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_latchkey_ffi_fn_clone_locksclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_free_locksclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1260,7 +1488,13 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_ffi_fn_method_locksclient_status(`ptr`: Long,`lockId`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`cancel`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_latchkey_ffi_fn_method_locksclient_unlatch(`ptr`: Long,`lockId`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`cancel`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_latchkey_ffi_fn_method_locksclient_unlock(`ptr`: Long,`lockId`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`cancel`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_locksclient_subscribe(`ptr`: Long,`lockId`: RustBuffer.ByValue,`listener`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_locksclient_subscribe_nearby(`ptr`: Long,`listener`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_clone_pinsclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1336,42 +1570,6 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_latchkey_ffi_fn_method_bleevents_write_done(`ptr`: Long,`connectionId`: Long,`status`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_latchkey_ffi_fn_clone_keystore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_latchkey_ffi_fn_free_keystore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_keystore(`vtable`: UniffiVTableCallbackInterfaceKeyStore,
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_method_keystore_wrap_data_key(`ptr`: Long,`dataKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_latchkey_ffi_fn_method_keystore_unwrap_data_key(`ptr`: Long,`wrapped`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_latchkey_ffi_fn_clone_signer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_latchkey_ffi_fn_free_signer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_signer(`vtable`: UniffiVTableCallbackInterfaceSigner,
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_method_signer_public_key(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_latchkey_ffi_fn_method_signer_sign(`ptr`: Long,`message`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_latchkey_ffi_fn_clone_logsink(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_latchkey_ffi_fn_free_logsink(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_logsink(`vtable`: UniffiVTableCallbackInterfaceLogSink,
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_method_logsink_log(`ptr`: Long,`record`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_clone_progresslistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_latchkey_ffi_fn_free_progresslistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_progresslistener(`vtable`: UniffiVTableCallbackInterfaceProgressListener,
-    ): Unit
-    external fun uniffi_latchkey_ffi_fn_method_progresslistener_on_progress(`ptr`: Long,`progress`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
     external fun uniffi_latchkey_ffi_fn_clone_quickunlock(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_ffi_fn_free_quickunlock(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1383,6 +1581,14 @@ internal object UniffiLib {
     external fun uniffi_latchkey_ffi_fn_method_quickunlock_status(`ptr`: Long,`lockId`: RustBuffer.ByValue,`online`: Byte,`listener`: RustBuffer.ByValue,`cancel`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_ffi_fn_method_quickunlock_unlock(`ptr`: Long,`lockId`: RustBuffer.ByValue,`online`: Byte,`listener`: RustBuffer.ByValue,`cancel`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_clone_setupclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_free_setupclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_setupclient_claim(`ptr`: Long,`setupCode`: RustBuffer.ByValue,`settings`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_method_setupclient_recommission(`ptr`: Long,`lockId`: RustBuffer.ByValue,`setupCode`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_ffi_fn_clone_emergencyclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1396,6 +1602,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_ffi_fn_free_syncclient(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_syncclient_commissioning(`ptr`: Long,`lockId`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_latchkey_ffi_fn_method_syncclient_dead_letters(`ptr`: Long,
     ): Long
     external fun uniffi_latchkey_ffi_fn_method_syncclient_issue_key(`ptr`: Long,`request`: RustBuffer.ByValue,
@@ -1424,6 +1632,32 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_ffi_fn_method_syncclient_time_token_at_door(`ptr`: Long,`lockId`: RustBuffer.ByValue,`manufacturerData`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_latchkey_ffi_fn_method_syncclient_subscribe_status(`ptr`: Long,`listener`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_clone_subscription(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_ffi_fn_free_subscription(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_subscription_cancel(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_method_subscription_is_active(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_keystore(`vtable`: UniffiVTableCallbackInterfaceKeyStore,
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_signer(`vtable`: UniffiVTableCallbackInterfaceSigner,
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_logsink(`vtable`: UniffiVTableCallbackInterfaceLogSink,
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_progresslistener(`vtable`: UniffiVTableCallbackInterfaceProgressListener,
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_keyslistener(`vtable`: UniffiVTableCallbackInterfaceKeysListener,
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_lockviewlistener(`vtable`: UniffiVTableCallbackInterfaceLockViewListener,
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_nearbylockslistener(`vtable`: UniffiVTableCallbackInterfaceNearbyLocksListener,
+    ): Unit
+    external fun uniffi_latchkey_ffi_fn_init_callback_vtable_syncstatuslistener(`vtable`: UniffiVTableCallbackInterfaceSyncStatusListener,
+    ): Unit
     external fun uniffi_latchkey_ffi_fn_func_latchkey_version(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_latchkey_ffi_fn_func_quarantine_store(`dataDir`: RustBuffer.ByValue,
@@ -1431,6 +1665,8 @@ internal object UniffiLib {
     external fun uniffi_latchkey_ffi_fn_func_explain_diagnosis(`code`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_latchkey_ffi_fn_func_explain_diagnosis_in(`code`: RustBuffer.ByValue,`catalog`: Long,`locale`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_latchkey_ffi_fn_func_match_locale(`preferred`: RustBuffer.ByValue,`available`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_latchkey_ffi_fn_func_latchkey_gatt_service(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1569,10 +1805,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_func_explain_diagnosis_in() and 0xFFFF) != 3113) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_ffi_checksum_func_match_locale() and 0xFFFF) != 54649) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_ffi_checksum_func_latchkey_gatt_service() and 0xFFFF) != 18063) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_func_install_log_sink() and 0xFFFF) != 40331) {
+    if ((lib.uniffi_latchkey_ffi_checksum_func_install_log_sink() and 0xFFFF) != 27081) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_func_readiness_summary() and 0xFFFF) != 23983) {
@@ -1614,13 +1853,31 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_sync() and 0xFFFF) != 1889) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_key_custody() and 0xFFFF) != 5536) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_sign_out() and 0xFFFF) != 44493) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_diagnostics_in() and 0xFFFF) != 35541) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency() and 0xFFFF) != 50639) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency() and 0xFFFF) != 34200) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_emergency_in() and 0xFFFF) != 48879) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_firmware() and 0xFFFF) != 45556) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_pins() and 0xFFFF) != 15619) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclient_setup() and 0xFFFF) != 14023) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_allow_software_keys() and 0xFFFF) != 21384) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_auth_provider() and 0xFFFF) != 55333) {
@@ -1632,16 +1889,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_build() and 0xFFFF) != 35205) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_key_store() and 0xFFFF) != 16344) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_key_store() and 0xFFFF) != 2389) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_signer() and 0xFFFF) != 56900) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_latchkeyclientbuilder_signer() and 0xFFFF) != 57389) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations() and 0xFFFF) != 9524) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations_json() and 0xFFFF) != 13592) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_add_translations_json() and 0xFFFF) != 19338) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_messagecatalog_english_entries() and 0xFFFF) != 45295) {
@@ -1692,6 +1949,15 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_troubleshooter_to_json() and 0xFFFF) != 11051) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_firmwareclient_check() and 0xFFFF) != 20002) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_firmwareclient_status() and 0xFFFF) != 57565) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_firmwareclient_update() and 0xFFFF) != 64826) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_ffi_checksum_method_keysclient_add_key() and 0xFFFF) != 260) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1710,16 +1976,28 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_keysclient_list() and 0xFFFF) != 26650) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_keysclient_subscribe() and 0xFFFF) != 16662) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_list() and 0xFFFF) != 50951) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_lock() and 0xFFFF) != 40726) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_lock() and 0xFFFF) != 9431) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_status() and 0xFFFF) != 62923) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_status() and 0xFFFF) != 58327) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_unlock() and 0xFFFF) != 30034) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_unlatch() and 0xFFFF) != 39536) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_unlock() and 0xFFFF) != 16881) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_subscribe() and 0xFFFF) != 13463) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_locksclient_subscribe_nearby() and 0xFFFF) != 11193) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_pinsclient_add_pin_list() and 0xFFFF) != 2665) {
@@ -1803,37 +2081,28 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_bleevents_write_done() and 0xFFFF) != 4950) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_keystore_wrap_data_key() and 0xFFFF) != 51352) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_quickunlock_lock() and 0xFFFF) != 28570) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_keystore_unwrap_data_key() and 0xFFFF) != 25923) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_quickunlock_status() and 0xFFFF) != 15775) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_signer_public_key() and 0xFFFF) != 12666) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_quickunlock_unlock() and 0xFFFF) != 44849) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_signer_sign() and 0xFFFF) != 53843) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_setupclient_claim() and 0xFFFF) != 6394) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_logsink_log() and 0xFFFF) != 26269) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_progresslistener_on_progress() and 0xFFFF) != 62443) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_quickunlock_lock() and 0xFFFF) != 30765) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_quickunlock_status() and 0xFFFF) != 2549) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_quickunlock_unlock() and 0xFFFF) != 26976) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_setupclient_recommission() and 0xFFFF) != 51517) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_emergencyclient_set_backup_entry() and 0xFFFF) != 20094) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_method_emergencyclient_sheet() and 0xFFFF) != 18355) {
+    if ((lib.uniffi_latchkey_ffi_checksum_method_emergencyclient_sheet() and 0xFFFF) != 64) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_commissioning() and 0xFFFF) != 33387) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_dead_letters() and 0xFFFF) != 64414) {
@@ -1878,6 +2147,15 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_time_token_at_door() and 0xFFFF) != 22686) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_syncclient_subscribe_status() and 0xFFFF) != 64110) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_subscription_cancel() and 0xFFFF) != 59115) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_subscription_is_active() and 0xFFFF) != 19121) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_ffi_checksum_constructor_canceltoken_new() and 0xFFFF) != 42736) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1887,7 +2165,61 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_ffi_checksum_constructor_messagecatalog_new() and 0xFFFF) != 33895) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_ffi_checksum_constructor_quickunlock_new() and 0xFFFF) != 530) {
+    if ((lib.uniffi_latchkey_ffi_checksum_constructor_quickunlock_new() and 0xFFFF) != 64263) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_keystore_wrap_data_key() and 0xFFFF) != 51352) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_keystore_unwrap_data_key() and 0xFFFF) != 25923) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_keystore_protection() and 0xFFFF) != 14215) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_keystore_delete_key() and 0xFFFF) != 1248) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_signer_public_key() and 0xFFFF) != 12666) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_signer_sign() and 0xFFFF) != 54966) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_signer_protection() and 0xFFFF) != 17786) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_signer_delete_key() and 0xFFFF) != 59591) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_logsink_log() and 0xFFFF) != 26269) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_progresslistener_on_progress() and 0xFFFF) != 62443) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_keyslistener_on_update() and 0xFFFF) != 41968) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_keyslistener_on_error() and 0xFFFF) != 47782) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_lockviewlistener_on_update() and 0xFFFF) != 35536) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_lockviewlistener_on_error() and 0xFFFF) != 62934) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_nearbylockslistener_on_update() and 0xFFFF) != 14112) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_nearbylockslistener_on_error() and 0xFFFF) != 9894) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_syncstatuslistener_on_update() and 0xFFFF) != 38472) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_ffi_checksum_method_syncstatuslistener_on_error() and 0xFFFF) != 2542) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -4792,7 +5124,8 @@ public object FfiConverterTypeDiagnosticsClient: FfiConverter<DiagnosticsClient,
 
 
 /**
- * The backup way in and the emergency sheet: `client.emergency()`.
+ * The backup way in and the emergency sheet: `client.emergency()`, or
+ * `client.emergencyIn(catalog, locale)` for a sheet in another language.
  */
 public interface EmergencyClientInterface {
     
@@ -4805,7 +5138,8 @@ public interface EmergencyClientInterface {
     
     /**
      * The emergency access sheet for the lock, with the last
-     * offline-readiness check when the app ran one ([`readiness_summary`]).
+     * offline-readiness check when the app ran one ([`readiness_summary`]),
+     * in this client's language.
      */
     suspend fun `sheet`(`lockId`: kotlin.String, `readiness`: ReadinessSummary?): EmergencySheet
     
@@ -4813,7 +5147,8 @@ public interface EmergencyClientInterface {
 }
 
 /**
- * The backup way in and the emergency sheet: `client.emergency()`.
+ * The backup way in and the emergency sheet: `client.emergency()`, or
+ * `client.emergencyIn(catalog, locale)` for a sheet in another language.
  */
 open class EmergencyClient: Disposable, AutoCloseable, EmergencyClientInterface
 {
@@ -4949,7 +5284,8 @@ open class EmergencyClient: Disposable, AutoCloseable, EmergencyClientInterface
     
     /**
      * The emergency access sheet for the lock, with the last
-     * offline-readiness check when the app ran one ([`readiness_summary`]).
+     * offline-readiness check when the app ran one ([`readiness_summary`]),
+     * in this client's language.
      */
     @Throws(CredentialException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -5108,32 +5444,37 @@ public object FfiConverterTypeEmergencyClient: FfiConverter<EmergencyClient, Lon
 
 
 /**
- * Wraps and unwraps the credential store's 32-byte data key with a key
- * the platform keystore holds (e.g. AES-GCM under an Android Keystore
- * key). `unwrap(wrap(k)) == k` must hold while the platform keeps its key.
+ * Firmware reads and updates: `client.firmware()`.
  */
-public interface KeyStore {
+public interface FirmwareClientInterface {
     
     /**
-     * Encrypts (wraps) a data key.
+     * Reads at the door which firmware the lock runs and which model it
+     * is (one status command); the next sync fetches images for that
+     * model.
      */
-    fun `wrapDataKey`(`dataKey`: kotlin.ByteArray): kotlin.ByteArray
+    suspend fun `check`(`lockId`: kotlin.String, `listener`: ProgressListener?): FirmwareStatus
     
     /**
-     * Decrypts bytes produced by `wrap_data_key`; fails with
-     * [`KeyStoreError::WrongKey`] when they were wrapped under another key.
+     * What the phone knows of the lock's firmware (no radio).
      */
-    fun `unwrapDataKey`(`wrapped`: kotlin.ByteArray): kotlin.ByteArray
+    suspend fun `status`(`lockId`: kotlin.String): FirmwareStatus
+    
+    /**
+     * Delivers the newest image this phone carries and installs it,
+     * offline, resuming where the lock stands; then checks what the new
+     * firmware kept and puts back what this phone carries. With nothing
+     * newer carried, it only reads what the lock runs.
+     */
+    suspend fun `update`(`lockId`: kotlin.String, `listener`: ProgressListener?): FirmwareUpdate
     
     companion object
 }
 
 /**
- * Wraps and unwraps the credential store's 32-byte data key with a key
- * the platform keystore holds (e.g. AES-GCM under an Android Keystore
- * key). `unwrap(wrap(k)) == k` must hold while the platform keeps its key.
+ * Firmware reads and updates: `client.firmware()`.
  */
-open class KeyStoreImpl: Disposable, AutoCloseable, KeyStore
+open class FirmwareClient: Disposable, AutoCloseable, FirmwareClientInterface
 {
 
     @Suppress("UNUSED_PARAMETER")
@@ -5217,7 +5558,7 @@ open class KeyStoreImpl: Disposable, AutoCloseable, KeyStore
                 return;
             }
             uniffiRustCall { status ->
-                UniffiLib.uniffi_latchkey_ffi_fn_free_keystore(handle, status)
+                UniffiLib.uniffi_latchkey_ffi_fn_free_firmwareclient(handle, status)
             }
         }
     }
@@ -5230,46 +5571,91 @@ open class KeyStoreImpl: Disposable, AutoCloseable, KeyStore
             throw InternalException("uniffiCloneHandle() called on NoHandle object");
         }
         return uniffiRustCall() { status ->
-            UniffiLib.uniffi_latchkey_ffi_fn_clone_keystore(handle, status)
+            UniffiLib.uniffi_latchkey_ffi_fn_clone_firmwareclient(handle, status)
         }
     }
 
     
     /**
-     * Encrypts (wraps) a data key.
+     * Reads at the door which firmware the lock runs and which model it
+     * is (one status command); the next sync fetches images for that
+     * model.
      */
-    @Throws(KeyStoreException::class)override fun `wrapDataKey`(`dataKey`: kotlin.ByteArray): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(KeyStoreException) { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_keystore_wrap_data_key(
-        it,
-        
-        FfiConverterByteArray.lower(`dataKey`),_status)
-}
-    }
+    @Throws(CommandException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `check`(`lockId`: kotlin.String, `listener`: ProgressListener?) : FirmwareStatus {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_firmwareclient_check(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`lockId`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeFirmwareStatus.lift(it) },
+        // Error FFI converter
+        CommandException.ErrorHandler,
     )
     }
-    
 
     
     /**
-     * Decrypts bytes produced by `wrap_data_key`; fails with
-     * [`KeyStoreError::WrongKey`] when they were wrapped under another key.
+     * What the phone knows of the lock's firmware (no radio).
      */
-    @Throws(KeyStoreException::class)override fun `unwrapDataKey`(`wrapped`: kotlin.ByteArray): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(KeyStoreException) { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_keystore_unwrap_data_key(
-        it,
-        
-        FfiConverterByteArray.lower(`wrapped`),_status)
-}
-    }
+    @Throws(CredentialException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `status`(`lockId`: kotlin.String) : FirmwareStatus {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_firmwareclient_status(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`lockId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeFirmwareStatus.lift(it) },
+        // Error FFI converter
+        CredentialException.ErrorHandler,
     )
     }
+
     
+    /**
+     * Delivers the newest image this phone carries and installs it,
+     * offline, resuming where the lock stands; then checks what the new
+     * firmware kept and puts back what this phone carries. With nothing
+     * newer carried, it only reads what the lock runs.
+     */
+    @Throws(CommandException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `update`(`lockId`: kotlin.String, `listener`: ProgressListener?) : FirmwareUpdate {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_firmwareclient_update(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`lockId`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeFirmwareUpdate.lift(it) },
+        // Error FFI converter
+        CommandException.ErrorHandler,
+    )
+    }
 
     
 
@@ -5286,104 +5672,25 @@ open class KeyStoreImpl: Disposable, AutoCloseable, KeyStore
 }
 
 
-
-// Put the implementation in an object so we don't pollute the top-level namespace
-internal object uniffiCallbackInterfaceKeyStore {
-    internal object `wrapDataKey`: UniffiCallbackInterfaceKeyStoreMethod0 {
-        override fun callback(`uniffiHandle`: Long,`dataKey`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeKeyStore.handleMap.get(uniffiHandle)
-            val makeCall = { ->
-                uniffiObj.`wrapDataKey`(
-                    FfiConverterByteArray.lift(`dataKey`),
-                )
-            }
-            val writeReturn = { value: kotlin.ByteArray -> uniffiOutReturn.setValue(FfiConverterByteArray.lower(value)) }
-            uniffiTraitInterfaceCallWithError(
-                uniffiCallStatus,
-                makeCall,
-                writeReturn,
-                { e: KeyStoreException -> FfiConverterTypeKeyStoreError.lower(e) }
-            )
-        }
-    }
-    internal object `unwrapDataKey`: UniffiCallbackInterfaceKeyStoreMethod1 {
-        override fun callback(`uniffiHandle`: Long,`wrapped`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeKeyStore.handleMap.get(uniffiHandle)
-            val makeCall = { ->
-                uniffiObj.`unwrapDataKey`(
-                    FfiConverterByteArray.lift(`wrapped`),
-                )
-            }
-            val writeReturn = { value: kotlin.ByteArray -> uniffiOutReturn.setValue(FfiConverterByteArray.lower(value)) }
-            uniffiTraitInterfaceCallWithError(
-                uniffiCallStatus,
-                makeCall,
-                writeReturn,
-                { e: KeyStoreException -> FfiConverterTypeKeyStoreError.lower(e) }
-            )
-        }
-    }
-
-    internal object uniffiFree: UniffiCallbackInterfaceFree {
-        override fun callback(handle: Long) {
-            FfiConverterTypeKeyStore.handleMap.remove(handle)
-        }
-    }
-
-    internal object uniffiClone: UniffiCallbackInterfaceClone {
-        override fun callback(handle: Long): Long {
-            return FfiConverterTypeKeyStore.handleMap.clone(handle)
-        }
-    }
-
-    internal var vtable = UniffiVTableCallbackInterfaceKeyStore.UniffiByValue(
-        uniffiFree,
-        uniffiClone,
-        `wrapDataKey`,
-        `unwrapDataKey`,
-    )
-
-    // Registers the foreign callback with the Rust side.
-    // This method is generated for each callback interface.
-    internal fun register(lib: UniffiLib) {
-        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_keystore(vtable)
-    }
-}
-
 /**
  * @suppress
  */
-public object FfiConverterTypeKeyStore: FfiConverter<KeyStore, Long> {
-    internal val handleMap = UniffiHandleMap<KeyStore>()
-
-    override fun lower(value: KeyStore): Long {
-        if (value is KeyStoreImpl) {
-             // Rust-implemented object.  Clone the handle and return it
-            return value.uniffiCloneHandle()
-         } else {
-            // Kotlin object, generate a new vtable handle and return that.
-            return handleMap.insert(value)
-         }
+public object FfiConverterTypeFirmwareClient: FfiConverter<FirmwareClient, Long> {
+    override fun lower(value: FirmwareClient): Long {
+        return value.uniffiCloneHandle()
     }
 
-    override fun lift(value: Long): KeyStore {
-        if ((value and 1.toLong()) == 0.toLong()) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return KeyStoreImpl(UniffiWithHandle, value)
-        } else {
-            // Kotlin-generated handle, get the object from the handle map
-            return handleMap.remove(value)
-        }
+    override fun lift(value: Long): FirmwareClient {
+        return FirmwareClient(UniffiWithHandle, value)
     }
 
-    override fun read(buf: ByteBuffer): KeyStore {
+    override fun read(buf: ByteBuffer): FirmwareClient {
         return lift(buf.getLong())
     }
 
-    override fun allocationSize(value: KeyStore) = 8UL
+    override fun allocationSize(value: FirmwareClient) = 8UL
 
-    override fun write(value: KeyStore, buf: ByteBuffer) {
+    override fun write(value: FirmwareClient, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -5522,6 +5829,12 @@ public interface KeysClientInterface {
      * Keys held by this phone.
      */
     suspend fun `list`(): List<KeyInfo>
+    
+    /**
+     * The keys this phone holds, live: now, then after each key added,
+     * renewed or removed (by the app or by sync).
+     */
+    fun `subscribe`(`listener`: KeysListener): Subscription
     
     companion object
 }
@@ -5778,6 +6091,25 @@ open class KeysClient: Disposable, AutoCloseable, KeysClientInterface
     }
 
     
+    /**
+     * The keys this phone holds, live: now, then after each key added,
+     * renewed or removed (by the app or by sync).
+     */
+    @Throws(CredentialException::class)override fun `subscribe`(`listener`: KeysListener): Subscription {
+            return FfiConverterTypeSubscription.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CredentialException) { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_keysclient_subscribe(
+        it,
+        
+        FfiConverterTypeKeysListener.lower(`listener`),_status)
+}
+    }
+    )
+    }
+    
+
+    
 
     
 
@@ -5976,20 +6308,54 @@ public interface LatchkeyClientInterface {
     fun `sync`(): SyncClient?
     
     /**
+     * How the key store's key and the holder key are protected, as the
+     * app's `KeyStore` and `Signer` say (software fallbacks in tests).
+     */
+    fun `keyCustody`(): KeyCustody
+    
+    /**
+     * Signs out (or the account was deleted): uploads the waiting events
+     * while online, then deletes the account's keys, secrets, PIN
+     * secrets, records and store files and the platform keys (the app's
+     * `KeyStore.deleteKey` and `Signer.deleteKey` are called). The
+     * client is closed afterwards: close it and build a new one for the
+     * next account. Throws `Storage` when the store's files could not all
+     * be removed (their records are cleared and their key deleted anyway).
+     */
+    suspend fun `signOut`(): SignOutReport
+    
+    /**
      * Diagnostics with texts in `locale` (`de`, `pt-BR`) from `catalog`,
      * falling back to the language, then English, key by key.
      */
     fun `diagnosticsIn`(`catalog`: MessageCatalog, `locale`: kotlin.String): DiagnosticsClient
     
     /**
-     * The backup way in and the emergency access sheet.
+     * The backup way in and the emergency access sheet, in English.
      */
     fun `emergency`(): EmergencyClient
+    
+    /**
+     * The emergency access sheet with its texts, dates and schedules in
+     * `locale` from `catalog` (the same catalog and locale as
+     * [`LatchkeyClient::diagnostics_in`], so its readiness lines match).
+     */
+    fun `emergencyIn`(`catalog`: MessageCatalog, `locale`: kotlin.String): EmergencyClient
+    
+    /**
+     * The lock's firmware: what it runs, and updates delivered offline.
+     */
+    fun `firmware`(): FirmwareClient
     
     /**
      * Keypad PINs: PIN lists, PIN drift, offline PINs (host phones).
      */
     fun `pins`(): PinsClient
+    
+    /**
+     * Setting locks up: claiming a new one, re-commissioning a reset one.
+     */
+    fun `setup`(): SetupClient
     
     companion object
 }
@@ -6279,6 +6645,53 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
 
     
     /**
+     * How the key store's key and the holder key are protected, as the
+     * app's `KeyStore` and `Signer` say (software fallbacks in tests).
+     */override fun `keyCustody`(): KeyCustody {
+            return FfiConverterTypeKeyCustody.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_latchkeyclient_key_custody(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Signs out (or the account was deleted): uploads the waiting events
+     * while online, then deletes the account's keys, secrets, PIN
+     * secrets, records and store files and the platform keys (the app's
+     * `KeyStore.deleteKey` and `Signer.deleteKey` are called). The
+     * client is closed afterwards: close it and build a new one for the
+     * next account. Throws `Storage` when the store's files could not all
+     * be removed (their records are cleared and their key deleted anyway).
+     */
+    @Throws(ClientException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `signOut`() : SignOutReport {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_latchkeyclient_sign_out(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeSignOutReport.lift(it) },
+        // Error FFI converter
+        ClientException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * Diagnostics with texts in `locale` (`de`, `pt-BR`) from `catalog`,
      * falling back to the language, then English, key by key.
      */override fun `diagnosticsIn`(`catalog`: MessageCatalog, `locale`: kotlin.String): DiagnosticsClient {
@@ -6298,12 +6711,48 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
 
     
     /**
-     * The backup way in and the emergency access sheet.
+     * The backup way in and the emergency access sheet, in English.
      */override fun `emergency`(): EmergencyClient {
             return FfiConverterTypeEmergencyClient.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_latchkey_ffi_fn_method_latchkeyclient_emergency(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The emergency access sheet with its texts, dates and schedules in
+     * `locale` from `catalog` (the same catalog and locale as
+     * [`LatchkeyClient::diagnostics_in`], so its readiness lines match).
+     */override fun `emergencyIn`(`catalog`: MessageCatalog, `locale`: kotlin.String): EmergencyClient {
+            return FfiConverterTypeEmergencyClient.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_latchkeyclient_emergency_in(
+        it,
+        
+        FfiConverterTypeMessageCatalog.lower(`catalog`),
+        FfiConverterString.lower(`locale`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The lock's firmware: what it runs, and updates delivered offline.
+     */override fun `firmware`(): FirmwareClient {
+            return FfiConverterTypeFirmwareClient.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_latchkeyclient_firmware(
         it,
         _status)
 }
@@ -6320,6 +6769,22 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
     callWithHandle {
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_latchkey_ffi_fn_method_latchkeyclient_pins(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Setting locks up: claiming a new one, re-commissioning a reset one.
+     */override fun `setup`(): SetupClient {
+            return FfiConverterTypeSetupClient.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_latchkeyclient_setup(
         it,
         _status)
 }
@@ -6469,6 +6934,16 @@ public object FfiConverterTypeLatchkeyClient: FfiConverter<LatchkeyClient, Long>
 public interface LatchkeyClientBuilderInterface {
     
     /**
+     * Lets a missing key store or signer fall back to software keys (a
+     * key file beside the store, a key sealed in it): for desktops,
+     * tests and demos, never a phone app's release build. Without it,
+     * `build` throws `InvalidConfig` when either is missing; with it,
+     * `keyCustody()` says which are software. (Test builds with the `sim`
+     * feature allow them in a `simulatedWorld`.)
+     */
+    fun `allowSoftwareKeys`(): LatchkeyClientBuilder
+    
+    /**
      * The account's bearer tokens, for the cloud.
      */
     fun `authProvider`(`auth`: AuthProvider): LatchkeyClientBuilder
@@ -6488,15 +6963,15 @@ public interface LatchkeyClientBuilderInterface {
     suspend fun `build`(): LatchkeyClient
     
     /**
-     * The platform key store that wraps the store's data key. Without it a
-     * software key file beside the store is used: fine for desktops and
-     * tests, not for production phones.
+     * The platform key store that wraps the store's data key (the glue's
+     * `AndroidKeystoreKeyStore`, `KeychainKeyStore`). Required unless
+     * `allowSoftwareKeys()`.
      */
     fun `keyStore`(`keyStore`: KeyStore): LatchkeyClientBuilder
     
     /**
-     * The hardware-backed holder key. Without it a software P-256 key is
-     * created and kept sealed in the store.
+     * The hardware-backed holder key (the glue's `AndroidKeystoreSigner`,
+     * `SecureEnclaveSigner`). Required unless `allowSoftwareKeys()`.
      */
     fun `signer`(`signer`: Signer): LatchkeyClientBuilder
     
@@ -6622,6 +7097,27 @@ open class LatchkeyClientBuilder: Disposable, AutoCloseable, LatchkeyClientBuild
 
     
     /**
+     * Lets a missing key store or signer fall back to software keys (a
+     * key file beside the store, a key sealed in it): for desktops,
+     * tests and demos, never a phone app's release build. Without it,
+     * `build` throws `InvalidConfig` when either is missing; with it,
+     * `keyCustody()` says which are software. (Test builds with the `sim`
+     * feature allow them in a `simulatedWorld`.)
+     */override fun `allowSoftwareKeys`(): LatchkeyClientBuilder {
+            return FfiConverterTypeLatchkeyClientBuilder.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_latchkeyclientbuilder_allow_software_keys(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * The account's bearer tokens, for the cloud.
      */override fun `authProvider`(`auth`: AuthProvider): LatchkeyClientBuilder {
             return FfiConverterTypeLatchkeyClientBuilder.lift(
@@ -6684,9 +7180,9 @@ open class LatchkeyClientBuilder: Disposable, AutoCloseable, LatchkeyClientBuild
 
     
     /**
-     * The platform key store that wraps the store's data key. Without it a
-     * software key file beside the store is used: fine for desktops and
-     * tests, not for production phones.
+     * The platform key store that wraps the store's data key (the glue's
+     * `AndroidKeystoreKeyStore`, `KeychainKeyStore`). Required unless
+     * `allowSoftwareKeys()`.
      */override fun `keyStore`(`keyStore`: KeyStore): LatchkeyClientBuilder {
             return FfiConverterTypeLatchkeyClientBuilder.lift(
     callWithHandle {
@@ -6703,8 +7199,8 @@ open class LatchkeyClientBuilder: Disposable, AutoCloseable, LatchkeyClientBuild
 
     
     /**
-     * The hardware-backed holder key. Without it a software P-256 key is
-     * created and kept sealed in the store.
+     * The hardware-backed holder key (the glue's `AndroidKeystoreSigner`,
+     * `SecureEnclaveSigner`). Required unless `allowSoftwareKeys()`.
      */override fun `signer`(`signer`: Signer): LatchkeyClientBuilder {
             return FfiConverterTypeLatchkeyClientBuilder.lift(
     callWithHandle {
@@ -6875,12 +7371,37 @@ public interface LocksClientInterface {
     suspend fun `status`(`lockId`: kotlin.String, `listener`: ProgressListener?, `cancel`: CancelToken? = null): CommandReport
     
     /**
+     * Unlocks and pulls the latch, so the door swings open. A service
+     * key may not (the lock's rule, checked on the phone first): that
+     * is `Refused` with `ROLE_NOT_ALLOWED`, before any radio use.
+     */
+    suspend fun `unlatch`(`lockId`: kotlin.String, `listener`: ProgressListener?, `cancel`: CancelToken? = null): CommandReport
+    
+    /**
      * Unlocks the lock (hex id), online or not. Cancelling the call (the
      * Kotlin coroutine, or `cancel`: Swift's task-aware calls use it)
      * drops the command: the lock acts at most once, the store stays
      * intact.
      */
     suspend fun `unlock`(`lockId`: kotlin.String, `listener`: ProgressListener?, `cancel`: CancelToken? = null): CommandReport
+    
+    /**
+     * One lock's state, live: `listener` gets it now, then after every
+     * change (a command, a sync, a status read): bolt, door, battery,
+     * faults, the last outcome, drift. Ends with `UnknownLock` if the
+     * phone has no record of the lock. Keep the returned handle; cancel
+     * it (or drop it) to stop.
+     */
+    fun `subscribe`(`lockId`: kotlin.String, `listener`: LockViewListener): Subscription
+    
+    /**
+     * The latchkey locks in range, while the subscription runs: a scan
+     * session (an 8 s scan every 12 s, within Android's scan budget)
+     * naming the locks this phone knows, strongest signal first. A
+     * failed scan (Bluetooth off, a permission) arrives as the value's
+     * `problem`, and the next window tries again.
+     */
+    fun `subscribeNearby`(`listener`: NearbyLocksListener): Subscription
     
     companion object
 }
@@ -7070,6 +7591,35 @@ open class LocksClient: Disposable, AutoCloseable, LocksClientInterface
 
     
     /**
+     * Unlocks and pulls the latch, so the door swings open. A service
+     * key may not (the lock's rule, checked on the phone first): that
+     * is `Refused` with `ROLE_NOT_ALLOWED`, before any radio use.
+     */
+    @Throws(CommandException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `unlatch`(`lockId`: kotlin.String, `listener`: ProgressListener?, `cancel`: CancelToken?) : CommandReport {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_locksclient_unlatch(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`lockId`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`cancel`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCommandReport.lift(it) },
+        // Error FFI converter
+        CommandException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * Unlocks the lock (hex id), online or not. Cancelling the call (the
      * Kotlin coroutine, or `cancel`: Swift's task-aware calls use it)
      * drops the command: the lock acts at most once, the store stays
@@ -7097,6 +7647,51 @@ open class LocksClient: Disposable, AutoCloseable, LocksClientInterface
         CommandException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * One lock's state, live: `listener` gets it now, then after every
+     * change (a command, a sync, a status read): bolt, door, battery,
+     * faults, the last outcome, drift. Ends with `UnknownLock` if the
+     * phone has no record of the lock. Keep the returned handle; cancel
+     * it (or drop it) to stop.
+     */
+    @Throws(CredentialException::class)override fun `subscribe`(`lockId`: kotlin.String, `listener`: LockViewListener): Subscription {
+            return FfiConverterTypeSubscription.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CredentialException) { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_locksclient_subscribe(
+        it,
+        
+        FfiConverterString.lower(`lockId`),
+        FfiConverterTypeLockViewListener.lower(`listener`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The latchkey locks in range, while the subscription runs: a scan
+     * session (an 8 s scan every 12 s, within Android's scan budget)
+     * naming the locks this phone knows, strongest signal first. A
+     * failed scan (Bluetooth off, a permission) arrives as the value's
+     * `problem`, and the next window tries again.
+     */
+    @Throws(CredentialException::class)override fun `subscribeNearby`(`listener`: NearbyLocksListener): Subscription {
+            return FfiConverterTypeSubscription.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CredentialException) { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_locksclient_subscribe_nearby(
+        it,
+        
+        FfiConverterTypeNearbyLocksListener.lower(`listener`),_status)
+}
+    }
+    )
+    }
+    
 
     
 
@@ -7233,331 +7828,6 @@ public object FfiConverterTypeLocksClient: FfiConverter<LocksClient, Long> {
 
 
 /**
- * Receives the library's log lines. Called on any thread; must not call
- * back into latchkey (such lines are dropped).
- */
-public interface LogSink {
-    
-    /**
-     * One line.
-     */
-    fun `log`(`record`: LogRecord)
-    
-    companion object
-}
-
-/**
- * Receives the library's log lines. Called on any thread; must not call
- * back into latchkey (such lines are dropped).
- */
-open class LogSinkImpl: Disposable, AutoCloseable, LogSink
-{
-
-    @Suppress("UNUSED_PARAMETER")
-    /**
-     * @suppress
-     */
-    constructor(withHandle: UniffiWithHandle, handle: Long) {
-        this.handle = handle
-        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
-    }
-
-    /**
-     * @suppress
-     *
-     * This constructor can be used to instantiate a fake object. Only used for tests. Any
-     * attempt to actually use an object constructed this way will fail as there is no
-     * connected Rust object.
-     */
-    @Suppress("UNUSED_PARAMETER")
-    constructor(noHandle: NoHandle) {
-        this.handle = 0
-        this.cleanable = null
-    }
-
-    protected val handle: Long
-    protected val cleanable: UniffiCleaner.Cleanable?
-
-    private val wasDestroyed = AtomicBoolean(false)
-    private val callCounter = AtomicLong(1)
-
-    /**
-     * Whether the current object has been destroyed and its reference is gone in the Rust side.
-     */
-    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
-
-    override fun destroy() {
-        // Only allow a single call to this method.
-        // TODO: maybe we should log a warning if called more than once?
-        if (this.wasDestroyed.compareAndSet(false, true)) {
-            // This decrement always matches the initial count of 1 given at creation time.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    @Synchronized
-    override fun close() {
-        this.destroy()
-    }
-
-    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
-        // Check and increment the call counter, to keep the object alive.
-        // This needs a compare-and-set retry loop in case of concurrent updates.
-        do {
-            val c = this.callCounter.get()
-            if (c == 0L) {
-                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
-            }
-            if (c == Long.MAX_VALUE) {
-                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
-            }
-        } while (! this.callCounter.compareAndSet(c, c + 1L))
-        // Now we can safely do the method call without the handle being freed concurrently.
-        try {
-            return block(this.uniffiCloneHandle())
-        } finally {
-            // This decrement always matches the increment we performed above.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    // Use a static inner class instead of a closure so as not to accidentally
-    // capture `this` as part of the cleanable's action.
-    private class UniffiCleanAction(private val handle: Long) : Runnable {
-        override fun run() {
-            if (handle == 0.toLong()) {
-                // Fake object created with `NoHandle`, don't try to free.
-                return;
-            }
-            uniffiRustCall { status ->
-                UniffiLib.uniffi_latchkey_ffi_fn_free_logsink(handle, status)
-            }
-        }
-    }
-
-    /**
-     * @suppress
-     */
-    fun uniffiCloneHandle(): Long {
-        if (handle == 0.toLong()) {
-            throw InternalException("uniffiCloneHandle() called on NoHandle object");
-        }
-        return uniffiRustCall() { status ->
-            UniffiLib.uniffi_latchkey_ffi_fn_clone_logsink(handle, status)
-        }
-    }
-
-    
-    /**
-     * One line.
-     */override fun `log`(`record`: LogRecord)
-        = 
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_logsink_log(
-        it,
-        
-        FfiConverterTypeLogRecord.lower(`record`),_status)
-}
-    }
-    
-    
-
-    
-
-    
-
-
-    
-    
-    /**
-     * @suppress
-     */
-    companion object
-    
-}
-
-
-
-// Put the implementation in an object so we don't pollute the top-level namespace
-internal object uniffiCallbackInterfaceLogSink {
-    internal object `log`: UniffiCallbackInterfaceLogSinkMethod0 {
-        override fun callback(`uniffiHandle`: Long,`record`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeLogSink.handleMap.get(uniffiHandle)
-            val makeCall = { ->
-                uniffiObj.`log`(
-                    FfiConverterTypeLogRecord.lift(`record`),
-                )
-            }
-            val writeReturn = { _: Unit -> Unit }
-            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
-        }
-    }
-
-    internal object uniffiFree: UniffiCallbackInterfaceFree {
-        override fun callback(handle: Long) {
-            FfiConverterTypeLogSink.handleMap.remove(handle)
-        }
-    }
-
-    internal object uniffiClone: UniffiCallbackInterfaceClone {
-        override fun callback(handle: Long): Long {
-            return FfiConverterTypeLogSink.handleMap.clone(handle)
-        }
-    }
-
-    internal var vtable = UniffiVTableCallbackInterfaceLogSink.UniffiByValue(
-        uniffiFree,
-        uniffiClone,
-        `log`,
-    )
-
-    // Registers the foreign callback with the Rust side.
-    // This method is generated for each callback interface.
-    internal fun register(lib: UniffiLib) {
-        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_logsink(vtable)
-    }
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeLogSink: FfiConverter<LogSink, Long> {
-    internal val handleMap = UniffiHandleMap<LogSink>()
-
-    override fun lower(value: LogSink): Long {
-        if (value is LogSinkImpl) {
-             // Rust-implemented object.  Clone the handle and return it
-            return value.uniffiCloneHandle()
-         } else {
-            // Kotlin object, generate a new vtable handle and return that.
-            return handleMap.insert(value)
-         }
-    }
-
-    override fun lift(value: Long): LogSink {
-        if ((value and 1.toLong()) == 0.toLong()) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return LogSinkImpl(UniffiWithHandle, value)
-        } else {
-            // Kotlin-generated handle, get the object from the handle map
-            return handleMap.remove(value)
-        }
-    }
-
-    override fun read(buf: ByteBuffer): LogSink {
-        return lift(buf.getLong())
-    }
-
-    override fun allocationSize(value: LogSink) = 8UL
-
-    override fun write(value: LogSink, buf: ByteBuffer) {
-        buf.putLong(lower(value))
-    }
-}
-
-
-// This template implements a class for working with a Rust struct via a handle
-// to the live Rust struct on the other side of the FFI.
-//
-// There's some subtlety here, because we have to be careful not to operate on a Rust
-// struct after it has been dropped, and because we must expose a public API for freeing
-// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
-//
-//   * Each instance holds an opaque handle to the underlying Rust struct.
-//     Method calls need to read this handle from the object's state and pass it in to
-//     the Rust FFI.
-//
-//   * When an instance is no longer needed, its handle should be passed to a
-//     special destructor function provided by the Rust FFI, which will drop the
-//     underlying Rust struct.
-//
-//   * Given an instance, calling code is expected to call the special
-//     `destroy` method in order to free it after use, either by calling it explicitly
-//     or by using a higher-level helper like the `use` method. Failing to do so risks
-//     leaking the underlying Rust struct.
-//
-//   * We can't assume that calling code will do the right thing, and must be prepared
-//     to handle Kotlin method calls executing concurrently with or even after a call to
-//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
-//
-//   * We must never allow Rust code to operate on the underlying Rust struct after
-//     the destructor has been called, and must never call the destructor more than once.
-//     Doing so may trigger memory unsafety.
-//
-//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
-//     is implemented to call the destructor when the Kotlin object becomes unreachable.
-//     This is done in a background thread. This is not a panacea, and client code should be aware that
-//      1. the thread may starve if some there are objects that have poorly performing
-//     `drop` methods or do significant work in their `drop` methods.
-//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
-//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
-//
-// If we try to implement this with mutual exclusion on access to the handle, there is the
-// possibility of a race between a method call and a concurrent call to `destroy`:
-//
-//    * Thread A starts a method call, reads the value of the handle, but is interrupted
-//      before it can pass the handle over the FFI to Rust.
-//    * Thread B calls `destroy` and frees the underlying Rust struct.
-//    * Thread A resumes, passing the already-read handle value to Rust and triggering
-//      a use-after-free.
-//
-// One possible solution would be to use a `ReadWriteLock`, with each method call taking
-// a read lock (and thus allowed to run concurrently) and the special `destroy` method
-// taking a write lock (and thus blocking on live method calls). However, we aim not to
-// generate methods with any hidden blocking semantics, and a `destroy` method that might
-// block if called incorrectly seems to meet that bar.
-//
-// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
-// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
-// has been called. These are updated according to the following rules:
-//
-//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
-//      The initial value for the flag is false.
-//
-//    * At the start of each method call, we atomically check the counter.
-//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
-//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
-//
-//    * At the end of each method call, we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-//    * When `destroy` is called, we atomically flip the flag from false to true.
-//      If the flag was already true we silently fail.
-//      Otherwise we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
-// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
-//
-// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
-// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
-// of the underlying Rust code.
-//
-// This makes a cleaner a better alternative to _not_ calling `destroy()` as
-// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
-// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
-// thread may be starved, and the app will leak memory.
-//
-// In this case, `destroy`ing manually may be a better solution.
-//
-// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
-// with Rust peers are reclaimed:
-//
-// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
-// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
-// 3. The memory is reclaimed when the process terminates.
-//
-// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
-//
-
-
-/**
  * English plus the translations the app adds. Keys are stable
  * (`finding.<code>.title`, `wizard.question.<step>`, …; the list is in
  * docs/diagnostics.md and [`MessageCatalog::english_entries`]).
@@ -7571,7 +7841,9 @@ public interface MessageCatalogInterface {
     fun `addTranslations`(`locale`: kotlin.String, `entries`: Map<kotlin.String, kotlin.String>): kotlin.UInt
     
     /**
-     * [`MessageCatalog::add_translations`] from a JSON object of key to text.
+     * [`MessageCatalog::add_translations`] from a JSON object of key to
+     * text: a shipped locale file (ARB; its `@` metadata is skipped) or
+     * the app's own overrides.
      */
     fun `addTranslationsJson`(`locale`: kotlin.String, `json`: kotlin.String): kotlin.UInt
     
@@ -7749,7 +8021,9 @@ open class MessageCatalog: Disposable, AutoCloseable, MessageCatalogInterface
 
     
     /**
-     * [`MessageCatalog::add_translations`] from a JSON object of key to text.
+     * [`MessageCatalog::add_translations`] from a JSON object of key to
+     * text: a shipped locale file (ARB; its `@` metadata is skipped) or
+     * the app's own overrides.
      */
     @Throws(DiagnosticsException::class)override fun `addTranslationsJson`(`locale`: kotlin.String, `json`: kotlin.String): kotlin.UInt {
             return FfiConverterUInt.lift(
@@ -8430,337 +8704,6 @@ public object FfiConverterTypePinsClient: FfiConverter<PinsClient, Long> {
 
 
 /**
- * Receives the steps of a command, in order, on the library's own
- * progress thread (never the caller's, so a listener can't stall a
- * command and a command polled on the main thread can't stall the UI
- * through it): post to the main thread before touching UI. Every step
- * is delivered before the command's call returns.
- */
-public interface ProgressListener {
-    
-    /**
-     * One step, in order.
-     */
-    fun `onProgress`(`progress`: Progress)
-    
-    companion object
-}
-
-/**
- * Receives the steps of a command, in order, on the library's own
- * progress thread (never the caller's, so a listener can't stall a
- * command and a command polled on the main thread can't stall the UI
- * through it): post to the main thread before touching UI. Every step
- * is delivered before the command's call returns.
- */
-open class ProgressListenerImpl: Disposable, AutoCloseable, ProgressListener
-{
-
-    @Suppress("UNUSED_PARAMETER")
-    /**
-     * @suppress
-     */
-    constructor(withHandle: UniffiWithHandle, handle: Long) {
-        this.handle = handle
-        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
-    }
-
-    /**
-     * @suppress
-     *
-     * This constructor can be used to instantiate a fake object. Only used for tests. Any
-     * attempt to actually use an object constructed this way will fail as there is no
-     * connected Rust object.
-     */
-    @Suppress("UNUSED_PARAMETER")
-    constructor(noHandle: NoHandle) {
-        this.handle = 0
-        this.cleanable = null
-    }
-
-    protected val handle: Long
-    protected val cleanable: UniffiCleaner.Cleanable?
-
-    private val wasDestroyed = AtomicBoolean(false)
-    private val callCounter = AtomicLong(1)
-
-    /**
-     * Whether the current object has been destroyed and its reference is gone in the Rust side.
-     */
-    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
-
-    override fun destroy() {
-        // Only allow a single call to this method.
-        // TODO: maybe we should log a warning if called more than once?
-        if (this.wasDestroyed.compareAndSet(false, true)) {
-            // This decrement always matches the initial count of 1 given at creation time.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    @Synchronized
-    override fun close() {
-        this.destroy()
-    }
-
-    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
-        // Check and increment the call counter, to keep the object alive.
-        // This needs a compare-and-set retry loop in case of concurrent updates.
-        do {
-            val c = this.callCounter.get()
-            if (c == 0L) {
-                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
-            }
-            if (c == Long.MAX_VALUE) {
-                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
-            }
-        } while (! this.callCounter.compareAndSet(c, c + 1L))
-        // Now we can safely do the method call without the handle being freed concurrently.
-        try {
-            return block(this.uniffiCloneHandle())
-        } finally {
-            // This decrement always matches the increment we performed above.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    // Use a static inner class instead of a closure so as not to accidentally
-    // capture `this` as part of the cleanable's action.
-    private class UniffiCleanAction(private val handle: Long) : Runnable {
-        override fun run() {
-            if (handle == 0.toLong()) {
-                // Fake object created with `NoHandle`, don't try to free.
-                return;
-            }
-            uniffiRustCall { status ->
-                UniffiLib.uniffi_latchkey_ffi_fn_free_progresslistener(handle, status)
-            }
-        }
-    }
-
-    /**
-     * @suppress
-     */
-    fun uniffiCloneHandle(): Long {
-        if (handle == 0.toLong()) {
-            throw InternalException("uniffiCloneHandle() called on NoHandle object");
-        }
-        return uniffiRustCall() { status ->
-            UniffiLib.uniffi_latchkey_ffi_fn_clone_progresslistener(handle, status)
-        }
-    }
-
-    
-    /**
-     * One step, in order.
-     */override fun `onProgress`(`progress`: Progress)
-        = 
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_progresslistener_on_progress(
-        it,
-        
-        FfiConverterTypeProgress.lower(`progress`),_status)
-}
-    }
-    
-    
-
-    
-
-    
-
-
-    
-    
-    /**
-     * @suppress
-     */
-    companion object
-    
-}
-
-
-
-// Put the implementation in an object so we don't pollute the top-level namespace
-internal object uniffiCallbackInterfaceProgressListener {
-    internal object `onProgress`: UniffiCallbackInterfaceProgressListenerMethod0 {
-        override fun callback(`uniffiHandle`: Long,`progress`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeProgressListener.handleMap.get(uniffiHandle)
-            val makeCall = { ->
-                uniffiObj.`onProgress`(
-                    FfiConverterTypeProgress.lift(`progress`),
-                )
-            }
-            val writeReturn = { _: Unit -> Unit }
-            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
-        }
-    }
-
-    internal object uniffiFree: UniffiCallbackInterfaceFree {
-        override fun callback(handle: Long) {
-            FfiConverterTypeProgressListener.handleMap.remove(handle)
-        }
-    }
-
-    internal object uniffiClone: UniffiCallbackInterfaceClone {
-        override fun callback(handle: Long): Long {
-            return FfiConverterTypeProgressListener.handleMap.clone(handle)
-        }
-    }
-
-    internal var vtable = UniffiVTableCallbackInterfaceProgressListener.UniffiByValue(
-        uniffiFree,
-        uniffiClone,
-        `onProgress`,
-    )
-
-    // Registers the foreign callback with the Rust side.
-    // This method is generated for each callback interface.
-    internal fun register(lib: UniffiLib) {
-        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_progresslistener(vtable)
-    }
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeProgressListener: FfiConverter<ProgressListener, Long> {
-    internal val handleMap = UniffiHandleMap<ProgressListener>()
-
-    override fun lower(value: ProgressListener): Long {
-        if (value is ProgressListenerImpl) {
-             // Rust-implemented object.  Clone the handle and return it
-            return value.uniffiCloneHandle()
-         } else {
-            // Kotlin object, generate a new vtable handle and return that.
-            return handleMap.insert(value)
-         }
-    }
-
-    override fun lift(value: Long): ProgressListener {
-        if ((value and 1.toLong()) == 0.toLong()) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return ProgressListenerImpl(UniffiWithHandle, value)
-        } else {
-            // Kotlin-generated handle, get the object from the handle map
-            return handleMap.remove(value)
-        }
-    }
-
-    override fun read(buf: ByteBuffer): ProgressListener {
-        return lift(buf.getLong())
-    }
-
-    override fun allocationSize(value: ProgressListener) = 8UL
-
-    override fun write(value: ProgressListener, buf: ByteBuffer) {
-        buf.putLong(lower(value))
-    }
-}
-
-
-// This template implements a class for working with a Rust struct via a handle
-// to the live Rust struct on the other side of the FFI.
-//
-// There's some subtlety here, because we have to be careful not to operate on a Rust
-// struct after it has been dropped, and because we must expose a public API for freeing
-// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
-//
-//   * Each instance holds an opaque handle to the underlying Rust struct.
-//     Method calls need to read this handle from the object's state and pass it in to
-//     the Rust FFI.
-//
-//   * When an instance is no longer needed, its handle should be passed to a
-//     special destructor function provided by the Rust FFI, which will drop the
-//     underlying Rust struct.
-//
-//   * Given an instance, calling code is expected to call the special
-//     `destroy` method in order to free it after use, either by calling it explicitly
-//     or by using a higher-level helper like the `use` method. Failing to do so risks
-//     leaking the underlying Rust struct.
-//
-//   * We can't assume that calling code will do the right thing, and must be prepared
-//     to handle Kotlin method calls executing concurrently with or even after a call to
-//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
-//
-//   * We must never allow Rust code to operate on the underlying Rust struct after
-//     the destructor has been called, and must never call the destructor more than once.
-//     Doing so may trigger memory unsafety.
-//
-//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
-//     is implemented to call the destructor when the Kotlin object becomes unreachable.
-//     This is done in a background thread. This is not a panacea, and client code should be aware that
-//      1. the thread may starve if some there are objects that have poorly performing
-//     `drop` methods or do significant work in their `drop` methods.
-//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
-//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
-//
-// If we try to implement this with mutual exclusion on access to the handle, there is the
-// possibility of a race between a method call and a concurrent call to `destroy`:
-//
-//    * Thread A starts a method call, reads the value of the handle, but is interrupted
-//      before it can pass the handle over the FFI to Rust.
-//    * Thread B calls `destroy` and frees the underlying Rust struct.
-//    * Thread A resumes, passing the already-read handle value to Rust and triggering
-//      a use-after-free.
-//
-// One possible solution would be to use a `ReadWriteLock`, with each method call taking
-// a read lock (and thus allowed to run concurrently) and the special `destroy` method
-// taking a write lock (and thus blocking on live method calls). However, we aim not to
-// generate methods with any hidden blocking semantics, and a `destroy` method that might
-// block if called incorrectly seems to meet that bar.
-//
-// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
-// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
-// has been called. These are updated according to the following rules:
-//
-//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
-//      The initial value for the flag is false.
-//
-//    * At the start of each method call, we atomically check the counter.
-//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
-//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
-//
-//    * At the end of each method call, we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-//    * When `destroy` is called, we atomically flip the flag from false to true.
-//      If the flag was already true we silently fail.
-//      Otherwise we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
-// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
-//
-// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
-// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
-// of the underlying Rust code.
-//
-// This makes a cleaner a better alternative to _not_ calling `destroy()` as
-// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
-// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
-// thread may be starved, and the app will leak memory.
-//
-// In this case, `destroy`ing manually may be a better solution.
-//
-// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
-// with Rust peers are reclaimed:
-//
-// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
-// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
-// 3. The memory is reclaimed when the process terminates.
-//
-// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
-//
-
-
-/**
  * Opens locks from an extension's process through the quick-access
  * directory the app keeps; never opens the app's store.
  */
@@ -9135,30 +9078,33 @@ public object FfiConverterTypeQuickUnlock: FfiConverter<QuickUnlock, Long> {
 
 
 /**
- * Holds the phone's P-256 holder key and signs with ECDSA P-256 SHA-256
- * (Android `SHA256withECDSA`, iOS `ecdsaSignatureMessageX962SHA256`).
+ * Claiming and re-commissioning locks: `client.setup()`.
  */
-public interface Signer {
+public interface SetupClientInterface {
     
     /**
-     * The public key, SEC1 uncompressed (65 bytes, `04 ‖ x ‖ y`).
+     * Claims the new (or reset) lock on `setup_code`'s label (the QR
+     * code's text, `LK1.…`) for `settings`' account, offline: proves the
+     * setup secret, installs the issuer key, this phone's time, name and
+     * groups, calibrates the bolt; the cloud registers the lock when the
+     * phone is next online.
      */
-    fun `publicKey`(): kotlin.ByteArray
+    suspend fun `claim`(`setupCode`: kotlin.String, `settings`: ClaimSettings, `listener`: ProgressListener?): SetupReport
     
     /**
-     * Hashes `message` with SHA-256 and signs it. Either the platform's
-     * DER signature or the raw 64-byte `r ‖ s` is accepted.
+     * Brings a reset lock (hex id) this phone knows back in one flow:
+     * issuer, time, name, groups, PIN secret and the newest lists.
+     * `setup_code` defaults to the label kept when this phone set it up.
      */
-    fun `sign`(`message`: kotlin.ByteArray): kotlin.ByteArray
+    suspend fun `recommission`(`lockId`: kotlin.String, `setupCode`: kotlin.String?, `listener`: ProgressListener?): SetupReport
     
     companion object
 }
 
 /**
- * Holds the phone's P-256 holder key and signs with ECDSA P-256 SHA-256
- * (Android `SHA256withECDSA`, iOS `ecdsaSignatureMessageX962SHA256`).
+ * Claiming and re-commissioning locks: `client.setup()`.
  */
-open class SignerImpl: Disposable, AutoCloseable, Signer
+open class SetupClient: Disposable, AutoCloseable, SetupClientInterface
 {
 
     @Suppress("UNUSED_PARAMETER")
@@ -9242,7 +9188,7 @@ open class SignerImpl: Disposable, AutoCloseable, Signer
                 return;
             }
             uniffiRustCall { status ->
-                UniffiLib.uniffi_latchkey_ffi_fn_free_signer(handle, status)
+                UniffiLib.uniffi_latchkey_ffi_fn_free_setupclient(handle, status)
             }
         }
     }
@@ -9255,40 +9201,357 @@ open class SignerImpl: Disposable, AutoCloseable, Signer
             throw InternalException("uniffiCloneHandle() called on NoHandle object");
         }
         return uniffiRustCall() { status ->
-            UniffiLib.uniffi_latchkey_ffi_fn_clone_signer(handle, status)
+            UniffiLib.uniffi_latchkey_ffi_fn_clone_setupclient(handle, status)
         }
     }
 
     
     /**
-     * The public key, SEC1 uncompressed (65 bytes, `04 ‖ x ‖ y`).
+     * Claims the new (or reset) lock on `setup_code`'s label (the QR
+     * code's text, `LK1.…`) for `settings`' account, offline: proves the
+     * setup secret, installs the issuer key, this phone's time, name and
+     * groups, calibrates the bolt; the cloud registers the lock when the
+     * phone is next online.
      */
-    @Throws(KeyStoreException::class)override fun `publicKey`(): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
+    @Throws(CommandException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `claim`(`setupCode`: kotlin.String, `settings`: ClaimSettings, `listener`: ProgressListener?) : SetupReport {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_setupclient_claim(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`setupCode`),
+        FfiConverterTypeClaimSettings.lower(`settings`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeSetupReport.lift(it) },
+        // Error FFI converter
+        CommandException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Brings a reset lock (hex id) this phone knows back in one flow:
+     * issuer, time, name, groups, PIN secret and the newest lists.
+     * `setup_code` defaults to the label kept when this phone set it up.
+     */
+    @Throws(CommandException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `recommission`(`lockId`: kotlin.String, `setupCode`: kotlin.String?, `listener`: ProgressListener?) : SetupReport {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_setupclient_recommission(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`lockId`),
+        FfiConverterOptionalString.lower(`setupCode`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeSetupReport.lift(it) },
+        // Error FFI converter
+        CommandException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSetupClient: FfiConverter<SetupClient, Long> {
+    override fun lower(value: SetupClient): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): SetupClient {
+        return SetupClient(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): SetupClient {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: SetupClient) = 8UL
+
+    override fun write(value: SetupClient, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A running subscription. Keep it while the screen shows its values:
+ * `cancel()` (or dropping it: Kotlin `close()`, a Swift deinit) stops it.
+ */
+public interface SubscriptionInterface {
+    
+    /**
+     * Stops the subscription (idempotent, any thread): no listener call
+     * starts after it returns; one already running finishes.
+     */
+    fun `cancel`()
+    
+    /**
+     * Whether values may still come: not cancelled, and not ended (after
+     * the listener's `onError`).
+     */
+    fun `isActive`(): kotlin.Boolean
+    
+    companion object
+}
+
+/**
+ * A running subscription. Keep it while the screen shows its values:
+ * `cancel()` (or dropping it: Kotlin `close()`, a Swift deinit) stops it.
+ */
+open class Subscription: Disposable, AutoCloseable, SubscriptionInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_latchkey_ffi_fn_free_subscription(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_latchkey_ffi_fn_clone_subscription(handle, status)
+        }
+    }
+
+    
+    /**
+     * Stops the subscription (idempotent, any thread): no listener call
+     * starts after it returns; one already running finishes.
+     */override fun `cancel`()
+        = 
     callWithHandle {
-    uniffiRustCallWithError(KeyStoreException) { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_signer_public_key(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_subscription_cancel(
         it,
         _status)
 }
     }
-    )
-    }
+    
     
 
     
     /**
-     * Hashes `message` with SHA-256 and signs it. Either the platform's
-     * DER signature or the raw 64-byte `r ‖ s` is accepted.
-     */
-    @Throws(KeyStoreException::class)override fun `sign`(`message`: kotlin.ByteArray): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
+     * Whether values may still come: not cancelled, and not ended (after
+     * the listener's `onError`).
+     */override fun `isActive`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
     callWithHandle {
-    uniffiRustCallWithError(KeyStoreException) { _status ->
-    UniffiLib.uniffi_latchkey_ffi_fn_method_signer_sign(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_subscription_is_active(
         it,
-        
-        FfiConverterByteArray.lower(`message`),_status)
+        _status)
 }
     }
     )
@@ -9310,103 +9573,25 @@ open class SignerImpl: Disposable, AutoCloseable, Signer
 }
 
 
-
-// Put the implementation in an object so we don't pollute the top-level namespace
-internal object uniffiCallbackInterfaceSigner {
-    internal object `publicKey`: UniffiCallbackInterfaceSignerMethod0 {
-        override fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeSigner.handleMap.get(uniffiHandle)
-            val makeCall = { ->
-                uniffiObj.`publicKey`(
-                )
-            }
-            val writeReturn = { value: kotlin.ByteArray -> uniffiOutReturn.setValue(FfiConverterByteArray.lower(value)) }
-            uniffiTraitInterfaceCallWithError(
-                uniffiCallStatus,
-                makeCall,
-                writeReturn,
-                { e: KeyStoreException -> FfiConverterTypeKeyStoreError.lower(e) }
-            )
-        }
-    }
-    internal object `sign`: UniffiCallbackInterfaceSignerMethod1 {
-        override fun callback(`uniffiHandle`: Long,`message`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
-            val uniffiObj = FfiConverterTypeSigner.handleMap.get(uniffiHandle)
-            val makeCall = { ->
-                uniffiObj.`sign`(
-                    FfiConverterByteArray.lift(`message`),
-                )
-            }
-            val writeReturn = { value: kotlin.ByteArray -> uniffiOutReturn.setValue(FfiConverterByteArray.lower(value)) }
-            uniffiTraitInterfaceCallWithError(
-                uniffiCallStatus,
-                makeCall,
-                writeReturn,
-                { e: KeyStoreException -> FfiConverterTypeKeyStoreError.lower(e) }
-            )
-        }
-    }
-
-    internal object uniffiFree: UniffiCallbackInterfaceFree {
-        override fun callback(handle: Long) {
-            FfiConverterTypeSigner.handleMap.remove(handle)
-        }
-    }
-
-    internal object uniffiClone: UniffiCallbackInterfaceClone {
-        override fun callback(handle: Long): Long {
-            return FfiConverterTypeSigner.handleMap.clone(handle)
-        }
-    }
-
-    internal var vtable = UniffiVTableCallbackInterfaceSigner.UniffiByValue(
-        uniffiFree,
-        uniffiClone,
-        `publicKey`,
-        `sign`,
-    )
-
-    // Registers the foreign callback with the Rust side.
-    // This method is generated for each callback interface.
-    internal fun register(lib: UniffiLib) {
-        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_signer(vtable)
-    }
-}
-
 /**
  * @suppress
  */
-public object FfiConverterTypeSigner: FfiConverter<Signer, Long> {
-    internal val handleMap = UniffiHandleMap<Signer>()
-
-    override fun lower(value: Signer): Long {
-        if (value is SignerImpl) {
-             // Rust-implemented object.  Clone the handle and return it
-            return value.uniffiCloneHandle()
-         } else {
-            // Kotlin object, generate a new vtable handle and return that.
-            return handleMap.insert(value)
-         }
+public object FfiConverterTypeSubscription: FfiConverter<Subscription, Long> {
+    override fun lower(value: Subscription): Long {
+        return value.uniffiCloneHandle()
     }
 
-    override fun lift(value: Long): Signer {
-        if ((value and 1.toLong()) == 0.toLong()) {
-            // Rust-generated handle, construct a new class that uses the handle to implement the
-            // interface
-            return SignerImpl(UniffiWithHandle, value)
-        } else {
-            // Kotlin-generated handle, get the object from the handle map
-            return handleMap.remove(value)
-        }
+    override fun lift(value: Long): Subscription {
+        return Subscription(UniffiWithHandle, value)
     }
 
-    override fun read(buf: ByteBuffer): Signer {
+    override fun read(buf: ByteBuffer): Subscription {
         return lift(buf.getLong())
     }
 
-    override fun allocationSize(value: Signer) = 8UL
+    override fun allocationSize(value: Subscription) = 8UL
 
-    override fun write(value: Signer, buf: ByteBuffer) {
+    override fun write(value: Subscription, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -9514,6 +9699,14 @@ public object FfiConverterTypeSigner: FfiConverter<Signer, Long> {
 public interface SyncClientInterface {
     
     /**
+     * Host: what this phone installs when it claims the lock (hex id) for
+     * the account: the issuer key and the lock's PIN secret, as hex for
+     * `ClaimSettings`. Fetch it before going to a new lock: the claim
+     * needs no network.
+     */
+    suspend fun `commissioning`(`lockId`: kotlin.String): List<kotlin.String>
+    
+    /**
      * Events the cloud refused for good.
      */
     suspend fun `deadLetters`(): List<DeadLetterInfo>
@@ -9596,6 +9789,13 @@ public interface SyncClientInterface {
      * either way. Returns the token's time (unix seconds).
      */
     suspend fun `timeTokenAtDoor`(`lockId`: kotlin.String, `manufacturerData`: kotlin.ByteArray): kotlin.UInt
+    
+    /**
+     * The sync status, live: now, then after each pass, connectivity
+     * change, queued or uploaded event (online, last pass, pending and
+     * dead-lettered events, next retry, drift).
+     */
+    fun `subscribeStatus`(`listener`: SyncStatusListener): Subscription
     
     companion object
 }
@@ -9703,6 +9903,34 @@ open class SyncClient: Disposable, AutoCloseable, SyncClientInterface
         return uniffiRustCall() { status ->
             UniffiLib.uniffi_latchkey_ffi_fn_clone_syncclient(handle, status)
         }
+    }
+
+    
+    /**
+     * Host: what this phone installs when it claims the lock (hex id) for
+     * the account: the issuer key and the lock's PIN secret, as hex for
+     * `ClaimSettings`. Fetch it before going to a new lock: the claim
+     * needs no network.
+     */
+    @Throws(SyncException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `commissioning`(`lockId`: kotlin.String) : List<kotlin.String> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_ffi_fn_method_syncclient_commissioning(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`lockId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceString.lift(it) },
+        // Error FFI converter
+        SyncException.ErrorHandler,
+    )
     }
 
     
@@ -10039,6 +10267,26 @@ open class SyncClient: Disposable, AutoCloseable, SyncClientInterface
         SyncException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * The sync status, live: now, then after each pass, connectivity
+     * change, queued or uploaded event (online, last pass, pending and
+     * dead-lettered events, next retry, drift).
+     */
+    @Throws(SyncException::class)override fun `subscribeStatus`(`listener`: SyncStatusListener): Subscription {
+            return FfiConverterTypeSubscription.lift(
+    callWithHandle {
+    uniffiRustCallWithError(SyncException) { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_method_syncclient_subscribe_status(
+        it,
+        
+        FfiConverterTypeSyncStatusListener.lower(`listener`),_status)
+}
+    }
+    )
+    }
+    
 
     
 
@@ -10939,6 +11187,77 @@ public object FfiConverterTypeChoice: FfiConverterRustBuffer<Choice> {
 
 
 /**
+ * What an owner installs when claiming a lock (hex of keys and ids).
+ */
+data class ClaimSettings (
+    /**
+     * The lock's name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * The account's issuer key (128 hex digits; `commissioning` gives it).
+     */
+    var `issuerKey`: kotlin.String
+    , 
+    /**
+     * The lock's PIN secret (64 hex digits), when the phone has it.
+     */
+    var `pinSecret`: kotlin.String?
+    , 
+    /**
+     * Local time offset from UTC, minutes.
+     */
+    var `utcOffsetMin`: kotlin.Short
+    , 
+    /**
+     * Lock groups it joins (hex ids).
+     */
+    var `groups`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeClaimSettings: FfiConverterRustBuffer<ClaimSettings> {
+    override fun read(buf: ByteBuffer): ClaimSettings {
+        return ClaimSettings(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterShort.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ClaimSettings) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`issuerKey`) +
+            FfiConverterOptionalString.allocationSize(value.`pinSecret`) +
+            FfiConverterShort.allocationSize(value.`utcOffsetMin`) +
+            FfiConverterSequenceString.allocationSize(value.`groups`)
+    )
+
+    override fun write(value: ClaimSettings, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`issuerKey`, buf)
+            FfiConverterOptionalString.write(value.`pinSecret`, buf)
+            FfiConverterShort.write(value.`utcOffsetMin`, buf)
+            FfiConverterSequenceString.write(value.`groups`, buf)
+    }
+}
+
+
+
+/**
  * The client's configuration. Cloud fields are carried to the sync engine;
  * everything else works without them.
  */
@@ -11439,6 +11758,77 @@ public object FfiConverterTypeCloudPinDrift: FfiConverterRustBuffer<CloudPinDrif
             FfiConverterOptionalUInt.write(value.`lastContactAt`, buf)
             FfiConverterOptionalString.write(value.`lastContactBy`, buf)
             FfiConverterBoolean.write(value.`inSync`, buf)
+    }
+}
+
+
+
+/**
+ * How the last command on a lock ended, in this process.
+ */
+data class CommandOutcome (
+    /**
+     * When it ended (phone clock, unix seconds).
+     */
+    var `at`: kotlin.UInt
+    , 
+    /**
+     * The lock answered `ok`.
+     */
+    var `succeeded`: kotlin.Boolean
+    , 
+    /**
+     * What was asked, when it succeeded.
+     */
+    var `command`: Command?
+    , 
+    /**
+     * Why it failed (`key_expired`, `lock_out_of_range`…).
+     */
+    var `code`: DiagnosisCode?
+    , 
+    /**
+     * A sentence for logs, when it failed.
+     */
+    var `message`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCommandOutcome: FfiConverterRustBuffer<CommandOutcome> {
+    override fun read(buf: ByteBuffer): CommandOutcome {
+        return CommandOutcome(
+            FfiConverterUInt.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalTypeCommand.read(buf),
+            FfiConverterOptionalTypeDiagnosisCode.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CommandOutcome) = (
+            FfiConverterUInt.allocationSize(value.`at`) +
+            FfiConverterBoolean.allocationSize(value.`succeeded`) +
+            FfiConverterOptionalTypeCommand.allocationSize(value.`command`) +
+            FfiConverterOptionalTypeDiagnosisCode.allocationSize(value.`code`) +
+            FfiConverterOptionalString.allocationSize(value.`message`)
+    )
+
+    override fun write(value: CommandOutcome, buf: ByteBuffer) {
+            FfiConverterUInt.write(value.`at`, buf)
+            FfiConverterBoolean.write(value.`succeeded`, buf)
+            FfiConverterOptionalTypeCommand.write(value.`command`, buf)
+            FfiConverterOptionalTypeDiagnosisCode.write(value.`code`, buf)
+            FfiConverterOptionalString.write(value.`message`, buf)
     }
 }
 
@@ -11988,6 +12378,170 @@ public object FfiConverterTypeFinding: FfiConverterRustBuffer<Finding> {
 
 
 /**
+ * What the phone knows of one lock's firmware.
+ */
+data class FirmwareStatus (
+    /**
+     * The version the lock runs, as it last said (none: never asked).
+     */
+    var `running`: kotlin.String?
+    , 
+    /**
+     * Bytes the lock holds of an image it has not installed yet (a
+     * delivery that stopped: the next update goes on from there).
+     */
+    var `downloadHeld`: kotlin.UInt?
+    , 
+    /**
+     * That image's size in bytes.
+     */
+    var `downloadSize`: kotlin.UInt?
+    , 
+    /**
+     * The newest image this phone carries for the lock's model.
+     */
+    var `available`: kotlin.String?
+    , 
+    /**
+     * The phone carries a newer image than the lock runs.
+     */
+    var `updateAvailable`: kotlin.Boolean
+    , 
+    /**
+     * What the vendor says the available image does not keep
+     * (`pin_list`, `certificates`, `clock_trust`).
+     */
+    var `availableLosses`: List<kotlin.String>
+    , 
+    /**
+     * The last update this phone delivered, in words.
+     */
+    var `lastUpdate`: kotlin.String?
+    , 
+    /**
+     * The result code of the last image the lock refused.
+     */
+    var `rejected`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFirmwareStatus: FfiConverterRustBuffer<FirmwareStatus> {
+    override fun read(buf: ByteBuffer): FirmwareStatus {
+        return FirmwareStatus(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FirmwareStatus) = (
+            FfiConverterOptionalString.allocationSize(value.`running`) +
+            FfiConverterOptionalUInt.allocationSize(value.`downloadHeld`) +
+            FfiConverterOptionalUInt.allocationSize(value.`downloadSize`) +
+            FfiConverterOptionalString.allocationSize(value.`available`) +
+            FfiConverterBoolean.allocationSize(value.`updateAvailable`) +
+            FfiConverterSequenceString.allocationSize(value.`availableLosses`) +
+            FfiConverterOptionalString.allocationSize(value.`lastUpdate`) +
+            FfiConverterOptionalString.allocationSize(value.`rejected`)
+    )
+
+    override fun write(value: FirmwareStatus, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`running`, buf)
+            FfiConverterOptionalUInt.write(value.`downloadHeld`, buf)
+            FfiConverterOptionalUInt.write(value.`downloadSize`, buf)
+            FfiConverterOptionalString.write(value.`available`, buf)
+            FfiConverterBoolean.write(value.`updateAvailable`, buf)
+            FfiConverterSequenceString.write(value.`availableLosses`, buf)
+            FfiConverterOptionalString.write(value.`lastUpdate`, buf)
+            FfiConverterOptionalString.write(value.`rejected`, buf)
+    }
+}
+
+
+
+/**
+ * How an update ended.
+ */
+data class FirmwareUpdate (
+    /**
+     * The version before.
+     */
+    var `before`: kotlin.String
+    , 
+    /**
+     * The version the lock runs now.
+     */
+    var `running`: kotlin.String
+    , 
+    /**
+     * What the new firmware kept, in English words (none: nothing was
+     * installed); `still_missing` is what an app words itself.
+     */
+    var `report`: kotlin.String?
+    , 
+    /**
+     * What it did not keep that no phone has put back yet, by name
+     * (`pin_list`, `revocation_list`, `clock_trust`, `certificates`,
+     * `event_log`): `MessageCatalog.text(locale, "value.lost.<name>")`
+     * words each in the app's language.
+     */
+    var `stillMissing`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFirmwareUpdate: FfiConverterRustBuffer<FirmwareUpdate> {
+    override fun read(buf: ByteBuffer): FirmwareUpdate {
+        return FirmwareUpdate(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FirmwareUpdate) = (
+            FfiConverterString.allocationSize(value.`before`) +
+            FfiConverterString.allocationSize(value.`running`) +
+            FfiConverterOptionalString.allocationSize(value.`report`) +
+            FfiConverterSequenceString.allocationSize(value.`stillMissing`)
+    )
+
+    override fun write(value: FirmwareUpdate, buf: ByteBuffer) {
+            FfiConverterString.write(value.`before`, buf)
+            FfiConverterString.write(value.`running`, buf)
+            FfiConverterOptionalString.write(value.`report`, buf)
+            FfiConverterSequenceString.write(value.`stillMissing`, buf)
+    }
+}
+
+
+
+/**
  * The latchkey GATT service a platform central connects to.
  */
 data class GattService (
@@ -12125,6 +12679,61 @@ public object FfiConverterTypeIosSnapshot: FfiConverterRustBuffer<IosSnapshot> {
             FfiConverterOptionalBoolean.write(value.`usageDescriptionPresent`, buf)
             FfiConverterOptionalBoolean.write(value.`backgroundModeDeclared`, buf)
             FfiConverterBoolean.write(value.`appInBackground`, buf)
+    }
+}
+
+
+
+/**
+ * How the client's two platform secrets are protected.
+ */
+data class KeyCustody (
+    /**
+     * The key that wraps the store's data key.
+     */
+    var `keyStore`: KeyProtection
+    , 
+    /**
+     * The holder key that signs for this phone.
+     */
+    var `signer`: KeyProtection
+    , 
+    /**
+     * Either is latchkey's software fallback (desktops and tests only).
+     */
+    var `usesSoftwareKeys`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeKeyCustody: FfiConverterRustBuffer<KeyCustody> {
+    override fun read(buf: ByteBuffer): KeyCustody {
+        return KeyCustody(
+            FfiConverterTypeKeyProtection.read(buf),
+            FfiConverterTypeKeyProtection.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: KeyCustody) = (
+            FfiConverterTypeKeyProtection.allocationSize(value.`keyStore`) +
+            FfiConverterTypeKeyProtection.allocationSize(value.`signer`) +
+            FfiConverterBoolean.allocationSize(value.`usesSoftwareKeys`)
+    )
+
+    override fun write(value: KeyCustody, buf: ByteBuffer) {
+            FfiConverterTypeKeyProtection.write(value.`keyStore`, buf)
+            FfiConverterTypeKeyProtection.write(value.`signer`, buf)
+            FfiConverterBoolean.write(value.`usesSoftwareKeys`, buf)
     }
 }
 
@@ -12894,6 +13503,151 @@ public object FfiConverterTypeLockMetadata: FfiConverterRustBuffer<LockMetadata>
 
 
 /**
+ * One lock, live (`client.locks().subscribe`).
+ */
+data class LockView (
+    /**
+     * The lock (hex id).
+     */
+    var `lockId`: kotlin.String
+    , 
+    /**
+     * Its display name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Bolt position from the newest authentic answer (none: never
+     * contacted, or only refused).
+     */
+    var `bolt`: BoltState?
+    , 
+    /**
+     * Door sensor, likewise.
+     */
+    var `door`: DoorState?
+    , 
+    /**
+     * Battery estimate, 0–100, likewise.
+     */
+    var `batteryPercent`: kotlin.UByte?
+    , 
+    /**
+     * Faults, likewise.
+     */
+    var `faults`: LockFaults?
+    , 
+    /**
+     * When that answer came (unix seconds).
+     */
+    var `statusObservedAt`: kotlin.UInt?
+    , 
+    /**
+     * When a command last saw its advertisement (unix seconds).
+     */
+    var `lastSeenAt`: kotlin.UInt?
+    , 
+    /**
+     * How the last command on it ended, in this process.
+     */
+    var `lastOutcome`: CommandOutcome?
+    , 
+    /**
+     * The revocation list the lock confirmed holding.
+     */
+    var `revocationSeqAcked`: kotlin.UInt?
+    , 
+    /**
+     * The newest revocation list this phone carries for it.
+     */
+    var `revocationSeqNewest`: kotlin.UInt?
+    , 
+    /**
+     * Keypad PIN changes the lock has not received yet.
+     */
+    var `pinChangesPending`: kotlin.UInt
+    , 
+    /**
+     * The lock lacks a revocation list or PIN changes this phone carries
+     * (the next command delivers them).
+     */
+    var `drifting`: kotlin.Boolean
+    , 
+    /**
+     * Lock clock minus phone clock at the last contact, in seconds.
+     */
+    var `clockSkewS`: kotlin.Long?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLockView: FfiConverterRustBuffer<LockView> {
+    override fun read(buf: ByteBuffer): LockView {
+        return LockView(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypeBoltState.read(buf),
+            FfiConverterOptionalTypeDoorState.read(buf),
+            FfiConverterOptionalUByte.read(buf),
+            FfiConverterOptionalTypeLockFaults.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalTypeCommandOutcome.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LockView) = (
+            FfiConverterString.allocationSize(value.`lockId`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterOptionalTypeBoltState.allocationSize(value.`bolt`) +
+            FfiConverterOptionalTypeDoorState.allocationSize(value.`door`) +
+            FfiConverterOptionalUByte.allocationSize(value.`batteryPercent`) +
+            FfiConverterOptionalTypeLockFaults.allocationSize(value.`faults`) +
+            FfiConverterOptionalUInt.allocationSize(value.`statusObservedAt`) +
+            FfiConverterOptionalUInt.allocationSize(value.`lastSeenAt`) +
+            FfiConverterOptionalTypeCommandOutcome.allocationSize(value.`lastOutcome`) +
+            FfiConverterOptionalUInt.allocationSize(value.`revocationSeqAcked`) +
+            FfiConverterOptionalUInt.allocationSize(value.`revocationSeqNewest`) +
+            FfiConverterUInt.allocationSize(value.`pinChangesPending`) +
+            FfiConverterBoolean.allocationSize(value.`drifting`) +
+            FfiConverterOptionalLong.allocationSize(value.`clockSkewS`)
+    )
+
+    override fun write(value: LockView, buf: ByteBuffer) {
+            FfiConverterString.write(value.`lockId`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterOptionalTypeBoltState.write(value.`bolt`, buf)
+            FfiConverterOptionalTypeDoorState.write(value.`door`, buf)
+            FfiConverterOptionalUByte.write(value.`batteryPercent`, buf)
+            FfiConverterOptionalTypeLockFaults.write(value.`faults`, buf)
+            FfiConverterOptionalUInt.write(value.`statusObservedAt`, buf)
+            FfiConverterOptionalUInt.write(value.`lastSeenAt`, buf)
+            FfiConverterOptionalTypeCommandOutcome.write(value.`lastOutcome`, buf)
+            FfiConverterOptionalUInt.write(value.`revocationSeqAcked`, buf)
+            FfiConverterOptionalUInt.write(value.`revocationSeqNewest`, buf)
+            FfiConverterUInt.write(value.`pinChangesPending`, buf)
+            FfiConverterBoolean.write(value.`drifting`, buf)
+            FfiConverterOptionalLong.write(value.`clockSkewS`, buf)
+    }
+}
+
+
+
+/**
  * One log line.
  */
 data class LogRecord (
@@ -13048,6 +13802,205 @@ public object FfiConverterTypeMessageArg: FfiConverterRustBuffer<MessageArg> {
     override fun write(value: MessageArg, buf: ByteBuffer) {
             FfiConverterString.write(value.`name`, buf)
             FfiConverterString.write(value.`value`, buf)
+    }
+}
+
+
+
+/**
+ * A latchkey lock in range.
+ */
+data class NearbyLock (
+    /**
+     * The short id it advertises (8 hex digits: its lock id's first 4 bytes).
+     */
+    var `shortLockId`: kotlin.String
+    , 
+    /**
+     * The lock (hex id), when this phone knows it.
+     */
+    var `lockId`: kotlin.String?
+    , 
+    /**
+     * Its display name, when this phone knows it.
+     */
+    var `name`: kotlin.String?
+    , 
+    /**
+     * The platform's address or identifier of the device.
+     */
+    var `address`: kotlin.String
+    , 
+    /**
+     * Signal strength in dBm.
+     */
+    var `rssi`: kotlin.Short
+    , 
+    /**
+     * It advertises events waiting to be collected.
+     */
+    var `eventsPending`: kotlin.Boolean
+    , 
+    /**
+     * It advertises a low battery.
+     */
+    var `batteryLow`: kotlin.Boolean
+    , 
+    /**
+     * It advertises that its clock needs a trusted time.
+     */
+    var `needsTime`: kotlin.Boolean
+    , 
+    /**
+     * It advertises a fault.
+     */
+    var `fault`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNearbyLock: FfiConverterRustBuffer<NearbyLock> {
+    override fun read(buf: ByteBuffer): NearbyLock {
+        return NearbyLock(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterShort.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: NearbyLock) = (
+            FfiConverterString.allocationSize(value.`shortLockId`) +
+            FfiConverterOptionalString.allocationSize(value.`lockId`) +
+            FfiConverterOptionalString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`address`) +
+            FfiConverterShort.allocationSize(value.`rssi`) +
+            FfiConverterBoolean.allocationSize(value.`eventsPending`) +
+            FfiConverterBoolean.allocationSize(value.`batteryLow`) +
+            FfiConverterBoolean.allocationSize(value.`needsTime`) +
+            FfiConverterBoolean.allocationSize(value.`fault`)
+    )
+
+    override fun write(value: NearbyLock, buf: ByteBuffer) {
+            FfiConverterString.write(value.`shortLockId`, buf)
+            FfiConverterOptionalString.write(value.`lockId`, buf)
+            FfiConverterOptionalString.write(value.`name`, buf)
+            FfiConverterString.write(value.`address`, buf)
+            FfiConverterShort.write(value.`rssi`, buf)
+            FfiConverterBoolean.write(value.`eventsPending`, buf)
+            FfiConverterBoolean.write(value.`batteryLow`, buf)
+            FfiConverterBoolean.write(value.`needsTime`, buf)
+            FfiConverterBoolean.write(value.`fault`, buf)
+    }
+}
+
+
+
+/**
+ * The locks in range (`client.locks().subscribeNearby`).
+ */
+data class NearbyLocks (
+    /**
+     * Strongest signal first.
+     */
+    var `locks`: List<NearbyLock>
+    , 
+    /**
+     * Why the last scan failed (the list is then empty); the session
+     * tries again at its next window.
+     */
+    var `problem`: NearbyProblem?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNearbyLocks: FfiConverterRustBuffer<NearbyLocks> {
+    override fun read(buf: ByteBuffer): NearbyLocks {
+        return NearbyLocks(
+            FfiConverterSequenceTypeNearbyLock.read(buf),
+            FfiConverterOptionalTypeNearbyProblem.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: NearbyLocks) = (
+            FfiConverterSequenceTypeNearbyLock.allocationSize(value.`locks`) +
+            FfiConverterOptionalTypeNearbyProblem.allocationSize(value.`problem`)
+    )
+
+    override fun write(value: NearbyLocks, buf: ByteBuffer) {
+            FfiConverterSequenceTypeNearbyLock.write(value.`locks`, buf)
+            FfiConverterOptionalTypeNearbyProblem.write(value.`problem`, buf)
+    }
+}
+
+
+
+/**
+ * Why the last scan of a nearby session failed.
+ */
+data class NearbyProblem (
+    /**
+     * `bluetooth_off`, `bluetooth_permission`, … (explain it with
+     * `explainDiagnosis`).
+     */
+    var `code`: DiagnosisCode
+    , 
+    /**
+     * A sentence for logs.
+     */
+    var `reason`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNearbyProblem: FfiConverterRustBuffer<NearbyProblem> {
+    override fun read(buf: ByteBuffer): NearbyProblem {
+        return NearbyProblem(
+            FfiConverterTypeDiagnosisCode.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: NearbyProblem) = (
+            FfiConverterTypeDiagnosisCode.allocationSize(value.`code`) +
+            FfiConverterString.allocationSize(value.`reason`)
+    )
+
+    override fun write(value: NearbyProblem, buf: ByteBuffer) {
+            FfiConverterTypeDiagnosisCode.write(value.`code`, buf)
+            FfiConverterString.write(value.`reason`, buf)
     }
 }
 
@@ -13884,6 +14837,93 @@ public object FfiConverterTypeReconnectionFacts: FfiConverterRustBuffer<Reconnec
 
 
 /**
+ * A lock set up by this phone.
+ */
+data class SetupReport (
+    /**
+     * The lock (hex id).
+     */
+    var `lockId`: kotlin.String
+    , 
+    /**
+     * Its name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Its epoch (1 for a new lock, more after resets).
+     */
+    var `epoch`: kotlin.UInt
+    , 
+    /**
+     * The firmware it runs (`"1.0.0"`).
+     */
+    var `firmware`: kotlin.String
+    , 
+    /**
+     * Revocation and PIN list seqs installed with the setup (0: none).
+     */
+    var `revocationSeq`: kotlin.UInt
+    , 
+    /**
+     * PIN list seq installed (0: none).
+     */
+    var `pinSeq`: kotlin.UInt
+    , 
+    /**
+     * It had an owner before (a reset lock brought back).
+     */
+    var `recommissioned`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSetupReport: FfiConverterRustBuffer<SetupReport> {
+    override fun read(buf: ByteBuffer): SetupReport {
+        return SetupReport(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SetupReport) = (
+            FfiConverterString.allocationSize(value.`lockId`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterUInt.allocationSize(value.`epoch`) +
+            FfiConverterString.allocationSize(value.`firmware`) +
+            FfiConverterUInt.allocationSize(value.`revocationSeq`) +
+            FfiConverterUInt.allocationSize(value.`pinSeq`) +
+            FfiConverterBoolean.allocationSize(value.`recommissioned`)
+    )
+
+    override fun write(value: SetupReport, buf: ByteBuffer) {
+            FfiConverterString.write(value.`lockId`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterUInt.write(value.`epoch`, buf)
+            FfiConverterString.write(value.`firmware`, buf)
+            FfiConverterUInt.write(value.`revocationSeq`, buf)
+            FfiConverterUInt.write(value.`pinSeq`, buf)
+            FfiConverterBoolean.write(value.`recommissioned`, buf)
+    }
+}
+
+
+
+/**
  * One credential, described without any secret.
  */
 data class SheetCredential (
@@ -13973,6 +15013,95 @@ public object FfiConverterTypeSheetCredential: FfiConverterRustBuffer<SheetCrede
             FfiConverterOptionalString.write(value.`schedule`, buf)
             FfiConverterBoolean.write(value.`worksOffline`, buf)
             FfiConverterSequenceString.write(value.`notes`, buf)
+    }
+}
+
+
+
+/**
+ * What `signOut` did. The account's keys, secrets, PIN secrets, records
+ * and store files are gone either way; this says what the cloud never got.
+ */
+data class SignOutReport (
+    /**
+     * How the upload before the wipe went.
+     */
+    var `upload`: SignOutUpload
+    , 
+    /**
+     * Events uploaded during the sign-out.
+     */
+    var `uploaded`: kotlin.ULong
+    , 
+    /**
+     * Access events (entries, refusals at the door) never uploaded: gone
+     * from this phone (each lock keeps its own log while its memory holds it).
+     */
+    var `notUploadedAccessEvents`: kotlin.ULong
+    , 
+    /**
+     * The phone's own diagnostic events never uploaded.
+     */
+    var `notUploadedDiagnosticEvents`: kotlin.ULong
+    , 
+    /**
+     * When the oldest of them was queued (unix milliseconds).
+     */
+    var `oldestNotUploadedAtMs`: kotlin.ULong?
+    , 
+    /**
+     * Events the cloud had refused for good, gone too.
+     */
+    var `deadLetters`: kotlin.ULong
+    , 
+    /**
+     * What could not be deleted (a platform key), one sentence each.
+     */
+    var `leftBehind`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSignOutReport: FfiConverterRustBuffer<SignOutReport> {
+    override fun read(buf: ByteBuffer): SignOutReport {
+        return SignOutReport(
+            FfiConverterTypeSignOutUpload.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SignOutReport) = (
+            FfiConverterTypeSignOutUpload.allocationSize(value.`upload`) +
+            FfiConverterULong.allocationSize(value.`uploaded`) +
+            FfiConverterULong.allocationSize(value.`notUploadedAccessEvents`) +
+            FfiConverterULong.allocationSize(value.`notUploadedDiagnosticEvents`) +
+            FfiConverterOptionalULong.allocationSize(value.`oldestNotUploadedAtMs`) +
+            FfiConverterULong.allocationSize(value.`deadLetters`) +
+            FfiConverterSequenceString.allocationSize(value.`leftBehind`)
+    )
+
+    override fun write(value: SignOutReport, buf: ByteBuffer) {
+            FfiConverterTypeSignOutUpload.write(value.`upload`, buf)
+            FfiConverterULong.write(value.`uploaded`, buf)
+            FfiConverterULong.write(value.`notUploadedAccessEvents`, buf)
+            FfiConverterULong.write(value.`notUploadedDiagnosticEvents`, buf)
+            FfiConverterOptionalULong.write(value.`oldestNotUploadedAtMs`, buf)
+            FfiConverterULong.write(value.`deadLetters`, buf)
+            FfiConverterSequenceString.write(value.`leftBehind`, buf)
     }
 }
 
@@ -16677,6 +17806,11 @@ enum class DiagnosisCode {
      */
     KEY_REJECTED,
     /**
+     * The key's role may not ask for this command (a service key may not
+     * unlatch).
+     */
+    ROLE_NOT_ALLOWED,
+    /**
      * The bolt is jammed (motor stall).
      */
     LOCK_JAMMED,
@@ -16743,7 +17877,32 @@ enum class DiagnosisCode {
     /**
      * Something failed inside latchkey itself.
      */
-    INTERNAL;
+    INTERNAL,
+    /**
+     * The lock has no owner (new, or factory reset): an owner sets it up
+     * with the setup code on its label.
+     */
+    LOCK_UNCLAIMED,
+    /**
+     * The lock belongs to another account.
+     */
+    LOCK_CLAIMED_ELSEWHERE,
+    /**
+     * The setup code does not match the lock.
+     */
+    SETUP_CODE_WRONG,
+    /**
+     * Setting the lock up could not finish; nothing was installed.
+     */
+    SETUP_INCOMPLETE,
+    /**
+     * The lock refused a firmware image; its old firmware keeps running.
+     */
+    FIRMWARE_REJECTED,
+    /**
+     * A firmware delivery stopped part-way; the lock keeps what it has.
+     */
+    FIRMWARE_UPDATE_INTERRUPTED;
 
     
 
@@ -17132,6 +18291,64 @@ public object FfiConverterTypeFindingArea: FfiConverterRustBuffer<FindingArea> {
     override fun allocationSize(value: FindingArea) = 4UL
 
     override fun write(value: FindingArea, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Where a platform secret lives, from weakest to strongest. The app's
+ * `KeyStore` and `Signer` say which; `client.keyCustody()` reports both.
+ */
+
+enum class KeyProtection {
+    
+    /**
+     * latchkey's software fallback (a key file beside the store, a key
+     * sealed in it): desktops and tests only.
+     */
+    SOFTWARE,
+    /**
+     * The platform's key store without hardware isolation (the Keychain
+     * on the iOS simulator, a software-only Android Keystore).
+     */
+    PLATFORM,
+    /**
+     * Android Keystore in the trusted execution environment.
+     */
+    TRUSTED_ENVIRONMENT,
+    /**
+     * Android StrongBox.
+     */
+    STRONG_BOX,
+    /**
+     * The iOS Secure Enclave.
+     */
+    SECURE_ENCLAVE;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeKeyProtection: FfiConverterRustBuffer<KeyProtection> {
+    override fun read(buf: ByteBuffer) = try {
+        KeyProtection.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: KeyProtection) = 4UL
+
+    override fun write(value: KeyProtection, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -17718,6 +18935,40 @@ sealed class Progress {
         companion object
     }
     
+    /**
+     * A firmware image on its way to the lock.
+     */
+    data class Transferring(
+        /**
+         * Bytes the lock holds.
+         */
+        val `sent`: kotlin.UInt, 
+        /**
+         * The image's size.
+         */
+        val `total`: kotlin.UInt) : Progress()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A step of setting a lock up (claiming or re-commissioning it).
+     */
+    data class Setup(
+        /**
+         * What is being done.
+         */
+        val `what`: kotlin.String) : Progress()
+        
+    {
+        
+
+        companion object
+    }
+    
 
     
 
@@ -17753,6 +19004,13 @@ public object FfiConverterTypeProgress : FfiConverterRustBuffer<Progress>{
                 FfiConverterString.read(buf),
                 )
             8 -> Progress.Housekeeping(
+                FfiConverterString.read(buf),
+                )
+            9 -> Progress.Transferring(
+                FfiConverterUInt.read(buf),
+                FfiConverterUInt.read(buf),
+                )
+            10 -> Progress.Setup(
                 FfiConverterString.read(buf),
                 )
             else -> throw RuntimeException("invalid enum value, something is very wrong!!")
@@ -17815,6 +19073,21 @@ public object FfiConverterTypeProgress : FfiConverterRustBuffer<Progress>{
                 + FfiConverterString.allocationSize(value.`what`)
             )
         }
+        is Progress.Transferring -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterUInt.allocationSize(value.`sent`)
+                + FfiConverterUInt.allocationSize(value.`total`)
+            )
+        }
+        is Progress.Setup -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`what`)
+            )
+        }
     }
 
     override fun write(value: Progress, buf: ByteBuffer) {
@@ -17855,6 +19128,17 @@ public object FfiConverterTypeProgress : FfiConverterRustBuffer<Progress>{
             }
             is Progress.Housekeeping -> {
                 buf.putInt(8)
+                FfiConverterString.write(value.`what`, buf)
+                Unit
+            }
+            is Progress.Transferring -> {
+                buf.putInt(9)
+                FfiConverterUInt.write(value.`sent`, buf)
+                FfiConverterUInt.write(value.`total`, buf)
+                Unit
+            }
+            is Progress.Setup -> {
+                buf.putInt(10)
                 FfiConverterString.write(value.`what`, buf)
                 Unit
             }
@@ -17900,6 +19184,11 @@ enum class ReadinessItem {
      * The phone lets the app use Bluetooth in the background.
      */
     BACKGROUND_USE,
+    /**
+     * The lock has its owner and no firmware update left it missing
+     * stored credentials.
+     */
+    LOCK_SETUP,
     /**
      * After reconnection: every queued event was uploaded.
      */
@@ -18049,6 +19338,125 @@ public object FfiConverterTypeSeverity: FfiConverterRustBuffer<Severity> {
 
 
 /**
+ * How the upload before a sign-out went.
+ */
+sealed class SignOutUpload {
+    
+    /**
+     * Every waiting event reached the cloud (or none was waiting).
+     */
+    object Completed : SignOutUpload()
+    
+    
+    /**
+     * The client has no cloud.
+     */
+    object NoCloud : SignOutUpload()
+    
+    
+    /**
+     * The phone was offline: nothing was attempted.
+     */
+    object Offline : SignOutUpload()
+    
+    
+    /**
+     * The upload stopped at this error.
+     */
+    data class Failed(
+        /**
+         * Why.
+         */
+        val `error`: dev.latchkey.SyncException) : SignOutUpload()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSignOutUpload : FfiConverterRustBuffer<SignOutUpload>{
+    override fun read(buf: ByteBuffer): SignOutUpload {
+        return when(buf.getInt()) {
+            1 -> SignOutUpload.Completed
+            2 -> SignOutUpload.NoCloud
+            3 -> SignOutUpload.Offline
+            4 -> SignOutUpload.Failed(
+                FfiConverterTypeSyncError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: SignOutUpload): ULong = when(value) {
+        is SignOutUpload.Completed -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is SignOutUpload.NoCloud -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is SignOutUpload.Offline -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is SignOutUpload.Failed -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeSyncError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: SignOutUpload, buf: ByteBuffer) {
+        when(value) {
+            is SignOutUpload.Completed -> {
+                buf.putInt(1)
+                Unit
+            }
+            is SignOutUpload.NoCloud -> {
+                buf.putInt(2)
+                Unit
+            }
+            is SignOutUpload.Offline -> {
+                buf.putInt(3)
+                Unit
+            }
+            is SignOutUpload.Failed -> {
+                buf.putInt(4)
+                FfiConverterTypeSyncError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
  * A step's stable id.
  */
 
@@ -18168,6 +19576,150 @@ public object FfiConverterTypeStepKind: FfiConverterRustBuffer<StepKind> {
 }
 
 
+
+
+
+
+
+/**
+ * Why a subscription ended. After `on_error` the listener hears nothing
+ * more; subscribe again to start over.
+ */
+sealed class SubscriptionException: kotlin.Exception() {
+    
+    /**
+     * The phone has no record of the lock (any more): sync first.
+     */
+    class UnknownLock(
+        
+        /**
+         * Which lock.
+         */
+        val `reason`: kotlin.String
+        ) : SubscriptionException() {
+        override val message
+            get() = "reason=${ `reason` }"
+    }
+    
+    /**
+     * Reading the store failed.
+     */
+    class Storage(
+        
+        /**
+         * What failed.
+         */
+        val `reason`: kotlin.String
+        ) : SubscriptionException() {
+        override val message
+            get() = "reason=${ `reason` }"
+    }
+    
+    /**
+     * The client was closed or signed out.
+     */
+    class ClientClosed(
+        ) : SubscriptionException() {
+        override val message
+            get() = ""
+    }
+    
+    /**
+     * A failure inside the library.
+     */
+    class Internal(
+        
+        /**
+         * What failed.
+         */
+        val `reason`: kotlin.String
+        ) : SubscriptionException() {
+        override val message
+            get() = "reason=${ `reason` }"
+    }
+    
+
+    
+
+
+    companion object ErrorHandler : UniffiRustCallStatusErrorHandler<SubscriptionException> {
+        override fun lift(error_buf: RustBuffer.ByValue): SubscriptionException = FfiConverterTypeSubscriptionError.lift(error_buf)
+    }
+
+    
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSubscriptionError : FfiConverterRustBuffer<SubscriptionException> {
+    override fun read(buf: ByteBuffer): SubscriptionException {
+        
+
+        return when(buf.getInt()) {
+            1 -> SubscriptionException.UnknownLock(
+                FfiConverterString.read(buf),
+                )
+            2 -> SubscriptionException.Storage(
+                FfiConverterString.read(buf),
+                )
+            3 -> SubscriptionException.ClientClosed()
+            4 -> SubscriptionException.Internal(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: SubscriptionException): ULong {
+        return when(value) {
+            is SubscriptionException.UnknownLock -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+            is SubscriptionException.Storage -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+            is SubscriptionException.ClientClosed -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+            )
+            is SubscriptionException.Internal -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+        }
+    }
+
+    override fun write(value: SubscriptionException, buf: ByteBuffer) {
+        when(value) {
+            is SubscriptionException.UnknownLock -> {
+                buf.putInt(1)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is SubscriptionException.Storage -> {
+                buf.putInt(2)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is SubscriptionException.ClientClosed -> {
+                buf.putInt(3)
+                Unit
+            }
+            is SubscriptionException.Internal -> {
+                buf.putInt(4)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+
+}
 
 
 
@@ -18726,6 +20278,752 @@ public object FfiConverterTypeUnlockPath: FfiConverterRustBuffer<UnlockPath> {
 
 
 
+
+/**
+ * Wraps and unwraps the credential store's 32-byte data key with a key
+ * the platform keystore holds (e.g. AES-GCM under an Android Keystore
+ * key). `unwrap(wrap(k)) == k` must hold while the platform keeps its key.
+ */
+public interface KeyStore {
+    
+    /**
+     * Encrypts (wraps) a data key.
+     */
+    fun `wrapDataKey`(`dataKey`: kotlin.ByteArray): kotlin.ByteArray
+    
+    /**
+     * Decrypts bytes produced by `wrap_data_key`; fails with
+     * [`KeyStoreError::WrongKey`] when they were wrapped under another key.
+     */
+    fun `unwrapDataKey`(`wrapped`: kotlin.ByteArray): kotlin.ByteArray
+    
+    /**
+     * Where the wrapping key lives (`StrongBox`, `SecureEnclave`, …).
+     */
+    fun `protection`(): KeyProtection
+    
+    /**
+     * Deletes the wrapping key (sign-out); a missing key is no error.
+     */
+    fun `deleteKey`()
+    
+    companion object
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceKeyStore {
+    internal object `wrapDataKey`: UniffiCallbackInterfaceKeyStoreMethod0 {
+        override fun callback(`uniffiHandle`: Long,`dataKey`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeKeyStore.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`wrapDataKey`(
+                    FfiConverterByteArray.lift(`dataKey`),
+                )
+            }
+            val writeReturn = { value: kotlin.ByteArray -> uniffiOutReturn.setValue(FfiConverterByteArray.lower(value)) }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: KeyStoreException -> FfiConverterTypeKeyStoreError.lower(e) }
+            )
+        }
+    }
+    internal object `unwrapDataKey`: UniffiCallbackInterfaceKeyStoreMethod1 {
+        override fun callback(`uniffiHandle`: Long,`wrapped`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeKeyStore.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`unwrapDataKey`(
+                    FfiConverterByteArray.lift(`wrapped`),
+                )
+            }
+            val writeReturn = { value: kotlin.ByteArray -> uniffiOutReturn.setValue(FfiConverterByteArray.lower(value)) }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: KeyStoreException -> FfiConverterTypeKeyStoreError.lower(e) }
+            )
+        }
+    }
+    internal object `protection`: UniffiCallbackInterfaceKeyStoreMethod2 {
+        override fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeKeyStore.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`protection`(
+                )
+            }
+            val writeReturn = { value: KeyProtection -> uniffiOutReturn.setValue(FfiConverterTypeKeyProtection.lower(value)) }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+    internal object `deleteKey`: UniffiCallbackInterfaceKeyStoreMethod3 {
+        override fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeKeyStore.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`deleteKey`(
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: KeyStoreException -> FfiConverterTypeKeyStoreError.lower(e) }
+            )
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeKeyStore.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeKeyStore.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceKeyStore.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `wrapDataKey`,
+        `unwrapDataKey`,
+        `protection`,
+        `deleteKey`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_keystore(vtable)
+    }
+}
+
+/**
+ * The ffiConverter which transforms the Callbacks in to handles to pass to Rust.
+ *
+ * @suppress
+ */
+public object FfiConverterTypeKeyStore: FfiConverterCallbackInterface<KeyStore>()
+
+
+
+
+
+/**
+ * Receives the keys this phone holds (`client.keys().subscribe`).
+ */
+public interface KeysListener {
+    
+    /**
+     * The keys now, then after each change.
+     */
+    fun `onUpdate`(`keys`: List<KeyInfo>)
+    
+    /**
+     * The subscription ended.
+     */
+    fun `onError`(`error`: SubscriptionException)
+    
+    companion object
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceKeysListener {
+    internal object `onUpdate`: UniffiCallbackInterfaceKeysListenerMethod0 {
+        override fun callback(`uniffiHandle`: Long,`keys`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeKeysListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onUpdate`(
+                    FfiConverterSequenceTypeKeyInfo.lift(`keys`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+    internal object `onError`: UniffiCallbackInterfaceKeysListenerMethod1 {
+        override fun callback(`uniffiHandle`: Long,`error`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeKeysListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onError`(
+                    FfiConverterTypeSubscriptionError.lift(`error`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeKeysListener.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeKeysListener.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceKeysListener.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `onUpdate`,
+        `onError`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_keyslistener(vtable)
+    }
+}
+
+/**
+ * The ffiConverter which transforms the Callbacks in to handles to pass to Rust.
+ *
+ * @suppress
+ */
+public object FfiConverterTypeKeysListener: FfiConverterCallbackInterface<KeysListener>()
+
+
+
+
+
+/**
+ * Receives one lock's state (`client.locks().subscribe`).
+ */
+public interface LockViewListener {
+    
+    /**
+     * The state now, then each change.
+     */
+    fun `onUpdate`(`view`: LockView)
+    
+    /**
+     * The subscription ended.
+     */
+    fun `onError`(`error`: SubscriptionException)
+    
+    companion object
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceLockViewListener {
+    internal object `onUpdate`: UniffiCallbackInterfaceLockViewListenerMethod0 {
+        override fun callback(`uniffiHandle`: Long,`view`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeLockViewListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onUpdate`(
+                    FfiConverterTypeLockView.lift(`view`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+    internal object `onError`: UniffiCallbackInterfaceLockViewListenerMethod1 {
+        override fun callback(`uniffiHandle`: Long,`error`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeLockViewListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onError`(
+                    FfiConverterTypeSubscriptionError.lift(`error`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeLockViewListener.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeLockViewListener.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceLockViewListener.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `onUpdate`,
+        `onError`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_lockviewlistener(vtable)
+    }
+}
+
+/**
+ * The ffiConverter which transforms the Callbacks in to handles to pass to Rust.
+ *
+ * @suppress
+ */
+public object FfiConverterTypeLockViewListener: FfiConverterCallbackInterface<LockViewListener>()
+
+
+
+
+
+/**
+ * Receives the library's log lines. Called on any thread; must not call
+ * back into latchkey (such lines are dropped).
+ */
+public interface LogSink {
+    
+    /**
+     * One line.
+     */
+    fun `log`(`record`: LogRecord)
+    
+    companion object
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceLogSink {
+    internal object `log`: UniffiCallbackInterfaceLogSinkMethod0 {
+        override fun callback(`uniffiHandle`: Long,`record`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeLogSink.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`log`(
+                    FfiConverterTypeLogRecord.lift(`record`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeLogSink.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeLogSink.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceLogSink.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `log`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_logsink(vtable)
+    }
+}
+
+/**
+ * The ffiConverter which transforms the Callbacks in to handles to pass to Rust.
+ *
+ * @suppress
+ */
+public object FfiConverterTypeLogSink: FfiConverterCallbackInterface<LogSink>()
+
+
+
+
+
+/**
+ * Receives the locks in range (`client.locks().subscribeNearby`).
+ */
+public interface NearbyLocksListener {
+    
+    /**
+     * The locks after the first scan window, then after each change.
+     */
+    fun `onUpdate`(`nearby`: NearbyLocks)
+    
+    /**
+     * The subscription ended.
+     */
+    fun `onError`(`error`: SubscriptionException)
+    
+    companion object
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceNearbyLocksListener {
+    internal object `onUpdate`: UniffiCallbackInterfaceNearbyLocksListenerMethod0 {
+        override fun callback(`uniffiHandle`: Long,`nearby`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeNearbyLocksListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onUpdate`(
+                    FfiConverterTypeNearbyLocks.lift(`nearby`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+    internal object `onError`: UniffiCallbackInterfaceNearbyLocksListenerMethod1 {
+        override fun callback(`uniffiHandle`: Long,`error`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeNearbyLocksListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onError`(
+                    FfiConverterTypeSubscriptionError.lift(`error`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeNearbyLocksListener.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeNearbyLocksListener.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceNearbyLocksListener.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `onUpdate`,
+        `onError`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_nearbylockslistener(vtable)
+    }
+}
+
+/**
+ * The ffiConverter which transforms the Callbacks in to handles to pass to Rust.
+ *
+ * @suppress
+ */
+public object FfiConverterTypeNearbyLocksListener: FfiConverterCallbackInterface<NearbyLocksListener>()
+
+
+
+
+
+/**
+ * Receives the steps of a command, in order, on the library's own
+ * progress thread (never the caller's, so a listener can't stall a
+ * command and a command polled on the main thread can't stall the UI
+ * through it): post to the main thread before touching UI. Every step
+ * is delivered before the command's call returns.
+ */
+public interface ProgressListener {
+    
+    /**
+     * One step, in order.
+     */
+    fun `onProgress`(`progress`: Progress)
+    
+    companion object
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceProgressListener {
+    internal object `onProgress`: UniffiCallbackInterfaceProgressListenerMethod0 {
+        override fun callback(`uniffiHandle`: Long,`progress`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeProgressListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onProgress`(
+                    FfiConverterTypeProgress.lift(`progress`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeProgressListener.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeProgressListener.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceProgressListener.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `onProgress`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_progresslistener(vtable)
+    }
+}
+
+/**
+ * The ffiConverter which transforms the Callbacks in to handles to pass to Rust.
+ *
+ * @suppress
+ */
+public object FfiConverterTypeProgressListener: FfiConverterCallbackInterface<ProgressListener>()
+
+
+
+
+
+/**
+ * Holds the phone's P-256 holder key and signs with ECDSA P-256 SHA-256
+ * (Android `SHA256withECDSA`, iOS `ecdsaSignatureMessageX962SHA256`).
+ */
+public interface Signer {
+    
+    /**
+     * The public key, SEC1 uncompressed (65 bytes, `04 ‖ x ‖ y`).
+     */
+    fun `publicKey`(): kotlin.ByteArray
+    
+    /**
+     * Hashes `message` with SHA-256 and signs it. Return what the
+     * platform gives, the DER signature (`SHA256withECDSA`,
+     * `ecdsaSignatureMessageX962SHA256`), or the raw 64-byte `r ‖ s`:
+     * the library converts DER itself (short and zero-padded scalars
+     * included).
+     */
+    fun `sign`(`message`: kotlin.ByteArray): kotlin.ByteArray
+    
+    /**
+     * Where the holder key lives (`StrongBox`, `SecureEnclave`, …).
+     */
+    fun `protection`(): KeyProtection
+    
+    /**
+     * Deletes the holder key (sign-out); a missing key is no error.
+     */
+    fun `deleteKey`()
+    
+    companion object
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceSigner {
+    internal object `publicKey`: UniffiCallbackInterfaceSignerMethod0 {
+        override fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeSigner.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`publicKey`(
+                )
+            }
+            val writeReturn = { value: kotlin.ByteArray -> uniffiOutReturn.setValue(FfiConverterByteArray.lower(value)) }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: KeyStoreException -> FfiConverterTypeKeyStoreError.lower(e) }
+            )
+        }
+    }
+    internal object `sign`: UniffiCallbackInterfaceSignerMethod1 {
+        override fun callback(`uniffiHandle`: Long,`message`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeSigner.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`sign`(
+                    FfiConverterByteArray.lift(`message`),
+                )
+            }
+            val writeReturn = { value: kotlin.ByteArray -> uniffiOutReturn.setValue(FfiConverterByteArray.lower(value)) }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: KeyStoreException -> FfiConverterTypeKeyStoreError.lower(e) }
+            )
+        }
+    }
+    internal object `protection`: UniffiCallbackInterfaceSignerMethod2 {
+        override fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeSigner.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`protection`(
+                )
+            }
+            val writeReturn = { value: KeyProtection -> uniffiOutReturn.setValue(FfiConverterTypeKeyProtection.lower(value)) }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+    internal object `deleteKey`: UniffiCallbackInterfaceSignerMethod3 {
+        override fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeSigner.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`deleteKey`(
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: KeyStoreException -> FfiConverterTypeKeyStoreError.lower(e) }
+            )
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeSigner.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeSigner.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceSigner.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `publicKey`,
+        `sign`,
+        `protection`,
+        `deleteKey`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_signer(vtable)
+    }
+}
+
+/**
+ * The ffiConverter which transforms the Callbacks in to handles to pass to Rust.
+ *
+ * @suppress
+ */
+public object FfiConverterTypeSigner: FfiConverterCallbackInterface<Signer>()
+
+
+
+
+
+/**
+ * Receives the sync status (`client.sync()?.subscribeStatus`).
+ */
+public interface SyncStatusListener {
+    
+    /**
+     * The status now, then each change.
+     */
+    fun `onUpdate`(`status`: SyncStatus)
+    
+    /**
+     * The subscription ended.
+     */
+    fun `onError`(`error`: SubscriptionException)
+    
+    companion object
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceSyncStatusListener {
+    internal object `onUpdate`: UniffiCallbackInterfaceSyncStatusListenerMethod0 {
+        override fun callback(`uniffiHandle`: Long,`status`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeSyncStatusListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onUpdate`(
+                    FfiConverterTypeSyncStatus.lift(`status`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+    internal object `onError`: UniffiCallbackInterfaceSyncStatusListenerMethod1 {
+        override fun callback(`uniffiHandle`: Long,`error`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeSyncStatusListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onError`(
+                    FfiConverterTypeSubscriptionError.lift(`error`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeSyncStatusListener.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeSyncStatusListener.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceSyncStatusListener.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `onUpdate`,
+        `onError`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_latchkey_ffi_fn_init_callback_vtable_syncstatuslistener(vtable)
+    }
+}
+
+/**
+ * The ffiConverter which transforms the Callbacks in to handles to pass to Rust.
+ *
+ * @suppress
+ */
+public object FfiConverterTypeSyncStatusListener: FfiConverterCallbackInterface<SyncStatusListener>()
+
+
+
+
 /**
  * @suppress
  */
@@ -19017,70 +21315,6 @@ public object FfiConverterOptionalTypeCancelToken: FfiConverterRustBuffer<Cancel
 /**
  * @suppress
  */
-public object FfiConverterOptionalTypeProgressListener: FfiConverterRustBuffer<ProgressListener?> {
-    override fun read(buf: ByteBuffer): ProgressListener? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterTypeProgressListener.read(buf)
-    }
-
-    override fun allocationSize(value: ProgressListener?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterTypeProgressListener.allocationSize(value)
-        }
-    }
-
-    override fun write(value: ProgressListener?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterTypeProgressListener.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterOptionalTypeSigner: FfiConverterRustBuffer<Signer?> {
-    override fun read(buf: ByteBuffer): Signer? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterTypeSigner.read(buf)
-    }
-
-    override fun allocationSize(value: Signer?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterTypeSigner.allocationSize(value)
-        }
-    }
-
-    override fun write(value: Signer?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterTypeSigner.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
 public object FfiConverterOptionalTypeSyncClient: FfiConverterRustBuffer<SyncClient?> {
     override fun read(buf: ByteBuffer): SyncClient? {
         if (buf.get().toInt() == 0) {
@@ -19177,6 +21411,38 @@ public object FfiConverterOptionalTypeBatteryReading: FfiConverterRustBuffer<Bat
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeCommandOutcome: FfiConverterRustBuffer<CommandOutcome?> {
+    override fun read(buf: ByteBuffer): CommandOutcome? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCommandOutcome.read(buf)
+    }
+
+    override fun allocationSize(value: CommandOutcome?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCommandOutcome.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CommandOutcome?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCommandOutcome.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeKeySchedule: FfiConverterRustBuffer<KeySchedule?> {
     override fun read(buf: ByteBuffer): KeySchedule? {
         if (buf.get().toInt() == 0) {
@@ -19263,6 +21529,38 @@ public object FfiConverterOptionalTypeLockFaults: FfiConverterRustBuffer<LockFau
         } else {
             buf.put(1)
             FfiConverterTypeLockFaults.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeNearbyProblem: FfiConverterRustBuffer<NearbyProblem?> {
+    override fun read(buf: ByteBuffer): NearbyProblem? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeNearbyProblem.read(buf)
+    }
+
+    override fun allocationSize(value: NearbyProblem?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeNearbyProblem.allocationSize(value)
+        }
+    }
+
+    override fun write(value: NearbyProblem?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeNearbyProblem.write(value, buf)
         }
     }
 }
@@ -19497,6 +21795,38 @@ public object FfiConverterOptionalTypeCbManagerState: FfiConverterRustBuffer<CbM
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeCommand: FfiConverterRustBuffer<Command?> {
+    override fun read(buf: ByteBuffer): Command? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCommand.read(buf)
+    }
+
+    override fun allocationSize(value: Command?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCommand.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Command?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCommand.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeDiagnosisCode: FfiConverterRustBuffer<DiagnosisCode?> {
     override fun read(buf: ByteBuffer): DiagnosisCode? {
         if (buf.get().toInt() == 0) {
@@ -19583,6 +21913,70 @@ public object FfiConverterOptionalTypePinClass: FfiConverterRustBuffer<PinClass?
         } else {
             buf.put(1)
             FfiConverterTypePinClass.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeProgressListener: FfiConverterRustBuffer<ProgressListener?> {
+    override fun read(buf: ByteBuffer): ProgressListener? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeProgressListener.read(buf)
+    }
+
+    override fun allocationSize(value: ProgressListener?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeProgressListener.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ProgressListener?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeProgressListener.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeSigner: FfiConverterRustBuffer<Signer?> {
+    override fun read(buf: ByteBuffer): Signer? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSigner.read(buf)
+    }
+
+    override fun allocationSize(value: Signer?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSigner.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Signer?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSigner.write(value, buf)
         }
     }
 }
@@ -19961,6 +22355,34 @@ public object FfiConverterSequenceTypeMessageArg: FfiConverterRustBuffer<List<Me
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeNearbyLock: FfiConverterRustBuffer<List<NearbyLock>> {
+    override fun read(buf: ByteBuffer): List<NearbyLock> {
+        val len = buf.getInt()
+        return List<NearbyLock>(len) {
+            FfiConverterTypeNearbyLock.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<NearbyLock>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeNearbyLock.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<NearbyLock>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeNearbyLock.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypePendingPinChange: FfiConverterRustBuffer<List<PendingPinChange>> {
     override fun read(buf: ByteBuffer): List<PendingPinChange> {
         val len = buf.getInt()
@@ -20239,6 +22661,26 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
         FfiConverterTypeDiagnosisCode.lower(`code`),
         FfiConverterTypeMessageCatalog.lower(`catalog`),
         FfiConverterString.lower(`locale`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The locale among `available` (the shipped locale files' names, English
+         * always counts as there) that best fits `preferred`, the person's
+         * languages in order (Android's `LocaleList`, iOS's
+         * `Locale.preferredLanguages`): the same locale, else the same language in
+         * another region (`pt-PT` reads `pt-BR`), Chinese only in the same script.
+         * None when nothing fits: show English.
+         */ fun `matchLocale`(`preferred`: List<kotlin.String>, `available`: List<kotlin.String>): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_ffi_fn_func_match_locale(
+    
+        
+        FfiConverterSequenceString.lower(`preferred`),
+        FfiConverterSequenceString.lower(`available`),_status)
 }
     )
     }

@@ -177,7 +177,7 @@ class ClientStoryTest : TestSuite() {
                 s.client.close()
                 val command = runCatching { locks.unlock(s.lockId, null) }.exceptionOrNull()
                 assertTrue(command is CommandException.ClientClosed, "got $command")
-                assertEquals(DiagnosisCode.INTERNAL, (command as CommandException.ClientClosed).code)
+                assertEquals(DiagnosisCode.INTERNAL, command.code)
                 val credential = runCatching { keys.list() }.exceptionOrNull()
                 assertTrue(credential is CredentialException.ClientClosed, "got $credential")
                 assertEquals(0uL, s.world.actuationCount(s.lockId), "nothing reached the lock")

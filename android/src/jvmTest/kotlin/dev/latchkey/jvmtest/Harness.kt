@@ -24,7 +24,9 @@ fun main(args: Array<String>) {
     val filter = args.firstOrNull()
     val suites = listOf(
         ClientStoryTest(), FailureTest(), PlatformServicesTest(), DiagnosticsTest(), CloudStoryTest(),
-        TroubleshootingTest(), PinsAndSheetTest(), QuickAccessTest(),
+        TroubleshootingTest(), PinsAndSheetTest(), GattBleCentralTest(), GattScanTest(), LocalesTest(),
+        SubscriptionsTest(), PlatformKeysTest(), SignOutAndUnlatchTest(), FirmwareTest(), SetupTest(),
+        QuickAccessTest(),
     )
     var passed = 0
     var failed = 0

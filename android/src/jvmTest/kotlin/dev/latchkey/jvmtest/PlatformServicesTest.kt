@@ -4,6 +4,7 @@
 package dev.latchkey.jvmtest
 
 import dev.latchkey.ClientException
+import dev.latchkey.KeyProtection
 import dev.latchkey.KeyStore
 import dev.latchkey.KeyStoreException
 import dev.latchkey.LogLevel
@@ -36,6 +37,8 @@ import kotlin.test.assertTrue
 
 /** Wraps the data key with AES-GCM under a key the "platform" holds. */
 class JvmKeyStore(private val kek: SecretKey = newKek()) : KeyStore {
+    @Volatile var deleted = false
+
     override fun wrapDataKey(dataKey: ByteArray): ByteArray {
         val iv = ByteArray(12).also { SecureRandom().nextBytes(it) }
         val cipher = Cipher.getInstance("AES/GCM/NoPadding")
@@ -54,6 +57,12 @@ class JvmKeyStore(private val kek: SecretKey = newKek()) : KeyStore {
         }
     }
 
+    override fun protection() = KeyProtection.PLATFORM
+
+    override fun deleteKey() {
+        deleted = true
+    }
+
     companion object {
         fun newKek(): SecretKey = KeyGenerator.getInstance("AES").apply { init(256) }.generateKey()
     }
@@ -65,6 +74,13 @@ class JvmSigner : Signer {
         .generateKeyPair()
     val signatures = AtomicInteger()
     val signThreads: MutableSet<String> = java.util.concurrent.ConcurrentHashMap.newKeySet()
+    @Volatile var deleted = false
+
+    override fun protection() = KeyProtection.PLATFORM
+
+    override fun deleteKey() {
+        deleted = true
+    }
 
     override fun publicKey(): ByteArray {
         val w = (pair.public as ECPublicKey).w
@@ -157,6 +173,8 @@ class PlatformServicesTest : TestSuite() {
                 val locked = object : KeyStore {
                     override fun wrapDataKey(dataKey: ByteArray) = throw KeyStoreException.Unavailable("device locked")
                     override fun unwrapDataKey(wrapped: ByteArray) = throw KeyStoreException.Unavailable("device locked")
+                    override fun protection() = KeyProtection.STRONG_BOX
+                    override fun deleteKey() {}
                 }
                 val e = assertFailsWith<ClientException.KeyStoreUnavailable> {
                     buildClient(s.world, s.dir, Services(keyStore = locked))

@@ -42,16 +42,12 @@ class AndroidPlatformSnapshot(
     private val context = context.applicationContext
 
     /**
-     * The snapshot now. [appInBackground], [scansStartedLast30s] and
-     * [lastGattStatus] are what only the app knows (its lifecycle, its own
-     * scan count, the status of the last failed `onConnectionStateChange`).
+     * The snapshot now. [appInBackground] is what only the app knows (its
+     * lifecycle). The radio's own facts (scans started in the last 30 s,
+     * the last GATT status) are left out: the client fills them from its
+     * central when it diagnoses.
      */
-    fun collect(
-        activity: Activity? = null,
-        appInBackground: Boolean = false,
-        scansStartedLast30s: UInt = 0u,
-        lastGattStatus: Int? = null,
-    ): PlatformSnapshot = PlatformSnapshot(
+    fun collect(activity: Activity? = null, appInBackground: Boolean = false): PlatformSnapshot = PlatformSnapshot(
         format = 1u,
         device = DeviceSnapshot.Android(
             AndroidSnapshot(
@@ -64,8 +60,6 @@ class AndroidPlatformSnapshot(
                 appInBackground = appInBackground,
                 batteryOptimised = batteryOptimised(),
                 backgroundRestricted = backgroundRestricted(),
-                scansStartedLast30s = scansStartedLast30s,
-                lastGattStatus = lastGattStatus,
             ),
         ),
         network = NetworkSnapshot(online = online(), cloudReachable = null, lastSyncError = null),

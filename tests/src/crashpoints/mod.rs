@@ -1,0 +1,73 @@
+//! `latchkey-bench crashpoints [--json] [--quick]`: the phone killed at
+//! each of its crash points in turn, restarted on the same store against
+//! the same cloud, and checked (docs/core.md, "Crash points").
+//!
+//! 1. **Discover**: a phone child syncs a fresh scene (a queued outbox, a
+//!    current key to download) with `LATCHKEY_CRASH_TRACE` set; the trace
+//!    names every crash point it passed and how often. A second scene is
+//!    killed once mid-upload and its restart traced: the recovery path
+//!    (the pre-open backup of a store not closed cleanly).
+//! 2. **Kill**: for each point, a fresh scene whose child aborts at its
+//!    first passage (and, unless `--quick`, at its last), then a child
+//!    that runs until the outbox is empty.
+//! 3. **Check** ([`check`]): every queued event on the cloud exactly once,
+//!    the outbox empty, the store open and not quarantined, the key the
+//!    cloud issued held.
+//!
+//! Prints `{"points":P,"runs":R,"landed":L,"violations":V,"results":[…]}`
+//! (L: runs whose child died at its point; each result names the point,
+//! the passage, the stage and what it violated). Exits with 1 when V is
+//! not 0 or a run did not land.
+
+mod bridge;
+mod check;
+mod runs;
+mod unlock_child;
+mod unlock_runs;
+mod unlock_scene;
+
+pub use runs::{run, PointRun, Report};
+
+/// Entry point of `crashpoints`; returns the exit code.
+pub fn main(args: &[String]) -> i32 {
+    if args.first().map(String::as_str) == Some(unlock_child::CHILD_COMMAND) {
+        return unlock_child::child_main(&args[1..]);
+    }
+    let quick = args.iter().any(|a| a == "--quick");
+    let json = args.iter().any(|a| a == "--json");
+    let result = std::env::current_exe()
+        .map_err(crate::sync_bench::harness::SceneError::from)
+        .and_then(|exe| {
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?
+                .block_on(run(&exe, quick))
+        });
+    match result {
+        Ok(report) => {
+            if json {
+                println!("{}", report.json());
+            } else {
+                for r in &report.results {
+                    println!(
+                        "{:<9} {:<48} #{:<3} {} {}",
+                        r.stage,
+                        r.point,
+                        r.hit,
+                        if r.landed { "killed" } else { "MISSED" },
+                        r.violations.join("; ")
+                    );
+                }
+                println!(
+                    "{} points, {} runs, {} killed at their point, {} violations",
+                    report.points, report.runs, report.landed, report.violations
+                );
+            }
+            i32::from(report.violations != 0 || report.landed != report.runs)
+        }
+        Err(e) => {
+            eprintln!("latchkey-bench crashpoints: {e}");
+            1
+        }
+    }
+}
