@@ -10,7 +10,7 @@
 //!
 //! ```kotlin
 //! // An Android TileService (same app, same Keystore):
-//! val quick = QuickUnlock(File(filesDir, "latchkey-quick").path, AndroidKeyStore(), GattBleCentral(this))
+//! val quick = QuickUnlock(File(filesDir, "latchkey-quick").path, AndroidKeystoreKeyStore(this), GattBleCentral(this))
 //! val report = quick.unlock(lockId, online = true, listener = null)   // suspend
 //! ```
 

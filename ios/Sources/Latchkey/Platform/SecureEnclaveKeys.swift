@@ -22,6 +22,11 @@
 //   issued to it stop working: sign in again).
 // On the simulator (no Secure Enclave) the keys are ordinary Keychain
 // items: `protection()` says `.platform`, and `client.keyCustody()` too.
+//
+// Widgets, App Intents and controls (quick access, docs/bindings.md) run
+// in extensions: give the app and its extensions the same Keychain
+// access group (Keychain Sharing) and pass it as `accessGroup`, so both
+// find the same keys. Keys made without it stay the app's own.
 #if canImport(Security) && canImport(CryptoKit)
 import CryptoKit
 import Foundation
@@ -33,12 +38,14 @@ public final class SecureEnclaveSigner: Signer, @unchecked Sendable {
 
     private let tag: Data
     private let presence: Presence
+    private let group: String?
     private let lock = NSLock()
     private var cached: (key: SecKey, protection: KeyProtection)?
 
-    public init(tag: String = "dev.latchkey.holder", presence: Presence = .none) {
+    public init(tag: String = "dev.latchkey.holder", presence: Presence = .none, accessGroup: String? = nil) {
         self.tag = Data(tag.utf8)
         self.presence = presence
+        self.group = accessGroup
     }
 
     public func publicKey() throws -> Data {
@@ -69,23 +76,25 @@ public final class SecureEnclaveSigner: Signer, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         cached = nil
-        try deleteItems([kSecClass: kSecClassKey, kSecAttrApplicationTag: tag])
+        try deleteItems([kSecClass: kSecClassKey, kSecAttrApplicationTag: tag], group: group)
     }
 
     private func privateKey() throws -> (key: SecKey, protection: KeyProtection) {
         lock.lock()
         defer { lock.unlock() }
         if let cached { return cached }
-        let found = try findKey(tag) ?? createKey()
+        let found = try findKey(tag, group: group) ?? createKey()
         cached = found
         return found
     }
 
     private func createKey() throws -> (key: SecKey, protection: KeyProtection) {
-        if secureEnclaveAvailable, let key = try? makeKey(tag, secureEnclave: true, flags: flags(enclave: true)) {
+        if secureEnclaveAvailable,
+           let key = try? makeKey(tag, group: group, secureEnclave: true, flags: flags(enclave: true))
+        {
             return (key, .secureEnclave)
         }
-        return (try makeKey(tag, secureEnclave: false, flags: flags(enclave: false)), .platform)
+        return (try makeKey(tag, group: group, secureEnclave: false, flags: flags(enclave: false)), .platform)
     }
 
     private func flags(enclave: Bool) -> SecAccessControlCreateFlags {
@@ -106,16 +115,18 @@ public final class KeychainKeyStore: KeyStore, @unchecked Sendable {
     private static let enclaveFormat: UInt8 = 1
     private static let keychainFormat: UInt8 = 2
     private let tag: Data
+    private let group: String?
     private let lock = NSLock()
 
-    public init(tag: String = "dev.latchkey.store") {
+    public init(tag: String = "dev.latchkey.store", accessGroup: String? = nil) {
         self.tag = Data(tag.utf8)
+        self.group = accessGroup
     }
 
     public func wrapDataKey(dataKey: Data) throws -> Data {
         lock.lock()
         defer { lock.unlock() }
-        var found = try findKey(tag)
+        var found = try findKey(tag, group: group)
         if found == nil && secureEnclaveAvailable {
             found = try? enclaveKey()
         }
@@ -138,7 +149,7 @@ public final class KeychainKeyStore: KeyStore, @unchecked Sendable {
         let body = wrapped.dropFirst()
         switch format {
         case Self.enclaveFormat:
-            guard let found = try findKey(tag) else { throw KeyStoreError.WrongKey }
+            guard let found = try findKey(tag, group: group) else { throw KeyStoreError.WrongKey }
             var error: Unmanaged<CFError>?
             guard let plain = SecKeyCreateDecryptedData(found.key, Self.algorithm, Data(body) as CFData, &error) as Data?
             else {
@@ -153,21 +164,22 @@ public final class KeychainKeyStore: KeyStore, @unchecked Sendable {
     }
 
     public func protection() -> KeyProtection {
-        if let found = try? findKey(tag) { return found.protection }
+        if let found = try? findKey(tag, group: group) { return found.protection }
         return secureEnclaveAvailable ? .secureEnclave : .platform
     }
 
     public func deleteKey() throws {
         lock.lock()
         defer { lock.unlock() }
-        try deleteItems([kSecClass: kSecClassKey, kSecAttrApplicationTag: tag])
-        try deleteItems([kSecClass: kSecClassGenericPassword, kSecAttrService: "dev.latchkey", kSecAttrAccount: tag])
+        try deleteItems([kSecClass: kSecClassKey, kSecAttrApplicationTag: tag], group: group)
+        try deleteItems(
+            [kSecClass: kSecClassGenericPassword, kSecAttrService: "dev.latchkey", kSecAttrAccount: tag], group: group)
     }
 
     private static let algorithm = SecKeyAlgorithm.eciesEncryptionCofactorVariableIVX963SHA256AESGCM
 
     private func enclaveKey() throws -> (key: SecKey, protection: KeyProtection) {
-        (try makeKey(tag, secureEnclave: true, flags: [.privateKeyUsage]), .secureEnclave)
+        (try makeKey(tag, group: group, secureEnclave: true, flags: [.privateKeyUsage]), .secureEnclave)
     }
 
     /// AES-256-GCM (CommonCrypto has no GCM; CryptoKit does) under a
@@ -183,10 +195,11 @@ public final class KeychainKeyStore: KeyStore, @unchecked Sendable {
     }
 
     private func keychainSecret(create: Bool) throws -> Data {
-        let query: [CFString: Any] = [
+        var query: [CFString: Any] = [
             kSecClass: kSecClassGenericPassword, kSecAttrService: "dev.latchkey", kSecAttrAccount: tag,
             kSecReturnData: true,
         ]
+        if let group { query[kSecAttrAccessGroup] = group }
         var item: CFTypeRef?
         let status = SecItemCopyMatching(query as CFDictionary, &item)
         if status == errSecSuccess, let data = item as? Data { return data }
@@ -194,10 +207,11 @@ public final class KeychainKeyStore: KeyStore, @unchecked Sendable {
         var secret = Data(count: 32)
         let made = secret.withUnsafeMutableBytes { SecRandomCopyBytes(kSecRandomDefault, 32, $0.baseAddress!) }
         guard made == errSecSuccess else { throw KeyStoreError.Crypto(reason: "random generator failed") }
-        let add: [CFString: Any] = [
+        var add: [CFString: Any] = [
             kSecClass: kSecClassGenericPassword, kSecAttrService: "dev.latchkey", kSecAttrAccount: tag,
             kSecAttrAccessible: kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly, kSecValueData: secret,
         ]
+        if let group { add[kSecAttrAccessGroup] = group }
         let added = SecItemAdd(add as CFDictionary, nil)
         guard added == errSecSuccess else { throw KeyStoreError.Storage(reason: "Keychain: OSStatus \(added)") }
         return secret
@@ -215,12 +229,14 @@ var secureEnclaveAvailable: Bool {
     #endif
 }
 
-/// The private key tagged `tag`, and where it lives.
-func findKey(_ tag: Data) throws -> (key: SecKey, protection: KeyProtection)? {
-    let query: [CFString: Any] = [
+/// The private key tagged `tag` (in access group `group`, when given),
+/// and where it lives.
+func findKey(_ tag: Data, group: String?) throws -> (key: SecKey, protection: KeyProtection)? {
+    var query: [CFString: Any] = [
         kSecClass: kSecClassKey, kSecAttrApplicationTag: tag, kSecAttrKeyType: kSecAttrKeyTypeECSECPrimeRandom,
         kSecReturnRef: true, kSecReturnAttributes: true,
     ]
+    if let group { query[kSecAttrAccessGroup] = group }
     var item: CFTypeRef?
     let status = SecItemCopyMatching(query as CFDictionary, &item)
     if status == errSecItemNotFound { return nil }
@@ -233,20 +249,23 @@ func findKey(_ tag: Data) throws -> (key: SecKey, protection: KeyProtection)? {
     return ((ref as! SecKey), protection)
 }
 
-/// A new permanent P-256 private key tagged `tag`.
-func makeKey(_ tag: Data, secureEnclave: Bool, flags: SecAccessControlCreateFlags) throws -> SecKey {
+/// A new permanent P-256 private key tagged `tag`, in access group
+/// `group` when given (shared with the app's extensions).
+func makeKey(_ tag: Data, group: String?, secureEnclave: Bool, flags: SecAccessControlCreateFlags) throws -> SecKey {
     var error: Unmanaged<CFError>?
     guard let access = SecAccessControlCreateWithFlags(
         kCFAllocatorDefault, kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly, flags, &error)
     else {
         throw KeyStoreError.Crypto(reason: describe(error))
     }
+    var privateAttributes: [CFString: Any] = [
+        kSecAttrIsPermanent: true, kSecAttrApplicationTag: tag, kSecAttrAccessControl: access,
+    ]
+    if let group { privateAttributes[kSecAttrAccessGroup] = group }
     var attributes: [CFString: Any] = [
         kSecAttrKeyType: kSecAttrKeyTypeECSECPrimeRandom,
         kSecAttrKeySizeInBits: 256,
-        kSecPrivateKeyAttrs: [
-            kSecAttrIsPermanent: true, kSecAttrApplicationTag: tag, kSecAttrAccessControl: access,
-        ] as [CFString: Any],
+        kSecPrivateKeyAttrs: privateAttributes,
     ]
     if secureEnclave { attributes[kSecAttrTokenID] = kSecAttrTokenIDSecureEnclave }
     guard let key = SecKeyCreateRandomKey(attributes as CFDictionary, &error) else {
@@ -273,8 +292,11 @@ func aesGcmOpen(_ sealed: Data, key: Data) throws -> Data {
     return plain
 }
 
-/// Deletes every item matching `query`; none is no error.
-func deleteItems(_ query: [CFString: Any]) throws {
+/// Deletes every item matching `query` (in access group `group`, when
+/// given); none is no error.
+func deleteItems(_ query: [CFString: Any], group: String?) throws {
+    var query = query
+    if let group { query[kSecAttrAccessGroup] = group }
     let status = SecItemDelete(query as CFDictionary)
     guard status == errSecSuccess || status == errSecItemNotFound else {
         throw KeyStoreError.Storage(reason: "Keychain: OSStatus \(status)")
