@@ -102,7 +102,7 @@ impl Locks<'_> {
         let prepared = blocking(move || {
             let Some(quick) = quick else {
                 return Ok((
-                    prepare(&store, lock_id, holder, command, started_at, online, None)?,
+                    prepare((&store, &outbox), lock_id, holder, command, started_at, online, None)?,
                     None,
                 ));
             };
@@ -113,7 +113,7 @@ impl Locks<'_> {
                 log::warn!(target: "latchkey::quick", "taking in quick access's records failed: {e}");
             }
             let prepared = prepare(
-                &store,
+                (&store, &outbox),
                 lock_id,
                 holder,
                 command,

@@ -3,6 +3,7 @@
 
 use crate::command::{plan, unknown_lock, LockSnapshot, Prepared};
 use crate::error::LatchkeyError;
+use crate::outbox::Outbox;
 use crate::quick::{LockGuard, QuickAccess};
 use crate::store::Store;
 use latchkey_protocol::{Command, LockId, PublicKey};
@@ -11,7 +12,7 @@ use latchkey_protocol::{Command, LockId, PublicKey};
 /// With quick access, the caller holds the lock's guard and the counter is
 /// reserved from the copy the quick processes share.
 pub(super) fn prepare(
-    store: &Store,
+    (store, outbox): (&Store, &Outbox),
     lock_id: LockId,
     holder: PublicKey,
     command: Command,
@@ -19,8 +20,13 @@ pub(super) fn prepare(
     online: bool,
     quick: Option<(&QuickAccess, &LockGuard)>,
 ) -> Result<Prepared, LatchkeyError> {
-    let snapshot = LockSnapshot::read(store, lock_id)?
+    let mut snapshot = LockSnapshot::read(store, lock_id)?
         .ok_or_else(|| unknown_lock("this phone has no record of that lock; sync first"))?;
+    // Events already queued are not asked for again, even when a crash
+    // kept the state's cursor behind (`outbox/collected.rs`).
+    for (epoch, seq) in outbox.collected(&lock_id)? {
+        snapshot.state.advance_event_cursor(epoch, seq);
+    }
     let prepared = plan(&snapshot, holder, command, now, online)?;
     let key_id = prepared.key.key.key_id();
     if let Some((quick, guard)) = quick {

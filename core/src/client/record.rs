@@ -21,7 +21,9 @@ pub(super) fn record(
     // happened: a full outbox must not turn it into an error, nor lose the
     // fast key and state below. The lock's events stay uncollected (the
     // cursor doesn't move) and are fetched again later; the report says why.
-    let not_queued = match outbox.append_batch(finished.events()) {
+    // The events and how far they go in one batch (`outbox/collected.rs`):
+    // a crash before the state below can't make them queued twice.
+    let not_queued = match outbox.append_collected(finished.events(), &lock_id, finished.collected()) {
         Ok(_) => None,
         Err(e @ OutboxError::Full { .. }) => Some(e.to_string()),
         Err(OutboxError::Store(e)) => return Err(e.into()),

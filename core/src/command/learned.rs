@@ -130,6 +130,14 @@ impl Finished<'_> {
         events
     }
 
+    /// How far [`Finished::events`] take the lock's log: the epoch and
+    /// the last seq collected, when any event was.
+    pub(crate) fn collected(&self) -> Option<(u32, u32)> {
+        let hk = &self.executed.outcome.housekeeping;
+        let last = hk.batches.iter().filter_map(|b| b.events.last()).map(|e| e.seq).max()?;
+        Some((self.epoch(), last))
+    }
+
     /// The fast key to keep for (lock, key).
     pub(crate) fn fast_change(&self) -> FastChange {
         let out = &self.executed.outcome;
@@ -185,8 +193,7 @@ impl Finished<'_> {
             lock_minus_phone_s: self.skew(),
             measured_at: at,
         });
-        let last = hk.batches.iter().filter_map(|b| b.events.last()).map(|e| e.seq).max();
-        if let (true, Some(last)) = (queued, last) {
+        if let (true, Some((epoch, last))) = (queued, self.collected()) {
             s.advance_event_cursor(epoch, last);
         }
         if real_status {

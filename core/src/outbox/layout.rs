@@ -10,6 +10,7 @@
 //! | `g` ‖ position | empty: the diagnostic events, oldest first |
 //! | `m` | [`Counters`] (4 × u64 BE; counts only, nothing personal) |
 //! | `j` ‖ record id | empty: a quick-access journal record taken in (`ingested.rs`; random ids) |
+//! | `c` ‖ HMAC(lock id) ‖ epoch (u32 BE) | seq (u32 BE): the furthest lock event queued (`collected.rs`) |
 //!
 //! `outbox_dead`: position (u64 BE) → sealed [`DeadRecord`].
 //!
@@ -27,6 +28,7 @@ pub(super) const INDEX: u8 = b'i';
 pub(super) const DIAGNOSTIC: u8 = b'g';
 pub(super) const COUNTERS: &[u8] = b"m";
 pub(super) const MARKER: u8 = b'j';
+pub(super) const COLLECTED: u8 = b'c';
 
 pub(super) fn event_key(position: u64) -> [u8; 9] {
     prefixed(EVENT, position)
@@ -45,6 +47,13 @@ pub(super) fn index_key(sealer: &Sealer, id: &EventId) -> Vec<u8> {
 pub(super) fn marker_key(record: &str) -> Vec<u8> {
     let mut key = vec![MARKER];
     key.extend_from_slice(record.as_bytes());
+    key
+}
+
+/// The prefix of a lock's `c…` keys; the epoch follows.
+pub(super) fn collected_prefix(sealer: &Sealer, lock_id: &latchkey_protocol::LockId) -> Vec<u8> {
+    let mut key = vec![COLLECTED];
+    key.extend_from_slice(&sealer.index(TREE, &[b"collected", &lock_id.0]));
     key
 }
 

@@ -18,6 +18,7 @@
 //! Payloads are sealed like every other record of the [`Store`]; the
 //! layout is in `layout.rs`.
 
+mod collected;
 mod event;
 mod event_decode;
 mod ingested;

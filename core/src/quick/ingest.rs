@@ -46,7 +46,7 @@ impl QuickAccess {
         }
         let ids: Vec<String> = new.iter().map(|r| r.id.clone()).collect();
         if !new.is_empty() {
-            outbox.append_marked(new_events(store, &new)?, &ids)?;
+            outbox.append_marked(new_events(store, outbox, &new)?, &ids)?;
             for record in &new {
                 apply(store, record)?;
             }
@@ -60,7 +60,7 @@ impl QuickAccess {
 
 /// The events of `records` to queue: the lock's events not yet collected,
 /// once each; gaps trimmed to what is still missing; the rest as they are.
-fn new_events(store: &Store, records: &[&JournalRecord]) -> Result<Vec<OutboxEvent>, QuickError> {
+fn new_events(store: &Store, outbox: &Outbox, records: &[&JournalRecord]) -> Result<Vec<OutboxEvent>, QuickError> {
     let mut out = Vec::new();
     let mut lock_events = HashSet::new();
     let mut gaps = HashSet::new();
@@ -68,9 +68,14 @@ fn new_events(store: &Store, records: &[&JournalRecord]) -> Result<Vec<OutboxEve
     for record in records {
         let state = match states.get(&record.lock_id) {
             Some(s) => s,
-            None => states
-                .entry(record.lock_id)
-                .or_insert(store.locks().state(&record.lock_id)?),
+            None => {
+                // The store's cursor, or further where the outbox holds more.
+                let mut state = store.locks().state(&record.lock_id)?;
+                for (epoch, seq) in outbox.collected(&record.lock_id)? {
+                    state.advance_event_cursor(epoch, seq);
+                }
+                states.entry(record.lock_id).or_insert(state)
+            }
         };
         for event in &record.events {
             match event {

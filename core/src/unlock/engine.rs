@@ -120,7 +120,6 @@ async fn finish(
     // Follow-on work is best effort: the command's outcome is already
     // known, so a failure here only leaves work for the next contact.
     let mut plan = input.housekeeping.clone();
-    plan.fetch_events &= ad.has(Advertisement::EVENTS_PENDING) || input.command.actuates();
     // The lock asks for lists (a firmware update dropped its own): carry
     // the newest this phone holds, whatever the lock confirmed before.
     if ad.has(Advertisement::NEEDS_LISTS) && plan.pins.is_none() {
@@ -129,6 +128,17 @@ async fn finish(
     // A cursor from before a factory reset does not apply to the new log.
     let epoch = outcome.status.full.map(|s| s.epoch).unwrap_or(ad.epoch);
     plan.event_cursor = plan.event_cursor.filter(|(_, cursor_epoch)| *cursor_epoch == epoch);
+    // The flag says no phone fetched the newest events yet. A phone that
+    // fetched them and died before storing them cleared it, so a status
+    // check (whose work includes collecting) asks anyway, as does a
+    // session whose status shows the log going beyond this phone's cursor;
+    // an empty answer costs one round trip.
+    let cursor = plan.event_cursor.map_or(0, |(seq, _)| seq);
+    let behind = outcome.status.full.is_some_and(|s| s.event_head > cursor);
+    plan.fetch_events &= ad.has(Advertisement::EVENTS_PENDING)
+        || input.command.actuates()
+        || input.command == latchkey_protocol::Command::Status
+        || behind;
     // An untrusted clock refused the command but opened a session: once
     // time is delivered, the command is retried in the same connection.
     if outcome.code == ResultCode::ClockUntrusted && input.command.actuates() {

@@ -32,7 +32,7 @@ use std::future::Future;
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
@@ -42,7 +42,18 @@ pub struct LockSocket {
     path: PathBuf,
     stop: Arc<AtomicBool>,
     first_writes: Arc<Mutex<Vec<Instant>>>,
+    /// Connections still being served (a dead client's last lines too).
+    open: Arc<AtomicUsize>,
     accepter: Option<std::thread::JoinHandle<()>>,
+}
+
+/// Counts a connection as open until dropped.
+struct Serving(Arc<AtomicUsize>);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl LockSocket {
@@ -51,8 +62,9 @@ impl LockSocket {
         let listener = UnixListener::bind(path)?;
         let stop = Arc::new(AtomicBool::new(false));
         let first_writes = Arc::new(Mutex::new(Vec::new()));
+        let open = Arc::new(AtomicUsize::new(0));
         let accepter = {
-            let (stop, first_writes) = (stop.clone(), first_writes.clone());
+            let (stop, first_writes, open) = (stop.clone(), first_writes.clone(), open.clone());
             std::thread::spawn(move || {
                 for stream in listener.incoming() {
                     if stop.load(Ordering::SeqCst) {
@@ -60,7 +72,12 @@ impl LockSocket {
                     }
                     let Ok(stream) = stream else { continue };
                     let (transport, first_writes) = (transport.clone(), first_writes.clone());
-                    std::thread::spawn(move || serve_connection(stream, transport, &first_writes));
+                    open.fetch_add(1, Ordering::SeqCst);
+                    let serving = Serving(open.clone());
+                    std::thread::spawn(move || {
+                        serve_connection(stream, transport, &first_writes);
+                        drop(serving);
+                    });
                 }
             })
         };
@@ -68,6 +85,7 @@ impl LockSocket {
             path: path.to_path_buf(),
             stop,
             first_writes,
+            open,
             accepter: Some(accepter),
         })
     }
@@ -75,6 +93,20 @@ impl LockSocket {
     /// Where it listens.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Waits up to `patience` until no connection is being served: every
+    /// line a client sent, a killed one's included, has reached the lock.
+    /// `false` when some still were after `patience`.
+    pub fn wait_idle(&self, patience: Duration) -> bool {
+        let started = Instant::now();
+        while self.open.load(Ordering::SeqCst) > 0 {
+            if started.elapsed() >= patience {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        true
     }
 
     /// When each link's first packet arrived, in arrival order.

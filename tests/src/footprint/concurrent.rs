@@ -157,9 +157,16 @@ fn kill_round(
     Ok((second, first))
 }
 
-/// The app once more: it takes in every journal when built; then status
-/// commands collect what the lock still holds. Counts what the outbox has.
+/// The app once more, once the lock has acted on everything sent to it:
+/// it takes in every journal when built; then status commands collect
+/// what the lock still holds. Counts what the outbox has.
 async fn settle(site: &Site, f: &mut ConcurrentFigures) -> Result<(), SceneError> {
+    // A request a killed process sent just before it died may still be
+    // on its way to the lock: the lock acts on it first, as a real one
+    // would before the next phone's contact.
+    if !site.socket.wait_idle(Duration::from_secs(10)) {
+        return Err("the lock's socket still served a connection after 10 s".into());
+    }
     let client = ClientBuilder::new(&site.store)
         .allow_software_keys()
         .transport(Arc::new(SocketTransport::new(site.socket.path())))
@@ -209,6 +216,12 @@ async fn settle(site: &Site, f: &mut ConcurrentFigures) -> Result<(), SceneError
             "concurrent: the lock's event {} ({:?}, result {}) is not in the outbox",
             e.seq, e.kind, e.result
         );
+    }
+    for (seq, n) in copies.iter().filter(|(_, n)| **n > 1) {
+        eprintln!("concurrent: the lock's event {seq} is in the outbox {n} times");
+    }
+    if attempts > acted {
+        eprintln!("concurrent: {attempts} successful unlock attempts, the lock unlocked {acted} times");
     }
     let missing = missing.len() as u64;
     f.lost = missing + acknowledged.saturating_sub(attempts);
