@@ -7,7 +7,7 @@
 //!    names every crash point it passed and how often. A second scene is
 //!    killed once mid-upload and its restart traced: the recovery path
 //!    (the pre-open backup of a store not closed cleanly).
-//! 2. **Kill**: for each point, a fresh scene whose child aborts at its
+//! 2. **Kill**: for each point, a fresh scene whose child dies (SIGKILL) at its
 //!    first passage (and, unless `--quick`, at its last), then a child
 //!    that runs until the outbox is empty.
 //! 3. **Check** ([`check`]): every queued event on the cloud exactly once,

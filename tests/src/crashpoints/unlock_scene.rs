@@ -6,7 +6,7 @@
 use super::bridge;
 use super::unlock_child::CHILD_COMMAND;
 use crate::sync_bench::harness::{cloud_for, register, SceneError, START};
-use crate::sync_bench::phone_child::{open_store, ChildEnd};
+use crate::sync_bench::phone_child::{died_at, open_store, ChildEnd};
 use latchkey_core::crash_point::{CRASH_AT_ENV, CRASH_TRACE_ENV};
 use latchkey_core::outbox::{Outbox, OutboxConfig};
 use latchkey_core::platform_keys::{Signer, SoftwareSigner};
@@ -17,7 +17,6 @@ use latchkey_sim::lock::LockConfig;
 use latchkey_sim::radio::LinkParams;
 use latchkey_testkit::{SimLockHandle, SimWorld};
 use std::collections::HashMap;
-use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -140,7 +139,7 @@ impl UnlockScene {
     /// A child that dies at the `hit`-th passage of `point` (or finishes).
     pub fn crash_at(&mut self, point: &str, hit: u64) -> Result<ChildEnd, SceneError> {
         let output = self.command().env(CRASH_AT_ENV, format!("{point}#{hit}")).output()?;
-        if output.status.signal() == Some(6) {
+        if died_at(&output, point, hit) {
             self.heard(&output);
             return Ok(ChildEnd::Crashed);
         }
