@@ -13,6 +13,8 @@ type Kill = (&'static str, u64);
 
 /// Events queued in each scene: three uploads of 50.
 const EVENTS: u64 = 120;
+/// Events the cloud refuses for good, queued after them (dead letters).
+const REFUSED: u64 = 2;
 /// The kill that leaves a store not closed cleanly, for the recovery stage.
 const FIRST_DEATH: (&str, u64) = ("sync.upload.committed_not_confirmed", 1);
 
@@ -115,12 +117,20 @@ pub(super) fn passages(count: u64, quick: bool) -> Vec<u64> {
     }
 }
 
+/// A phone with a current key to download, [`EVENTS`] queued and
+/// [`REFUSED`] after them.
+async fn sync_scene(exe: &Path, work: &Path) -> Result<CrashScene, SceneError> {
+    let mut scene = CrashScene::new(exe, work, true).await?;
+    scene.queue(EVENTS)?;
+    scene.queue_refused(REFUSED)?;
+    Ok(scene)
+}
+
 /// The points a child passes (in order of first passage, with counts)
 /// after the kills in `before`.
 async fn trace(exe: &Path, before: &[(&str, u64)]) -> Result<Vec<(String, u64)>, SceneError> {
     let work = tempfile::tempdir()?;
-    let mut scene = CrashScene::new(exe, work.path(), true).await?;
-    scene.queue(EVENTS)?;
+    let scene = sync_scene(exe, work.path()).await?;
     for (point, hit) in before {
         if scene.child.crash_at(point, *hit)? != ChildEnd::Crashed {
             return Err(format!("the phone never reached {point}#{hit}").into());
@@ -151,8 +161,7 @@ async fn kill_run(
     hit: u64,
 ) -> Result<PointRun, SceneError> {
     let work = tempfile::tempdir()?;
-    let mut scene = CrashScene::new(exe, work.path(), true).await?;
-    scene.queue(EVENTS)?;
+    let scene = sync_scene(exe, work.path()).await?;
     for (p, h) in before {
         if scene.child.crash_at(p, *h)? != ChildEnd::Crashed {
             return Err(format!("the phone never reached {p}#{h}").into());
