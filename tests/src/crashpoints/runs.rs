@@ -22,7 +22,9 @@ const FIRST_DEATH: (&str, u64) = ("sync.upload.committed_not_confirmed", 1);
 #[derive(Debug, Clone)]
 pub struct PointRun {
     /// `sync` (a fresh phone syncing), `recovery` (its restart after a
-    /// death mid-upload) or `unlock` (a phone unlocking the lock).
+    /// death mid-upload), `unlock` (a phone unlocking the lock), `renewal`
+    /// (the same, its key due for renewal) or `quarantine` (the same, its
+    /// store damaged).
     pub stage: &'static str,
     /// The crash point.
     pub point: String,
@@ -97,8 +99,8 @@ pub async fn run(exe: &Path, quick: bool) -> Result<Report, SceneError> {
     for (stage, before, point, hit) in plan {
         results.push(kill_run(exe, stage, &before, point, hit).await?);
     }
-    let unlock = super::unlock_runs::trace(exe).await?;
-    results.extend(super::unlock_runs::kill_each(exe, &unlock, &fresh, quick).await?);
+    let mut covered: BTreeSet<String> = fresh.iter().chain(&recovery).map(|(p, _)| p.clone()).collect();
+    results.extend(super::unlock_runs::kill_each(exe, &mut covered, quick).await?);
     let points: BTreeSet<&str> = results.iter().map(|r| r.point.as_str()).collect();
     Ok(Report {
         points: points.len(),
@@ -139,9 +141,15 @@ async fn trace(exe: &Path, before: &[(&str, u64)]) -> Result<Vec<(String, u64)>,
     let file = work.path().join("trace");
     scene.child.trace(&file)?;
     scene.cloud.shutdown().await;
+    read_trace(&file)
+}
+
+/// The points a trace file names, in order of first passage, with how
+/// often each was passed.
+pub(super) fn read_trace(file: &Path) -> Result<Vec<(String, u64)>, SceneError> {
     let mut order: Vec<String> = Vec::new();
     let mut counts: HashMap<String, u64> = HashMap::new();
-    for line in std::fs::read_to_string(&file)?.lines() {
+    for line in std::fs::read_to_string(file)?.lines() {
         let n = counts.entry(line.to_string()).or_insert(0);
         if *n == 0 {
             order.push(line.to_string());
