@@ -1,11 +1,20 @@
 //! The short form of `latchkey-bench crashpoints`: the phone killed at
-//! every crash point a sync and an unlock pass (first passage), restarted
-//! on the same store against the same cloud and lock, and checked: every
-//! acknowledged event on the cloud exactly once, no unlock reported that
-//! the lock did not do nor done twice, the unlocks after recovery all
-//! accepted (no fast-key counter reused), the cloud's revocation drift
-//! view the lock's, the store open and not quarantined.
+//! every crash point a sync, an unlock, a key renewal and a damaged
+//! store's quarantine pass (first passage), restarted on the same store
+//! against the same cloud and lock, and checked: every acknowledged event
+//! on the cloud exactly once and every refused one in the dead letters
+//! once, no unlock reported that the lock did not do nor done twice, the
+//! unlocks after recovery all accepted and no fast-key counter reused,
+//! the cloud's revocation and PIN drift views the lock's, the renewed key
+//! held, the store open (a damaged one quarantined once, reported, its
+//! bytes kept). Then the checks themselves, fed a scene that breaks them.
 
+use latchkey_core::outbox::{Outbox, OutboxConfig};
+use latchkey_tests::crashpoints::{after_recovery, after_unlocks, Prelude, UnlockScene};
+use latchkey_tests::sync_bench::chaos::numbered_event;
+use latchkey_tests::sync_bench::crash_scene::CrashScene;
+use latchkey_tests::sync_bench::phone_child::open_store;
+use std::path::Path;
 use std::process::Command;
 
 #[test]
@@ -39,8 +48,117 @@ fn a_phone_killed_at_each_crash_point_recovers_with_nothing_lost_or_doubled() {
         "unlock.record.fast_key_stored",
         "store.fast_keys.put.after_flush",
         "sync.revocation_acks.reported",
+        "outbox.dead_letter.between_flushes",
+        "outbox.dead_letter.after_flush",
+        "unlock.pins.installed_on_lock",
+        "unlock.record.pin_ack_stored",
+        "sync.pin_acks.reported",
+        "sync.renewal.issued_not_stored",
+        "store.quarantine.noted",
+        "store.quarantine.between_renames",
+        "store.quarantine.before_fresh_store",
+        "store.quarantine.fresh_store_opened",
     ] {
         assert!(killed.contains(&point), "{point} was not killed at: {report}");
     }
-    assert!(report["points"].as_u64() >= Some(30), "{report}");
+    assert!(report["points"].as_u64() >= Some(45), "{report}");
+}
+
+fn bench() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_latchkey-bench"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_checks_catch_an_event_the_cloud_never_got_and_one_it_stored_twice() {
+    let work = tempfile::tempdir().unwrap();
+    let mut scene = CrashScene::new(bench(), work.path(), true).await.unwrap();
+    scene.queue(10).unwrap();
+    scene.child.run_until_idle().unwrap();
+    assert_eq!(
+        after_recovery(&scene).unwrap(),
+        Vec::<String>::new(),
+        "nothing broken yet"
+    );
+
+    // A phone that forgot it had uploaded event 3 queues it again (an
+    // unlock attempt: only its id would dedupe it), and one that confirmed
+    // event 10 without uploading it drops it.
+    {
+        let outbox = Outbox::new(
+            &open_store(&scene.child.dir).unwrap(),
+            OutboxConfig { capacity: u64::MAX },
+        )
+        .unwrap();
+        let ids = outbox
+            .append_batch(vec![numbered_event(&scene.locks, 3), numbered_event(&scene.locks, 10)])
+            .unwrap();
+        assert_eq!(outbox.confirm(&ids[1..]).unwrap(), 1);
+        scene.queued = 11;
+    }
+    scene.child.run_until_idle().unwrap();
+
+    let broken = after_recovery(&scene).unwrap();
+    assert_eq!(
+        broken,
+        vec![
+            "1 acknowledged events never reached the cloud".to_string(),
+            "1 events reached the cloud more than once".to_string(),
+        ]
+    );
+    scene.cloud.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_checks_catch_a_fast_key_counter_used_twice() {
+    let work = tempfile::tempdir().unwrap();
+    let mut scene = UnlockScene::new(bench(), work.path(), Prelude::Fresh).await.unwrap();
+    // AUTH, then FAST: the phone holds a fast key and its counter.
+    scene.run_to_end().unwrap();
+    assert_eq!(
+        after_unlocks(&scene).unwrap(),
+        Vec::<String>::new(),
+        "nothing broken yet"
+    );
+    let saved = work.path().join("saved");
+    copy_dir(scene.phone_dir(), &saved);
+    // Two more FAST unlocks move the lock's counter on.
+    scene.run_to_end().unwrap();
+    assert_eq!(
+        after_unlocks(&scene).unwrap(),
+        Vec::<String>::new(),
+        "nothing broken yet"
+    );
+
+    // The store loses its last writes (as a write acknowledged before it
+    // was durable would): the counter goes back, and the next two FAST
+    // unlocks use counters the lock has seen; the lock refuses both.
+    std::fs::remove_dir_all(scene.phone_dir()).unwrap();
+    copy_dir(&saved, scene.phone_dir());
+    scene.run_to_end().unwrap();
+
+    let broken = after_unlocks(&scene).unwrap();
+    assert!(
+        broken.contains(&"the lock refused 2 fast-key counters used before".to_string()),
+        "{broken:?}"
+    );
+    assert!(
+        broken
+            .iter()
+            .any(|b| b.starts_with("after recovery:") && b.contains("counter_replay")),
+        "{broken:?}"
+    );
+    scene.close().await;
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
 }

@@ -8,9 +8,11 @@
 //! every hit is counted by name and, when the environment asks:
 //!
 //! - [`CRASH_AT_ENV`] = `name#N`: the process dies at the N-th hit of
-//!   `name` (N from 1), by `std::process::abort`: like SIGKILL, nothing
-//!   runs after it (no destructor, no flush, no other thread's next step),
-//!   and the driver sees the signal in the exit status.
+//!   `name` (N from 1) by SIGKILL to itself (on Unix; `abort` elsewhere),
+//!   as an OS kills an app: nothing runs after it (no handler, no
+//!   destructor, no flush, no other thread's next step, no core dump). It
+//!   first writes `crash point name#N` to stderr; the driver sees that
+//!   line and the signal in the exit status.
 //! - [`CRASH_TRACE_ENV`] = a file: each hit appends its name as a line
 //!   (written before the process could die there), so a driver learns
 //!   which points a scenario reaches and how often.

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::sync::{Mutex, OnceLock};
 
-/// `name#N`: abort at the N-th hit (from 1) of the crash point `name`.
+/// `name#N`: die at the N-th hit (from 1) of the crash point `name`.
 pub const CRASH_AT_ENV: &str = "LATCHKEY_CRASH_AT";
 /// A file to which every hit appends the point's name as one line.
 pub const CRASH_TRACE_ENV: &str = "LATCHKEY_CRASH_TRACE";
@@ -56,7 +56,27 @@ pub fn hit(name: &str) {
         let _ = writeln!(file, "{name}");
     }
     if plan.at.as_ref().is_some_and(|(at, n)| at == name && *n == *count) {
-        eprintln!("crash point {name}#{count}: aborting");
-        std::process::abort();
+        eprintln!("crash point {name}#{count}: killing the process");
+        die();
     }
+}
+
+/// SIGKILL to this process: what a phone's OS does to an app (no handler,
+/// no core dump, no destructor, no flush).
+#[cfg(unix)]
+fn die() -> ! {
+    // SAFETY: `kill` and `getpid` take plain integers and touch no memory
+    // of this process.
+    unsafe {
+        libc::kill(libc::getpid(), libc::SIGKILL);
+    }
+    // SIGKILL is not delivered asynchronously to the sender itself on
+    // every system: never go on past the crash point.
+    std::process::abort()
+}
+
+/// Where there is no SIGKILL: abort, as close as the platform offers.
+#[cfg(not(unix))]
+fn die() -> ! {
+    std::process::abort()
 }

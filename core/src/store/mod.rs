@@ -24,7 +24,11 @@
 //! (`latchkey-store`, numbers only): a database behind its marker has lost
 //! records and is quarantined too. When the files are not as a clean close
 //! left them (after a crash), they are copied aside before sled's recovery
-//! rewrites them, so a quarantine always keeps the original bytes.
+//! rewrites them, so a quarantine always keeps the original bytes. A note
+//! beside the store (`<dir>.quarantine-unreported`) is written before
+//! anything moves and removed once the fresh store opened: an open that
+//! finds it (the app died mid-quarantine) finishes that quarantine and
+//! reports it, so the loss is never hidden.
 //!
 //! # Using it
 //!
@@ -47,8 +51,11 @@ mod marker;
 mod merge;
 mod offline;
 mod open;
+#[cfg(test)]
+mod open_tests;
 mod pins;
 mod quarantine;
+mod quarantine_note;
 pub(crate) mod records;
 pub(crate) mod seal;
 mod wipe;

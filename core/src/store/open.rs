@@ -11,6 +11,7 @@ use super::error::StoreError;
 use super::handle::Store;
 use super::marker::{self, Marker, FORMAT_VERSION};
 use super::quarantine;
+use super::quarantine_note::{self, Note};
 use super::seal::{Sealer, DATA_KEY_LEN};
 use crate::file_lock::{FileLock, LockFailure};
 use crate::platform_keys::KeyStore;
@@ -70,15 +71,15 @@ pub(super) fn open(dir: &Path, keystore: Arc<dyn KeyStore>) -> Result<OpenOutcom
     if let Some(found) = marker.format.filter(|f| *f > FORMAT_VERSION) {
         return Err(newer_format(dir, found));
     }
+    // A quarantine an earlier open began and did not report: finished
+    // below into the same place, and reported by this open.
+    let unreported = quarantine_note::read(dir)?;
     let backup = quarantine::backup_if_unclean(dir, &marker)?;
     let attempted = attempt(dir, &marker, keystore.as_ref());
     let reason = match attempted {
         Ok(Attempt::Opened(db, sealer)) => {
             quarantine::discard_backup(backup)?;
-            return Ok(OpenOutcome {
-                store: Store::from_parts(dir, db, *sealer, lock)?,
-                quarantined: None,
-            });
+            return reported(dir, Store::from_parts(dir, db, *sealer, lock)?, unreported);
         }
         Ok(Attempt::Unreadable(reason)) => reason,
         Err(e) => {
@@ -86,25 +87,54 @@ pub(super) fn open(dir: &Path, keystore: Arc<dyn KeyStore>) -> Result<OpenOutcom
             return Err(e);
         }
     };
-    let path = quarantine::quarantine(dir, backup)?;
+    let note = match unreported {
+        Some(note) => note,
+        None => {
+            let note = Note {
+                place: quarantine::free_place(dir),
+                reason,
+            };
+            // Before anything moves: a death from here on can't hide the loss.
+            quarantine_note::write(dir, &note)?;
+            crash_point!("store.quarantine.noted");
+            note
+        }
+    };
+    quarantine::move_aside(dir, backup, &note.path(dir))?;
     crash_point!("store.quarantine.before_fresh_store");
     fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, &e))?;
     match attempt(dir, &Marker::default(), keystore.as_ref())? {
-        Attempt::Opened(db, sealer) => Ok(OpenOutcome {
-            store: Store::from_parts(dir, db, *sealer, lock)?,
-            quarantined: Some(Quarantined { path, reason }),
-        }),
+        Attempt::Opened(db, sealer) => reported(dir, Store::from_parts(dir, db, *sealer, lock)?, Some(note)),
         Attempt::Unreadable(again) => Err(StoreError::Storage {
             reason: format!("a fresh store could not be created in {}: {again}", dir.display()),
         }),
     }
 }
 
+/// The outcome of an open, reporting the quarantine `note` speaks of (its
+/// note is removed: from now on the caller has it).
+fn reported(dir: &Path, store: Store, note: Option<Note>) -> Result<OpenOutcome, StoreError> {
+    let quarantined = match note {
+        Some(note) => {
+            crash_point!("store.quarantine.fresh_store_opened");
+            quarantine_note::remove(dir)?;
+            Some(Quarantined {
+                path: note.path(dir),
+                reason: note.reason,
+            })
+        }
+        None => None,
+    };
+    Ok(OpenOutcome { store, quarantined })
+}
+
 /// Renames a (closed) store aside without opening it; refused while
 /// anyone has it open.
-pub(super) fn quarantine_closed(dir: &Path) -> Result<std::path::PathBuf, StoreError> {
+pub(super) fn quarantine_closed(dir: &Path) -> Result<PathBuf, StoreError> {
     let _lock = lock(dir)?;
-    quarantine::quarantine(dir, None)
+    let target = quarantine::sibling(dir, &quarantine::free_place(dir));
+    quarantine::move_aside(dir, None, &target)?;
+    Ok(target)
 }
 
 /// The store's lock file, `<dir>.lock` beside the directory (not inside:

@@ -8,6 +8,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// What the name of a quarantine adds to the store directory's, before
+/// its unix seconds.
+pub(super) const PLACE_PREFIX: &str = ".quarantine-";
+
+/// `dir`'s name plus `suffix`, beside it.
 pub(super) fn sibling(dir: &Path, suffix: &str) -> PathBuf {
     let mut name = dir.file_name().map(|n| n.to_os_string()).unwrap_or_default();
     name.push(suffix);
@@ -47,28 +52,42 @@ pub(super) fn discard_backup(backup: Option<PathBuf>) -> Result<(), StoreError> 
     }
 }
 
-/// Renames the store aside to `<dir>.quarantine-<unix seconds>`. With a
-/// pre-open copy, the copy (the original bytes) becomes the quarantine and
-/// the files as sled recovered them go inside it, in `as-recovered/`.
-pub(super) fn quarantine(dir: &Path, backup: Option<PathBuf>) -> Result<PathBuf, StoreError> {
+/// A free place for a quarantine of `dir`, as a suffix of its name:
+/// `.quarantine-<unix seconds>`, or `-<n>` after it when that is taken.
+pub(super) fn free_place(dir: &Path) -> String {
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let target = (0u32..)
+    (0u32..)
         .map(|n| match n {
-            0 => sibling(dir, &format!(".quarantine-{now}")),
-            n => sibling(dir, &format!(".quarantine-{now}-{n}")),
+            0 => format!("{PLACE_PREFIX}{now}"),
+            n => format!("{PLACE_PREFIX}{now}-{n}"),
+        })
+        .find(|suffix| !sibling(dir, suffix).exists())
+        .unwrap_or_else(|| format!("{PLACE_PREFIX}{now}"))
+}
+
+/// Moves the store aside to `target`. With a pre-open copy, the copy (the
+/// original bytes) becomes the quarantine and the files as sled recovered
+/// them go inside it, in `as-recovered/`. A step an interrupted quarantine
+/// already took is not taken again: a `target` that exists holds the
+/// original bytes, so a new copy (of bytes recovered since) is dropped and
+/// the files go inside it.
+pub(super) fn move_aside(dir: &Path, backup: Option<PathBuf>, target: &Path) -> Result<(), StoreError> {
+    if target.exists() {
+        discard_backup(backup)?;
+    } else if let Some(backup) = backup {
+        fs::rename(&backup, target).map_err(|e| StoreError::io(&backup, &e))?;
+        crash_point!("store.quarantine.between_renames");
+    } else {
+        return fs::rename(dir, target).map_err(|e| StoreError::io(dir, &e));
+    }
+    let recovered = (1u32..)
+        .map(|n| match n {
+            1 => target.join("as-recovered"),
+            n => target.join(format!("as-recovered-{n}")),
         })
         .find(|p| !p.exists())
-        .unwrap_or_else(|| sibling(dir, ".quarantine"));
-    match backup {
-        Some(backup) => {
-            fs::rename(&backup, &target).map_err(|e| StoreError::io(&backup, &e))?;
-            crash_point!("store.quarantine.between_renames");
-            let recovered = target.join("as-recovered");
-            fs::rename(dir, &recovered).map_err(|e| StoreError::io(dir, &e))?;
-        }
-        None => fs::rename(dir, &target).map_err(|e| StoreError::io(dir, &e))?,
-    }
-    Ok(target)
+        .unwrap_or_else(|| target.join("as-recovered"));
+    fs::rename(dir, &recovered).map_err(|e| StoreError::io(dir, &e))
 }
 
 /// Everything set aside beside the store `dir`: its quarantines and an

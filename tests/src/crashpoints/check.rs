@@ -5,6 +5,7 @@ use crate::sync_bench::crash_scene::CrashScene;
 use crate::sync_bench::harness::SceneError;
 use crate::sync_bench::phone_child::open_store;
 use latchkey_core::outbox::{Outbox, OutboxConfig};
+use std::collections::HashSet;
 
 /// What the scene broke, in words (empty: nothing).
 pub fn after_recovery(scene: &CrashScene) -> Result<Vec<String>, SceneError> {
@@ -26,11 +27,22 @@ pub fn after_recovery(scene: &CrashScene) -> Result<Vec<String>, SceneError> {
             return Ok(broken);
         }
     };
-    let pending = Outbox::new(&store, OutboxConfig { capacity: u64::MAX })?
-        .stats()?
-        .pending;
+    let outbox = Outbox::new(&store, OutboxConfig { capacity: u64::MAX })?;
+    let pending = outbox.stats()?.pending;
     if pending > 0 {
         broken.push(format!("{pending} events still pending after the phone said idle"));
+    }
+    // Each refused event in the dead letters once: in both places for a
+    // moment, never in neither, never twice.
+    let dead = outbox.dead_letters()?;
+    let ids: HashSet<_> = dead.iter().filter_map(|d| d.id).collect();
+    if ids.len() as u64 != scene.refused || dead.len() as u64 != scene.refused {
+        broken.push(format!(
+            "{} dead letters ({} distinct events) for {} events the cloud refused",
+            dead.len(),
+            ids.len(),
+            scene.refused
+        ));
     }
     if !store
         .keys()

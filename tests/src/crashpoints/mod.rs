@@ -1,18 +1,26 @@
 //! `latchkey-bench crashpoints [--json] [--quick]`: the phone killed at
 //! each of its crash points in turn, restarted on the same store against
-//! the same cloud, and checked (docs/core.md, "Crash points").
+//! the same cloud (and lock), and checked (docs/core.md, "Crash points").
 //!
-//! 1. **Discover**: a phone child syncs a fresh scene (a queued outbox, a
-//!    current key to download) with `LATCHKEY_CRASH_TRACE` set; the trace
-//!    names every crash point it passed and how often. A second scene is
-//!    killed once mid-upload and its restart traced: the recovery path
-//!    (the pre-open backup of a store not closed cleanly).
-//! 2. **Kill**: for each point, a fresh scene whose child aborts at its
-//!    first passage (and, unless `--quick`, at its last), then a child
-//!    that runs until the outbox is empty.
-//! 3. **Check** ([`check`]): every queued event on the cloud exactly once,
-//!    the outbox empty, the store open and not quarantined, the key the
-//!    cloud issued held.
+//! 1. **Discover**: a phone child syncs a fresh scene (a queued outbox
+//!    ending in two events the cloud refuses, a current key to download)
+//!    with `LATCHKEY_CRASH_TRACE` set; the trace names every crash point
+//!    it passed and how often. A second scene is killed once mid-upload
+//!    and its restart traced: the recovery path (the pre-open backup of a
+//!    store not closed cleanly). Then the unlock stages ([`unlock_runs`]):
+//!    a phone that syncs, unlocks the parent's lock twice (carrying a
+//!    revocation list and a PIN list) and syncs again; the same with its
+//!    key due for renewal; the same with its store damaged.
+//! 2. **Kill**: for each point, a fresh scene whose child dies (SIGKILL)
+//!    at its first passage (and, unless `--quick`, at its last), then a
+//!    child that runs to the end.
+//! 3. **Check** ([`after_recovery`], [`after_unlocks`]): every queued
+//!    event on the cloud exactly once and every refused one in the dead
+//!    letters once, the outbox empty, the store open (or quarantined once,
+//!    reported, its bytes kept), the key the cloud issued held (renewed
+//!    when due); no unlock reported that the lock did not do, none done
+//!    twice, no fast-key counter reused; the cloud's revocation and PIN
+//!    drift views what the lock holds.
 //!
 //! Prints `{"points":P,"runs":R,"landed":L,"violations":V,"results":[…]}`
 //! (L: runs whose child died at its point; each result names the point,
@@ -22,11 +30,15 @@
 mod bridge;
 mod check;
 mod runs;
+mod unlock_check;
 mod unlock_child;
 mod unlock_runs;
 mod unlock_scene;
 
+pub use check::after_recovery;
 pub use runs::{run, PointRun, Report};
+pub use unlock_check::after_unlocks;
+pub use unlock_scene::{Prelude, UnlockScene};
 
 /// Entry point of `crashpoints`; returns the exit code.
 pub fn main(args: &[String]) -> i32 {

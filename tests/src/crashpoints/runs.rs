@@ -13,6 +13,8 @@ type Kill = (&'static str, u64);
 
 /// Events queued in each scene: three uploads of 50.
 const EVENTS: u64 = 120;
+/// Events the cloud refuses for good, queued after them (dead letters).
+const REFUSED: u64 = 2;
 /// The kill that leaves a store not closed cleanly, for the recovery stage.
 const FIRST_DEATH: (&str, u64) = ("sync.upload.committed_not_confirmed", 1);
 
@@ -20,7 +22,9 @@ const FIRST_DEATH: (&str, u64) = ("sync.upload.committed_not_confirmed", 1);
 #[derive(Debug, Clone)]
 pub struct PointRun {
     /// `sync` (a fresh phone syncing), `recovery` (its restart after a
-    /// death mid-upload) or `unlock` (a phone unlocking the lock).
+    /// death mid-upload), `unlock` (a phone unlocking the lock), `renewal`
+    /// (the same, its key due for renewal) or `quarantine` (the same, its
+    /// store damaged).
     pub stage: &'static str,
     /// The crash point.
     pub point: String,
@@ -95,8 +99,8 @@ pub async fn run(exe: &Path, quick: bool) -> Result<Report, SceneError> {
     for (stage, before, point, hit) in plan {
         results.push(kill_run(exe, stage, &before, point, hit).await?);
     }
-    let unlock = super::unlock_runs::trace(exe).await?;
-    results.extend(super::unlock_runs::kill_each(exe, &unlock, &fresh, quick).await?);
+    let mut covered: BTreeSet<String> = fresh.iter().chain(&recovery).map(|(p, _)| p.clone()).collect();
+    results.extend(super::unlock_runs::kill_each(exe, &mut covered, quick).await?);
     let points: BTreeSet<&str> = results.iter().map(|r| r.point.as_str()).collect();
     Ok(Report {
         points: points.len(),
@@ -115,12 +119,20 @@ pub(super) fn passages(count: u64, quick: bool) -> Vec<u64> {
     }
 }
 
+/// A phone with a current key to download, [`EVENTS`] queued and
+/// [`REFUSED`] after them.
+async fn sync_scene(exe: &Path, work: &Path) -> Result<CrashScene, SceneError> {
+    let mut scene = CrashScene::new(exe, work, true).await?;
+    scene.queue(EVENTS)?;
+    scene.queue_refused(REFUSED)?;
+    Ok(scene)
+}
+
 /// The points a child passes (in order of first passage, with counts)
 /// after the kills in `before`.
 async fn trace(exe: &Path, before: &[(&str, u64)]) -> Result<Vec<(String, u64)>, SceneError> {
     let work = tempfile::tempdir()?;
-    let mut scene = CrashScene::new(exe, work.path(), true).await?;
-    scene.queue(EVENTS)?;
+    let scene = sync_scene(exe, work.path()).await?;
     for (point, hit) in before {
         if scene.child.crash_at(point, *hit)? != ChildEnd::Crashed {
             return Err(format!("the phone never reached {point}#{hit}").into());
@@ -129,9 +141,15 @@ async fn trace(exe: &Path, before: &[(&str, u64)]) -> Result<Vec<(String, u64)>,
     let file = work.path().join("trace");
     scene.child.trace(&file)?;
     scene.cloud.shutdown().await;
+    read_trace(&file)
+}
+
+/// The points a trace file names, in order of first passage, with how
+/// often each was passed.
+pub(super) fn read_trace(file: &Path) -> Result<Vec<(String, u64)>, SceneError> {
     let mut order: Vec<String> = Vec::new();
     let mut counts: HashMap<String, u64> = HashMap::new();
-    for line in std::fs::read_to_string(&file)?.lines() {
+    for line in std::fs::read_to_string(file)?.lines() {
         let n = counts.entry(line.to_string()).or_insert(0);
         if *n == 0 {
             order.push(line.to_string());
@@ -151,8 +169,7 @@ async fn kill_run(
     hit: u64,
 ) -> Result<PointRun, SceneError> {
     let work = tempfile::tempdir()?;
-    let mut scene = CrashScene::new(exe, work.path(), true).await?;
-    scene.queue(EVENTS)?;
+    let scene = sync_scene(exe, work.path()).await?;
     for (p, h) in before {
         if scene.child.crash_at(p, *h)? != ChildEnd::Crashed {
             return Err(format!("the phone never reached {p}#{h}").into());

@@ -1,12 +1,17 @@
-//! The phone child of the unlock stage (`crashpoints unlock-child`): it
-//! syncs (a key, the lock, a revocation list, a time token), unlocks the
-//! parent's lock twice through the [`bridge`](super::bridge), and syncs
-//! again (the lock's events, the revocation ack). It prints `attempting`
-//! before each unlock, `unlocked` after each the lock confirmed, `failed
-//! <diagnosis>` after each it did not, and `idle` at the end.
+//! The phone child of the unlock stages (`crashpoints unlock-child`): it
+//! syncs (a key or its renewal, the lock, a revocation list, a PIN list,
+//! a time token), unlocks the parent's lock twice through the
+//! [`bridge`](super::bridge), and syncs again (the lock's events, the
+//! revocation and PIN acks). Its clock starts at `--now`; its holder key
+//! is the PKCS#8 file `--holder`, outside the store, as a platform signer
+//! keeps it. It prints `quarantined <reason>` when its store had to be set
+//! aside, `attempting` before each unlock, `unlocked` after each the lock
+//! confirmed, `failed <diagnosis>` after each it did not, and `idle` at
+//! the end.
 
 use super::bridge::BridgeTransport;
-use crate::sync_bench::harness::{SceneError, START};
+use crate::sync_bench::harness::SceneError;
+use latchkey_core::platform_keys::SoftwareSigner;
 use latchkey_core::sync::{Connectivity, StaticToken, SyncConfig, SyncOutcome, TrustRoots};
 use latchkey_core::unlock::NoProgress;
 use latchkey_core::ClientBuilder;
@@ -29,15 +34,17 @@ pub fn child_main(args: &[String]) -> i32 {
             .and_then(|i| args.get(i + 1))
             .cloned()
     };
-    let (Some(dir), Some(url), Some(ca), Some(token), Some(socket), Some(lock)) = (
+    let (Some(dir), Some(url), Some(ca), Some(token), Some(socket), Some(lock), Some(now), Some(holder)) = (
         flag("--dir"),
         flag("--url"),
         flag("--ca"),
         flag("--token"),
         flag("--socket"),
         flag("--lock").and_then(|h| LockId::from_hex(&h)),
+        flag("--now").and_then(|n| n.parse::<u32>().ok()),
+        flag("--holder"),
     ) else {
-        eprintln!("{CHILD_COMMAND}: --dir, --url, --ca, --token, --socket and --lock are required");
+        eprintln!("{CHILD_COMMAND}: --dir, --url, --ca, --token, --socket, --lock, --now and --holder are required");
         return 2;
     };
     let result = tokio::runtime::Builder::new_multi_thread()
@@ -45,14 +52,16 @@ pub fn child_main(args: &[String]) -> i32 {
         .build()
         .map_err(SceneError::from)
         .and_then(|rt| {
-            rt.block_on(child(
-                Path::new(&dir),
+            rt.block_on(child(Phone {
+                dir: Path::new(&dir),
                 url,
-                Path::new(&ca),
+                ca: Path::new(&ca),
                 token,
-                Path::new(&socket),
+                socket: Path::new(&socket),
                 lock,
-            ))
+                now,
+                holder: Path::new(&holder),
+            }))
         });
     match result {
         Ok(()) => 0,
@@ -68,26 +77,34 @@ fn say(line: &str) {
     let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }
 
-async fn child(
-    dir: &Path,
+/// What the child is given.
+struct Phone<'a> {
+    dir: &'a Path,
     url: String,
-    ca: &Path,
+    ca: &'a Path,
     token: String,
-    socket: &Path,
+    socket: &'a Path,
     lock: LockId,
-) -> Result<(), SceneError> {
-    let world = SimWorld::new(START)?;
-    let config = SyncConfig::new(url, TrustRoots::Pem(vec![std::fs::read_to_string(ca)?]));
-    let client = ClientBuilder::new(dir)
+    now: u32,
+    holder: &'a Path,
+}
+
+async fn child(phone: Phone<'_>) -> Result<(), SceneError> {
+    let world = SimWorld::new(phone.now)?;
+    let config = SyncConfig::new(phone.url, TrustRoots::Pem(vec![std::fs::read_to_string(phone.ca)?]));
+    let signer = SoftwareSigner::from_pkcs8(&std::fs::read(phone.holder)?)?;
+    let client = ClientBuilder::new(phone.dir)
         .allow_software_keys()
-        .transport(Arc::new(BridgeTransport::connect(socket)?))
+        .signer(Arc::new(signer))
+        .transport(Arc::new(BridgeTransport::connect(phone.socket)?))
         .clock(world.phone_clock())
-        .cloud(config, Arc::new(StaticToken::new(token)))
+        .cloud(config, Arc::new(StaticToken::new(phone.token)))
         .build()
         .await?;
     if let Some(q) = client.store_quarantine() {
-        return Err(format!("the phone's store was quarantined: {}", q.reason).into());
+        say(&format!("quarantined {}", q.reason));
     }
+    let lock = phone.lock;
     let engine = client.sync().ok_or("no sync engine")?;
     engine.set_connectivity(Connectivity::ONLINE);
     let synced = engine.sync_until_idle(100).await;

@@ -1,116 +1,154 @@
-//! The unlock stage's scene: a simulated lock and the reference cloud in
+//! The unlock stages' scene: a simulated lock and the reference cloud in
 //! this process (both outlive the phone), a phone child that reaches the
-//! lock through the [`bridge`](super::bridge), and the invariants checked
-//! once a restarted phone has finished.
+//! lock through the [`bridge`](super::bridge), and what the children said
+//! (judged by [`after_unlocks`](super::after_unlocks) once a restarted
+//! phone has finished).
 
 use super::bridge;
 use super::unlock_child::CHILD_COMMAND;
 use crate::sync_bench::harness::{cloud_for, register, SceneError, START};
-use crate::sync_bench::phone_child::{open_store, ChildEnd};
+use crate::sync_bench::phone_child::{died_at, ChildEnd};
 use latchkey_core::crash_point::{CRASH_AT_ENV, CRASH_TRACE_ENV};
-use latchkey_core::outbox::{Outbox, OutboxConfig};
-use latchkey_core::platform_keys::{Signer, SoftwareSigner};
 use latchkey_protocol::crypto::SigningKey;
-use latchkey_sim::cloud::wire::IssueKeyRequest;
+use latchkey_sim::cloud::wire::{IssueKeyRequest, PinChangeRequest};
 use latchkey_sim::cloud::CloudServer;
 use latchkey_sim::lock::LockConfig;
 use latchkey_sim::radio::LinkParams;
 use latchkey_testkit::{SimLockHandle, SimWorld};
-use std::collections::HashMap;
-use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 const PHONE: &str = "unlock-phone";
+/// The lifetime of the key certificates the cloud issues the phone.
+pub(super) const CERT_LIFETIME_S: u32 = 86_400;
+
+/// What happened to the phone before the runs the driver kills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prelude {
+    /// Nothing: a phone that never synced.
+    Fresh,
+    /// The phone ran once (synced, unlocked twice, synced), then the
+    /// world's clock passed 60 % of its key certificate's lifetime: the
+    /// next sync renews the key.
+    KeyHalfway,
+    /// The phone ran once, then its database file was overwritten while
+    /// it was closed: the next start quarantines the store, and a sync
+    /// rebuilds it from the cloud.
+    DamagedStore,
+}
 
 /// The lock, the cloud, and how to start the phone.
 pub struct UnlockScene {
-    cloud: CloudServer,
-    lock: SimLockHandle,
+    /// What happened before the runs that count.
+    pub prelude: Prelude,
+    pub(super) cloud: CloudServer,
+    pub(super) lock: SimLockHandle,
     exe: PathBuf,
-    dir: PathBuf,
+    pub(super) dir: PathBuf,
     ca: PathBuf,
     socket: PathBuf,
+    holder: PathBuf,
     token: String,
     /// `unlocked` lines the children printed (the phone said "done").
-    reported: usize,
+    pub(super) reported: usize,
     /// `attempting` lines: unlocks the phone started.
-    attempted: usize,
+    pub(super) attempted: usize,
+    /// `quarantined` lines: opens that reported a store set aside.
+    pub(super) quarantines: usize,
     /// `failed` lines of the last child, which nothing killed.
-    last_failures: Vec<String>,
-    _world: SimWorld,
-}
-
-fn key_request(lock: &SimLockHandle, phone: &str) -> IssueKeyRequest {
-    IssueKeyRequest {
-        lock_id: lock.id(),
-        phone: phone.into(),
-        role: "resident".into(),
-        not_before: START - 86_400,
-        not_after: START + 30 * 86_400,
-        schedule: None,
-        offline_allowed: true,
-        label: "home".into(),
-        cert_lifetime_s: None,
-    }
+    pub(super) last_failures: Vec<String>,
+    /// What [`Prelude::DamagedStore`] wrote over the database file.
+    pub(super) damage: Option<Vec<u8>>,
+    pub(super) world: SimWorld,
 }
 
 impl UnlockScene {
     /// A lock with a revocation list to carry (another phone's key was
-    /// revoked) and a phone holding a key for it, in `work`.
-    pub async fn new(exe: &Path, work: &Path) -> Result<Self, SceneError> {
+    /// revoked) and a PIN list (a host set the cleaner's PIN), and a phone
+    /// holding a key for it, in `work`; then `prelude`.
+    pub async fn new(exe: &Path, work: &Path, prelude: Prelude) -> Result<Self, SceneError> {
         let world = SimWorld::new(START)?;
         let cloud = cloud_for(&world, &work.join("cloud")).await?;
         let lock = world.add_lock("Front door", LockConfig::default())?;
         register(&cloud, &lock)?;
-        let dir = work.join("phone");
-        let holder = SoftwareSigner::load_or_create(&open_store(&dir)?)?.public_key();
-        let token = cloud.register_phone(PHONE, holder, false)?.token;
+        let holder_key = SigningKey::generate()?;
+        let holder = work.join("holder.pk8");
+        std::fs::write(&holder, holder_key.pkcs8())?;
+        let token = cloud.register_phone(PHONE, holder_key.public_key(), false)?.token;
         cloud.issue_key(&key_request(&lock, PHONE))?;
         cloud.register_phone("other-phone", SigningKey::generate()?.public_key(), false)?;
         let other = cloud.issue_key(&key_request(&lock, "other-phone"))?;
         cloud.revoke_key(&other.key_id)?;
+        cloud.set_pin(
+            &lock.id(),
+            &PinChangeRequest {
+                slot: 3,
+                digits: Some("482913".into()),
+                label: Some("Cleaner".into()),
+                ..PinChangeRequest::default()
+            },
+        )?;
         let ca = work.join("ca.pem");
         std::fs::write(&ca, cloud.ca_pem())?;
         let socket = work.join("radio.sock");
         bridge::serve(&socket, world.transport(LinkParams::mtu185()))?;
-        Ok(Self {
+        let mut scene = Self {
+            prelude,
             cloud,
             lock,
             exe: exe.to_path_buf(),
-            dir,
+            dir: work.join("phone"),
             ca,
             socket,
+            holder,
             token,
             reported: 0,
             attempted: 0,
+            quarantines: 0,
             last_failures: Vec::new(),
-            _world: world,
-        })
+            damage: None,
+            world,
+        };
+        match prelude {
+            Prelude::Fresh => {}
+            Prelude::KeyHalfway => {
+                scene.run_to_end()?;
+                scene.world.clock.advance_secs(u64::from(CERT_LIFETIME_S) * 6 / 10);
+            }
+            Prelude::DamagedStore => {
+                scene.run_to_end()?;
+                let db = scene.dir.join("db");
+                let damage = vec![0xa5; std::fs::metadata(&db)?.len() as usize];
+                std::fs::write(&db, &damage)?;
+                scene.damage = Some(damage);
+            }
+        }
+        Ok(scene)
+    }
+
+    /// The phone's store directory.
+    pub fn phone_dir(&self) -> &Path {
+        &self.dir
     }
 
     fn command(&self) -> Command {
         let mut c = Command::new(&self.exe);
-        c.args([
-            "crashpoints",
-            CHILD_COMMAND,
-            "--url",
-            &self.cloud.base_url(),
-            "--token",
-            &self.token,
-        ])
-        .args(["--lock", &self.lock.id().to_hex()])
-        .arg("--dir")
-        .arg(&self.dir)
-        .arg("--ca")
-        .arg(&self.ca)
-        .arg("--socket")
-        .arg(&self.socket)
-        .env_remove(CRASH_AT_ENV)
-        .env_remove(CRASH_TRACE_ENV)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        c.args(["crashpoints", CHILD_COMMAND, "--url", &self.cloud.base_url()])
+            .args(["--token", &self.token, "--lock", &self.lock.id().to_hex()])
+            .args(["--now", &self.world.clock.unix_now().to_string()])
+            .arg("--dir")
+            .arg(&self.dir)
+            .arg("--ca")
+            .arg(&self.ca)
+            .arg("--socket")
+            .arg(&self.socket)
+            .arg("--holder")
+            .arg(&self.holder)
+            .env_remove(CRASH_AT_ENV)
+            .env_remove(CRASH_TRACE_ENV)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         c
     }
 
@@ -118,8 +156,10 @@ impl UnlockScene {
     fn heard(&mut self, output: &Output) -> String {
         let said = String::from_utf8_lossy(&output.stdout).into_owned();
         let complete = said.rsplit_once('\n').map_or("", |(c, _)| c);
-        self.attempted += complete.lines().filter(|l| *l == "attempting").count();
-        self.reported += complete.lines().filter(|l| *l == "unlocked").count();
+        let count = |prefix: &str| complete.lines().filter(|l| l.starts_with(prefix)).count();
+        self.attempted += count("attempting");
+        self.reported += count("unlocked");
+        self.quarantines += count("quarantined");
         self.last_failures = complete
             .lines()
             .filter(|l| l.starts_with("failed"))
@@ -140,7 +180,7 @@ impl UnlockScene {
     /// A child that dies at the `hit`-th passage of `point` (or finishes).
     pub fn crash_at(&mut self, point: &str, hit: u64) -> Result<ChildEnd, SceneError> {
         let output = self.command().env(CRASH_AT_ENV, format!("{point}#{hit}")).output()?;
-        if output.status.signal() == Some(6) {
+        if died_at(&output, point, hit) {
             self.heard(&output);
             return Ok(ChildEnd::Crashed);
         }
@@ -159,74 +199,22 @@ impl UnlockScene {
         self.finished(&output)
     }
 
-    /// What the scene broke, in words (empty: nothing).
-    pub fn violations(&self) -> Result<Vec<String>, SceneError> {
-        let mut broken = Vec::new();
-        let (actuated, lock_seq, events) = {
-            let lock = self.lock.lock();
-            (lock.actuation_count() as usize, lock.revocation_seq(), lock.events())
-        };
-        if self.reported > actuated {
-            broken.push(format!(
-                "the phone reported {} unlocks done, the lock did {actuated}",
-                self.reported
-            ));
-        }
-        if actuated > self.attempted {
-            broken.push(format!(
-                "the lock actuated {actuated} times for {} commands",
-                self.attempted
-            ));
-        }
-        if !self.last_failures.is_empty() {
-            broken.push(format!("after recovery: {}", self.last_failures.join("; ")));
-        }
-        let mut copies: HashMap<u64, u64> = HashMap::new();
-        for e in self.cloud.received_events(Some(&self.lock.id()))? {
-            if e.event["kind"] == "lock_event" {
-                if let Some(seq) = e.event["seq"].as_u64() {
-                    *copies.entry(seq).or_insert(0) += 1;
-                }
-            }
-        }
-        let missing = events
-            .iter()
-            .filter(|e| !copies.contains_key(&u64::from(e.seq)))
-            .count();
-        if missing > 0 {
-            broken.push(format!(
-                "{missing} of the lock's {} events never reached the cloud",
-                events.len()
-            ));
-        }
-        let doubled = copies.values().filter(|&&c| c > 1).count();
-        if doubled > 0 {
-            broken.push(format!("{doubled} lock events reached the cloud twice"));
-        }
-        match self.cloud.drift()?.into_iter().find(|d| d.lock_id == self.lock.id()) {
-            Some(d) if d.lock_seq == lock_seq && d.cloud_seq == lock_seq => {}
-            Some(d) => broken.push(format!(
-                "drift: the cloud has issued {} and believes the lock holds {}; the lock holds {lock_seq}",
-                d.cloud_seq, d.lock_seq
-            )),
-            None => broken.push("the cloud has no drift view of the lock".into()),
-        }
-        match open_store(&self.dir) {
-            Ok(store) => {
-                let pending = Outbox::new(&store, OutboxConfig { capacity: u64::MAX })?
-                    .stats()?
-                    .pending;
-                if pending > 0 {
-                    broken.push(format!("{pending} events still pending after the phone said idle"));
-                }
-            }
-            Err(e) => broken.push(format!("the store does not open cleanly: {e}")),
-        }
-        Ok(broken)
-    }
-
     /// Stops the cloud.
     pub async fn close(self) {
         self.cloud.shutdown().await;
+    }
+}
+
+fn key_request(lock: &SimLockHandle, phone: &str) -> IssueKeyRequest {
+    IssueKeyRequest {
+        lock_id: lock.id(),
+        phone: phone.into(),
+        role: "resident".into(),
+        not_before: START - 86_400,
+        not_after: START + 30 * 86_400,
+        schedule: None,
+        offline_allowed: true,
+        label: "home".into(),
+        cert_lifetime_s: Some(CERT_LIFETIME_S),
     }
 }

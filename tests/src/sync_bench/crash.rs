@@ -5,7 +5,7 @@
 //! The parent runs the reference cloud in-process. Each round it queues
 //! 300 more events in the phone's store (closed again before the child
 //! runs) and starts a child (`sync crash-child …`, this binary) that
-//! uploads them 50 to a request and aborts at the k-th passage (k random,
+//! uploads them 50 to a request and is killed at the k-th passage (k random,
 //! 1–5: one of the round's first five uploads of at least six) of one of
 //! the upload's crash
 //! points, in turn: the request is on the wire, the cloud committed the

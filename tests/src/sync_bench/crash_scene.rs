@@ -1,12 +1,14 @@
 //! The scene the kill benchmarks share: a reference cloud in this
 //! process (it outlives every phone child), two registered locks, a phone
-//! store registered with the cloud, and numbered events queued in it.
+//! store registered with the cloud, numbered events queued in it and,
+//! when asked, events the cloud refuses for good (they end in the dead
+//! letters).
 
 use super::chaos::numbered_event;
 use super::crash::number_of;
 use super::harness::{cloud_for, past_keys, register, SceneError, START};
 use super::phone_child::{open_store, PhoneChild};
-use latchkey_core::outbox::{Outbox, OutboxConfig};
+use latchkey_core::outbox::{Outbox, OutboxConfig, OutboxEvent};
 use latchkey_core::platform_keys::{Signer, SoftwareSigner};
 use latchkey_protocol::LockId;
 use latchkey_sim::cloud::wire::IssueKeyRequest;
@@ -29,6 +31,8 @@ pub struct CrashScene {
     pub child: PhoneChild,
     /// Events queued so far (numbers `0..queued`).
     pub queued: u64,
+    /// Events queued for a lock the cloud does not know ([`Self::queue_refused`]).
+    pub refused: u64,
     _world: SimWorld,
 }
 
@@ -76,6 +80,7 @@ impl CrashScene {
             locks,
             child,
             queued: 0,
+            refused: 0,
             _world: world,
         })
     }
@@ -89,6 +94,29 @@ impl CrashScene {
             .collect();
         outbox.append_batch(events)?;
         self.queued += count;
+        Ok(())
+    }
+
+    /// Queues `count` events for a lock no cloud registered: each upload
+    /// of one is refused for good (`unknown lock`), so the phone moves it
+    /// to its dead letters.
+    pub fn queue_refused(&mut self, count: u64) -> Result<(), SceneError> {
+        let outbox = Outbox::new(&open_store(&self.child.dir)?, OutboxConfig { capacity: u64::MAX })?;
+        let unknown = LockId([0xee; 16]);
+        let events = (0..count)
+            .map(|n| OutboxEvent::UnlockAttempt {
+                lock_id: unknown,
+                key_id: None,
+                command: "unlock".into(),
+                outcome: "ok".into(),
+                fast_path: false,
+                // Before START: never taken for a numbered event.
+                started_at: u32::try_from(n).unwrap_or(0),
+                duration_ms: 60,
+            })
+            .collect();
+        outbox.append_batch(events)?;
+        self.refused += count;
         Ok(())
     }
 

@@ -3,8 +3,9 @@
 //! killed or (with `--until-idle`) stops once the outbox is empty.
 //!
 //! The parent picks the moment of death with latchkey-core's crash points
-//! (`LATCHKEY_CRASH_AT=name#N`, feature `crash-points`): the child aborts
-//! exactly there, and the parent sees SIGABRT in its exit status.
+//! (`LATCHKEY_CRASH_AT=name#N`, feature `crash-points`): the child kills
+//! itself with SIGKILL exactly there, and the parent sees the point named
+//! on its stderr and the signal in its exit status ([`died_at`]).
 
 use super::harness::{SceneError, START};
 use latchkey_core::crash_point::{CRASH_AT_ENV, CRASH_TRACE_ENV};
@@ -16,7 +17,7 @@ use latchkey_sim::radio::LinkParams;
 use latchkey_testkit::SimWorld;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -24,13 +25,21 @@ use std::time::{Duration, Instant};
 pub const CHILD_COMMAND: &str = "crash-child";
 /// A child left alone stops by itself after this long.
 const CHILD_LIFETIME: Duration = Duration::from_secs(60);
-/// SIGABRT: how a child dies at its crash point.
-const SIGABRT: i32 = 6;
+/// SIGKILL: how a child dies at its crash point.
+const SIGKILL: i32 = 9;
+
+/// Whether `output` is that of a child that died at the `hit`-th passage
+/// of `point`: it named the point on stderr, then SIGKILL ended it (a kill
+/// from elsewhere, or a death at another point, does not count).
+pub fn died_at(output: &Output, point: &str, hit: u64) -> bool {
+    output.status.signal() == Some(SIGKILL)
+        && String::from_utf8_lossy(&output.stderr).contains(&format!("crash point {point}#{hit}:"))
+}
 
 /// How a child run ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChildEnd {
-    /// Aborted at the crash point it was given.
+    /// Killed at the crash point it was given.
     Crashed,
     /// Emptied the outbox and exited: the crash point was never reached.
     Idle,
@@ -72,7 +81,7 @@ impl PhoneChild {
     /// `point`, or ends idle if it never gets there.
     pub fn crash_at(&self, point: &str, hit: u64) -> Result<ChildEnd, SceneError> {
         let output = self.command().env(CRASH_AT_ENV, format!("{point}#{hit}")).output()?;
-        if output.status.signal() == Some(SIGABRT) {
+        if died_at(&output, point, hit) {
             return Ok(ChildEnd::Crashed);
         }
         Self::idle(&output).map(|()| ChildEnd::Idle)
@@ -89,7 +98,7 @@ impl PhoneChild {
         Self::idle(&self.command().output()?)
     }
 
-    fn idle(output: &std::process::Output) -> Result<(), SceneError> {
+    fn idle(output: &Output) -> Result<(), SceneError> {
         let said = String::from_utf8_lossy(&output.stdout);
         if output.status.success() && said.lines().any(|l| l == "idle") {
             Ok(())
