@@ -35,7 +35,11 @@ fn queued_lock_events(phone: &Client) -> Vec<u32> {
 async fn a_status_check_collects_events_another_session_fetched_first() {
     let s = resident_scene(START, LockConfig::default()).await;
     let dir = tempfile::tempdir().unwrap();
-    let other = s.world.phone(dir.path(), LinkParams::mtu185(), &[&s.lock]).await.unwrap();
+    let other = s
+        .world
+        .phone(dir.path(), LinkParams::mtu185(), &[&s.lock])
+        .await
+        .unwrap();
     let key = s
         .world
         .issue(&other, &s.lock, latchkey_testkit::GrantSpec::resident(START))
@@ -61,7 +65,9 @@ async fn a_status_check_collects_events_another_session_fetched_first() {
     let scanned = radio.scan(&filter, Duration::from_secs(2)).await.unwrap();
     assert!(!scanned.is_empty());
     assert!(
-        scanned.iter().all(|l| !l.advertisement.has(Advertisement::EVENTS_PENDING)),
+        scanned
+            .iter()
+            .all(|l| !l.advertisement.has(Advertisement::EVENTS_PENDING)),
         "the lock no longer says events are pending"
     );
 

@@ -44,6 +44,9 @@ pub(super) fn record(
         super::firmware_state::observe(s, firmware, finished.finished_at);
     })?;
     crash_point!("unlock.record.state_stored");
+    if finished.collected().is_some() {
+        outbox.settle_collected(&lock_id)?;
+    }
     if let Some(seq) = finished.pin_ack() {
         store.pins().record_ack(&lock_id, seq)?;
         crash_point!("unlock.record.pin_ack_stored");

@@ -4,7 +4,10 @@
 //! right after; a crash between the two leaves the state's cursor behind,
 //! and without this record the next contact would queue the same events
 //! again. Readers take the further of the two
-//! ([`Outbox::collected`]).
+//! ([`Outbox::collected`]). Once the state holds the cursor the record is
+//! dropped ([`Outbox::settle_collected`]), so the state stays the one
+//! account of how far the phone has the log (a support tool that rewinds
+//! it makes the phone collect again).
 
 use super::event::{EventId, OutboxEvent};
 use super::layout;
@@ -33,6 +36,19 @@ impl Outbox {
             let held = self.tree.get(&key).ok().flatten().and_then(|v| decode(&v)).unwrap_or(0);
             batch.insert(key.as_slice(), &seq.max(held).to_be_bytes());
         })
+    }
+
+    /// Drops `lock_id`'s records once the lock's state holds its cursor.
+    /// Not flushed: the next flush writes it, after the state (sled keeps
+    /// the order of writes), and a record a crash keeps is only redundant.
+    pub(crate) fn settle_collected(&self, lock_id: &LockId) -> Result<(), OutboxError> {
+        let _guard = self.lock();
+        let prefix = layout::collected_prefix(&self.store.inner.sealer, lock_id);
+        let mut batch = sled::Batch::default();
+        for key in self.tree.scan_prefix(&prefix).keys() {
+            batch.remove(key?);
+        }
+        Ok(self.tree.apply_batch(batch)?)
     }
 
     /// The furthest seq queued of each of `lock_id`'s epochs, as recorded
@@ -82,10 +98,18 @@ mod tests {
         let (a, b) = (LockId([1; 16]), LockId([2; 16]));
         assert!(outbox.collected(&a).expect("read").is_empty());
 
-        outbox.append_collected(vec![event(a, 5)], &a, Some((1, 5))).expect("append");
-        outbox.append_collected(vec![event(a, 3)], &a, Some((1, 3))).expect("append");
-        outbox.append_collected(vec![event(a, 2)], &a, Some((2, 2))).expect("append");
-        outbox.append_collected(vec![event(b, 9)], &b, Some((1, 9))).expect("append");
+        outbox
+            .append_collected(vec![event(a, 5)], &a, Some((1, 5)))
+            .expect("append");
+        outbox
+            .append_collected(vec![event(a, 3)], &a, Some((1, 3)))
+            .expect("append");
+        outbox
+            .append_collected(vec![event(a, 2)], &a, Some((2, 2)))
+            .expect("append");
+        outbox
+            .append_collected(vec![event(b, 9)], &b, Some((1, 9)))
+            .expect("append");
         outbox.append_collected(vec![event(b, 1)], &b, None).expect("append");
 
         let of_a: Vec<(u32, u32)> = outbox.collected(&a).expect("read").into_iter().collect();
@@ -93,5 +117,9 @@ mod tests {
         let of_b: Vec<(u32, u32)> = outbox.collected(&b).expect("read").into_iter().collect();
         assert_eq!(of_b, vec![(1, 9)]);
         assert_eq!(outbox.stats().expect("stats").pending, 5, "every event queued");
+
+        outbox.settle_collected(&a).expect("settle");
+        assert!(outbox.collected(&a).expect("read").is_empty());
+        assert_eq!(outbox.collected(&b).expect("read").len(), 1, "another lock's stays");
     }
 }
