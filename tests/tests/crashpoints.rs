@@ -1,13 +1,15 @@
 //! The short form of `latchkey-bench crashpoints`: the phone killed at
-//! every crash point a sync, an unlock, a key renewal and a damaged
-//! store's quarantine pass (first passage), restarted on the same store
-//! against the same cloud and lock, and checked: every acknowledged event
-//! on the cloud exactly once and every refused one in the dead letters
-//! once, no unlock reported that the lock did not do nor done twice, the
-//! unlocks after recovery all accepted and no fast-key counter reused,
-//! the cloud's revocation and PIN drift views the lock's, the renewed key
-//! held, the store open (a damaged one quarantined once, reported, its
-//! bytes kept). Then the checks themselves, fed a scene that breaks them.
+//! every crash point a sync, an unlock, a key renewal, a damaged store's
+//! quarantine and taking in a widget's journals pass (first passage),
+//! restarted on the same store against the same cloud and lock, and
+//! checked: every acknowledged event on the cloud exactly once and every
+//! refused one in the dead letters once, no unlock reported that the lock
+//! did not do nor done twice, the unlocks after recovery all accepted and
+//! no fast-key counter reused, the cloud's revocation and PIN drift views
+//! the lock's, the renewed key held, the store open (a damaged one
+//! quarantined once, reported, its bytes kept), each widget unlock on the
+//! cloud once and no journal or journal marker left. Then the checks
+//! themselves, fed a scene that breaks them.
 
 use latchkey_core::outbox::{Outbox, OutboxConfig};
 use latchkey_tests::crashpoints::{after_recovery, after_unlocks, Prelude, UnlockScene};
@@ -58,10 +60,21 @@ fn a_phone_killed_at_each_crash_point_recovers_with_nothing_lost_or_doubled() {
         "store.quarantine.between_renames",
         "store.quarantine.before_fresh_store",
         "store.quarantine.fresh_store_opened",
+        "quick.ingest.events_queued",
+        "quick.ingest.applied",
+        "quick.ingest.journals_removed",
+        "quick.ingest.markers_removed",
     ] {
         assert!(killed.contains(&point), "{point} was not killed at: {report}");
     }
-    assert!(report["points"].as_u64() >= Some(45), "{report}");
+    assert!(report["points"].as_u64() >= Some(50), "{report}");
+    let ingest_runs = report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| r["stage"] == "ingest")
+        .count();
+    assert!(ingest_runs >= 6, "the ingest stage kills at its own points: {report}");
 }
 
 fn bench() -> &'static Path {
@@ -143,6 +156,47 @@ async fn the_checks_catch_a_fast_key_counter_used_twice() {
         broken,
         vec!["the lock refused 1 fast-key counters used before".to_string()],
         "the reused counter is caught, and nothing else broke"
+    );
+    scene.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_checks_catch_a_widget_journal_left_behind_and_one_taken_in_twice() {
+    let work = tempfile::tempdir().unwrap();
+    let mut scene = UnlockScene::new(bench(), work.path(), Prelude::WidgetJournals)
+        .await
+        .unwrap();
+    let journals = scene.quick_dir().expect("a quick-access directory").join("journal");
+    let saved = work.path().join("saved");
+    copy_dir(&journals, &saved);
+    // The phone takes the widget's two journals in, uploads their
+    // attempts, and removes the journals and then their markers.
+    scene.run_to_end().unwrap();
+    assert_eq!(
+        after_unlocks(&scene).unwrap(),
+        Vec::<String>::new(),
+        "nothing broken yet"
+    );
+
+    // One journal comes back (as its deletion would after a power cut,
+    // had its marker gone first): left behind until the next start, then
+    // taken in a second time, its attempt uploaded again.
+    let mut names: Vec<_> = std::fs::read_dir(&saved)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    let name = names[0].to_string_lossy().into_owned();
+    std::fs::copy(saved.join(&name), journals.join(&name)).unwrap();
+    assert_eq!(
+        after_unlocks(&scene).unwrap(),
+        vec![format!("journals left after the phone took them in: {name}")]
+    );
+    scene.run_to_end().unwrap();
+    assert_eq!(
+        after_unlocks(&scene).unwrap(),
+        vec!["1 widget unlock attempts reached the cloud more than once".to_string()],
+        "the second copy is caught, and nothing else broke"
     );
     scene.close().await;
 }

@@ -34,6 +34,13 @@ impl Outbox {
         Ok(out)
     }
 
+    /// How many records are marked as taken in: none once their journals
+    /// are gone (the crash driver checks it after each recovery).
+    #[cfg(feature = "bench")]
+    pub fn journal_markers(&self) -> Result<usize, OutboxError> {
+        Ok(self.marked()?.len())
+    }
+
     /// Removes the markers of `records` (their journal is gone).
     pub(crate) fn unmark(&self, records: &[String]) -> Result<(), OutboxError> {
         if records.is_empty() {

@@ -16,7 +16,9 @@
 //!    records no journal holds any more are removed.
 //!
 //! A crash between any two steps leaves nothing lost and nothing twice:
-//! the next ingest finds the markers.
+//! the next ingest finds the markers. The crash points
+//! `quick.ingest.events_queued`, `.applied`, `.journals_removed` and
+//! `.markers_removed` (docs/core.md, "Crash points") stop it after each.
 
 use super::access::QuickAccess;
 use super::error::QuickError;
@@ -47,9 +49,11 @@ impl QuickAccess {
         let ids: Vec<String> = new.iter().map(|r| r.id.clone()).collect();
         if !new.is_empty() {
             outbox.append_marked(new_events(store, outbox, &new)?, &ids)?;
+            crash_point!("quick.ingest.events_queued");
             for record in &new {
                 apply(store, record)?;
             }
+            crash_point!("quick.ingest.applied");
         }
         let mut taken = marked;
         taken.extend(ids.iter().cloned());
@@ -149,11 +153,16 @@ fn tidy(dir: &QuickDir, outbox: &Outbox, files: Vec<JournalFile>, taken: &HashSe
     // in twice.
     if removed {
         sync_dir(&dir.journal_dir())?;
+        crash_point!("quick.ingest.journals_removed");
     }
     let stale: Vec<String> = outbox
         .marked()?
         .into_iter()
         .filter(|id| !still_held.contains(id))
         .collect();
-    Ok(outbox.unmark(&stale)?)
+    outbox.unmark(&stale)?;
+    if !stale.is_empty() {
+        crash_point!("quick.ingest.markers_removed");
+    }
+    Ok(())
 }

@@ -10,7 +10,9 @@
 //!    store not closed cleanly). Then the unlock stages ([`unlock_runs`]):
 //!    a phone that syncs, unlocks the parent's lock twice (carrying a
 //!    revocation list and a PIN list) and syncs again; the same with its
-//!    key due for renewal; the same with its store damaged.
+//!    key due for renewal; the same with its store damaged; the same with
+//!    a quick-access directory, after a widget's process unlocked twice
+//!    ([`ingest_scene`]): its journals are taken in as the client starts.
 //! 2. **Kill**: for each point, a fresh scene whose child dies (SIGKILL)
 //!    at its first passage (and, unless `--quick`, at its last), then a
 //!    child that runs to the end.
@@ -20,7 +22,8 @@
 //!    reported, its bytes kept), the key the cloud issued held (renewed
 //!    when due); no unlock reported that the lock did not do, none done
 //!    twice, no fast-key counter reused; the cloud's revocation and PIN
-//!    drift views what the lock holds.
+//!    drift views what the lock holds; each widget unlock on the cloud
+//!    once, no journal and no journal marker left ([`ingest_check`]).
 //!
 //! Prints `{"points":P,"runs":R,"landed":L,"violations":V,"results":[…]}`
 //! (L: runs whose child died at its point; each result names the point,
@@ -29,6 +32,8 @@
 
 mod bridge;
 mod check;
+mod ingest_check;
+mod ingest_scene;
 mod runs;
 mod unlock_check;
 mod unlock_child;

@@ -23,8 +23,9 @@ const FIRST_DEATH: (&str, u64) = ("sync.upload.committed_not_confirmed", 1);
 pub struct PointRun {
     /// `sync` (a fresh phone syncing), `recovery` (its restart after a
     /// death mid-upload), `unlock` (a phone unlocking the lock), `renewal`
-    /// (the same, its key due for renewal) or `quarantine` (the same, its
-    /// store damaged).
+    /// (the same, its key due for renewal), `quarantine` (the same, its
+    /// store damaged) or `ingest` (the same, taking in a widget's
+    /// journals).
     pub stage: &'static str,
     /// The crash point.
     pub point: String,

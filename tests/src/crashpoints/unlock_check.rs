@@ -17,7 +17,10 @@ pub fn after_unlocks(scene: &UnlockScene) -> Result<Vec<String>, SceneError> {
     lock_and_commands(scene, &mut broken);
     cloud_views(scene, &mut broken)?;
     match open_store(&scene.dir) {
-        Ok(store) => phone_kept(scene, &store, &mut broken)?,
+        Ok(store) => {
+            phone_kept(scene, &store, &mut broken)?;
+            super::ingest_check::widget_taken_in(scene, &store, &mut broken)?;
+        }
         Err(e) => broken.push(format!("the store does not open cleanly: {e}")),
     }
     quarantine(scene, &mut broken)?;

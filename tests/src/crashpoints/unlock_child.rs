@@ -4,7 +4,9 @@
 //! [`bridge`](super::bridge), and syncs again (the lock's events, the
 //! revocation and PIN acks). Its clock starts at `--now`; its holder key
 //! is the PKCS#8 file `--holder`, outside the store, as a platform signer
-//! keeps it. It prints `quarantined <reason>` when its store had to be set
+//! keeps it. With `--quick-dir` its client keeps quick access there (and
+//! takes in what widget processes journaled, when it is built and before
+//! each command). It prints `quarantined <reason>` when its store had to be set
 //! aside, `attempting` before each unlock, `unlocked` after each the lock
 //! confirmed, `failed <diagnosis>` after each it did not, and `idle` at
 //! the end.
@@ -61,6 +63,7 @@ pub fn child_main(args: &[String]) -> i32 {
                 lock,
                 now,
                 holder: Path::new(&holder),
+                quick_dir: flag("--quick-dir"),
             }))
         });
     match result {
@@ -87,13 +90,18 @@ struct Phone<'a> {
     lock: LockId,
     now: u32,
     holder: &'a Path,
+    quick_dir: Option<String>,
 }
 
 async fn child(phone: Phone<'_>) -> Result<(), SceneError> {
     let world = SimWorld::new(phone.now)?;
     let config = SyncConfig::new(phone.url, TrustRoots::Pem(vec![std::fs::read_to_string(phone.ca)?]));
     let signer = SoftwareSigner::from_pkcs8(&std::fs::read(phone.holder)?)?;
-    let client = ClientBuilder::new(phone.dir)
+    let mut builder = ClientBuilder::new(phone.dir);
+    if let Some(quick_dir) = phone.quick_dir {
+        builder = builder.quick_access(quick_dir);
+    }
+    let client = builder
         .allow_software_keys()
         .signer(Arc::new(signer))
         .transport(Arc::new(BridgeTransport::connect(phone.socket)?))

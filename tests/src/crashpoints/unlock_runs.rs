@@ -1,6 +1,7 @@
 //! The unlock stages: the crash points a phone passes while it syncs,
 //! unlocks the parent's lock twice and syncs again (fresh, with its key
-//! due for renewal, with its store damaged), each killed at in turn.
+//! due for renewal, with its store damaged, with a widget's journals to
+//! take in), each killed at in turn.
 
 use super::runs::{passages, read_trace, PointRun};
 use super::unlock_check::after_unlocks;
@@ -19,7 +20,7 @@ struct Stage {
     aims: &'static [&'static str],
 }
 
-const STAGES: [Stage; 3] = [
+const STAGES: [Stage; 4] = [
     Stage {
         name: "unlock",
         prelude: Prelude::Fresh,
@@ -38,6 +39,20 @@ const STAGES: [Stage; 3] = [
             "store.quarantine.",
             "store.generation.",
             "store.marker.",
+        ],
+    },
+    Stage {
+        name: "ingest",
+        prelude: Prelude::WidgetJournals,
+        // Taking the widget's journals in, when the phone's client is
+        // built: the marked batch, each record's state, the journals and
+        // markers removed; then the widget's FAST counters merged into
+        // the store (the first passages of these points).
+        aims: &[
+            "quick.ingest.",
+            "outbox.append.",
+            "store.lock_state.",
+            "store.fast_keys.",
         ],
     },
 ];

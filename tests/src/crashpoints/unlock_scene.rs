@@ -5,6 +5,7 @@
 //! phone has finished).
 
 use super::bridge;
+use super::ingest_scene::{WidgetReach, WidgetSide};
 use super::unlock_child::CHILD_COMMAND;
 use crate::sync_bench::harness::{cloud_for, register, SceneError, START};
 use crate::sync_bench::phone_child::{died_at, ChildEnd};
@@ -35,6 +36,11 @@ pub enum Prelude {
     /// it was closed: the next start quarantines the store, and a sync
     /// rebuilds it from the cloud.
     DamagedStore,
+    /// The phone ran once with a quick-access directory (its AUTH left a
+    /// fast key, shared with quick processes), then a widget's process
+    /// unlocked the lock twice with it: the next phone takes the widget's
+    /// journals in.
+    WidgetJournals,
 }
 
 /// The lock, the cloud, and how to start the phone.
@@ -59,6 +65,9 @@ pub struct UnlockScene {
     pub(super) last_failures: Vec<String>,
     /// What [`Prelude::DamagedStore`] wrote over the database file.
     pub(super) damage: Option<Vec<u8>>,
+    /// [`Prelude::WidgetJournals`]: the quick-access directory the phone
+    /// keeps, and the widget's unlocks.
+    pub(super) widget: Option<WidgetSide>,
     pub(super) world: SimWorld,
 }
 
@@ -107,6 +116,7 @@ impl UnlockScene {
             quarantines: 0,
             last_failures: Vec::new(),
             damage: None,
+            widget: (prelude == Prelude::WidgetJournals).then(|| WidgetSide::new(work.join("quick"))),
             world,
         };
         match prelude {
@@ -122,6 +132,22 @@ impl UnlockScene {
                 std::fs::write(&db, &damage)?;
                 scene.damage = Some(damage);
             }
+            Prelude::WidgetJournals => {
+                scene.run_to_end()?;
+                let reach = WidgetReach {
+                    store_dir: &scene.dir,
+                    holder: &scene.holder,
+                    world: &scene.world,
+                    lock: &scene.lock,
+                };
+                let done = match scene.widget.as_mut() {
+                    Some(widget) => widget.unlock(reach).await?,
+                    None => 0,
+                };
+                // The widget's unlocks count with the phone's.
+                scene.attempted += done;
+                scene.reported += done;
+            }
         }
         Ok(scene)
     }
@@ -129,6 +155,12 @@ impl UnlockScene {
     /// The phone's store directory.
     pub fn phone_dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The quick-access directory the phone keeps
+    /// ([`Prelude::WidgetJournals`] only).
+    pub fn quick_dir(&self) -> Option<&Path> {
+        self.widget.as_ref().map(|w| w.dir.as_path())
     }
 
     fn command(&self) -> Command {
@@ -144,6 +176,11 @@ impl UnlockScene {
             .arg(&self.socket)
             .arg("--holder")
             .arg(&self.holder)
+            .args(
+                self.widget
+                    .iter()
+                    .flat_map(|w| [std::ffi::OsStr::new("--quick-dir"), w.dir.as_os_str()]),
+            )
             .env_remove(CRASH_AT_ENV)
             .env_remove(CRASH_TRACE_ENV)
             .stdin(Stdio::null())
