@@ -38,7 +38,7 @@ pub const DRAIN_CHILD: &str = "footprint-drain-child";
 /// A child left alone (its parent died) stops by itself after this long.
 const LIFETIME: Duration = Duration::from_secs(60);
 /// Between two commands of one process.
-const PAUSE: Duration = Duration::from_millis(2);
+const PAUSE: Duration = Duration::from_millis(4);
 
 /// The value after `name` in `args`.
 pub fn flag(args: &[String], name: &str) -> Option<String> {
@@ -123,8 +123,6 @@ async fn quick(args: &[String]) -> Result<(), SceneError> {
         n += 1;
         // A person taps a widget now and then: the app gets its turns.
         tokio::time::sleep(PAUSE).await;
-        // A person taps a widget now and then: the app gets its turns.
-        tokio::time::sleep(PAUSE).await;
     }
     Ok(())
 }
@@ -144,7 +142,6 @@ async fn app(args: &[String]) -> Result<(), SceneError> {
     while (count == 0 || n < count) && started.elapsed() < LIFETIME {
         say(&outcome_line(&client.locks().unlock(lock, &NoProgress).await));
         n += 1;
-        tokio::time::sleep(PAUSE).await;
         tokio::time::sleep(PAUSE).await;
     }
     Ok(())
