@@ -217,14 +217,20 @@ fn unreadable_event_moves_to_dead_letters_and_the_rest_flows() {
         .append_batch((1..=3).map(|s| lock_event(lock, s)).collect())
         .unwrap();
     {
-        // Damage the middle event's sealed bytes.
-        let db = sled::open(&dir).unwrap();
-        let tree = db.open_tree("outbox").unwrap();
-        let (key, value) = tree.scan_prefix(b"e").nth(1).unwrap().unwrap();
-        let mut damaged = value.to_vec();
-        *damaged.last_mut().unwrap() ^= 1;
-        tree.insert(key, damaged).unwrap();
-        db.flush().unwrap();
+        // Damage the middle event's sealed bytes in the spool: one frame,
+        // 16 bytes of header, then (position u64, length u32, value) each.
+        let segment = std::fs::read_dir(dir.join("spool"))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        let mut bytes = std::fs::read(&segment).unwrap();
+        let first_len = u32::from_be_bytes(bytes[16 + 8..16 + 12].try_into().unwrap()) as usize;
+        let second = 16 + 12 + first_len;
+        let second_len = u32::from_be_bytes(bytes[second + 8..second + 12].try_into().unwrap()) as usize;
+        bytes[second + 12 + second_len - 1] ^= 1;
+        std::fs::write(&segment, bytes).unwrap();
     }
     let outbox = open(&dir, &keystore, 100);
     let pending: Vec<EventId> = outbox.peek(10, usize::MAX).unwrap().iter().map(|e| e.id).collect();

@@ -1,23 +1,31 @@
 //! How the outbox lays out its trees.
 //!
-//! `outbox` (one tree, so every append, drop and confirm is one atomic
-//! batch):
+//! The events are in the store's spool (`store/spool.rs`): each as its
+//! position and its value, class (`a`/`d`) ‖ [`EventRecord`] sealed with
+//! `outbox` and `e` ‖ position (u64 BE) as associated data.
+//!
+//! `outbox` (one tree, so every append, drop and confirm commits in one
+//! atomic batch):
 //!
 //! | key | value |
 //! | --- | --- |
-//! | `e` ‖ position (u64 BE) | class (`a`/`d`) ‖ sealed [`EventRecord`] |
-//! | `i` ‖ HMAC(event id) | position (u64 BE) |
-//! | `g` ‖ position | empty: the diagnostic events, oldest first |
 //! | `m` | [`Counters`] (4 × u64 BE; counts only, nothing personal) |
+//! | `r` | the positions removed: every one below a head (u64 BE), then the ones above it (u64 BE each) |
 //! | `j` ‖ record id | empty: a quick-access journal record taken in (`ingested.rs`; random ids) |
 //! | `c` ‖ HMAC(lock id) ‖ epoch (u32 BE) | seq (u32 BE): the furthest lock event queued (`collected.rs`) |
 //!
-//! `outbox_dead`: position (u64 BE) → sealed [`DeadRecord`].
+//! Before the spool, the events were in this tree too (`e` ‖ position →
+//! the value above; `i` ‖ HMAC(event id) → position; `g` ‖ position →
+//! empty for each diagnostic event); the first use of such a store moves
+//! them into the spool (`spooled.rs`).
+//!
+//! `outbox_dead`: position (u64 BE) → sealed [`DeadRecord`]; damaged spool
+//! bytes kept raw are keyed from 2^63 up.
 //!
 //! [`EventRecord`]: super::event::EventRecord
 //! [`DeadRecord`]: super::event::DeadRecord
 
-use super::event::{EventClass, EventId};
+use super::event::EventClass;
 use crate::store::seal::Sealer;
 use crate::store::StoreError;
 
@@ -27,21 +35,12 @@ pub(super) const EVENT: u8 = b'e';
 pub(super) const INDEX: u8 = b'i';
 pub(super) const DIAGNOSTIC: u8 = b'g';
 pub(super) const COUNTERS: &[u8] = b"m";
+pub(super) const REMOVED: &[u8] = b"r";
 pub(super) const MARKER: u8 = b'j';
 pub(super) const COLLECTED: u8 = b'c';
 
 pub(super) fn event_key(position: u64) -> [u8; 9] {
     prefixed(EVENT, position)
-}
-
-pub(super) fn diagnostic_key(position: u64) -> [u8; 9] {
-    prefixed(DIAGNOSTIC, position)
-}
-
-pub(super) fn index_key(sealer: &Sealer, id: &EventId) -> Vec<u8> {
-    let mut key = vec![INDEX];
-    key.extend_from_slice(&sealer.index(TREE, &[id.0.as_bytes()]));
-    key
 }
 
 pub(super) fn marker_key(record: &str) -> Vec<u8> {

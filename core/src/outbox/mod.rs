@@ -15,20 +15,24 @@
 //!   never are: an append that would need that fails with
 //!   [`OutboxError::Full`] (the lock keeps its own copy of its log).
 //!
-//! Payloads are sealed like every other record of the [`Store`]; the
-//! layout is in `layout.rs`.
+//! Payloads are sealed like every other record of the [`Store`]. The
+//! events themselves live in the store's spool (append-only segment files,
+//! `store/spool.rs`, walked in `spooled.rs`); the `outbox` tree holds what
+//! counts them (`layout.rs`).
 
 mod collected;
 mod event;
 mod event_decode;
 mod ingested;
 mod layout;
+mod read;
+mod spooled;
 mod write;
 
 pub use event::{DeadLetter, EventClass, EventId, OutboxEvent, StoredEvent};
 
 use crate::store::{Store, StoreError};
-use event::{DeadRecord, EventRecord};
+use event::DeadRecord;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Why an outbox operation failed.
@@ -132,51 +136,6 @@ impl Outbox {
         })
     }
 
-    /// Up to `max_events` of the oldest pending events, in order, whose
-    /// encodings add up to at most `max_bytes` (the first event is returned
-    /// even when it alone is bigger, so an upload always makes progress).
-    /// A record that can't be read is moved to the dead letters, not
-    /// skipped silently.
-    pub fn peek(&self, max_events: usize, max_bytes: usize) -> Result<Vec<StoredEvent>, OutboxError> {
-        let mut out = Vec::new();
-        let mut bytes = 0usize;
-        if max_events == 0 {
-            return Ok(out);
-        }
-        for item in self.tree.scan_prefix([layout::EVENT]) {
-            let (key, value) = item?;
-            let Some(position) = layout::position_of(&key) else {
-                continue;
-            };
-            let stored = match self.read_event(&key, &value) {
-                Ok(record) => Self::stored(position, record),
-                Err(e) => {
-                    self.dead_letter_unreadable(position, &key, &value, &e.to_string())?;
-                    continue;
-                }
-            };
-            if !out.is_empty() && bytes.saturating_add(stored.encoded_len) > max_bytes {
-                break;
-            }
-            bytes = bytes.saturating_add(stored.encoded_len);
-            out.push(stored);
-            if out.len() >= max_events {
-                break;
-            }
-        }
-        Ok(out)
-    }
-
-    /// Whether an event with this id is pending.
-    pub fn contains(&self, id: &EventId) -> Result<bool, OutboxError> {
-        let sealer = &self.store.inner.sealer;
-        let Some(pos) = self.tree.get(layout::index_key(sealer, id))? else {
-            return Ok(false);
-        };
-        let pos = layout::position_of(&pos).unwrap_or(u64::MAX);
-        Ok(self.tree.contains_key(layout::event_key(pos))?)
-    }
-
     /// Pending events.
     pub fn len(&self) -> Result<u64, OutboxError> {
         Ok(self.counters()?.pending())
@@ -237,34 +196,6 @@ impl Outbox {
             });
         }
         Ok(out)
-    }
-
-    fn oldest_appended_at_ms(&self) -> Result<Option<u64>, OutboxError> {
-        for item in self.tree.scan_prefix([layout::EVENT]) {
-            let (key, value) = item?;
-            if let Ok(record) = self.read_event(&key, &value) {
-                return Ok(Some(record.appended_at_ms));
-            }
-        }
-        Ok(None)
-    }
-
-    fn read_event(&self, key: &[u8], value: &[u8]) -> Result<EventRecord, StoreError> {
-        let sealed = value.get(1..).unwrap_or_default();
-        let plain = self.store.inner.sealer.open(layout::TREE, key, sealed)?;
-        serde_json::from_slice(&plain)
-            .map_err(|e| StoreError::corrupt(layout::TREE, format!("event does not decode: {e}")))
-    }
-
-    fn stored(position: u64, record: EventRecord) -> StoredEvent {
-        let encoded_len = serde_json::to_vec(&record.event).map(|v| v.len()).unwrap_or(0);
-        StoredEvent {
-            id: record.id,
-            position,
-            appended_at_ms: record.appended_at_ms,
-            event: record.event,
-            encoded_len,
-        }
     }
 }
 

@@ -1,13 +1,17 @@
-//! Outbox writes. Each is one atomic batch on the `outbox` tree (events,
-//! index and counters together) followed by a flush, done one at a time
-//! under the store's outbox lock.
+//! Outbox writes, one at a time under the store's outbox lock. An append
+//! writes its events to the spool (synced), then commits one atomic batch
+//! on the `outbox` tree (counters, what was removed, markers) and flushes;
+//! a confirm, a drop or a dead letter commits only that batch.
 
-use super::event::{DeadRecord, EventClass, EventId, EventRecord, OutboxEvent};
+use super::event::{EventClass, EventId, EventRecord, OutboxEvent};
 use super::layout::{self, Counters};
+use super::spooled::{Found, Removed};
 use super::{now_ms, Outbox, OutboxError};
 use crate::changes::ChangeArea;
+use crate::store::spool::SpoolMemory;
 use crate::store::StoreError;
 use std::collections::HashSet;
+use std::ops::ControlFlow;
 use std::sync::MutexGuard;
 
 impl Outbox {
@@ -29,10 +33,11 @@ impl Outbox {
         events: Vec<OutboxEvent>,
         also: impl FnOnce(&mut sled::Batch),
     ) -> Result<Vec<EventId>, OutboxError> {
-        let _guard = self.lock();
+        let mut memory = self.lock();
+        self.recover(&mut memory)?;
         let inner = &self.store.inner;
         let mut counters = self.counters()?;
-        let mut batch = sled::Batch::default();
+        let mut removed = self.removed()?;
 
         let overflow = (counters.pending() + events.len() as u64).saturating_sub(self.config.capacity);
         if overflow > counters.diagnostic {
@@ -42,10 +47,11 @@ impl Outbox {
                 incoming: events.len(),
             });
         }
-        self.drop_oldest_diagnostics(overflow, &mut counters, &mut batch)?;
+        self.drop_oldest_diagnostics(overflow, &mut counters, &mut removed)?;
 
         let appended_at_ms = now_ms();
         let mut ids = Vec::with_capacity(events.len());
+        let mut values = Vec::with_capacity(events.len());
         for event in events {
             let position = counters.next_position;
             counters.next_position += 1;
@@ -61,20 +67,31 @@ impl Outbox {
             })?;
             let mut value = vec![layout::class_byte(class)];
             value.extend(inner.sealer.seal(layout::TREE, &key, &plain)?);
-            batch.insert(&key, value);
-            batch.insert(layout::index_key(&inner.sealer, &record.id), &position.to_be_bytes());
-            if class == EventClass::Diagnostic {
-                batch.insert(&layout::diagnostic_key(position), &[]);
-            }
+            values.push((position, value));
             counters.add(class);
             ids.push(record.id);
         }
+        let frame: Vec<(u64, &[u8])> = values.iter().map(|(p, v)| (*p, v.as_slice())).collect();
+        // Synced before the batch that counts it commits; an append that
+        // dies or fails in between is cut off before the next one.
+        memory.recovered = false;
+        self.spool().append(&frame)?;
+        crash_point!("outbox.append.spooled");
+        if overflow > 0 {
+            self.settle_head(&mut removed, counters.next_position)?;
+        }
+        let mut batch = sled::Batch::default();
         batch.insert(layout::COUNTERS, &counters.encode());
+        batch.insert(layout::REMOVED, removed.encode());
         also(&mut batch);
         self.tree.apply_batch(batch)?;
         crash_point!("outbox.append.before_flush");
         inner.db.flush()?;
         crash_point!("outbox.append.after_flush");
+        memory.recovered = true;
+        if overflow > 0 {
+            self.collect_segments(&removed, counters.next_position);
+        }
         self.store.changes().touch(ChangeArea::Outbox);
         Ok(ids)
     }
@@ -83,75 +100,79 @@ impl Outbox {
     /// flushed step; returns how many were pending. Unknown ids (already
     /// confirmed) are ignored.
     pub fn confirm(&self, ids: &[EventId]) -> Result<usize, OutboxError> {
-        let _guard = self.lock();
+        let mut memory = self.lock();
+        self.recover(&mut memory)?;
         let mut counters = self.counters()?;
-        let mut batch = sled::Batch::default();
-        let mut removed = 0;
+        let mut removed = self.removed()?;
+        let next = counters.next_position;
+        let mut confirmed = 0;
         let mut seen = HashSet::new();
+        let mut missing = HashSet::new();
         for id in ids.iter().filter(|id| seen.insert(**id)) {
-            let index = layout::index_key(&self.store.inner.sealer, id);
-            let Some(pos) = self.tree.get(&index)? else { continue };
-            batch.remove(index);
-            let Some(position) = layout::position_of(&pos) else {
-                continue;
-            };
-            if let Some(value) = self.tree.get(layout::event_key(position))? {
-                self.remove_event(position, layout::class_of(&value), &mut counters, &mut batch);
-                removed += 1;
+            match memory.located.remove(id.0.as_bytes()) {
+                Some((position, class)) => {
+                    if position < next && removed.insert(position) {
+                        counters.remove(layout::class_of(&[class]));
+                        confirmed += 1;
+                    }
+                }
+                None => {
+                    missing.insert(*id);
+                }
             }
         }
+        // Not read by `peek` in this process: looked for.
+        if !missing.is_empty() {
+            let walk = removed.clone();
+            self.each(&walk, next, |found| {
+                if let Found::Event { position, value } = found {
+                    if let Ok(record) = self.read_event(position, value) {
+                        if missing.remove(&record.id) && removed.insert(position) {
+                            counters.remove(layout::class_of(value));
+                            confirmed += 1;
+                        }
+                    }
+                }
+                Ok(if missing.is_empty() {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                })
+            })?;
+        }
+        if confirmed == 0 {
+            return Ok(0);
+        }
+        self.settle_head(&mut removed, next)?;
+        let mut batch = sled::Batch::default();
         batch.insert(layout::COUNTERS, &counters.encode());
+        batch.insert(layout::REMOVED, removed.encode());
         self.tree.apply_batch(batch)?;
         crash_point!("outbox.confirm.before_flush");
         self.store.inner.db.flush()?;
         crash_point!("outbox.confirm.after_flush");
+        self.collect_segments(&removed, next);
         self.store.changes().touch(ChangeArea::Outbox);
-        Ok(removed)
+        Ok(confirmed)
     }
 
     /// Moves one pending event to the dead letters with `reason` (the
     /// server refused it for good); returns whether it was pending.
     pub fn dead_letter(&self, id: &EventId, reason: &str) -> Result<bool, OutboxError> {
-        let _guard = self.lock();
-        let index = layout::index_key(&self.store.inner.sealer, id);
-        let Some(position) = self.tree.get(&index)?.and_then(|p| layout::position_of(&p)) else {
+        let mut memory = self.lock();
+        let found = self.first_record(&mut memory, |_, record| record.id == *id)?;
+        let Some((position, value, record)) = found else {
             return Ok(false);
         };
-        let key = layout::event_key(position);
-        let Some(value) = self.tree.get(key)? else {
-            return Ok(false);
-        };
-        let record = self.read_event(&key, &value)?;
+        memory.located.remove(id.0.as_bytes());
         self.move_to_dead(position, &value, Some(record), None, reason)?;
         Ok(true)
     }
 
-    /// Moves a record that can't be read to the dead letters (raw bytes kept).
-    pub(super) fn dead_letter_unreadable(
-        &self,
-        position: u64,
-        key: &[u8],
-        value: &[u8],
-        reason: &str,
-    ) -> Result<(), OutboxError> {
-        let _guard = self.lock();
-        // Another caller may have moved it meanwhile.
-        if self.tree.get(key)?.as_deref() != Some(value) {
-            return Ok(());
-        }
-        self.move_to_dead(
-            position,
-            value,
-            None,
-            Some(value.to_vec()),
-            &format!("unreadable: {reason}"),
-        )
-    }
-
     /// Writes the dead letter and flushes before removing the event, so a
     /// crash in between leaves it in both places (moved again later), never
-    /// in neither.
-    fn move_to_dead(
+    /// in neither. The caller holds the outbox's lock.
+    pub(super) fn move_to_dead(
         &self,
         position: u64,
         value: &[u8],
@@ -159,33 +180,22 @@ impl Outbox {
         unreadable: Option<Vec<u8>>,
         reason: &str,
     ) -> Result<(), OutboxError> {
-        let inner = &self.store.inner;
-        let dead = DeadRecord {
-            position,
-            reason: reason.to_string(),
-            dead_at_ms: now_ms(),
-            record,
-            unreadable,
-        };
-        let dead_key = position.to_be_bytes();
-        let plain = serde_json::to_vec(&dead).map_err(|e| StoreError::InvalidValue {
-            reason: format!("can't encode a dead letter: {e}"),
-        })?;
-        self.dead
-            .insert(dead_key, inner.sealer.seal(layout::DEAD_TREE, &dead_key, &plain)?)?;
-        inner.db.flush()?;
+        self.write_dead(position, record, unreadable, reason)?;
         crash_point!("outbox.dead_letter.between_flushes");
 
         let mut counters = self.counters()?;
-        let mut batch = sled::Batch::default();
-        if let Some(record) = &dead.record {
-            batch.remove(layout::index_key(&inner.sealer, &record.id));
+        let mut removed = self.removed()?;
+        if removed.insert(position) {
+            counters.remove(layout::class_of(value));
         }
-        self.remove_event(position, layout::class_of(value), &mut counters, &mut batch);
+        self.settle_head(&mut removed, counters.next_position)?;
+        let mut batch = sled::Batch::default();
         batch.insert(layout::COUNTERS, &counters.encode());
+        batch.insert(layout::REMOVED, removed.encode());
         self.tree.apply_batch(batch)?;
-        inner.db.flush()?;
+        self.store.inner.db.flush()?;
         crash_point!("outbox.dead_letter.after_flush");
+        self.collect_segments(&removed, counters.next_position);
         self.store.changes().touch(ChangeArea::Outbox);
         Ok(())
     }
@@ -194,67 +204,48 @@ impl Outbox {
         &self,
         count: u64,
         counters: &mut Counters,
-        batch: &mut sled::Batch,
+        removed: &mut Removed,
     ) -> Result<(), OutboxError> {
-        let sealer = &self.store.inner.sealer;
-        for item in self.tree.scan_prefix([layout::DIAGNOSTIC]).take(count as usize) {
-            let (key, _) = item?;
-            let Some(position) = layout::position_of(&key) else {
-                continue;
-            };
-            let event_key = layout::event_key(position);
-            if let Some(value) = self.tree.get(event_key)? {
-                if let Ok(record) = self.read_event(&event_key, &value) {
-                    batch.remove(layout::index_key(sealer, &record.id));
+        if count == 0 {
+            return Ok(());
+        }
+        let mut dropping = Vec::new();
+        self.each(removed, counters.next_position, |found| {
+            if let Found::Event { position, value } = found {
+                if layout::class_of(value) == EventClass::Diagnostic {
+                    dropping.push(position);
                 }
             }
-            self.remove_event(position, EventClass::Diagnostic, counters, batch);
-            counters.dropped_diagnostics += 1;
+            Ok(if dropping.len() as u64 >= count {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            })
+        })?;
+        for position in dropping {
+            if removed.insert(position) {
+                counters.remove(EventClass::Diagnostic);
+                counters.dropped_diagnostics += 1;
+            }
         }
         Ok(())
     }
 
-    fn remove_event(&self, position: u64, class: EventClass, counters: &mut Counters, batch: &mut sled::Batch) {
-        batch.remove(&layout::event_key(position));
-        if class == EventClass::Diagnostic {
-            batch.remove(&layout::diagnostic_key(position));
-        }
-        counters.remove(class);
-    }
-
-    /// The counters; rebuilt from the events if the record is missing or
-    /// damaged (never trusted blindly, never a reason to fail).
+    /// The counters; counted again from the events if the record is
+    /// missing or damaged (never trusted blindly, never a reason to fail).
     pub(super) fn counters(&self) -> Result<Counters, OutboxError> {
         if let Some(raw) = self.tree.get(layout::COUNTERS)? {
             if let Ok(c) = Counters::decode(&raw) {
                 return Ok(c);
             }
         }
-        let mut c = Counters {
-            next_position: 1,
-            ..Counters::default()
-        };
-        for item in self.tree.scan_prefix([layout::EVENT]) {
-            let (key, value) = item?;
-            if let Some(position) = layout::position_of(&key) {
-                c.next_position = c.next_position.max(position + 1);
-                c.add(layout::class_of(&value));
-            }
-        }
-        // A forward scan, not `next_back()`: sled's reverse iteration
-        // carries a 1 MiB constant (its unbounded upper key) into every
-        // binary that links it, a quarter of the mobile library's budget.
-        for key in self.dead.iter().keys().flatten() {
-            if let Some(position) = layout::position_of(&key) {
-                c.next_position = c.next_position.max(position + 1);
-            }
-        }
-        Ok(c)
+        self.recount(Counters::default())
     }
 
-    pub(super) fn lock(&self) -> MutexGuard<'_, ()> {
-        // Each write is one atomic batch, so a panic elsewhere can't leave
-        // half an update behind: a poisoned lock is safe to reuse.
+    pub(super) fn lock(&self) -> MutexGuard<'_, SpoolMemory> {
+        // Each write is one atomic batch (an uncommitted spool frame is cut
+        // off by `recover`), so a panic elsewhere can't leave half an
+        // update behind: a poisoned lock is safe to reuse.
         self.store.inner.outbox_lock.lock().unwrap_or_else(|p| p.into_inner())
     }
 }

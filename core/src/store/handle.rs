@@ -5,6 +5,7 @@
 use super::error::StoreError;
 use super::records::SealedTree;
 use super::seal::Sealer;
+use super::spool::SpoolMemory;
 use crate::changes::Changes;
 use crate::file_lock::FileLock;
 use std::path::{Path, PathBuf};
@@ -45,8 +46,9 @@ pub(crate) struct StoreInner {
     /// Serializes read-modify-write updates (lock state, counters, "keep
     /// the newest" records) so concurrent callers can't lose an update.
     update_lock: Mutex<()>,
-    /// Serializes outbox writes (see [`crate::outbox`]).
-    pub(crate) outbox_lock: Mutex<()>,
+    /// Serializes outbox reads and writes (see [`crate::outbox`]) and
+    /// holds what the outbox remembers of its spool.
+    pub(crate) outbox_lock: Mutex<SpoolMemory>,
     /// The store's own lock file (`<dir>.lock`), held while it is open so
     /// no other process or handle opens it. Last, so it is released only
     /// after the database above has closed.
@@ -74,7 +76,7 @@ impl Store {
             db,
             sealer,
             update_lock: Mutex::new(()),
-            outbox_lock: Mutex::new(()),
+            outbox_lock: Mutex::new(SpoolMemory::default()),
             _lock: lock,
         };
         Ok(Self { inner: Arc::new(inner) })
@@ -85,9 +87,9 @@ impl Store {
         &self.inner.dir
     }
 
-    /// Bytes the database occupies on disk.
+    /// Bytes the database and the outbox's spool occupy on disk.
     pub fn size_on_disk(&self) -> Result<u64, StoreError> {
-        Ok(self.inner.db.size_on_disk()?)
+        Ok(self.inner.db.size_on_disk()? + super::spool::Spool::new(&self.inner.dir).size()?)
     }
 
     /// Flushes everything written so far to disk.

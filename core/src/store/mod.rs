@@ -58,6 +58,7 @@ mod quarantine;
 mod quarantine_note;
 pub(crate) mod records;
 pub(crate) mod seal;
+pub(crate) mod spool;
 mod wipe;
 
 pub use credentials::{KeyCache, RevocationCache, StoredKey, TimeTokenCache};

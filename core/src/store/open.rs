@@ -188,7 +188,10 @@ fn attempt(dir: &Path, marker: &Marker, keystore: &dyn KeyStore) -> Result<Attem
     };
     let meta = db.open_tree(META_TREE)?;
     let Some(version) = meta.get(VERSION_KEY)? else {
-        if marker.generation.is_some() || holds_data(&db)? {
+        // Queued events in the spool without the database that counts them
+        // are data too: never a reason to start afresh over them.
+        let spooled = !super::spool::Spool::new(dir).segments()?.is_empty();
+        if marker.generation.is_some() || spooled || holds_data(&db)? {
             return Ok(Attempt::Unreadable("the storage files hold no format record".into()));
         }
         let sealer = initialize(dir, &db, &meta, keystore)?;

@@ -23,6 +23,14 @@ impl Store {
         }
         db.clear()?;
         db.flush()?;
+        // The outbox's events, in files of their own (`spool.rs`).
+        super::spool::Spool::new(self.dir()).remove_all()?;
+        self.inner
+            .outbox_lock
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .located
+            .clear();
         Ok(())
     }
 
