@@ -247,10 +247,11 @@ fn frame_len(entries: &[Entry]) -> u64 {
 }
 
 fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
+    Some(u32::from_be_bytes(bytes.get(at..at.checked_add(4)?)?.try_into().ok()?))
 }
 
-fn parse(bytes: &[u8]) -> Vec<Parsed> {
+/// Never panics, whatever `bytes` hold.
+pub(crate) fn parse(bytes: &[u8]) -> Vec<Parsed> {
     let mut out = Vec::new();
     let mut at = 0usize;
     while at < bytes.len() {
@@ -277,7 +278,7 @@ fn parse(bytes: &[u8]) -> Vec<Parsed> {
             (Some(c), Some(l), Some(s)) => (c as usize, l as usize, s),
             _ => break,
         };
-        let Some(body) = rest.get(HEADER..HEADER + body_len) else {
+        let Some(body) = HEADER.checked_add(body_len).and_then(|end| rest.get(HEADER..end)) else {
             out.push(Parsed::Torn { offset: at as u64 });
             break;
         };
@@ -301,11 +302,12 @@ fn entries(body: &[u8], count: usize) -> Option<Vec<Entry>> {
     let mut out = Vec::with_capacity(count.min(body.len() / 12));
     let mut at = 0usize;
     for _ in 0..count {
-        let position = u64::from_be_bytes(body.get(at..at + 8)?.try_into().ok()?);
-        let len = u32_at(body, at + 8)? as usize;
-        let value = body.get(at + 12..at + 12 + len)?.to_vec();
+        let position = u64::from_be_bytes(body.get(at..at.checked_add(8)?)?.try_into().ok()?);
+        let len = u32_at(body, at.checked_add(8)?)? as usize;
+        let end = at.checked_add(12)?.checked_add(len)?;
+        let value = body.get(at + 12..end)?.to_vec();
         out.push(Entry { position, value });
-        at += 12 + len;
+        at = end;
     }
     (at == body.len()).then_some(out)
 }
